@@ -1,0 +1,83 @@
+//! The user record as the domain sees it.
+
+use std::fmt;
+
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::{Email, Role, Username};
+
+/// A user's stable identifier (UUID v7: time-ordered, so indexes stay compact).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(transparent)]
+pub struct UserId(pub Uuid);
+
+impl UserId {
+    pub fn new() -> Self {
+        Self(Uuid::now_v7())
+    }
+}
+
+impl Default for UserId {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Display for UserId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// What the login form calls "username or email". Never logged in full by the
+/// flows (it may be an email address).
+#[derive(Clone, Debug)]
+pub struct LoginName(String);
+
+impl LoginName {
+    pub fn new(raw: &str) -> Self {
+        Self(raw.trim().to_owned())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A user as stored.
+#[derive(Clone, Debug)]
+pub struct User {
+    pub id: UserId,
+    pub username: Username,
+    pub email: Email,
+    /// PHC (or imported MCF) string. Never serialised.
+    pub password_hash: String,
+    pub is_active: bool,
+    pub email_verified: bool,
+    pub roles: Vec<Role>,
+    pub failed_logins: u32,
+    pub locked_until: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+impl User {
+    pub fn has_role(&self, role: &str) -> bool {
+        self.roles.iter().any(|r| r.as_str() == role)
+    }
+}
+
+/// A user about to be inserted.
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub id: UserId,
+    pub username: Username,
+    pub email: Email,
+    pub password_hash: String,
+    pub email_verified: bool,
+    pub roles: Vec<Role>,
+    pub created_at: OffsetDateTime,
+}

@@ -1,0 +1,172 @@
+//! Audit events: every security-relevant thing that happens, with who, to whom,
+//! from where and with what outcome. Records never hold a secret.
+
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::account::UserId;
+
+/// What happened. The wire/storage form is the snake_case name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuditKind {
+    Register,
+    LoginSucceeded,
+    LoginFailed,
+    AccountLocked,
+    Refresh,
+    RefreshReuseDetected,
+    Logout,
+    LogoutAll,
+    SessionRevoked,
+    RoleChanged,
+    AccountDisabled,
+    AccountEnabled,
+    AccountUnlocked,
+    PasswordRehashed,
+    UserCreated,
+    UserImported,
+    KeysRotated,
+}
+
+impl AuditKind {
+    pub const ALL: [AuditKind; 17] = [
+        Self::Register,
+        Self::LoginSucceeded,
+        Self::LoginFailed,
+        Self::AccountLocked,
+        Self::Refresh,
+        Self::RefreshReuseDetected,
+        Self::Logout,
+        Self::LogoutAll,
+        Self::SessionRevoked,
+        Self::RoleChanged,
+        Self::AccountDisabled,
+        Self::AccountEnabled,
+        Self::AccountUnlocked,
+        Self::PasswordRehashed,
+        Self::UserCreated,
+        Self::UserImported,
+        Self::KeysRotated,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Register => "register",
+            Self::LoginSucceeded => "login_succeeded",
+            Self::LoginFailed => "login_failed",
+            Self::AccountLocked => "account_locked",
+            Self::Refresh => "refresh",
+            Self::RefreshReuseDetected => "refresh_reuse_detected",
+            Self::Logout => "logout",
+            Self::LogoutAll => "logout_all",
+            Self::SessionRevoked => "session_revoked",
+            Self::RoleChanged => "role_changed",
+            Self::AccountDisabled => "account_disabled",
+            Self::AccountEnabled => "account_enabled",
+            Self::AccountUnlocked => "account_unlocked",
+            Self::PasswordRehashed => "password_rehashed",
+            Self::UserCreated => "user_created",
+            Self::UserImported => "user_imported",
+            Self::KeysRotated => "keys_rotated",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    Failure,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Success => "success",
+            Self::Failure => "failure",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "success" => Some(Self::Success),
+            "failure" => Some(Self::Failure),
+            _ => None,
+        }
+    }
+}
+
+/// Where a request came from, as far as we can trust it.
+#[derive(Clone, Debug, Default)]
+pub struct ClientInfo {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// One audit record.
+#[derive(Clone, Debug)]
+pub struct AuditEvent {
+    pub id: Uuid,
+    pub at: OffsetDateTime,
+    pub kind: AuditKind,
+    pub outcome: Outcome,
+    /// Who did it (None for anonymous or unknown users, or the CLI).
+    pub actor: Option<UserId>,
+    /// Whom it concerned.
+    pub subject: Option<UserId>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// Free-form, secret-free details (e.g. the reason of a failure).
+    pub detail: Option<String>,
+}
+
+impl AuditEvent {
+    pub fn new(kind: AuditKind, outcome: Outcome, client: &ClientInfo) -> Self {
+        Self {
+            id: Uuid::now_v7(),
+            at: crate::clock::now(),
+            kind,
+            outcome,
+            actor: None,
+            subject: None,
+            ip: client.ip.clone(),
+            user_agent: client.user_agent.clone(),
+            detail: None,
+        }
+    }
+
+    pub fn actor(mut self, id: UserId) -> Self {
+        self.actor = Some(id);
+        self
+    }
+
+    pub fn subject(mut self, id: UserId) -> Self {
+        self.subject = Some(id);
+        self
+    }
+
+    pub fn by_and_for(self, id: UserId) -> Self {
+        self.actor(id).subject(id)
+    }
+
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+}
+
+/// Filters for reading the audit log. All present filters must match.
+#[derive(Clone, Debug, Default)]
+pub struct AuditQuery {
+    /// Matches events whose actor or subject is this user.
+    pub user: Option<UserId>,
+    pub kind: Option<AuditKind>,
+    pub outcome: Option<Outcome>,
+    pub since: Option<OffsetDateTime>,
+    pub until: Option<OffsetDateTime>,
+    pub limit: u32,
+    pub offset: u32,
+}

@@ -1,0 +1,138 @@
+//! The domain error type and its stable, public error codes.
+//!
+//! Every failure a client can see has an [`ErrorCode`]; the HTTP layer maps each
+//! code to a status in exactly one place (`gatehouse-server/src/error.rs`).
+//! Storage and unexpected failures are [`Error::Internal`]: logged, never shown.
+
+use std::time::Duration;
+
+/// Stable, snake_case error codes that appear in `problem+json` bodies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    InvalidUsername,
+    InvalidEmail,
+    WeakPassword,
+    UsernameTaken,
+    EmailTaken,
+    InvalidCredentials,
+    AccountDisabled,
+    RateLimited,
+    InvalidToken,
+    TokenExpired,
+    TokenReused,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    InvalidRequest,
+    ServerBusy,
+    Internal,
+}
+
+impl ErrorCode {
+    /// The wire form of the code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidUsername => "invalid_username",
+            Self::InvalidEmail => "invalid_email",
+            Self::WeakPassword => "weak_password",
+            Self::UsernameTaken => "username_taken",
+            Self::EmailTaken => "email_taken",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::AccountDisabled => "account_disabled",
+            Self::RateLimited => "rate_limited",
+            Self::InvalidToken => "invalid_token",
+            Self::TokenExpired => "token_expired",
+            Self::TokenReused => "token_reused",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::InvalidRequest => "invalid_request",
+            Self::ServerBusy => "server_busy",
+            Self::Internal => "internal_error",
+        }
+    }
+}
+
+/// A failure of a domain flow.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    InvalidUsername(String),
+    #[error("{0}")]
+    InvalidEmail(String),
+    #[error("{0}")]
+    WeakPassword(String),
+    #[error("that username is already taken")]
+    UsernameTaken,
+    #[error("an account with that email already exists")]
+    EmailTaken,
+    #[error("the username or password is incorrect")]
+    InvalidCredentials,
+    #[error("this account is disabled")]
+    AccountDisabled,
+    #[error("too many requests; try again later")]
+    RateLimited { retry_after: Duration },
+    #[error("the token is invalid")]
+    InvalidToken,
+    #[error("the token has expired")]
+    TokenExpired,
+    #[error("this refresh token was already used; the session has been ended")]
+    TokenReused,
+    #[error("authentication is required")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    InvalidRequest(String),
+    #[error("the server is busy; try again shortly")]
+    ServerBusy,
+    /// Storage or other unexpected failure. The message is for the log only.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::InvalidUsername(_) => ErrorCode::InvalidUsername,
+            Self::InvalidEmail(_) => ErrorCode::InvalidEmail,
+            Self::WeakPassword(_) => ErrorCode::WeakPassword,
+            Self::UsernameTaken => ErrorCode::UsernameTaken,
+            Self::EmailTaken => ErrorCode::EmailTaken,
+            Self::InvalidCredentials => ErrorCode::InvalidCredentials,
+            Self::AccountDisabled => ErrorCode::AccountDisabled,
+            Self::RateLimited { .. } => ErrorCode::RateLimited,
+            Self::InvalidToken => ErrorCode::InvalidToken,
+            Self::TokenExpired => ErrorCode::TokenExpired,
+            Self::TokenReused => ErrorCode::TokenReused,
+            Self::Unauthorized => ErrorCode::Unauthorized,
+            Self::Forbidden(_) => ErrorCode::Forbidden,
+            Self::NotFound(_) => ErrorCode::NotFound,
+            Self::InvalidRequest(_) => ErrorCode::InvalidRequest,
+            Self::ServerBusy => ErrorCode::ServerBusy,
+            Self::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+impl From<crate::store::StoreError> for Error {
+    fn from(e: crate::store::StoreError) -> Self {
+        use crate::store::{Constraint, StoreError};
+        match e {
+            StoreError::Conflict(Constraint::Username) => Self::UsernameTaken,
+            StoreError::Conflict(Constraint::Email) => Self::EmailTaken,
+            StoreError::Conflict(Constraint::Other(name)) => {
+                Self::Internal(format!("unexpected constraint violation: {name}"))
+            }
+            StoreError::Backend(msg) => Self::Internal(msg),
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,321 @@
+//! The account flows — register, login, refresh, logout, sessions, admin — as
+//! one service, [`Accounts`], that the HTTP layer and the CLI call.
+//!
+//! Each flow lives in a file named after it. They share the helpers here:
+//! issuing a token pair for a session, writing audit events, rate limits.
+
+mod admin;
+mod keys;
+mod login;
+mod logout;
+mod refresh;
+mod register;
+mod sessions;
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretBox, SecretString};
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+pub use admin::{ImportedUser, NewUserRequest};
+pub use keys::rotate as keys_rotate;
+pub use login::LoginRequest;
+pub use register::RegisterRequest;
+
+use crate::account::{Role, User, UserId};
+use crate::audit::{AuditEvent, ClientInfo};
+use crate::crypto::{random_token, MasterKey, TokenDigest};
+use crate::error::{Error, Result};
+use crate::password::{PasswordHasher, PasswordPolicy};
+use crate::ratelimit::{Rate, RateLimiter};
+use crate::session::{RefreshRecord, Session, SessionId};
+use crate::store::Store;
+use crate::token::{AccessClaims, AccessTokenIssuer, KeyRing, SigningAlg, TokenSettings};
+
+/// Lockout after consecutive failed logins: from `threshold` failures on, the
+/// account's password login is refused for `base_delay * 2^(failures - threshold)`,
+/// at most `max_delay`.
+#[derive(Clone, Debug)]
+pub struct LockoutPolicy {
+    pub threshold: u32,
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+}
+
+impl Default for LockoutPolicy {
+    fn default() -> Self {
+        Self {
+            threshold: 5,
+            base_delay: Duration::from_secs(5),
+            max_delay: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+impl LockoutPolicy {
+    /// How long to lock after `failures` consecutive failures (None: no lock).
+    pub fn delay_after(&self, failures: u32) -> Option<Duration> {
+        let over = failures.checked_sub(self.threshold)?;
+        let factor = 2u32.checked_pow(over.min(30)).unwrap_or(u32::MAX);
+        Some(self.base_delay.saturating_mul(factor).min(self.max_delay))
+    }
+}
+
+/// Rate limits of the account endpoints.
+#[derive(Clone, Debug)]
+pub struct RateLimits {
+    pub login_per_ip: Rate,
+    /// Burst limit per account (or per unknown login name).
+    pub login_per_account: Rate,
+    /// Hard hourly budget per account: with it no more than this many password
+    /// attempts per hour are possible, whatever the lockout state.
+    pub login_per_account_hourly: Rate,
+    pub register_per_ip: Rate,
+    pub refresh_per_ip: Rate,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        Self {
+            login_per_ip: Rate::per_minute(30),
+            login_per_account: Rate::per_minute(10),
+            login_per_account_hourly: Rate::per_hour(100),
+            register_per_ip: Rate::per_hour(20),
+            refresh_per_ip: Rate::per_minute(120),
+        }
+    }
+}
+
+/// Everything the flows need to know from configuration.
+#[derive(Clone, Debug)]
+pub struct AccountsConfig {
+    pub tokens: TokenSettings,
+    pub signing_alg: SigningAlg,
+    pub session_idle: Duration,
+    pub session_absolute: Duration,
+    /// A spent refresh token presented again by the same client within this
+    /// window gets the same successor instead of ending the session.
+    pub refresh_grace: Duration,
+    pub lockout: LockoutPolicy,
+    pub limits: RateLimits,
+    pub password_policy: PasswordPolicy,
+    /// Roles a self-registered user gets.
+    pub default_roles: Vec<Role>,
+}
+
+/// A new access token + refresh token pair for a session.
+#[derive(Debug)]
+pub struct TokenPair {
+    pub access_token: SecretString,
+    pub expires_in: u64,
+    pub refresh_token: SecretString,
+    pub session_id: SessionId,
+}
+
+/// A verified access token.
+#[derive(Clone, Debug)]
+pub struct Authenticated {
+    pub claims: AccessClaims,
+    pub user_id: UserId,
+    pub session_id: SessionId,
+}
+
+impl Authenticated {
+    pub fn require_role(&self, role: &str) -> Result<()> {
+        if self.claims.has_role(role) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(format!("this needs the '{role}' role")))
+        }
+    }
+}
+
+/// The account service.
+pub struct Accounts {
+    store: Arc<dyn Store>,
+    hasher: Arc<PasswordHasher>,
+    limiter: Arc<dyn RateLimiter>,
+    master: Arc<MasterKey>,
+    keys: RwLock<Arc<KeyRing>>,
+    successor_key: SecretBox<[u8; 32]>,
+    config: AccountsConfig,
+}
+
+impl Accounts {
+    /// Builds the service; creates the first signing key if there is none.
+    pub async fn new(
+        store: Arc<dyn Store>,
+        hasher: Arc<PasswordHasher>,
+        limiter: Arc<dyn RateLimiter>,
+        master: Arc<MasterKey>,
+        config: AccountsConfig,
+    ) -> Result<Self> {
+        let ring = keys::load_or_create(store.as_ref(), &master, config.signing_alg).await?;
+        let successor_key = master.derive("gatehouse/refresh-successor/v1");
+        Ok(Self {
+            store,
+            hasher,
+            limiter,
+            master,
+            keys: RwLock::new(Arc::new(ring)),
+            successor_key,
+            config,
+        })
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    pub fn hasher(&self) -> &Arc<PasswordHasher> {
+        &self.hasher
+    }
+
+    pub fn config(&self) -> &AccountsConfig {
+        &self.config
+    }
+
+    /// The key ring in use now.
+    pub fn key_ring(&self) -> Arc<KeyRing> {
+        match self.keys.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Verifies a bearer access token (signature and claims only; no database).
+    pub fn authenticate(&self, token: &str) -> Result<Authenticated> {
+        let claims = AccessTokenIssuer::verify(&self.key_ring(), &self.config.tokens, token)?;
+        let user_id = claims.user_id()?;
+        let session_id = claims.session_id()?;
+        Ok(Authenticated {
+            claims,
+            user_id,
+            session_id,
+        })
+    }
+
+    /// Like [`Accounts::authenticate`], and the token's session must still be
+    /// active (not logged out, not expired).
+    pub async fn authenticate_live(&self, token: &str) -> Result<Authenticated> {
+        let auth = self.authenticate(token)?;
+        let now = crate::clock::now();
+        match self.store.session(auth.session_id).await? {
+            Some(s) if s.is_active(now) && s.user_id == auth.user_id => Ok(auth),
+            _ => Err(Error::InvalidToken),
+        }
+    }
+
+    /// Opens a new session for `user` and returns its first token pair.
+    async fn open_session(&self, user: &User, client: &ClientInfo) -> Result<TokenPair> {
+        let now = crate::clock::now();
+        let session = Session {
+            id: SessionId::new(),
+            user_id: user.id,
+            created_at: now,
+            last_used_at: now,
+            idle_expires_at: now + self.config.session_idle,
+            absolute_expires_at: now + self.config.session_absolute,
+            revoked_at: None,
+            ip: client.ip.clone(),
+            user_agent: client
+                .user_agent
+                .as_ref()
+                .map(|ua| ua.chars().take(512).collect()),
+        };
+        let refresh = random_token();
+        let record = RefreshRecord {
+            id: Uuid::now_v7(),
+            session_id: session.id,
+            parent_id: None,
+            digest: TokenDigest::of(refresh.expose_secret()),
+            created_at: now,
+            spent_at: None,
+            spent_by: None,
+        };
+        self.store.create_session(&session, &record).await?;
+        self.token_pair(user, session.id, refresh)
+    }
+
+    fn token_pair(
+        &self,
+        user: &User,
+        session: SessionId,
+        refresh: SecretString,
+    ) -> Result<TokenPair> {
+        let access = AccessTokenIssuer::issue(
+            &self.key_ring(),
+            &self.config.tokens,
+            user.id,
+            session,
+            &user.roles,
+        )?;
+        Ok(TokenPair {
+            access_token: access.token,
+            expires_in: access.expires_in,
+            refresh_token: refresh,
+            session_id: session,
+        })
+    }
+
+    async fn load_user(&self, id: UserId) -> Result<User> {
+        self.store
+            .user_by_id(id)
+            .await?
+            .ok_or_else(|| Error::NotFound("no such user".into()))
+    }
+
+    /// Writes an audit event. A failure to audit is logged, not surfaced: the
+    /// action it records has already happened.
+    async fn audit(&self, event: AuditEvent) {
+        if let Err(e) = self.store.append(&event).await {
+            tracing::error!(error = %e, kind = event.kind.as_str(), "cannot write audit event");
+        }
+    }
+
+    async fn limit(&self, scope: &str, subject: &str, rate: Rate) -> Result<()> {
+        self.limiter.hit(&format!("{scope}:{subject}"), rate).await
+    }
+}
+
+/// A short, non-reversible fingerprint of the client (IP + user agent), used to
+/// recognise "the same client" retrying a refresh.
+fn client_fingerprint(client: &ClientInfo) -> String {
+    let mut h = Sha256::new();
+    h.update(client.ip.as_deref().unwrap_or("").as_bytes());
+    h.update(b"\n");
+    h.update(client.user_agent.as_deref().unwrap_or("").as_bytes());
+    hex::encode(&h.finalize()[..16])
+}
+
+fn ip_key(client: &ClientInfo) -> &str {
+    client.ip.as_deref().unwrap_or("unknown")
+}
+
+fn elapsed_since(then: OffsetDateTime, now: OffsetDateTime) -> Duration {
+    let d = now - then;
+    if d.is_negative() {
+        Duration::ZERO
+    } else {
+        d.unsigned_abs()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lockout_backs_off_exponentially_and_caps() {
+        let p = LockoutPolicy::default();
+        assert_eq!(p.delay_after(4), None);
+        assert_eq!(p.delay_after(5), Some(Duration::from_secs(5)));
+        assert_eq!(p.delay_after(6), Some(Duration::from_secs(10)));
+        assert_eq!(p.delay_after(8), Some(Duration::from_secs(40)));
+        assert_eq!(p.delay_after(40), Some(Duration::from_secs(900)));
+        assert_eq!(p.delay_after(u32::MAX), Some(Duration::from_secs(900)));
+    }
+}

@@ -1,0 +1,117 @@
+//! Refresh-token rotation with reuse detection and a retry grace window.
+//!
+//! Every refresh spends the presented token and creates its successor. The
+//! successor is derived from the spent token with a server-side HMAC key, so
+//! Gatehouse can hand out the *same* successor again without storing it: when
+//! the same client retries a spent token within the grace window (a lost
+//! response, two tabs refreshing at once) it gets that successor; any other
+//! presentation of a spent token is reuse, and ends the whole session.
+
+use secrecy::{ExposeSecret, SecretString};
+use uuid::Uuid;
+
+use super::{client_fingerprint, elapsed_since, ip_key, Accounts, TokenPair};
+use crate::account::User;
+use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
+use crate::crypto::{hmac_token, TokenDigest};
+use crate::error::{Error, Result};
+use crate::session::{RefreshRecord, Rotation, Session};
+
+impl Accounts {
+    pub async fn refresh(
+        &self,
+        token: SecretString,
+        client: &ClientInfo,
+    ) -> Result<(User, TokenPair)> {
+        self.limit(
+            "refresh:ip",
+            ip_key(client),
+            self.config.limits.refresh_per_ip,
+        )
+        .await?;
+        let presented = token.expose_secret();
+        if presented.is_empty() || presented.len() > 128 {
+            return Err(Error::InvalidToken);
+        }
+        let digest = TokenDigest::of(presented);
+        let (record, session) = self
+            .store
+            .refresh_by_digest(&digest)
+            .await?
+            .ok_or(Error::InvalidToken)?;
+        let now = crate::clock::now();
+        if session.revoked_at.is_some() {
+            return Err(Error::InvalidToken);
+        }
+        if !session.is_active(now) {
+            return Err(Error::TokenExpired);
+        }
+        let user = self
+            .load_user(session.user_id)
+            .await
+            .map_err(|_| Error::InvalidToken)?;
+        if !user.is_active {
+            return Err(Error::AccountDisabled);
+        }
+
+        let successor = hmac_token(&self.successor_key, presented);
+        let fingerprint = client_fingerprint(client);
+        if record.spent_at.is_none() {
+            let rotation = Rotation {
+                old_digest: digest.clone(),
+                new_id: Uuid::now_v7(),
+                new_digest: TokenDigest::of(successor.expose_secret()),
+                client_fingerprint: fingerprint.clone(),
+                now,
+                idle_expires_at: (now + self.config.session_idle).min(session.absolute_expires_at),
+            };
+            if self.store.rotate_refresh(&rotation).await? {
+                self.audit(
+                    AuditEvent::new(AuditKind::Refresh, Outcome::Success, client)
+                        .by_and_for(user.id),
+                )
+                .await;
+                let pair = self.token_pair(&user, session.id, successor)?;
+                return Ok((user, pair));
+            }
+        }
+        // Spent — by an earlier request or by a concurrent one that just won.
+        let record = match self.store.refresh_by_digest(&digest).await? {
+            Some((r, _)) => r,
+            None => return Err(Error::InvalidToken),
+        };
+        if self.is_grace_retry(&record, &fingerprint).await? {
+            let pair = self.token_pair(&user, session.id, successor)?;
+            return Ok((user, pair));
+        }
+        self.end_reused_session(&session, client).await?;
+        Err(Error::TokenReused)
+    }
+
+    /// A spent token counts as a retry when the same client presents it within
+    /// the grace window and its successor has not been used yet.
+    async fn is_grace_retry(&self, record: &RefreshRecord, fingerprint: &str) -> Result<bool> {
+        let (Some(spent_at), Some(spent_by)) = (record.spent_at, record.spent_by.as_deref()) else {
+            return Ok(false);
+        };
+        let now = crate::clock::now();
+        if elapsed_since(spent_at, now) > self.config.refresh_grace || spent_by != fingerprint {
+            return Ok(false);
+        }
+        let successor = self.store.refresh_successor(record.id).await?;
+        Ok(successor.is_some_and(|s| s.spent_at.is_none()))
+    }
+
+    async fn end_reused_session(&self, session: &Session, client: &ClientInfo) -> Result<()> {
+        let now = crate::clock::now();
+        self.store.revoke_session(session.id, now).await?;
+        tracing::warn!(session = %session.id, user = %session.user_id, "refresh token reuse detected; session ended");
+        self.audit(
+            AuditEvent::new(AuditKind::RefreshReuseDetected, Outcome::Failure, client)
+                .subject(session.user_id)
+                .detail(format!("session {} ended", session.id)),
+        )
+        .await;
+        Ok(())
+    }
+}

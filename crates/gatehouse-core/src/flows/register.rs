@@ -1,0 +1,62 @@
+//! Self-service registration: parse, apply the password policy, hash, insert.
+
+use secrecy::SecretString;
+
+use super::{ip_key, Accounts};
+use crate::account::{Email, NewUser, User, UserId, Username};
+use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
+use crate::error::{Error, Result};
+
+/// What a person submits to register.
+pub struct RegisterRequest {
+    pub username: String,
+    pub email: String,
+    pub password: SecretString,
+}
+
+impl Accounts {
+    pub async fn register(&self, req: RegisterRequest, client: &ClientInfo) -> Result<User> {
+        self.limit(
+            "register:ip",
+            ip_key(client),
+            self.config.limits.register_per_ip,
+        )
+        .await?;
+        let username = Username::parse(&req.username)?;
+        let email = Email::parse(&req.email)?;
+        let password = {
+            use secrecy::ExposeSecret;
+            self.config.password_policy.check(
+                req.password.expose_secret(),
+                &[username.as_str(), email.as_str()],
+            )?
+        };
+        let hash = self.hasher.hash(password.into_secret()).await?;
+        let new = NewUser {
+            id: UserId::new(),
+            username,
+            email,
+            password_hash: hash,
+            email_verified: false,
+            roles: self.config.default_roles.clone(),
+            created_at: crate::clock::now(),
+        };
+        let user = match self.store.insert_user(&new).await {
+            Ok(user) => user,
+            Err(e) => {
+                let err = Error::from(e);
+                self.audit(
+                    AuditEvent::new(AuditKind::Register, Outcome::Failure, client)
+                        .detail(err.code().as_str()),
+                )
+                .await;
+                return Err(err);
+            }
+        };
+        self.audit(
+            AuditEvent::new(AuditKind::Register, Outcome::Success, client).by_and_for(user.id),
+        )
+        .await;
+        Ok(user)
+    }
+}

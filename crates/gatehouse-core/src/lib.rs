@@ -1,0 +1,21 @@
+//! Gatehouse domain: accounts, credentials, password policy and hashing, tokens,
+//! sessions, rate limits and audit events.
+//!
+//! This crate knows nothing about HTTP or SQL. The HTTP layer (`gatehouse-server`)
+//! calls the flows in [`flows`]; persistence (`gatehouse-store`) implements the
+//! traits in [`store`].
+#![forbid(unsafe_code)]
+
+pub mod account;
+pub mod audit;
+pub mod clock;
+pub mod crypto;
+pub mod error;
+pub mod flows;
+pub mod password;
+pub mod ratelimit;
+pub mod session;
+pub mod store;
+pub mod token;
+
+pub use error::{Error, ErrorCode};

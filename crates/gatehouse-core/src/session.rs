@@ -1,0 +1,83 @@
+//! Sessions and the refresh tokens bound to them.
+//!
+//! A session is one sign-in on one device. It owns a chain of refresh tokens:
+//! each refresh spends the current token and creates its successor. Only the
+//! SHA-256 digest of a refresh token is ever stored.
+
+use std::fmt;
+
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::account::UserId;
+use crate::crypto::TokenDigest;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct SessionId(pub Uuid);
+
+impl SessionId {
+    pub fn new() -> Self {
+        Self(Uuid::now_v7())
+    }
+}
+
+impl Default for SessionId {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Display for SessionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// One sign-in.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub id: SessionId,
+    pub user_id: UserId,
+    pub created_at: OffsetDateTime,
+    pub last_used_at: OffsetDateTime,
+    /// Ends the session when no refresh happens before it (idle lifetime).
+    pub idle_expires_at: OffsetDateTime,
+    /// Ends the session whatever happens (absolute lifetime).
+    pub absolute_expires_at: OffsetDateTime,
+    pub revoked_at: Option<OffsetDateTime>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl Session {
+    /// Active means: not revoked and inside both lifetimes.
+    pub fn is_active(&self, now: OffsetDateTime) -> bool {
+        self.revoked_at.is_none() && now < self.idle_expires_at && now < self.absolute_expires_at
+    }
+}
+
+/// A stored refresh token (its digest) in a session's chain.
+#[derive(Clone, Debug)]
+pub struct RefreshRecord {
+    pub id: Uuid,
+    pub session_id: SessionId,
+    /// The token this one replaced, if any.
+    pub parent_id: Option<Uuid>,
+    pub digest: TokenDigest,
+    pub created_at: OffsetDateTime,
+    pub spent_at: Option<OffsetDateTime>,
+    /// Fingerprint of the client that spent it (for the retry grace window).
+    pub spent_by: Option<String>,
+}
+
+/// The new link of a chain, written together with spending the old one.
+#[derive(Clone, Debug)]
+pub struct Rotation {
+    pub old_digest: TokenDigest,
+    pub new_id: Uuid,
+    pub new_digest: TokenDigest,
+    pub client_fingerprint: String,
+    pub now: OffsetDateTime,
+    pub idle_expires_at: OffsetDateTime,
+}

@@ -1,0 +1,112 @@
+//! Storage traits, one per capability. `gatehouse-store` implements them for
+//! SQLite and PostgreSQL; the flows only ever see these traits.
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+use crate::account::{NewUser, Role, User, UserId};
+use crate::audit::{AuditEvent, AuditQuery};
+use crate::crypto::TokenDigest;
+use crate::session::{RefreshRecord, Rotation, Session, SessionId};
+use crate::token::StoredKey;
+
+/// Which uniqueness rule a write broke.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Constraint {
+    Username,
+    Email,
+    Other(String),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("unique constraint violated: {0:?}")]
+    Conflict(Constraint),
+    /// The database failed; the message is for the log.
+    #[error("storage failure: {0}")]
+    Backend(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    /// Inserts a user; a taken username or email is `Conflict`.
+    async fn insert_user(&self, user: &NewUser) -> StoreResult<User>;
+    async fn user_by_id(&self, id: UserId) -> StoreResult<Option<User>>;
+    /// Finds by username or email, case-insensitively.
+    async fn user_by_login(&self, login: &str) -> StoreResult<Option<User>>;
+    /// Users ordered by creation, `limit`/`offset` paginated; `search` matches a
+    /// part of the username or email, case-insensitively.
+    async fn list_users(
+        &self,
+        search: Option<&str>,
+        limit: u32,
+        offset: u32,
+    ) -> StoreResult<Vec<User>>;
+    async fn set_password_hash(
+        &self,
+        id: UserId,
+        hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<()>;
+    async fn set_roles(&self, id: UserId, roles: &[Role], now: OffsetDateTime) -> StoreResult<()>;
+    async fn set_active(&self, id: UserId, active: bool, now: OffsetDateTime) -> StoreResult<()>;
+    /// Atomically adds one to the consecutive failure count, returns the new count.
+    async fn record_login_failure(&self, id: UserId) -> StoreResult<u32>;
+    async fn set_locked_until(&self, id: UserId, until: Option<OffsetDateTime>) -> StoreResult<()>;
+    /// Clears the failure count and any lock.
+    async fn clear_login_failures(&self, id: UserId) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait SessionStore: Send + Sync {
+    /// Creates a session and the first refresh token of its chain, in one transaction.
+    async fn create_session(&self, session: &Session, first: &RefreshRecord) -> StoreResult<()>;
+    async fn session(&self, id: SessionId) -> StoreResult<Option<Session>>;
+    /// The refresh token with this digest, with its session.
+    async fn refresh_by_digest(
+        &self,
+        digest: &TokenDigest,
+    ) -> StoreResult<Option<(RefreshRecord, Session)>>;
+    /// The token that replaced `parent`, if any.
+    async fn refresh_successor(&self, parent: uuid::Uuid) -> StoreResult<Option<RefreshRecord>>;
+    /// Spends `old_digest` and inserts its successor, in one transaction, only if
+    /// the old token is unspent. Returns `true` for the single winner; every
+    /// concurrent caller with the same old token gets `false`.
+    async fn rotate_refresh(&self, rotation: &Rotation) -> StoreResult<bool>;
+    /// Active sessions of a user, newest first.
+    async fn active_sessions(&self, user: UserId, now: OffsetDateTime)
+        -> StoreResult<Vec<Session>>;
+    /// Revokes one session. Returns whether it was active before.
+    async fn revoke_session(&self, id: SessionId, now: OffsetDateTime) -> StoreResult<bool>;
+    /// Revokes every session of a user; returns how many were active.
+    async fn revoke_user_sessions(&self, user: UserId, now: OffsetDateTime) -> StoreResult<u64>;
+}
+
+#[async_trait]
+pub trait KeyStore: Send + Sync {
+    /// Keys still published (current and previous), newest first.
+    async fn published_keys(&self) -> StoreResult<Vec<StoredKey>>;
+    /// Every key including retired ones, newest first.
+    async fn all_keys(&self) -> StoreResult<Vec<StoredKey>>;
+    /// In one transaction: the previous key is retired, the current becomes
+    /// previous and `new` becomes current.
+    async fn rotate_in(&self, new: &StoredKey) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    async fn append(&self, event: &AuditEvent) -> StoreResult<()>;
+    /// Newest first.
+    async fn query(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEvent>>;
+}
+
+/// Everything Gatehouse persists.
+#[async_trait]
+pub trait Store: UserStore + SessionStore + KeyStore + AuditStore {
+    /// Cheap round trip to the database (for `/readyz`).
+    async fn ping(&self) -> StoreResult<()>;
+    /// "sqlite" or "postgres".
+    fn backend(&self) -> &'static str;
+}

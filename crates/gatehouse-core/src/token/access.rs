@@ -1,0 +1,220 @@
+//! JWT access tokens (RFC 9068 profile): issued with the current key, verified
+//! against the published keys with an algorithm allow-list, `typ`, `iss`, `aud`,
+//! `exp` and `nbf` checks (RFC 8725).
+
+use std::time::Duration;
+
+use jsonwebtoken::{decode, decode_header, encode, errors::ErrorKind, Header, Validation};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::keys::KeyRing;
+use crate::account::{Role, UserId};
+use crate::error::Error;
+use crate::session::SessionId;
+
+/// The `typ` header of access tokens (RFC 9068 §2.1).
+pub const ACCESS_TOKEN_TYP: &str = "at+jwt";
+
+/// Leeway for `exp`/`nbf` against clock skew between nodes.
+const LEEWAY_SECONDS: u64 = 30;
+
+/// What goes into every access token.
+#[derive(Clone, Debug)]
+pub struct TokenSettings {
+    pub issuer: String,
+    pub audience: String,
+    pub access_ttl: Duration,
+}
+
+/// The claims of an access token.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct AccessClaims {
+    pub iss: String,
+    pub sub: String,
+    pub aud: String,
+    pub exp: i64,
+    pub iat: i64,
+    pub nbf: i64,
+    pub jti: String,
+    pub sid: String,
+    pub scope: String,
+    pub roles: Vec<String>,
+}
+
+impl AccessClaims {
+    pub fn user_id(&self) -> Result<UserId, Error> {
+        Uuid::parse_str(&self.sub)
+            .map(UserId)
+            .map_err(|_| Error::InvalidToken)
+    }
+
+    pub fn session_id(&self) -> Result<SessionId, Error> {
+        Uuid::parse_str(&self.sid)
+            .map(SessionId)
+            .map_err(|_| Error::InvalidToken)
+    }
+
+    pub fn has_role(&self, role: &str) -> bool {
+        self.roles.iter().any(|r| r == role)
+    }
+}
+
+/// A freshly signed access token.
+#[derive(Debug)]
+pub struct IssuedAccessToken {
+    pub token: SecretString,
+    pub expires_in: u64,
+    pub claims: AccessClaims,
+}
+
+/// Signs and verifies access tokens.
+pub struct AccessTokenIssuer;
+
+impl AccessTokenIssuer {
+    pub fn issue(
+        ring: &KeyRing,
+        settings: &TokenSettings,
+        user: UserId,
+        session: SessionId,
+        roles: &[Role],
+    ) -> Result<IssuedAccessToken, Error> {
+        let now = crate::clock::now().unix_timestamp();
+        let ttl = settings.access_ttl.as_secs();
+        let claims = AccessClaims {
+            iss: settings.issuer.clone(),
+            sub: user.to_string(),
+            aud: settings.audience.clone(),
+            exp: now.saturating_add(i64::try_from(ttl).unwrap_or(i64::MAX)),
+            iat: now,
+            nbf: now,
+            jti: Uuid::new_v4().to_string(),
+            sid: session.to_string(),
+            scope: "openid profile email".into(),
+            roles: roles.iter().map(|r| r.as_str().to_owned()).collect(),
+        };
+        let token = Self::sign(ring, &claims)?;
+        Ok(IssuedAccessToken {
+            token,
+            expires_in: ttl,
+            claims,
+        })
+    }
+
+    /// Signs `claims` with the current key as an `at+jwt`.
+    pub fn sign(ring: &KeyRing, claims: &AccessClaims) -> Result<SecretString, Error> {
+        let key = ring.current();
+        let mut header = Header::new(key.alg.jwt_algorithm());
+        header.typ = Some(ACCESS_TOKEN_TYP.into());
+        header.kid = Some(key.kid.clone());
+        let token = encode(&header, claims, key.encoding()).map_err(Error::internal)?;
+        Ok(SecretString::from(token))
+    }
+
+    /// Verifies signature (by `kid`, with that key's algorithm only), `typ`,
+    /// `iss`, `aud`, `exp` and `nbf`.
+    pub fn verify(
+        ring: &KeyRing,
+        settings: &TokenSettings,
+        token: &str,
+    ) -> Result<AccessClaims, Error> {
+        let header = decode_header(token).map_err(|_| Error::InvalidToken)?;
+        if header
+            .typ
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+            != Some(ACCESS_TOKEN_TYP)
+        {
+            return Err(Error::InvalidToken);
+        }
+        let kid = header.kid.as_deref().ok_or(Error::InvalidToken)?;
+        let key = ring.find(kid).ok_or(Error::InvalidToken)?;
+        let alg = key.alg.jwt_algorithm();
+        // The allow-list is exactly the key's own algorithm: never `none`, never
+        // HMAC keyed with a public key.
+        if header.alg != alg {
+            return Err(Error::InvalidToken);
+        }
+        let mut validation = Validation::new(alg);
+        validation.leeway = LEEWAY_SECONDS;
+        validation.validate_nbf = true;
+        validation.set_issuer(&[&settings.issuer]);
+        validation.set_audience(&[&settings.audience]);
+        validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
+        match decode::<AccessClaims>(token, key.decoding(), &validation) {
+            Ok(data) => Ok(data.claims),
+            Err(e) if matches!(e.kind(), ErrorKind::ExpiredSignature) => Err(Error::TokenExpired),
+            Err(_) => Err(Error::InvalidToken),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::MasterKey;
+    use crate::token::{SigningAlg, SigningKey};
+
+    fn ring(alg: SigningAlg) -> KeyRing {
+        let master = MasterKey::generate();
+        let stored = SigningKey::generate(alg, &master).unwrap();
+        KeyRing::open(&[stored], &master).unwrap()
+    }
+
+    fn settings() -> TokenSettings {
+        TokenSettings {
+            issuer: "http://issuer".into(),
+            audience: "aud".into(),
+            access_ttl: Duration::from_secs(60),
+        }
+    }
+
+    #[test]
+    fn round_trip_for_every_algorithm() {
+        for alg in [SigningAlg::EdDsa, SigningAlg::Es256, SigningAlg::Rs256] {
+            let ring = ring(alg);
+            let issued = AccessTokenIssuer::issue(
+                &ring,
+                &settings(),
+                UserId::new(),
+                SessionId::new(),
+                &[Role::user()],
+            )
+            .unwrap();
+            use secrecy::ExposeSecret;
+            let claims =
+                AccessTokenIssuer::verify(&ring, &settings(), issued.token.expose_secret())
+                    .unwrap();
+            assert_eq!(claims, issued.claims);
+        }
+    }
+
+    #[test]
+    fn wrong_issuer_audience_or_key_is_rejected() {
+        use secrecy::ExposeSecret;
+        let ring_a = ring(SigningAlg::EdDsa);
+        let issued =
+            AccessTokenIssuer::issue(&ring_a, &settings(), UserId::new(), SessionId::new(), &[])
+                .unwrap();
+        let token = issued.token.expose_secret();
+        let mut s = settings();
+        s.issuer = "http://other".into();
+        assert!(matches!(
+            AccessTokenIssuer::verify(&ring_a, &s, token),
+            Err(Error::InvalidToken)
+        ));
+        let mut s = settings();
+        s.audience = "other".into();
+        assert!(matches!(
+            AccessTokenIssuer::verify(&ring_a, &s, token),
+            Err(Error::InvalidToken)
+        ));
+        let ring_b = ring(SigningAlg::EdDsa);
+        assert!(matches!(
+            AccessTokenIssuer::verify(&ring_b, &settings(), token),
+            Err(Error::InvalidToken)
+        ));
+    }
+}

@@ -1,0 +1,293 @@
+//! Signing keys: generated here, stored encrypted with the master key, published
+//! as a JWKS. The ring holds the current key (signs) and the previous one (still
+//! verifies) so that a rotation never breaks a live token.
+
+use std::fmt;
+use std::str::FromStr;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
+use ring::rand::SystemRandom;
+use ring::signature::{EcdsaKeyPair, Ed25519KeyPair, KeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
+use rsa::pkcs1::EncodeRsaPrivateKey;
+use rsa::traits::PublicKeyParts;
+use serde_json::json;
+use time::OffsetDateTime;
+
+use crate::crypto::MasterKey;
+use crate::error::Error;
+
+/// The JWS algorithms Gatehouse signs with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SigningAlg {
+    EdDsa,
+    Es256,
+    Rs256,
+}
+
+impl SigningAlg {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::EdDsa => "EdDSA",
+            Self::Es256 => "ES256",
+            Self::Rs256 => "RS256",
+        }
+    }
+
+    pub fn jwt_algorithm(self) -> Algorithm {
+        match self {
+            Self::EdDsa => Algorithm::EdDSA,
+            Self::Es256 => Algorithm::ES256,
+            Self::Rs256 => Algorithm::RS256,
+        }
+    }
+}
+
+impl FromStr for SigningAlg {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "EdDSA" | "eddsa" | "Ed25519" | "ed25519" => Ok(Self::EdDsa),
+            "ES256" | "es256" => Ok(Self::Es256),
+            "RS256" | "rs256" => Ok(Self::Rs256),
+            other => Err(format!(
+                "unknown signing algorithm '{other}' (expected EdDSA, ES256 or RS256)"
+            )),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyStatus {
+    /// Signs new tokens and is published.
+    Current,
+    /// No longer signs, still published so that live tokens verify.
+    Previous,
+    /// Neither signs nor is published.
+    Retired,
+}
+
+impl KeyStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Current => "current",
+            Self::Previous => "previous",
+            Self::Retired => "retired",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "current" => Some(Self::Current),
+            "previous" => Some(Self::Previous),
+            "retired" => Some(Self::Retired),
+            _ => None,
+        }
+    }
+}
+
+/// A key as persisted: the private part sealed with the master key (context =
+/// kid), the public part as a JWK.
+#[derive(Clone)]
+pub struct StoredKey {
+    pub kid: String,
+    pub alg: SigningAlg,
+    pub private_sealed: Vec<u8>,
+    pub public_jwk: serde_json::Value,
+    pub status: KeyStatus,
+    pub created_at: OffsetDateTime,
+}
+
+impl fmt::Debug for StoredKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StoredKey")
+            .field("kid", &self.kid)
+            .field("alg", &self.alg)
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A usable key: decrypted, ready to sign and verify.
+pub struct SigningKey {
+    pub kid: String,
+    pub alg: SigningAlg,
+    pub status: KeyStatus,
+    pub public_jwk: serde_json::Value,
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SigningKey")
+            .field("kid", &self.kid)
+            .field("alg", &self.alg)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SigningKey {
+    /// Generates a fresh key pair and returns it sealed for storage.
+    pub fn generate(alg: SigningAlg, master: &MasterKey) -> Result<StoredKey, Error> {
+        let now = crate::clock::now();
+        let kid = format!(
+            "{}-{}",
+            now.unix_timestamp(),
+            &uuid::Uuid::new_v4().simple().to_string()[..8]
+        );
+        let rng = SystemRandom::new();
+        let (private_der, mut jwk) = match alg {
+            SigningAlg::EdDsa => {
+                let pkcs8 = Ed25519KeyPair::generate_pkcs8(&rng)
+                    .map_err(|_| Error::internal("Ed25519 key generation failed"))?;
+                let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref())
+                    .map_err(|_| Error::internal("Ed25519 key parse failed"))?;
+                let x = URL_SAFE_NO_PAD.encode(pair.public_key().as_ref());
+                (
+                    pkcs8.as_ref().to_vec(),
+                    json!({"kty": "OKP", "crv": "Ed25519", "x": x}),
+                )
+            }
+            SigningAlg::Es256 => {
+                let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng)
+                    .map_err(|_| Error::internal("P-256 key generation failed"))?;
+                let pair = EcdsaKeyPair::from_pkcs8(
+                    &ECDSA_P256_SHA256_FIXED_SIGNING,
+                    pkcs8.as_ref(),
+                    &rng,
+                )
+                .map_err(|_| Error::internal("P-256 key parse failed"))?;
+                let point = pair.public_key().as_ref();
+                // Uncompressed point: 0x04 || x (32) || y (32).
+                if point.len() != 65 {
+                    return Err(Error::internal("unexpected P-256 public key length"));
+                }
+                let x = URL_SAFE_NO_PAD.encode(&point[1..33]);
+                let y = URL_SAFE_NO_PAD.encode(&point[33..65]);
+                (
+                    pkcs8.as_ref().to_vec(),
+                    json!({"kty": "EC", "crv": "P-256", "x": x, "y": y}),
+                )
+            }
+            SigningAlg::Rs256 => {
+                let mut rng = rand::rngs::OsRng;
+                let key = rsa::RsaPrivateKey::new(&mut rng, 2048).map_err(Error::internal)?;
+                let der = key.to_pkcs1_der().map_err(Error::internal)?;
+                let n = URL_SAFE_NO_PAD.encode(key.n().to_bytes_be());
+                let e = URL_SAFE_NO_PAD.encode(key.e().to_bytes_be());
+                (
+                    der.as_bytes().to_vec(),
+                    json!({"kty": "RSA", "n": n, "e": e}),
+                )
+            }
+        };
+        if let Some(obj) = jwk.as_object_mut() {
+            obj.insert("kid".into(), json!(kid));
+            obj.insert("alg".into(), json!(alg.as_str()));
+            obj.insert("use".into(), json!("sig"));
+        }
+        let private_sealed = master.seal(&private_der, kid.as_bytes())?;
+        Ok(StoredKey {
+            kid,
+            alg,
+            private_sealed,
+            public_jwk: jwk,
+            status: KeyStatus::Current,
+            created_at: now,
+        })
+    }
+
+    /// Decrypts a stored key.
+    pub fn open(stored: &StoredKey, master: &MasterKey) -> Result<Self, Error> {
+        let der = master.open(&stored.private_sealed, stored.kid.as_bytes())?;
+        let field = |name: &str| {
+            stored
+                .public_jwk
+                .get(name)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    Error::internal(format!(
+                        "stored key {} has no JWK member '{name}'",
+                        stored.kid
+                    ))
+                })
+        };
+        let (encoding, decoding) = match stored.alg {
+            SigningAlg::EdDsa => (
+                EncodingKey::from_ed_der(&der),
+                DecodingKey::from_ed_components(&field("x")?).map_err(Error::internal)?,
+            ),
+            SigningAlg::Es256 => (
+                EncodingKey::from_ec_der(&der),
+                DecodingKey::from_ec_components(&field("x")?, &field("y")?)
+                    .map_err(Error::internal)?,
+            ),
+            SigningAlg::Rs256 => (
+                EncodingKey::from_rsa_der(&der),
+                DecodingKey::from_rsa_components(&field("n")?, &field("e")?)
+                    .map_err(Error::internal)?,
+            ),
+        };
+        Ok(Self {
+            kid: stored.kid.clone(),
+            alg: stored.alg,
+            status: stored.status,
+            public_jwk: stored.public_jwk.clone(),
+            encoding,
+            decoding,
+        })
+    }
+
+    pub(crate) fn encoding(&self) -> &EncodingKey {
+        &self.encoding
+    }
+
+    pub(crate) fn decoding(&self) -> &DecodingKey {
+        &self.decoding
+    }
+}
+
+/// The keys in use: one current (signs), any number still published (verify).
+#[derive(Debug)]
+pub struct KeyRing {
+    current: SigningKey,
+    /// All published keys including the current one, newest first.
+    published: Vec<SigningKey>,
+}
+
+impl KeyRing {
+    /// Builds the ring from the published stored keys (newest first).
+    pub fn open(stored: &[StoredKey], master: &MasterKey) -> Result<Self, Error> {
+        let mut published = Vec::with_capacity(stored.len());
+        let mut current = None;
+        for key in stored.iter().filter(|k| k.status != KeyStatus::Retired) {
+            if key.status == KeyStatus::Current && current.is_none() {
+                current = Some(SigningKey::open(key, master)?);
+            }
+            published.push(SigningKey::open(key, master)?);
+        }
+        let current = current.ok_or_else(|| Error::internal("there is no current signing key"))?;
+        Ok(Self { current, published })
+    }
+
+    pub fn current(&self) -> &SigningKey {
+        &self.current
+    }
+
+    pub fn find(&self, kid: &str) -> Option<&SigningKey> {
+        self.published.iter().find(|k| k.kid == kid)
+    }
+
+    pub fn kids(&self) -> Vec<&str> {
+        self.published.iter().map(|k| k.kid.as_str()).collect()
+    }
+
+    /// The JWK Set document (`/.well-known/jwks.json`).
+    pub fn jwks(&self) -> serde_json::Value {
+        json!({ "keys": self.published.iter().map(|k| k.public_jwk.clone()).collect::<Vec<_>>() })
+    }
+}

@@ -1,0 +1,150 @@
+//! JSON shapes of the account API (requests and answers), with their OpenAPI
+//! schemas. Secrets are deserialised straight into `SecretString`.
+
+use gatehouse_core::account::User;
+use gatehouse_core::flows::TokenPair;
+use gatehouse_core::session::Session;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+pub fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap_or_default()
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RegisterBody {
+    pub username: String,
+    pub email: String,
+    #[schema(value_type = String, format = Password)]
+    pub password: SecretString,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LoginBody {
+    /// Username or email.
+    #[serde(default)]
+    pub username: Option<String>,
+    /// Alternative to `username`.
+    #[serde(default)]
+    pub email: Option<String>,
+    #[schema(value_type = String, format = Password)]
+    pub password: SecretString,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RefreshBody {
+    #[schema(value_type = String)]
+    pub refresh_token: SecretString,
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+pub struct LogoutBody {
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub refresh_token: Option<SecretString>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MfaView {
+    pub enabled: bool,
+    pub methods: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserView {
+    pub id: Uuid,
+    pub username: String,
+    pub email: String,
+    pub email_verified: bool,
+    pub is_active: bool,
+    pub roles: Vec<String>,
+    pub mfa: MfaView,
+    /// RFC 3339.
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<&User> for UserView {
+    fn from(u: &User) -> Self {
+        Self {
+            id: u.id.0,
+            username: u.username.to_string(),
+            email: u.email.to_string(),
+            email_verified: u.email_verified,
+            is_active: u.is_active,
+            roles: u.roles.iter().map(|r| r.to_string()).collect(),
+            mfa: MfaView {
+                enabled: false,
+                methods: vec![],
+            },
+            created_at: rfc3339(u.created_at),
+            updated_at: rfc3339(u.updated_at),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserEnvelope {
+    pub user: UserView,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenResponse {
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: &'static str,
+    /// Seconds until the access token expires.
+    pub expires_in: u64,
+    pub refresh_token: String,
+    pub session_id: Uuid,
+    pub user: UserView,
+}
+
+impl TokenResponse {
+    pub fn new(user: &User, pair: TokenPair) -> Self {
+        Self {
+            access_token: pair.access_token.expose_secret().to_owned(),
+            token_type: "Bearer",
+            expires_in: pair.expires_in,
+            refresh_token: pair.refresh_token.expose_secret().to_owned(),
+            session_id: pair.session_id.0,
+            user: user.into(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SessionView {
+    pub id: Uuid,
+    pub created_at: String,
+    pub last_used_at: String,
+    /// When the session ends at the latest (idle or absolute lifetime).
+    pub expires_at: String,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// The session of the token making this request.
+    pub current: bool,
+}
+
+impl SessionView {
+    pub fn new(s: &Session, current: bool) -> Self {
+        Self {
+            id: s.id.0,
+            created_at: rfc3339(s.created_at),
+            last_used_at: rfc3339(s.last_used_at),
+            expires_at: rfc3339(s.idle_expires_at.min(s.absolute_expires_at)),
+            ip: s.ip.clone(),
+            user_agent: s.user_agent.clone(),
+            current,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SessionList {
+    pub sessions: Vec<SessionView>,
+}

@@ -1,0 +1,47 @@
+//! `POST /api/auth/login`.
+
+use axum::extract::State;
+use axum::Json;
+use gatehouse_core::account::LoginName;
+use gatehouse_core::flows::LoginRequest;
+use gatehouse_core::Error;
+
+use super::dto::{LoginBody, TokenResponse};
+use crate::error::{ApiResult, Problem};
+use crate::extract::{ApiJson, Client};
+use crate::state::AppState;
+
+/// Sign in with username (or email) and password.
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginBody,
+    responses(
+        (status = 200, body = TokenResponse),
+        (status = 401, description = "`invalid_credentials` (same for unknown user, wrong password, locked account)", body = Problem),
+        (status = 403, description = "`account_disabled` (only after the correct password)", body = Problem),
+        (status = 429, description = "`rate_limited`, with Retry-After", body = Problem),
+        (status = 503, description = "`server_busy`: the hashing pool is saturated", body = Problem),
+    ))]
+pub async fn login(
+    State(state): State<AppState>,
+    Client(client): Client,
+    ApiJson(body): ApiJson<LoginBody>,
+) -> ApiResult<Json<TokenResponse>> {
+    let login = body
+        .username
+        .or(body.email)
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| {
+            Error::InvalidRequest("give 'username' (or 'email') and 'password'".into())
+        })?;
+    let req = LoginRequest {
+        login: LoginName::new(&login),
+        password: body.password,
+    };
+    let result = state.accounts.login(req, &client).await;
+    let outcome = match &result {
+        Ok(_) => "success",
+        Err(e) => e.code().as_str(),
+    };
+    metrics::counter!("gatehouse_logins_total", "outcome" => outcome).increment(1);
+    let (user, pair) = result?;
+    Ok(Json(TokenResponse::new(&user, pair)))
+}

@@ -1,0 +1,27 @@
+//! `/api/auth/*`: registration, login, token refresh, logout, the caller's own
+//! profile and sessions. One file per flow.
+
+pub mod dto;
+pub mod login;
+pub mod logout;
+pub mod me;
+pub mod refresh;
+pub mod register;
+pub mod sessions;
+
+use axum::routing::{delete, get, post};
+use axum::Router;
+
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/register", post(register::register))
+        .route("/login", post(login::login))
+        .route("/refresh", post(refresh::refresh))
+        .route("/logout", post(logout::logout))
+        .route("/logout-all", post(logout::logout_all))
+        .route("/me", get(me::me))
+        .route("/sessions", get(sessions::list))
+        .route("/sessions/{id}", delete(sessions::end))
+}

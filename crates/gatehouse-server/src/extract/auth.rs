@@ -1,0 +1,55 @@
+//! `Auth`: the caller's verified access token (`Authorization: Bearer …`), whose
+//! session must still be active.
+
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use gatehouse_core::flows::Authenticated;
+use gatehouse_core::Error;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub struct Auth(pub Authenticated);
+
+impl Auth {
+    /// The raw bearer token of a request, if it carries one.
+    pub fn bearer(parts: &Parts) -> Option<&str> {
+        let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
+        let (scheme, token) = value.split_once(' ')?;
+        scheme
+            .eq_ignore_ascii_case("bearer")
+            .then(|| token.trim())
+            .filter(|t| !t.is_empty())
+    }
+}
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = Self::bearer(parts).ok_or(Error::Unauthorized)?;
+        let auth = state.accounts.authenticate_live(token).await?;
+        Ok(Self(auth))
+    }
+}
+
+/// Like [`Auth`] but optional: `None` when no bearer token was sent.
+pub struct MaybeAuth(pub Option<Authenticated>);
+
+impl FromRequestParts<AppState> for MaybeAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match Auth::bearer(parts) {
+            None => Ok(Self(None)),
+            Some(token) => Ok(Self(Some(state.accounts.authenticate_live(token).await?))),
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! Request extractors whose rejections are `problem+json`: JSON bodies, the
+//! bearer token, and the client's address as far as it can be trusted.
+
+mod auth;
+mod client;
+mod json;
+
+pub use auth::{Auth, MaybeAuth};
+pub use client::{client_ip, Client};
+pub use json::ApiJson;

@@ -1,0 +1,50 @@
+//! The OpenAPI 3.1 document of the JSON API, generated from the handlers'
+//! annotations (served at `/api/openapi.json`).
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::{admin, api, error, ops};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Gatehouse", description = "Self-hosted authentication and identity server."),
+    paths(
+        api::register::register,
+        api::login::login,
+        api::refresh::refresh,
+        api::logout::logout,
+        api::logout::logout_all,
+        api::me::me,
+        api::sessions::list,
+        api::sessions::end,
+        admin::audit::list,
+        ops::healthz,
+        ops::readyz,
+        ops::jwks,
+    ),
+    components(schemas(error::Problem)),
+    modifiers(&BearerAuth),
+    tags((name = "auth", description = "Accounts, tokens and sessions"),
+         (name = "admin", description = "Administration (admin role)"),
+         (name = "operations", description = "Health, readiness, keys"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .bearer_format("JWT")
+                        .build(),
+                ),
+            );
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! What both backends share: the queries, written once in SQL that SQLite and
+//! PostgreSQL both accept (`$n` placeholders, `RETURNING`, `ON CONFLICT`,
+//! `lower()`), and expanded per backend by [`impl_store!`].
+//!
+//! A backend module invokes `impl_store!(Type, Database, "name")` after giving
+//! its store type:
+//! - a `pool: sqlx::Pool<Database>` field;
+//! - `fn ts(OffsetDateTime) -> impl Encode` — how a time is bound;
+//! - `fn db_err(sqlx::Error) -> StoreError` — unique violations to `Conflict`;
+//! - `async fn begin_write(&self) -> Result<Transaction<'static, Database>, StoreError>`.
+//!
+//! The trait implementations are split by capability: `users`, `sessions`,
+//! `keys` and `audit`.
+
+pub(crate) mod audit;
+pub(crate) mod keys;
+pub(crate) mod sessions;
+pub(crate) mod users;
+
+use gatehouse_core::store::{Constraint, StoreError};
+use time::{OffsetDateTime, UtcOffset};
+
+/// Any database failure that is not a broken unique rule. sqlx's messages do
+/// not include bound values.
+pub(crate) fn backend_err(e: sqlx::Error) -> StoreError {
+    StoreError::Backend(e.to_string())
+}
+
+/// A stored value the domain cannot represent (reported as a decode error).
+pub(crate) fn corrupt(what: String) -> sqlx::Error {
+    sqlx::Error::Decode(what.into())
+}
+
+/// The domain name of a unique index or constraint.
+pub(crate) fn constraint_named(name: &str) -> Constraint {
+    match name {
+        "users_username_key" => Constraint::Username,
+        "users_email_key" => Constraint::Email,
+        other => Constraint::Other(other.to_owned()),
+    }
+}
+
+/// `t` in UTC, cut to whole microseconds (what both backends can store).
+pub(crate) fn utc_micros(t: OffsetDateTime) -> OffsetDateTime {
+    let t = t.to_offset(UtcOffset::UTC);
+    t.replace_microsecond(t.microsecond()).unwrap_or(t)
+}
+
+/// A `LIKE` pattern matching `needle` anywhere, with `\` as the escape
+/// character (use with `ESCAPE '\'`).
+pub(crate) fn contains_pattern(needle: &str) -> String {
+    let mut pattern = String::with_capacity(needle.len() + 2);
+    pattern.push('%');
+    for c in needle.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// Implements every store trait for `$store` on database `$db`.
+macro_rules! impl_store {
+    ($store:ty, $db:ty, $name:literal) => {
+        $crate::common::users::impl_user_store!($store, $db);
+        $crate::common::sessions::impl_session_store!($store, $db);
+        $crate::common::keys::impl_key_store!($store, $db);
+        $crate::common::audit::impl_audit_store!($store, $db);
+
+        #[async_trait::async_trait]
+        impl gatehouse_core::store::Store for $store {
+            async fn ping(&self) -> gatehouse_core::store::StoreResult<()> {
+                sqlx::query("SELECT 1")
+                    .execute(&self.pool)
+                    .await
+                    .map_err(Self::db_err)?;
+                Ok(())
+            }
+
+            fn backend(&self) -> &'static str {
+                $name
+            }
+        }
+    };
+}
+pub(crate) use impl_store;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(contains_pattern("ali"), "%ali%");
+        assert_eq!(contains_pattern("a_b%c\\d"), "%a\\_b\\%c\\\\d%");
+    }
+
+    #[test]
+    fn constraint_names_map_to_the_domain() {
+        assert_eq!(constraint_named("users_username_key"), Constraint::Username);
+        assert_eq!(constraint_named("users_email_key"), Constraint::Email);
+        assert_eq!(
+            constraint_named("users.id"),
+            Constraint::Other("users.id".into())
+        );
+    }
+
+    #[test]
+    fn times_are_cut_to_microseconds_in_utc() {
+        let t = OffsetDateTime::UNIX_EPOCH + time::Duration::nanoseconds(1_234_567);
+        let t = t.to_offset(time::macros::offset!(-5));
+        let cut = utc_micros(t);
+        assert_eq!(cut.offset(), UtcOffset::UTC);
+        assert_eq!(cut.nanosecond(), 1_234_000);
+    }
+}

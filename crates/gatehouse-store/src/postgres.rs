@@ -1,0 +1,89 @@
+//! The PostgreSQL backend: connection options, migrations
+//! (`migrations/postgres`) and the few things PostgreSQL does its own way. The
+//! queries are in `common`.
+//!
+//! The refresh rotation needs no explicit locking here: under READ COMMITTED
+//! a second `UPDATE ... WHERE spent_at IS NULL` on the same row waits for the
+//! first to commit, re-checks the condition and matches nothing.
+
+use std::time::Duration;
+
+use gatehouse_core::store::{Constraint, StoreError};
+use sqlx::error::ErrorKind;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::{Postgres, Transaction};
+use time::OffsetDateTime;
+
+use crate::common;
+
+const POOL_SIZE: u32 = 16;
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Gatehouse's data in a PostgreSQL database.
+#[derive(Clone, Debug)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connects to `url` (`postgres://user:password@host:port/database`).
+    /// Does not migrate.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(POOL_SIZE)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect(url)
+            .await
+            .map_err(common::backend_err)?;
+        Ok(Self { pool })
+    }
+
+    /// Applies the pending migrations of `migrations/postgres`.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        sqlx::migrate!("./migrations/postgres")
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))
+    }
+
+    /// The underlying pool.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Closes every connection of the pool.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// A transaction that will write (READ COMMITTED is enough, see above).
+    async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
+        self.pool.begin().await.map_err(common::backend_err)
+    }
+
+    /// A time as bound into SQL: UTC, cut to the microseconds `timestamptz`
+    /// keeps (PostgreSQL would round instead; cutting matches SQLite).
+    fn ts(t: OffsetDateTime) -> OffsetDateTime {
+        common::utc_micros(t)
+    }
+
+    /// Maps an sqlx error to a [`StoreError`], naming a broken unique rule.
+    fn db_err(e: sqlx::Error) -> StoreError {
+        match constraint_of(&e) {
+            Some(constraint) => StoreError::Conflict(constraint),
+            None => common::backend_err(e),
+        }
+    }
+}
+
+/// The unique rule a write broke, by the name PostgreSQL reports (for a unique
+/// index that is the index name).
+fn constraint_of(e: &sqlx::Error) -> Option<Constraint> {
+    let db = e.as_database_error()?;
+    if db.kind() != ErrorKind::UniqueViolation {
+        return None;
+    }
+    Some(common::constraint_named(db.constraint().unwrap_or("")))
+}
+
+common::impl_store!(PgStore, Postgres, "postgres");

@@ -1,0 +1,161 @@
+//! The SQLite backend: connection options, migrations (`migrations/sqlite`) and
+//! the few things SQLite does its own way. The queries are in `common`.
+//!
+//! SQLite has no time type: times are stored as fixed-width UTC text (see
+//! [`SqliteStore::ts`]) so that comparing and ordering the text is comparing
+//! and ordering the times. Write transactions begin with `BEGIN IMMEDIATE`, so
+//! the write lock is taken up front and concurrent writers queue on the busy
+//! timeout instead of failing when they upgrade a read lock.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use gatehouse_core::store::{Constraint, StoreError};
+use sqlx::error::ErrorKind;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Sqlite, Transaction};
+use time::OffsetDateTime;
+
+use crate::common;
+
+/// Connections in the pool of a file database. SQLite writes one at a time
+/// anyway; a few connections let reads proceed alongside the writer (WAL).
+const POOL_SIZE: u32 = 4;
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Gatehouse's data in an SQLite database.
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating it if missing) the database at `url`, e.g.
+    /// `sqlite://gatehouse.db` or `sqlite::memory:`. Does not migrate.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(common::backend_err)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT);
+        let pool = if is_in_memory(url) {
+            // An in-memory database lives as long as its last connection: keep
+            // exactly one, forever.
+            SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .connect_with(options)
+                .await
+        } else {
+            SqlitePoolOptions::new()
+                .max_connections(POOL_SIZE)
+                .connect_with(options)
+                .await
+        }
+        .map_err(common::backend_err)?;
+        Ok(Self { pool })
+    }
+
+    /// Applies the pending migrations of `migrations/sqlite`.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))
+    }
+
+    /// The underlying pool.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Closes every connection of the pool.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// A transaction that will write: takes the write lock at once.
+    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        self.pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(common::backend_err)
+    }
+
+    /// A time as bound into SQL: UTC, microseconds, always 27 characters
+    /// (`2024-05-01T12:00:00.000000Z`), so text order is time order. sqlx's
+    /// own RFC 3339 encoding drops trailing zeros of the fraction, which would
+    /// sort `…:00.5Z` before `…:00Z`. The microsecond precision matches
+    /// PostgreSQL's `timestamptz`.
+    fn ts(t: OffsetDateTime) -> String {
+        let t = common::utc_micros(t);
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second(),
+            t.microsecond()
+        )
+    }
+
+    /// Maps an sqlx error to a [`StoreError`], naming a broken unique rule.
+    fn db_err(e: sqlx::Error) -> StoreError {
+        match constraint_of(&e) {
+            Some(constraint) => StoreError::Conflict(constraint),
+            None => common::backend_err(e),
+        }
+    }
+}
+
+fn is_in_memory(url: &str) -> bool {
+    url.contains(":memory:") || url.contains("mode=memory")
+}
+
+/// The unique rule a write broke. SQLite does not report constraint names; its
+/// message names an expression index (`UNIQUE constraint failed: index
+/// 'users_email_key'`) or the columns (`UNIQUE constraint failed: users.id`).
+fn constraint_of(e: &sqlx::Error) -> Option<Constraint> {
+    let db = e.as_database_error()?;
+    if db.kind() != ErrorKind::UniqueViolation {
+        return None;
+    }
+    let detail = db
+        .message()
+        .split_once("failed: ")
+        .map_or("", |(_, rest)| rest)
+        .trim();
+    let name = match detail.strip_prefix("index '") {
+        Some(rest) => rest.trim_end_matches('\''),
+        None => detail,
+    };
+    Some(common::constraint_named(name))
+}
+
+common::impl_store!(SqliteStore, Sqlite, "sqlite");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_fixed_width_and_sort_as_text() {
+        let base = OffsetDateTime::from_unix_timestamp(1_700_000_000)
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        let later = base + time::Duration::milliseconds(500);
+        let (a, b) = (SqliteStore::ts(base), SqliteStore::ts(later));
+        assert_eq!(a, "2023-11-14T22:13:20.000000Z");
+        assert_eq!(b, "2023-11-14T22:13:20.500000Z");
+        assert!(a < b);
+        let offset = base.to_offset(time::macros::offset!(+2));
+        assert_eq!(SqliteStore::ts(offset), a);
+    }
+}

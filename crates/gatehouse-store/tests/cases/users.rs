@@ -1,0 +1,216 @@
+//! Users: insert and uniqueness, lookups, listing, roles, flags, login failures.
+
+use gatehouse_core::account::{Role, UserId};
+use gatehouse_core::store::{Constraint, StoreError};
+use time::Duration;
+
+use super::{add_user, new_user, now, open, role_names};
+
+pub async fn insert_user_and_conflicts(url: String) {
+    let store = open(&url).await;
+    let created = now();
+    let new = new_user("Alice", "Alice@Example.com", &["user", "admin"], created);
+    let user = store.insert_user(&new).await.unwrap();
+    assert_eq!(user.id, new.id);
+    assert_eq!(user.username.as_str(), "Alice");
+    assert_eq!(user.email.as_str(), "Alice@example.com");
+    assert_eq!(user.password_hash, new.password_hash);
+    assert!(user.is_active);
+    assert!(!user.email_verified);
+    assert_eq!(role_names(&user), ["admin", "user"]);
+    assert_eq!(user.failed_logins, 0);
+    assert_eq!(user.locked_until, None);
+    assert_eq!(user.created_at, created);
+    assert_eq!(user.updated_at, created);
+
+    let same_name = new_user("aLICE", "other@example.com", &["user"], now());
+    match store.insert_user(&same_name).await {
+        Err(StoreError::Conflict(Constraint::Username)) => {}
+        other => panic!("expected a username conflict, got {other:?}"),
+    }
+    let same_email = new_user("alice2", "ALICE@example.COM", &["user"], now());
+    match store.insert_user(&same_email).await {
+        Err(StoreError::Conflict(Constraint::Email)) => {}
+        other => panic!("expected an email conflict, got {other:?}"),
+    }
+    let mut same_id = new_user("carol", "carol@example.com", &[], now());
+    same_id.id = user.id;
+    match store.insert_user(&same_id).await {
+        Err(StoreError::Conflict(Constraint::Other(name))) => assert!(!name.is_empty()),
+        other => panic!("expected a primary key conflict, got {other:?}"),
+    }
+    // The failed inserts left nothing behind, roles included.
+    let all = store.list_users(None, 100, 0).await.unwrap();
+    assert_eq!(all.len(), 1);
+    assert!(store.user_by_id(same_name.id).await.unwrap().is_none());
+}
+
+pub async fn lookup_is_case_insensitive(url: String) {
+    let store = open(&url).await;
+    let alice = store
+        .insert_user(&new_user(
+            "Alice",
+            "alice.smith@example.com",
+            &["user"],
+            now(),
+        ))
+        .await
+        .unwrap();
+    add_user(store.as_ref(), "bob").await;
+    for login in [
+        "Alice",
+        "alice",
+        "ALICE",
+        "alice.smith@example.com",
+        "Alice.Smith@EXAMPLE.com",
+    ] {
+        let found = store
+            .user_by_login(login)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("{login} not found"));
+        assert_eq!(found.id, alice.id, "{login}");
+        assert_eq!(role_names(&found), ["user"]);
+    }
+    assert!(store.user_by_login("alic").await.unwrap().is_none());
+    assert!(store.user_by_login("%").await.unwrap().is_none());
+    let by_id = store.user_by_id(alice.id).await.unwrap().unwrap();
+    assert_eq!(by_id.email.as_str(), "alice.smith@example.com");
+    assert!(store.user_by_id(UserId::new()).await.unwrap().is_none());
+}
+
+pub async fn list_users_orders_searches_and_pages(url: String) {
+    let store = open(&url).await;
+    let base = now();
+    let names = ["carol", "a_c", "abc", "Bob", "dave"];
+    for (i, name) in names.iter().enumerate() {
+        let roles: &[&str] = if i % 2 == 0 {
+            &["user"]
+        } else {
+            &["user", "admin"]
+        };
+        store
+            .insert_user(&new_user(
+                name,
+                &format!("{name}@mail{i}.example.com"),
+                roles,
+                base + Duration::seconds(i as i64),
+            ))
+            .await
+            .unwrap();
+    }
+    let list = |search: Option<&'static str>, limit, offset| {
+        let store = store.clone();
+        async move {
+            store
+                .list_users(search, limit, offset)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|u| u.username.as_str().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(list(None, 100, 0).await, names);
+    assert_eq!(list(None, 2, 1).await, ["a_c", "abc"]);
+    assert_eq!(list(None, 10, 4).await, ["dave"]);
+    assert!(list(None, 10, 5).await.is_empty());
+    assert_eq!(list(Some("B"), 100, 0).await, ["abc", "Bob"]);
+    assert_eq!(
+        list(Some("_"), 100, 0).await,
+        ["a_c"],
+        "'_' is not a wildcard"
+    );
+    assert!(
+        list(Some("%"), 100, 0).await.is_empty(),
+        "'%' is not a wildcard"
+    );
+    assert_eq!(
+        list(Some("MAIL4"), 100, 0).await,
+        ["dave"],
+        "emails are searched too"
+    );
+    assert_eq!(list(Some(""), 100, 0).await.len(), names.len());
+    let users = store.list_users(None, 100, 0).await.unwrap();
+    assert_eq!(role_names(&users[0]), ["user"]);
+    assert_eq!(role_names(&users[1]), ["admin", "user"]);
+}
+
+pub async fn roles_and_flags(url: String) {
+    let store = open(&url).await;
+    let user = add_user(store.as_ref(), "alice").await;
+    let later = user.created_at + Duration::minutes(5);
+    let roles = [
+        Role::parse("support").unwrap(),
+        Role::admin(),
+        Role::user(),
+        Role::admin(),
+    ];
+    store.set_roles(user.id, &roles, later).await.unwrap();
+    let read = store.user_by_id(user.id).await.unwrap().unwrap();
+    assert_eq!(role_names(&read), ["admin", "support", "user"]);
+    assert_eq!(read.updated_at, later);
+    assert!(read.has_role("admin"));
+
+    store
+        .set_roles(user.id, &[Role::user()], later)
+        .await
+        .unwrap();
+    assert_eq!(
+        role_names(&store.user_by_id(user.id).await.unwrap().unwrap()),
+        ["user"]
+    );
+    store.set_roles(user.id, &[], later).await.unwrap();
+    assert!(store
+        .user_by_id(user.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .roles
+        .is_empty());
+
+    let even_later = later + Duration::minutes(1);
+    store.set_active(user.id, false, even_later).await.unwrap();
+    store
+        .set_password_hash(user.id, "$argon2id$new", even_later)
+        .await
+        .unwrap();
+    let read = store.user_by_id(user.id).await.unwrap().unwrap();
+    assert!(!read.is_active);
+    assert_eq!(read.password_hash, "$argon2id$new");
+    assert_eq!(read.updated_at, even_later);
+    store.set_active(user.id, true, even_later).await.unwrap();
+    assert!(store.user_by_id(user.id).await.unwrap().unwrap().is_active);
+}
+
+pub async fn login_failures_count_atomically(url: String) {
+    let store = open(&url).await;
+    let user = add_user(store.as_ref(), "alice").await;
+    for expected in 1..=3 {
+        assert_eq!(store.record_login_failure(user.id).await.unwrap(), expected);
+    }
+    let until = now() + Duration::minutes(15);
+    store.set_locked_until(user.id, Some(until)).await.unwrap();
+    let read = store.user_by_id(user.id).await.unwrap().unwrap();
+    assert_eq!(read.failed_logins, 3);
+    assert_eq!(read.locked_until, Some(until));
+
+    store.clear_login_failures(user.id).await.unwrap();
+    let read = store.user_by_id(user.id).await.unwrap().unwrap();
+    assert_eq!(read.failed_logins, 0);
+    assert_eq!(read.locked_until, None);
+
+    let tasks: Vec<_> = (0..10)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move { store.record_login_failure(user.id).await.unwrap() })
+        })
+        .collect();
+    let mut seen = Vec::new();
+    for task in tasks {
+        seen.push(task.await.unwrap());
+    }
+    seen.sort_unstable();
+    assert_eq!(seen, (1..=10).collect::<Vec<u32>>());
+    assert!(store.record_login_failure(UserId::new()).await.is_err());
+}

@@ -1,0 +1,143 @@
+//! The store contract, run against both backends: every test below runs once on
+//! a fresh SQLite file and once on a fresh PostgreSQL database.
+//!
+//! PostgreSQL is `postgres://postgres@127.0.0.1:5432/postgres` unless
+//! `GATEHOUSE_TEST_POSTGRES_URL` says otherwise. Each PostgreSQL test creates a
+//! database `gh_store_<uuid>` and drops it afterwards; an unreachable server
+//! fails the PostgreSQL tests rather than skipping them.
+// Tests may unwrap and panic (STYLE.md 10); the workspace lints deny it elsewhere.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod cases;
+
+use std::future::Future;
+
+use cases::*;
+use sqlx::Connection as _;
+use uuid::Uuid;
+
+// ---------------------------------------------------------------- harness
+
+const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/// Runs `test` in its own task so that a failure still lets us clean up, then
+/// re-raises the failure.
+async fn run_isolated<Fut>(test: Fut) -> Result<(), Box<dyn std::any::Any + Send>>
+where
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    match tokio::spawn(test).await {
+        Ok(()) => Ok(()),
+        Err(e) if e.is_panic() => Err(e.into_panic()),
+        Err(e) => Err(Box::new(format!("test task failed: {e}"))),
+    }
+}
+
+async fn with_sqlite<F, Fut>(test: F)
+where
+    F: FnOnce(String) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let path = std::env::temp_dir().join(format!("gh_store_{}.db", Uuid::new_v4().simple()));
+    let url = format!("sqlite://{}", path.display());
+    let outcome = run_isolated(test(url)).await;
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+/// `url` with its database name replaced by `database`.
+fn with_database(url: &str, database: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let authority_start = base.find("://").map_or(0, |i| i + 3);
+    let root = match base[authority_start..].find('/') {
+        Some(i) => &base[..authority_start + i],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{root}/{database}?{query}"),
+        None => format!("{root}/{database}"),
+    }
+}
+
+async fn with_postgres<F, Fut>(test: F)
+where
+    F: FnOnce(String) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let admin_url = std::env::var("GATEHOUSE_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| DEFAULT_POSTGRES_URL.into());
+    let mut admin = sqlx::PgConnection::connect(&admin_url)
+        .await
+        .unwrap_or_else(|e| {
+            panic!("PostgreSQL is required for these tests (set GATEHOUSE_TEST_POSTGRES_URL): {e}")
+        });
+    let database = format!("gh_store_{}", Uuid::new_v4().simple());
+    sqlx::query(&format!("CREATE DATABASE {database}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let outcome = run_isolated(test(with_database(&admin_url, &database))).await;
+    // Best effort: FORCE ends the pool connections the test left behind.
+    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+        .execute(&mut admin)
+        .await;
+    let _ = admin.close().await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+/// Declares each test once per backend: `sqlite::NAME` and `postgres::NAME`.
+macro_rules! store_tests {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    crate::with_sqlite(crate::$name).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    crate::with_postgres(crate::$name).await;
+                }
+            )*
+        }
+    };
+}
+
+store_tests!(
+    migrations_are_idempotent,
+    insert_user_and_conflicts,
+    lookup_is_case_insensitive,
+    list_users_orders_searches_and_pages,
+    roles_and_flags,
+    login_failures_count_atomically,
+    session_rotation_has_one_winner,
+    active_sessions_and_revocation,
+    key_rotation_cycles_statuses,
+    audit_append_and_query,
+);
+
+#[test]
+fn database_names_are_replaced_in_urls() {
+    assert_eq!(
+        with_database("postgres://postgres@127.0.0.1:5432/postgres", "x"),
+        "postgres://postgres@127.0.0.1:5432/x"
+    );
+    assert_eq!(
+        with_database("postgres://u:p@h/db?sslmode=disable", "x"),
+        "postgres://u:p@h/x?sslmode=disable"
+    );
+    assert_eq!(with_database("postgresql://h", "x"), "postgresql://h/x");
+}

@@ -1,0 +1,1 @@
+//! Verification of Gatehouse access tokens for resource servers (planned, issue 8).

@@ -1,0 +1,101 @@
+//! The command line: `gatehouse [options] <command>`. Every option is also a
+//! `GATEHOUSE_*` variable and a key of the `--config` TOML file.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::RawConfig;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gatehouse",
+    version,
+    about = "Gatehouse: a self-hosted authentication and identity server"
+)]
+pub struct Cli {
+    /// TOML configuration file
+    #[arg(long, global = true, env = "GATEHOUSE_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub settings: RawConfig,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server
+    Serve,
+    /// Create or upgrade the database schema, then exit
+    Migrate,
+    /// Inspect the configuration
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Manage users
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage signing keys
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate the configuration and print it (secrets redacted)
+    Check,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user; the password is read from stdin (or prompted for on a terminal)
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        email: String,
+        /// A role to grant (repeatable), e.g. --role admin
+        #[arg(long = "role")]
+        roles: Vec<String>,
+        /// Mark the email address as verified
+        #[arg(long)]
+        email_verified: bool,
+    },
+    /// List users
+    List {
+        /// Part of a username or email
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+        /// Print JSON lines instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// Replace a user's roles (id, username or email)
+    SetRole {
+        user: String,
+        /// The roles the user should have (repeatable; none removes all)
+        #[arg(long = "role")]
+        roles: Vec<String>,
+    },
+    /// Disable an account (its sessions end)
+    Disable { user: String },
+    /// Enable a disabled account
+    Enable { user: String },
+    /// Clear failed-login lockout
+    Unlock { user: String },
+    /// Import users with existing password hashes from JSON lines (a file or - for stdin):
+    /// {"username","email","password_hash","roles":[...],"email_verified":bool}
+    Import { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// List signing keys
+    List,
+    /// Make a new signing key current; the old one stays published until the next rotation
+    Rotate,
+}

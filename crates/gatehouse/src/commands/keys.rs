@@ -1,0 +1,42 @@
+//! `gatehouse keys list|rotate`.
+
+use gatehouse_core::crypto::MasterKey;
+use gatehouse_core::flows::keys_rotate;
+use gatehouse_core::store::Store;
+
+use super::{CommandError, CommandResult};
+use crate::cli::KeysCommand;
+use crate::config::Settings;
+
+pub async fn run(cmd: KeysCommand, settings: &Settings) -> CommandResult {
+    let accounts = crate::startup::accounts(settings).await?;
+    let store: &dyn Store = accounts.store().as_ref();
+    match cmd {
+        KeysCommand::List => {
+            let keys = store
+                .all_keys()
+                .await
+                .map_err(|e| CommandError::Runtime(e.into()))?;
+            println!("{:<24} {:<6} {:<9} created", "kid", "alg", "status");
+            for k in keys {
+                println!(
+                    "{:<24} {:<6} {:<9} {}",
+                    k.kid,
+                    k.alg.as_str(),
+                    k.status.as_str(),
+                    crate::commands::user::date(k.created_at)
+                );
+            }
+        }
+        KeysCommand::Rotate => {
+            let master: MasterKey = crate::master_key::load(&settings.master_key)?;
+            let key = keys_rotate(store, &master, settings.accounts.signing_alg).await?;
+            println!(
+                "new current key {} ({}); running servers pick it up within 30 s",
+                key.kid,
+                key.alg.as_str()
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,689 @@
+//! Configuration: defaults < TOML file (`--config`) < `GATEHOUSE_*` environment
+//! < command-line flags. Every key is all three. Secrets may come from a file
+//! (`*_file`). Unknown keys — in the file or as `GATEHOUSE_*` variables — are
+//! rejected with a clear message rather than silently ignored.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::Args;
+use gatehouse_core::account::Role;
+use gatehouse_core::flows::{AccountsConfig, LockoutPolicy, RateLimits};
+use gatehouse_core::password::{HashParams, PasswordPolicy};
+use gatehouse_core::ratelimit::Rate;
+use gatehouse_core::token::{SigningAlg, TokenSettings};
+use ipnet::IpNet;
+use secrecy::SecretString;
+use serde::Deserialize;
+
+/// A configuration problem: reported in one line, exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+fn bad(msg: impl Into<String>) -> ConfigError {
+    ConfigError(msg.into())
+}
+
+/// One layer of configuration. The same struct is the TOML file's schema and
+/// the flags/env layer, so the three can never drift apart.
+#[derive(Debug, Default, Clone, Deserialize, Args)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    /// Address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, global = true, env = "GATEHOUSE_BIND")]
+    pub bind: Option<String>,
+    /// Data directory (SQLite database, master key) [default: ./gatehouse-data]
+    #[arg(long, global = true, env = "GATEHOUSE_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// sqlite://PATH or postgres://… [default: sqlite in the data directory]
+    #[arg(long, global = true, env = "GATEHOUSE_DATABASE_URL")]
+    pub database_url: Option<String>,
+    #[arg(long, global = true, env = "GATEHOUSE_DATABASE_URL_FILE")]
+    pub database_url_file: Option<PathBuf>,
+    /// redis://… for limits shared between nodes (used from the scale-out release on)
+    #[arg(long, global = true, env = "GATEHOUSE_REDIS_URL")]
+    pub redis_url: Option<String>,
+    #[arg(long, global = true, env = "GATEHOUSE_REDIS_URL_FILE")]
+    pub redis_url_file: Option<PathBuf>,
+    /// Public base URL; the `iss` of tokens [default: http://<bind>]
+    #[arg(long, global = true, env = "GATEHOUSE_ISSUER")]
+    pub issuer: Option<String>,
+    /// The `aud` of access tokens [default: the issuer]
+    #[arg(long, global = true, env = "GATEHOUSE_AUDIENCE")]
+    pub audience: Option<String>,
+    /// Base64 of 32 random bytes; encrypts keys at rest [default: generated into the data directory]
+    #[arg(
+        long,
+        global = true,
+        env = "GATEHOUSE_MASTER_KEY",
+        hide_env_values = true
+    )]
+    pub master_key: Option<String>,
+    #[arg(long, global = true, env = "GATEHOUSE_MASTER_KEY_FILE")]
+    pub master_key_file: Option<PathBuf>,
+    /// smtp://… or smtps://… for outgoing mail (used from the email release on)
+    #[arg(
+        long,
+        global = true,
+        env = "GATEHOUSE_SMTP_URL",
+        hide_env_values = true
+    )]
+    pub smtp_url: Option<String>,
+    #[arg(long, global = true, env = "GATEHOUSE_SMTP_URL_FILE")]
+    pub smtp_url_file: Option<PathBuf>,
+    /// text or json [default: text]
+    #[arg(long, global = true, env = "GATEHOUSE_LOG_FORMAT")]
+    pub log_format: Option<String>,
+    /// A tracing filter such as info or gatehouse=debug [default: info]
+    #[arg(long, global = true, env = "GATEHOUSE_LOG_LEVEL")]
+    pub log_level: Option<String>,
+    /// EdDSA, ES256 or RS256 [default: EdDSA]
+    #[arg(long, global = true, env = "GATEHOUSE_SIGNING_ALG")]
+    pub signing_alg: Option<String>,
+    /// Access token lifetime [default: 15m]
+    #[arg(long, global = true, env = "GATEHOUSE_ACCESS_TOKEN_TTL")]
+    pub access_token_ttl: Option<String>,
+    /// Session idle lifetime (no refresh for this long ends it) [default: 14d]
+    #[arg(long, global = true, env = "GATEHOUSE_SESSION_IDLE")]
+    pub session_idle: Option<String>,
+    /// Session absolute lifetime [default: 90d]
+    #[arg(long, global = true, env = "GATEHOUSE_SESSION_ABSOLUTE")]
+    pub session_absolute: Option<String>,
+    /// Retry window for a spent refresh token from the same client [default: 10s]
+    #[arg(long, global = true, env = "GATEHOUSE_REFRESH_GRACE")]
+    pub refresh_grace: Option<String>,
+    /// Argon2id memory in KiB [default: 19456]
+    #[arg(long, global = true, env = "GATEHOUSE_ARGON2_MEMORY_KIB")]
+    pub argon2_memory_kib: Option<u32>,
+    /// Argon2id iterations [default: 2]
+    #[arg(long, global = true, env = "GATEHOUSE_ARGON2_ITERATIONS")]
+    pub argon2_iterations: Option<u32>,
+    /// Argon2id parallelism [default: 1]
+    #[arg(long, global = true, env = "GATEHOUSE_ARGON2_PARALLELISM")]
+    pub argon2_parallelism: Option<u32>,
+    /// Password hashing threads [default: number of cores]
+    #[arg(long, global = true, env = "GATEHOUSE_HASH_WORKERS")]
+    pub hash_workers: Option<usize>,
+    /// Hash jobs that may wait before the server answers 503 [default: 64]
+    #[arg(long, global = true, env = "GATEHOUSE_HASH_QUEUE")]
+    pub hash_queue: Option<usize>,
+    /// Minimum password length [default: 12]
+    #[arg(long, global = true, env = "GATEHOUSE_PASSWORD_MIN_LENGTH")]
+    pub password_min_length: Option<usize>,
+    /// Minimum zxcvbn score 0–4 [default: 3]
+    #[arg(long, global = true, env = "GATEHOUSE_PASSWORD_MIN_SCORE")]
+    pub password_min_score: Option<u8>,
+    /// Proxies whose X-Forwarded-For is believed (CIDRs, comma-separated) [default: none]
+    #[arg(
+        long,
+        global = true,
+        env = "GATEHOUSE_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Option<Vec<String>>,
+    /// Login attempts per IP [default: 30/min]
+    #[arg(long, global = true, env = "GATEHOUSE_LOGIN_RATE_PER_IP")]
+    pub login_rate_per_ip: Option<String>,
+    /// Login attempts per account [default: 10/min]
+    #[arg(long, global = true, env = "GATEHOUSE_LOGIN_RATE_PER_ACCOUNT")]
+    pub login_rate_per_account: Option<String>,
+    /// Registrations per IP [default: 20/h]
+    #[arg(long, global = true, env = "GATEHOUSE_REGISTER_RATE_PER_IP")]
+    pub register_rate_per_ip: Option<String>,
+    /// Refreshes per IP [default: 120/min]
+    #[arg(long, global = true, env = "GATEHOUSE_REFRESH_RATE_PER_IP")]
+    pub refresh_rate_per_ip: Option<String>,
+    /// Consecutive failures before lockout starts [default: 5]
+    #[arg(long, global = true, env = "GATEHOUSE_LOCKOUT_THRESHOLD")]
+    pub lockout_threshold: Option<u32>,
+    /// First lockout delay, doubled per further failure [default: 5s]
+    #[arg(long, global = true, env = "GATEHOUSE_LOCKOUT_BASE_DELAY")]
+    pub lockout_base_delay: Option<String>,
+    /// Longest lockout delay [default: 15m]
+    #[arg(long, global = true, env = "GATEHOUSE_LOCKOUT_MAX_DELAY")]
+    pub lockout_max_delay: Option<String>,
+    /// Roles of self-registered users (comma-separated) [default: user]
+    #[arg(
+        long,
+        global = true,
+        env = "GATEHOUSE_DEFAULT_ROLES",
+        value_delimiter = ','
+    )]
+    pub default_roles: Option<Vec<String>>,
+}
+
+macro_rules! overlay {
+    ($base:ident, $top:ident, $($field:ident),* $(,)?) => {
+        RawConfig { $($field: $top.$field.or($base.$field),)* }
+    };
+}
+
+impl RawConfig {
+    /// `top` wins wherever it has a value.
+    pub fn overlay(self, top: RawConfig) -> RawConfig {
+        let base = self;
+        overlay!(
+            base,
+            top,
+            bind,
+            data_dir,
+            database_url,
+            database_url_file,
+            redis_url,
+            redis_url_file,
+            issuer,
+            audience,
+            master_key,
+            master_key_file,
+            smtp_url,
+            smtp_url_file,
+            log_format,
+            log_level,
+            signing_alg,
+            access_token_ttl,
+            session_idle,
+            session_absolute,
+            refresh_grace,
+            argon2_memory_kib,
+            argon2_iterations,
+            argon2_parallelism,
+            hash_workers,
+            hash_queue,
+            password_min_length,
+            password_min_score,
+            trusted_proxies,
+            login_rate_per_ip,
+            login_rate_per_account,
+            register_rate_per_ip,
+            refresh_rate_per_ip,
+            lockout_threshold,
+            lockout_base_delay,
+            lockout_max_delay,
+            default_roles
+        )
+    }
+
+    /// Reads a TOML file; unknown keys are an error naming the key.
+    pub fn from_file(path: &Path) -> Result<RawConfig, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| bad(format!("cannot read config file {}: {e}", path.display())))?;
+        toml::from_str(&text)
+            .map_err(|e| bad(format!("config file {}: {}", path.display(), e.message())))
+    }
+}
+
+/// Rejects `GATEHOUSE_*` variables that name no option (a typo would otherwise
+/// be silently ignored). `GATEHOUSE_CONFIG` and `GATEHOUSE_TEST_*` are allowed.
+pub fn check_env_names(vars: impl Iterator<Item = String>) -> Result<(), ConfigError> {
+    let cmd = RawConfig::augment_args(clap::Command::new("gatehouse"));
+    let known: Vec<String> = cmd
+        .get_arguments()
+        .filter_map(|a| a.get_env().and_then(|e| e.to_str()).map(str::to_owned))
+        .collect();
+    for name in vars {
+        if name.starts_with("GATEHOUSE_")
+            && name != "GATEHOUSE_CONFIG"
+            && !name.starts_with("GATEHOUSE_TEST_")
+            && !known.contains(&name)
+        {
+            return Err(bad(format!(
+                "unknown environment variable {name} (see `gatehouse --help` for the options)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The final, validated configuration.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub redis_url: Option<String>,
+    pub smtp_url: Option<SecretString>,
+    pub master_key: MasterKeySource,
+    pub log_format: LogFormat,
+    pub log_level: String,
+    pub hash_params: HashParams,
+    pub hash_workers: usize,
+    pub hash_queue: usize,
+    pub trusted_proxies: Vec<IpNet>,
+    pub accounts: AccountsConfig,
+}
+
+#[derive(Debug, Clone)]
+pub enum MasterKeySource {
+    Inline(SecretString),
+    File(PathBuf),
+    /// `<data_dir>/master.key`, generated on first start.
+    DataDir(PathBuf),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Parses `15m`, `14d`, `10s`, `2h`, `500ms` or plain seconds.
+pub fn parse_duration(key: &str, s: &str) -> Result<Duration, ConfigError> {
+    let s = s.trim();
+    let err = || {
+        bad(format!(
+            "{key}: '{s}' is not a duration (write e.g. 30s, 15m, 12h, 14d)"
+        ))
+    };
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: u64 = num.parse().map_err(|_| err())?;
+    let secs = match unit.trim() {
+        "" | "s" => n,
+        "ms" => return Ok(Duration::from_millis(n)),
+        "m" | "min" => n.checked_mul(60).ok_or_else(err)?,
+        "h" => n.checked_mul(3600).ok_or_else(err)?,
+        "d" => n.checked_mul(86400).ok_or_else(err)?,
+        _ => return Err(err()),
+    };
+    Ok(Duration::from_secs(secs))
+}
+
+fn read_secret_file(key: &str, path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path)
+        .map(|s| s.trim().to_owned())
+        .map_err(|e| bad(format!("{key}: cannot read {}: {e}", path.display())))
+}
+
+fn pick_secret(
+    key: &str,
+    inline: Option<String>,
+    file: Option<PathBuf>,
+) -> Result<Option<String>, ConfigError> {
+    match (inline, file) {
+        (Some(_), Some(_)) => Err(bad(format!("set either {key} or {key}_file, not both"))),
+        (Some(v), None) => Ok(Some(v)),
+        (None, Some(path)) => read_secret_file(&format!("{key}_file"), &path).map(Some),
+        (None, None) => Ok(None),
+    }
+}
+
+fn rate(key: &str, value: Option<String>, default: Rate) -> Result<Rate, ConfigError> {
+    value
+        .map(|v| v.parse::<Rate>().map_err(|e| bad(format!("{key}: {e}"))))
+        .transpose()
+        .map(|r| r.unwrap_or(default))
+}
+
+fn duration(key: &str, value: Option<String>, default: Duration) -> Result<Duration, ConfigError> {
+    value
+        .map(|v| parse_duration(key, &v))
+        .transpose()
+        .map(|d| d.unwrap_or(default))
+}
+
+impl Settings {
+    pub fn from_raw(raw: RawConfig) -> Result<Settings, ConfigError> {
+        let bind: SocketAddr = raw
+            .bind
+            .as_deref()
+            .unwrap_or("127.0.0.1:8080")
+            .parse()
+            .map_err(|_| bad("bind: expected an address like 127.0.0.1:8080"))?;
+        let data_dir = raw
+            .data_dir
+            .unwrap_or_else(|| PathBuf::from("./gatehouse-data"));
+        let database_url = pick_secret("database_url", raw.database_url, raw.database_url_file)?
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("gatehouse.db").display()));
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(bad(
+                "database_url: expected sqlite://PATH or postgres://USER@HOST/DB",
+            ));
+        }
+        let redis_url = pick_secret("redis_url", raw.redis_url, raw.redis_url_file)?;
+        let smtp_url =
+            pick_secret("smtp_url", raw.smtp_url, raw.smtp_url_file)?.map(SecretString::from);
+        let master_key = match (raw.master_key, raw.master_key_file) {
+            (Some(_), Some(_)) => {
+                return Err(bad("set either master_key or master_key_file, not both"))
+            }
+            (Some(v), None) => {
+                gatehouse_core::crypto::MasterKey::from_base64(&v)
+                    .map_err(|e| bad(format!("master_key: {e}")))?;
+                MasterKeySource::Inline(SecretString::from(v))
+            }
+            (None, Some(p)) => MasterKeySource::File(p),
+            (None, None) => MasterKeySource::DataDir(data_dir.join("master.key")),
+        };
+        let issuer = raw
+            .issuer
+            .unwrap_or_else(|| format!("http://{bind}"))
+            .trim_end_matches('/')
+            .to_owned();
+        if !(issuer.starts_with("http://") || issuer.starts_with("https://")) {
+            return Err(bad("issuer: expected an http:// or https:// URL"));
+        }
+        let audience = raw.audience.unwrap_or_else(|| issuer.clone());
+        let log_format = match raw.log_format.as_deref().unwrap_or("text") {
+            "text" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            other => return Err(bad(format!("log_format: '{other}' is not text or json"))),
+        };
+        let signing_alg: SigningAlg = raw
+            .signing_alg
+            .as_deref()
+            .unwrap_or("EdDSA")
+            .parse()
+            .map_err(|e| bad(format!("signing_alg: {e}")))?;
+        let defaults = HashParams::default();
+        let hash_params = HashParams {
+            m_cost_kib: raw.argon2_memory_kib.unwrap_or(defaults.m_cost_kib),
+            t_cost: raw.argon2_iterations.unwrap_or(defaults.t_cost),
+            p_cost: raw.argon2_parallelism.unwrap_or(defaults.p_cost),
+        };
+        if hash_params.m_cost_kib < 8 * hash_params.p_cost.max(1)
+            || hash_params.t_cost == 0
+            || hash_params.p_cost == 0
+        {
+            return Err(bad("argon2: memory must be at least 8 KiB per lane; iterations and parallelism at least 1"));
+        }
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
+        let hash_workers = raw.hash_workers.unwrap_or(cores).max(1);
+        let hash_queue = raw.hash_queue.unwrap_or(64).max(1);
+        let trusted_proxies = raw
+            .trusted_proxies
+            .unwrap_or_default()
+            .iter()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| {
+                let s = s.trim();
+                s.parse::<IpNet>()
+                    .or_else(|_| s.parse::<std::net::IpAddr>().map(IpNet::from))
+                    .map_err(|_| {
+                        bad(format!(
+                            "trusted_proxies: '{s}' is not an IP address or CIDR"
+                        ))
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let limit_defaults = RateLimits::default();
+        let limits = RateLimits {
+            login_per_ip: rate(
+                "login_rate_per_ip",
+                raw.login_rate_per_ip,
+                limit_defaults.login_per_ip,
+            )?,
+            login_per_account: rate(
+                "login_rate_per_account",
+                raw.login_rate_per_account,
+                limit_defaults.login_per_account,
+            )?,
+            login_per_account_hourly: limit_defaults.login_per_account_hourly,
+            register_per_ip: rate(
+                "register_rate_per_ip",
+                raw.register_rate_per_ip,
+                limit_defaults.register_per_ip,
+            )?,
+            refresh_per_ip: rate(
+                "refresh_rate_per_ip",
+                raw.refresh_rate_per_ip,
+                limit_defaults.refresh_per_ip,
+            )?,
+        };
+        let lockout_defaults = LockoutPolicy::default();
+        let lockout = LockoutPolicy {
+            threshold: raw
+                .lockout_threshold
+                .unwrap_or(lockout_defaults.threshold)
+                .max(1),
+            base_delay: duration(
+                "lockout_base_delay",
+                raw.lockout_base_delay,
+                lockout_defaults.base_delay,
+            )?,
+            max_delay: duration(
+                "lockout_max_delay",
+                raw.lockout_max_delay,
+                lockout_defaults.max_delay,
+            )?,
+        };
+        let policy_defaults = PasswordPolicy::default();
+        let password_policy = PasswordPolicy {
+            min_length: raw
+                .password_min_length
+                .unwrap_or(policy_defaults.min_length)
+                .max(8),
+            max_length: policy_defaults.max_length,
+            min_score: raw
+                .password_min_score
+                .unwrap_or(policy_defaults.min_score)
+                .min(4),
+        };
+        let default_roles = raw
+            .default_roles
+            .unwrap_or_else(|| vec![Role::USER.to_owned()])
+            .iter()
+            .filter(|r| !r.trim().is_empty())
+            .map(|r| Role::parse(r).map_err(|e| bad(format!("default_roles: {e}"))))
+            .collect::<Result<Vec<_>, _>>()?;
+        let session_idle = duration(
+            "session_idle",
+            raw.session_idle,
+            Duration::from_secs(14 * 86400),
+        )?;
+        let session_absolute = duration(
+            "session_absolute",
+            raw.session_absolute,
+            Duration::from_secs(90 * 86400),
+        )?;
+        let access_ttl = duration(
+            "access_token_ttl",
+            raw.access_token_ttl,
+            Duration::from_secs(15 * 60),
+        )?;
+        if access_ttl.is_zero() || session_idle.is_zero() || session_absolute.is_zero() {
+            return Err(bad("token and session lifetimes must be longer than zero"));
+        }
+        let accounts = AccountsConfig {
+            tokens: TokenSettings {
+                issuer,
+                audience,
+                access_ttl,
+            },
+            signing_alg,
+            session_idle,
+            session_absolute,
+            refresh_grace: duration("refresh_grace", raw.refresh_grace, Duration::from_secs(10))?,
+            lockout,
+            limits,
+            password_policy,
+            default_roles,
+        };
+        Ok(Settings {
+            bind,
+            data_dir,
+            database_url,
+            redis_url,
+            smtp_url,
+            master_key,
+            log_format,
+            log_level: raw.log_level.unwrap_or_else(|| "info".into()),
+            hash_params,
+            hash_workers,
+            hash_queue,
+            trusted_proxies,
+            accounts,
+        })
+    }
+
+    /// Defaults for everything (what `gatehouse serve` with no options uses).
+    pub fn defaults() -> Result<Settings, ConfigError> {
+        Self::from_raw(RawConfig::default())
+    }
+
+    /// A human-readable summary with secrets redacted (`gatehouse config check`).
+    pub fn describe(&self) -> String {
+        let a = &self.accounts;
+        let redact_url = |u: &str| match (u.find("://"), u.rfind('@')) {
+            (Some(s), Some(at)) if at > s => format!("{}://***@{}", &u[..s], &u[at + 1..]),
+            _ => u.to_owned(),
+        };
+        let master = match &self.master_key {
+            MasterKeySource::Inline(_) => "inline (redacted)".to_owned(),
+            MasterKeySource::File(p) => format!("file {}", p.display()),
+            MasterKeySource::DataDir(p) => format!("{} (generated on first start)", p.display()),
+        };
+        let lines = [
+            format!("bind               {}", self.bind),
+            format!("data_dir           {}", self.data_dir.display()),
+            format!("database_url       {}", redact_url(&self.database_url)),
+            format!(
+                "redis_url          {}",
+                self.redis_url
+                    .as_deref()
+                    .map(redact_url)
+                    .unwrap_or_else(|| "-".into())
+            ),
+            format!(
+                "smtp_url           {}",
+                if self.smtp_url.is_some() {
+                    "set (redacted)"
+                } else {
+                    "-"
+                }
+            ),
+            format!("issuer             {}", a.tokens.issuer),
+            format!("audience           {}", a.tokens.audience),
+            format!("master_key         {master}"),
+            format!("signing_alg        {}", a.signing_alg.as_str()),
+            format!("access_token_ttl   {}s", a.tokens.access_ttl.as_secs()),
+            format!("session_idle       {}s", a.session_idle.as_secs()),
+            format!("session_absolute   {}s", a.session_absolute.as_secs()),
+            format!("refresh_grace      {}s", a.refresh_grace.as_secs()),
+            format!(
+                "argon2             m={} KiB, t={}, p={}; {} workers, queue {}",
+                self.hash_params.m_cost_kib,
+                self.hash_params.t_cost,
+                self.hash_params.p_cost,
+                self.hash_workers,
+                self.hash_queue
+            ),
+            format!(
+                "password policy    min {} chars, min zxcvbn score {}",
+                a.password_policy.min_length, a.password_policy.min_score
+            ),
+            format!(
+                "rate limits        login {}/ip {}/account, register {}/ip, refresh {}/ip",
+                a.limits.login_per_ip,
+                a.limits.login_per_account,
+                a.limits.register_per_ip,
+                a.limits.refresh_per_ip
+            ),
+            format!(
+                "lockout            after {} failures, {}s doubling to {}s",
+                a.lockout.threshold,
+                a.lockout.base_delay.as_secs(),
+                a.lockout.max_delay.as_secs()
+            ),
+            format!(
+                "trusted_proxies    {:?}",
+                self.trusted_proxies
+                    .iter()
+                    .map(|n| n.to_string())
+                    .collect::<Vec<_>>()
+            ),
+            format!(
+                "default_roles      {:?}",
+                a.default_roles
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+            ),
+            format!(
+                "log                {:?}, level {}",
+                self.log_format, self.log_level
+            ),
+        ];
+        lines.join("\n")
+    }
+}
+
+/// Builds the layered configuration from the parsed flags/env and `--config`.
+pub fn load(config_file: Option<&Path>, cli: RawConfig) -> Result<Settings, ConfigError> {
+    check_env_names(std::env::vars().map(|(k, _)| k))?;
+    let file = match config_file {
+        Some(path) => RawConfig::from_file(path)?,
+        None => RawConfig::default(),
+    };
+    Settings::from_raw(file.overlay(cli))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_the_design() {
+        let s = Settings::defaults().unwrap();
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.accounts.tokens.issuer, "http://127.0.0.1:8080");
+        assert!(s.database_url.starts_with("sqlite://"));
+        assert!(s.database_url.ends_with("gatehouse.db"));
+        assert_eq!(s.accounts.tokens.access_ttl, Duration::from_secs(900));
+        assert_eq!(s.hash_params, HashParams::default());
+    }
+
+    #[test]
+    fn flags_beat_file() {
+        let file: RawConfig =
+            toml::from_str("bind = \"127.0.0.1:9000\"\nissuer = \"https://id.example.com\"")
+                .unwrap();
+        let cli = RawConfig {
+            bind: Some("127.0.0.1:9001".into()),
+            ..Default::default()
+        };
+        let s = Settings::from_raw(file.overlay(cli)).unwrap();
+        assert_eq!(s.bind.port(), 9001);
+        assert_eq!(s.accounts.tokens.issuer, "https://id.example.com");
+    }
+
+    #[test]
+    fn unknown_file_key_is_rejected_by_name() {
+        let err = toml::from_str::<RawConfig>("bnid = \"x\"").unwrap_err();
+        assert!(err.to_string().contains("bnid"), "{err}");
+    }
+
+    #[test]
+    fn unknown_env_var_is_rejected() {
+        assert!(check_env_names(["GATEHOUSE_BIND".to_string()].into_iter()).is_ok());
+        assert!(check_env_names(["GATEHOUSE_TEST_POSTGRES_URL".to_string()].into_iter()).is_ok());
+        let err = check_env_names(["GATEHOUSE_BIDN".to_string()].into_iter()).unwrap_err();
+        assert!(err.0.contains("GATEHOUSE_BIDN"));
+    }
+
+    #[test]
+    fn durations_and_bad_values() {
+        assert_eq!(
+            parse_duration("k", "15m").unwrap(),
+            Duration::from_secs(900)
+        );
+        assert_eq!(parse_duration("k", "90").unwrap(), Duration::from_secs(90));
+        assert!(parse_duration("k", "fifteen").is_err());
+        let raw = RawConfig {
+            log_format: Some("xml".into()),
+            ..Default::default()
+        };
+        assert!(Settings::from_raw(raw).is_err());
+        let raw = RawConfig {
+            master_key: Some("short".into()),
+            ..Default::default()
+        };
+        assert!(Settings::from_raw(raw).is_err());
+    }
+}

@@ -1,0 +1,77 @@
+//! The `gatehouse` binary as a library: configuration, start-up wiring and the
+//! subcommands, so integration tests can start the real server in-process.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod data_dir;
+pub mod master_key;
+pub mod startup;
+pub mod telemetry;
+
+use std::process::ExitCode;
+
+use cli::{Cli, Command, ConfigCommand};
+use commands::{CommandError, CommandResult};
+use config::Settings;
+
+/// Runs a parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let settings = match config::load(cli.config.as_deref(), cli.settings) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("gatehouse: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(settings.log_format, &settings.log_level);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("gatehouse: cannot start the runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(dispatch(cli.command, settings)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("gatehouse: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+async fn dispatch(command: Command, settings: Settings) -> CommandResult {
+    match command {
+        Command::Serve => {
+            let app = startup::Application::build(settings.clone()).await?;
+            tracing::info!(
+                address = %app.local_addr()?,
+                issuer = %settings.accounts.tokens.issuer,
+                database = %app.state().accounts.store().backend(),
+                "gatehouse is listening"
+            );
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            if settings.database_url.starts_with("sqlite:") {
+                data_dir::ensure(&settings.data_dir)?;
+            }
+            gatehouse_store::migrate(&settings.database_url)
+                .await
+                .map_err(|e| CommandError::Runtime(anyhow::anyhow!(e)))?;
+            println!("database is up to date");
+        }
+        Command::Config(ConfigCommand::Check) => {
+            println!("{}", settings.describe());
+            println!("configuration is valid");
+        }
+        Command::User(cmd) => commands::user::run(cmd, &settings).await?,
+        Command::Keys(cmd) => commands::keys::run(cmd, &settings).await?,
+    }
+    Ok(())
+}

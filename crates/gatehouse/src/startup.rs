@@ -1,0 +1,136 @@
+//! Wiring: settings -> store, hasher, limiter, account service -> HTTP server.
+//!
+//! [`Application::build`] binds the listener (port 0 works), so tests start the
+//! real server exactly as `gatehouse serve` does.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use gatehouse_core::flows::Accounts;
+use gatehouse_core::password::PasswordHasher;
+use gatehouse_core::ratelimit::MemoryRateLimiter;
+use gatehouse_server::AppState;
+use tokio::net::TcpListener;
+
+use crate::config::Settings;
+
+/// How often a node re-reads the signing keys (a rotation by the CLI or another
+/// node is picked up within this period).
+const KEY_RELOAD_PERIOD: Duration = Duration::from_secs(30);
+
+/// The account service and what it is built from, without HTTP (the CLI uses it).
+pub async fn accounts(settings: &Settings) -> anyhow::Result<Arc<Accounts>> {
+    if settings.database_url.starts_with("sqlite:")
+        || matches!(
+            settings.master_key,
+            crate::config::MasterKeySource::DataDir(_)
+        )
+    {
+        crate::data_dir::ensure(&settings.data_dir)?;
+    }
+    let master = Arc::new(crate::master_key::load(&settings.master_key)?);
+    let store = gatehouse_store::connect(&settings.database_url)
+        .await
+        .with_context(|| "cannot open the database".to_string())?;
+    let hasher = Arc::new(PasswordHasher::new(
+        settings.hash_params,
+        settings.hash_workers,
+        settings.hash_queue,
+    )?);
+    let limiter = Arc::new(MemoryRateLimiter::new());
+    if settings.redis_url.is_some() {
+        tracing::warn!("redis_url is set but this release keeps rate limits in process; shared limits arrive with scale-out support");
+    }
+    let accounts = Accounts::new(store, hasher, limiter, master, settings.accounts.clone()).await?;
+    Ok(Arc::new(accounts))
+}
+
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let accounts = accounts(&settings).await?;
+        let metrics =
+            gatehouse_server::middleware::install_recorder().map_err(anyhow::Error::msg)?;
+        let state = AppState {
+            accounts,
+            trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
+            metrics,
+            hsts: settings.accounts.tokens.issuer.starts_with("https://"),
+        };
+        let listener = TcpListener::bind(settings.bind)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        Ok(Self { listener, state })
+    }
+
+    pub fn local_addr(&self) -> anyhow::Result<SocketAddr> {
+        Ok(self.listener.local_addr()?)
+    }
+
+    pub fn port(&self) -> anyhow::Result<u16> {
+        Ok(self.local_addr()?.port())
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until SIGTERM/Ctrl-C, then finishes in-flight requests.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        self.run_with_shutdown(shutdown_signal()).await
+    }
+
+    pub async fn run_with_shutdown(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let accounts = self.state.accounts.clone();
+        let reload = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(KEY_RELOAD_PERIOD);
+            tick.tick().await;
+            loop {
+                tick.tick().await;
+                if let Err(e) = accounts.reload_keys().await {
+                    tracing::warn!(error = %e, "cannot reload signing keys");
+                }
+            }
+        });
+        let app = gatehouse_server::router(self.state)
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let result = axum::serve(self.listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await;
+        reload.abort();
+        result.context("server failed")
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

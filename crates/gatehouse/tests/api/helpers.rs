@@ -1,0 +1,276 @@
+//! The test harness: starts the real application on port 0 against a fresh
+//! SQLite file or a fresh PostgreSQL database and gives a small typed client.
+
+use std::path::PathBuf;
+
+use gatehouse::config::{RawConfig, Settings};
+use gatehouse::startup::Application;
+use gatehouse_server::AppState;
+use reqwest::{RequestBuilder, Response};
+use serde_json::{json, Value};
+use tokio::sync::oneshot;
+
+/// Which database a test runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub const STRONG_PASSWORD: &str = "correct horse battery staple 42";
+
+/// Runs each listed test body once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($(async fn $name:ident($backend:ident) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+                #[allow(unused_imports)]
+                use $crate::helpers::*;
+
+                async fn run($backend: Backend) $body
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    run(Backend::Sqlite).await
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    run(Backend::Postgres).await
+                }
+            }
+        )*
+    };
+}
+
+pub fn postgres_admin_url() -> String {
+    std::env::var("GATEHOUSE_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// Creates an empty PostgreSQL database and returns its URL. Panics (fails the
+/// test) if PostgreSQL cannot be reached: the PostgreSQL tests never skip.
+pub async fn fresh_postgres_database() -> String {
+    use sqlx::Connection;
+    let admin = postgres_admin_url();
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .unwrap_or_else(|e| {
+            panic!("PostgreSQL is required for the tests and is not reachable at {admin}: {e}")
+        });
+    let name = format!("gh_test_{}", uuid::Uuid::new_v4().simple());
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create test database");
+    let base = admin
+        .rsplit_once('/')
+        .map(|(b, _)| b.to_owned())
+        .expect("admin url has a database");
+    format!("{base}/{name}")
+}
+
+/// Settings every test starts from: cheap Argon2 (the real parameters are
+/// exercised by the benchmark and the hashing unit tests), generous rate limits.
+pub fn base_config(dir: &std::path::Path, database_url: String) -> RawConfig {
+    RawConfig {
+        bind: Some("127.0.0.1:0".into()),
+        data_dir: Some(dir.to_path_buf()),
+        database_url: Some(database_url),
+        issuer: Some("http://gatehouse.test".into()),
+        argon2_memory_kib: Some(1024),
+        argon2_iterations: Some(1),
+        argon2_parallelism: Some(1),
+        login_rate_per_ip: Some("10000/min".into()),
+        login_rate_per_account: Some("10000/min".into()),
+        register_rate_per_ip: Some("10000/min".into()),
+        refresh_rate_per_ip: Some("10000/min".into()),
+        log_level: Some("warn".into()),
+        ..Default::default()
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    pub backend: Backend,
+    pub config: RawConfig,
+    pub dir: PathBuf,
+    _tempdir: Option<tempfile::TempDir>,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut RawConfig)) -> TestApp {
+        let tempdir = tempfile::tempdir().expect("tempdir");
+        let dir = tempdir.path().to_path_buf();
+        let database_url = match backend {
+            Backend::Sqlite => format!("sqlite://{}", dir.join("gatehouse.db").display()),
+            Backend::Postgres => fresh_postgres_database().await,
+        };
+        let mut config = base_config(&dir, database_url);
+        tweak(&mut config);
+        Self::start(backend, config, dir, Some(tempdir)).await
+    }
+
+    async fn start(
+        backend: Backend,
+        config: RawConfig,
+        dir: PathBuf,
+        tempdir: Option<tempfile::TempDir>,
+    ) -> TestApp {
+        gatehouse::telemetry::init(gatehouse::config::LogFormat::Text, "warn");
+        let settings = Settings::from_raw(config.clone()).expect("valid test settings");
+        let app = Application::build(settings)
+            .await
+            .expect("application starts");
+        let address = format!("http://{}", app.local_addr().expect("bound"));
+        let state = app.state().clone();
+        let (tx, rx) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            let _ = app
+                .run_with_shutdown(async move {
+                    let _ = rx.await;
+                })
+                .await;
+        });
+        let client = reqwest::Client::builder()
+            .user_agent("gatehouse-tests/1")
+            .build()
+            .expect("client");
+        TestApp {
+            address,
+            client,
+            state,
+            backend,
+            config,
+            dir,
+            _tempdir: tempdir,
+            shutdown: Some(tx),
+            server: Some(server),
+        }
+    }
+
+    /// Stops the server and starts a new one on the same data and database.
+    pub async fn restart(mut self) -> TestApp {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+        let tempdir = self._tempdir.take();
+        Self::start(self.backend, self.config.clone(), self.dir.clone(), tempdir).await
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub fn post(&self, path: &str) -> RequestBuilder {
+        self.client.post(self.url(path))
+    }
+
+    pub fn get(&self, path: &str) -> RequestBuilder {
+        self.client.get(self.url(path))
+    }
+
+    pub async fn register(&self, username: &str, email: &str, password: &str) -> Response {
+        self.post("/api/auth/register")
+            .json(&json!({"username": username, "email": email, "password": password}))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> Response {
+        self.post("/api/auth/login")
+            .json(&json!({"username": username, "password": password}))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Registers `name` (email `name@example.com`) and logs in; returns the token response.
+    pub async fn signed_up(&self, name: &str) -> Value {
+        let r = self
+            .register(name, &format!("{name}@example.com"), STRONG_PASSWORD)
+            .await;
+        assert_eq!(
+            r.status(),
+            201,
+            "register {name}: {}",
+            r.text().await.unwrap_or_default()
+        );
+        let r = self.login(name, STRONG_PASSWORD).await;
+        assert_eq!(r.status(), 200);
+        r.json().await.expect("json")
+    }
+
+    pub async fn refresh(&self, refresh_token: &str) -> Response {
+        self.post("/api/auth/refresh")
+            .json(&json!({"refresh_token": refresh_token}))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn me(&self, access_token: &str) -> Response {
+        self.get("/api/auth/me")
+            .bearer_auth(access_token)
+            .send()
+            .await
+            .expect("request")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Asserts a `problem+json` answer with this status and code; returns the body.
+pub async fn assert_problem(response: Response, status: u16, code: &str) -> Value {
+    assert_eq!(
+        response.status().as_u16(),
+        status,
+        "status for expected code {code}"
+    );
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = response.json().await.expect("problem body");
+    assert_eq!(body["code"], code, "{body}");
+    assert_eq!(body["status"], status);
+    assert!(body["title"].is_string() && body["detail"].is_string() && body["type"].is_string());
+    body
+}
+
+/// Decodes a JWT's header and claims without verifying (for inspection).
+pub fn jwt_parts(token: &str) -> (Value, Value) {
+    use base64::Engine;
+    let mut parts = token.split('.');
+    let decode = |p: Option<&str>| -> Value {
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(p.expect("jwt part"))
+            .expect("base64url");
+        serde_json::from_slice(&bytes).expect("json")
+    };
+    (decode(parts.next()), decode(parts.next()))
+}

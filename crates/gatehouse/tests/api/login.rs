@@ -1,0 +1,119 @@
+//! Login: success, wrong password, enumeration safety, lockout, rate limits,
+//! disabled accounts.
+
+use crate::on_both_backends;
+use gatehouse_core::audit::ClientInfo;
+use serde_json::Value;
+
+on_both_backends! {
+    async fn login_with_username_or_email(backend) {
+        let app = TestApp::spawn(backend).await;
+        app.register("alice", "alice@example.com", STRONG_PASSWORD).await;
+        let r = app.login("alice", STRONG_PASSWORD).await;
+        assert_eq!(r.status(), 200);
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["token_type"], "Bearer");
+        assert_eq!(body["expires_in"], 900);
+        assert!(body["access_token"].as_str().unwrap().split('.').count() == 3);
+        assert_eq!(body["refresh_token"].as_str().unwrap().len(), 43);
+        assert_eq!(body["user"]["username"], "alice");
+        let by_email = app
+            .post("/api/auth/login")
+            .json(&serde_json::json!({"email": "ALICE@example.com", "password": STRONG_PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(by_email.status(), 200);
+    }
+
+    async fn unknown_user_and_wrong_password_look_the_same(backend) {
+        let app = TestApp::spawn(backend).await;
+        app.register("alice", "alice@example.com", STRONG_PASSWORD).await;
+        let wrong = assert_problem(app.login("alice", "not the password at all").await, 401, "invalid_credentials").await;
+        let unknown = assert_problem(app.login("nobody", "not the password at all").await, 401, "invalid_credentials").await;
+        assert_eq!(wrong, unknown, "identical bodies");
+    }
+
+    async fn lockout_after_consecutive_failures_and_unlock(backend) {
+        let app = TestApp::spawn_with(backend, |c| {
+            c.lockout_threshold = Some(3);
+            c.lockout_base_delay = Some("60s".into());
+        })
+        .await;
+        app.register("alice", "alice@example.com", STRONG_PASSWORD).await;
+        for _ in 0..3 {
+            assert_problem(app.login("alice", "wrong password here").await, 401, "invalid_credentials").await;
+        }
+        // Locked: even the right password gets the generic answer.
+        let locked = assert_problem(app.login("alice", STRONG_PASSWORD).await, 401, "invalid_credentials").await;
+        let unknown = assert_problem(app.login("nobody", STRONG_PASSWORD).await, 401, "invalid_credentials").await;
+        assert_eq!(locked, unknown, "a lock does not reveal the account");
+        let accounts = &app.state.accounts;
+        let user = accounts.find_user("alice").await.unwrap();
+        assert!(user.locked_until.is_some());
+        accounts.unlock(user.id, None, &ClientInfo::default()).await.unwrap();
+        assert_eq!(app.login("alice", STRONG_PASSWORD).await.status(), 200);
+        let events = accounts
+            .audit_log(gatehouse_core::audit::AuditQuery {
+                kind: Some(gatehouse_core::audit::AuditKind::AccountLocked),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(events.len(), 1);
+    }
+
+    async fn per_ip_rate_limit_answers_429_with_retry_after(backend) {
+        let app = TestApp::spawn_with(backend, |c| c.login_rate_per_ip = Some("3/min".into())).await;
+        for _ in 0..3 {
+            assert_eq!(app.login("nobody", "whatever password").await.status(), 401);
+        }
+        let r = app.login("nobody", "whatever password").await;
+        let retry_after: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((1..=60).contains(&retry_after));
+        assert_problem(r, 429, "rate_limited").await;
+    }
+
+    async fn per_account_rate_limit_applies_to_unknown_names_too(backend) {
+        let app = TestApp::spawn_with(backend, |c| c.login_rate_per_account = Some("2/min".into())).await;
+        app.register("alice", "alice@example.com", STRONG_PASSWORD).await;
+        for name in ["alice", "ghost"] {
+            for _ in 0..2 {
+                assert_eq!(app.login(name, "wrong password 123").await.status(), 401);
+            }
+            assert_problem(app.login(name, "wrong password 123").await, 429, "rate_limited").await;
+        }
+    }
+
+    async fn disabled_account_is_403_only_with_the_right_password(backend) {
+        let app = TestApp::spawn(backend).await;
+        let tokens = app.signed_up("alice").await;
+        let accounts = &app.state.accounts;
+        let user = accounts.find_user("alice").await.unwrap();
+        accounts.set_active(user.id, false, None, &ClientInfo::default()).await.unwrap();
+        assert_problem(app.login("alice", "wrong password 123").await, 401, "invalid_credentials").await;
+        assert_problem(app.login("alice", STRONG_PASSWORD).await, 403, "account_disabled").await;
+        // Disabling ended the existing session.
+        assert_eq!(app.me(tokens["access_token"].as_str().unwrap()).await.status(), 401);
+        assert_eq!(app.refresh(tokens["refresh_token"].as_str().unwrap()).await.status(), 401);
+    }
+
+    async fn saturated_hash_pool_answers_503_fast(backend) {
+        let app = TestApp::spawn_with(backend, |c| {
+            c.hash_workers = Some(1);
+            c.hash_queue = Some(1);
+            c.argon2_memory_kib = Some(32 * 1024);
+            c.argon2_iterations = Some(3);
+        })
+        .await;
+        let attempts = (0..12).map(|_| app.login("nobody", "some password 123"));
+        let results = futures::future::join_all(attempts).await;
+        let statuses: Vec<u16> = results.iter().map(|r| r.status().as_u16()).collect();
+        assert!(statuses.contains(&503), "{statuses:?}");
+        assert!(statuses.iter().all(|s| *s == 401 || *s == 503), "{statuses:?}");
+        let busy = results.into_iter().find(|r| r.status() == 503).unwrap();
+        assert_eq!(busy.headers()["retry-after"], "1");
+        assert_problem(busy, 503, "server_busy").await;
+    }
+}

@@ -1,0 +1,15 @@
+//! One integration-test binary: every API test runs against the real server on
+//! SQLite and on PostgreSQL.
+
+mod helpers;
+
+mod admin;
+mod cli;
+mod errors;
+mod login;
+mod operations;
+mod passwords;
+mod refresh;
+mod register;
+mod sessions;
+mod tokens;
