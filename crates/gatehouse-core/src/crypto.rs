@@ -78,9 +78,9 @@ impl MasterKey {
             .decode(trimmed)
             .or_else(|_| URL_SAFE_NO_PAD.decode(trimmed.trim_end_matches('=')))
             .map_err(|_| Error::InvalidRequest("the master key is not valid base64".into()))?;
-        let key: [u8; 32] = bytes.try_into().map_err(|_| {
-            Error::InvalidRequest("the master key must be 32 bytes (44 base64 characters)".into())
-        })?;
+        let key: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| Error::InvalidRequest("the master key must be 32 bytes (44 base64 characters)".into()))?;
         Ok(Self(SecretBox::new(Box::new(key))))
     }
 
@@ -95,13 +95,7 @@ impl MasterKey {
         let mut nonce = [0u8; NONCE_LEN];
         OsRng.fill_bytes(&mut nonce);
         let ct = cipher
-            .encrypt(
-                XNonce::from_slice(&nonce),
-                Payload {
-                    msg: plaintext,
-                    aad: context,
-                },
-            )
+            .encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad: context })
             .map_err(|_| Error::internal("encryption failed"))?;
         let mut out = Vec::with_capacity(NONCE_LEN + ct.len());
         out.extend_from_slice(&nonce);
@@ -116,11 +110,9 @@ impl MasterKey {
         }
         let (nonce, ct) = sealed.split_at(NONCE_LEN);
         let cipher = XChaCha20Poly1305::new(self.0.expose_secret().into());
-        cipher
-            .decrypt(XNonce::from_slice(nonce), Payload { msg: ct, aad: context })
-            .map_err(|_| {
-                Error::internal("cannot decrypt a stored secret: is this the master key the data was written with?")
-            })
+        cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: ct, aad: context }).map_err(|_| {
+            Error::internal("cannot decrypt a stored secret: is this the master key the data was written with?")
+        })
     }
 
     /// A 256-bit key for one purpose, derived with HMAC-SHA256(master, label).

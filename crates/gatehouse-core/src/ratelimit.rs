@@ -90,10 +90,7 @@ impl MemoryRateLimiter {
 impl RateLimiter for MemoryRateLimiter {
     async fn hit(&self, key: &str, rate: Rate) -> Result<(), Error> {
         let now = Instant::now();
-        let mut windows = self
-            .windows
-            .lock()
-            .map_err(|_| Error::internal("rate limiter lock poisoned"))?;
+        let mut windows = self.windows.lock().map_err(|_| Error::internal("rate limiter lock poisoned"))?;
         if windows.len() >= SWEEP_AT {
             windows.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(86400));
         }
@@ -104,9 +101,7 @@ impl RateLimiter for MemoryRateLimiter {
         entry.1 = entry.1.saturating_add(1);
         if entry.1 > rate.limit {
             let retry_after = rate.window.saturating_sub(now.duration_since(entry.0));
-            return Err(Error::RateLimited {
-                retry_after: retry_after.max(Duration::from_secs(1)),
-            });
+            return Err(Error::RateLimited { retry_after: retry_after.max(Duration::from_secs(1)) });
         }
         Ok(())
     }

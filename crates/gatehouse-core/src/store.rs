@@ -38,18 +38,8 @@ pub trait UserStore: Send + Sync {
     async fn user_by_login(&self, login: &str) -> StoreResult<Option<User>>;
     /// Users ordered by creation, `limit`/`offset` paginated; `search` matches a
     /// part of the username or email, case-insensitively.
-    async fn list_users(
-        &self,
-        search: Option<&str>,
-        limit: u32,
-        offset: u32,
-    ) -> StoreResult<Vec<User>>;
-    async fn set_password_hash(
-        &self,
-        id: UserId,
-        hash: &str,
-        now: OffsetDateTime,
-    ) -> StoreResult<()>;
+    async fn list_users(&self, search: Option<&str>, limit: u32, offset: u32) -> StoreResult<Vec<User>>;
+    async fn set_password_hash(&self, id: UserId, hash: &str, now: OffsetDateTime) -> StoreResult<()>;
     async fn set_roles(&self, id: UserId, roles: &[Role], now: OffsetDateTime) -> StoreResult<()>;
     async fn set_active(&self, id: UserId, active: bool, now: OffsetDateTime) -> StoreResult<()>;
     /// Atomically adds one to the consecutive failure count, returns the new count.
@@ -65,10 +55,7 @@ pub trait SessionStore: Send + Sync {
     async fn create_session(&self, session: &Session, first: &RefreshRecord) -> StoreResult<()>;
     async fn session(&self, id: SessionId) -> StoreResult<Option<Session>>;
     /// The refresh token with this digest, with its session.
-    async fn refresh_by_digest(
-        &self,
-        digest: &TokenDigest,
-    ) -> StoreResult<Option<(RefreshRecord, Session)>>;
+    async fn refresh_by_digest(&self, digest: &TokenDigest) -> StoreResult<Option<(RefreshRecord, Session)>>;
     /// The token that replaced `parent`, if any.
     async fn refresh_successor(&self, parent: uuid::Uuid) -> StoreResult<Option<RefreshRecord>>;
     /// Spends `old_digest` and inserts its successor, in one transaction, only if
@@ -76,8 +63,7 @@ pub trait SessionStore: Send + Sync {
     /// concurrent caller with the same old token gets `false`.
     async fn rotate_refresh(&self, rotation: &Rotation) -> StoreResult<bool>;
     /// Active sessions of a user, newest first.
-    async fn active_sessions(&self, user: UserId, now: OffsetDateTime)
-        -> StoreResult<Vec<Session>>;
+    async fn active_sessions(&self, user: UserId, now: OffsetDateTime) -> StoreResult<Vec<Session>>;
     /// Revokes one session. Returns whether it was active before.
     async fn revoke_session(&self, id: SessionId, now: OffsetDateTime) -> StoreResult<bool>;
     /// Revokes every session of a user; returns how many were active.

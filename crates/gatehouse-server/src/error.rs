@@ -35,13 +35,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
-        Self {
-            status,
-            code,
-            detail: detail.into(),
-            retry_after: None,
-            www_authenticate: None,
-        }
+        Self { status, code, detail: detail.into(), retry_after: None, www_authenticate: None }
     }
 
     pub fn status(&self) -> StatusCode {
@@ -82,13 +76,9 @@ impl From<Error> for ApiError {
         };
         let mut api = Self::new(status, code.as_str(), detail);
         match e {
-            Error::RateLimited { retry_after } => {
-                api.retry_after = Some(retry_after.as_secs().max(1))
-            }
+            Error::RateLimited { retry_after } => api.retry_after = Some(retry_after.as_secs().max(1)),
             Error::ServerBusy => api.retry_after = Some(1),
-            Error::InvalidToken | Error::TokenExpired => {
-                api.www_authenticate = Some(r#"Bearer error="invalid_token""#)
-            }
+            Error::InvalidToken | Error::TokenExpired => api.www_authenticate = Some(r#"Bearer error="invalid_token""#),
             Error::Unauthorized => api.www_authenticate = Some("Bearer"),
             _ => {}
         }
@@ -114,20 +104,14 @@ impl IntoResponse for ApiError {
         };
         let mut response = (self.status, axum::Json(body)).into_response();
         let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
-        );
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         if let Some(secs) = self.retry_after {
             if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
                 headers.insert(header::RETRY_AFTER, v);
             }
         }
         if let Some(challenge) = self.www_authenticate {
-            headers.insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static(challenge),
-            );
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
         }
         response
     }

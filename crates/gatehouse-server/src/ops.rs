@@ -24,15 +24,9 @@ pub async fn readyz(State(state): State<AppState>) -> ApiResult<Json<serde_json:
     let store = state.accounts.store();
     store.ping().await.map_err(|e| {
         tracing::warn!(error = %e, "readiness check failed");
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "not_ready",
-            "the database is not reachable",
-        )
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "not_ready", "the database is not reachable")
     })?;
-    Ok(Json(
-        json!({"status": "ready", "database": store.backend()}),
-    ))
+    Ok(Json(json!({"status": "ready", "database": store.backend()})))
 }
 
 /// Prometheus metrics (text exposition format).
@@ -42,10 +36,8 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
     metrics::gauge!("gatehouse_hash_pool_workers").set(hasher.workers() as f64);
     let body = state.metrics.render();
     let mut res = body.into_response();
-    res.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
-    );
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"));
     res
 }
 
@@ -53,10 +45,7 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
 #[utoipa::path(get, path = "/.well-known/jwks.json", tag = "operations", responses((status = 200)))]
 pub async fn jwks(State(state): State<AppState>) -> Response {
     let mut res = Json(state.accounts.key_ring().jwks()).into_response();
-    res.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=300"),
-    );
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
     res
 }
 
@@ -66,17 +55,9 @@ pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
 }
 
 pub async fn not_found() -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "not_found",
-        "there is nothing at this path",
-    )
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "there is nothing at this path")
 }
 
 pub async fn method_not_allowed() -> ApiError {
-    ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
-        "this path does not accept that method",
-    )
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this path does not accept that method")
 }

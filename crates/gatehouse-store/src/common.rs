@@ -72,10 +72,7 @@ macro_rules! impl_store {
         #[async_trait::async_trait]
         impl gatehouse_core::store::Store for $store {
             async fn ping(&self) -> gatehouse_core::store::StoreResult<()> {
-                sqlx::query("SELECT 1")
-                    .execute(&self.pool)
-                    .await
-                    .map_err(Self::db_err)?;
+                sqlx::query("SELECT 1").execute(&self.pool).await.map_err(Self::db_err)?;
                 Ok(())
             }
 
@@ -101,10 +98,7 @@ mod tests {
     fn constraint_names_map_to_the_domain() {
         assert_eq!(constraint_named("users_username_key"), Constraint::Username);
         assert_eq!(constraint_named("users_email_key"), Constraint::Email);
-        assert_eq!(
-            constraint_named("users.id"),
-            Constraint::Other("users.id".into())
-        );
+        assert_eq!(constraint_named("users.id"), Constraint::Other("users.id".into()));
     }
 
     #[test]

@@ -30,15 +30,11 @@ impl Backend {
     fn of(database_url: &str) -> Result<Self, StoreError> {
         if database_url.starts_with("sqlite:") {
             Ok(Self::Sqlite)
-        } else if database_url.starts_with("postgres://")
-            || database_url.starts_with("postgresql://")
-        {
+        } else if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
             Ok(Self::Postgres)
         } else {
             // Only the scheme is echoed: the rest of a URL may hold a password.
-            let scheme = database_url
-                .split_once(':')
-                .map_or("(none)", |(scheme, _)| scheme);
+            let scheme = database_url.split_once(':').map_or("(none)", |(scheme, _)| scheme);
             Err(StoreError::Backend(format!(
                 "unsupported database URL scheme '{scheme}': expected 'sqlite:' or 'postgres://'"
             )))
@@ -88,22 +84,10 @@ mod tests {
 
     #[test]
     fn picks_the_backend_by_scheme() {
-        assert_eq!(
-            Backend::of("sqlite:gatehouse.db").ok(),
-            Some(Backend::Sqlite)
-        );
-        assert_eq!(
-            Backend::of("sqlite:///var/lib/gh.db").ok(),
-            Some(Backend::Sqlite)
-        );
-        assert_eq!(
-            Backend::of("postgres://u@h/db").ok(),
-            Some(Backend::Postgres)
-        );
-        assert_eq!(
-            Backend::of("postgresql://u@h/db").ok(),
-            Some(Backend::Postgres)
-        );
+        assert_eq!(Backend::of("sqlite:gatehouse.db").ok(), Some(Backend::Sqlite));
+        assert_eq!(Backend::of("sqlite:///var/lib/gh.db").ok(), Some(Backend::Sqlite));
+        assert_eq!(Backend::of("postgres://u@h/db").ok(), Some(Backend::Postgres));
+        assert_eq!(Backend::of("postgresql://u@h/db").ok(), Some(Backend::Postgres));
         let err = Backend::of("mysql://user:hunter2@host/db").err();
         assert!(
             matches!(&err, Some(StoreError::Backend(m)) if m.contains("'mysql'") && !m.contains("hunter2")),

@@ -12,9 +12,7 @@ use std::time::Duration;
 
 use gatehouse_core::store::{Constraint, StoreError};
 use sqlx::error::ErrorKind;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, Transaction};
 use time::OffsetDateTime;
 
@@ -53,10 +51,7 @@ impl SqliteStore {
                 .connect_with(options)
                 .await
         } else {
-            SqlitePoolOptions::new()
-                .max_connections(POOL_SIZE)
-                .connect_with(options)
-                .await
+            SqlitePoolOptions::new().max_connections(POOL_SIZE).connect_with(options).await
         }
         .map_err(common::backend_err)?;
         Ok(Self { pool })
@@ -82,10 +77,7 @@ impl SqliteStore {
 
     /// A transaction that will write: takes the write lock at once.
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        self.pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(common::backend_err)
+        self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(common::backend_err)
     }
 
     /// A time as bound into SQL: UTC, microseconds, always 27 characters
@@ -128,11 +120,7 @@ fn constraint_of(e: &sqlx::Error) -> Option<Constraint> {
     if db.kind() != ErrorKind::UniqueViolation {
         return None;
     }
-    let detail = db
-        .message()
-        .split_once("failed: ")
-        .map_or("", |(_, rest)| rest)
-        .trim();
+    let detail = db.message().split_once("failed: ").map_or("", |(_, rest)| rest).trim();
     let name = match detail.strip_prefix("index '") {
         Some(rest) => rest.trim_end_matches('\''),
         None => detail,
@@ -148,8 +136,7 @@ mod tests {
 
     #[test]
     fn times_are_fixed_width_and_sort_as_text() {
-        let base = OffsetDateTime::from_unix_timestamp(1_700_000_000)
-            .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        let base = OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH);
         let later = base + time::Duration::milliseconds(500);
         let (a, b) = (SqliteStore::ts(base), SqliteStore::ts(later));
         assert_eq!(a, "2023-11-14T22:13:20.000000Z");

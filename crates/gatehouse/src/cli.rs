@@ -8,11 +8,7 @@ use clap::{Parser, Subcommand};
 use crate::config::RawConfig;
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "gatehouse",
-    version,
-    about = "Gatehouse: a self-hosted authentication and identity server"
-)]
+#[command(name = "gatehouse", version, about = "Gatehouse: a self-hosted authentication and identity server")]
 pub struct Cli {
     /// TOML configuration file
     #[arg(long, global = true, env = "GATEHOUSE_CONFIG")]

@@ -54,22 +54,12 @@ pub struct RawConfig {
     #[arg(long, global = true, env = "GATEHOUSE_AUDIENCE")]
     pub audience: Option<String>,
     /// Base64 of 32 random bytes; encrypts keys at rest [default: generated into the data directory]
-    #[arg(
-        long,
-        global = true,
-        env = "GATEHOUSE_MASTER_KEY",
-        hide_env_values = true
-    )]
+    #[arg(long, global = true, env = "GATEHOUSE_MASTER_KEY", hide_env_values = true)]
     pub master_key: Option<String>,
     #[arg(long, global = true, env = "GATEHOUSE_MASTER_KEY_FILE")]
     pub master_key_file: Option<PathBuf>,
     /// smtp://… or smtps://… for outgoing mail (used from the email release on)
-    #[arg(
-        long,
-        global = true,
-        env = "GATEHOUSE_SMTP_URL",
-        hide_env_values = true
-    )]
+    #[arg(long, global = true, env = "GATEHOUSE_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
     #[arg(long, global = true, env = "GATEHOUSE_SMTP_URL_FILE")]
     pub smtp_url_file: Option<PathBuf>,
@@ -116,12 +106,7 @@ pub struct RawConfig {
     #[arg(long, global = true, env = "GATEHOUSE_PASSWORD_MIN_SCORE")]
     pub password_min_score: Option<u8>,
     /// Proxies whose X-Forwarded-For is believed (CIDRs, comma-separated) [default: none]
-    #[arg(
-        long,
-        global = true,
-        env = "GATEHOUSE_TRUSTED_PROXIES",
-        value_delimiter = ','
-    )]
+    #[arg(long, global = true, env = "GATEHOUSE_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Option<Vec<String>>,
     /// Login attempts per IP [default: 30/min]
     #[arg(long, global = true, env = "GATEHOUSE_LOGIN_RATE_PER_IP")]
@@ -145,12 +130,7 @@ pub struct RawConfig {
     #[arg(long, global = true, env = "GATEHOUSE_LOCKOUT_MAX_DELAY")]
     pub lockout_max_delay: Option<String>,
     /// Roles of self-registered users (comma-separated) [default: user]
-    #[arg(
-        long,
-        global = true,
-        env = "GATEHOUSE_DEFAULT_ROLES",
-        value_delimiter = ','
-    )]
+    #[arg(long, global = true, env = "GATEHOUSE_DEFAULT_ROLES", value_delimiter = ',')]
     pub default_roles: Option<Vec<String>>,
 }
 
@@ -209,8 +189,7 @@ impl RawConfig {
     pub fn from_file(path: &Path) -> Result<RawConfig, ConfigError> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| bad(format!("cannot read config file {}: {e}", path.display())))?;
-        toml::from_str(&text)
-            .map_err(|e| bad(format!("config file {}: {}", path.display(), e.message())))
+        toml::from_str(&text).map_err(|e| bad(format!("config file {}: {}", path.display(), e.message())))
     }
 }
 
@@ -218,19 +197,15 @@ impl RawConfig {
 /// be silently ignored). `GATEHOUSE_CONFIG` and `GATEHOUSE_TEST_*` are allowed.
 pub fn check_env_names(vars: impl Iterator<Item = String>) -> Result<(), ConfigError> {
     let cmd = RawConfig::augment_args(clap::Command::new("gatehouse"));
-    let known: Vec<String> = cmd
-        .get_arguments()
-        .filter_map(|a| a.get_env().and_then(|e| e.to_str()).map(str::to_owned))
-        .collect();
+    let known: Vec<String> =
+        cmd.get_arguments().filter_map(|a| a.get_env().and_then(|e| e.to_str()).map(str::to_owned)).collect();
     for name in vars {
         if name.starts_with("GATEHOUSE_")
             && name != "GATEHOUSE_CONFIG"
             && !name.starts_with("GATEHOUSE_TEST_")
             && !known.contains(&name)
         {
-            return Err(bad(format!(
-                "unknown environment variable {name} (see `gatehouse --help` for the options)"
-            )));
+            return Err(bad(format!("unknown environment variable {name} (see `gatehouse --help` for the options)")));
         }
     }
     Ok(())
@@ -271,11 +246,7 @@ pub enum LogFormat {
 /// Parses `15m`, `14d`, `10s`, `2h`, `500ms` or plain seconds.
 pub fn parse_duration(key: &str, s: &str) -> Result<Duration, ConfigError> {
     let s = s.trim();
-    let err = || {
-        bad(format!(
-            "{key}: '{s}' is not a duration (write e.g. 30s, 15m, 12h, 14d)"
-        ))
-    };
+    let err = || bad(format!("{key}: '{s}' is not a duration (write e.g. 30s, 15m, 12h, 14d)"));
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (num, unit) = s.split_at(split);
     let n: u64 = num.parse().map_err(|_| err())?;
@@ -296,11 +267,7 @@ fn read_secret_file(key: &str, path: &Path) -> Result<String, ConfigError> {
         .map_err(|e| bad(format!("{key}: cannot read {}: {e}", path.display())))
 }
 
-fn pick_secret(
-    key: &str,
-    inline: Option<String>,
-    file: Option<PathBuf>,
-) -> Result<Option<String>, ConfigError> {
+fn pick_secret(key: &str, inline: Option<String>, file: Option<PathBuf>) -> Result<Option<String>, ConfigError> {
     match (inline, file) {
         (Some(_), Some(_)) => Err(bad(format!("set either {key} or {key}_file, not both"))),
         (Some(v), None) => Ok(Some(v)),
@@ -310,17 +277,11 @@ fn pick_secret(
 }
 
 fn rate(key: &str, value: Option<String>, default: Rate) -> Result<Rate, ConfigError> {
-    value
-        .map(|v| v.parse::<Rate>().map_err(|e| bad(format!("{key}: {e}"))))
-        .transpose()
-        .map(|r| r.unwrap_or(default))
+    value.map(|v| v.parse::<Rate>().map_err(|e| bad(format!("{key}: {e}")))).transpose().map(|r| r.unwrap_or(default))
 }
 
 fn duration(key: &str, value: Option<String>, default: Duration) -> Result<Duration, ConfigError> {
-    value
-        .map(|v| parse_duration(key, &v))
-        .transpose()
-        .map(|d| d.unwrap_or(default))
+    value.map(|v| parse_duration(key, &v)).transpose().map(|d| d.unwrap_or(default))
 }
 
 impl Settings {
@@ -331,39 +292,27 @@ impl Settings {
             .unwrap_or("127.0.0.1:8080")
             .parse()
             .map_err(|_| bad("bind: expected an address like 127.0.0.1:8080"))?;
-        let data_dir = raw
-            .data_dir
-            .unwrap_or_else(|| PathBuf::from("./gatehouse-data"));
+        let data_dir = raw.data_dir.unwrap_or_else(|| PathBuf::from("./gatehouse-data"));
         let database_url = pick_secret("database_url", raw.database_url, raw.database_url_file)?
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("gatehouse.db").display()));
         if !(database_url.starts_with("sqlite:")
             || database_url.starts_with("postgres://")
             || database_url.starts_with("postgresql://"))
         {
-            return Err(bad(
-                "database_url: expected sqlite://PATH or postgres://USER@HOST/DB",
-            ));
+            return Err(bad("database_url: expected sqlite://PATH or postgres://USER@HOST/DB"));
         }
         let redis_url = pick_secret("redis_url", raw.redis_url, raw.redis_url_file)?;
-        let smtp_url =
-            pick_secret("smtp_url", raw.smtp_url, raw.smtp_url_file)?.map(SecretString::from);
+        let smtp_url = pick_secret("smtp_url", raw.smtp_url, raw.smtp_url_file)?.map(SecretString::from);
         let master_key = match (raw.master_key, raw.master_key_file) {
-            (Some(_), Some(_)) => {
-                return Err(bad("set either master_key or master_key_file, not both"))
-            }
+            (Some(_), Some(_)) => return Err(bad("set either master_key or master_key_file, not both")),
             (Some(v), None) => {
-                gatehouse_core::crypto::MasterKey::from_base64(&v)
-                    .map_err(|e| bad(format!("master_key: {e}")))?;
+                gatehouse_core::crypto::MasterKey::from_base64(&v).map_err(|e| bad(format!("master_key: {e}")))?;
                 MasterKeySource::Inline(SecretString::from(v))
             }
             (None, Some(p)) => MasterKeySource::File(p),
             (None, None) => MasterKeySource::DataDir(data_dir.join("master.key")),
         };
-        let issuer = raw
-            .issuer
-            .unwrap_or_else(|| format!("http://{bind}"))
-            .trim_end_matches('/')
-            .to_owned();
+        let issuer = raw.issuer.unwrap_or_else(|| format!("http://{bind}")).trim_end_matches('/').to_owned();
         if !(issuer.starts_with("http://") || issuer.starts_with("https://")) {
             return Err(bad("issuer: expected an http:// or https:// URL"));
         }
@@ -373,27 +322,19 @@ impl Settings {
             "json" => LogFormat::Json,
             other => return Err(bad(format!("log_format: '{other}' is not text or json"))),
         };
-        let signing_alg: SigningAlg = raw
-            .signing_alg
-            .as_deref()
-            .unwrap_or("EdDSA")
-            .parse()
-            .map_err(|e| bad(format!("signing_alg: {e}")))?;
+        let signing_alg: SigningAlg =
+            raw.signing_alg.as_deref().unwrap_or("EdDSA").parse().map_err(|e| bad(format!("signing_alg: {e}")))?;
         let defaults = HashParams::default();
         let hash_params = HashParams {
             m_cost_kib: raw.argon2_memory_kib.unwrap_or(defaults.m_cost_kib),
             t_cost: raw.argon2_iterations.unwrap_or(defaults.t_cost),
             p_cost: raw.argon2_parallelism.unwrap_or(defaults.p_cost),
         };
-        if hash_params.m_cost_kib < 8 * hash_params.p_cost.max(1)
-            || hash_params.t_cost == 0
-            || hash_params.p_cost == 0
+        if hash_params.m_cost_kib < 8 * hash_params.p_cost.max(1) || hash_params.t_cost == 0 || hash_params.p_cost == 0
         {
             return Err(bad("argon2: memory must be at least 8 KiB per lane; iterations and parallelism at least 1"));
         }
-        let cores = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2);
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let hash_workers = raw.hash_workers.unwrap_or(cores).max(1);
         let hash_queue = raw.hash_queue.unwrap_or(64).max(1);
         let trusted_proxies = raw
@@ -405,65 +346,32 @@ impl Settings {
                 let s = s.trim();
                 s.parse::<IpNet>()
                     .or_else(|_| s.parse::<std::net::IpAddr>().map(IpNet::from))
-                    .map_err(|_| {
-                        bad(format!(
-                            "trusted_proxies: '{s}' is not an IP address or CIDR"
-                        ))
-                    })
+                    .map_err(|_| bad(format!("trusted_proxies: '{s}' is not an IP address or CIDR")))
             })
             .collect::<Result<Vec<_>, _>>()?;
         let limit_defaults = RateLimits::default();
         let limits = RateLimits {
-            login_per_ip: rate(
-                "login_rate_per_ip",
-                raw.login_rate_per_ip,
-                limit_defaults.login_per_ip,
-            )?,
+            login_per_ip: rate("login_rate_per_ip", raw.login_rate_per_ip, limit_defaults.login_per_ip)?,
             login_per_account: rate(
                 "login_rate_per_account",
                 raw.login_rate_per_account,
                 limit_defaults.login_per_account,
             )?,
             login_per_account_hourly: limit_defaults.login_per_account_hourly,
-            register_per_ip: rate(
-                "register_rate_per_ip",
-                raw.register_rate_per_ip,
-                limit_defaults.register_per_ip,
-            )?,
-            refresh_per_ip: rate(
-                "refresh_rate_per_ip",
-                raw.refresh_rate_per_ip,
-                limit_defaults.refresh_per_ip,
-            )?,
+            register_per_ip: rate("register_rate_per_ip", raw.register_rate_per_ip, limit_defaults.register_per_ip)?,
+            refresh_per_ip: rate("refresh_rate_per_ip", raw.refresh_rate_per_ip, limit_defaults.refresh_per_ip)?,
         };
         let lockout_defaults = LockoutPolicy::default();
         let lockout = LockoutPolicy {
-            threshold: raw
-                .lockout_threshold
-                .unwrap_or(lockout_defaults.threshold)
-                .max(1),
-            base_delay: duration(
-                "lockout_base_delay",
-                raw.lockout_base_delay,
-                lockout_defaults.base_delay,
-            )?,
-            max_delay: duration(
-                "lockout_max_delay",
-                raw.lockout_max_delay,
-                lockout_defaults.max_delay,
-            )?,
+            threshold: raw.lockout_threshold.unwrap_or(lockout_defaults.threshold).max(1),
+            base_delay: duration("lockout_base_delay", raw.lockout_base_delay, lockout_defaults.base_delay)?,
+            max_delay: duration("lockout_max_delay", raw.lockout_max_delay, lockout_defaults.max_delay)?,
         };
         let policy_defaults = PasswordPolicy::default();
         let password_policy = PasswordPolicy {
-            min_length: raw
-                .password_min_length
-                .unwrap_or(policy_defaults.min_length)
-                .max(8),
+            min_length: raw.password_min_length.unwrap_or(policy_defaults.min_length).max(8),
             max_length: policy_defaults.max_length,
-            min_score: raw
-                .password_min_score
-                .unwrap_or(policy_defaults.min_score)
-                .min(4),
+            min_score: raw.password_min_score.unwrap_or(policy_defaults.min_score).min(4),
         };
         let default_roles = raw
             .default_roles
@@ -472,30 +380,14 @@ impl Settings {
             .filter(|r| !r.trim().is_empty())
             .map(|r| Role::parse(r).map_err(|e| bad(format!("default_roles: {e}"))))
             .collect::<Result<Vec<_>, _>>()?;
-        let session_idle = duration(
-            "session_idle",
-            raw.session_idle,
-            Duration::from_secs(14 * 86400),
-        )?;
-        let session_absolute = duration(
-            "session_absolute",
-            raw.session_absolute,
-            Duration::from_secs(90 * 86400),
-        )?;
-        let access_ttl = duration(
-            "access_token_ttl",
-            raw.access_token_ttl,
-            Duration::from_secs(15 * 60),
-        )?;
+        let session_idle = duration("session_idle", raw.session_idle, Duration::from_secs(14 * 86400))?;
+        let session_absolute = duration("session_absolute", raw.session_absolute, Duration::from_secs(90 * 86400))?;
+        let access_ttl = duration("access_token_ttl", raw.access_token_ttl, Duration::from_secs(15 * 60))?;
         if access_ttl.is_zero() || session_idle.is_zero() || session_absolute.is_zero() {
             return Err(bad("token and session lifetimes must be longer than zero"));
         }
         let accounts = AccountsConfig {
-            tokens: TokenSettings {
-                issuer,
-                audience,
-                access_ttl,
-            },
+            tokens: TokenSettings { issuer, audience, access_ttl },
             signing_alg,
             session_idle,
             session_absolute,
@@ -543,21 +435,8 @@ impl Settings {
             format!("bind               {}", self.bind),
             format!("data_dir           {}", self.data_dir.display()),
             format!("database_url       {}", redact_url(&self.database_url)),
-            format!(
-                "redis_url          {}",
-                self.redis_url
-                    .as_deref()
-                    .map(redact_url)
-                    .unwrap_or_else(|| "-".into())
-            ),
-            format!(
-                "smtp_url           {}",
-                if self.smtp_url.is_some() {
-                    "set (redacted)"
-                } else {
-                    "-"
-                }
-            ),
+            format!("redis_url          {}", self.redis_url.as_deref().map(redact_url).unwrap_or_else(|| "-".into())),
+            format!("smtp_url           {}", if self.smtp_url.is_some() { "set (redacted)" } else { "-" }),
             format!("issuer             {}", a.tokens.issuer),
             format!("audience           {}", a.tokens.audience),
             format!("master_key         {master}"),
@@ -580,10 +459,7 @@ impl Settings {
             ),
             format!(
                 "rate limits        login {}/ip {}/account, register {}/ip, refresh {}/ip",
-                a.limits.login_per_ip,
-                a.limits.login_per_account,
-                a.limits.register_per_ip,
-                a.limits.refresh_per_ip
+                a.limits.login_per_ip, a.limits.login_per_account, a.limits.register_per_ip, a.limits.refresh_per_ip
             ),
             format!(
                 "lockout            after {} failures, {}s doubling to {}s",
@@ -591,24 +467,9 @@ impl Settings {
                 a.lockout.base_delay.as_secs(),
                 a.lockout.max_delay.as_secs()
             ),
-            format!(
-                "trusted_proxies    {:?}",
-                self.trusted_proxies
-                    .iter()
-                    .map(|n| n.to_string())
-                    .collect::<Vec<_>>()
-            ),
-            format!(
-                "default_roles      {:?}",
-                a.default_roles
-                    .iter()
-                    .map(|r| r.as_str())
-                    .collect::<Vec<_>>()
-            ),
-            format!(
-                "log                {:?}, level {}",
-                self.log_format, self.log_level
-            ),
+            format!("trusted_proxies    {:?}", self.trusted_proxies.iter().map(|n| n.to_string()).collect::<Vec<_>>()),
+            format!("default_roles      {:?}", a.default_roles.iter().map(|r| r.as_str()).collect::<Vec<_>>()),
+            format!("log                {:?}, level {}", self.log_format, self.log_level),
         ];
         lines.join("\n")
     }
@@ -641,13 +502,8 @@ mod tests {
 
     #[test]
     fn flags_beat_file() {
-        let file: RawConfig =
-            toml::from_str("bind = \"127.0.0.1:9000\"\nissuer = \"https://id.example.com\"")
-                .unwrap();
-        let cli = RawConfig {
-            bind: Some("127.0.0.1:9001".into()),
-            ..Default::default()
-        };
+        let file: RawConfig = toml::from_str("bind = \"127.0.0.1:9000\"\nissuer = \"https://id.example.com\"").unwrap();
+        let cli = RawConfig { bind: Some("127.0.0.1:9001".into()), ..Default::default() };
         let s = Settings::from_raw(file.overlay(cli)).unwrap();
         assert_eq!(s.bind.port(), 9001);
         assert_eq!(s.accounts.tokens.issuer, "https://id.example.com");
@@ -669,21 +525,12 @@ mod tests {
 
     #[test]
     fn durations_and_bad_values() {
-        assert_eq!(
-            parse_duration("k", "15m").unwrap(),
-            Duration::from_secs(900)
-        );
+        assert_eq!(parse_duration("k", "15m").unwrap(), Duration::from_secs(900));
         assert_eq!(parse_duration("k", "90").unwrap(), Duration::from_secs(90));
         assert!(parse_duration("k", "fifteen").is_err());
-        let raw = RawConfig {
-            log_format: Some("xml".into()),
-            ..Default::default()
-        };
+        let raw = RawConfig { log_format: Some("xml".into()), ..Default::default() };
         assert!(Settings::from_raw(raw).is_err());
-        let raw = RawConfig {
-            master_key: Some("short".into()),
-            ..Default::default()
-        };
+        let raw = RawConfig { master_key: Some("short".into()), ..Default::default() };
         assert!(Settings::from_raw(raw).is_err());
     }
 }

@@ -15,7 +15,5 @@ pub fn ensure(dir: &Path) -> anyhow::Result<()> {
         use std::os::unix::fs::DirBuilderExt;
         builder.mode(0o700);
     }
-    builder
-        .create(dir)
-        .with_context(|| format!("cannot create data directory {}", dir.display()))
+    builder.create(dir).with_context(|| format!("cannot create data directory {}", dir.display()))
 }

@@ -26,10 +26,7 @@ pub fn run(cli: Cli) -> ExitCode {
         }
     };
     telemetry::init(settings.log_format, &settings.log_level);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("gatehouse: cannot start the runtime: {e}");

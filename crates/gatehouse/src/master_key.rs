@@ -20,16 +20,13 @@ pub fn load(source: &MasterKeySource) -> anyhow::Result<MasterKey> {
 }
 
 fn read(path: &Path) -> anyhow::Result<MasterKey> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read master key {}", path.display()))?;
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read master key {}", path.display()))?;
     warn_if_readable_by_others(path);
     MasterKey::from_base64(&text).with_context(|| format!("master key {}", path.display()))
 }
 
 fn generate(path: &Path) -> anyhow::Result<MasterKey> {
-    let Some(dir) = path.parent() else {
-        bail!("master key path {} has no directory", path.display())
-    };
+    let Some(dir) = path.parent() else { bail!("master key path {} has no directory", path.display()) };
     crate::data_dir::ensure(dir)?;
     let key = MasterKey::generate();
     let mut options = std::fs::OpenOptions::new();
@@ -39,9 +36,7 @@ fn generate(path: &Path) -> anyhow::Result<MasterKey> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options
-        .open(path)
-        .with_context(|| format!("cannot create master key {}", path.display()))?;
+    let mut file = options.open(path).with_context(|| format!("cannot create master key {}", path.display()))?;
     file.write_all(key.to_base64().expose_secret().as_bytes())?;
     file.write_all(b"\n")?;
     file.sync_all()?;

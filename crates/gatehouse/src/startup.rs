@@ -23,10 +23,7 @@ const KEY_RELOAD_PERIOD: Duration = Duration::from_secs(30);
 /// The account service and what it is built from, without HTTP (the CLI uses it).
 pub async fn accounts(settings: &Settings) -> anyhow::Result<Arc<Accounts>> {
     if settings.database_url.starts_with("sqlite:")
-        || matches!(
-            settings.master_key,
-            crate::config::MasterKeySource::DataDir(_)
-        )
+        || matches!(settings.master_key, crate::config::MasterKeySource::DataDir(_))
     {
         crate::data_dir::ensure(&settings.data_dir)?;
     }
@@ -34,11 +31,7 @@ pub async fn accounts(settings: &Settings) -> anyhow::Result<Arc<Accounts>> {
     let store = gatehouse_store::connect(&settings.database_url)
         .await
         .with_context(|| "cannot open the database".to_string())?;
-    let hasher = Arc::new(PasswordHasher::new(
-        settings.hash_params,
-        settings.hash_workers,
-        settings.hash_queue,
-    )?);
+    let hasher = Arc::new(PasswordHasher::new(settings.hash_params, settings.hash_workers, settings.hash_queue)?);
     let limiter = Arc::new(MemoryRateLimiter::new());
     if settings.redis_url.is_some() {
         tracing::warn!("redis_url is set but this release keeps rate limits in process; shared limits arrive with scale-out support");
@@ -55,17 +48,15 @@ pub struct Application {
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let accounts = accounts(&settings).await?;
-        let metrics =
-            gatehouse_server::middleware::install_recorder().map_err(anyhow::Error::msg)?;
+        let metrics = gatehouse_server::middleware::install_recorder().map_err(anyhow::Error::msg)?;
         let state = AppState {
             accounts,
             trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
             metrics,
             hsts: settings.accounts.tokens.issuer.starts_with("https://"),
         };
-        let listener = TcpListener::bind(settings.bind)
-            .await
-            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let listener =
+            TcpListener::bind(settings.bind).await.with_context(|| format!("cannot listen on {}", settings.bind))?;
         Ok(Self { listener, state })
     }
 
@@ -101,11 +92,8 @@ impl Application {
                 }
             }
         });
-        let app = gatehouse_server::router(self.state)
-            .into_make_service_with_connect_info::<SocketAddr>();
-        let result = axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let app = gatehouse_server::router(self.state).into_make_service_with_connect_info::<SocketAddr>();
+        let result = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
         reload.abort();
         result.context("server failed")
     }

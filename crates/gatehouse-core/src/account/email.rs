@@ -27,9 +27,7 @@ impl Email {
             return Err(invalid("needs 1 to 64 characters before '@'"));
         }
         if local.contains('@')
-            || local
-                .chars()
-                .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"'))
+            || local.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"'))
         {
             return Err(invalid("has characters that are not allowed before '@'"));
         }

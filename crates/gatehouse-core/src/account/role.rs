@@ -17,9 +17,7 @@ impl Role {
         let s = raw.trim();
         if s.is_empty()
             || s.len() > 64
-            || !s.chars().all(|c| {
-                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | ':' | '-')
-            })
+            || !s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | ':' | '-'))
         {
             return Err(Error::InvalidRequest(format!(
                 "'{s}' is not a valid role name (lower-case letters, digits, '_', ':', '-')"

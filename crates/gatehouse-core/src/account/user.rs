@@ -8,9 +8,7 @@ use uuid::Uuid;
 use super::{Email, Role, Username};
 
 /// A user's stable identifier (UUID v7: time-ordered, so indexes stay compact).
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct UserId(pub Uuid);
 

@@ -34,18 +34,11 @@ pub struct ImportedUser {
 }
 
 impl Accounts {
-    pub async fn create_user(
-        &self,
-        req: NewUserRequest,
-        actor: Option<UserId>,
-        client: &ClientInfo,
-    ) -> Result<User> {
+    pub async fn create_user(&self, req: NewUserRequest, actor: Option<UserId>, client: &ClientInfo) -> Result<User> {
         let username = Username::parse(&req.username)?;
         let email = Email::parse(&req.email)?;
-        let password = self.config.password_policy.check(
-            req.password.expose_secret(),
-            &[username.as_str(), email.as_str()],
-        )?;
+        let password =
+            self.config.password_policy.check(req.password.expose_secret(), &[username.as_str(), email.as_str()])?;
         let hash = self.hasher.hash(password.into_secret()).await?;
         let new = NewUser {
             id: UserId::new(),
@@ -57,8 +50,7 @@ impl Accounts {
             created_at: crate::clock::now(),
         };
         let user = self.store.insert_user(&new).await?;
-        let mut event =
-            AuditEvent::new(AuditKind::UserCreated, Outcome::Success, client).subject(user.id);
+        let mut event = AuditEvent::new(AuditKind::UserCreated, Outcome::Success, client).subject(user.id);
         event.actor = actor;
         self.audit(event).await;
         Ok(user)
@@ -74,11 +66,7 @@ impl Accounts {
                 "password_hash is not a supported hash (bcrypt, pbkdf2-sha256/512, scrypt or argon2)".into(),
             ));
         }
-        let roles = record
-            .roles
-            .iter()
-            .map(|r| Role::parse(r))
-            .collect::<Result<Vec<_>>>()?;
+        let roles = record.roles.iter().map(|r| Role::parse(r)).collect::<Result<Vec<_>>>()?;
         let new = NewUser {
             id: UserId::new(),
             username,
@@ -89,23 +77,12 @@ impl Accounts {
             created_at: crate::clock::now(),
         };
         let user = self.store.insert_user(&new).await?;
-        self.audit(
-            AuditEvent::new(AuditKind::UserImported, Outcome::Success, client).subject(user.id),
-        )
-        .await;
+        self.audit(AuditEvent::new(AuditKind::UserImported, Outcome::Success, client).subject(user.id)).await;
         Ok(user)
     }
 
-    pub async fn list_users(
-        &self,
-        search: Option<&str>,
-        limit: u32,
-        offset: u32,
-    ) -> Result<Vec<User>> {
-        Ok(self
-            .store
-            .list_users(search, limit.clamp(1, 500), offset)
-            .await?)
+    pub async fn list_users(&self, search: Option<&str>, limit: u32, offset: u32) -> Result<Vec<User>> {
+        Ok(self.store.list_users(search, limit.clamp(1, 500), offset).await?)
     }
 
     /// Finds a user by id, username or email.
@@ -115,10 +92,7 @@ impl Accounts {
                 return Ok(user);
             }
         }
-        self.store
-            .user_by_login(key)
-            .await?
-            .ok_or_else(|| Error::NotFound(format!("no user '{key}'")))
+        self.store.user_by_login(key).await?.ok_or_else(|| Error::NotFound(format!("no user '{key}'")))
     }
 
     pub async fn set_roles(
@@ -129,18 +103,14 @@ impl Accounts {
         client: &ClientInfo,
     ) -> Result<User> {
         let before = self.load_user(id).await?;
-        self.store
-            .set_roles(id, &roles, crate::clock::now())
-            .await?;
+        self.store.set_roles(id, &roles, crate::clock::now()).await?;
         let after = self.load_user(id).await?;
         let names = |rs: &[Role]| rs.iter().map(Role::as_str).collect::<Vec<_>>().join(",");
-        let mut event = AuditEvent::new(AuditKind::RoleChanged, Outcome::Success, client)
-            .subject(id)
-            .detail(format!(
-                "[{}] -> [{}]",
-                names(&before.roles),
-                names(&after.roles)
-            ));
+        let mut event = AuditEvent::new(AuditKind::RoleChanged, Outcome::Success, client).subject(id).detail(format!(
+            "[{}] -> [{}]",
+            names(&before.roles),
+            names(&after.roles)
+        ));
         event.actor = actor;
         self.audit(event).await;
         Ok(after)
@@ -159,26 +129,16 @@ impl Accounts {
         if !active {
             self.store.revoke_user_sessions(id, now).await?;
         }
-        let kind = if active {
-            AuditKind::AccountEnabled
-        } else {
-            AuditKind::AccountDisabled
-        };
+        let kind = if active { AuditKind::AccountEnabled } else { AuditKind::AccountDisabled };
         let mut event = AuditEvent::new(kind, Outcome::Success, client).subject(id);
         event.actor = actor;
         self.audit(event).await;
         self.load_user(id).await
     }
 
-    pub async fn unlock(
-        &self,
-        id: UserId,
-        actor: Option<UserId>,
-        client: &ClientInfo,
-    ) -> Result<User> {
+    pub async fn unlock(&self, id: UserId, actor: Option<UserId>, client: &ClientInfo) -> Result<User> {
         self.store.clear_login_failures(id).await?;
-        let mut event =
-            AuditEvent::new(AuditKind::AccountUnlocked, Outcome::Success, client).subject(id);
+        let mut event = AuditEvent::new(AuditKind::AccountUnlocked, Outcome::Success, client).subject(id);
         event.actor = actor;
         self.audit(event).await;
         self.load_user(id).await

@@ -11,11 +11,7 @@ use crate::store::Store;
 use crate::token::{KeyRing, SigningAlg, SigningKey, StoredKey};
 
 /// Loads the published keys, creating the first one on a fresh database.
-pub(super) async fn load_or_create(
-    store: &dyn Store,
-    master: &MasterKey,
-    alg: SigningAlg,
-) -> Result<KeyRing> {
+pub(super) async fn load_or_create(store: &dyn Store, master: &MasterKey, alg: SigningAlg) -> Result<KeyRing> {
     let mut published = store.published_keys().await?;
     if published.is_empty() {
         let key = SigningKey::generate(alg, master)?;
@@ -31,14 +27,11 @@ pub async fn rotate(store: &dyn Store, master: &MasterKey, alg: SigningAlg) -> R
     let key = SigningKey::generate(alg, master)?;
     store.rotate_in(&key).await?;
     store
-        .append(
-            &AuditEvent::new(
-                AuditKind::KeysRotated,
-                Outcome::Success,
-                &ClientInfo::default(),
-            )
-            .detail(format!("new key {} ({})", key.kid, alg.as_str())),
-        )
+        .append(&AuditEvent::new(AuditKind::KeysRotated, Outcome::Success, &ClientInfo::default()).detail(format!(
+            "new key {} ({})",
+            key.kid,
+            alg.as_str()
+        )))
         .await?;
     Ok(key)
 }
@@ -48,11 +41,8 @@ impl Accounts {
     pub async fn reload_keys(&self) -> Result<bool> {
         let published = self.store.published_keys().await?;
         let current = self.key_ring();
-        let same = published.len() == current.kids().len()
-            && published
-                .iter()
-                .zip(current.kids())
-                .all(|(a, b)| a.kid == b);
+        let same =
+            published.len() == current.kids().len() && published.iter().zip(current.kids()).all(|(a, b)| a.kid == b);
         if same {
             return Ok(false);
         }

@@ -22,8 +22,7 @@ pub struct LoginRequest {
 impl Accounts {
     pub async fn login(&self, req: LoginRequest, client: &ClientInfo) -> Result<(User, TokenPair)> {
         let limits = &self.config.limits;
-        self.limit("login:ip", ip_key(client), limits.login_per_ip)
-            .await?;
+        self.limit("login:ip", ip_key(client), limits.login_per_ip).await?;
         let user = self.store.user_by_login(req.login.as_str()).await?;
 
         // Per-account limits apply to unknown names too, so a 429 says nothing
@@ -32,22 +31,12 @@ impl Accounts {
             Some(u) => u.id.to_string(),
             None => format!("name:{}", req.login.as_str().to_lowercase()),
         };
-        self.limit("login:account", &account_key, limits.login_per_account)
-            .await?;
-        self.limit(
-            "login:account-hour",
-            &account_key,
-            limits.login_per_account_hourly,
-        )
-        .await?;
+        self.limit("login:account", &account_key, limits.login_per_account).await?;
+        self.limit("login:account-hour", &account_key, limits.login_per_account_hourly).await?;
 
         let Some(user) = user else {
             self.hasher.verify_dummy(req.password).await?;
-            self.audit(
-                AuditEvent::new(AuditKind::LoginFailed, Outcome::Failure, client)
-                    .detail("unknown user"),
-            )
-            .await;
+            self.audit(AuditEvent::new(AuditKind::LoginFailed, Outcome::Failure, client).detail("unknown user")).await;
             return Err(Error::InvalidCredentials);
         };
 
@@ -63,10 +52,7 @@ impl Accounts {
             return Err(Error::InvalidCredentials);
         }
 
-        let verification = self
-            .hasher
-            .verify(req.password.clone(), user.password_hash.clone())
-            .await?;
+        let verification = self.hasher.verify(req.password.clone(), user.password_hash.clone()).await?;
         if !verification.ok {
             self.on_wrong_password(&user, client).await?;
             return Err(Error::InvalidCredentials);
@@ -88,20 +74,14 @@ impl Accounts {
             self.upgrade_hash(&user, req.password, client).await;
         }
         let pair = self.open_session(&user, client).await?;
-        self.audit(
-            AuditEvent::new(AuditKind::LoginSucceeded, Outcome::Success, client)
-                .by_and_for(user.id),
-        )
-        .await;
+        self.audit(AuditEvent::new(AuditKind::LoginSucceeded, Outcome::Success, client).by_and_for(user.id)).await;
         Ok((user, pair))
     }
 
     async fn on_wrong_password(&self, user: &User, client: &ClientInfo) -> Result<()> {
         let failures = self.store.record_login_failure(user.id).await?;
         self.audit(
-            AuditEvent::new(AuditKind::LoginFailed, Outcome::Failure, client)
-                .subject(user.id)
-                .detail("wrong password"),
+            AuditEvent::new(AuditKind::LoginFailed, Outcome::Failure, client).subject(user.id).detail("wrong password"),
         )
         .await;
         if let Some(delay) = self.config.lockout.delay_after(failures) {
@@ -110,10 +90,7 @@ impl Accounts {
             self.audit(
                 AuditEvent::new(AuditKind::AccountLocked, Outcome::Success, client)
                     .subject(user.id)
-                    .detail(format!(
-                        "{failures} consecutive failures; locked for {}s",
-                        delay.as_secs()
-                    )),
+                    .detail(format!("{failures} consecutive failures; locked for {}s", delay.as_secs())),
             )
             .await;
         }
@@ -128,19 +105,14 @@ impl Accounts {
         }
         let result = async {
             let hash = self.hasher.hash(password).await?;
-            self.store
-                .set_password_hash(user.id, &hash, crate::clock::now())
-                .await?;
+            self.store.set_password_hash(user.id, &hash, crate::clock::now()).await?;
             Ok::<_, Error>(())
         }
         .await;
         match result {
             Ok(()) => {
-                self.audit(
-                    AuditEvent::new(AuditKind::PasswordRehashed, Outcome::Success, client)
-                        .by_and_for(user.id),
-                )
-                .await
+                self.audit(AuditEvent::new(AuditKind::PasswordRehashed, Outcome::Success, client).by_and_for(user.id))
+                    .await
             }
             Err(e) => tracing::warn!(user = %user.id, error = %e, "password rehash postponed"),
         }

@@ -11,23 +11,12 @@ use crate::error::Result;
 impl Accounts {
     /// Ends the session a refresh token belongs to. An unknown token is not an
     /// error (like RFC 7009): the caller's goal, no live session, holds.
-    pub async fn logout_with_refresh(
-        &self,
-        token: SecretString,
-        client: &ClientInfo,
-    ) -> Result<()> {
+    pub async fn logout_with_refresh(&self, token: SecretString, client: &ClientInfo) -> Result<()> {
         let digest = TokenDigest::of(token.expose_secret());
         if let Some((_, session)) = self.store.refresh_by_digest(&digest).await? {
-            if self
-                .store
-                .revoke_session(session.id, crate::clock::now())
-                .await?
-            {
-                self.audit(
-                    AuditEvent::new(AuditKind::Logout, Outcome::Success, client)
-                        .by_and_for(session.user_id),
-                )
-                .await;
+            if self.store.revoke_session(session.id, crate::clock::now()).await? {
+                self.audit(AuditEvent::new(AuditKind::Logout, Outcome::Success, client).by_and_for(session.user_id))
+                    .await;
             }
         }
         Ok(())
@@ -35,26 +24,15 @@ impl Accounts {
 
     /// Ends the session of the presented access token.
     pub async fn logout(&self, auth: &Authenticated, client: &ClientInfo) -> Result<()> {
-        if self
-            .store
-            .revoke_session(auth.session_id, crate::clock::now())
-            .await?
-        {
-            self.audit(
-                AuditEvent::new(AuditKind::Logout, Outcome::Success, client)
-                    .by_and_for(auth.user_id),
-            )
-            .await;
+        if self.store.revoke_session(auth.session_id, crate::clock::now()).await? {
+            self.audit(AuditEvent::new(AuditKind::Logout, Outcome::Success, client).by_and_for(auth.user_id)).await;
         }
         Ok(())
     }
 
     /// Ends every session of the user.
     pub async fn logout_all(&self, auth: &Authenticated, client: &ClientInfo) -> Result<u64> {
-        let ended = self
-            .store
-            .revoke_user_sessions(auth.user_id, crate::clock::now())
-            .await?;
+        let ended = self.store.revoke_user_sessions(auth.user_id, crate::clock::now()).await?;
         self.audit(
             AuditEvent::new(AuditKind::LogoutAll, Outcome::Success, client)
                 .by_and_for(auth.user_id)

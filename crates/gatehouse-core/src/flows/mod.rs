@@ -47,11 +47,7 @@ pub struct LockoutPolicy {
 
 impl Default for LockoutPolicy {
     fn default() -> Self {
-        Self {
-            threshold: 5,
-            base_delay: Duration::from_secs(5),
-            max_delay: Duration::from_secs(15 * 60),
-        }
+        Self { threshold: 5, base_delay: Duration::from_secs(5), max_delay: Duration::from_secs(15 * 60) }
     }
 }
 
@@ -155,15 +151,7 @@ impl Accounts {
     ) -> Result<Self> {
         let ring = keys::load_or_create(store.as_ref(), &master, config.signing_alg).await?;
         let successor_key = master.derive("gatehouse/refresh-successor/v1");
-        Ok(Self {
-            store,
-            hasher,
-            limiter,
-            master,
-            keys: RwLock::new(Arc::new(ring)),
-            successor_key,
-            config,
-        })
+        Ok(Self { store, hasher, limiter, master, keys: RwLock::new(Arc::new(ring)), successor_key, config })
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -191,11 +179,7 @@ impl Accounts {
         let claims = AccessTokenIssuer::verify(&self.key_ring(), &self.config.tokens, token)?;
         let user_id = claims.user_id()?;
         let session_id = claims.session_id()?;
-        Ok(Authenticated {
-            claims,
-            user_id,
-            session_id,
-        })
+        Ok(Authenticated { claims, user_id, session_id })
     }
 
     /// Like [`Accounts::authenticate`], and the token's session must still be
@@ -221,10 +205,7 @@ impl Accounts {
             absolute_expires_at: now + self.config.session_absolute,
             revoked_at: None,
             ip: client.ip.clone(),
-            user_agent: client
-                .user_agent
-                .as_ref()
-                .map(|ua| ua.chars().take(512).collect()),
+            user_agent: client.user_agent.as_ref().map(|ua| ua.chars().take(512).collect()),
         };
         let refresh = random_token();
         let record = RefreshRecord {
@@ -240,19 +221,8 @@ impl Accounts {
         self.token_pair(user, session.id, refresh)
     }
 
-    fn token_pair(
-        &self,
-        user: &User,
-        session: SessionId,
-        refresh: SecretString,
-    ) -> Result<TokenPair> {
-        let access = AccessTokenIssuer::issue(
-            &self.key_ring(),
-            &self.config.tokens,
-            user.id,
-            session,
-            &user.roles,
-        )?;
+    fn token_pair(&self, user: &User, session: SessionId, refresh: SecretString) -> Result<TokenPair> {
+        let access = AccessTokenIssuer::issue(&self.key_ring(), &self.config.tokens, user.id, session, &user.roles)?;
         Ok(TokenPair {
             access_token: access.token,
             expires_in: access.expires_in,
@@ -262,10 +232,7 @@ impl Accounts {
     }
 
     async fn load_user(&self, id: UserId) -> Result<User> {
-        self.store
-            .user_by_id(id)
-            .await?
-            .ok_or_else(|| Error::NotFound("no such user".into()))
+        self.store.user_by_id(id).await?.ok_or_else(|| Error::NotFound("no such user".into()))
     }
 
     /// Writes an audit event. A failure to audit is logged, not surfaced: the

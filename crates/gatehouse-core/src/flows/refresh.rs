@@ -18,27 +18,14 @@ use crate::error::{Error, Result};
 use crate::session::{RefreshRecord, Rotation, Session};
 
 impl Accounts {
-    pub async fn refresh(
-        &self,
-        token: SecretString,
-        client: &ClientInfo,
-    ) -> Result<(User, TokenPair)> {
-        self.limit(
-            "refresh:ip",
-            ip_key(client),
-            self.config.limits.refresh_per_ip,
-        )
-        .await?;
+    pub async fn refresh(&self, token: SecretString, client: &ClientInfo) -> Result<(User, TokenPair)> {
+        self.limit("refresh:ip", ip_key(client), self.config.limits.refresh_per_ip).await?;
         let presented = token.expose_secret();
         if presented.is_empty() || presented.len() > 128 {
             return Err(Error::InvalidToken);
         }
         let digest = TokenDigest::of(presented);
-        let (record, session) = self
-            .store
-            .refresh_by_digest(&digest)
-            .await?
-            .ok_or(Error::InvalidToken)?;
+        let (record, session) = self.store.refresh_by_digest(&digest).await?.ok_or(Error::InvalidToken)?;
         let now = crate::clock::now();
         if session.revoked_at.is_some() {
             return Err(Error::InvalidToken);
@@ -46,10 +33,7 @@ impl Accounts {
         if !session.is_active(now) {
             return Err(Error::TokenExpired);
         }
-        let user = self
-            .load_user(session.user_id)
-            .await
-            .map_err(|_| Error::InvalidToken)?;
+        let user = self.load_user(session.user_id).await.map_err(|_| Error::InvalidToken)?;
         if !user.is_active {
             return Err(Error::AccountDisabled);
         }
@@ -66,11 +50,7 @@ impl Accounts {
                 idle_expires_at: (now + self.config.session_idle).min(session.absolute_expires_at),
             };
             if self.store.rotate_refresh(&rotation).await? {
-                self.audit(
-                    AuditEvent::new(AuditKind::Refresh, Outcome::Success, client)
-                        .by_and_for(user.id),
-                )
-                .await;
+                self.audit(AuditEvent::new(AuditKind::Refresh, Outcome::Success, client).by_and_for(user.id)).await;
                 let pair = self.token_pair(&user, session.id, successor)?;
                 return Ok((user, pair));
             }

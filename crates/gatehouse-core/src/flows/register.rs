@@ -16,20 +16,12 @@ pub struct RegisterRequest {
 
 impl Accounts {
     pub async fn register(&self, req: RegisterRequest, client: &ClientInfo) -> Result<User> {
-        self.limit(
-            "register:ip",
-            ip_key(client),
-            self.config.limits.register_per_ip,
-        )
-        .await?;
+        self.limit("register:ip", ip_key(client), self.config.limits.register_per_ip).await?;
         let username = Username::parse(&req.username)?;
         let email = Email::parse(&req.email)?;
         let password = {
             use secrecy::ExposeSecret;
-            self.config.password_policy.check(
-                req.password.expose_secret(),
-                &[username.as_str(), email.as_str()],
-            )?
+            self.config.password_policy.check(req.password.expose_secret(), &[username.as_str(), email.as_str()])?
         };
         let hash = self.hasher.hash(password.into_secret()).await?;
         let new = NewUser {
@@ -45,18 +37,12 @@ impl Accounts {
             Ok(user) => user,
             Err(e) => {
                 let err = Error::from(e);
-                self.audit(
-                    AuditEvent::new(AuditKind::Register, Outcome::Failure, client)
-                        .detail(err.code().as_str()),
-                )
-                .await;
+                self.audit(AuditEvent::new(AuditKind::Register, Outcome::Failure, client).detail(err.code().as_str()))
+                    .await;
                 return Err(err);
             }
         };
-        self.audit(
-            AuditEvent::new(AuditKind::Register, Outcome::Success, client).by_and_for(user.id),
-        )
-        .await;
+        self.audit(AuditEvent::new(AuditKind::Register, Outcome::Success, client).by_and_for(user.id)).await;
         Ok(user)
     }
 }

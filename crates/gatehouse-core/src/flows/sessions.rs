@@ -9,10 +9,7 @@ use crate::session::{Session, SessionId};
 impl Accounts {
     /// The signed-in user (the token's session must still be active).
     pub async fn me(&self, auth: &Authenticated) -> Result<User> {
-        let user = self
-            .load_user(auth.user_id)
-            .await
-            .map_err(|_| Error::InvalidToken)?;
+        let user = self.load_user(auth.user_id).await.map_err(|_| Error::InvalidToken)?;
         if !user.is_active {
             return Err(Error::AccountDisabled);
         }
@@ -20,20 +17,12 @@ impl Accounts {
     }
 
     pub async fn my_sessions(&self, auth: &Authenticated) -> Result<Vec<Session>> {
-        Ok(self
-            .store
-            .active_sessions(auth.user_id, crate::clock::now())
-            .await?)
+        Ok(self.store.active_sessions(auth.user_id, crate::clock::now()).await?)
     }
 
     /// Ends one of the user's own sessions. Someone else's session id is
     /// answered exactly like an unknown one.
-    pub async fn end_my_session(
-        &self,
-        auth: &Authenticated,
-        id: SessionId,
-        client: &ClientInfo,
-    ) -> Result<()> {
+    pub async fn end_my_session(&self, auth: &Authenticated, id: SessionId, client: &ClientInfo) -> Result<()> {
         let now = crate::clock::now();
         match self.store.session(id).await? {
             Some(s) if s.user_id == auth.user_id && s.is_active(now) => {

@@ -49,11 +49,7 @@ pub struct HashParams {
 
 impl Default for HashParams {
     fn default() -> Self {
-        Self {
-            m_cost_kib: 19_456,
-            t_cost: 2,
-            p_cost: 1,
-        }
+        Self { m_cost_kib: 19_456, t_cost: 2, p_cost: 1 }
     }
 }
 
@@ -75,23 +71,13 @@ pub struct Verification {
 }
 
 impl Verification {
-    const FAILED: Self = Self {
-        ok: false,
-        needs_rehash: false,
-    };
+    const FAILED: Self = Self { ok: false, needs_rehash: false };
 }
 
 /// A unit of work for the pool. Passwords stay secret (zeroized on drop).
 enum Job {
-    Hash {
-        password: SecretString,
-        reply: oneshot::Sender<Result<String, Error>>,
-    },
-    Verify {
-        password: SecretString,
-        stored: String,
-        reply: oneshot::Sender<Verification>,
-    },
+    Hash { password: SecretString, reply: oneshot::Sender<Result<String, Error>> },
+    Verify { password: SecretString, stored: String, reply: oneshot::Sender<Verification> },
 }
 
 /// Hashes and verifies passwords on a bounded pool of worker threads.
@@ -124,15 +110,11 @@ impl PasswordHasher {
     pub fn new(params: HashParams, workers: usize, queue: usize) -> Result<Self, Error> {
         let argon2_params = params.to_argon2()?;
         if workers == 0 {
-            return Err(Error::Internal(
-                "the password hashing pool needs at least one worker".to_owned(),
-            ));
+            return Err(Error::Internal("the password hashing pool needs at least one worker".to_owned()));
         }
 
         let mut dummy_password = [0u8; 32];
-        rand::rngs::OsRng
-            .try_fill_bytes(&mut dummy_password)
-            .map_err(Error::internal)?;
+        rand::rngs::OsRng.try_fill_bytes(&mut dummy_password).map_err(Error::internal)?;
         let dummy_hash = Worker::new(argon2_params.clone()).hash(&dummy_password)?;
 
         let (jobs, receiver) = sync_channel(queue);
@@ -145,18 +127,10 @@ impl PasswordHasher {
             std::thread::Builder::new()
                 .name(format!("gatehouse-hash-{n}"))
                 .spawn(move || work(&receiver, &pending, params))
-                .map_err(|e| {
-                    Error::internal(format!("cannot start a password hashing thread: {e}"))
-                })?;
+                .map_err(|e| Error::internal(format!("cannot start a password hashing thread: {e}")))?;
         }
 
-        Ok(Self {
-            jobs,
-            pending,
-            params,
-            workers,
-            dummy_hash,
-        })
+        Ok(Self { jobs, pending, params, workers, dummy_hash })
     }
 
     /// Hashes a new password into an Argon2id PHC string
@@ -169,26 +143,16 @@ impl PasswordHasher {
 
     /// Checks a password against a stored hash (Argon2 or a legacy format).
     /// A malformed or unknown hash does not match; it is not an error.
-    pub async fn verify(
-        &self,
-        password: SecretString,
-        stored: String,
-    ) -> Result<Verification, Error> {
+    pub async fn verify(&self, password: SecretString, stored: String) -> Result<Verification, Error> {
         let (reply, result) = oneshot::channel();
-        self.submit(Job::Verify {
-            password,
-            stored,
-            reply,
-        })?;
+        self.submit(Job::Verify { password, stored, reply })?;
         result.await.map_err(|_| worker_failed())
     }
 
     /// Spends the time of a real verification, for a login to an unknown
     /// account, so response times don't reveal which accounts exist.
     pub async fn verify_dummy(&self, password: SecretString) -> Result<(), Error> {
-        self.verify(password, self.dummy_hash.clone())
-            .await
-            .map(|_| ())
+        self.verify(password, self.dummy_hash.clone()).await.map(|_| ())
     }
 
     /// The parameters of new hashes.
@@ -248,20 +212,15 @@ fn work(jobs: &Mutex<Receiver<Job>>, pending: &AtomicUsize, params: Params) {
                 pending.fetch_sub(1, Ordering::Relaxed);
                 let _ = reply.send(result);
             }
-            Job::Verify {
-                password,
-                stored,
-                reply,
-            } => {
+            Job::Verify { password, stored, reply } => {
                 let result = if reply.is_closed() {
                     Verification::FAILED
                 } else {
                     let password = password.expose_secret();
-                    catch_unwind(AssertUnwindSafe(|| worker.verify(password, &stored)))
-                        .unwrap_or_else(|_| {
-                            tracing::error!("password verification panicked");
-                            Verification::FAILED
-                        })
+                    catch_unwind(AssertUnwindSafe(|| worker.verify(password, &stored))).unwrap_or_else(|_| {
+                        tracing::error!("password verification panicked");
+                        Verification::FAILED
+                    })
                 };
                 pending.fetch_sub(1, Ordering::Relaxed);
                 let _ = reply.send(result);
@@ -281,19 +240,13 @@ impl Worker {
     fn new(params: Params) -> Self {
         let memory = vec![Block::new(); params.block_count()];
         let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
-        Self {
-            params,
-            argon2,
-            memory,
-        }
+        Self { params, argon2, memory }
     }
 
     /// The same PHC string the argon2 crate's `hash_password` would produce.
     fn hash(&mut self, password: &[u8]) -> Result<String, Error> {
         let mut salt = [0u8; SALT_LEN];
-        rand::rngs::OsRng
-            .try_fill_bytes(&mut salt)
-            .map_err(Error::internal)?;
+        rand::rngs::OsRng.try_fill_bytes(&mut salt).map_err(Error::internal)?;
         let mut output = [0u8; OUTPUT_LEN];
         self.argon2
             .hash_password_into_with_memory(password, &salt, &mut output, &mut self.memory)
@@ -313,10 +266,7 @@ impl Worker {
     fn verify(&mut self, password: &str, stored: &str) -> Verification {
         if !stored.starts_with("$argon2") {
             return match super::legacy::verify(password, stored) {
-                Some(true) => Verification {
-                    ok: true,
-                    needs_rehash: true,
-                },
+                Some(true) => Verification { ok: true, needs_rehash: true },
                 Some(false) | None => Verification::FAILED,
             };
         }
@@ -324,10 +274,7 @@ impl Worker {
             return Verification::FAILED;
         };
         let ok = stored.within_limits() && self.matches(password.as_bytes(), &stored);
-        Verification {
-            ok,
-            needs_rehash: ok && !stored.is_current(&self.params),
-        }
+        Verification { ok, needs_rehash: ok && !stored.is_current(&self.params) }
     }
 
     fn matches(&mut self, password: &[u8], stored: &StoredArgon2<'_>) -> bool {
@@ -371,19 +318,12 @@ impl<'a> StoredArgon2<'a> {
             None => Version::default(),
         };
         let params = Params::try_from(&phc).ok()?;
-        Some(Self {
-            algorithm,
-            version,
-            params,
-            salt: phc.salt?,
-            hash: phc.hash?,
-        })
+        Some(Self { algorithm, version, params, salt: phc.salt?, hash: phc.hash? })
     }
 
     fn within_limits(&self) -> bool {
         let m = self.params.m_cost();
-        m <= MAX_STORED_M_COST_KIB
-            && u64::from(m) * u64::from(self.params.t_cost()) <= MAX_STORED_WORK
+        m <= MAX_STORED_M_COST_KIB && u64::from(m) * u64::from(self.params.t_cost()) <= MAX_STORED_WORK
     }
 
     fn is_current(&self, params: &Params) -> bool {
@@ -411,11 +351,7 @@ mod tests {
     use argon2::PasswordVerifier as _;
     use std::time::{Duration, Instant};
 
-    const FAST: HashParams = HashParams {
-        m_cost_kib: 1024,
-        t_cost: 1,
-        p_cost: 1,
-    };
+    const FAST: HashParams = HashParams { m_cost_kib: 1024, t_cost: 1, p_cost: 1 };
 
     fn secret(s: &str) -> SecretString {
         SecretString::from(s)
@@ -425,27 +361,12 @@ mod tests {
     async fn hash_then_verify() {
         let hasher = PasswordHasher::new(FAST, 2, 8).unwrap();
         let stored = hasher.hash(secret("correct horse battery")).await.unwrap();
-        assert!(
-            stored.starts_with("$argon2id$v=19$m=1024,t=1,p=1$"),
-            "{stored}"
-        );
+        assert!(stored.starts_with("$argon2id$v=19$m=1024,t=1,p=1$"), "{stored}");
         assert!(is_supported_argon2(&stored));
 
-        let good = hasher
-            .verify(secret("correct horse battery"), stored.clone())
-            .await
-            .unwrap();
-        assert_eq!(
-            good,
-            Verification {
-                ok: true,
-                needs_rehash: false
-            }
-        );
-        let bad = hasher
-            .verify(secret("correct horse battery!"), stored)
-            .await
-            .unwrap();
+        let good = hasher.verify(secret("correct horse battery"), stored.clone()).await.unwrap();
+        assert_eq!(good, Verification { ok: true, needs_rehash: false });
+        let bad = hasher.verify(secret("correct horse battery!"), stored).await.unwrap();
         assert_eq!(bad, Verification::FAILED);
         assert_eq!(hasher.queue_len(), 0);
         assert_eq!((hasher.workers(), hasher.params()), (2, FAST));
@@ -456,12 +377,8 @@ mod tests {
         let hasher = PasswordHasher::new(FAST, 1, 1).unwrap();
         let ours = hasher.hash(secret("hunter2")).await.unwrap();
         let parsed = PasswordHash::new(&ours).unwrap();
-        Argon2::default()
-            .verify_password(b"hunter2", &parsed)
-            .unwrap();
-        assert!(Argon2::default()
-            .verify_password(b"hunter3", &parsed)
-            .is_err());
+        Argon2::default().verify_password(b"hunter2", &parsed).unwrap();
+        assert!(Argon2::default().verify_password(b"hunter3", &parsed).is_err());
 
         // Byte for byte: the crate's own hash with the same salt.
         let params = FAST.to_argon2().unwrap();
@@ -482,13 +399,7 @@ mod tests {
             .unwrap()
             .to_string();
         let v = hasher.verify(secret("hunter2"), current).await.unwrap();
-        assert_eq!(
-            v,
-            Verification {
-                ok: true,
-                needs_rehash: false
-            }
-        );
+        assert_eq!(v, Verification { ok: true, needs_rehash: false });
 
         for algorithm in [Algorithm::Argon2i, Algorithm::Argon2d] {
             let stored = Argon2::new(algorithm, Version::V0x13, params.clone())
@@ -496,46 +407,24 @@ mod tests {
                 .unwrap()
                 .to_string();
             let v = hasher.verify(secret("hunter2"), stored).await.unwrap();
-            assert_eq!(
-                v,
-                Verification {
-                    ok: true,
-                    needs_rehash: true
-                }
-            );
+            assert_eq!(v, Verification { ok: true, needs_rehash: true });
         }
     }
 
     #[tokio::test]
     async fn needs_rehash_when_params_differ() {
         let small = PasswordHasher::new(FAST, 1, 4).unwrap();
-        let big_params = HashParams {
-            m_cost_kib: 2048,
-            t_cost: 2,
-            ..FAST
-        };
+        let big_params = HashParams { m_cost_kib: 2048, t_cost: 2, ..FAST };
         let big = PasswordHasher::new(big_params, 1, 4).unwrap();
 
         let from_small = small.hash(secret("pw")).await.unwrap();
         let v = big.verify(secret("pw"), from_small).await.unwrap();
-        assert_eq!(
-            v,
-            Verification {
-                ok: true,
-                needs_rehash: true
-            }
-        );
+        assert_eq!(v, Verification { ok: true, needs_rehash: true });
 
         // More memory than the worker's buffer: a temporary allocation.
         let from_big = big.hash(secret("pw")).await.unwrap();
         let v = small.verify(secret("pw"), from_big.clone()).await.unwrap();
-        assert_eq!(
-            v,
-            Verification {
-                ok: true,
-                needs_rehash: true
-            }
-        );
+        assert_eq!(v, Verification { ok: true, needs_rehash: true });
         let v = small.verify(secret("nope"), from_big).await.unwrap();
         assert_eq!(v, Verification::FAILED);
     }
@@ -544,17 +433,8 @@ mod tests {
     async fn legacy_hashes_verify_and_need_rehash() {
         let hasher = PasswordHasher::new(FAST, 1, 4).unwrap();
         let stored = bcrypt::hash("hunter2", 4).unwrap();
-        let v = hasher
-            .verify(secret("hunter2"), stored.clone())
-            .await
-            .unwrap();
-        assert_eq!(
-            v,
-            Verification {
-                ok: true,
-                needs_rehash: true
-            }
-        );
+        let v = hasher.verify(secret("hunter2"), stored.clone()).await.unwrap();
+        assert_eq!(v, Verification { ok: true, needs_rehash: true });
         let v = hasher.verify(secret("hunter3"), stored).await.unwrap();
         assert_eq!(v, Verification::FAILED);
     }
@@ -579,10 +459,7 @@ mod tests {
         ];
         let start = Instant::now();
         for stored in garbage {
-            let v = hasher
-                .verify(secret("pw"), stored.to_owned())
-                .await
-                .unwrap();
+            let v = hasher.verify(secret("pw"), stored.to_owned()).await.unwrap();
             assert_eq!(v, Verification::FAILED, "{stored}");
         }
         assert!(start.elapsed() < Duration::from_secs(2));
@@ -598,27 +475,14 @@ mod tests {
 
     #[test]
     fn rejects_invalid_configuration() {
-        let tiny = HashParams {
-            m_cost_kib: 1,
-            ..FAST
-        };
-        assert!(matches!(
-            PasswordHasher::new(tiny, 1, 1),
-            Err(Error::Internal(_))
-        ));
-        assert!(matches!(
-            PasswordHasher::new(FAST, 0, 1),
-            Err(Error::Internal(_))
-        ));
+        let tiny = HashParams { m_cost_kib: 1, ..FAST };
+        assert!(matches!(PasswordHasher::new(tiny, 1, 1), Err(Error::Internal(_))));
+        assert!(matches!(PasswordHasher::new(FAST, 0, 1), Err(Error::Internal(_))));
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn a_full_queue_answers_busy_at_once() {
-        let params = HashParams {
-            m_cost_kib: 32 * 1024,
-            t_cost: 3,
-            p_cost: 1,
-        };
+        let params = HashParams { m_cost_kib: 32 * 1024, t_cost: 3, p_cost: 1 };
         let hasher = Arc::new(PasswordHasher::new(params, 1, 1).unwrap());
         let mut tasks = tokio::task::JoinSet::new();
         for i in 0..16 {

@@ -31,15 +31,9 @@ const MAX_DJANGO_HASH_LEN: usize = 64;
 
 /// A stored legacy hash, parsed.
 enum Legacy<'a> {
-    Bcrypt {
-        cost: u32,
-    },
+    Bcrypt { cost: u32 },
     Pbkdf2(PasswordHash<'a>, pbkdf2::Params),
-    Django {
-        iterations: u32,
-        salt: &'a str,
-        hash: Vec<u8>,
-    },
+    Django { iterations: u32, salt: &'a str, hash: Vec<u8> },
     Scrypt(PasswordHash<'a>, scrypt::Params),
 }
 
@@ -54,9 +48,7 @@ impl Legacy<'_> {
                 let log_n = params.log_n();
                 // 128·r·N bytes; cannot overflow once log_n is bounded.
                 let memory = (u64::from(params.r()) * 128) << log_n.min(MAX_SCRYPT_LOG_N);
-                log_n <= MAX_SCRYPT_LOG_N
-                    && memory <= MAX_SCRYPT_MEMORY
-                    && params.p() <= MAX_SCRYPT_P
+                log_n <= MAX_SCRYPT_LOG_N && memory <= MAX_SCRYPT_MEMORY && params.p() <= MAX_SCRYPT_P
             }
         }
     }
@@ -69,11 +61,7 @@ impl Legacy<'_> {
             Self::Bcrypt { .. } => bcrypt::verify(password, stored).unwrap_or(false),
             Self::Pbkdf2(hash, _) => pbkdf2::Pbkdf2.verify_password(password, hash).is_ok(),
             Self::Scrypt(hash, _) => scrypt::Scrypt.verify_password(password, hash).is_ok(),
-            Self::Django {
-                iterations,
-                salt,
-                hash,
-            } => {
+            Self::Django { iterations, salt, hash } => {
                 let mut buffer = [0u8; MAX_DJANGO_HASH_LEN];
                 let Some(computed) = buffer.get_mut(..hash.len()) else {
                     return false;
@@ -101,27 +89,18 @@ pub(crate) fn verify(password: &str, stored: &str) -> Option<bool> {
 /// of the legacy formats, well formed and with cost parameters within limits.
 /// Use it to validate hashes before importing them.
 pub fn is_supported_hash(stored: &str) -> bool {
-    super::hasher::is_supported_argon2(stored)
-        || parse(stored).is_some_and(|legacy| legacy.within_limits())
+    super::hasher::is_supported_argon2(stored) || parse(stored).is_some_and(|legacy| legacy.within_limits())
 }
 
 /// The bcrypt version prefixes.
 const BCRYPT_PREFIXES: [&str; 4] = ["$2a$", "$2b$", "$2y$", "$2x$"];
 
 /// Prefixes of the other legacy formats.
-const OTHER_PREFIXES: [&str; 4] = [
-    "$pbkdf2-sha256$",
-    "$pbkdf2-sha512$",
-    "$scrypt$",
-    "pbkdf2_sha256$",
-];
+const OTHER_PREFIXES: [&str; 4] = ["$pbkdf2-sha256$", "$pbkdf2-sha512$", "$scrypt$", "pbkdf2_sha256$"];
 
 /// Whether `stored` claims one of the legacy formats, parseable or not.
 fn looks_legacy(stored: &str) -> bool {
-    BCRYPT_PREFIXES
-        .iter()
-        .chain(&OTHER_PREFIXES)
-        .any(|prefix| stored.starts_with(prefix))
+    BCRYPT_PREFIXES.iter().chain(&OTHER_PREFIXES).any(|prefix| stored.starts_with(prefix))
 }
 
 fn parse(stored: &str) -> Option<Legacy<'_>> {
@@ -138,16 +117,12 @@ fn parse(stored: &str) -> Option<Legacy<'_>> {
 
 /// `$2b$<2-digit cost>$<22 salt chars><31 hash chars>`.
 fn parse_bcrypt(stored: &str) -> Option<Legacy<'_>> {
-    let rest = BCRYPT_PREFIXES
-        .iter()
-        .find_map(|prefix| stored.strip_prefix(prefix))?;
+    let rest = BCRYPT_PREFIXES.iter().find_map(|prefix| stored.strip_prefix(prefix))?;
     let (cost, salt_and_hash) = rest.split_once('$')?;
     let valid = cost.len() == 2
         && cost.bytes().all(|b| b.is_ascii_digit())
         && salt_and_hash.len() == 53
-        && salt_and_hash
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'/');
+        && salt_and_hash.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'/');
     if !valid {
         return None;
     }
@@ -158,25 +133,15 @@ fn parse_bcrypt(stored: &str) -> Option<Legacy<'_>> {
 /// `pbkdf2_sha256$<iterations>$<salt>$<standard base64 of the derived key>`.
 fn parse_django(stored: &str) -> Option<Legacy<'_>> {
     let mut parts = stored.split('$');
-    let (Some("pbkdf2_sha256"), Some(iterations), Some(salt), Some(hash), None) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
+    let (Some("pbkdf2_sha256"), Some(iterations), Some(salt), Some(hash), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return None;
     };
     let iterations: u32 = iterations.parse().ok().filter(|&i| i > 0)?;
-    let hash = base64::engine::general_purpose::STANDARD
-        .decode(hash)
-        .ok()?;
+    let hash = base64::engine::general_purpose::STANDARD.decode(hash).ok()?;
     let valid = !salt.is_empty() && !hash.is_empty() && hash.len() <= MAX_DJANGO_HASH_LEN;
-    valid.then_some(Legacy::Django {
-        iterations,
-        salt,
-        hash,
-    })
+    valid.then_some(Legacy::Django { iterations, salt, hash })
 }
 
 /// PBKDF2 and scrypt in PHC string format.
@@ -218,11 +183,7 @@ mod tests {
         assert!(is_supported_hash(&stored));
 
         let parts = bcrypt::hash_with_result(PASSWORD, 4).unwrap();
-        for version in [
-            bcrypt::Version::TwoA,
-            bcrypt::Version::TwoY,
-            bcrypt::Version::TwoX,
-        ] {
+        for version in [bcrypt::Version::TwoA, bcrypt::Version::TwoY, bcrypt::Version::TwoX] {
             let stored = parts.format_for_version(version);
             assert_eq!(verify(PASSWORD, &stored), Some(true), "{stored}");
         }
@@ -251,22 +212,10 @@ mod tests {
 
     #[test]
     fn pbkdf2_phc_generated_by_the_crate() {
-        for algorithm in [
-            pbkdf2::Algorithm::Pbkdf2Sha256,
-            pbkdf2::Algorithm::Pbkdf2Sha512,
-        ] {
-            let params = pbkdf2::Params {
-                rounds: 1000,
-                output_length: 32,
-            };
+        for algorithm in [pbkdf2::Algorithm::Pbkdf2Sha256, pbkdf2::Algorithm::Pbkdf2Sha512] {
+            let params = pbkdf2::Params { rounds: 1000, output_length: 32 };
             let stored = pbkdf2::Pbkdf2
-                .hash_password_customized(
-                    PASSWORD.as_bytes(),
-                    Some(algorithm.ident()),
-                    None,
-                    params,
-                    &salt(),
-                )
+                .hash_password_customized(PASSWORD.as_bytes(), Some(algorithm.ident()), None, params, &salt())
                 .unwrap()
                 .to_string();
             assert_eq!(verify(PASSWORD, &stored), Some(true), "{stored}");
@@ -300,8 +249,7 @@ mod tests {
     #[test]
     fn django_pbkdf2_sha256() {
         // Django's PBKDF2PasswordHasher.encode(PASSWORD, "seasaltSEASALT12", 1000).
-        let stored =
-            "pbkdf2_sha256$1000$seasaltSEASALT12$49yd1wJbIP0J3Uo73qUFEhPNt4VHxZc6DKw8dFoeVMk=";
+        let stored = "pbkdf2_sha256$1000$seasaltSEASALT12$49yd1wJbIP0J3Uo73qUFEhPNt4VHxZc6DKw8dFoeVMk=";
         assert_eq!(verify(PASSWORD, stored), Some(true));
         assert_eq!(verify("wrong password", stored), Some(false));
         assert!(is_supported_hash(stored));
@@ -314,10 +262,7 @@ mod tests {
 
         let expensive = stored.replacen("$1000$", "$99999999$", 1);
         assert_eq!(verify(PASSWORD, &expensive), Some(false));
-        assert_eq!(
-            verify(PASSWORD, "pbkdf2_sha256$1000$salt$not base64!"),
-            Some(false)
-        );
+        assert_eq!(verify(PASSWORD, "pbkdf2_sha256$1000$salt$not base64!"), Some(false));
         assert_eq!(verify(PASSWORD, "pbkdf2_sha256$0$salt$AAAA"), Some(false));
     }
 
@@ -346,12 +291,7 @@ mod tests {
 
     #[test]
     fn unknown_formats_are_not_recognised() {
-        for stored in [
-            "",
-            "plaintext",
-            "$md5$abc",
-            "$argon2id$v=19$m=1024,t=1,p=1$c2FsdA$aGFzaA",
-        ] {
+        for stored in ["", "plaintext", "$md5$abc", "$argon2id$v=19$m=1024,t=1,p=1$c2FsdA$aGFzaA"] {
             assert_eq!(verify(PASSWORD, stored), None, "{stored}");
         }
         assert!(!is_supported_hash("plaintext"));

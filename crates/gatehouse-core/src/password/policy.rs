@@ -35,11 +35,7 @@ pub struct PasswordPolicy {
 
 impl Default for PasswordPolicy {
     fn default() -> Self {
-        Self {
-            min_length: 12,
-            max_length: 256,
-            min_score: 3,
-        }
+        Self { min_length: 12, max_length: 256, min_score: 3 }
     }
 }
 
@@ -106,11 +102,7 @@ impl PasswordPolicy {
 fn common_passwords() -> &'static HashSet<&'static str> {
     static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
     SET.get_or_init(|| {
-        COMMON_PASSWORDS
-            .lines()
-            .map(str::trim_end)
-            .filter(|line| !line.is_empty() && !line.starts_with('#'))
-            .collect()
+        COMMON_PASSWORDS.lines().map(str::trim_end).filter(|line| !line.is_empty() && !line.starts_with('#')).collect()
     })
 }
 
@@ -128,11 +120,7 @@ fn prefix_chars(s: &str, max: usize) -> &str {
 /// `alice.smith`, `alicesmith`, `alice`, `smith` and `example`). Earlier
 /// entries count as more guessable, so whole values come first.
 fn user_inputs(context: &[&str]) -> Vec<String> {
-    let values: Vec<String> = context
-        .iter()
-        .map(|v| v.trim().to_lowercase())
-        .filter(|v| !v.is_empty())
-        .collect();
+    let values: Vec<String> = context.iter().map(|v| v.trim().to_lowercase()).filter(|v| !v.is_empty()).collect();
     let mut inputs: Vec<String> = Vec::new();
     let mut add = |input: &str| {
         if input.chars().count() >= 3 && !inputs.iter().any(|known| known == input) {
@@ -141,19 +129,12 @@ fn user_inputs(context: &[&str]) -> Vec<String> {
     };
     for value in &values {
         add(value);
-        let local = value
-            .split_once('@')
-            .map_or(value.as_str(), |(local, _)| local);
+        let local = value.split_once('@').map_or(value.as_str(), |(local, _)| local);
         add(local);
-        add(&local
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect::<String>());
+        add(&local.chars().filter(|c| c.is_alphanumeric()).collect::<String>());
     }
     for value in &values {
-        value
-            .split(|c: char| !c.is_alphanumeric())
-            .for_each(&mut add);
+        value.split(|c: char| !c.is_alphanumeric()).for_each(&mut add);
     }
     inputs
 }
@@ -201,10 +182,7 @@ mod tests {
 
     #[test]
     fn length_is_counted_in_characters() {
-        let policy = PasswordPolicy {
-            min_score: 0,
-            ..PasswordPolicy::default()
-        };
+        let policy = PasswordPolicy { min_score: 0, ..PasswordPolicy::default() };
         // 12 characters, 23 bytes in UTF-8.
         let raw = "пароль-тайна";
         assert_eq!((raw.chars().count(), raw.len()), (12, 23));
@@ -218,17 +196,12 @@ mod tests {
         assert!(common_passwords().len() > 1000);
         assert!(common_passwords().contains("qwerty123456"));
         let reason = reason(PasswordPolicy::default().check("QWERTY123456", &[]));
-        assert_eq!(
-            reason,
-            "this password appears in a list of common or breached passwords"
-        );
+        assert_eq!(reason, "this password appears in a list of common or breached passwords");
     }
 
     #[test]
     fn the_list_has_no_comments_or_short_entries() {
-        assert!(common_passwords()
-            .iter()
-            .all(|p| !p.starts_with('#') && p.chars().count() >= 12));
+        assert!(common_passwords().iter().all(|p| !p.starts_with('#') && p.chars().count() >= 12));
     }
 
     #[test]
@@ -236,10 +209,7 @@ mod tests {
         for raw in ["zzzzzzzzzzzzzzzz", "password12345678", "MyPassword1234567"] {
             assert!(!common_passwords().contains(raw.to_lowercase().as_str()));
             let reason = reason(PasswordPolicy::default().check(raw, &[]));
-            assert!(
-                reason.starts_with("the password is too easy to guess"),
-                "{raw}: {reason}"
-            );
+            assert!(reason.starts_with("the password is too easy to guess"), "{raw}: {reason}");
         }
     }
 
@@ -249,8 +219,7 @@ mod tests {
         assert!(PasswordPolicy::default().check(raw, &[]).is_ok());
         let with_username = PasswordPolicy::default().check(raw, &["alicewonderland"]);
         assert!(reason(with_username).starts_with("the password is too easy to guess"));
-        let with_email =
-            PasswordPolicy::default().check(raw, &["bob", "alice.wonderland@example.com"]);
+        let with_email = PasswordPolicy::default().check(raw, &["bob", "alice.wonderland@example.com"]);
         assert!(reason(with_email).starts_with("the password is too easy to guess"));
     }
 
@@ -258,33 +227,18 @@ mod tests {
     fn user_inputs_include_email_parts() {
         assert_eq!(
             user_inputs(&["Bob", " alice.smith@example.com ", ""]),
-            [
-                "bob",
-                "alice.smith@example.com",
-                "alice.smith",
-                "alicesmith",
-                "alice",
-                "smith",
-                "example",
-                "com"
-            ]
+            ["bob", "alice.smith@example.com", "alice.smith", "alicesmith", "alice", "smith", "example", "com"]
         );
     }
 
     #[test]
     fn accepts_a_strong_passphrase() {
         let password = PasswordPolicy::default()
-            .check(
-                "correct horse battery staple 42",
-                &["alice", "alice@example.com"],
-            )
+            .check("correct horse battery staple 42", &["alice", "alice@example.com"])
             .unwrap();
         assert_eq!(password.expose(), "correct horse battery staple 42");
         assert_eq!(format!("{password:?}"), "Password([REDACTED])");
-        assert_eq!(
-            password.into_secret().expose_secret(),
-            "correct horse battery staple 42"
-        );
+        assert_eq!(password.into_secret().expose_secret(), "correct horse battery staple 42");
     }
 
     #[test]

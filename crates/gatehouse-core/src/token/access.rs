@@ -45,15 +45,11 @@ pub struct AccessClaims {
 
 impl AccessClaims {
     pub fn user_id(&self) -> Result<UserId, Error> {
-        Uuid::parse_str(&self.sub)
-            .map(UserId)
-            .map_err(|_| Error::InvalidToken)
+        Uuid::parse_str(&self.sub).map(UserId).map_err(|_| Error::InvalidToken)
     }
 
     pub fn session_id(&self) -> Result<SessionId, Error> {
-        Uuid::parse_str(&self.sid)
-            .map(SessionId)
-            .map_err(|_| Error::InvalidToken)
+        Uuid::parse_str(&self.sid).map(SessionId).map_err(|_| Error::InvalidToken)
     }
 
     pub fn has_role(&self, role: &str) -> bool {
@@ -95,11 +91,7 @@ impl AccessTokenIssuer {
             roles: roles.iter().map(|r| r.as_str().to_owned()).collect(),
         };
         let token = Self::sign(ring, &claims)?;
-        Ok(IssuedAccessToken {
-            token,
-            expires_in: ttl,
-            claims,
-        })
+        Ok(IssuedAccessToken { token, expires_in: ttl, claims })
     }
 
     /// Signs `claims` with the current key as an `at+jwt`.
@@ -114,19 +106,9 @@ impl AccessTokenIssuer {
 
     /// Verifies signature (by `kid`, with that key's algorithm only), `typ`,
     /// `iss`, `aud`, `exp` and `nbf`.
-    pub fn verify(
-        ring: &KeyRing,
-        settings: &TokenSettings,
-        token: &str,
-    ) -> Result<AccessClaims, Error> {
+    pub fn verify(ring: &KeyRing, settings: &TokenSettings, token: &str) -> Result<AccessClaims, Error> {
         let header = decode_header(token).map_err(|_| Error::InvalidToken)?;
-        if header
-            .typ
-            .as_deref()
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-            != Some(ACCESS_TOKEN_TYP)
-        {
+        if header.typ.as_deref().map(str::to_ascii_lowercase).as_deref() != Some(ACCESS_TOKEN_TYP) {
             return Err(Error::InvalidToken);
         }
         let kid = header.kid.as_deref().ok_or(Error::InvalidToken)?;
@@ -164,29 +146,17 @@ mod tests {
     }
 
     fn settings() -> TokenSettings {
-        TokenSettings {
-            issuer: "http://issuer".into(),
-            audience: "aud".into(),
-            access_ttl: Duration::from_secs(60),
-        }
+        TokenSettings { issuer: "http://issuer".into(), audience: "aud".into(), access_ttl: Duration::from_secs(60) }
     }
 
     #[test]
     fn round_trip_for_every_algorithm() {
         for alg in [SigningAlg::EdDsa, SigningAlg::Es256, SigningAlg::Rs256] {
             let ring = ring(alg);
-            let issued = AccessTokenIssuer::issue(
-                &ring,
-                &settings(),
-                UserId::new(),
-                SessionId::new(),
-                &[Role::user()],
-            )
-            .unwrap();
+            let issued =
+                AccessTokenIssuer::issue(&ring, &settings(), UserId::new(), SessionId::new(), &[Role::user()]).unwrap();
             use secrecy::ExposeSecret;
-            let claims =
-                AccessTokenIssuer::verify(&ring, &settings(), issued.token.expose_secret())
-                    .unwrap();
+            let claims = AccessTokenIssuer::verify(&ring, &settings(), issued.token.expose_secret()).unwrap();
             assert_eq!(claims, issued.claims);
         }
     }
@@ -195,26 +165,15 @@ mod tests {
     fn wrong_issuer_audience_or_key_is_rejected() {
         use secrecy::ExposeSecret;
         let ring_a = ring(SigningAlg::EdDsa);
-        let issued =
-            AccessTokenIssuer::issue(&ring_a, &settings(), UserId::new(), SessionId::new(), &[])
-                .unwrap();
+        let issued = AccessTokenIssuer::issue(&ring_a, &settings(), UserId::new(), SessionId::new(), &[]).unwrap();
         let token = issued.token.expose_secret();
         let mut s = settings();
         s.issuer = "http://other".into();
-        assert!(matches!(
-            AccessTokenIssuer::verify(&ring_a, &s, token),
-            Err(Error::InvalidToken)
-        ));
+        assert!(matches!(AccessTokenIssuer::verify(&ring_a, &s, token), Err(Error::InvalidToken)));
         let mut s = settings();
         s.audience = "other".into();
-        assert!(matches!(
-            AccessTokenIssuer::verify(&ring_a, &s, token),
-            Err(Error::InvalidToken)
-        ));
+        assert!(matches!(AccessTokenIssuer::verify(&ring_a, &s, token), Err(Error::InvalidToken)));
         let ring_b = ring(SigningAlg::EdDsa);
-        assert!(matches!(
-            AccessTokenIssuer::verify(&ring_b, &settings(), token),
-            Err(Error::InvalidToken)
-        ));
+        assert!(matches!(AccessTokenIssuer::verify(&ring_b, &settings(), token), Err(Error::InvalidToken)));
     }
 }

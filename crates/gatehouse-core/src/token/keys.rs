@@ -52,9 +52,7 @@ impl FromStr for SigningAlg {
             "EdDSA" | "eddsa" | "Ed25519" | "ed25519" => Ok(Self::EdDsa),
             "ES256" | "es256" => Ok(Self::Es256),
             "RS256" | "rs256" => Ok(Self::Rs256),
-            other => Err(format!(
-                "unknown signing algorithm '{other}' (expected EdDSA, ES256 or RS256)"
-            )),
+            other => Err(format!("unknown signing algorithm '{other}' (expected EdDSA, ES256 or RS256)")),
         }
     }
 }
@@ -122,10 +120,7 @@ pub struct SigningKey {
 
 impl fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SigningKey")
-            .field("kid", &self.kid)
-            .field("alg", &self.alg)
-            .finish_non_exhaustive()
+        f.debug_struct("SigningKey").field("kid", &self.kid).field("alg", &self.alg).finish_non_exhaustive()
     }
 }
 
@@ -133,11 +128,7 @@ impl SigningKey {
     /// Generates a fresh key pair and returns it sealed for storage.
     pub fn generate(alg: SigningAlg, master: &MasterKey) -> Result<StoredKey, Error> {
         let now = crate::clock::now();
-        let kid = format!(
-            "{}-{}",
-            now.unix_timestamp(),
-            &uuid::Uuid::new_v4().simple().to_string()[..8]
-        );
+        let kid = format!("{}-{}", now.unix_timestamp(), &uuid::Uuid::new_v4().simple().to_string()[..8]);
         let rng = SystemRandom::new();
         let (private_der, mut jwk) = match alg {
             SigningAlg::EdDsa => {
@@ -146,20 +137,13 @@ impl SigningKey {
                 let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref())
                     .map_err(|_| Error::internal("Ed25519 key parse failed"))?;
                 let x = URL_SAFE_NO_PAD.encode(pair.public_key().as_ref());
-                (
-                    pkcs8.as_ref().to_vec(),
-                    json!({"kty": "OKP", "crv": "Ed25519", "x": x}),
-                )
+                (pkcs8.as_ref().to_vec(), json!({"kty": "OKP", "crv": "Ed25519", "x": x}))
             }
             SigningAlg::Es256 => {
                 let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng)
                     .map_err(|_| Error::internal("P-256 key generation failed"))?;
-                let pair = EcdsaKeyPair::from_pkcs8(
-                    &ECDSA_P256_SHA256_FIXED_SIGNING,
-                    pkcs8.as_ref(),
-                    &rng,
-                )
-                .map_err(|_| Error::internal("P-256 key parse failed"))?;
+                let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref(), &rng)
+                    .map_err(|_| Error::internal("P-256 key parse failed"))?;
                 let point = pair.public_key().as_ref();
                 // Uncompressed point: 0x04 || x (32) || y (32).
                 if point.len() != 65 {
@@ -167,10 +151,7 @@ impl SigningKey {
                 }
                 let x = URL_SAFE_NO_PAD.encode(&point[1..33]);
                 let y = URL_SAFE_NO_PAD.encode(&point[33..65]);
-                (
-                    pkcs8.as_ref().to_vec(),
-                    json!({"kty": "EC", "crv": "P-256", "x": x, "y": y}),
-                )
+                (pkcs8.as_ref().to_vec(), json!({"kty": "EC", "crv": "P-256", "x": x, "y": y}))
             }
             SigningAlg::Rs256 => {
                 let mut rng = rand::rngs::OsRng;
@@ -178,10 +159,7 @@ impl SigningKey {
                 let der = key.to_pkcs1_der().map_err(Error::internal)?;
                 let n = URL_SAFE_NO_PAD.encode(key.n().to_bytes_be());
                 let e = URL_SAFE_NO_PAD.encode(key.e().to_bytes_be());
-                (
-                    der.as_bytes().to_vec(),
-                    json!({"kty": "RSA", "n": n, "e": e}),
-                )
+                (der.as_bytes().to_vec(), json!({"kty": "RSA", "n": n, "e": e}))
             }
         };
         if let Some(obj) = jwk.as_object_mut() {
@@ -190,14 +168,7 @@ impl SigningKey {
             obj.insert("use".into(), json!("sig"));
         }
         let private_sealed = master.seal(&private_der, kid.as_bytes())?;
-        Ok(StoredKey {
-            kid,
-            alg,
-            private_sealed,
-            public_jwk: jwk,
-            status: KeyStatus::Current,
-            created_at: now,
-        })
+        Ok(StoredKey { kid, alg, private_sealed, public_jwk: jwk, status: KeyStatus::Current, created_at: now })
     }
 
     /// Decrypts a stored key.
@@ -209,12 +180,7 @@ impl SigningKey {
                 .get(name)
                 .and_then(|v| v.as_str())
                 .map(str::to_owned)
-                .ok_or_else(|| {
-                    Error::internal(format!(
-                        "stored key {} has no JWK member '{name}'",
-                        stored.kid
-                    ))
-                })
+                .ok_or_else(|| Error::internal(format!("stored key {} has no JWK member '{name}'", stored.kid)))
         };
         let (encoding, decoding) = match stored.alg {
             SigningAlg::EdDsa => (
@@ -223,13 +189,11 @@ impl SigningKey {
             ),
             SigningAlg::Es256 => (
                 EncodingKey::from_ec_der(&der),
-                DecodingKey::from_ec_components(&field("x")?, &field("y")?)
-                    .map_err(Error::internal)?,
+                DecodingKey::from_ec_components(&field("x")?, &field("y")?).map_err(Error::internal)?,
             ),
             SigningAlg::Rs256 => (
                 EncodingKey::from_rsa_der(&der),
-                DecodingKey::from_rsa_components(&field("n")?, &field("e")?)
-                    .map_err(Error::internal)?,
+                DecodingKey::from_rsa_components(&field("n")?, &field("e")?).map_err(Error::internal)?,
             ),
         };
         Ok(Self {

@@ -73,9 +73,7 @@ fn parse_time(name: &str, value: Option<String>) -> Result<Option<OffsetDateTime
     value
         .map(|v| {
             OffsetDateTime::parse(&v, &Rfc3339).map_err(|_| {
-                Error::InvalidRequest(format!(
-                    "'{name}' must be an RFC 3339 time, e.g. 2026-01-31T12:00:00Z"
-                ))
+                Error::InvalidRequest(format!("'{name}' must be an RFC 3339 time, e.g. 2026-01-31T12:00:00Z"))
             })
         })
         .transpose()
@@ -93,17 +91,12 @@ pub async fn list(
     auth.require_role(Role::ADMIN)?;
     let kind = params
         .event
-        .map(|e| {
-            AuditKind::parse(&e)
-                .ok_or_else(|| Error::InvalidRequest(format!("unknown event '{e}'")))
-        })
+        .map(|e| AuditKind::parse(&e).ok_or_else(|| Error::InvalidRequest(format!("unknown event '{e}'"))))
         .transpose()?;
     let outcome = params
         .outcome
         .map(|o| {
-            Outcome::parse(&o).ok_or_else(|| {
-                Error::InvalidRequest("outcome must be 'success' or 'failure'".into())
-            })
+            Outcome::parse(&o).ok_or_else(|| Error::InvalidRequest("outcome must be 'success' or 'failure'".into()))
         })
         .transpose()?;
     let query = AuditQuery {

@@ -77,10 +77,7 @@ impl From<&User> for UserView {
             email_verified: u.email_verified,
             is_active: u.is_active,
             roles: u.roles.iter().map(|r| r.to_string()).collect(),
-            mfa: MfaView {
-                enabled: false,
-                methods: vec![],
-            },
+            mfa: MfaView { enabled: false, methods: vec![] },
             created_at: rfc3339(u.created_at),
             updated_at: rfc3339(u.updated_at),
         }

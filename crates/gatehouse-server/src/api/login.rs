@@ -29,13 +29,8 @@ pub async fn login(
         .username
         .or(body.email)
         .filter(|s| !s.trim().is_empty())
-        .ok_or_else(|| {
-            Error::InvalidRequest("give 'username' (or 'email') and 'password'".into())
-        })?;
-    let req = LoginRequest {
-        login: LoginName::new(&login),
-        password: body.password,
-    };
+        .ok_or_else(|| Error::InvalidRequest("give 'username' (or 'email') and 'password'".into()))?;
+    let req = LoginRequest { login: LoginName::new(&login), password: body.password };
     let result = state.accounts.login(req, &client).await;
     let outcome = match &result {
         Ok(_) => "success",

@@ -13,7 +13,5 @@ use crate::state::AppState;
     responses((status = 200, body = UserEnvelope), (status = 401, body = Problem)), security(("bearer" = [])))]
 pub async fn me(State(state): State<AppState>, Auth(auth): Auth) -> ApiResult<Json<UserEnvelope>> {
     let user = state.accounts.me(&auth).await?;
-    Ok(Json(UserEnvelope {
-        user: (&user).into(),
-    }))
+    Ok(Json(UserEnvelope { user: (&user).into() }))
 }

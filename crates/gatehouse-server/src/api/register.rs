@@ -23,16 +23,7 @@ pub async fn register(
     Client(client): Client,
     ApiJson(body): ApiJson<RegisterBody>,
 ) -> ApiResult<(StatusCode, Json<UserEnvelope>)> {
-    let req = RegisterRequest {
-        username: body.username,
-        email: body.email,
-        password: body.password,
-    };
+    let req = RegisterRequest { username: body.username, email: body.email, password: body.password };
     let user = state.accounts.register(req, &client).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(UserEnvelope {
-            user: (&user).into(),
-        }),
-    ))
+    Ok((StatusCode::CREATED, Json(UserEnvelope { user: (&user).into() })))
 }

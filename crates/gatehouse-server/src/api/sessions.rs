@@ -16,10 +16,7 @@ use crate::state::AppState;
     responses((status = 200, body = SessionList), (status = 401, body = Problem)), security(("bearer" = [])))]
 pub async fn list(State(state): State<AppState>, Auth(auth): Auth) -> ApiResult<Json<SessionList>> {
     let sessions = state.accounts.my_sessions(&auth).await?;
-    let sessions = sessions
-        .iter()
-        .map(|s| SessionView::new(s, s.id == auth.session_id))
-        .collect();
+    let sessions = sessions.iter().map(|s| SessionView::new(s, s.id == auth.session_id)).collect();
     Ok(Json(SessionList { sessions }))
 }
 
@@ -34,9 +31,6 @@ pub async fn end(
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     let id = uuid::Uuid::parse_str(&id).map_err(|_| Error::NotFound("no such session".into()))?;
-    state
-        .accounts
-        .end_my_session(&auth, SessionId(id), &client)
-        .await?;
+    state.accounts.end_my_session(&auth, SessionId(id), &client).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -17,20 +17,14 @@ impl Auth {
     pub fn bearer(parts: &Parts) -> Option<&str> {
         let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
         let (scheme, token) = value.split_once(' ')?;
-        scheme
-            .eq_ignore_ascii_case("bearer")
-            .then(|| token.trim())
-            .filter(|t| !t.is_empty())
+        scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
     }
 }
 
 impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = Self::bearer(parts).ok_or(Error::Unauthorized)?;
         let auth = state.accounts.authenticate_live(token).await?;
         Ok(Self(auth))
@@ -43,10 +37,7 @@ pub struct MaybeAuth(pub Option<Authenticated>);
 impl FromRequestParts<AppState> for MaybeAuth {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match Auth::bearer(parts) {
             None => Ok(Self(None)),
             Some(token) => Ok(Self(Some(state.accounts.authenticate_live(token).await?))),

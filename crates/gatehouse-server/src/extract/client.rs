@@ -21,46 +21,24 @@ pub fn client_ip(peer: IpAddr, forwarded_for: &[&str], trusted: &[IpNet]) -> IpA
     if !is_trusted(&peer) {
         return peer;
     }
-    let hops: Vec<IpAddr> = forwarded_for
-        .iter()
-        .flat_map(|v| v.split(','))
-        .filter_map(|s| s.trim().parse::<IpAddr>().ok())
-        .collect();
-    hops.into_iter()
-        .rev()
-        .find(|ip| !is_trusted(ip))
-        .unwrap_or(peer)
+    let hops: Vec<IpAddr> =
+        forwarded_for.iter().flat_map(|v| v.split(',')).filter_map(|s| s.trim().parse::<IpAddr>().ok()).collect();
+    hops.into_iter().rev().find(|ip| !is_trusted(ip)).unwrap_or(peer)
 }
 
 impl FromRequestParts<AppState> for Client {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip());
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
         let ip = peer.map(|peer| {
-            let forwarded: Vec<&str> = parts
-                .headers
-                .get_all("x-forwarded-for")
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .collect();
+            let forwarded: Vec<&str> =
+                parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
             client_ip(peer, &forwarded, &state.trusted_proxies)
         });
-        let user_agent = parts
-            .headers
-            .get(USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .map(|s| s.chars().take(512).collect());
-        Ok(Self(ClientInfo {
-            ip: ip.map(|ip| ip.to_string()),
-            user_agent,
-        }))
+        let user_agent =
+            parts.headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).map(|s| s.chars().take(512).collect());
+        Ok(Self(ClientInfo { ip: ip.map(|ip| ip.to_string()), user_agent }))
     }
 }
 
@@ -74,10 +52,7 @@ mod tests {
         let peer_untrusted: IpAddr = "203.0.113.9".parse().unwrap();
         let proxy: IpAddr = "10.0.0.2".parse().unwrap();
         // A direct client cannot spoof its address.
-        assert_eq!(
-            client_ip(peer_untrusted, &["1.2.3.4"], &trusted),
-            peer_untrusted
-        );
+        assert_eq!(client_ip(peer_untrusted, &["1.2.3.4"], &trusted), peer_untrusted);
         // Behind our proxy, the right-most untrusted hop is the client.
         assert_eq!(
             client_ip(proxy, &["1.2.3.4, 198.51.100.7, 10.0.0.3"], &trusted),

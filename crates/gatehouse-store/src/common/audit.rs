@@ -32,7 +32,10 @@ macro_rules! impl_audit_store {
 
         #[async_trait::async_trait]
         impl gatehouse_core::store::AuditStore for $store {
-            async fn append(&self, event: &gatehouse_core::audit::AuditEvent) -> gatehouse_core::store::StoreResult<()> {
+            async fn append(
+                &self,
+                event: &gatehouse_core::audit::AuditEvent,
+            ) -> gatehouse_core::store::StoreResult<()> {
                 sqlx::query(
                     "INSERT INTO audit_log (id, at, kind, outcome, actor, subject, ip, user_agent, detail) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -63,7 +66,12 @@ macro_rules! impl_audit_store {
                 );
                 let mut glue = " WHERE ";
                 if let Some(user) = query.user {
-                    qb.push(glue).push("(actor = ").push_bind(user.0).push(" OR subject = ").push_bind(user.0).push(")");
+                    qb.push(glue)
+                        .push("(actor = ")
+                        .push_bind(user.0)
+                        .push(" OR subject = ")
+                        .push_bind(user.0)
+                        .push(")");
                     glue = " AND ";
                 }
                 if let Some(kind) = query.kind {

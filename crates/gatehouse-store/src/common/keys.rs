@@ -17,13 +17,12 @@ macro_rules! impl_key_store {
                 use sqlx::Row as _;
                 let kid: String = row.try_get("kid")?;
                 let alg: String = row.try_get("alg")?;
-                let alg = alg.parse::<gatehouse_core::token::SigningAlg>().map_err(|e| {
-                    $crate::common::corrupt(format!("signing key {kid}: {e}"))
-                })?;
+                let alg = alg
+                    .parse::<gatehouse_core::token::SigningAlg>()
+                    .map_err(|e| $crate::common::corrupt(format!("signing key {kid}: {e}")))?;
                 let status: String = row.try_get("status")?;
-                let status = gatehouse_core::token::KeyStatus::parse(&status).ok_or_else(|| {
-                    $crate::common::corrupt(format!("signing key {kid}: unknown status '{status}'"))
-                })?;
+                let status = gatehouse_core::token::KeyStatus::parse(&status)
+                    .ok_or_else(|| $crate::common::corrupt(format!("signing key {kid}: unknown status '{status}'")))?;
                 let jwk: String = row.try_get("public_jwk")?;
                 let public_jwk = serde_json::from_str(&jwk).map_err(|e| {
                     $crate::common::corrupt(format!("signing key {kid}: the public JWK is not JSON: {e}"))

@@ -75,8 +75,7 @@ macro_rules! impl_user_store {
             async fn roles_of_users(
                 conn: &mut <$db as sqlx::Database>::Connection,
                 ids: &[uuid::Uuid],
-            ) -> Result<std::collections::HashMap<uuid::Uuid, Vec<gatehouse_core::account::Role>>, sqlx::Error>
-            {
+            ) -> Result<std::collections::HashMap<uuid::Uuid, Vec<gatehouse_core::account::Role>>, sqlx::Error> {
                 use sqlx::Row as _;
                 let mut roles: std::collections::HashMap<_, Vec<_>> = std::collections::HashMap::new();
                 if ids.is_empty() {

@@ -11,32 +11,14 @@ pub async fn audit_append_and_query(url: String) {
     let alice = UserId::new(); // audit rows need no user row
     let bob = UserId::new();
     let admin = UserId::new();
-    let client = ClientInfo {
-        ip: Some("198.51.100.1".into()),
-        user_agent: Some("curl/8".into()),
-    };
+    let client = ClientInfo { ip: Some("198.51.100.1".into()), user_agent: Some("curl/8".into()) };
     let t = now();
     let mut events = Vec::new();
     for (i, (kind, outcome, actor, subject)) in [
-        (
-            AuditKind::Register,
-            Outcome::Success,
-            Some(alice),
-            Some(alice),
-        ),
+        (AuditKind::Register, Outcome::Success, Some(alice), Some(alice)),
         (AuditKind::LoginFailed, Outcome::Failure, None, Some(alice)),
-        (
-            AuditKind::LoginSucceeded,
-            Outcome::Success,
-            Some(bob),
-            Some(bob),
-        ),
-        (
-            AuditKind::RoleChanged,
-            Outcome::Success,
-            Some(admin),
-            Some(alice),
-        ),
+        (AuditKind::LoginSucceeded, Outcome::Success, Some(bob), Some(bob)),
+        (AuditKind::RoleChanged, Outcome::Success, Some(admin), Some(alice)),
         (AuditKind::LoginFailed, Outcome::Failure, None, Some(bob)),
     ]
     .into_iter()
@@ -53,10 +35,7 @@ pub async fn audit_append_and_query(url: String) {
         let store = store.clone();
         async move {
             store
-                .query(&AuditQuery {
-                    limit: if q.limit == 0 { 100 } else { q.limit },
-                    ..q
-                })
+                .query(&AuditQuery { limit: if q.limit == 0 { 100 } else { q.limit }, ..q })
                 .await
                 .unwrap()
                 .into_iter()
@@ -64,17 +43,8 @@ pub async fn audit_append_and_query(url: String) {
                 .collect::<Vec<_>>()
         }
     };
-    assert_eq!(
-        query(AuditQuery::default()).await,
-        ["event 4", "event 3", "event 2", "event 1", "event 0"]
-    );
-    let read = store
-        .query(&AuditQuery {
-            limit: 1,
-            ..AuditQuery::default()
-        })
-        .await
-        .unwrap();
+    assert_eq!(query(AuditQuery::default()).await, ["event 4", "event 3", "event 2", "event 1", "event 0"]);
+    let read = store.query(&AuditQuery { limit: 1, ..AuditQuery::default() }).await.unwrap();
     assert_eq!(read.len(), 1);
     assert_eq!(read[0].id, events[4].id);
     assert_eq!(read[0].at, events[4].at);
@@ -85,37 +55,16 @@ pub async fn audit_append_and_query(url: String) {
     assert_eq!(read[0].ip.as_deref(), Some("198.51.100.1"));
     assert_eq!(read[0].user_agent.as_deref(), Some("curl/8"));
 
-    let by_user = |user| AuditQuery {
-        user: Some(user),
-        ..AuditQuery::default()
-    };
-    assert_eq!(
-        query(by_user(alice)).await,
-        ["event 3", "event 1", "event 0"]
-    );
+    let by_user = |user| AuditQuery { user: Some(user), ..AuditQuery::default() };
+    assert_eq!(query(by_user(alice)).await, ["event 3", "event 1", "event 0"]);
     assert_eq!(query(by_user(admin)).await, ["event 3"]);
     assert_eq!(
-        query(AuditQuery {
-            kind: Some(AuditKind::LoginFailed),
-            ..AuditQuery::default()
-        })
-        .await,
+        query(AuditQuery { kind: Some(AuditKind::LoginFailed), ..AuditQuery::default() }).await,
         ["event 4", "event 1"]
     );
+    assert_eq!(query(AuditQuery { kind: Some(AuditKind::LoginFailed), ..by_user(alice) }).await, ["event 1"]);
     assert_eq!(
-        query(AuditQuery {
-            kind: Some(AuditKind::LoginFailed),
-            ..by_user(alice)
-        })
-        .await,
-        ["event 1"]
-    );
-    assert_eq!(
-        query(AuditQuery {
-            outcome: Some(Outcome::Success),
-            ..AuditQuery::default()
-        })
-        .await,
+        query(AuditQuery { outcome: Some(Outcome::Success), ..AuditQuery::default() }).await,
         ["event 3", "event 2", "event 0"]
     );
     assert_eq!(
@@ -127,19 +76,6 @@ pub async fn audit_append_and_query(url: String) {
         .await,
         ["event 2", "event 1"]
     );
-    assert_eq!(
-        query(AuditQuery {
-            limit: 2,
-            offset: 1,
-            ..AuditQuery::default()
-        })
-        .await,
-        ["event 3", "event 2"]
-    );
-    assert!(query(AuditQuery {
-        user: Some(UserId::new()),
-        ..AuditQuery::default()
-    })
-    .await
-    .is_empty());
+    assert_eq!(query(AuditQuery { limit: 2, offset: 1, ..AuditQuery::default() }).await, ["event 3", "event 2"]);
+    assert!(query(AuditQuery { user: Some(UserId::new()), ..AuditQuery::default() }).await.is_empty());
 }

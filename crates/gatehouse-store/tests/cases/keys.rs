@@ -10,11 +10,7 @@ pub async fn key_rotation_cycles_statuses(url: String) {
     let store = open(&url).await;
     assert!(store.published_keys().await.unwrap().is_empty());
     let t = now();
-    let statuses = |keys: Vec<StoredKey>| {
-        keys.into_iter()
-            .map(|k| (k.kid, k.status))
-            .collect::<Vec<_>>()
-    };
+    let statuses = |keys: Vec<StoredKey>| keys.into_iter().map(|k| (k.kid, k.status)).collect::<Vec<_>>();
     let k1 = key("k1", t);
     store.rotate_in(&k1).await.unwrap();
     let published = store.published_keys().await.unwrap();
@@ -31,26 +27,14 @@ pub async fn key_rotation_cycles_statuses(url: String) {
     store.rotate_in(&k2).await.unwrap();
     assert_eq!(
         statuses(store.published_keys().await.unwrap()),
-        [
-            ("k2".to_owned(), KeyStatus::Current),
-            ("k1".to_owned(), KeyStatus::Previous)
-        ]
+        [("k2".to_owned(), KeyStatus::Current), ("k1".to_owned(), KeyStatus::Previous)]
     );
-    store
-        .rotate_in(&key("k3", t + Duration::days(2)))
-        .await
-        .unwrap();
+    store.rotate_in(&key("k3", t + Duration::days(2))).await.unwrap();
     assert_eq!(
         statuses(store.published_keys().await.unwrap()),
-        [
-            ("k3".to_owned(), KeyStatus::Current),
-            ("k2".to_owned(), KeyStatus::Previous)
-        ]
+        [("k3".to_owned(), KeyStatus::Current), ("k2".to_owned(), KeyStatus::Previous)]
     );
-    store
-        .rotate_in(&key("k4", t + Duration::days(3)))
-        .await
-        .unwrap();
+    store.rotate_in(&key("k4", t + Duration::days(3))).await.unwrap();
     let all = store.all_keys().await.unwrap();
     assert_eq!(all[2].alg, SigningAlg::Es256);
     assert_eq!(
@@ -63,9 +47,6 @@ pub async fn key_rotation_cycles_statuses(url: String) {
         ]
     );
     // A kid is used once; the failed rotation changes nothing.
-    assert!(matches!(
-        store.rotate_in(&key("k1", t + Duration::days(4))).await,
-        Err(StoreError::Conflict(_))
-    ));
+    assert!(matches!(store.rotate_in(&key("k1", t + Duration::days(4))).await, Err(StoreError::Conflict(_))));
     assert_eq!(store.published_keys().await.unwrap()[0].kid, "k4");
 }

@@ -31,12 +31,7 @@ pub fn now() -> OffsetDateTime {
     t.replace_microsecond(t.microsecond()).unwrap()
 }
 
-pub fn new_user(
-    username: &str,
-    email: &str,
-    roles: &[&str],
-    created_at: OffsetDateTime,
-) -> NewUser {
+pub fn new_user(username: &str, email: &str, roles: &[&str], created_at: OffsetDateTime) -> NewUser {
     NewUser {
         id: UserId::new(),
         username: Username::parse(username).unwrap(),
@@ -49,27 +44,14 @@ pub fn new_user(
 }
 
 pub async fn add_user(store: &dyn Store, username: &str) -> User {
-    store
-        .insert_user(&new_user(
-            username,
-            &format!("{username}@example.com"),
-            &["user"],
-            now(),
-        ))
-        .await
-        .unwrap()
+    store.insert_user(&new_user(username, &format!("{username}@example.com"), &["user"], now())).await.unwrap()
 }
 
 pub fn role_names(user: &User) -> Vec<&str> {
     user.roles.iter().map(Role::as_str).collect()
 }
 
-pub fn session_for(
-    user: UserId,
-    created_at: OffsetDateTime,
-    idle: Duration,
-    absolute: Duration,
-) -> Session {
+pub fn session_for(user: UserId, created_at: OffsetDateTime, idle: Duration, absolute: Duration) -> Session {
     Session {
         id: SessionId::new(),
         user_id: user,
@@ -112,11 +94,7 @@ pub async fn migrations_are_idempotent(url: String) {
     let second = open(&url).await;
     gatehouse_store::migrate(&url).await.unwrap();
     second.ping().await.unwrap();
-    let expected = if url.starts_with("sqlite:") {
-        "sqlite"
-    } else {
-        "postgres"
-    };
+    let expected = if url.starts_with("sqlite:") { "sqlite" } else { "postgres" };
     assert_eq!(second.backend(), expected);
     assert!(second.user_by_login("alice").await.unwrap().is_some());
 }

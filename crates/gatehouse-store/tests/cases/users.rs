@@ -47,28 +47,10 @@ pub async fn insert_user_and_conflicts(url: String) {
 
 pub async fn lookup_is_case_insensitive(url: String) {
     let store = open(&url).await;
-    let alice = store
-        .insert_user(&new_user(
-            "Alice",
-            "alice.smith@example.com",
-            &["user"],
-            now(),
-        ))
-        .await
-        .unwrap();
+    let alice = store.insert_user(&new_user("Alice", "alice.smith@example.com", &["user"], now())).await.unwrap();
     add_user(store.as_ref(), "bob").await;
-    for login in [
-        "Alice",
-        "alice",
-        "ALICE",
-        "alice.smith@example.com",
-        "Alice.Smith@EXAMPLE.com",
-    ] {
-        let found = store
-            .user_by_login(login)
-            .await
-            .unwrap()
-            .unwrap_or_else(|| panic!("{login} not found"));
+    for login in ["Alice", "alice", "ALICE", "alice.smith@example.com", "Alice.Smith@EXAMPLE.com"] {
+        let found = store.user_by_login(login).await.unwrap().unwrap_or_else(|| panic!("{login} not found"));
         assert_eq!(found.id, alice.id, "{login}");
         assert_eq!(role_names(&found), ["user"]);
     }
@@ -84,11 +66,7 @@ pub async fn list_users_orders_searches_and_pages(url: String) {
     let base = now();
     let names = ["carol", "a_c", "abc", "Bob", "dave"];
     for (i, name) in names.iter().enumerate() {
-        let roles: &[&str] = if i % 2 == 0 {
-            &["user"]
-        } else {
-            &["user", "admin"]
-        };
+        let roles: &[&str] = if i % 2 == 0 { &["user"] } else { &["user", "admin"] };
         store
             .insert_user(&new_user(
                 name,
@@ -116,20 +94,9 @@ pub async fn list_users_orders_searches_and_pages(url: String) {
     assert_eq!(list(None, 10, 4).await, ["dave"]);
     assert!(list(None, 10, 5).await.is_empty());
     assert_eq!(list(Some("B"), 100, 0).await, ["abc", "Bob"]);
-    assert_eq!(
-        list(Some("_"), 100, 0).await,
-        ["a_c"],
-        "'_' is not a wildcard"
-    );
-    assert!(
-        list(Some("%"), 100, 0).await.is_empty(),
-        "'%' is not a wildcard"
-    );
-    assert_eq!(
-        list(Some("MAIL4"), 100, 0).await,
-        ["dave"],
-        "emails are searched too"
-    );
+    assert_eq!(list(Some("_"), 100, 0).await, ["a_c"], "'_' is not a wildcard");
+    assert!(list(Some("%"), 100, 0).await.is_empty(), "'%' is not a wildcard");
+    assert_eq!(list(Some("MAIL4"), 100, 0).await, ["dave"], "emails are searched too");
     assert_eq!(list(Some(""), 100, 0).await.len(), names.len());
     let users = store.list_users(None, 100, 0).await.unwrap();
     assert_eq!(role_names(&users[0]), ["user"]);
@@ -140,41 +107,21 @@ pub async fn roles_and_flags(url: String) {
     let store = open(&url).await;
     let user = add_user(store.as_ref(), "alice").await;
     let later = user.created_at + Duration::minutes(5);
-    let roles = [
-        Role::parse("support").unwrap(),
-        Role::admin(),
-        Role::user(),
-        Role::admin(),
-    ];
+    let roles = [Role::parse("support").unwrap(), Role::admin(), Role::user(), Role::admin()];
     store.set_roles(user.id, &roles, later).await.unwrap();
     let read = store.user_by_id(user.id).await.unwrap().unwrap();
     assert_eq!(role_names(&read), ["admin", "support", "user"]);
     assert_eq!(read.updated_at, later);
     assert!(read.has_role("admin"));
 
-    store
-        .set_roles(user.id, &[Role::user()], later)
-        .await
-        .unwrap();
-    assert_eq!(
-        role_names(&store.user_by_id(user.id).await.unwrap().unwrap()),
-        ["user"]
-    );
+    store.set_roles(user.id, &[Role::user()], later).await.unwrap();
+    assert_eq!(role_names(&store.user_by_id(user.id).await.unwrap().unwrap()), ["user"]);
     store.set_roles(user.id, &[], later).await.unwrap();
-    assert!(store
-        .user_by_id(user.id)
-        .await
-        .unwrap()
-        .unwrap()
-        .roles
-        .is_empty());
+    assert!(store.user_by_id(user.id).await.unwrap().unwrap().roles.is_empty());
 
     let even_later = later + Duration::minutes(1);
     store.set_active(user.id, false, even_later).await.unwrap();
-    store
-        .set_password_hash(user.id, "$argon2id$new", even_later)
-        .await
-        .unwrap();
+    store.set_password_hash(user.id, "$argon2id$new", even_later).await.unwrap();
     let read = store.user_by_id(user.id).await.unwrap().unwrap();
     assert!(!read.is_active);
     assert_eq!(read.password_hash, "$argon2id$new");

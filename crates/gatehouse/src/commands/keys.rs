@@ -13,10 +13,7 @@ pub async fn run(cmd: KeysCommand, settings: &Settings) -> CommandResult {
     let store: &dyn Store = accounts.store().as_ref();
     match cmd {
         KeysCommand::List => {
-            let keys = store
-                .all_keys()
-                .await
-                .map_err(|e| CommandError::Runtime(e.into()))?;
+            let keys = store.all_keys().await.map_err(|e| CommandError::Runtime(e.into()))?;
             println!("{:<24} {:<6} {:<9} created", "kid", "alg", "status");
             for k in keys {
                 println!(
@@ -31,11 +28,7 @@ pub async fn run(cmd: KeysCommand, settings: &Settings) -> CommandResult {
         KeysCommand::Rotate => {
             let master: MasterKey = crate::master_key::load(&settings.master_key)?;
             let key = keys_rotate(store, &master, settings.accounts.signing_alg).await?;
-            println!(
-                "new current key {} ({}); running servers pick it up within 30 s",
-                key.kid,
-                key.alg.as_str()
-            );
+            println!("new current key {} ({}); running servers pick it up within 30 s", key.kid, key.alg.as_str());
         }
     }
     Ok(())

@@ -13,15 +13,11 @@ use crate::cli::UserCommand;
 use crate::config::Settings;
 
 fn cli_client() -> ClientInfo {
-    ClientInfo {
-        ip: None,
-        user_agent: Some("gatehouse-cli".into()),
-    }
+    ClientInfo { ip: None, user_agent: Some("gatehouse-cli".into()) }
 }
 
 pub fn date(t: OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
+    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
 fn parse_roles(raw: &[String]) -> Result<Vec<Role>, CommandError> {
@@ -35,20 +31,15 @@ fn parse_roles(raw: &[String]) -> Result<Vec<Role>, CommandError> {
 /// The new password: prompted for twice on a terminal, else one line of stdin.
 fn read_password() -> Result<SecretString, CommandError> {
     if std::io::stdin().is_terminal() {
-        let first = rpassword::prompt_password("Password: ")
-            .map_err(|e| CommandError::Runtime(e.into()))?;
-        let second = rpassword::prompt_password("Repeat password: ")
-            .map_err(|e| CommandError::Runtime(e.into()))?;
+        let first = rpassword::prompt_password("Password: ").map_err(|e| CommandError::Runtime(e.into()))?;
+        let second = rpassword::prompt_password("Repeat password: ").map_err(|e| CommandError::Runtime(e.into()))?;
         if first != second {
             return Err(CommandError::Usage("the passwords do not match".into()));
         }
         return Ok(SecretString::from(first));
     }
     let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| CommandError::Runtime(e.into()))?;
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| CommandError::Runtime(e.into()))?;
     let password = line.trim_end_matches(['\r', '\n']).to_owned();
     if password.is_empty() {
         return Err(CommandError::Usage("no password on standard input".into()));
@@ -57,21 +48,13 @@ fn read_password() -> Result<SecretString, CommandError> {
 }
 
 fn print_user(u: &User) {
-    let roles = u
-        .roles
-        .iter()
-        .map(Role::as_str)
-        .collect::<Vec<_>>()
-        .join(",");
+    let roles = u.roles.iter().map(Role::as_str).collect::<Vec<_>>().join(",");
     let state = match (u.is_active, u.locked_until.is_some()) {
         (false, _) => "disabled",
         (true, true) => "locked",
         (true, false) => "active",
     };
-    println!(
-        "{}  {:<20} {:<32} {:<9} [{}]",
-        u.id, u.username, u.email, state, roles
-    );
+    println!("{}  {:<20} {:<32} {:<9} [{}]", u.id, u.username, u.email, state, roles);
 }
 
 fn user_json(u: &User) -> serde_json::Value {
@@ -85,37 +68,18 @@ pub async fn run(cmd: UserCommand, settings: &Settings) -> CommandResult {
     let accounts = crate::startup::accounts(settings).await?;
     let client = cli_client();
     match cmd {
-        UserCommand::Create {
-            username,
-            email,
-            roles,
-            email_verified,
-        } => {
+        UserCommand::Create { username, email, roles, email_verified } => {
             let mut roles = parse_roles(&roles)?;
             if roles.is_empty() {
                 roles = settings.accounts.default_roles.clone();
             }
             let password = read_password()?;
-            let req = NewUserRequest {
-                username,
-                email,
-                password,
-                roles,
-                email_verified,
-            };
+            let req = NewUserRequest { username, email, password, roles, email_verified };
             let user = accounts.create_user(req, None, &client).await?;
             print_user(&user);
         }
-        UserCommand::List {
-            search,
-            limit,
-            offset,
-            json,
-        } => {
-            for u in accounts
-                .list_users(search.as_deref(), limit, offset)
-                .await?
-            {
+        UserCommand::List { search, limit, offset, json } => {
+            for u in accounts.list_users(search.as_deref(), limit, offset).await? {
                 if json {
                     println!("{}", user_json(&u));
                 } else {
@@ -125,9 +89,7 @@ pub async fn run(cmd: UserCommand, settings: &Settings) -> CommandResult {
         }
         UserCommand::SetRole { user, roles } => {
             let target = accounts.find_user(&user).await?;
-            let updated = accounts
-                .set_roles(target.id, parse_roles(&roles)?, None, &client)
-                .await?;
+            let updated = accounts.set_roles(target.id, parse_roles(&roles)?, None, &client).await?;
             print_user(&updated);
         }
         UserCommand::Disable { user } => set_active(&accounts, &user, false, &client).await?,
@@ -141,12 +103,7 @@ pub async fn run(cmd: UserCommand, settings: &Settings) -> CommandResult {
     Ok(())
 }
 
-async fn set_active(
-    accounts: &Accounts,
-    user: &str,
-    active: bool,
-    client: &ClientInfo,
-) -> CommandResult {
+async fn set_active(accounts: &Accounts, user: &str, active: bool, client: &ClientInfo) -> CommandResult {
     let target = accounts.find_user(user).await?;
     print_user(&accounts.set_active(target.id, active, None, client).await?);
     Ok(())
@@ -157,9 +114,7 @@ async fn set_active(
 async fn import(accounts: &Accounts, file: &std::path::Path, client: &ClientInfo) -> CommandResult {
     let mut text = String::new();
     if file.as_os_str() == "-" {
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| CommandError::Runtime(e.into()))?;
+        std::io::stdin().read_to_string(&mut text).map_err(|e| CommandError::Runtime(e.into()))?;
     } else {
         text = std::fs::read_to_string(file)
             .map_err(|e| CommandError::Usage(format!("cannot read {}: {e}", file.display())))?;
@@ -170,10 +125,7 @@ async fn import(accounts: &Accounts, file: &std::path::Path, client: &ClientInfo
             continue;
         }
         let result = match serde_json::from_str::<ImportedUser>(line) {
-            Ok(record) => accounts
-                .import_user(record, client)
-                .await
-                .map_err(|e| e.to_string()),
+            Ok(record) => accounts.import_user(record, client).await.map_err(|e| e.to_string()),
             Err(e) => Err(format!("not a valid record: {e}")),
         };
         match result {
@@ -186,9 +138,7 @@ async fn import(accounts: &Accounts, file: &std::path::Path, client: &ClientInfo
     }
     println!("imported {imported} users, {failed} failed");
     if failed > 0 {
-        return Err(CommandError::Usage(format!(
-            "{failed} records were not imported"
-        )));
+        return Err(CommandError::Usage(format!("{failed} records were not imported")));
     }
     Ok(())
 }

@@ -13,17 +13,11 @@ struct Cli {
 
 impl Cli {
     fn sqlite() -> Self {
-        Self {
-            dir: tempfile::tempdir().unwrap(),
-            database_url: None,
-        }
+        Self { dir: tempfile::tempdir().unwrap(), database_url: None }
     }
 
     async fn postgres() -> Self {
-        Self {
-            dir: tempfile::tempdir().unwrap(),
-            database_url: Some(fresh_postgres_database().await),
-        }
+        Self { dir: tempfile::tempdir().unwrap(), database_url: Some(fresh_postgres_database().await) }
     }
 
     fn command(&self, args: &[&str]) -> Command {
@@ -40,29 +34,15 @@ impl Cli {
     }
 
     fn run(&self, args: &[&str], stdin: &str) -> Output {
-        let mut child = self
-            .command(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
+        let mut child =
+            self.command(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
         child.wait_with_output().unwrap()
     }
 
     fn ok(&self, args: &[&str], stdin: &str) -> String {
         let out = self.run(args, stdin);
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     }
 }
@@ -70,53 +50,23 @@ impl Cli {
 fn operator_workflow(cli: &Cli) {
     assert!(cli.ok(&["migrate"], "").contains("up to date"));
     let created = cli.ok(
-        &[
-            "user",
-            "create",
-            "--username",
-            "root",
-            "--email",
-            "root@example.com",
-            "--role",
-            "admin",
-        ],
+        &["user", "create", "--username", "root", "--email", "root@example.com", "--role", "admin"],
         STRONG_PASSWORD,
     );
-    assert!(
-        created.contains("root") && created.contains("[admin]"),
-        "{created}"
-    );
+    assert!(created.contains("root") && created.contains("[admin]"), "{created}");
     // A weak password is refused with exit code 2 and a reason.
-    let weak = cli.run(
-        &[
-            "user",
-            "create",
-            "--username",
-            "bob",
-            "--email",
-            "bob@example.com",
-        ],
-        "password",
-    );
+    let weak = cli.run(&["user", "create", "--username", "bob", "--email", "bob@example.com"], "password");
     assert_eq!(weak.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&weak.stderr).contains("12"));
     let listed = cli.ok(&["user", "list"], "");
     assert!(listed.contains("root@example.com") && !listed.contains("bob"));
     assert!(cli
-        .ok(
-            &["user", "set-role", "root", "--role", "admin", "--role", "auditor"],
-            ""
-        )
+        .ok(&["user", "set-role", "root", "--role", "admin", "--role", "auditor"], "")
         .contains("[admin,auditor]"));
-    assert!(cli
-        .ok(&["user", "disable", "root@example.com"], "")
-        .contains("disabled"));
+    assert!(cli.ok(&["user", "disable", "root@example.com"], "").contains("disabled"));
     assert!(cli.ok(&["user", "enable", "root"], "").contains("active"));
     assert!(cli.ok(&["user", "unlock", "root"], "").contains("active"));
-    assert_eq!(
-        cli.run(&["user", "disable", "nobody"], "").status.code(),
-        Some(2)
-    );
+    assert_eq!(cli.run(&["user", "disable", "nobody"], "").status.code(), Some(2));
     let hash = bcrypt::hash("legacy password one", 4).unwrap();
     let lines = format!(
         "{{\"username\":\"legacy\",\"email\":\"legacy@example.com\",\"password_hash\":\"{hash}\"}}\nnot json\n{{\"username\":\"md5\",\"email\":\"md5@example.com\",\"password_hash\":\"5f4dcc3b\"}}\n"
@@ -124,22 +74,14 @@ fn operator_workflow(cli: &Cli) {
     let import = cli.run(&["user", "import", "-"], &lines);
     assert_eq!(import.status.code(), Some(2), "partial import exits 2");
     let stderr = String::from_utf8_lossy(&import.stderr);
-    assert!(
-        stderr.contains("line 2") && stderr.contains("line 3"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("line 2") && stderr.contains("line 3"), "{stderr}");
     assert!(String::from_utf8_lossy(&import.stdout).contains("imported 1 users, 2 failed"));
-    assert!(cli
-        .ok(&["user", "list", "--json"], "")
-        .contains("legacy@example.com"));
+    assert!(cli.ok(&["user", "list", "--json"], "").contains("legacy@example.com"));
     let before = cli.ok(&["keys", "list"], "");
     assert_eq!(before.matches("current").count(), 1);
     assert!(cli.ok(&["keys", "rotate"], "").contains("new current key"));
     let after = cli.ok(&["keys", "list"], "");
-    assert!(
-        after.contains("current") && after.contains("previous"),
-        "{after}"
-    );
+    assert!(after.contains("current") && after.contains("previous"), "{after}");
 }
 
 #[test]
@@ -148,10 +90,7 @@ fn operator_workflow_on_sqlite() {
     operator_workflow(&cli);
     // The data directory holds the database and a private master key.
     use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(cli.dir.path().join("master.key"))
-        .unwrap()
-        .permissions()
-        .mode();
+    let mode = std::fs::metadata(cli.dir.path().join("master.key")).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
     assert!(cli.dir.path().join("gatehouse.db").exists());
 }
@@ -159,64 +98,35 @@ fn operator_workflow_on_sqlite() {
 #[tokio::test]
 async fn operator_workflow_on_postgres() {
     let cli = Cli::postgres().await;
-    tokio::task::spawn_blocking(move || operator_workflow(&cli))
-        .await
-        .unwrap();
+    tokio::task::spawn_blocking(move || operator_workflow(&cli)).await.unwrap();
 }
 
 #[test]
 fn config_check_and_exit_codes() {
     let cli = Cli::sqlite();
     let out = cli.ok(&["config", "check"], "");
-    assert!(
-        out.contains("bind               127.0.0.1:8080") && out.contains("configuration is valid"),
-        "{out}"
-    );
+    assert!(out.contains("bind               127.0.0.1:8080") && out.contains("configuration is valid"), "{out}");
     let secret = "dGhpcyBpcyBhIDMyIGJ5dGUgbWFzdGVyIGtleSEhISE=";
     let with_secret = cli.ok(&["config", "check", "--master-key", secret], "");
     assert!(!with_secret.contains(secret) && with_secret.contains("redacted"));
 
     let toml = cli.dir.path().join("gatehouse.toml");
-    std::fs::write(
-        &toml,
-        "bind = \"127.0.0.1:9999\"\nissuer = \"https://id.example.com\"\n",
-    )
-    .unwrap();
-    let out = cli.ok(
-        &[
-            "config",
-            "check",
-            "--config",
-            toml.to_str().unwrap(),
-            "--bind",
-            "127.0.0.1:7777",
-        ],
-        "",
-    );
-    assert!(
-        out.contains("127.0.0.1:7777") && out.contains("https://id.example.com"),
-        "flag beats file: {out}"
-    );
+    std::fs::write(&toml, "bind = \"127.0.0.1:9999\"\nissuer = \"https://id.example.com\"\n").unwrap();
+    let out = cli.ok(&["config", "check", "--config", toml.to_str().unwrap(), "--bind", "127.0.0.1:7777"], "");
+    assert!(out.contains("127.0.0.1:7777") && out.contains("https://id.example.com"), "flag beats file: {out}");
     let out = cli
         .command(&["config", "check", "--config", toml.to_str().unwrap()])
         .env("GATEHOUSE_BIND", "127.0.0.1:6666")
         .output()
         .unwrap();
-    assert!(
-        String::from_utf8_lossy(&out.stdout).contains("127.0.0.1:6666"),
-        "env beats file"
-    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("127.0.0.1:6666"), "env beats file");
 
     std::fs::write(&toml, "bnid = \"127.0.0.1:9999\"\n").unwrap();
     let out = cli.run(&["config", "check", "--config", toml.to_str().unwrap()], "");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("bnid"));
 
-    let out = cli
-        .command(&["config", "check"])
-        .env("GATEHOUSE_BIDN", "x")
-        .output()
-        .unwrap();
+    let out = cli.command(&["config", "check"]).env("GATEHOUSE_BIDN", "x").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("GATEHOUSE_BIDN"));
 
@@ -227,35 +137,19 @@ fn config_check_and_exit_codes() {
 
     let key_file = cli.dir.path().join("mk");
     std::fs::write(&key_file, secret).unwrap();
-    let out = cli.run(
-        &[
-            "config",
-            "check",
-            "--master-key-file",
-            key_file.to_str().unwrap(),
-        ],
-        "",
-    );
+    let out = cli.run(&["config", "check", "--master-key-file", key_file.to_str().unwrap()], "");
     assert!(out.status.success());
 }
 
 #[test]
 fn serve_starts_and_stops_on_sigterm() {
     let cli = Cli::sqlite();
-    let mut child = cli
-        .command(&["serve", "--bind", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child =
+        cli.command(&["serve", "--bind", "127.0.0.1:0"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     std::thread::sleep(std::time::Duration::from_millis(1500));
     assert!(child.try_wait().unwrap().is_none(), "still running");
     let pid = child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     let status = child.wait().unwrap();
     assert!(status.success(), "graceful exit 0, got {status:?}");
 }

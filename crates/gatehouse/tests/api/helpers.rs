@@ -58,18 +58,10 @@ pub async fn fresh_postgres_database() -> String {
     let admin = postgres_admin_url();
     let mut conn = sqlx::PgConnection::connect(&admin)
         .await
-        .unwrap_or_else(|e| {
-            panic!("PostgreSQL is required for the tests and is not reachable at {admin}: {e}")
-        });
+        .unwrap_or_else(|e| panic!("PostgreSQL is required for the tests and is not reachable at {admin}: {e}"));
     let name = format!("gh_test_{}", uuid::Uuid::new_v4().simple());
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .expect("create test database");
-    let base = admin
-        .rsplit_once('/')
-        .map(|(b, _)| b.to_owned())
-        .expect("admin url has a database");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
+    let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).expect("admin url has a database");
     format!("{base}/{name}")
 }
 
@@ -122,17 +114,10 @@ impl TestApp {
         Self::start(backend, config, dir, Some(tempdir)).await
     }
 
-    async fn start(
-        backend: Backend,
-        config: RawConfig,
-        dir: PathBuf,
-        tempdir: Option<tempfile::TempDir>,
-    ) -> TestApp {
+    async fn start(backend: Backend, config: RawConfig, dir: PathBuf, tempdir: Option<tempfile::TempDir>) -> TestApp {
         gatehouse::telemetry::init(gatehouse::config::LogFormat::Text, "warn");
         let settings = Settings::from_raw(config.clone()).expect("valid test settings");
-        let app = Application::build(settings)
-            .await
-            .expect("application starts");
+        let app = Application::build(settings).await.expect("application starts");
         let address = format!("http://{}", app.local_addr().expect("bound"));
         let state = app.state().clone();
         let (tx, rx) = oneshot::channel::<()>();
@@ -143,10 +128,7 @@ impl TestApp {
                 })
                 .await;
         });
-        let client = reqwest::Client::builder()
-            .user_agent("gatehouse-tests/1")
-            .build()
-            .expect("client");
+        let client = reqwest::Client::builder().user_agent("gatehouse-tests/1").build().expect("client");
         TestApp {
             address,
             client,
@@ -202,34 +184,19 @@ impl TestApp {
 
     /// Registers `name` (email `name@example.com`) and logs in; returns the token response.
     pub async fn signed_up(&self, name: &str) -> Value {
-        let r = self
-            .register(name, &format!("{name}@example.com"), STRONG_PASSWORD)
-            .await;
-        assert_eq!(
-            r.status(),
-            201,
-            "register {name}: {}",
-            r.text().await.unwrap_or_default()
-        );
+        let r = self.register(name, &format!("{name}@example.com"), STRONG_PASSWORD).await;
+        assert_eq!(r.status(), 201, "register {name}: {}", r.text().await.unwrap_or_default());
         let r = self.login(name, STRONG_PASSWORD).await;
         assert_eq!(r.status(), 200);
         r.json().await.expect("json")
     }
 
     pub async fn refresh(&self, refresh_token: &str) -> Response {
-        self.post("/api/auth/refresh")
-            .json(&json!({"refresh_token": refresh_token}))
-            .send()
-            .await
-            .expect("request")
+        self.post("/api/auth/refresh").json(&json!({"refresh_token": refresh_token})).send().await.expect("request")
     }
 
     pub async fn me(&self, access_token: &str) -> Response {
-        self.get("/api/auth/me")
-            .bearer_auth(access_token)
-            .send()
-            .await
-            .expect("request")
+        self.get("/api/auth/me").bearer_auth(access_token).send().await.expect("request")
     }
 }
 
@@ -243,17 +210,8 @@ impl Drop for TestApp {
 
 /// Asserts a `problem+json` answer with this status and code; returns the body.
 pub async fn assert_problem(response: Response, status: u16, code: &str) -> Value {
-    assert_eq!(
-        response.status().as_u16(),
-        status,
-        "status for expected code {code}"
-    );
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
+    assert_eq!(response.status().as_u16(), status, "status for expected code {code}");
+    let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     assert_eq!(content_type, "application/problem+json");
     let body: Value = response.json().await.expect("problem body");
     assert_eq!(body["code"], code, "{body}");
@@ -267,9 +225,7 @@ pub fn jwt_parts(token: &str) -> (Value, Value) {
     use base64::Engine;
     let mut parts = token.split('.');
     let decode = |p: Option<&str>| -> Value {
-        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(p.expect("jwt part"))
-            .expect("base64url");
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(p.expect("jwt part")).expect("base64url");
         serde_json::from_slice(&bytes).expect("json")
     };
     (decode(parts.next()), decode(parts.next()))

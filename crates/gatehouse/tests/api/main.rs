@@ -1,6 +1,8 @@
 //! One integration-test binary: every API test runs against the real server on
 //! SQLite and on PostgreSQL.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod helpers;
 
 mod admin;

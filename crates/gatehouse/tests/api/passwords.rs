@@ -13,11 +13,7 @@ async fn import(app: &TestApp, name: &str, hash: String) {
         roles: vec!["user".into()],
         email_verified: true,
     };
-    app.state
-        .accounts
-        .import_user(record, &ClientInfo::default())
-        .await
-        .unwrap();
+    app.state.accounts.import_user(record, &ClientInfo::default()).await.unwrap();
 }
 
 on_both_backends! {

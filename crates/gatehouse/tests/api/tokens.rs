@@ -14,33 +14,19 @@ fn s(v: &Value) -> &str {
 }
 
 async fn jwks(app: &TestApp) -> Value {
-    app.get("/.well-known/jwks.json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    app.get("/.well-known/jwks.json").send().await.unwrap().json().await.unwrap()
 }
 
 /// Verifies with jwt-compact + ed25519-dalek, using only the public JWKS.
 fn verify_independently(token: &str, jwks: &Value) -> Value {
     let untrusted = UntrustedToken::new(token).expect("parse");
     let kid = untrusted.header().key_id.clone().expect("kid");
-    let jwk = jwks["keys"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["kid"] == kid.as_str())
-        .expect("kid in JWKS");
+    let jwk = jwks["keys"].as_array().unwrap().iter().find(|k| k["kid"] == kid.as_str()).expect("kid in JWKS");
     let x = URL_SAFE_NO_PAD.decode(s(&jwk["x"])).unwrap();
     let key = ed25519_dalek::VerifyingKey::from_bytes(&x.try_into().unwrap()).unwrap();
     let alg = jwt_compact::alg::Ed25519;
     assert_eq!(alg.name(), "EdDSA");
-    let token: jwt_compact::Token<Value> = alg
-        .validator(&key)
-        .validate(&untrusted)
-        .expect("signature verifies");
+    let token: jwt_compact::Token<Value> = alg.validator(&key).validate(&untrusted).expect("signature verifies");
     token.claims().custom.clone()
 }
 
