@@ -229,7 +229,8 @@ fn work(jobs: &Mutex<Receiver<Job>>, pending: &AtomicUsize, params: Params) {
     }
 }
 
-/// One worker's Argon2id context and reusable memory.
+/// One worker's Argon2id context and reusable memory. The buffer is allocated
+/// on the worker's first job (an idle server stays small) and then kept.
 struct Worker {
     params: Params,
     argon2: Argon2<'static>,
@@ -238,9 +239,17 @@ struct Worker {
 
 impl Worker {
     fn new(params: Params) -> Self {
-        let memory = vec![Block::new(); params.block_count()];
         let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
-        Self { params, argon2, memory }
+        Self { params, argon2, memory: Vec::new() }
+    }
+
+    /// The reusable buffer, sized for the current parameters.
+    fn memory(&mut self) -> &mut [Block] {
+        let blocks = self.params.block_count();
+        if self.memory.len() < blocks {
+            self.memory = vec![Block::new(); blocks];
+        }
+        &mut self.memory
     }
 
     /// The same PHC string the argon2 crate's `hash_password` would produce.
@@ -248,9 +257,8 @@ impl Worker {
         let mut salt = [0u8; SALT_LEN];
         rand::rngs::OsRng.try_fill_bytes(&mut salt).map_err(Error::internal)?;
         let mut output = [0u8; OUTPUT_LEN];
-        self.argon2
-            .hash_password_into_with_memory(password, &salt, &mut output, &mut self.memory)
-            .map_err(Error::internal)?;
+        let argon2 = self.argon2.clone();
+        argon2.hash_password_into_with_memory(password, &salt, &mut output, self.memory()).map_err(Error::internal)?;
 
         let salt = SaltString::encode_b64(&salt).map_err(Error::internal)?;
         let phc = PasswordHash {
@@ -289,8 +297,8 @@ impl Worker {
         };
         let argon2 = Argon2::new(stored.algorithm, stored.version, stored.params.clone());
         let blocks = stored.params.block_count();
-        let result = if blocks <= self.memory.len() {
-            argon2.hash_password_into_with_memory(password, salt, computed, &mut self.memory)
+        let result = if blocks <= self.params.block_count() {
+            argon2.hash_password_into_with_memory(password, salt, computed, self.memory())
         } else {
             let mut memory = vec![Block::new(); blocks];
             argon2.hash_password_into_with_memory(password, salt, computed, &mut memory)

@@ -1,6 +1,7 @@
 //! `POST /api/auth/logout` and `POST /api/auth/logout-all`.
 
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
 use axum::http::StatusCode;
 use gatehouse_core::Error;
@@ -18,8 +19,15 @@ pub async fn logout(
     State(state): State<AppState>,
     Client(client): Client,
     MaybeAuth(auth): MaybeAuth,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<StatusCode> {
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the request body is larger than 64 KiB")
+        } else {
+            ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", e.body_text())
+        }
+    })?;
     let body: LogoutBody = if body.iter().all(u8::is_ascii_whitespace) {
         LogoutBody::default()
     } else {

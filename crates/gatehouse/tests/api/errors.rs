@@ -34,6 +34,11 @@ on_both_backends! {
         let big = format!("{{\"username\":\"{}\",\"password\":\"x\"}}", "a".repeat(70 * 1024));
         let r = app.post("/api/auth/login").header("content-type", "application/json").body(big).send().await.unwrap();
         assert_problem(r, 413, "payload_too_large").await;
+        let big = format!("{{\"refresh_token\":\"{}\"}}", "a".repeat(70 * 1024));
+        let r = app.post("/api/auth/logout").header("content-type", "application/json").body(big).send().await.unwrap();
+        assert_problem(r, 413, "payload_too_large").await;
+        let r = app.post("/api/auth/logout").header("content-type", "application/json").body("{nope").send().await.unwrap();
+        assert_problem(r, 400, "malformed_json").await;
     }
 
     async fn unknown_paths_and_methods_are_problems(backend) {
