@@ -26,10 +26,19 @@ pub enum AuditKind {
     UserCreated,
     UserImported,
     KeysRotated,
+    MfaChallenged,
+    MfaVerified,
+    MfaFailed,
+    TotpSetup,
+    TotpEnabled,
+    TotpDisabled,
+    BackupCodesRegenerated,
+    BackupCodeUsed,
+    StepUp,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 17] = [
+    pub const ALL: [AuditKind; 26] = [
         Self::Register,
         Self::LoginSucceeded,
         Self::LoginFailed,
@@ -47,6 +56,15 @@ impl AuditKind {
         Self::UserCreated,
         Self::UserImported,
         Self::KeysRotated,
+        Self::MfaChallenged,
+        Self::MfaVerified,
+        Self::MfaFailed,
+        Self::TotpSetup,
+        Self::TotpEnabled,
+        Self::TotpDisabled,
+        Self::BackupCodesRegenerated,
+        Self::BackupCodeUsed,
+        Self::StepUp,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -68,6 +86,15 @@ impl AuditKind {
             Self::UserCreated => "user_created",
             Self::UserImported => "user_imported",
             Self::KeysRotated => "keys_rotated",
+            Self::MfaChallenged => "mfa_challenged",
+            Self::MfaVerified => "mfa_verified",
+            Self::MfaFailed => "mfa_failed",
+            Self::TotpSetup => "totp_setup",
+            Self::TotpEnabled => "totp_enabled",
+            Self::TotpDisabled => "totp_disabled",
+            Self::BackupCodesRegenerated => "backup_codes_regenerated",
+            Self::BackupCodeUsed => "backup_code_used",
+            Self::StepUp => "step_up",
         }
     }
 

@@ -25,6 +25,11 @@ pub enum ErrorCode {
     NotFound,
     InvalidRequest,
     ServerBusy,
+    InvalidMfaCode,
+    ReauthenticationRequired,
+    MfaEnrollmentRequired,
+    MfaAlreadyEnabled,
+    MfaNotEnabled,
     Internal,
 }
 
@@ -48,6 +53,11 @@ impl ErrorCode {
             Self::NotFound => "not_found",
             Self::InvalidRequest => "invalid_request",
             Self::ServerBusy => "server_busy",
+            Self::InvalidMfaCode => "invalid_mfa_code",
+            Self::ReauthenticationRequired => "reauthentication_required",
+            Self::MfaEnrollmentRequired => "mfa_enrollment_required",
+            Self::MfaAlreadyEnabled => "mfa_already_enabled",
+            Self::MfaNotEnabled => "mfa_not_enabled",
             Self::Internal => "internal_error",
         }
     }
@@ -88,6 +98,16 @@ pub enum Error {
     InvalidRequest(String),
     #[error("the server is busy; try again shortly")]
     ServerBusy,
+    #[error("the code is not valid")]
+    InvalidMfaCode,
+    #[error("confirm your identity again: send your password or a current authenticator code")]
+    ReauthenticationRequired,
+    #[error("set up a second factor (POST /api/auth/mfa/totp/setup) before using this account")]
+    MfaEnrollmentRequired,
+    #[error("an authenticator app is already set up; disable it first")]
+    MfaAlreadyEnabled,
+    #[error("no authenticator app is set up")]
+    MfaNotEnabled,
     /// Storage or other unexpected failure. The message is for the log only.
     #[error("internal error: {0}")]
     Internal(String),
@@ -112,6 +132,11 @@ impl Error {
             Self::NotFound(_) => ErrorCode::NotFound,
             Self::InvalidRequest(_) => ErrorCode::InvalidRequest,
             Self::ServerBusy => ErrorCode::ServerBusy,
+            Self::InvalidMfaCode => ErrorCode::InvalidMfaCode,
+            Self::ReauthenticationRequired => ErrorCode::ReauthenticationRequired,
+            Self::MfaEnrollmentRequired => ErrorCode::MfaEnrollmentRequired,
+            Self::MfaAlreadyEnabled => ErrorCode::MfaAlreadyEnabled,
+            Self::MfaNotEnabled => ErrorCode::MfaNotEnabled,
             Self::Internal(_) => ErrorCode::Internal,
         }
     }

@@ -12,6 +12,7 @@ pub mod clock;
 pub mod crypto;
 pub mod error;
 pub mod flows;
+pub mod mfa;
 pub mod password;
 pub mod ratelimit;
 pub mod session;

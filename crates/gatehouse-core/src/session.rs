@@ -48,6 +48,10 @@ pub struct Session {
     pub revoked_at: Option<OffsetDateTime>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// How the user authenticated (RFC 8176 method references, e.g. `pwd`, `otp`, `mfa`).
+    pub amr: Vec<String>,
+    /// When the user last proved who they are in this session (login or step-up).
+    pub auth_time: OffsetDateTime,
 }
 
 impl Session {

@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 use crate::account::{NewUser, Role, User, UserId};
 use crate::audit::{AuditEvent, AuditQuery};
 use crate::crypto::TokenDigest;
+use crate::mfa::{MfaChallenge, TotpRecord};
 use crate::session::{RefreshRecord, Rotation, Session, SessionId};
 use crate::token::StoredKey;
 
@@ -66,6 +67,9 @@ pub trait SessionStore: Send + Sync {
     async fn active_sessions(&self, user: UserId, now: OffsetDateTime) -> StoreResult<Vec<Session>>;
     /// Revokes one session. Returns whether it was active before.
     async fn revoke_session(&self, id: SessionId, now: OffsetDateTime) -> StoreResult<bool>;
+    /// Records a fresh proof of identity in a session (step-up): sets its
+    /// `auth_time` and `amr`.
+    async fn reauthenticated(&self, id: SessionId, amr: &[String], at: OffsetDateTime) -> StoreResult<()>;
     /// Revokes every session of a user; returns how many were active.
     async fn revoke_user_sessions(&self, user: UserId, now: OffsetDateTime) -> StoreResult<u64>;
 }
@@ -88,9 +92,39 @@ pub trait AuditStore: Send + Sync {
     async fn query(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEvent>>;
 }
 
+#[async_trait]
+pub trait MfaStore: Send + Sync {
+    async fn totp(&self, user: UserId) -> StoreResult<Option<TotpRecord>>;
+    /// Inserts or replaces a *pending* (not yet enabled) TOTP secret. Returns
+    /// `false` and changes nothing when an enabled secret exists.
+    async fn put_pending_totp(&self, user: UserId, sealed: &[u8], now: OffsetDateTime) -> StoreResult<bool>;
+    /// Enables the pending secret and records `step` as used. `false` when
+    /// there is no pending secret.
+    async fn enable_totp(&self, user: UserId, step: i64, now: OffsetDateTime) -> StoreResult<bool>;
+    /// Atomically records `step` as used when it is later than the last used
+    /// step of an enabled secret. `false` means replay (or no enabled secret).
+    async fn use_totp_step(&self, user: UserId, step: i64) -> StoreResult<bool>;
+    /// Removes the secret; returns whether there was one.
+    async fn delete_totp(&self, user: UserId) -> StoreResult<bool>;
+    /// Replaces every backup code of the user, in one transaction.
+    async fn replace_backup_codes(&self, user: UserId, digests: &[TokenDigest], now: OffsetDateTime)
+        -> StoreResult<()>;
+    /// Marks an unused code as used; `false` when there is no such unused code.
+    async fn use_backup_code(&self, user: UserId, digest: &TokenDigest, now: OffsetDateTime) -> StoreResult<bool>;
+    async fn backup_codes_remaining(&self, user: UserId) -> StoreResult<u32>;
+    async fn delete_backup_codes(&self, user: UserId) -> StoreResult<()>;
+    async fn create_mfa_challenge(&self, challenge: &MfaChallenge) -> StoreResult<()>;
+    async fn mfa_challenge(&self, digest: &TokenDigest) -> StoreResult<Option<MfaChallenge>>;
+    /// Adds one failed attempt; returns the new count.
+    async fn fail_mfa_challenge(&self, id: uuid::Uuid) -> StoreResult<u32>;
+    /// Marks the challenge used if it is unused and unexpired at `now`;
+    /// `true` for the single winner.
+    async fn consume_mfa_challenge(&self, id: uuid::Uuid, now: OffsetDateTime) -> StoreResult<bool>;
+}
+
 /// Everything Gatehouse persists.
 #[async_trait]
-pub trait Store: UserStore + SessionStore + KeyStore + AuditStore {
+pub trait Store: UserStore + SessionStore + KeyStore + AuditStore + MfaStore {
     /// Cheap round trip to the database (for `/readyz`).
     async fn ping(&self) -> StoreResult<()>;
     /// "sqlite" or "postgres".

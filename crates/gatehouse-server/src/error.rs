@@ -53,8 +53,11 @@ fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::InvalidToken
         | ErrorCode::TokenExpired
         | ErrorCode::TokenReused
-        | ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
-        ErrorCode::AccountDisabled | ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+        | ErrorCode::Unauthorized
+        | ErrorCode::InvalidMfaCode
+        | ErrorCode::ReauthenticationRequired => StatusCode::UNAUTHORIZED,
+        ErrorCode::AccountDisabled | ErrorCode::Forbidden | ErrorCode::MfaEnrollmentRequired => StatusCode::FORBIDDEN,
+        ErrorCode::MfaAlreadyEnabled | ErrorCode::MfaNotEnabled => StatusCode::CONFLICT,
         ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::NotFound => StatusCode::NOT_FOUND,
         ErrorCode::InvalidRequest => StatusCode::BAD_REQUEST,

@@ -18,6 +18,11 @@ use crate::{admin, api, error, ops};
         api::me::me,
         api::sessions::list,
         api::sessions::end,
+        api::mfa::verify::verify,
+        api::mfa::totp::setup,
+        api::mfa::totp::enable,
+        api::mfa::totp::disable,
+        api::mfa::backup_codes::regenerate,
         admin::audit::list,
         ops::healthz,
         ops::readyz,
@@ -26,6 +31,7 @@ use crate::{admin, api, error, ops};
     components(schemas(error::Problem)),
     modifiers(&BearerAuth),
     tags((name = "auth", description = "Accounts, tokens and sessions"),
+         (name = "mfa", description = "Second factors: authenticator apps and backup codes"),
          (name = "admin", description = "Administration (admin role)"),
          (name = "operations", description = "Health, readiness, keys"))
 )]

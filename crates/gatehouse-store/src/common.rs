@@ -10,10 +10,11 @@
 //! - `async fn begin_write(&self) -> Result<Transaction<'static, Database>, StoreError>`.
 //!
 //! The trait implementations are split by capability: `users`, `sessions`,
-//! `keys` and `audit`.
+//! `keys`, `audit` and `mfa`.
 
 pub(crate) mod audit;
 pub(crate) mod keys;
+pub(crate) mod mfa;
 pub(crate) mod sessions;
 pub(crate) mod users;
 
@@ -61,6 +62,16 @@ pub(crate) fn contains_pattern(needle: &str) -> String {
     pattern
 }
 
+/// Authentication method references as stored: one space-separated text.
+pub(crate) fn join_amr(amr: &[String]) -> String {
+    amr.join(" ")
+}
+
+/// The references of a stored `amr` text (see [`join_amr`]).
+pub(crate) fn split_amr(stored: &str) -> Vec<String> {
+    stored.split_whitespace().map(str::to_owned).collect()
+}
+
 /// Implements every store trait for `$store` on database `$db`.
 macro_rules! impl_store {
     ($store:ty, $db:ty, $name:literal) => {
@@ -68,6 +79,7 @@ macro_rules! impl_store {
         $crate::common::sessions::impl_session_store!($store, $db);
         $crate::common::keys::impl_key_store!($store, $db);
         $crate::common::audit::impl_audit_store!($store, $db);
+        $crate::common::mfa::impl_mfa_store!($store, $db);
 
         #[async_trait::async_trait]
         impl gatehouse_core::store::Store for $store {
@@ -99,6 +111,14 @@ mod tests {
         assert_eq!(constraint_named("users_username_key"), Constraint::Username);
         assert_eq!(constraint_named("users_email_key"), Constraint::Email);
         assert_eq!(constraint_named("users.id"), Constraint::Other("users.id".into()));
+    }
+
+    #[test]
+    fn amr_round_trips_through_text() {
+        let amr = vec!["pwd".to_owned(), "otp".to_owned(), "mfa".to_owned()];
+        assert_eq!(join_amr(&amr), "pwd otp mfa");
+        assert_eq!(split_amr(&join_amr(&amr)), amr);
+        assert!(split_amr("").is_empty());
     }
 
     #[test]

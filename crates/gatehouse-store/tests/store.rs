@@ -119,6 +119,14 @@ store_tests!(
     active_sessions_and_revocation,
     key_rotation_cycles_statuses,
     audit_append_and_query,
+    sessions_keep_amr_and_auth_time,
+    sessions_from_before_mfa_still_read,
+    totp_enrolment_and_step_replay,
+    totp_steps_have_one_winner,
+    backup_codes_are_single_use,
+    backup_code_use_has_one_winner,
+    mfa_challenge_lifecycle,
+    mfa_challenge_consumption_has_one_winner,
 );
 
 #[test]

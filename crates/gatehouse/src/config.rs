@@ -132,6 +132,24 @@ pub struct RawConfig {
     /// Roles of self-registered users (comma-separated) [default: user]
     #[arg(long, global = true, env = "GATEHOUSE_DEFAULT_ROLES", value_delimiter = ',')]
     pub default_roles: Option<Vec<String>>,
+    /// Product name shown in authenticator apps and mails [default: Gatehouse]
+    #[arg(long, global = true, env = "GATEHOUSE_NAME")]
+    pub name: Option<String>,
+    /// Every user must set up a second factor [default: false]
+    #[arg(long, global = true, env = "GATEHOUSE_MFA_REQUIRED")]
+    pub mfa_required: Option<bool>,
+    /// Users with any of these roles must set up a second factor (comma-separated) [default: none]
+    #[arg(long, global = true, env = "GATEHOUSE_MFA_REQUIRED_ROLES", value_delimiter = ',')]
+    pub mfa_required_roles: Option<Vec<String>>,
+    /// Sensitive MFA changes need an authentication at most this old [default: 10m]
+    #[arg(long, global = true, env = "GATEHOUSE_STEP_UP_WINDOW")]
+    pub step_up_window: Option<String>,
+    /// Second-factor attempts per IP [default: 30/min]
+    #[arg(long, global = true, env = "GATEHOUSE_MFA_RATE_PER_IP")]
+    pub mfa_rate_per_ip: Option<String>,
+    /// Second-factor attempts per account [default: 10/min]
+    #[arg(long, global = true, env = "GATEHOUSE_MFA_RATE_PER_ACCOUNT")]
+    pub mfa_rate_per_account: Option<String>,
 }
 
 macro_rules! overlay {
@@ -181,7 +199,13 @@ impl RawConfig {
             lockout_threshold,
             lockout_base_delay,
             lockout_max_delay,
-            default_roles
+            default_roles,
+            name,
+            mfa_required,
+            mfa_required_roles,
+            step_up_window,
+            mfa_rate_per_ip,
+            mfa_rate_per_account
         )
     }
 
@@ -280,6 +304,14 @@ fn rate(key: &str, value: Option<String>, default: Rate) -> Result<Rate, ConfigE
     value.map(|v| v.parse::<Rate>().map_err(|e| bad(format!("{key}: {e}")))).transpose().map(|r| r.unwrap_or(default))
 }
 
+fn roles(key: &str, names: Vec<String>) -> Result<Vec<Role>, ConfigError> {
+    names
+        .iter()
+        .filter(|r| !r.trim().is_empty())
+        .map(|r| Role::parse(r).map_err(|e| bad(format!("{key}: {e}"))))
+        .collect()
+}
+
 fn duration(key: &str, value: Option<String>, default: Duration) -> Result<Duration, ConfigError> {
     value.map(|v| parse_duration(key, &v)).transpose().map(|d| d.unwrap_or(default))
 }
@@ -360,6 +392,8 @@ impl Settings {
             login_per_account_hourly: limit_defaults.login_per_account_hourly,
             register_per_ip: rate("register_rate_per_ip", raw.register_rate_per_ip, limit_defaults.register_per_ip)?,
             refresh_per_ip: rate("refresh_rate_per_ip", raw.refresh_rate_per_ip, limit_defaults.refresh_per_ip)?,
+            mfa_per_ip: rate("mfa_rate_per_ip", raw.mfa_rate_per_ip, limit_defaults.mfa_per_ip)?,
+            mfa_per_account: rate("mfa_rate_per_account", raw.mfa_rate_per_account, limit_defaults.mfa_per_account)?,
         };
         let lockout_defaults = LockoutPolicy::default();
         let lockout = LockoutPolicy {
@@ -373,13 +407,12 @@ impl Settings {
             max_length: policy_defaults.max_length,
             min_score: raw.password_min_score.unwrap_or(policy_defaults.min_score).min(4),
         };
-        let default_roles = raw
-            .default_roles
-            .unwrap_or_else(|| vec![Role::USER.to_owned()])
-            .iter()
-            .filter(|r| !r.trim().is_empty())
-            .map(|r| Role::parse(r).map_err(|e| bad(format!("default_roles: {e}"))))
-            .collect::<Result<Vec<_>, _>>()?;
+        let default_roles = roles("default_roles", raw.default_roles.unwrap_or_else(|| vec![Role::USER.to_owned()]))?;
+        let mfa_required_roles = roles("mfa_required_roles", raw.mfa_required_roles.unwrap_or_default())?;
+        let product_name = raw.name.unwrap_or_else(|| "Gatehouse".to_owned());
+        if product_name.trim().is_empty() || product_name.len() > 64 {
+            return Err(bad("name: 1 to 64 characters"));
+        }
         let session_idle = duration("session_idle", raw.session_idle, Duration::from_secs(14 * 86400))?;
         let session_absolute = duration("session_absolute", raw.session_absolute, Duration::from_secs(90 * 86400))?;
         let access_ttl = duration("access_token_ttl", raw.access_token_ttl, Duration::from_secs(15 * 60))?;
@@ -396,6 +429,10 @@ impl Settings {
             limits,
             password_policy,
             default_roles,
+            product_name,
+            step_up_window: duration("step_up_window", raw.step_up_window, Duration::from_secs(600))?,
+            mfa_required: raw.mfa_required.unwrap_or(false),
+            mfa_required_roles,
         };
         Ok(Settings {
             bind,
@@ -469,6 +506,15 @@ impl Settings {
             ),
             format!("trusted_proxies    {:?}", self.trusted_proxies.iter().map(|n| n.to_string()).collect::<Vec<_>>()),
             format!("default_roles      {:?}", a.default_roles.iter().map(|r| r.as_str()).collect::<Vec<_>>()),
+            format!("name               {}", a.product_name),
+            format!(
+                "mfa                required: {}, for roles {:?}; step-up window {}s; limits {}/ip {}/account",
+                a.mfa_required,
+                a.mfa_required_roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+                a.step_up_window.as_secs(),
+                a.limits.mfa_per_ip,
+                a.limits.mfa_per_account
+            ),
             format!("log                {:?}, level {}", self.log_format, self.log_level),
         ];
         lines.join("\n")

@@ -11,6 +11,17 @@ use super::{ip_key, Accounts, TokenPair};
 use crate::account::{LoginName, User};
 use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::error::{Error, Result};
+use crate::mfa::amr;
+
+/// How a password login ends.
+#[derive(Debug)]
+pub enum LoginOutcome {
+    /// Signed in. When policy demands a second factor the user has not set up,
+    /// the pair's scope is `mfa_enroll` and only enrolment is possible.
+    Tokens(User, TokenPair),
+    /// The password was right; now a second factor (`POST /api/auth/mfa/verify`).
+    MfaRequired { mfa_token: SecretString, methods: Vec<String>, expires_in: u64 },
+}
 
 /// What a person submits to sign in.
 pub struct LoginRequest {
@@ -20,7 +31,7 @@ pub struct LoginRequest {
 }
 
 impl Accounts {
-    pub async fn login(&self, req: LoginRequest, client: &ClientInfo) -> Result<(User, TokenPair)> {
+    pub async fn login(&self, req: LoginRequest, client: &ClientInfo) -> Result<LoginOutcome> {
         let limits = &self.config.limits;
         self.limit("login:ip", ip_key(client), limits.login_per_ip).await?;
         let user = self.store.user_by_login(req.login.as_str()).await?;
@@ -73,12 +84,17 @@ impl Accounts {
         if verification.needs_rehash {
             self.upgrade_hash(&user, req.password, client).await;
         }
-        let pair = self.open_session(&user, client).await?;
+        let status = self.mfa_status(user.id).await?;
+        if status.has_second_factor() {
+            let (mfa_token, expires_in) = self.challenge(&user, client).await?;
+            return Ok(LoginOutcome::MfaRequired { mfa_token, methods: status.methods(), expires_in });
+        }
+        let pair = self.open_session(&user, vec![amr::PASSWORD.to_owned()], client).await?;
         self.audit(AuditEvent::new(AuditKind::LoginSucceeded, Outcome::Success, client).by_and_for(user.id)).await;
-        Ok((user, pair))
+        Ok(LoginOutcome::Tokens(user, pair))
     }
 
-    async fn on_wrong_password(&self, user: &User, client: &ClientInfo) -> Result<()> {
+    pub(super) async fn on_wrong_password(&self, user: &User, client: &ClientInfo) -> Result<()> {
         let failures = self.store.record_login_failure(user.id).await?;
         self.audit(
             AuditEvent::new(AuditKind::LoginFailed, Outcome::Failure, client).subject(user.id).detail("wrong password"),

@@ -8,9 +8,11 @@ mod admin;
 mod keys;
 mod login;
 mod logout;
+mod mfa;
 mod refresh;
 mod register;
 mod sessions;
+mod totp;
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -22,8 +24,10 @@ use uuid::Uuid;
 
 pub use admin::{ImportedUser, NewUserRequest};
 pub use keys::rotate as keys_rotate;
-pub use login::LoginRequest;
+pub use login::{LoginOutcome, LoginRequest};
+pub use mfa::{MfaStatus, StepUpProof};
 pub use register::RegisterRequest;
+pub use totp::TotpEnrollment;
 
 use crate::account::{Role, User, UserId};
 use crate::audit::{AuditEvent, ClientInfo};
@@ -33,7 +37,9 @@ use crate::password::{PasswordHasher, PasswordPolicy};
 use crate::ratelimit::{Rate, RateLimiter};
 use crate::session::{RefreshRecord, Session, SessionId};
 use crate::store::Store;
-use crate::token::{AccessClaims, AccessTokenIssuer, KeyRing, SigningAlg, TokenSettings};
+use crate::token::{
+    AccessClaims, AccessTokenIssuer, Grant, KeyRing, SigningAlg, TokenSettings, DEFAULT_SCOPE, ENROLL_SCOPE,
+};
 
 /// Lockout after consecutive failed logins: from `threshold` failures on, the
 /// account's password login is refused for `base_delay * 2^(failures - threshold)`,
@@ -71,6 +77,9 @@ pub struct RateLimits {
     pub login_per_account_hourly: Rate,
     pub register_per_ip: Rate,
     pub refresh_per_ip: Rate,
+    /// Second-factor attempts per IP and per account.
+    pub mfa_per_ip: Rate,
+    pub mfa_per_account: Rate,
 }
 
 impl Default for RateLimits {
@@ -81,6 +90,8 @@ impl Default for RateLimits {
             login_per_account_hourly: Rate::per_hour(100),
             register_per_ip: Rate::per_hour(20),
             refresh_per_ip: Rate::per_minute(120),
+            mfa_per_ip: Rate::per_minute(30),
+            mfa_per_account: Rate::per_minute(10),
         }
     }
 }
@@ -100,6 +111,14 @@ pub struct AccountsConfig {
     pub password_policy: PasswordPolicy,
     /// Roles a self-registered user gets.
     pub default_roles: Vec<Role>,
+    /// Shown as the issuer in authenticator apps.
+    pub product_name: String,
+    /// Sensitive MFA changes need an authentication at most this old.
+    pub step_up_window: Duration,
+    /// Every user must have a second factor.
+    pub mfa_required: bool,
+    /// Users with any of these roles must have a second factor.
+    pub mfa_required_roles: Vec<Role>,
 }
 
 /// A new access token + refresh token pair for a session.
@@ -109,6 +128,8 @@ pub struct TokenPair {
     pub expires_in: u64,
     pub refresh_token: SecretString,
     pub session_id: SessionId,
+    /// `mfa_enroll` when the user must set up a second factor first.
+    pub scope: String,
 }
 
 /// A verified access token.
@@ -183,8 +204,19 @@ impl Accounts {
     }
 
     /// Like [`Accounts::authenticate`], and the token's session must still be
-    /// active (not logged out, not expired).
+    /// active (not logged out, not expired). A token restricted to enrolling a
+    /// second factor is refused (`mfa_enrollment_required`).
     pub async fn authenticate_live(&self, token: &str) -> Result<Authenticated> {
+        let auth = self.authenticate_for_enrollment(token).await?;
+        if auth.claims.has_scope(ENROLL_SCOPE) {
+            return Err(Error::MfaEnrollmentRequired);
+        }
+        Ok(auth)
+    }
+
+    /// Like [`Accounts::authenticate_live`] but also accepts a token restricted
+    /// to enrolling a second factor (for the enrolment endpoints and `/me`).
+    pub async fn authenticate_for_enrollment(&self, token: &str) -> Result<Authenticated> {
         let auth = self.authenticate(token)?;
         let now = crate::clock::now();
         match self.store.session(auth.session_id).await? {
@@ -193,8 +225,9 @@ impl Accounts {
         }
     }
 
-    /// Opens a new session for `user` and returns its first token pair.
-    async fn open_session(&self, user: &User, client: &ClientInfo) -> Result<TokenPair> {
+    /// Opens a new session for `user`, authenticated by `amr`, and returns its
+    /// first token pair.
+    async fn open_session(&self, user: &User, amr: Vec<String>, client: &ClientInfo) -> Result<TokenPair> {
         let now = crate::clock::now();
         let session = Session {
             id: SessionId::new(),
@@ -206,6 +239,8 @@ impl Accounts {
             revoked_at: None,
             ip: client.ip.clone(),
             user_agent: client.user_agent.as_ref().map(|ua| ua.chars().take(512).collect()),
+            amr,
+            auth_time: now,
         };
         let refresh = random_token();
         let record = RefreshRecord {
@@ -218,17 +253,38 @@ impl Accounts {
             spent_by: None,
         };
         self.store.create_session(&session, &record).await?;
-        self.token_pair(user, session.id, refresh)
+        self.token_pair(user, &session, refresh)
     }
 
-    fn token_pair(&self, user: &User, session: SessionId, refresh: SecretString) -> Result<TokenPair> {
-        let access = AccessTokenIssuer::issue(&self.key_ring(), &self.config.tokens, user.id, session, &user.roles)?;
+    fn token_pair(&self, user: &User, session: &Session, refresh: SecretString) -> Result<TokenPair> {
+        let scope = if self.must_enroll(user, &session.amr) { ENROLL_SCOPE } else { DEFAULT_SCOPE };
+        let grant = Grant {
+            user: user.id,
+            session: session.id,
+            roles: &user.roles,
+            amr: &session.amr,
+            auth_time: session.auth_time.unix_timestamp(),
+            scope,
+        };
+        let access = AccessTokenIssuer::issue(&self.key_ring(), &self.config.tokens, &grant)?;
         Ok(TokenPair {
             access_token: access.token,
             expires_in: access.expires_in,
             refresh_token: refresh,
-            session_id: session,
+            session_id: session.id,
+            scope: scope.to_owned(),
         })
+    }
+
+    /// Policy demands a second factor of this user.
+    fn mfa_required_for(&self, user: &User) -> bool {
+        self.config.mfa_required || user.roles.iter().any(|r| self.config.mfa_required_roles.contains(r))
+    }
+
+    /// The user must enrol a second factor before getting full tokens: policy
+    /// demands one and this session was not authenticated with one.
+    fn must_enroll(&self, user: &User, amr: &[String]) -> bool {
+        self.mfa_required_for(user) && !amr.iter().any(|m| m == crate::mfa::amr::MFA)
     }
 
     async fn load_user(&self, id: UserId) -> Result<User> {

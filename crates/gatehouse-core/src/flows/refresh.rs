@@ -51,7 +51,7 @@ impl Accounts {
             };
             if self.store.rotate_refresh(&rotation).await? {
                 self.audit(AuditEvent::new(AuditKind::Refresh, Outcome::Success, client).by_and_for(user.id)).await;
-                let pair = self.token_pair(&user, session.id, successor)?;
+                let pair = self.token_pair(&user, &session, successor)?;
                 return Ok((user, pair));
             }
         }
@@ -61,7 +61,7 @@ impl Accounts {
             None => return Err(Error::InvalidToken),
         };
         if self.is_grace_retry(&record, &fingerprint).await? {
-            let pair = self.token_pair(&user, session.id, successor)?;
+            let pair = self.token_pair(&user, &session, successor)?;
             return Ok((user, pair));
         }
         self.end_reused_session(&session, client).await?;

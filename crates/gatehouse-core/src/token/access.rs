@@ -41,6 +41,15 @@ pub struct AccessClaims {
     pub sid: String,
     pub scope: String,
     pub roles: Vec<String>,
+    /// How the user authenticated (RFC 8176), e.g. `["pwd"]` or `["pwd","otp","mfa"]`.
+    #[serde(default)]
+    pub amr: Vec<String>,
+    /// Authentication context class: one or several factors.
+    #[serde(default)]
+    pub acr: String,
+    /// When the user last authenticated (unix seconds).
+    #[serde(default)]
+    pub auth_time: i64,
 }
 
 impl AccessClaims {
@@ -55,6 +64,26 @@ impl AccessClaims {
     pub fn has_role(&self, role: &str) -> bool {
         self.roles.iter().any(|r| r == role)
     }
+
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.scope.split(' ').any(|s| s == scope)
+    }
+}
+
+/// The scope of ordinary access tokens.
+pub const DEFAULT_SCOPE: &str = "openid profile email";
+/// The only scope of a user who must enrol a second factor before anything else.
+pub const ENROLL_SCOPE: &str = "mfa_enroll";
+
+/// Who and how, for a token about to be issued.
+#[derive(Clone, Debug)]
+pub struct Grant<'a> {
+    pub user: UserId,
+    pub session: SessionId,
+    pub roles: &'a [Role],
+    pub amr: &'a [String],
+    pub auth_time: i64,
+    pub scope: &'a str,
 }
 
 /// A freshly signed access token.
@@ -69,26 +98,23 @@ pub struct IssuedAccessToken {
 pub struct AccessTokenIssuer;
 
 impl AccessTokenIssuer {
-    pub fn issue(
-        ring: &KeyRing,
-        settings: &TokenSettings,
-        user: UserId,
-        session: SessionId,
-        roles: &[Role],
-    ) -> Result<IssuedAccessToken, Error> {
+    pub fn issue(ring: &KeyRing, settings: &TokenSettings, grant: &Grant<'_>) -> Result<IssuedAccessToken, Error> {
         let now = crate::clock::now().unix_timestamp();
         let ttl = settings.access_ttl.as_secs();
         let claims = AccessClaims {
             iss: settings.issuer.clone(),
-            sub: user.to_string(),
+            sub: grant.user.to_string(),
             aud: settings.audience.clone(),
             exp: now.saturating_add(i64::try_from(ttl).unwrap_or(i64::MAX)),
             iat: now,
             nbf: now,
             jti: Uuid::new_v4().to_string(),
-            sid: session.to_string(),
-            scope: "openid profile email".into(),
-            roles: roles.iter().map(|r| r.as_str().to_owned()).collect(),
+            sid: grant.session.to_string(),
+            scope: grant.scope.to_owned(),
+            roles: grant.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+            amr: grant.amr.to_vec(),
+            acr: crate::mfa::acr::for_amr(grant.amr).to_owned(),
+            auth_time: grant.auth_time,
         };
         let token = Self::sign(ring, &claims)?;
         Ok(IssuedAccessToken { token, expires_in: ttl, claims })
@@ -153,8 +179,17 @@ mod tests {
     fn round_trip_for_every_algorithm() {
         for alg in [SigningAlg::EdDsa, SigningAlg::Es256, SigningAlg::Rs256] {
             let ring = ring(alg);
-            let issued =
-                AccessTokenIssuer::issue(&ring, &settings(), UserId::new(), SessionId::new(), &[Role::user()]).unwrap();
+            let roles = [Role::user()];
+            let amr = ["pwd".to_owned()];
+            let grant = Grant {
+                user: UserId::new(),
+                session: SessionId::new(),
+                roles: &roles,
+                amr: &amr,
+                auth_time: 0,
+                scope: DEFAULT_SCOPE,
+            };
+            let issued = AccessTokenIssuer::issue(&ring, &settings(), &grant).unwrap();
             use secrecy::ExposeSecret;
             let claims = AccessTokenIssuer::verify(&ring, &settings(), issued.token.expose_secret()).unwrap();
             assert_eq!(claims, issued.claims);
@@ -165,7 +200,15 @@ mod tests {
     fn wrong_issuer_audience_or_key_is_rejected() {
         use secrecy::ExposeSecret;
         let ring_a = ring(SigningAlg::EdDsa);
-        let issued = AccessTokenIssuer::issue(&ring_a, &settings(), UserId::new(), SessionId::new(), &[]).unwrap();
+        let grant = Grant {
+            user: UserId::new(),
+            session: SessionId::new(),
+            roles: &[],
+            amr: &[],
+            auth_time: 0,
+            scope: DEFAULT_SCOPE,
+        };
+        let issued = AccessTokenIssuer::issue(&ring_a, &settings(), &grant).unwrap();
         let token = issued.token.expose_secret();
         let mut s = settings();
         s.issuer = "http://other".into();

@@ -4,5 +4,7 @@
 mod access;
 mod keys;
 
-pub use access::{AccessClaims, AccessTokenIssuer, IssuedAccessToken, TokenSettings};
+pub use access::{
+    AccessClaims, AccessTokenIssuer, Grant, IssuedAccessToken, TokenSettings, DEFAULT_SCOPE, ENROLL_SCOPE,
+};
 pub use keys::{KeyRing, KeyStatus, SigningAlg, SigningKey, StoredKey};

@@ -2,7 +2,7 @@
 //! schemas. Secrets are deserialised straight into `SecretString`.
 
 use gatehouse_core::account::User;
-use gatehouse_core::flows::TokenPair;
+use gatehouse_core::flows::{MfaStatus, TokenPair};
 use gatehouse_core::session::Session;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -48,10 +48,18 @@ pub struct LogoutBody {
     pub refresh_token: Option<SecretString>,
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize, ToSchema, Default)]
 pub struct MfaView {
     pub enabled: bool,
+    /// `totp`, `backup_code`.
     pub methods: Vec<String>,
+    pub backup_codes_remaining: u32,
+}
+
+impl From<&MfaStatus> for MfaView {
+    fn from(s: &MfaStatus) -> Self {
+        Self { enabled: s.has_second_factor(), methods: s.methods(), backup_codes_remaining: s.backup_codes_remaining }
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -77,7 +85,7 @@ impl From<&User> for UserView {
             email_verified: u.email_verified,
             is_active: u.is_active,
             roles: u.roles.iter().map(|r| r.to_string()).collect(),
-            mfa: MfaView { enabled: false, methods: vec![] },
+            mfa: MfaView::default(),
             created_at: rfc3339(u.created_at),
             updated_at: rfc3339(u.updated_at),
         }
@@ -98,20 +106,48 @@ pub struct TokenResponse {
     pub expires_in: u64,
     pub refresh_token: String,
     pub session_id: Uuid,
+    /// `mfa_enroll` when the user must set up a second factor before anything else.
+    pub scope: String,
+    /// True when policy demands a second factor the user has not set up yet:
+    /// the access token only allows `/api/auth/mfa/totp/*` and `/api/auth/me`.
+    pub mfa_enrollment_required: bool,
     pub user: UserView,
 }
 
 impl TokenResponse {
     pub fn new(user: &User, pair: TokenPair) -> Self {
+        let restricted = pair.scope == gatehouse_core::token::ENROLL_SCOPE;
         Self {
             access_token: pair.access_token.expose_secret().to_owned(),
             token_type: "Bearer",
             expires_in: pair.expires_in,
             refresh_token: pair.refresh_token.expose_secret().to_owned(),
             session_id: pair.session_id.0,
+            scope: pair.scope,
+            mfa_enrollment_required: restricted,
             user: user.into(),
         }
     }
+}
+
+/// The first step of a login succeeded; a second factor is needed.
+#[derive(Serialize, ToSchema)]
+pub struct MfaRequiredResponse {
+    /// Always true.
+    pub mfa_required: bool,
+    /// Present this to `POST /api/auth/mfa/verify` within `expires_in` seconds.
+    pub mfa_token: String,
+    /// `totp`, `backup_code`.
+    pub methods: Vec<String>,
+    pub expires_in: u64,
+}
+
+/// A login answer: tokens, or a request for the second factor.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum LoginResponse {
+    Tokens(Box<TokenResponse>),
+    MfaRequired(MfaRequiredResponse),
 }
 
 #[derive(Serialize, ToSchema)]

@@ -3,10 +3,10 @@
 use axum::extract::State;
 use axum::Json;
 use gatehouse_core::account::LoginName;
-use gatehouse_core::flows::LoginRequest;
+use gatehouse_core::flows::{LoginOutcome, LoginRequest};
 use gatehouse_core::Error;
 
-use super::dto::{LoginBody, TokenResponse};
+use super::dto::{LoginBody, LoginResponse, MfaRequiredResponse, TokenResponse};
 use crate::error::{ApiResult, Problem};
 use crate::extract::{ApiJson, Client};
 use crate::state::AppState;
@@ -14,7 +14,7 @@ use crate::state::AppState;
 /// Sign in with username (or email) and password.
 #[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginBody,
     responses(
-        (status = 200, body = TokenResponse),
+        (status = 200, description = "Tokens, or `{mfa_required: true, mfa_token, methods}` when a second factor is needed", body = LoginResponse),
         (status = 401, description = "`invalid_credentials` (same for unknown user, wrong password, locked account)", body = Problem),
         (status = 403, description = "`account_disabled` (only after the correct password)", body = Problem),
         (status = 429, description = "`rate_limited`, with Retry-After", body = Problem),
@@ -24,7 +24,7 @@ pub async fn login(
     State(state): State<AppState>,
     Client(client): Client,
     ApiJson(body): ApiJson<LoginBody>,
-) -> ApiResult<Json<TokenResponse>> {
+) -> ApiResult<Json<LoginResponse>> {
     let login = body
         .username
         .or(body.email)
@@ -33,10 +33,21 @@ pub async fn login(
     let req = LoginRequest { login: LoginName::new(&login), password: body.password };
     let result = state.accounts.login(req, &client).await;
     let outcome = match &result {
-        Ok(_) => "success",
+        Ok(LoginOutcome::Tokens(..)) => "success",
+        Ok(LoginOutcome::MfaRequired { .. }) => "mfa_required",
         Err(e) => e.code().as_str(),
     };
     metrics::counter!("gatehouse_logins_total", "outcome" => outcome).increment(1);
-    let (user, pair) = result?;
-    Ok(Json(TokenResponse::new(&user, pair)))
+    Ok(Json(match result? {
+        LoginOutcome::Tokens(user, pair) => LoginResponse::Tokens(Box::new(TokenResponse::new(&user, pair))),
+        LoginOutcome::MfaRequired { mfa_token, methods, expires_in } => {
+            use secrecy::ExposeSecret;
+            LoginResponse::MfaRequired(MfaRequiredResponse {
+                mfa_required: true,
+                mfa_token: mfa_token.expose_secret().to_owned(),
+                methods,
+                expires_in,
+            })
+        }
+    }))
 }

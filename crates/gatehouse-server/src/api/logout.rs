@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use gatehouse_core::Error;
 
 use super::dto::LogoutBody;
-use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::{Auth, Client, MaybeAuth};
+use crate::error::{ApiResult, Problem};
+use crate::extract::{optional_json, Auth, Client, MaybeAuth};
 use crate::state::AppState;
 
 /// End one session: the one of the refresh token in the body, or of the bearer token.
@@ -21,20 +21,7 @@ pub async fn logout(
     MaybeAuth(auth): MaybeAuth,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<StatusCode> {
-    let body = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the request body is larger than 64 KiB")
-        } else {
-            ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", e.body_text())
-        }
-    })?;
-    let body: LogoutBody = if body.iter().all(u8::is_ascii_whitespace) {
-        LogoutBody::default()
-    } else {
-        serde_json::from_slice(&body).map_err(|e| {
-            ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("the body is not valid JSON: {e}"))
-        })?
-    };
+    let body: LogoutBody = optional_json(body)?;
     match (body.refresh_token, auth) {
         (Some(token), _) => state.accounts.logout_with_refresh(token, &client).await?,
         (None, Some(auth)) => state.accounts.logout(&auth, &client).await?,

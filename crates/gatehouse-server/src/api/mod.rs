@@ -5,6 +5,7 @@ pub mod dto;
 pub mod login;
 pub mod logout;
 pub mod me;
+pub mod mfa;
 pub mod refresh;
 pub mod register;
 pub mod sessions;
@@ -24,4 +25,9 @@ pub fn router() -> Router<AppState> {
         .route("/me", get(me::me))
         .route("/sessions", get(sessions::list))
         .route("/sessions/{id}", delete(sessions::end))
+        .route("/mfa/verify", post(mfa::verify::verify))
+        .route("/mfa/totp/setup", post(mfa::totp::setup))
+        .route("/mfa/totp/enable", post(mfa::totp::enable))
+        .route("/mfa/totp/disable", post(mfa::totp::disable))
+        .route("/mfa/backup-codes", post(mfa::backup_codes::regenerate))
 }

@@ -44,3 +44,16 @@ impl FromRequestParts<AppState> for MaybeAuth {
         }
     }
 }
+
+/// Like [`Auth`], but also accepts a token restricted to enrolling a second
+/// factor (scope `mfa_enroll`): for the enrolment endpoints and `/me`.
+pub struct EnrollAuth(pub Authenticated);
+
+impl FromRequestParts<AppState> for EnrollAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = Auth::bearer(parts).ok_or(Error::Unauthorized)?;
+        Ok(Self(state.accounts.authenticate_for_enrollment(token).await?))
+    }
+}

@@ -5,6 +5,6 @@ mod auth;
 mod client;
 mod json;
 
-pub use auth::{Auth, MaybeAuth};
+pub use auth::{Auth, EnrollAuth, MaybeAuth};
 pub use client::{client_ip, Client};
-pub use json::ApiJson;
+pub use json::{optional_json, ApiJson};

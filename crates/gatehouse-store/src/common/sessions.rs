@@ -4,12 +4,15 @@
 //! The refresh rotation is one conditional `UPDATE ... WHERE spent_at IS NULL`
 //! followed by the successor's insert, in one write transaction: of concurrent
 //! rotations of the same token exactly one matches the row.
+//!
+//! A session's `amr` is one space-separated column; sessions created before
+//! migration 0002 have no `auth_time` and read `created_at` in its place.
 
 /// The `sessions` columns every query reads.
 macro_rules! session_columns {
     () => {
         "s.id, s.user_id, s.created_at, s.last_used_at, s.idle_expires_at, s.absolute_expires_at, \
-         s.revoked_at, s.ip, s.user_agent"
+         s.revoked_at, s.ip, s.user_agent, s.amr, COALESCE(s.auth_time, s.created_at) AS auth_time"
     };
 }
 pub(crate) use session_columns;
@@ -41,6 +44,8 @@ macro_rules! impl_session_store {
                     revoked_at: row.try_get("revoked_at")?,
                     ip: row.try_get("ip")?,
                     user_agent: row.try_get("user_agent")?,
+                    amr: $crate::common::split_amr(row.try_get("amr")?),
+                    auth_time: row.try_get("auth_time")?,
                 })
             }
 
@@ -86,8 +91,8 @@ macro_rules! impl_session_store {
                 let mut tx = self.begin_write().await?;
                 sqlx::query(
                     "INSERT INTO sessions (id, user_id, created_at, last_used_at, idle_expires_at, \
-                     absolute_expires_at, revoked_at, ip, user_agent) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                     absolute_expires_at, revoked_at, ip, user_agent, amr, auth_time) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                 )
                 .bind(session.id.0)
                 .bind(session.user_id.0)
@@ -98,6 +103,8 @@ macro_rules! impl_session_store {
                 .bind(session.revoked_at.map(Self::ts))
                 .bind(session.ip.as_deref())
                 .bind(session.user_agent.as_deref())
+                .bind($crate::common::join_amr(&session.amr))
+                .bind(Self::ts(session.auth_time))
                 .execute(&mut *tx)
                 .await
                 .map_err(Self::db_err)?;
@@ -262,6 +269,22 @@ macro_rules! impl_session_store {
                 .await
                 .map_err(Self::db_err)?;
                 Ok(Self::count_active(&rows).map_err(Self::db_err)? > 0)
+            }
+
+            async fn reauthenticated(
+                &self,
+                id: gatehouse_core::session::SessionId,
+                amr: &[String],
+                at: time::OffsetDateTime,
+            ) -> gatehouse_core::store::StoreResult<()> {
+                sqlx::query("UPDATE sessions SET auth_time = $2, amr = $3 WHERE id = $1")
+                    .bind(id.0)
+                    .bind(Self::ts(at))
+                    .bind($crate::common::join_amr(amr))
+                    .execute(&self.pool)
+                    .await
+                    .map_err(Self::db_err)?;
+                Ok(())
             }
 
             async fn revoke_user_sessions(

@@ -3,6 +3,7 @@
 
 mod audit;
 mod keys;
+mod mfa;
 mod sessions;
 mod users;
 
@@ -18,6 +19,7 @@ use uuid::Uuid;
 
 pub use audit::*;
 pub use keys::*;
+pub use mfa::*;
 pub use sessions::*;
 pub use users::*;
 
@@ -62,6 +64,8 @@ pub fn session_for(user: UserId, created_at: OffsetDateTime, idle: Duration, abs
         revoked_at: None,
         ip: Some("203.0.113.7".into()),
         user_agent: Some("test-agent/1.0".into()),
+        amr: vec!["pwd".into()],
+        auth_time: created_at,
     }
 }
 

@@ -9,6 +9,7 @@ mod admin;
 mod cli;
 mod errors;
 mod login;
+mod mfa;
 mod operations;
 mod passwords;
 mod refresh;

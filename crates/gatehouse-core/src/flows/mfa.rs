@@ -1,0 +1,218 @@
+//! The second step of a login and the checks shared by MFA management.
+//!
+//! A password login of a user with a second factor ends in a challenge: an
+//! opaque `mfa_token` (5 minutes, at most 5 wrong codes, single use, bound to
+//! the user and to the first factor) that grants nothing but the right to
+//! present a TOTP code or a backup code to [`Accounts::verify_mfa`].
+
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use uuid::Uuid;
+
+use super::{ip_key, Accounts, TokenPair};
+use crate::account::{User, UserId};
+use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
+use crate::crypto::{random_token, TokenDigest};
+use crate::error::{Error, Result};
+use crate::flows::Authenticated;
+use crate::mfa::totp::TotpSecret;
+use crate::mfa::{amr, backup, MfaChallenge};
+
+/// Lifetime of an `mfa_token`.
+pub const MFA_TOKEN_TTL: Duration = Duration::from_secs(5 * 60);
+/// Wrong codes allowed per `mfa_token`.
+pub const MFA_TOKEN_MAX_FAILURES: u32 = 5;
+
+/// Which second factors a user has.
+#[derive(Clone, Debug, Default)]
+pub struct MfaStatus {
+    pub totp: bool,
+    pub backup_codes_remaining: u32,
+}
+
+impl MfaStatus {
+    /// A factor that can be used on its own (backup codes are a fallback only).
+    pub fn has_second_factor(&self) -> bool {
+        self.totp
+    }
+
+    pub fn methods(&self) -> Vec<String> {
+        let mut methods = Vec::new();
+        if self.totp {
+            methods.push("totp".to_owned());
+        }
+        if self.backup_codes_remaining > 0 {
+            methods.push("backup_code".to_owned());
+        }
+        methods
+    }
+}
+
+/// A fresh proof of identity for a sensitive change, when the session's last
+/// authentication is older than the step-up window.
+#[derive(Default)]
+pub struct StepUpProof {
+    pub password: Option<SecretString>,
+    pub code: Option<String>,
+}
+
+/// The full amr of a session that passed a second factor.
+fn two_factor_amr() -> Vec<String> {
+    vec![amr::PASSWORD.to_owned(), amr::OTP.to_owned(), amr::MFA.to_owned()]
+}
+
+impl Accounts {
+    pub async fn mfa_status(&self, user: UserId) -> Result<MfaStatus> {
+        let totp = self.store.totp(user).await?.is_some_and(|t| t.enabled_at.is_some());
+        let backup_codes_remaining = self.store.backup_codes_remaining(user).await?;
+        Ok(MfaStatus { totp, backup_codes_remaining })
+    }
+
+    /// Opens a challenge for a user who passed the first factor.
+    pub(super) async fn challenge(&self, user: &User, client: &ClientInfo) -> Result<(SecretString, u64)> {
+        let token = random_token();
+        let now = crate::clock::now();
+        let challenge = MfaChallenge {
+            id: Uuid::now_v7(),
+            user_id: user.id,
+            digest: TokenDigest::of(token.expose_secret()),
+            amr: vec![amr::PASSWORD.to_owned()],
+            created_at: now,
+            expires_at: now + MFA_TOKEN_TTL,
+            failed_attempts: 0,
+            used_at: None,
+        };
+        self.store.create_mfa_challenge(&challenge).await?;
+        self.audit(AuditEvent::new(AuditKind::MfaChallenged, Outcome::Success, client).by_and_for(user.id)).await;
+        Ok((token, MFA_TOKEN_TTL.as_secs()))
+    }
+
+    /// Completes a login with a TOTP code or a backup code.
+    pub async fn verify_mfa(
+        &self,
+        mfa_token: SecretString,
+        code: &str,
+        client: &ClientInfo,
+    ) -> Result<(User, TokenPair)> {
+        let limits = &self.config.limits;
+        self.limit("mfa:ip", ip_key(client), limits.mfa_per_ip).await?;
+        let presented = mfa_token.expose_secret();
+        if presented.is_empty() || presented.len() > 128 {
+            return Err(Error::InvalidToken);
+        }
+        let now = crate::clock::now();
+        let challenge = self
+            .store
+            .mfa_challenge(&TokenDigest::of(presented))
+            .await?
+            .filter(|c| c.used_at.is_none() && c.expires_at > now && c.failed_attempts < MFA_TOKEN_MAX_FAILURES)
+            .ok_or(Error::InvalidToken)?;
+        self.limit("mfa:account", &challenge.user_id.to_string(), limits.mfa_per_account).await?;
+        let user = self.load_user(challenge.user_id).await.map_err(|_| Error::InvalidToken)?;
+        if !user.is_active || user.locked_until.is_some_and(|until| until > now) {
+            return Err(Error::InvalidToken);
+        }
+
+        let method = match self.check_second_factor(&user, code).await? {
+            Some(method) => method,
+            None => {
+                self.store.fail_mfa_challenge(challenge.id).await?;
+                self.on_wrong_password(&user, client).await?;
+                self.audit(
+                    AuditEvent::new(AuditKind::MfaFailed, Outcome::Failure, client)
+                        .subject(user.id)
+                        .detail("wrong code"),
+                )
+                .await;
+                return Err(Error::InvalidMfaCode);
+            }
+        };
+        if !self.store.consume_mfa_challenge(challenge.id, now).await? {
+            return Err(Error::InvalidToken);
+        }
+        if user.failed_logins > 0 {
+            self.store.clear_login_failures(user.id).await?;
+        }
+        let pair = self.open_session(&user, two_factor_amr(), client).await?;
+        self.audit(
+            AuditEvent::new(AuditKind::MfaVerified, Outcome::Success, client).by_and_for(user.id).detail(method),
+        )
+        .await;
+        self.audit(AuditEvent::new(AuditKind::LoginSucceeded, Outcome::Success, client).by_and_for(user.id)).await;
+        Ok((user, pair))
+    }
+
+    /// Checks a TOTP code (6 digits) or a backup code, spending it on success.
+    /// Returns the method used, or `None` for a wrong or replayed code.
+    async fn check_second_factor(&self, user: &User, code: &str) -> Result<Option<&'static str>> {
+        let code = code.trim();
+        if code.len() == crate::mfa::totp::DIGITS && code.bytes().all(|b| b.is_ascii_digit()) {
+            let Some(step) = self.totp_step(user.id, code, true).await? else { return Ok(None) };
+            return Ok(self.store.use_totp_step(user.id, step).await?.then_some("totp"));
+        }
+        let Some(digest) = backup::digest(code) else { return Ok(None) };
+        if self.store.use_backup_code(user.id, &digest, crate::clock::now()).await? {
+            self.audit(
+                AuditEvent::new(AuditKind::BackupCodeUsed, Outcome::Success, &ClientInfo::default())
+                    .by_and_for(user.id),
+            )
+            .await;
+            return Ok(Some("backup_code"));
+        }
+        Ok(None)
+    }
+
+    /// The step a code matches for the user's TOTP secret (enabled, or pending
+    /// when `enabled` is false).
+    pub(super) async fn totp_step(&self, user: UserId, code: &str, enabled: bool) -> Result<Option<i64>> {
+        let Some(record) = self.store.totp(user).await? else { return Ok(None) };
+        if record.enabled_at.is_some() != enabled {
+            return Ok(None);
+        }
+        let secret = TotpSecret::from_bytes(self.master.open(&record.secret_sealed, &totp_context(user))?);
+        let now = u64::try_from(crate::clock::now().unix_timestamp()).map_err(Error::internal)?;
+        secret.matching_step(code, now)
+    }
+
+    /// Sensitive MFA changes need a recent authentication: within the step-up
+    /// window, or proven now with the password or a current TOTP code.
+    pub(super) async fn require_recent_auth(
+        &self,
+        auth: &Authenticated,
+        proof: StepUpProof,
+        client: &ClientInfo,
+    ) -> Result<()> {
+        let now = crate::clock::now();
+        let session = self.store.session(auth.session_id).await?.ok_or(Error::InvalidToken)?;
+        if super::elapsed_since(session.auth_time, now) <= self.config.step_up_window
+            && proof.password.is_none()
+            && proof.code.is_none()
+        {
+            return Ok(());
+        }
+        let user = self.load_user(auth.user_id).await?;
+        let proven = if let Some(password) = proof.password {
+            self.hasher.verify(password, user.password_hash.clone()).await?.ok.then(|| session.amr.clone())
+        } else if let Some(code) = proof.code {
+            match self.totp_step(user.id, &code, true).await? {
+                Some(step) if self.store.use_totp_step(user.id, step).await? => Some(two_factor_amr()),
+                _ => None,
+            }
+        } else {
+            return Err(Error::ReauthenticationRequired);
+        };
+        let Some(amr) = proven else {
+            self.on_wrong_password(&user, client).await?;
+            return Err(Error::ReauthenticationRequired);
+        };
+        self.store.reauthenticated(session.id, &amr, now).await?;
+        self.audit(AuditEvent::new(AuditKind::StepUp, Outcome::Success, client).by_and_for(user.id)).await;
+        Ok(())
+    }
+}
+
+/// The AEAD context binding a sealed TOTP secret to its user.
+pub(super) fn totp_context(user: UserId) -> Vec<u8> {
+    format!("totp:{user}").into_bytes()
+}

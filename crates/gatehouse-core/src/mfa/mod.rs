@@ -1,0 +1,64 @@
+//! Multi-factor authentication: TOTP authenticator apps, single-use backup
+//! codes, and the short-lived challenge that links a password login to its
+//! second factor.
+
+pub mod backup;
+pub mod totp;
+
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::account::UserId;
+use crate::crypto::TokenDigest;
+
+/// A user's TOTP secret as stored (sealed with the master key, context = user id).
+#[derive(Clone, Debug)]
+pub struct TotpRecord {
+    pub user_id: UserId,
+    pub secret_sealed: Vec<u8>,
+    pub created_at: OffsetDateTime,
+    /// `None` while set up but not yet confirmed with a code.
+    pub enabled_at: Option<OffsetDateTime>,
+    /// The last time step accepted (replay protection: only later steps pass).
+    pub last_step: Option<i64>,
+}
+
+/// The pending second step of a login. The client holds the `mfa_token`;
+/// only its digest is stored.
+#[derive(Clone, Debug)]
+pub struct MfaChallenge {
+    pub id: Uuid,
+    pub user_id: UserId,
+    pub digest: TokenDigest,
+    /// Methods already passed (the first factor), e.g. `["pwd"]`.
+    pub amr: Vec<String>,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub failed_attempts: u32,
+    pub used_at: Option<OffsetDateTime>,
+}
+
+/// Authentication method references (RFC 8176) that Gatehouse records.
+pub mod amr {
+    pub const PASSWORD: &str = "pwd";
+    pub const OTP: &str = "otp";
+    /// Multiple factors.
+    pub const MFA: &str = "mfa";
+}
+
+/// Authentication context classes.
+pub mod acr {
+    /// One factor.
+    pub const SINGLE_FACTOR: &str = "urn:gatehouse:acr:1fa";
+    /// Two or more factors.
+    pub const MULTI_FACTOR: &str = "urn:gatehouse:acr:2fa";
+
+    /// The class for a list of methods.
+    pub fn for_amr(amr: &[String]) -> &'static str {
+        if amr.iter().any(|m| m == super::amr::MFA) {
+            MULTI_FACTOR
+        } else {
+            SINGLE_FACTOR
+        }
+    }
+}
