@@ -35,10 +35,12 @@ pub enum AuditKind {
     BackupCodesRegenerated,
     BackupCodeUsed,
     StepUp,
+    PasskeyRegistered,
+    PasskeyRemoved,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 26] = [
+    pub const ALL: [AuditKind; 28] = [
         Self::Register,
         Self::LoginSucceeded,
         Self::LoginFailed,
@@ -65,6 +67,8 @@ impl AuditKind {
         Self::BackupCodesRegenerated,
         Self::BackupCodeUsed,
         Self::StepUp,
+        Self::PasskeyRegistered,
+        Self::PasskeyRemoved,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -95,6 +99,8 @@ impl AuditKind {
             Self::BackupCodesRegenerated => "backup_codes_regenerated",
             Self::BackupCodeUsed => "backup_code_used",
             Self::StepUp => "step_up",
+            Self::PasskeyRegistered => "passkey_registered",
+            Self::PasskeyRemoved => "passkey_removed",
         }
     }
 

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use crate::account::{NewUser, Role, User, UserId};
 use crate::audit::{AuditEvent, AuditQuery};
 use crate::crypto::TokenDigest;
-use crate::mfa::{MfaChallenge, TotpRecord};
+use crate::mfa::{MfaChallenge, TotpRecord, WebauthnCeremony, WebauthnCredential};
 use crate::session::{RefreshRecord, Rotation, Session, SessionId};
 use crate::token::StoredKey;
 
@@ -122,9 +122,41 @@ pub trait MfaStore: Send + Sync {
     async fn consume_mfa_challenge(&self, id: uuid::Uuid, now: OffsetDateTime) -> StoreResult<bool>;
 }
 
+#[async_trait]
+pub trait WebauthnStore: Send + Sync {
+    /// Adds a credential; a credential id already registered (by anyone) is
+    /// `Conflict(Other("webauthn_credentials_credential_id_key"))`.
+    async fn add_webauthn_credential(&self, credential: &WebauthnCredential) -> StoreResult<()>;
+    /// A user's credentials, oldest first.
+    async fn webauthn_credentials(&self, user: UserId) -> StoreResult<Vec<WebauthnCredential>>;
+    async fn webauthn_credential_by_credential_id(
+        &self,
+        credential_id: &[u8],
+    ) -> StoreResult<Option<WebauthnCredential>>;
+    /// Stores the updated passkey (counter, backup state) and the time of use.
+    async fn update_webauthn_credential(
+        &self,
+        id: uuid::Uuid,
+        passkey: &str,
+        used_at: OffsetDateTime,
+    ) -> StoreResult<()>;
+    /// Renames one of the user's credentials; `false` if the user has no such credential.
+    async fn rename_webauthn_credential(&self, user: UserId, id: uuid::Uuid, name: &str) -> StoreResult<bool>;
+    /// Deletes one of the user's credentials; `false` if the user has no such credential.
+    async fn delete_webauthn_credential(&self, user: UserId, id: uuid::Uuid) -> StoreResult<bool>;
+    async fn create_webauthn_ceremony(&self, ceremony: &WebauthnCeremony) -> StoreResult<()>;
+    /// Deletes the ceremony and returns it if it had not expired at `now`
+    /// (single use: of concurrent callers only one gets it).
+    async fn take_webauthn_ceremony(
+        &self,
+        id: uuid::Uuid,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<WebauthnCeremony>>;
+}
+
 /// Everything Gatehouse persists.
 #[async_trait]
-pub trait Store: UserStore + SessionStore + KeyStore + AuditStore + MfaStore {
+pub trait Store: UserStore + SessionStore + KeyStore + AuditStore + MfaStore + WebauthnStore {
     /// Cheap round trip to the database (for `/readyz`).
     async fn ping(&self) -> StoreResult<()>;
     /// "sqlite" or "postgres".

@@ -23,6 +23,13 @@ use crate::{admin, api, error, ops};
         api::mfa::totp::enable,
         api::mfa::totp::disable,
         api::mfa::backup_codes::regenerate,
+        api::webauthn::register::start,
+        api::webauthn::register::finish,
+        api::webauthn::login::start,
+        api::webauthn::login::finish,
+        api::webauthn::credentials::list,
+        api::webauthn::credentials::rename,
+        api::webauthn::credentials::remove,
         admin::audit::list,
         ops::healthz,
         ops::readyz,
@@ -32,6 +39,7 @@ use crate::{admin, api, error, ops};
     modifiers(&BearerAuth),
     tags((name = "auth", description = "Accounts, tokens and sessions"),
          (name = "mfa", description = "Second factors: authenticator apps and backup codes"),
+         (name = "webauthn", description = "Passkeys and security keys"),
          (name = "admin", description = "Administration (admin role)"),
          (name = "operations", description = "Health, readiness, keys"))
 )]

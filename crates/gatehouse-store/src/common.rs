@@ -10,13 +10,14 @@
 //! - `async fn begin_write(&self) -> Result<Transaction<'static, Database>, StoreError>`.
 //!
 //! The trait implementations are split by capability: `users`, `sessions`,
-//! `keys`, `audit` and `mfa`.
+//! `keys`, `audit`, `mfa` and `webauthn`.
 
 pub(crate) mod audit;
 pub(crate) mod keys;
 pub(crate) mod mfa;
 pub(crate) mod sessions;
 pub(crate) mod users;
+pub(crate) mod webauthn;
 
 use gatehouse_core::store::{Constraint, StoreError};
 use time::{OffsetDateTime, UtcOffset};
@@ -80,6 +81,7 @@ macro_rules! impl_store {
         $crate::common::keys::impl_key_store!($store, $db);
         $crate::common::audit::impl_audit_store!($store, $db);
         $crate::common::mfa::impl_mfa_store!($store, $db);
+        $crate::common::webauthn::impl_webauthn_store!($store, $db);
 
         #[async_trait::async_trait]
         impl gatehouse_core::store::Store for $store {

@@ -112,20 +112,36 @@ fn is_in_memory(url: &str) -> bool {
     url.contains(":memory:") || url.contains("mode=memory")
 }
 
+/// The unique indexes on plain columns, by the columns SQLite names when one is
+/// broken, so that a conflict carries the index name PostgreSQL reports. Keep
+/// in step with the `CREATE UNIQUE INDEX ... (column, ...)` of the migrations.
+const COLUMN_INDEXES: &[(&str, &str)] = &[
+    ("refresh_tokens.digest", "refresh_tokens_digest_key"),
+    ("mfa_backup_codes.user_id, mfa_backup_codes.digest", "mfa_backup_codes_user_digest_key"),
+    ("mfa_challenges.digest", "mfa_challenges_digest_key"),
+    ("webauthn_credentials.credential_id", "webauthn_credentials_credential_id_key"),
+];
+
 /// The unique rule a write broke. SQLite does not report constraint names; its
 /// message names an expression index (`UNIQUE constraint failed: index
-/// 'users_email_key'`) or the columns (`UNIQUE constraint failed: users.id`).
+/// 'users_email_key'`) or the columns (`UNIQUE constraint failed: users.id`),
+/// which [`COLUMN_INDEXES`] turns back into an index name where it knows them.
 fn constraint_of(e: &sqlx::Error) -> Option<Constraint> {
     let db = e.as_database_error()?;
     if db.kind() != ErrorKind::UniqueViolation {
         return None;
     }
-    let detail = db.message().split_once("failed: ").map_or("", |(_, rest)| rest).trim();
-    let name = match detail.strip_prefix("index '") {
-        Some(rest) => rest.trim_end_matches('\''),
-        None => detail,
-    };
-    Some(common::constraint_named(name))
+    Some(common::constraint_named(sqlite_constraint_name(db.message())))
+}
+
+/// The index (or, failing that, the columns) an SQLite unique violation
+/// message names.
+fn sqlite_constraint_name(message: &str) -> &str {
+    let detail = message.split_once("failed: ").map_or("", |(_, rest)| rest).trim();
+    if let Some(rest) = detail.strip_prefix("index '") {
+        return rest.trim_end_matches('\'');
+    }
+    COLUMN_INDEXES.iter().find(|(columns, _)| *columns == detail).map_or(detail, |(_, index)| index)
 }
 
 common::impl_store!(SqliteStore, Sqlite, "sqlite");
@@ -144,5 +160,14 @@ mod tests {
         assert!(a < b);
         let offset = base.to_offset(time::macros::offset!(+2));
         assert_eq!(SqliteStore::ts(offset), a);
+    }
+
+    #[test]
+    fn unique_violations_name_the_index() {
+        let name = |detail: &str| sqlite_constraint_name(&format!("UNIQUE constraint failed: {detail}")).to_owned();
+        assert_eq!(name("index 'users_email_key'"), "users_email_key");
+        assert_eq!(name("webauthn_credentials.credential_id"), "webauthn_credentials_credential_id_key");
+        assert_eq!(name("mfa_backup_codes.user_id, mfa_backup_codes.digest"), "mfa_backup_codes_user_digest_key");
+        assert_eq!(name("users.id"), "users.id");
     }
 }

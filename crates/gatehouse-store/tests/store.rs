@@ -127,6 +127,12 @@ store_tests!(
     backup_code_use_has_one_winner,
     mfa_challenge_lifecycle,
     mfa_challenge_consumption_has_one_winner,
+    webauthn_credentials_belong_to_their_user,
+    webauthn_credential_ids_are_unique,
+    webauthn_ceremonies_are_taken_once,
+    webauthn_expired_ceremonies_are_swept,
+    webauthn_ceremony_take_has_one_winner,
+    webauthn_rows_go_with_their_user,
 );
 
 #[test]

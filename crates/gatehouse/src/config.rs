@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use clap::Args;
 use gatehouse_core::account::Role;
-use gatehouse_core::flows::{AccountsConfig, LockoutPolicy, RateLimits};
+use gatehouse_core::flows::{AccountsConfig, LockoutPolicy, RateLimits, WebauthnSettings};
 use gatehouse_core::password::{HashParams, PasswordPolicy};
 use gatehouse_core::ratelimit::Rate;
 use gatehouse_core::token::{SigningAlg, TokenSettings};
@@ -150,6 +150,12 @@ pub struct RawConfig {
     /// Second-factor attempts per account [default: 10/min]
     #[arg(long, global = true, env = "GATEHOUSE_MFA_RATE_PER_ACCOUNT")]
     pub mfa_rate_per_account: Option<String>,
+    /// WebAuthn relying party id [default: the issuer's host]
+    #[arg(long, global = true, env = "GATEHOUSE_WEBAUTHN_RP_ID")]
+    pub webauthn_rp_id: Option<String>,
+    /// WebAuthn origin that pages are served from [default: the issuer's scheme://host:port]
+    #[arg(long, global = true, env = "GATEHOUSE_WEBAUTHN_ORIGIN")]
+    pub webauthn_origin: Option<String>,
 }
 
 macro_rules! overlay {
@@ -205,7 +211,9 @@ impl RawConfig {
             mfa_required_roles,
             step_up_window,
             mfa_rate_per_ip,
-            mfa_rate_per_account
+            mfa_rate_per_account,
+            webauthn_rp_id,
+            webauthn_origin
         )
     }
 
@@ -304,6 +312,29 @@ fn rate(key: &str, value: Option<String>, default: Rate) -> Result<Rate, ConfigE
     value.map(|v| v.parse::<Rate>().map_err(|e| bad(format!("{key}: {e}")))).transpose().map(|r| r.unwrap_or(default))
 }
 
+/// The issuer's origin (scheme://host[:port]) and host, which WebAuthn uses
+/// unless configured otherwise.
+fn webauthn_settings(
+    issuer: &str,
+    rp_id: Option<String>,
+    origin: Option<String>,
+) -> Result<WebauthnSettings, ConfigError> {
+    let (scheme, rest) = issuer.split_once("://").ok_or_else(|| bad("issuer: expected an http(s) URL"))?;
+    let authority = rest.split('/').next().unwrap_or(rest);
+    let host = authority.rsplit_once(':').map(|(h, _)| h).unwrap_or(authority).trim_matches(['[', ']']);
+    if host.is_empty() {
+        return Err(bad("issuer: the URL has no host"));
+    }
+    let origin = origin.unwrap_or_else(|| format!("{scheme}://{authority}"));
+    let rp_id = rp_id.unwrap_or_else(|| host.to_owned());
+    let origin_host = origin.split_once("://").map(|(_, r)| r).unwrap_or("");
+    let origin_host = origin_host.split(['/', ':']).next().unwrap_or("");
+    if !(origin_host == rp_id || origin_host.ends_with(&format!(".{rp_id}"))) {
+        return Err(bad(format!("webauthn_rp_id '{rp_id}' must be the origin's host or a parent domain of it")));
+    }
+    Ok(WebauthnSettings { rp_id, origin })
+}
+
 fn roles(key: &str, names: Vec<String>) -> Result<Vec<Role>, ConfigError> {
     names
         .iter()
@@ -349,6 +380,7 @@ impl Settings {
             return Err(bad("issuer: expected an http:// or https:// URL"));
         }
         let audience = raw.audience.unwrap_or_else(|| issuer.clone());
+        let webauthn = webauthn_settings(&issuer, raw.webauthn_rp_id, raw.webauthn_origin)?;
         let log_format = match raw.log_format.as_deref().unwrap_or("text") {
             "text" => LogFormat::Text,
             "json" => LogFormat::Json,
@@ -433,6 +465,7 @@ impl Settings {
             step_up_window: duration("step_up_window", raw.step_up_window, Duration::from_secs(600))?,
             mfa_required: raw.mfa_required.unwrap_or(false),
             mfa_required_roles,
+            webauthn,
         };
         Ok(Settings {
             bind,
@@ -507,6 +540,7 @@ impl Settings {
             format!("trusted_proxies    {:?}", self.trusted_proxies.iter().map(|n| n.to_string()).collect::<Vec<_>>()),
             format!("default_roles      {:?}", a.default_roles.iter().map(|r| r.as_str()).collect::<Vec<_>>()),
             format!("name               {}", a.product_name),
+            format!("webauthn           rp id {}, origin {}", a.webauthn.rp_id, a.webauthn.origin),
             format!(
                 "mfa                required: {}, for roles {:?}; step-up window {}s; limits {}/ip {}/account",
                 a.mfa_required,
@@ -567,6 +601,18 @@ mod tests {
         assert!(check_env_names(["GATEHOUSE_TEST_POSTGRES_URL".to_string()].into_iter()).is_ok());
         let err = check_env_names(["GATEHOUSE_BIDN".to_string()].into_iter()).unwrap_err();
         assert!(err.0.contains("GATEHOUSE_BIDN"));
+    }
+
+    #[test]
+    fn webauthn_defaults_follow_the_issuer() {
+        let s = Settings::defaults().unwrap();
+        assert_eq!(s.accounts.webauthn.rp_id, "127.0.0.1");
+        assert_eq!(s.accounts.webauthn.origin, "http://127.0.0.1:8080");
+        let w = webauthn_settings("https://id.example.com/base", None, None).unwrap();
+        assert_eq!((w.rp_id.as_str(), w.origin.as_str()), ("id.example.com", "https://id.example.com"));
+        let w = webauthn_settings("https://id.example.com", Some("example.com".into()), None).unwrap();
+        assert_eq!(w.rp_id, "example.com");
+        assert!(webauthn_settings("https://id.example.com", Some("other.com".into()), None).is_err());
     }
 
     #[test]

@@ -28,19 +28,23 @@ pub const MFA_TOKEN_MAX_FAILURES: u32 = 5;
 #[derive(Clone, Debug, Default)]
 pub struct MfaStatus {
     pub totp: bool,
+    pub passkeys: u32,
     pub backup_codes_remaining: u32,
 }
 
 impl MfaStatus {
     /// A factor that can be used on its own (backup codes are a fallback only).
     pub fn has_second_factor(&self) -> bool {
-        self.totp
+        self.totp || self.passkeys > 0
     }
 
     pub fn methods(&self) -> Vec<String> {
         let mut methods = Vec::new();
         if self.totp {
             methods.push("totp".to_owned());
+        }
+        if self.passkeys > 0 {
+            methods.push("webauthn".to_owned());
         }
         if self.backup_codes_remaining > 0 {
             methods.push("backup_code".to_owned());
@@ -65,8 +69,9 @@ fn two_factor_amr() -> Vec<String> {
 impl Accounts {
     pub async fn mfa_status(&self, user: UserId) -> Result<MfaStatus> {
         let totp = self.store.totp(user).await?.is_some_and(|t| t.enabled_at.is_some());
+        let passkeys = u32::try_from(self.store.webauthn_credentials(user).await?.len()).unwrap_or(u32::MAX);
         let backup_codes_remaining = self.store.backup_codes_remaining(user).await?;
-        Ok(MfaStatus { totp, backup_codes_remaining })
+        Ok(MfaStatus { totp, passkeys, backup_codes_remaining })
     }
 
     /// Opens a challenge for a user who passed the first factor.
@@ -97,17 +102,8 @@ impl Accounts {
     ) -> Result<(User, TokenPair)> {
         let limits = &self.config.limits;
         self.limit("mfa:ip", ip_key(client), limits.mfa_per_ip).await?;
-        let presented = mfa_token.expose_secret();
-        if presented.is_empty() || presented.len() > 128 {
-            return Err(Error::InvalidToken);
-        }
         let now = crate::clock::now();
-        let challenge = self
-            .store
-            .mfa_challenge(&TokenDigest::of(presented))
-            .await?
-            .filter(|c| c.used_at.is_none() && c.expires_at > now && c.failed_attempts < MFA_TOKEN_MAX_FAILURES)
-            .ok_or(Error::InvalidToken)?;
+        let challenge = self.live_challenge(&mfa_token).await?;
         self.limit("mfa:account", &challenge.user_id.to_string(), limits.mfa_per_account).await?;
         let user = self.load_user(challenge.user_id).await.map_err(|_| Error::InvalidToken)?;
         if !user.is_active || user.locked_until.is_some_and(|until| until > now) {

@@ -9,6 +9,7 @@ mod keys;
 mod login;
 mod logout;
 mod mfa;
+mod passkeys;
 mod refresh;
 mod register;
 mod sessions;
@@ -26,6 +27,7 @@ pub use admin::{ImportedUser, NewUserRequest};
 pub use keys::rotate as keys_rotate;
 pub use login::{LoginOutcome, LoginRequest};
 pub use mfa::{MfaStatus, StepUpProof};
+pub use passkeys::CeremonyStart;
 pub use register::RegisterRequest;
 pub use totp::TotpEnrollment;
 
@@ -119,6 +121,14 @@ pub struct AccountsConfig {
     pub mfa_required: bool,
     /// Users with any of these roles must have a second factor.
     pub mfa_required_roles: Vec<Role>,
+    pub webauthn: WebauthnSettings,
+}
+
+/// The WebAuthn relying party: by default the issuer's host and origin.
+#[derive(Clone, Debug)]
+pub struct WebauthnSettings {
+    pub rp_id: String,
+    pub origin: String,
 }
 
 /// A new access token + refresh token pair for a session.
@@ -158,6 +168,7 @@ pub struct Accounts {
     master: Arc<MasterKey>,
     keys: RwLock<Arc<KeyRing>>,
     successor_key: SecretBox<[u8; 32]>,
+    passkeys: Option<crate::mfa::webauthn::Passkeys>,
     config: AccountsConfig,
 }
 
@@ -172,7 +183,22 @@ impl Accounts {
     ) -> Result<Self> {
         let ring = keys::load_or_create(store.as_ref(), &master, config.signing_alg).await?;
         let successor_key = master.derive("gatehouse/refresh-successor/v1");
-        Ok(Self { store, hasher, limiter, master, keys: RwLock::new(Arc::new(ring)), successor_key, config })
+        let passkeys = match crate::mfa::webauthn::Passkeys::new(
+            &config.webauthn.rp_id,
+            &config.webauthn.origin,
+            &config.product_name,
+        ) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                tracing::warn!(
+                    rp_id = %config.webauthn.rp_id,
+                    error = %e,
+                    "passkeys are off: WebAuthn needs a domain name (e.g. issuer http://localhost:8080)"
+                );
+                None
+            }
+        };
+        Ok(Self { store, hasher, limiter, master, keys: RwLock::new(Arc::new(ring)), successor_key, passkeys, config })
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

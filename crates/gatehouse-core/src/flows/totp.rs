@@ -83,14 +83,16 @@ impl Accounts {
         Ok(codes)
     }
 
-    /// Turns TOTP off and deletes the backup codes.
+    /// Turns TOTP off; the backup codes go too when no other factor remains.
     pub async fn disable_totp(&self, auth: &Authenticated, proof: StepUpProof, client: &ClientInfo) -> Result<()> {
         if !self.mfa_status(auth.user_id).await?.totp {
             return Err(Error::MfaNotEnabled);
         }
         self.require_recent_auth(auth, proof, client).await?;
         self.store.delete_totp(auth.user_id).await?;
-        self.store.delete_backup_codes(auth.user_id).await?;
+        if !self.mfa_status(auth.user_id).await?.has_second_factor() {
+            self.store.delete_backup_codes(auth.user_id).await?;
+        }
         self.audit(AuditEvent::new(AuditKind::TotpDisabled, Outcome::Success, client).by_and_for(auth.user_id)).await;
         Ok(())
     }
@@ -114,7 +116,7 @@ impl Accounts {
         Ok(codes)
     }
 
-    async fn new_backup_codes(&self, auth: &Authenticated) -> Result<Vec<SecretString>> {
+    pub(super) async fn new_backup_codes(&self, auth: &Authenticated) -> Result<Vec<SecretString>> {
         let codes = backup::generate();
         let digests = codes
             .iter()

@@ -4,6 +4,7 @@
 
 pub mod backup;
 pub mod totp;
+pub mod webauthn;
 
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -21,6 +22,65 @@ pub struct TotpRecord {
     pub enabled_at: Option<OffsetDateTime>,
     /// The last time step accepted (replay protection: only later steps pass).
     pub last_step: Option<i64>,
+}
+
+/// A registered WebAuthn credential (passkey or security key).
+#[derive(Clone, Debug)]
+pub struct WebauthnCredential {
+    pub id: Uuid,
+    pub user_id: UserId,
+    /// The authenticator's credential id (unique across all users).
+    pub credential_id: Vec<u8>,
+    /// A name the user gave it ("YubiKey", "Phone").
+    pub name: String,
+    /// The webauthn-rs passkey, serialised (public key, counter, flags).
+    pub passkey: String,
+    pub created_at: OffsetDateTime,
+    pub last_used_at: Option<OffsetDateTime>,
+}
+
+/// What a WebAuthn ceremony is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CeremonyKind {
+    Register,
+    /// Second factor after a password (bound to an MFA challenge).
+    SecondFactor,
+    /// Passwordless sign-in with a discoverable credential.
+    Passwordless,
+}
+
+impl CeremonyKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Register => "register",
+            Self::SecondFactor => "second_factor",
+            Self::Passwordless => "passwordless",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "register" => Some(Self::Register),
+            "second_factor" => Some(Self::SecondFactor),
+            "passwordless" => Some(Self::Passwordless),
+            _ => None,
+        }
+    }
+}
+
+/// Server-side state between the start and the finish of a WebAuthn ceremony.
+#[derive(Clone, Debug)]
+pub struct WebauthnCeremony {
+    pub id: Uuid,
+    pub kind: CeremonyKind,
+    /// The user registering or signing in (None for passwordless).
+    pub user_id: Option<UserId>,
+    /// For `SecondFactor`: the MFA challenge it completes.
+    pub mfa_challenge: Option<Uuid>,
+    /// webauthn-rs ceremony state, serialised.
+    pub state: String,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
 }
 
 /// The pending second step of a login. The client holds the `mfa_token`;
@@ -42,6 +102,8 @@ pub struct MfaChallenge {
 pub mod amr {
     pub const PASSWORD: &str = "pwd";
     pub const OTP: &str = "otp";
+    /// Proof of possession of a hardware-secured key (WebAuthn).
+    pub const HARDWARE_KEY: &str = "hwk";
     /// Multiple factors.
     pub const MFA: &str = "mfa";
 }

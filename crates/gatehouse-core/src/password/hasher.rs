@@ -361,6 +361,9 @@ mod tests {
 
     const FAST: HashParams = HashParams { m_cost_kib: 1024, t_cost: 1, p_cost: 1 };
 
+    const MATCH: Verification = Verification { ok: true, needs_rehash: false };
+    const UPGRADE: Verification = Verification { ok: true, needs_rehash: true };
+
     fn secret(s: &str) -> SecretString {
         SecretString::from(s)
     }
@@ -373,7 +376,7 @@ mod tests {
         assert!(is_supported_argon2(&stored));
 
         let good = hasher.verify(secret("correct horse battery"), stored.clone()).await.unwrap();
-        assert_eq!(good, Verification { ok: true, needs_rehash: false });
+        assert_eq!(good, MATCH);
         let bad = hasher.verify(secret("correct horse battery!"), stored).await.unwrap();
         assert_eq!(bad, Verification::FAILED);
         assert_eq!(hasher.queue_len(), 0);
@@ -407,7 +410,7 @@ mod tests {
             .unwrap()
             .to_string();
         let v = hasher.verify(secret("hunter2"), current).await.unwrap();
-        assert_eq!(v, Verification { ok: true, needs_rehash: false });
+        assert_eq!(v, MATCH);
 
         for algorithm in [Algorithm::Argon2i, Algorithm::Argon2d] {
             let stored = Argon2::new(algorithm, Version::V0x13, params.clone())
@@ -415,7 +418,7 @@ mod tests {
                 .unwrap()
                 .to_string();
             let v = hasher.verify(secret("hunter2"), stored).await.unwrap();
-            assert_eq!(v, Verification { ok: true, needs_rehash: true });
+            assert_eq!(v, UPGRADE);
         }
     }
 
@@ -427,12 +430,12 @@ mod tests {
 
         let from_small = small.hash(secret("pw")).await.unwrap();
         let v = big.verify(secret("pw"), from_small).await.unwrap();
-        assert_eq!(v, Verification { ok: true, needs_rehash: true });
+        assert_eq!(v, UPGRADE);
 
         // More memory than the worker's buffer: a temporary allocation.
         let from_big = big.hash(secret("pw")).await.unwrap();
         let v = small.verify(secret("pw"), from_big.clone()).await.unwrap();
-        assert_eq!(v, Verification { ok: true, needs_rehash: true });
+        assert_eq!(v, UPGRADE);
         let v = small.verify(secret("nope"), from_big).await.unwrap();
         assert_eq!(v, Verification::FAILED);
     }
@@ -442,7 +445,7 @@ mod tests {
         let hasher = PasswordHasher::new(FAST, 1, 4).unwrap();
         let stored = bcrypt::hash("hunter2", 4).unwrap();
         let v = hasher.verify(secret("hunter2"), stored.clone()).await.unwrap();
-        assert_eq!(v, Verification { ok: true, needs_rehash: true });
+        assert_eq!(v, UPGRADE);
         let v = hasher.verify(secret("hunter3"), stored).await.unwrap();
         assert_eq!(v, Verification::FAILED);
     }
@@ -506,7 +509,7 @@ mod tests {
             match joined.unwrap() {
                 (Err(Error::ServerBusy), elapsed) => {
                     busy += 1;
-                    assert!(elapsed < Duration::from_millis(50), "busy took {elapsed:?}");
+                    assert!(elapsed < Duration::from_millis(250), "busy took {elapsed:?}");
                 }
                 (Ok(_), _) => done += 1,
                 (Err(e), _) => unreachable!("unexpected error {e:?}"),

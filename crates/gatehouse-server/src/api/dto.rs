@@ -51,14 +51,21 @@ pub struct LogoutBody {
 #[derive(Serialize, ToSchema, Default)]
 pub struct MfaView {
     pub enabled: bool,
-    /// `totp`, `backup_code`.
+    /// `totp`, `webauthn`, `backup_code`.
     pub methods: Vec<String>,
+    /// Registered passkeys and security keys.
+    pub passkeys: u32,
     pub backup_codes_remaining: u32,
 }
 
 impl From<&MfaStatus> for MfaView {
     fn from(s: &MfaStatus) -> Self {
-        Self { enabled: s.has_second_factor(), methods: s.methods(), backup_codes_remaining: s.backup_codes_remaining }
+        Self {
+            enabled: s.has_second_factor(),
+            methods: s.methods(),
+            passkeys: s.passkeys,
+            backup_codes_remaining: s.backup_codes_remaining,
+        }
     }
 }
 

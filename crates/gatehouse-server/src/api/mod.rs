@@ -9,8 +9,9 @@ pub mod mfa;
 pub mod refresh;
 pub mod register;
 pub mod sessions;
+pub mod webauthn;
 
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, patch, post};
 use axum::Router;
 
 use crate::state::AppState;
@@ -30,4 +31,10 @@ pub fn router() -> Router<AppState> {
         .route("/mfa/totp/enable", post(mfa::totp::enable))
         .route("/mfa/totp/disable", post(mfa::totp::disable))
         .route("/mfa/backup-codes", post(mfa::backup_codes::regenerate))
+        .route("/webauthn/register/start", post(webauthn::register::start))
+        .route("/webauthn/register/finish", post(webauthn::register::finish))
+        .route("/webauthn/login/start", post(webauthn::login::start))
+        .route("/webauthn/login/finish", post(webauthn::login::finish))
+        .route("/webauthn/credentials", get(webauthn::credentials::list))
+        .route("/webauthn/credentials/{id}", patch(webauthn::credentials::rename).delete(webauthn::credentials::remove))
 }

@@ -3,32 +3,15 @@
 //! sessions written before migration 0002).
 
 use std::borrow::Cow;
-use std::sync::Arc;
 
 use gatehouse_core::crypto::TokenDigest;
 use gatehouse_core::mfa::MfaChallenge;
 use gatehouse_core::session::SessionId;
-use gatehouse_core::store::{Store, StoreError, UserStore as _};
+use gatehouse_core::store::{StoreError, UserStore as _};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use super::{add_user, first_refresh, new_user, now, open, session_for};
-
-/// Runs `call` in 8 concurrent tasks and returns the indexes of those that got `true`.
-async fn winners<F, Fut>(store: &Arc<dyn Store>, call: F) -> Vec<usize>
-where
-    F: Fn(Arc<dyn Store>, usize) -> Fut,
-    Fut: std::future::Future<Output = bool> + Send + 'static,
-{
-    let tasks: Vec<_> = (0..8).map(|i| tokio::spawn(call(store.clone(), i))).collect();
-    let mut won = Vec::new();
-    for (i, task) in tasks.into_iter().enumerate() {
-        if task.await.unwrap() {
-            won.push(i);
-        }
-    }
-    won
-}
+use super::{add_user, first_refresh, new_user, now, open, session_for, winners};
 
 fn amr(methods: &[&str]) -> Vec<String> {
     methods.iter().map(|m| (*m).to_owned()).collect()

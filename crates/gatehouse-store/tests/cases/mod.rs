@@ -6,6 +6,7 @@ mod keys;
 mod mfa;
 mod sessions;
 mod users;
+mod webauthn;
 
 use std::sync::Arc;
 
@@ -22,6 +23,7 @@ pub use keys::*;
 pub use mfa::*;
 pub use sessions::*;
 pub use users::*;
+pub use webauthn::*;
 
 pub async fn open(url: &str) -> Arc<dyn Store> {
     gatehouse_store::connect(url).await.unwrap()
@@ -47,6 +49,22 @@ pub fn new_user(username: &str, email: &str, roles: &[&str], created_at: OffsetD
 
 pub async fn add_user(store: &dyn Store, username: &str) -> User {
     store.insert_user(&new_user(username, &format!("{username}@example.com"), &["user"], now())).await.unwrap()
+}
+
+/// Runs `call` in 8 concurrent tasks and returns the indexes of those that got `true`.
+pub async fn winners<F, Fut>(store: &Arc<dyn Store>, call: F) -> Vec<usize>
+where
+    F: Fn(Arc<dyn Store>, usize) -> Fut,
+    Fut: std::future::Future<Output = bool> + Send + 'static,
+{
+    let tasks: Vec<_> = (0..8).map(|i| tokio::spawn(call(store.clone(), i))).collect();
+    let mut won = Vec::new();
+    for (i, task) in tasks.into_iter().enumerate() {
+        if task.await.unwrap() {
+            won.push(i);
+        }
+    }
+    won
 }
 
 pub fn role_names(user: &User) -> Vec<&str> {

@@ -73,6 +73,8 @@ pub fn base_config(dir: &std::path::Path, database_url: String) -> RawConfig {
         data_dir: Some(dir.to_path_buf()),
         database_url: Some(database_url),
         issuer: Some("http://gatehouse.test".into()),
+        // Authenticators insist on https outside localhost; pages would be served there.
+        webauthn_origin: Some("https://gatehouse.test".into()),
         argon2_memory_kib: Some(1024),
         argon2_iterations: Some(1),
         argon2_parallelism: Some(1),

@@ -11,6 +11,7 @@ mod errors;
 mod login;
 mod mfa;
 mod operations;
+mod passkeys;
 mod passwords;
 mod refresh;
 mod register;

@@ -81,7 +81,7 @@ on_both_backends! {
         assert_problem(app.post("/api/auth/mfa/totp/setup").bearer_auth(access).send().await.unwrap(), 409, "mfa_already_enabled").await;
 
         let me: Value = app.me(access).await.json().await.unwrap();
-        assert_eq!(me["user"]["mfa"], json!({"enabled": true, "methods": ["totp", "backup_code"], "backup_codes_remaining": 10}));
+        assert_eq!(me["user"]["mfa"], json!({"enabled": true, "methods": ["totp", "backup_code"], "passkeys": 0, "backup_codes_remaining": 10}));
 
         let body: Value = app.login("alice", STRONG_PASSWORD).await.json().await.unwrap();
         assert_eq!(body["methods"], json!(["totp", "backup_code"]));
