@@ -83,6 +83,16 @@ on_both_backends! {
         // The ceremony and the mfa_token are spent.
         assert_problem(post(&app, "/api/auth/webauthn/login/finish", None, finish).await, 401, "invalid_token").await;
 
+        // The assertion can also go to /api/auth/mfa/verify.
+        let login: Value = app.login("alice", STRONG_PASSWORD).await.json().await.unwrap();
+        let mfa_token = s(&login["mfa_token"]).to_owned();
+        let start: Value = post(&app, "/api/auth/webauthn/login/start", None, json!({"mfa_token": mfa_token})).await.json().await.unwrap();
+        let assertion = get(&mut key, start["options"].clone());
+        let r = post(&app, "/api/auth/mfa/verify", None,
+            json!({"mfa_token": mfa_token, "ceremony_id": start["ceremony_id"], "credential": assertion})).await;
+        assert_eq!(r.status(), 200);
+        assert_problem(post(&app, "/api/auth/mfa/verify", None, json!({"mfa_token": mfa_token})).await, 400, "invalid_request").await;
+
         let list: Value = app.get("/api/auth/webauthn/credentials").bearer_auth(access).send().await.unwrap().json().await.unwrap();
         let credential = &list["credentials"][0];
         assert!(credential["last_used_at"].is_string());

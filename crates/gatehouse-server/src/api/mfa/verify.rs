@@ -5,6 +5,8 @@ use axum::Json;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use gatehouse_core::Error;
+
 use crate::api::dto::TokenResponse;
 use crate::error::{ApiResult, Problem};
 use crate::extract::{ApiJson, Client};
@@ -16,10 +18,18 @@ pub struct MfaVerifyBody {
     #[schema(value_type = String)]
     pub mfa_token: secrecy::SecretString,
     /// A 6-digit authenticator code or a backup code.
-    pub code: String,
+    #[serde(default)]
+    pub code: Option<String>,
+    /// Instead of `code`: a passkey assertion for a ceremony started with
+    /// `POST /api/auth/webauthn/login/start {mfa_token}`.
+    #[serde(default)]
+    pub ceremony_id: Option<uuid::Uuid>,
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub credential: Option<serde_json::Value>,
 }
 
-/// Complete a login with an authenticator code or a backup code.
+/// Complete a login with an authenticator code, a backup code or a passkey assertion.
 #[utoipa::path(post, path = "/api/auth/mfa/verify", tag = "mfa", request_body = MfaVerifyBody,
     responses(
         (status = 200, body = TokenResponse),
@@ -31,6 +41,17 @@ pub async fn verify(
     Client(client): Client,
     ApiJson(body): ApiJson<MfaVerifyBody>,
 ) -> ApiResult<Json<TokenResponse>> {
-    let (user, pair) = state.accounts.verify_mfa(body.mfa_token, &body.code, &client).await?;
+    let (user, pair) = match (body.code, body.ceremony_id, body.credential) {
+        (Some(code), None, None) => state.accounts.verify_mfa(body.mfa_token, &code, &client).await?,
+        (None, Some(ceremony), Some(credential)) => {
+            state.accounts.finish_passkey_login(ceremony, Some(body.mfa_token), &credential, &client).await?
+        }
+        _ => {
+            return Err(Error::InvalidRequest(
+                "send either 'code', or 'ceremony_id' with 'credential' (a passkey assertion)".into(),
+            )
+            .into())
+        }
+    };
     Ok(Json(TokenResponse::new(&user, pair)))
 }
