@@ -37,10 +37,18 @@ pub enum AuditKind {
     StepUp,
     PasskeyRegistered,
     PasskeyRemoved,
+    VerificationSent,
+    EmailVerified,
+    EmailChangeRequested,
+    EmailChanged,
+    PasswordResetRequested,
+    PasswordReset,
+    PasswordChanged,
+    AccountDeleted,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 28] = [
+    pub const ALL: [AuditKind; 36] = [
         Self::Register,
         Self::LoginSucceeded,
         Self::LoginFailed,
@@ -69,6 +77,14 @@ impl AuditKind {
         Self::StepUp,
         Self::PasskeyRegistered,
         Self::PasskeyRemoved,
+        Self::VerificationSent,
+        Self::EmailVerified,
+        Self::EmailChangeRequested,
+        Self::EmailChanged,
+        Self::PasswordResetRequested,
+        Self::PasswordReset,
+        Self::PasswordChanged,
+        Self::AccountDeleted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -101,6 +117,14 @@ impl AuditKind {
             Self::StepUp => "step_up",
             Self::PasskeyRegistered => "passkey_registered",
             Self::PasskeyRemoved => "passkey_removed",
+            Self::VerificationSent => "verification_sent",
+            Self::EmailVerified => "email_verified",
+            Self::EmailChangeRequested => "email_change_requested",
+            Self::EmailChanged => "email_changed",
+            Self::PasswordResetRequested => "password_reset_requested",
+            Self::PasswordReset => "password_reset",
+            Self::PasswordChanged => "password_changed",
+            Self::AccountDeleted => "account_deleted",
         }
     }
 

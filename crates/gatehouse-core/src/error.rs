@@ -30,6 +30,7 @@ pub enum ErrorCode {
     MfaEnrollmentRequired,
     MfaAlreadyEnabled,
     MfaNotEnabled,
+    EmailNotVerified,
     Internal,
 }
 
@@ -58,6 +59,7 @@ impl ErrorCode {
             Self::MfaEnrollmentRequired => "mfa_enrollment_required",
             Self::MfaAlreadyEnabled => "mfa_already_enabled",
             Self::MfaNotEnabled => "mfa_not_enabled",
+            Self::EmailNotVerified => "email_not_verified",
             Self::Internal => "internal_error",
         }
     }
@@ -108,6 +110,8 @@ pub enum Error {
     MfaAlreadyEnabled,
     #[error("no authenticator app is set up")]
     MfaNotEnabled,
+    #[error("verify your email address first: follow the link in the mail we sent (POST /api/auth/email/resend sends it again)")]
+    EmailNotVerified,
     /// Storage or other unexpected failure. The message is for the log only.
     #[error("internal error: {0}")]
     Internal(String),
@@ -137,6 +141,7 @@ impl Error {
             Self::MfaEnrollmentRequired => ErrorCode::MfaEnrollmentRequired,
             Self::MfaAlreadyEnabled => ErrorCode::MfaAlreadyEnabled,
             Self::MfaNotEnabled => ErrorCode::MfaNotEnabled,
+            Self::EmailNotVerified => ErrorCode::EmailNotVerified,
             Self::Internal(_) => ErrorCode::Internal,
         }
     }

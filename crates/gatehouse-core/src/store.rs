@@ -4,9 +4,11 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
+use crate::account::Email;
 use crate::account::{NewUser, Role, User, UserId};
 use crate::audit::{AuditEvent, AuditQuery};
 use crate::crypto::TokenDigest;
+use crate::lifecycle::{EmailToken, EmailTokenKind};
 use crate::mfa::{MfaChallenge, TotpRecord, WebauthnCeremony, WebauthnCredential};
 use crate::session::{RefreshRecord, Rotation, Session, SessionId};
 use crate::token::StoredKey;
@@ -154,9 +156,30 @@ pub trait WebauthnStore: Send + Sync {
     ) -> StoreResult<Option<WebauthnCeremony>>;
 }
 
+#[async_trait]
+pub trait LifecycleStore: Send + Sync {
+    /// Stores a new single-use token and, in the same transaction, marks every
+    /// earlier unused token of the same user and kind as used (superseded).
+    async fn issue_email_token(&self, token: &EmailToken) -> StoreResult<()>;
+    /// The token with this digest, whatever its state.
+    async fn email_token(&self, digest: &TokenDigest) -> StoreResult<Option<EmailToken>>;
+    /// Marks the token used if it is unused and unexpired at `now`; `true` for
+    /// the single winner.
+    async fn consume_email_token(&self, id: uuid::Uuid, now: OffsetDateTime) -> StoreResult<bool>;
+    /// Marks every unused token of the user and kind as used.
+    async fn revoke_email_tokens(&self, user: UserId, kind: EmailTokenKind, now: OffsetDateTime) -> StoreResult<()>;
+    async fn set_email_verified(&self, user: UserId, verified: bool, now: OffsetDateTime) -> StoreResult<()>;
+    /// Changes the address (and marks it verified); a taken address is `Conflict(Email)`.
+    async fn set_email(&self, user: UserId, email: &Email, now: OffsetDateTime) -> StoreResult<()>;
+    /// Deletes the user and everything that is theirs (sessions, tokens,
+    /// factors), and anonymises their audit records (ip and user agent
+    /// cleared, actor/subject kept as the bare id). Returns whether the user existed.
+    async fn delete_user(&self, user: UserId) -> StoreResult<bool>;
+}
+
 /// Everything Gatehouse persists.
 #[async_trait]
-pub trait Store: UserStore + SessionStore + KeyStore + AuditStore + MfaStore + WebauthnStore {
+pub trait Store: UserStore + SessionStore + KeyStore + AuditStore + MfaStore + WebauthnStore + LifecycleStore {
     /// Cheap round trip to the database (for `/readyz`).
     async fn ping(&self) -> StoreResult<()>;
     /// "sqlite" or "postgres".

@@ -56,7 +56,10 @@ fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::Unauthorized
         | ErrorCode::InvalidMfaCode
         | ErrorCode::ReauthenticationRequired => StatusCode::UNAUTHORIZED,
-        ErrorCode::AccountDisabled | ErrorCode::Forbidden | ErrorCode::MfaEnrollmentRequired => StatusCode::FORBIDDEN,
+        ErrorCode::AccountDisabled
+        | ErrorCode::Forbidden
+        | ErrorCode::MfaEnrollmentRequired
+        | ErrorCode::EmailNotVerified => StatusCode::FORBIDDEN,
         ErrorCode::MfaAlreadyEnabled | ErrorCode::MfaNotEnabled => StatusCode::CONFLICT,
         ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::NotFound => StatusCode::NOT_FOUND,

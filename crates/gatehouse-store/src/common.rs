@@ -14,6 +14,7 @@
 
 pub(crate) mod audit;
 pub(crate) mod keys;
+pub(crate) mod lifecycle;
 pub(crate) mod mfa;
 pub(crate) mod sessions;
 pub(crate) mod users;
@@ -80,6 +81,7 @@ macro_rules! impl_store {
         $crate::common::sessions::impl_session_store!($store, $db);
         $crate::common::keys::impl_key_store!($store, $db);
         $crate::common::audit::impl_audit_store!($store, $db);
+        $crate::common::lifecycle::impl_lifecycle_store!($store, $db);
         $crate::common::mfa::impl_mfa_store!($store, $db);
         $crate::common::webauthn::impl_webauthn_store!($store, $db);
 

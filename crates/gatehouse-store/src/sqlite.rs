@@ -120,6 +120,7 @@ const COLUMN_INDEXES: &[(&str, &str)] = &[
     ("mfa_backup_codes.user_id, mfa_backup_codes.digest", "mfa_backup_codes_user_digest_key"),
     ("mfa_challenges.digest", "mfa_challenges_digest_key"),
     ("webauthn_credentials.credential_id", "webauthn_credentials_credential_id_key"),
+    ("email_tokens.digest", "email_tokens_digest_key"),
 ];
 
 /// The unique rule a write broke. SQLite does not report constraint names; its

@@ -156,6 +156,24 @@ pub struct RawConfig {
     /// WebAuthn origin that pages are served from [default: the issuer's scheme://host:port]
     #[arg(long, global = true, env = "GATEHOUSE_WEBAUTHN_ORIGIN")]
     pub webauthn_origin: Option<String>,
+    /// Sender of mails [default: "<name> <no-reply@issuer host>"]
+    #[arg(long, global = true, env = "GATEHOUSE_MAIL_FROM")]
+    pub mail_from: Option<String>,
+    /// Refuse password login until the email address is verified [default: false]
+    #[arg(long, global = true, env = "GATEHOUSE_REQUIRE_VERIFIED_EMAIL")]
+    pub require_verified_email: Option<bool>,
+    /// Lifetime of verification and email-change links [default: 24h]
+    #[arg(long, global = true, env = "GATEHOUSE_EMAIL_VERIFICATION_TTL")]
+    pub email_verification_ttl: Option<String>,
+    /// Lifetime of password-reset links [default: 30m]
+    #[arg(long, global = true, env = "GATEHOUSE_PASSWORD_RESET_TTL")]
+    pub password_reset_ttl: Option<String>,
+    /// Password-reset requests per IP [default: 20/h]
+    #[arg(long, global = true, env = "GATEHOUSE_FORGOT_RATE_PER_IP")]
+    pub forgot_rate_per_ip: Option<String>,
+    /// Password-reset requests per email address [default: 5/h]
+    #[arg(long, global = true, env = "GATEHOUSE_FORGOT_RATE_PER_EMAIL")]
+    pub forgot_rate_per_email: Option<String>,
 }
 
 macro_rules! overlay {
@@ -213,7 +231,13 @@ impl RawConfig {
             mfa_rate_per_ip,
             mfa_rate_per_account,
             webauthn_rp_id,
-            webauthn_origin
+            webauthn_origin,
+            mail_from,
+            require_verified_email,
+            email_verification_ttl,
+            password_reset_ttl,
+            forgot_rate_per_ip,
+            forgot_rate_per_email
         )
     }
 
@@ -251,6 +275,7 @@ pub struct Settings {
     pub database_url: String,
     pub redis_url: Option<String>,
     pub smtp_url: Option<SecretString>,
+    pub mail_from: String,
     pub master_key: MasterKeySource,
     pub log_format: LogFormat,
     pub log_level: String,
@@ -381,6 +406,12 @@ impl Settings {
         }
         let audience = raw.audience.unwrap_or_else(|| issuer.clone());
         let webauthn = webauthn_settings(&issuer, raw.webauthn_rp_id, raw.webauthn_origin)?;
+        let is_ip = webauthn.rp_id.parse::<std::net::IpAddr>().is_ok();
+        let mail_host = if !is_ip && (webauthn.rp_id.contains('.') || webauthn.rp_id == "localhost") {
+            webauthn.rp_id.clone()
+        } else {
+            "localhost".to_owned()
+        };
         let log_format = match raw.log_format.as_deref().unwrap_or("text") {
             "text" => LogFormat::Text,
             "json" => LogFormat::Json,
@@ -426,6 +457,13 @@ impl Settings {
             refresh_per_ip: rate("refresh_rate_per_ip", raw.refresh_rate_per_ip, limit_defaults.refresh_per_ip)?,
             mfa_per_ip: rate("mfa_rate_per_ip", raw.mfa_rate_per_ip, limit_defaults.mfa_per_ip)?,
             mfa_per_account: rate("mfa_rate_per_account", raw.mfa_rate_per_account, limit_defaults.mfa_per_account)?,
+            forgot_per_ip: rate("forgot_rate_per_ip", raw.forgot_rate_per_ip, limit_defaults.forgot_per_ip)?,
+            forgot_per_email: rate(
+                "forgot_rate_per_email",
+                raw.forgot_rate_per_email,
+                limit_defaults.forgot_per_email,
+            )?,
+            resend_per_account: limit_defaults.resend_per_account,
         };
         let lockout_defaults = LockoutPolicy::default();
         let lockout = LockoutPolicy {
@@ -466,13 +504,22 @@ impl Settings {
             mfa_required: raw.mfa_required.unwrap_or(false),
             mfa_required_roles,
             webauthn,
+            require_verified_email: raw.require_verified_email.unwrap_or(false),
+            email_verification_ttl: duration(
+                "email_verification_ttl",
+                raw.email_verification_ttl,
+                Duration::from_secs(24 * 3600),
+            )?,
+            password_reset_ttl: duration("password_reset_ttl", raw.password_reset_ttl, Duration::from_secs(30 * 60))?,
         };
+        let mail_from = raw.mail_from.unwrap_or_else(|| format!("{} <no-reply@{mail_host}>", accounts.product_name));
         Ok(Settings {
             bind,
             data_dir,
             database_url,
             redis_url,
             smtp_url,
+            mail_from,
             master_key,
             log_format,
             log_level: raw.log_level.unwrap_or_else(|| "info".into()),
@@ -506,7 +553,12 @@ impl Settings {
             format!("data_dir           {}", self.data_dir.display()),
             format!("database_url       {}", redact_url(&self.database_url)),
             format!("redis_url          {}", self.redis_url.as_deref().map(redact_url).unwrap_or_else(|| "-".into())),
-            format!("smtp_url           {}", if self.smtp_url.is_some() { "set (redacted)" } else { "-" }),
+            format!(
+                "mail               {}; from {}; verified email required: {}",
+                if self.smtp_url.is_some() { "SMTP (url redacted)" } else { "file outbox in the data directory" },
+                self.mail_from,
+                a.require_verified_email
+            ),
             format!("issuer             {}", a.tokens.issuer),
             format!("audience           {}", a.tokens.audience),
             format!("master_key         {master}"),

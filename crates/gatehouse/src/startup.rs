@@ -36,7 +36,13 @@ pub async fn accounts(settings: &Settings) -> anyhow::Result<Arc<Accounts>> {
     if settings.redis_url.is_some() {
         tracing::warn!("redis_url is set but this release keeps rate limits in process; shared limits arrive with scale-out support");
     }
-    let accounts = Accounts::new(store, hasher, limiter, master, settings.accounts.clone()).await?;
+    let mail = gatehouse_mail::MailSettings::new(
+        settings.smtp_url.clone(),
+        settings.mail_from.clone(),
+        settings.data_dir.join("outbox"),
+    );
+    let mailer = gatehouse_mail::start(mail).map_err(|e| anyhow::anyhow!(crate::config::ConfigError(e.to_string())))?;
+    let accounts = Accounts::new(store, hasher, limiter, master, mailer, settings.accounts.clone()).await?;
     Ok(Arc::new(accounts))
 }
 

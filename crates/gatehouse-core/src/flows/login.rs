@@ -78,6 +78,15 @@ impl Accounts {
             .await;
             return Err(Error::AccountDisabled);
         }
+        if self.config.require_verified_email && !user.email_verified {
+            self.audit(
+                AuditEvent::new(AuditKind::LoginFailed, Outcome::Failure, client)
+                    .subject(user.id)
+                    .detail("email not verified"),
+            )
+            .await;
+            return Err(Error::EmailNotVerified);
+        }
         if user.failed_logins > 0 || user.locked_until.is_some() {
             self.store.clear_login_failures(user.id).await?;
         }

@@ -4,12 +4,17 @@
 //! Each flow lives in a file named after it. They share the helpers here:
 //! issuing a token pair for a session, writing audit events, rate limits.
 
+mod account_deletion;
 mod admin;
+mod email_change;
+mod email_verification;
 mod keys;
 mod login;
 mod logout;
 mod mfa;
 mod passkeys;
+mod password_change;
+mod password_reset;
 mod refresh;
 mod register;
 mod sessions;
@@ -23,7 +28,9 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+pub use account_deletion::AccountExport;
 pub use admin::{ImportedUser, NewUserRequest};
+pub use email_verification::Verified;
 pub use keys::rotate as keys_rotate;
 pub use login::{LoginOutcome, LoginRequest};
 pub use mfa::{MfaStatus, StepUpProof};
@@ -35,6 +42,8 @@ use crate::account::{Role, User, UserId};
 use crate::audit::{AuditEvent, ClientInfo};
 use crate::crypto::{random_token, MasterKey, TokenDigest};
 use crate::error::{Error, Result};
+use crate::mail::{Mail, Mailer};
+use crate::notices::Notices;
 use crate::password::{PasswordHasher, PasswordPolicy};
 use crate::ratelimit::{Rate, RateLimiter};
 use crate::session::{RefreshRecord, Session, SessionId};
@@ -82,6 +91,11 @@ pub struct RateLimits {
     /// Second-factor attempts per IP and per account.
     pub mfa_per_ip: Rate,
     pub mfa_per_account: Rate,
+    /// Password-reset requests per IP and per email address.
+    pub forgot_per_ip: Rate,
+    pub forgot_per_email: Rate,
+    /// Verification mails re-sent per account.
+    pub resend_per_account: Rate,
 }
 
 impl Default for RateLimits {
@@ -94,6 +108,9 @@ impl Default for RateLimits {
             refresh_per_ip: Rate::per_minute(120),
             mfa_per_ip: Rate::per_minute(30),
             mfa_per_account: Rate::per_minute(10),
+            forgot_per_ip: Rate::per_hour(20),
+            forgot_per_email: Rate::per_hour(5),
+            resend_per_account: Rate::per_hour(5),
         }
     }
 }
@@ -122,6 +139,10 @@ pub struct AccountsConfig {
     /// Users with any of these roles must have a second factor.
     pub mfa_required_roles: Vec<Role>,
     pub webauthn: WebauthnSettings,
+    /// Password login is refused (`email_not_verified`) until the address is verified.
+    pub require_verified_email: bool,
+    pub email_verification_ttl: Duration,
+    pub password_reset_ttl: Duration,
 }
 
 /// The WebAuthn relying party: by default the issuer's host and origin.
@@ -169,6 +190,8 @@ pub struct Accounts {
     keys: RwLock<Arc<KeyRing>>,
     successor_key: SecretBox<[u8; 32]>,
     passkeys: Option<crate::mfa::webauthn::Passkeys>,
+    mailer: Arc<dyn Mailer>,
+    notices: Notices,
     config: AccountsConfig,
 }
 
@@ -179,6 +202,7 @@ impl Accounts {
         hasher: Arc<PasswordHasher>,
         limiter: Arc<dyn RateLimiter>,
         master: Arc<MasterKey>,
+        mailer: Arc<dyn Mailer>,
         config: AccountsConfig,
     ) -> Result<Self> {
         let ring = keys::load_or_create(store.as_ref(), &master, config.signing_alg).await?;
@@ -198,7 +222,19 @@ impl Accounts {
                 None
             }
         };
-        Ok(Self { store, hasher, limiter, master, keys: RwLock::new(Arc::new(ring)), successor_key, passkeys, config })
+        let notices = Notices::new(&config.product_name, &config.tokens.issuer)?;
+        Ok(Self {
+            store,
+            hasher,
+            limiter,
+            master,
+            keys: RwLock::new(Arc::new(ring)),
+            successor_key,
+            passkeys,
+            mailer,
+            notices,
+            config,
+        })
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -322,6 +358,14 @@ impl Accounts {
     async fn audit(&self, event: AuditEvent) {
         if let Err(e) = self.store.append(&event).await {
             tracing::error!(error = %e, kind = event.kind.as_str(), "cannot write audit event");
+        }
+    }
+
+    /// Hands a rendered notice to the mailer; a rendering failure is logged.
+    fn mail(&self, mail: Result<Mail>) {
+        match mail {
+            Ok(mail) => self.mailer.send(mail),
+            Err(e) => tracing::error!(error = %e, "cannot render a notice"),
         }
     }
 

@@ -43,6 +43,10 @@ impl Accounts {
             }
         };
         self.audit(AuditEvent::new(AuditKind::Register, Outcome::Success, client).by_and_for(user.id)).await;
+        if let Err(e) = self.send_verification(&user).await {
+            // The account exists; the person can ask for the mail again.
+            tracing::error!(user = %user.id, error = %e, "cannot issue the verification mail");
+        }
         Ok(user)
     }
 }

@@ -1,11 +1,14 @@
 //! `/api/auth/*`: registration, login, token refresh, logout, the caller's own
 //! profile and sessions. One file per flow.
 
+pub mod account;
 pub mod dto;
+pub mod email;
 pub mod login;
 pub mod logout;
 pub mod me;
 pub mod mfa;
+pub mod password;
 pub mod refresh;
 pub mod register;
 pub mod sessions;
@@ -23,7 +26,14 @@ pub fn router() -> Router<AppState> {
         .route("/refresh", post(refresh::refresh))
         .route("/logout", post(logout::logout))
         .route("/logout-all", post(logout::logout_all))
-        .route("/me", get(me::me))
+        .route("/me", get(me::me).delete(account::delete))
+        .route("/me/export", get(account::export))
+        .route("/email/verify", post(email::verify))
+        .route("/email/resend", post(email::resend))
+        .route("/email/change", post(email::change))
+        .route("/password/forgot", post(password::forgot))
+        .route("/password/reset", post(password::reset))
+        .route("/password/change", post(password::change))
         .route("/sessions", get(sessions::list))
         .route("/sessions/{id}", delete(sessions::end))
         .route("/mfa/verify", post(mfa::verify::verify))

@@ -1,0 +1,61 @@
+//! Deleting one's account (GDPR art. 17) and exporting one's data (art. 20).
+//! Deletion removes the user and everything that is theirs; audit records stay
+//! for the operator's security history, anonymised (no IP, no user agent).
+
+use secrecy::SecretString;
+
+use super::{Accounts, Authenticated};
+use crate::account::User;
+use crate::audit::{AuditEvent, AuditKind, AuditQuery, ClientInfo, Outcome};
+use crate::error::{Error, Result};
+use crate::mfa::WebauthnCredential;
+use crate::session::Session;
+
+/// Everything Gatehouse holds about a user, for `GET /api/auth/me/export`.
+#[derive(Debug)]
+pub struct AccountExport {
+    pub user: User,
+    pub sessions: Vec<Session>,
+    pub totp_enabled: bool,
+    pub backup_codes_remaining: u32,
+    pub passkeys: Vec<WebauthnCredential>,
+    pub audit: Vec<AuditEvent>,
+}
+
+impl Accounts {
+    pub async fn delete_account(
+        &self,
+        auth: &Authenticated,
+        password: SecretString,
+        client: &ClientInfo,
+    ) -> Result<()> {
+        let user = self.load_user(auth.user_id).await?;
+        if !self.hasher.verify(password, user.password_hash.clone()).await?.ok {
+            self.on_wrong_password(&user, client).await?;
+            return Err(Error::InvalidCredentials);
+        }
+        self.store.delete_user(user.id).await?;
+        // Recorded after the deletion, so it is kept without IP or user agent.
+        self.audit(
+            AuditEvent::new(AuditKind::AccountDeleted, Outcome::Success, &ClientInfo::default()).subject(user.id),
+        )
+        .await;
+        Ok(())
+    }
+
+    pub async fn export_account(&self, auth: &Authenticated) -> Result<AccountExport> {
+        let user = self.load_user(auth.user_id).await?;
+        let status = self.mfa_status(user.id).await?;
+        let sessions = self.store.active_sessions(user.id, crate::clock::now()).await?;
+        let passkeys = self.store.webauthn_credentials(user.id).await?;
+        let audit = self.store.query(&AuditQuery { user: Some(user.id), limit: 1000, ..Default::default() }).await?;
+        Ok(AccountExport {
+            user,
+            sessions,
+            totp_enabled: status.totp,
+            backup_codes_remaining: status.backup_codes_remaining,
+            passkeys,
+            audit,
+        })
+    }
+}

@@ -1,0 +1,46 @@
+//! Changing one's email address: a confirmation link goes to the new address,
+//! a notice to the old one; the address changes only when the link is followed
+//! (see `email_verification.rs`).
+
+use secrecy::{ExposeSecret, SecretString};
+
+use super::{Accounts, Authenticated};
+use crate::account::Email;
+use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
+use crate::error::{Error, Result};
+use crate::lifecycle::EmailTokenKind;
+
+impl Accounts {
+    pub async fn request_email_change(
+        &self,
+        auth: &Authenticated,
+        new_email: &str,
+        password: SecretString,
+        client: &ClientInfo,
+    ) -> Result<()> {
+        self.limit("resend:account", &auth.user_id.to_string(), self.config.limits.resend_per_account).await?;
+        let new_email = Email::parse(new_email)?;
+        let user = self.load_user(auth.user_id).await?;
+        if !self.hasher.verify(password, user.password_hash.clone()).await?.ok {
+            self.on_wrong_password(&user, client).await?;
+            return Err(Error::InvalidCredentials);
+        }
+        if new_email.as_str().eq_ignore_ascii_case(user.email.as_str()) {
+            return Err(Error::InvalidRequest("that is already your address".into()));
+        }
+        if self.store.user_by_login(new_email.as_str()).await?.is_some() {
+            return Err(Error::EmailTaken);
+        }
+        let token = self.issue_token(&user, EmailTokenKind::ChangeEmail, Some(new_email.clone())).await?;
+        self.mail(self.notices.confirm_new_email(
+            &user,
+            &new_email,
+            token.expose_secret(),
+            self.config.email_verification_ttl,
+        ));
+        self.mail(self.notices.email_change_requested(&user, &new_email));
+        self.audit(AuditEvent::new(AuditKind::EmailChangeRequested, Outcome::Success, client).by_and_for(user.id))
+            .await;
+        Ok(())
+    }
+}

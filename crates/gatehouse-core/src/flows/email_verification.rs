@@ -1,0 +1,132 @@
+//! Verifying an email address: a single-use link mailed at registration (and
+//! on request), and — with the same link format — confirming a new address.
+
+use secrecy::{ExposeSecret, SecretString};
+use uuid::Uuid;
+
+use super::{Accounts, Authenticated};
+use crate::account::User;
+use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
+use crate::crypto::{random_token, TokenDigest};
+use crate::error::{Error, Result};
+use crate::lifecycle::{EmailToken, EmailTokenKind};
+
+/// What a verification link did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Verified {
+    /// The account's address is verified.
+    Email,
+    /// The account now uses the new, confirmed address.
+    NewEmail,
+}
+
+impl Accounts {
+    /// Creates a token of `kind` for `user` (superseding earlier ones) and
+    /// returns its plaintext, for the mail only.
+    pub(super) async fn issue_token(
+        &self,
+        user: &User,
+        kind: EmailTokenKind,
+        new_email: Option<crate::account::Email>,
+    ) -> Result<SecretString> {
+        let token = random_token();
+        let now = crate::clock::now();
+        let ttl = match kind {
+            EmailTokenKind::VerifyEmail | EmailTokenKind::ChangeEmail => self.config.email_verification_ttl,
+            EmailTokenKind::ResetPassword => self.config.password_reset_ttl,
+        };
+        let record = EmailToken {
+            id: Uuid::now_v7(),
+            user_id: user.id,
+            kind,
+            digest: TokenDigest::of(token.expose_secret()),
+            new_email,
+            created_at: now,
+            expires_at: now + ttl,
+            used_at: None,
+        };
+        self.store.issue_email_token(&record).await?;
+        Ok(token)
+    }
+
+    /// Mails a verification link to the user's address.
+    pub(super) async fn send_verification(&self, user: &User) -> Result<()> {
+        let token = self.issue_token(user, EmailTokenKind::VerifyEmail, None).await?;
+        self.mail(self.notices.verify_email(user, token.expose_secret(), self.config.email_verification_ttl));
+        Ok(())
+    }
+
+    /// `POST /api/auth/email/resend`: another verification mail (rate limited).
+    pub async fn resend_verification(&self, auth: &Authenticated, client: &ClientInfo) -> Result<()> {
+        self.limit("resend:account", &auth.user_id.to_string(), self.config.limits.resend_per_account).await?;
+        let user = self.load_user(auth.user_id).await?;
+        if user.email_verified {
+            return Ok(());
+        }
+        self.send_verification(&user).await?;
+        self.audit(AuditEvent::new(AuditKind::VerificationSent, Outcome::Success, client).by_and_for(user.id)).await;
+        Ok(())
+    }
+
+    /// The limits of an anonymous resend (`{email}`); call before answering.
+    pub async fn check_resend_limits(&self, email: &str, client: &ClientInfo) -> Result<()> {
+        let limits = &self.config.limits;
+        self.limit("forgot:ip", super::ip_key(client), limits.forgot_per_ip).await?;
+        self.limit("resend:email", &email.trim().to_lowercase(), limits.resend_per_account).await
+    }
+
+    /// Re-sends the verification mail to an unverified account with this
+    /// address; does nothing otherwise. Never reported to the requester.
+    pub async fn resend_verification_to(&self, email: &str, client: &ClientInfo) -> Result<()> {
+        let Ok(email) = crate::account::Email::parse(email) else { return Ok(()) };
+        let Some(user) = self.store.user_by_login(email.as_str()).await? else { return Ok(()) };
+        if user.email_verified || !user.is_active || !user.email.as_str().eq_ignore_ascii_case(email.as_str()) {
+            return Ok(());
+        }
+        self.send_verification(&user).await?;
+        self.audit(AuditEvent::new(AuditKind::VerificationSent, Outcome::Success, client).subject(user.id)).await;
+        Ok(())
+    }
+
+    /// Follows a verification or email-change link.
+    pub async fn verify_email(&self, token: SecretString, client: &ClientInfo) -> Result<Verified> {
+        let presented = token.expose_secret();
+        if presented.is_empty() || presented.len() > 128 {
+            return Err(Error::InvalidToken);
+        }
+        let now = crate::clock::now();
+        let record = self
+            .store
+            .email_token(&TokenDigest::of(presented))
+            .await?
+            .filter(|t| matches!(t.kind, EmailTokenKind::VerifyEmail | EmailTokenKind::ChangeEmail))
+            .ok_or(Error::InvalidToken)?;
+        if record.used_at.is_some() {
+            return Err(Error::InvalidToken);
+        }
+        if record.expires_at <= now {
+            return Err(Error::TokenExpired);
+        }
+        if !self.store.consume_email_token(record.id, now).await? {
+            return Err(Error::InvalidToken);
+        }
+        match (record.kind, record.new_email) {
+            (EmailTokenKind::ChangeEmail, Some(new_email)) => {
+                self.store.set_email(record.user_id, &new_email, now).await?;
+                self.audit(
+                    AuditEvent::new(AuditKind::EmailChanged, Outcome::Success, client).by_and_for(record.user_id),
+                )
+                .await;
+                Ok(Verified::NewEmail)
+            }
+            _ => {
+                self.store.set_email_verified(record.user_id, true, now).await?;
+                self.audit(
+                    AuditEvent::new(AuditKind::EmailVerified, Outcome::Success, client).by_and_for(record.user_id),
+                )
+                .await;
+                Ok(Verified::Email)
+            }
+        }
+    }
+}

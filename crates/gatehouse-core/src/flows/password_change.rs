@@ -1,0 +1,51 @@
+//! Changing one's password: the current password is required; every other
+//! session ends, the current one stays.
+
+use secrecy::{ExposeSecret, SecretString};
+
+use super::{Accounts, Authenticated};
+use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
+use crate::error::{Error, Result};
+
+impl Accounts {
+    pub async fn change_password(
+        &self,
+        auth: &Authenticated,
+        current: SecretString,
+        new_password: SecretString,
+        client: &ClientInfo,
+    ) -> Result<()> {
+        let user = self.load_user(auth.user_id).await?;
+        if !self.hasher.verify(current, user.password_hash.clone()).await?.ok {
+            self.on_wrong_password(&user, client).await?;
+            self.audit(
+                AuditEvent::new(AuditKind::PasswordChanged, Outcome::Failure, client)
+                    .by_and_for(user.id)
+                    .detail("wrong current password"),
+            )
+            .await;
+            return Err(Error::InvalidCredentials);
+        }
+        let password = self
+            .config
+            .password_policy
+            .check(new_password.expose_secret(), &[user.username.as_str(), user.email.as_str()])?;
+        let hash = self.hasher.hash(password.into_secret()).await?;
+        let now = crate::clock::now();
+        self.store.set_password_hash(user.id, &hash, now).await?;
+        let mut ended = 0u64;
+        for session in self.store.active_sessions(user.id, now).await? {
+            if session.id != auth.session_id && self.store.revoke_session(session.id, now).await? {
+                ended += 1;
+            }
+        }
+        self.mail(self.notices.password_changed(&user, false));
+        self.audit(
+            AuditEvent::new(AuditKind::PasswordChanged, Outcome::Success, client)
+                .by_and_for(user.id)
+                .detail(format!("{ended} other sessions ended")),
+        )
+        .await;
+        Ok(())
+    }
+}

@@ -1,0 +1,94 @@
+//! Forgot / reset password.
+//!
+//! A request answers the same whether or not the address has an account: the
+//! HTTP layer checks the rate limits, answers 202 at once and runs
+//! [`Accounts::send_password_reset`] in the background. A reset uses a
+//! single-use, 30-minute link; a newer request or a successful reset makes
+//! older links useless; the reset ends every session and mails a notice.
+
+use secrecy::{ExposeSecret, SecretString};
+
+use super::{ip_key, Accounts};
+use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
+use crate::crypto::TokenDigest;
+use crate::error::{Error, Result};
+use crate::lifecycle::EmailTokenKind;
+
+impl Accounts {
+    /// The limits of a reset request; call before answering.
+    pub async fn check_forgot_limits(&self, email: &str, client: &ClientInfo) -> Result<()> {
+        let limits = &self.config.limits;
+        self.limit("forgot:ip", ip_key(client), limits.forgot_per_ip).await?;
+        self.limit("forgot:email", &email.trim().to_lowercase(), limits.forgot_per_email).await
+    }
+
+    /// Mails a reset link if `email` belongs to an active account; otherwise
+    /// does nothing. Its outcome is never shown to the requester.
+    pub async fn send_password_reset(&self, email: &str, client: &ClientInfo) -> Result<()> {
+        let Ok(email) = crate::account::Email::parse(email) else { return Ok(()) };
+        let user = match self.store.user_by_login(email.as_str()).await? {
+            Some(u) if u.is_active && u.email.as_str().eq_ignore_ascii_case(email.as_str()) => u,
+            _ => {
+                self.audit(
+                    AuditEvent::new(AuditKind::PasswordResetRequested, Outcome::Failure, client)
+                        .detail("unknown address"),
+                )
+                .await;
+                return Ok(());
+            }
+        };
+        let token = self.issue_token(&user, EmailTokenKind::ResetPassword, None).await?;
+        self.mail(self.notices.reset_password(&user, token.expose_secret(), self.config.password_reset_ttl));
+        self.audit(AuditEvent::new(AuditKind::PasswordResetRequested, Outcome::Success, client).subject(user.id)).await;
+        Ok(())
+    }
+
+    /// Sets a new password with a reset link's token.
+    pub async fn reset_password(
+        &self,
+        token: SecretString,
+        new_password: SecretString,
+        client: &ClientInfo,
+    ) -> Result<()> {
+        self.limit("forgot:ip", ip_key(client), self.config.limits.forgot_per_ip).await?;
+        let presented = token.expose_secret();
+        if presented.is_empty() || presented.len() > 128 {
+            return Err(Error::InvalidToken);
+        }
+        let now = crate::clock::now();
+        let record = self
+            .store
+            .email_token(&TokenDigest::of(presented))
+            .await?
+            .filter(|t| t.kind == EmailTokenKind::ResetPassword)
+            .ok_or(Error::InvalidToken)?;
+        if record.used_at.is_some() {
+            return Err(Error::InvalidToken);
+        }
+        if record.expires_at <= now {
+            return Err(Error::TokenExpired);
+        }
+        let user = self.load_user(record.user_id).await.map_err(|_| Error::InvalidToken)?;
+        // Check the policy before spending the link, so a weak choice can be retried.
+        let password = self
+            .config
+            .password_policy
+            .check(new_password.expose_secret(), &[user.username.as_str(), user.email.as_str()])?;
+        let hash = self.hasher.hash(password.into_secret()).await?;
+        if !self.store.consume_email_token(record.id, now).await? {
+            return Err(Error::InvalidToken);
+        }
+        self.store.set_password_hash(user.id, &hash, now).await?;
+        self.store.revoke_email_tokens(user.id, EmailTokenKind::ResetPassword, now).await?;
+        self.store.clear_login_failures(user.id).await?;
+        let ended = self.store.revoke_user_sessions(user.id, now).await?;
+        self.mail(self.notices.password_changed(&user, true));
+        self.audit(
+            AuditEvent::new(AuditKind::PasswordReset, Outcome::Success, client)
+                .by_and_for(user.id)
+                .detail(format!("{ended} sessions ended")),
+        )
+        .await;
+        Ok(())
+    }
+}
