@@ -12,6 +12,7 @@ pub mod extract;
 pub mod middleware;
 pub mod openapi;
 pub mod ops;
+pub mod pages;
 pub mod state;
 
 use std::time::Duration;
@@ -49,6 +50,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/auth", api::router())
         .nest("/api/admin", admin::router())
+        .merge(pages::router())
         .route("/api/openapi.json", get(ops::openapi))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

@@ -52,6 +52,43 @@ on_both_backends! {
         assert_problem(post_json(&app, "/api/auth/email/verify", json!({"token": "forged"})).await, 401, "invalid_token").await;
     }
 
+    async fn the_links_in_the_mails_open_working_pages(backend) {
+        let (app, sink) = app_with_mail(backend, |_| {}).await;
+        let t = app.signed_up("alice").await;
+        let token = token_in(&sink.message_to("alice@example.com").await, "verify-email");
+        // Opening the link only shows a form (scanners that prefetch change nothing).
+        let page = app.get(&format!("/verify-email?token={token}")).send().await.unwrap();
+        assert_eq!(page.status(), 200);
+        let csp = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
+        assert!(csp.contains("form-action 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+        let html = page.text().await.unwrap();
+        assert!(html.contains("<form method=\"post\" action=\"/verify-email\">") && html.contains(&token));
+        let me: Value = app.me(s(&t["access_token"])).await.json().await.unwrap();
+        assert_eq!(me["user"]["email_verified"], false);
+        let form = |path: &str, body: String| {
+            app.post(path).header("content-type", "application/x-www-form-urlencoded").body(body).send()
+        };
+        let done = form("/verify-email", format!("token={token}")).await.unwrap();
+        assert_eq!(done.status(), 200);
+        assert!(done.text().await.unwrap().contains("Your email address is verified"));
+        let again = form("/verify-email", format!("token={token}")).await.unwrap();
+        assert_eq!(again.status(), 400);
+        assert!(again.text().await.unwrap().contains("not valid"));
+        // Reset through the page: a weak choice is explained and the link still works.
+        post_json(&app, "/api/auth/password/forgot", json!({"email": "alice@example.com"})).await;
+        let token = token_in(&sink.message_to("alice@example.com").await, "reset-password");
+        let page = app.get(&format!("/reset-password?token={token}")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("type=\"password\"") && page.contains("autocomplete=\"new-password\""));
+        let weak = form("/reset-password", format!("token={token}&new_password=password")).await.unwrap();
+        assert_eq!(weak.status(), 422);
+        assert!(weak.text().await.unwrap().contains("role=\"alert\""));
+        let ok = form("/reset-password", format!("token={token}&new_password=a+completely+different+passphrase+7")).await.unwrap();
+        assert_eq!(ok.status(), 200);
+        assert_eq!(app.login("alice", NEW_PASSWORD).await.status(), 200);
+        let css = app.get("/assets/gatehouse.css").send().await.unwrap();
+        assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+    }
+
     async fn unverified_addresses_can_be_required_and_resent(backend) {
         let (app, sink) = app_with_mail(backend, |c| c.require_verified_email = Some(true)).await;
         app.register("alice", "alice@example.com", STRONG_PASSWORD).await;

@@ -1,0 +1,80 @@
+//! The pages the links in Gatehouse's mails open: `/verify-email` and
+//! `/reset-password`. Server-rendered (minijinja, HTML auto-escaped), no
+//! JavaScript, a strict CSP. A GET only shows a form; the action happens on
+//! POST, so mail scanners that prefetch links change nothing. The token in the
+//! form is the credential, so no separate CSRF token is needed.
+
+mod reset_password;
+mod verify_email;
+
+use std::sync::OnceLock;
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use minijinja::Environment;
+
+use crate::state::AppState;
+
+/// CSP of the pages: only our stylesheet, forms post to us, never framed.
+const PAGE_CSP: &str =
+    "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/verify-email", get(verify_email::show).post(verify_email::submit))
+        .route("/reset-password", get(reset_password::show).post(reset_password::submit))
+        .route("/assets/gatehouse.css", get(stylesheet))
+}
+
+fn templates() -> &'static Result<Environment<'static>, String> {
+    static ENV: OnceLock<Result<Environment<'static>, String>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        for (name, source) in [
+            ("layout.html", include_str!("../../templates/pages/layout.html")),
+            ("verify_email.html", include_str!("../../templates/pages/verify_email.html")),
+            ("reset_password.html", include_str!("../../templates/pages/reset_password.html")),
+        ] {
+            env.add_template(name, source).map_err(|e| e.to_string())?;
+        }
+        Ok(env)
+    })
+}
+
+/// Renders a page with the page CSP.
+fn render(status: StatusCode, name: &str, ctx: minijinja::Value) -> Response {
+    let html = match templates() {
+        Ok(env) => env.get_template(name).and_then(|t| t.render(ctx)).map_err(|e| e.to_string()),
+        Err(e) => Err(e.clone()),
+    };
+    match html {
+        Ok(html) => {
+            let mut res = (status, Html(html)).into_response();
+            res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_CSP));
+            res
+        }
+        Err(e) => {
+            tracing::error!(page = name, error = %e, "cannot render a page");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+async fn stylesheet() -> Response {
+    let mut res = include_str!("../../assets/gatehouse.css").into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    res
+}
+
+/// The message a person sees for a failed token.
+fn token_problem(e: &gatehouse_core::Error) -> &'static str {
+    match e.code() {
+        gatehouse_core::ErrorCode::TokenExpired => "This link has expired. Ask for a new one.",
+        gatehouse_core::ErrorCode::RateLimited => "Too many attempts. Wait a little and try again.",
+        _ => "This link is not valid: it was already used, a newer one was sent, or it is incomplete.",
+    }
+}

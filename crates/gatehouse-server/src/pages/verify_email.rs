@@ -1,0 +1,45 @@
+//! `/verify-email?token=…`: confirm an email address (or a new one).
+
+use axum::extract::{Form, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use gatehouse_core::flows::Verified;
+use minijinja::context;
+use serde::Deserialize;
+
+use super::{render, token_problem};
+use crate::extract::Client;
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+pub async fn show(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> Response {
+    let product = &state.accounts.config().product_name;
+    render(StatusCode::OK, "verify_email.html", context! { product, title => "Verify your email", token => q.token })
+}
+
+pub async fn submit(State(state): State<AppState>, Client(client): Client, Form(q): Form<TokenQuery>) -> Response {
+    let product = state.accounts.config().product_name.clone();
+    match state.accounts.verify_email(q.token.into(), &client).await {
+        Ok(kind) => {
+            let message = match kind {
+                Verified::Email => "Your email address is verified. You can close this page.",
+                Verified::NewEmail => "Your new email address is confirmed and now in use.",
+            };
+            render(
+                StatusCode::OK,
+                "verify_email.html",
+                context! { product, title => "Email verified", done => true, message },
+            )
+        }
+        Err(e) => render(
+            StatusCode::BAD_REQUEST,
+            "verify_email.html",
+            context! { product, title => "Verify your email", error => token_problem(&e) },
+        ),
+    }
+}
