@@ -1,6 +1,7 @@
 //! A small SMTP server for the tests: the real SMTP client (lettre, in
 //! gatehouse-mail) delivers to it over TCP, and tests read what arrived.
 //! Plain SMTP only (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT).
+//! Shared with `gatehouse-mail`'s tests (included there by path).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,12 +30,24 @@ pub struct SmtpSink {
 
 impl SmtpSink {
     pub async fn start() -> SmtpSink {
+        Self::start_flaky(0).await
+    }
+
+    /// Like [`SmtpSink::start`], but the first `failures` connections are
+    /// closed at once (a transient failure for the client).
+    pub async fn start_flaky(failures: usize) -> SmtpSink {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let inbox = Arc::new(Inbox::default());
         let accept_inbox = inbox.clone();
         tokio::spawn(async move {
+            let mut refused = 0;
             while let Ok((stream, _)) = listener.accept().await {
+                if refused < failures {
+                    refused += 1;
+                    drop(stream);
+                    continue;
+                }
                 let inbox = accept_inbox.clone();
                 tokio::spawn(async move {
                     let _ = session(stream, inbox).await;
