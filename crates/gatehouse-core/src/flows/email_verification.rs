@@ -49,6 +49,30 @@ impl Accounts {
         Ok(token)
     }
 
+    /// The unused, unexpired token of one of `kinds` behind a link's secret:
+    /// `invalid_token` for unknown, used or superseded ones, `token_expired`
+    /// for expired ones. Not yet consumed.
+    pub(super) async fn usable_email_token(
+        &self,
+        token: &SecretString,
+        kinds: &[EmailTokenKind],
+    ) -> Result<EmailToken> {
+        let presented = token.expose_secret();
+        if presented.is_empty() || presented.len() > 128 {
+            return Err(Error::InvalidToken);
+        }
+        let record = self
+            .store
+            .email_token(&TokenDigest::of(presented))
+            .await?
+            .filter(|t| kinds.contains(&t.kind) && t.used_at.is_none())
+            .ok_or(Error::InvalidToken)?;
+        if record.expires_at <= crate::clock::now() {
+            return Err(Error::TokenExpired);
+        }
+        Ok(record)
+    }
+
     /// Mails a verification link to the user's address.
     pub(super) async fn send_verification(&self, user: &User) -> Result<()> {
         let token = self.issue_token(user, EmailTokenKind::VerifyEmail, None).await?;
@@ -90,23 +114,9 @@ impl Accounts {
 
     /// Follows a verification or email-change link.
     pub async fn verify_email(&self, token: SecretString, client: &ClientInfo) -> Result<Verified> {
-        let presented = token.expose_secret();
-        if presented.is_empty() || presented.len() > 128 {
-            return Err(Error::InvalidToken);
-        }
         let now = crate::clock::now();
-        let record = self
-            .store
-            .email_token(&TokenDigest::of(presented))
-            .await?
-            .filter(|t| matches!(t.kind, EmailTokenKind::VerifyEmail | EmailTokenKind::ChangeEmail))
-            .ok_or(Error::InvalidToken)?;
-        if record.used_at.is_some() {
-            return Err(Error::InvalidToken);
-        }
-        if record.expires_at <= now {
-            return Err(Error::TokenExpired);
-        }
+        let record =
+            self.usable_email_token(&token, &[EmailTokenKind::VerifyEmail, EmailTokenKind::ChangeEmail]).await?;
         if !self.store.consume_email_token(record.id, now).await? {
             return Err(Error::InvalidToken);
         }

@@ -10,7 +10,6 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::{ip_key, Accounts};
 use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
-use crate::crypto::TokenDigest;
 use crate::error::{Error, Result};
 use crate::lifecycle::EmailTokenKind;
 
@@ -51,23 +50,8 @@ impl Accounts {
         client: &ClientInfo,
     ) -> Result<()> {
         self.limit("forgot:ip", ip_key(client), self.config.limits.forgot_per_ip).await?;
-        let presented = token.expose_secret();
-        if presented.is_empty() || presented.len() > 128 {
-            return Err(Error::InvalidToken);
-        }
         let now = crate::clock::now();
-        let record = self
-            .store
-            .email_token(&TokenDigest::of(presented))
-            .await?
-            .filter(|t| t.kind == EmailTokenKind::ResetPassword)
-            .ok_or(Error::InvalidToken)?;
-        if record.used_at.is_some() {
-            return Err(Error::InvalidToken);
-        }
-        if record.expires_at <= now {
-            return Err(Error::TokenExpired);
-        }
+        let record = self.usable_email_token(&token, &[EmailTokenKind::ResetPassword]).await?;
         let user = self.load_user(record.user_id).await.map_err(|_| Error::InvalidToken)?;
         // Check the policy before spending the link, so a weak choice can be retried.
         let password = self
