@@ -12,8 +12,13 @@
 //! * `smtps://user:pass@host[:465]` — implicit TLS;
 //! * `smtp://user:pass@host[:587]` — STARTTLS required (also `?tls=required`);
 //! * `smtp://host:port?tls=opportunistic` — STARTTLS when offered;
-//! * `smtp://host:port?tls=none`, or any `smtp://` to `localhost`/`127.0.0.1`
-//!   without `tls=` — plain, for a local relay or sink.
+//! * `smtp://host:port?tls=none`, or any `smtp://` to `localhost`, `127.x.x.x`
+//!   or `[::1]` without `tls=` — plain, for a local relay or sink.
+//!
+//! Default ports: 465 for `smtps`, 587 with STARTTLS, 25 plain. A path names
+//! the EHLO client id (`smtp://host/mx.example.com`), as in lettre's
+//! `from_url`, which does the rest of the parsing. Only `host:port` and the
+//! TLS mode are ever logged, never the URL.
 #![forbid(unsafe_code)]
 
 mod outbox;
@@ -39,13 +44,21 @@ pub enum MailError {
     Outbox(PathBuf, std::io::Error),
 }
 
+/// How mail leaves Gatehouse. [`MailSettings::new`] fills in the defaults.
 pub struct MailSettings {
+    /// `smtp://` or `smtps://` URL with credentials (see the crate docs);
+    /// `None` writes mails to `outbox_dir` instead.
     pub smtp_url: Option<SecretString>,
+    /// The `From` mailbox, e.g. `Gatehouse <no-reply@example.com>`.
     pub from: String,
+    /// Where `.eml` files go without `smtp_url` (created 0700).
     pub outbox_dir: PathBuf,
+    /// Messages waiting for delivery before `send` drops (default 1000).
     pub queue: usize,
+    /// Delivery attempts per message, first included (default 5).
     pub max_attempts: u32,
-    /// First retry delay (doubled per attempt, at most a minute).
+    /// First retry delay, doubled per attempt and capped at a minute
+    /// (default 1 s; tests shorten it).
     pub first_retry: Duration,
 }
 
@@ -69,10 +82,10 @@ enum Transport {
 }
 
 impl Transport {
-    async fn deliver(&self, message: &Message) -> Result<(), Failure> {
+    async fn deliver(&self, mail: &Mail, message: &Message) -> Result<(), Failure> {
         match self {
             Self::Smtp(t) => t.deliver(message).await,
-            Self::Outbox(t) => t.deliver(message).await,
+            Self::Outbox(t) => t.deliver(mail, message).await,
         }
     }
 }
@@ -139,7 +152,7 @@ async fn deliver_all(
         };
         let mut delay = first_retry;
         for attempt in 1..=attempts {
-            match transport.deliver(&message).await {
+            match transport.deliver(&mail, &message).await {
                 Ok(()) => {
                     metrics::counter!("gatehouse_mail_sent_total").increment(1);
                     break;

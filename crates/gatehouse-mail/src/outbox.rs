@@ -1,8 +1,11 @@
 //! The file outbox: with no SMTP server configured, each message is written as
-//! an RFC 5322 `.eml` file into `<data_dir>/outbox` (created 0700).
+//! an RFC 5322 `.eml` file into `<data_dir>/outbox` (created 0700), with a
+//! `.txt` beside it holding the plain-text part as written (the `.eml` is
+//! MIME-encoded, so its links are not greppable).
 
 use std::path::PathBuf;
 
+use gatehouse_core::mail::Mail;
 use lettre::Message;
 
 use crate::{Failure, MailError};
@@ -21,11 +24,23 @@ impl Outbox {
             builder.mode(0o700);
         }
         builder.create(&dir).map_err(|e| MailError::Outbox(dir.clone(), e))?;
+        // Also when the directory already existed: the mails carry login links.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
+                .map_err(|e| MailError::Outbox(dir.clone(), e))?;
+        }
         Ok(Self { dir })
     }
 
-    pub(crate) async fn deliver(&self, message: &Message) -> Result<(), Failure> {
-        let name = format!("{}.eml", uuid::Uuid::now_v7());
+    pub(crate) async fn deliver(&self, mail: &Mail, message: &Message) -> Result<(), Failure> {
+        let id = uuid::Uuid::now_v7();
+        let readable = format!("To: {}\nSubject: {}\n\n{}\n", mail.to.as_str(), mail.subject, mail.text);
+        tokio::fs::write(self.dir.join(format!("{id}.txt")), readable)
+            .await
+            .map_err(|e| Failure::Transient(e.to_string()))?;
+        let name = format!("{id}.eml");
         let path = self.dir.join(&name);
         let tmp = self.dir.join(format!(".{name}.tmp"));
         let bytes = message.formatted();

@@ -68,6 +68,18 @@ async fn smtp_delivers_both_parts() {
 }
 
 #[tokio::test]
+async fn lines_starting_with_a_dot_survive_smtp() {
+    let sink = SmtpSink::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mailer = start(settings(Some(format!("smtp://127.0.0.1:{}", sink.port)), dir.path())).unwrap();
+    let mut m = mail("dot@example.com", "Dots");
+    m.text = "first\n.second\n..third\n.".into();
+    mailer.send(m);
+    let body = SmtpSink::text_body(&sink.message_to("dot@example.com").await).replace("\r\n", "\n");
+    assert!(body.starts_with("first\n.second\n..third\n."), "{body}");
+}
+
+#[tokio::test]
 async fn transient_failures_are_retried() {
     let sink = SmtpSink::start_flaky(2).await;
     let dir = tempfile::tempdir().unwrap();
@@ -123,4 +135,20 @@ fn bad_settings_are_errors() {
         s.from = "not a mailbox".into();
         assert!(start(s).is_err());
     });
+}
+
+#[test]
+fn the_sink_decodes_what_lettre_encodes() {
+    use lettre::message::{Mailbox, MultiPart};
+    let long = format!("Grüße, {} https://id.example.com/reset-password?token=a.b-c_d", "x".repeat(120));
+    for text in ["plain ascii line\n.leading dot".to_owned(), long] {
+        let message = lettre::Message::builder()
+            .from("Gatehouse <no-reply@example.com>".parse::<Mailbox>().unwrap())
+            .to("alice@example.com".parse::<Mailbox>().unwrap())
+            .subject("s")
+            .multipart(MultiPart::alternative_plain_html(text.clone(), "<p>x</p>".to_owned()))
+            .unwrap();
+        let raw = String::from_utf8(message.formatted()).unwrap();
+        assert_eq!(SmtpSink::text_body(&raw).replace("\r\n", "\n").trim_end(), text, "{raw}");
+    }
 }

@@ -10,7 +10,7 @@
 //! - `async fn begin_write(&self) -> Result<Transaction<'static, Database>, StoreError>`.
 //!
 //! The trait implementations are split by capability: `users`, `sessions`,
-//! `keys`, `audit`, `mfa` and `webauthn`.
+//! `keys`, `audit`, `mfa`, `webauthn` and `lifecycle`.
 
 pub(crate) mod audit;
 pub(crate) mod keys;

@@ -169,6 +169,7 @@ mod tests {
         assert_eq!(name("index 'users_email_key'"), "users_email_key");
         assert_eq!(name("webauthn_credentials.credential_id"), "webauthn_credentials_credential_id_key");
         assert_eq!(name("mfa_backup_codes.user_id, mfa_backup_codes.digest"), "mfa_backup_codes_user_digest_key");
+        assert_eq!(name("email_tokens.digest"), "email_tokens_digest_key");
         assert_eq!(name("users.id"), "users.id");
     }
 }

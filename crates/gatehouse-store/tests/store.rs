@@ -133,6 +133,12 @@ store_tests!(
     webauthn_expired_ceremonies_are_swept,
     webauthn_ceremony_take_has_one_winner,
     webauthn_rows_go_with_their_user,
+    email_tokens_round_trip_and_supersede_their_kind,
+    email_tokens_are_consumed_once_before_expiry,
+    email_token_consumption_has_one_winner,
+    email_tokens_are_revoked_by_kind,
+    email_address_and_verification,
+    deleting_a_user_takes_their_rows_and_anonymises_audit,
 );
 
 #[test]

@@ -1,6 +1,16 @@
 //! [`gatehouse_core::store::LifecycleStore`] for both backends: single-use
 //! email tokens, address changes, and deleting a user (GDPR) while keeping an
 //! anonymised audit trail.
+//!
+//! Consuming a token is one conditional `UPDATE` (`used_at IS NULL AND
+//! expires_at > now`), so of concurrent callers exactly one wins, as for MFA
+//! challenges. Issuing marks the user's earlier unused tokens of the same kind
+//! as used in the same transaction, so only the newest link works.
+//!
+//! Deleting a user relies on the foreign keys of the migrations: every table
+//! holding a user's rows cascades from `users` (refresh tokens from
+//! `sessions`), checked by the store tests. `audit_log` has no foreign key on
+//! purpose; its rows keep the bare ids and lose the ip and user agent.
 
 macro_rules! email_token_columns {
     () => {
@@ -62,7 +72,7 @@ macro_rules! impl_lifecycle_store {
                 .bind(token.user_id.0)
                 .bind(token.kind.as_str())
                 .bind(token.digest.as_bytes())
-                .bind(token.new_email.as_ref().map(|e| e.as_str().to_owned()))
+                .bind(token.new_email.as_ref().map(gatehouse_core::account::Email::as_str))
                 .bind(Self::ts(token.created_at))
                 .bind(Self::ts(token.expires_at))
                 .execute(&mut *tx)
@@ -167,7 +177,9 @@ macro_rules! impl_lifecycle_store {
                     .await
                     .map_err(Self::db_err)?;
                 // Every table that refers to users cascades (sessions and with
-                // them refresh tokens, roles, MFA, WebAuthn, email tokens).
+                // them refresh tokens, roles, MFA, WebAuthn, email tokens); the
+                // store test `deleting_a_user_takes_their_rows_and_anonymises_audit`
+                // fails on a table it does not know.
                 let done = sqlx::query("DELETE FROM users WHERE id = $1")
                     .bind(user.0)
                     .execute(&mut *tx)

@@ -17,7 +17,7 @@ fn amr(methods: &[&str]) -> Vec<String> {
     methods.iter().map(|m| (*m).to_owned()).collect()
 }
 
-fn challenge(user: gatehouse_core::account::UserId, secret: &str, at: OffsetDateTime) -> MfaChallenge {
+pub(super) fn challenge(user: gatehouse_core::account::UserId, secret: &str, at: OffsetDateTime) -> MfaChallenge {
     MfaChallenge {
         id: Uuid::now_v7(),
         user_id: user,

@@ -3,6 +3,7 @@
 
 mod audit;
 mod keys;
+mod lifecycle;
 mod mfa;
 mod sessions;
 mod users;
@@ -20,6 +21,7 @@ use uuid::Uuid;
 
 pub use audit::*;
 pub use keys::*;
+pub use lifecycle::*;
 pub use mfa::*;
 pub use sessions::*;
 pub use users::*;

@@ -11,7 +11,7 @@ use super::{add_user, now, open, winners};
 
 const CREDENTIAL_ID_KEY: &str = "webauthn_credentials_credential_id_key";
 
-fn credential(user: UserId, credential_id: &[u8], name: &str, at: OffsetDateTime) -> WebauthnCredential {
+pub(super) fn credential(user: UserId, credential_id: &[u8], name: &str, at: OffsetDateTime) -> WebauthnCredential {
     WebauthnCredential {
         id: Uuid::now_v7(),
         user_id: user,
@@ -23,7 +23,7 @@ fn credential(user: UserId, credential_id: &[u8], name: &str, at: OffsetDateTime
     }
 }
 
-fn ceremony(kind: CeremonyKind, user: Option<UserId>, at: OffsetDateTime) -> WebauthnCeremony {
+pub(super) fn ceremony(kind: CeremonyKind, user: Option<UserId>, at: OffsetDateTime) -> WebauthnCeremony {
     WebauthnCeremony {
         id: Uuid::now_v7(),
         kind,
@@ -192,8 +192,8 @@ pub async fn webauthn_ceremony_take_has_one_winner(url: String) {
     assert_eq!(won.len(), 1, "exactly one take wins: {won:?}");
 }
 
-/// The store has no way to delete a user, so the row is deleted directly: the
-/// migrations' foreign keys take the user's credentials and ceremonies along.
+/// Deleting a user takes their credentials and ceremonies along (the
+/// migrations' foreign keys cascade); the other user's stay.
 pub async fn webauthn_rows_go_with_their_user(url: String) {
     let store = open(&url).await;
     let alice = add_user(store.as_ref(), "alice").await;
@@ -206,16 +206,7 @@ pub async fn webauthn_rows_go_with_their_user(url: String) {
     store.create_webauthn_ceremony(&alices).await.unwrap();
     store.create_webauthn_ceremony(&bobs).await.unwrap();
 
-    let delete = "DELETE FROM users WHERE id = $1";
-    if url.starts_with("sqlite:") {
-        let raw = gatehouse_store::SqliteStore::connect(&url).await.unwrap();
-        sqlx::query(delete).bind(alice.id.0).execute(raw.pool()).await.unwrap();
-        raw.close().await;
-    } else {
-        let raw = gatehouse_store::PgStore::connect(&url).await.unwrap();
-        sqlx::query(delete).bind(alice.id.0).execute(raw.pool()).await.unwrap();
-        raw.close().await;
-    }
+    assert!(store.delete_user(alice.id).await.unwrap());
 
     assert!(store.webauthn_credentials(alice.id).await.unwrap().is_empty());
     assert!(store.webauthn_credential_by_credential_id(b"cred-alice").await.unwrap().is_none());

@@ -230,7 +230,7 @@ on_both_backends! {
         let mut found = None;
         for _ in 0..50 {
             if let Ok(entries) = std::fs::read_dir(&outbox) {
-                if let Some(entry) = entries.flatten().next() {
+                if let Some(entry) = entries.flatten().find(|e| e.path().extension().is_some_and(|x| x == "txt")) {
                     found = Some(std::fs::read_to_string(entry.path()).unwrap());
                     break;
                 }

@@ -1,7 +1,10 @@
 //! A small SMTP server for the tests: the real SMTP client (lettre, in
 //! gatehouse-mail) delivers to it over TCP, and tests read what arrived.
 //! Plain SMTP only (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT).
-//! Shared with `gatehouse-mail`'s tests (included there by path).
+//!
+//! `gatehouse-mail`'s tests include this same file by path. Depends on tokio
+//! and base64 only.
+#![allow(dead_code)]
 
 use std::sync::Arc;
 use std::time::Duration;
