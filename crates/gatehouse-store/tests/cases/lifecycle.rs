@@ -198,7 +198,13 @@ async fn give_everything(store: &dyn gatehouse_core::store::Store, user: UserId,
     store.create_webauthn_ceremony(&ceremony).await.unwrap();
     let email_token = token(user, EmailTokenKind::VerifyEmail, &format!("{name}-verify"), t);
     store.issue_email_token(&email_token).await.unwrap();
-    Belongings { session, refresh: refresh.digest, challenge: challenge.digest, ceremony: ceremony.id, email_token: email_token.digest }
+    Belongings {
+        session,
+        refresh: refresh.digest,
+        challenge: challenge.digest,
+        ceremony: ceremony.id,
+        email_token: email_token.digest,
+    }
 }
 
 /// Rows per table that belong to `user` (refresh tokens through their session),
