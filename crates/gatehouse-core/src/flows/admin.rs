@@ -2,7 +2,7 @@
 //! disable/enable, unlock, and reading the audit log. `actor` is the admin
 //! doing it, or `None` for the command line.
 
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
 use super::Accounts;
 use crate::account::{Email, NewUser, Role, User, UserId, Username};
@@ -37,9 +37,7 @@ impl Accounts {
     pub async fn create_user(&self, req: NewUserRequest, actor: Option<UserId>, client: &ClientInfo) -> Result<User> {
         let username = Username::parse(&req.username)?;
         let email = Email::parse(&req.email)?;
-        let password =
-            self.config.password_policy.check(req.password.expose_secret(), &[username.as_str(), email.as_str()])?;
-        let hash = self.hasher.hash(password.into_secret()).await?;
+        let hash = self.hash_new_password(&req.password, [username.as_str(), email.as_str()]).await?;
         let new = NewUser {
             id: UserId::new(),
             username,

@@ -361,6 +361,21 @@ impl Accounts {
         }
     }
 
+    /// Applies the password policy (off the async runtime: zxcvbn is CPU work)
+    /// and hashes the accepted password. `context` is what the password must
+    /// not be built from (username, email).
+    async fn hash_new_password(&self, password: &SecretString, context: [&str; 2]) -> Result<String> {
+        let policy = self.config.password_policy;
+        let candidate = password.clone();
+        let context = context.map(str::to_owned);
+        let checked = tokio::task::spawn_blocking(move || {
+            policy.check(candidate.expose_secret(), &[context[0].as_str(), context[1].as_str()])
+        })
+        .await
+        .map_err(Error::internal)??;
+        self.hasher.hash(checked.into_secret()).await
+    }
+
     /// Hands a rendered notice to the mailer; a rendering failure is logged.
     fn mail(&self, mail: Result<Mail>) {
         match mail {

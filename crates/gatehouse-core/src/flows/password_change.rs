@@ -1,7 +1,7 @@
 //! Changing one's password: the current password is required; every other
 //! session ends, the current one stays.
 
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
 use super::{Accounts, Authenticated};
 use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
@@ -26,11 +26,7 @@ impl Accounts {
             .await;
             return Err(Error::InvalidCredentials);
         }
-        let password = self
-            .config
-            .password_policy
-            .check(new_password.expose_secret(), &[user.username.as_str(), user.email.as_str()])?;
-        let hash = self.hasher.hash(password.into_secret()).await?;
+        let hash = self.hash_new_password(&new_password, [user.username.as_str(), user.email.as_str()]).await?;
         let now = crate::clock::now();
         self.store.set_password_hash(user.id, &hash, now).await?;
         let mut ended = 0u64;

@@ -54,11 +54,7 @@ impl Accounts {
         let record = self.usable_email_token(&token, &[EmailTokenKind::ResetPassword]).await?;
         let user = self.load_user(record.user_id).await.map_err(|_| Error::InvalidToken)?;
         // Check the policy before spending the link, so a weak choice can be retried.
-        let password = self
-            .config
-            .password_policy
-            .check(new_password.expose_secret(), &[user.username.as_str(), user.email.as_str()])?;
-        let hash = self.hasher.hash(password.into_secret()).await?;
+        let hash = self.hash_new_password(&new_password, [user.username.as_str(), user.email.as_str()]).await?;
         if !self.store.consume_email_token(record.id, now).await? {
             return Err(Error::InvalidToken);
         }

@@ -19,11 +19,7 @@ impl Accounts {
         self.limit("register:ip", ip_key(client), self.config.limits.register_per_ip).await?;
         let username = Username::parse(&req.username)?;
         let email = Email::parse(&req.email)?;
-        let password = {
-            use secrecy::ExposeSecret;
-            self.config.password_policy.check(req.password.expose_secret(), &[username.as_str(), email.as_str()])?
-        };
-        let hash = self.hasher.hash(password.into_secret()).await?;
+        let hash = self.hash_new_password(&req.password, [username.as_str(), email.as_str()]).await?;
         let new = NewUser {
             id: UserId::new(),
             username,
