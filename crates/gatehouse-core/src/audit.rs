@@ -45,10 +45,12 @@ pub enum AuditKind {
     PasswordReset,
     PasswordChanged,
     AccountDeleted,
+    ClientCreated,
+    ClientDeleted,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 36] = [
+    pub const ALL: [AuditKind; 38] = [
         Self::Register,
         Self::LoginSucceeded,
         Self::LoginFailed,
@@ -85,6 +87,8 @@ impl AuditKind {
         Self::PasswordReset,
         Self::PasswordChanged,
         Self::AccountDeleted,
+        Self::ClientCreated,
+        Self::ClientDeleted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -125,6 +129,8 @@ impl AuditKind {
             Self::PasswordReset => "password_reset",
             Self::PasswordChanged => "password_changed",
             Self::AccountDeleted => "account_deleted",
+            Self::ClientCreated => "client_created",
+            Self::ClientDeleted => "client_deleted",
         }
     }
 

@@ -16,6 +16,7 @@ pub mod lifecycle;
 pub mod mail;
 pub mod mfa;
 pub mod notices;
+pub mod oauth;
 pub mod password;
 pub mod ratelimit;
 pub mod session;

@@ -10,6 +10,7 @@ use crate::audit::{AuditEvent, AuditQuery};
 use crate::crypto::TokenDigest;
 use crate::lifecycle::{EmailToken, EmailTokenKind};
 use crate::mfa::{MfaChallenge, TotpRecord, WebauthnCeremony, WebauthnCredential};
+use crate::oauth::OAuthClient;
 use crate::session::{RefreshRecord, Rotation, Session, SessionId};
 use crate::token::StoredKey;
 
@@ -177,9 +178,21 @@ pub trait LifecycleStore: Send + Sync {
     async fn delete_user(&self, user: UserId) -> StoreResult<bool>;
 }
 
+#[async_trait]
+pub trait ClientStore: Send + Sync {
+    async fn insert_client(&self, client: &OAuthClient) -> StoreResult<()>;
+    async fn client(&self, id: &str) -> StoreResult<Option<OAuthClient>>;
+    /// Oldest first.
+    async fn list_clients(&self) -> StoreResult<Vec<OAuthClient>>;
+    /// Returns whether there was such a client.
+    async fn delete_client(&self, id: &str) -> StoreResult<bool>;
+}
+
 /// Everything Gatehouse persists.
 #[async_trait]
-pub trait Store: UserStore + SessionStore + KeyStore + AuditStore + MfaStore + WebauthnStore + LifecycleStore {
+pub trait Store:
+    UserStore + SessionStore + KeyStore + AuditStore + MfaStore + WebauthnStore + LifecycleStore + ClientStore
+{
     /// Cheap round trip to the database (for `/readyz`).
     async fn ping(&self) -> StoreResult<()>;
     /// "sqlite" or "postgres".

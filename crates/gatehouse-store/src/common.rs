@@ -13,6 +13,7 @@
 //! `keys`, `audit`, `mfa`, `webauthn` and `lifecycle`.
 
 pub(crate) mod audit;
+pub(crate) mod clients;
 pub(crate) mod keys;
 pub(crate) mod lifecycle;
 pub(crate) mod mfa;
@@ -82,6 +83,7 @@ macro_rules! impl_store {
         $crate::common::keys::impl_key_store!($store, $db);
         $crate::common::audit::impl_audit_store!($store, $db);
         $crate::common::lifecycle::impl_lifecycle_store!($store, $db);
+        $crate::common::clients::impl_client_store!($store, $db);
         $crate::common::mfa::impl_mfa_store!($store, $db);
         $crate::common::webauthn::impl_webauthn_store!($store, $db);
 

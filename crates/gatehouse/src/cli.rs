@@ -34,6 +34,44 @@ pub enum Command {
     /// Manage signing keys
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Manage OAuth clients
+    #[command(subcommand)]
+    Client(ClientCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// Register a client; its secret (confidential clients) is printed once
+    Create {
+        #[arg(long)]
+        name: String,
+        /// An exact redirect URI (repeatable)
+        #[arg(long = "redirect-uri")]
+        redirect_uris: Vec<String>,
+        /// A post-logout redirect URI (repeatable)
+        #[arg(long = "post-logout-redirect-uri")]
+        post_logout_redirect_uris: Vec<String>,
+        /// authorization_code, refresh_token, client_credentials (repeatable)
+        #[arg(long = "grant")]
+        grants: Vec<String>,
+        /// An allowed scope (repeatable) [default: openid profile email]
+        #[arg(long = "scope")]
+        scopes: Vec<String>,
+        /// A public client (SPA, native app): no secret, PKCE required
+        #[arg(long)]
+        public: bool,
+        /// Skip the consent page (your own application)
+        #[arg(long)]
+        first_party: bool,
+    },
+    /// List clients
+    List {
+        /// Print JSON lines instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a client
+    Delete { id: String },
 }
 
 #[derive(Debug, Subcommand)]

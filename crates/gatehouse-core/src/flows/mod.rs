@@ -6,6 +6,7 @@
 
 mod account_deletion;
 mod admin;
+mod clients;
 mod email_change;
 mod email_verification;
 mod keys;

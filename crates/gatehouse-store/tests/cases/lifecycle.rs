@@ -228,7 +228,7 @@ async fn rows_of(url: &str, user: UserId) -> Vec<(String, i64)> {
     ));
     // Every table is either checked above or holds nothing of a user's; a new
     // table must be added to one of the two lists.
-    let not_owned = ["users", "signing_keys", "audit_log", "_sqlx_migrations"];
+    let not_owned = ["users", "signing_keys", "audit_log", "oauth_clients", "_sqlx_migrations"];
     let mut counts = Vec::new();
     if url.starts_with("sqlite:") {
         let raw = gatehouse_store::SqliteStore::connect(url).await.unwrap();

@@ -77,6 +77,46 @@ fn operator_workflow(cli: &Cli) {
     assert!(stderr.contains("line 2") && stderr.contains("line 3"), "{stderr}");
     assert!(String::from_utf8_lossy(&import.stdout).contains("imported 1 users, 2 failed"));
     assert!(cli.ok(&["user", "list", "--json"], "").contains("legacy@example.com"));
+    // OAuth clients: the secret is printed once, lists survive the round trip.
+    let created = cli.ok(
+        &[
+            "client",
+            "create",
+            "--name",
+            "Shop",
+            "--redirect-uri",
+            "https://shop.example.com/cb",
+            "--redirect-uri",
+            "http://localhost:3000/cb",
+            "--scope",
+            "openid",
+            "--scope",
+            "email",
+            "--first-party",
+        ],
+        "",
+    );
+    let client_id = created.lines().find_map(|l| l.strip_prefix("client_id")).unwrap().trim().to_owned();
+    let secret = created.lines().find_map(|l| l.strip_prefix("client_secret")).unwrap().trim().to_owned();
+    assert!(client_id.starts_with("gh_") && secret.len() == 43, "{created}");
+    let public =
+        cli.ok(&["client", "create", "--name", "SPA", "--public", "--redirect-uri", "https://spa.example.com/"], "");
+    assert!(public.contains("no secret"));
+    let listed = cli.ok(&["client", "list", "--json"], "");
+    assert!(!listed.contains(&secret), "secrets are never listed");
+    let shop: serde_json::Value =
+        serde_json::from_str(listed.lines().find(|l| l.contains(&client_id)).unwrap()).unwrap();
+    assert_eq!(shop["redirect_uris"], serde_json::json!(["https://shop.example.com/cb", "http://localhost:3000/cb"]));
+    assert_eq!(shop["scopes"], serde_json::json!(["openid", "email"]));
+    assert_eq!(shop["first_party"], true);
+    assert_eq!(shop["token_endpoint_auth_method"], "client_secret_basic");
+    let bad = cli.run(&["client", "create", "--name", "Evil", "--redirect-uri", "http://evil.example.com/cb"], "");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("https"));
+    assert!(cli.ok(&["client", "delete", &client_id], "").contains("deleted"));
+    assert_eq!(cli.run(&["client", "delete", &client_id], "").status.code(), Some(2));
+    assert!(!cli.ok(&["client", "list"], "").contains(&client_id));
+
     let before = cli.ok(&["keys", "list"], "");
     assert_eq!(before.matches("current").count(), 1);
     assert!(cli.ok(&["keys", "rotate"], "").contains("new current key"));

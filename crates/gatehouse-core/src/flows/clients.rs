@@ -1,0 +1,39 @@
+//! Registering and removing OAuth clients (CLI now; admin API later).
+
+use super::Accounts;
+use crate::account::UserId;
+use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
+use crate::error::{Error, Result};
+use crate::oauth::{NewClient, OAuthClient, RegisteredClient};
+
+impl Accounts {
+    pub async fn create_client(
+        &self,
+        req: NewClient,
+        actor: Option<UserId>,
+        client: &ClientInfo,
+    ) -> Result<RegisteredClient> {
+        let registered = req.register(crate::clock::now())?;
+        self.store.insert_client(&registered.client).await?;
+        let mut event = AuditEvent::new(AuditKind::ClientCreated, Outcome::Success, client)
+            .detail(format!("client {} ({})", registered.client.id, registered.client.name));
+        event.actor = actor;
+        self.audit(event).await;
+        Ok(registered)
+    }
+
+    pub async fn list_clients(&self) -> Result<Vec<OAuthClient>> {
+        Ok(self.store.list_clients().await?)
+    }
+
+    pub async fn delete_client(&self, id: &str, actor: Option<UserId>, client: &ClientInfo) -> Result<()> {
+        if !self.store.delete_client(id).await? {
+            return Err(Error::NotFound(format!("no client '{id}'")));
+        }
+        let mut event =
+            AuditEvent::new(AuditKind::ClientDeleted, Outcome::Success, client).detail(format!("client {id}"));
+        event.actor = actor;
+        self.audit(event).await;
+        Ok(())
+    }
+}

@@ -1,0 +1,255 @@
+//! OAuth clients: who may ask for tokens, from where (redirect URIs matched
+//! exactly), with which grants and scopes. A confidential client's secret is
+//! 256 random bits, shown once, stored as SHA-256 (the token endpoint stays
+//! fast, DESIGN §5).
+
+use secrecy::{ExposeSecret, SecretString};
+use time::OffsetDateTime;
+
+use crate::crypto::{random_token, TokenDigest};
+use crate::error::Error;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClientKind {
+    /// Can keep a secret (a server-side application).
+    Confidential,
+    /// Cannot (a single-page or native app): PKCE is mandatory.
+    Public,
+}
+
+impl ClientKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Confidential => "confidential",
+            Self::Public => "public",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "confidential" => Some(Self::Confidential),
+            "public" => Some(Self::Public),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenEndpointAuth {
+    ClientSecretBasic,
+    ClientSecretPost,
+    None,
+}
+
+impl TokenEndpointAuth {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ClientSecretBasic => "client_secret_basic",
+            Self::ClientSecretPost => "client_secret_post",
+            Self::None => "none",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "client_secret_basic" => Some(Self::ClientSecretBasic),
+            "client_secret_post" => Some(Self::ClientSecretPost),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
+}
+
+const GRANTS: [&str; 3] = ["authorization_code", "refresh_token", "client_credentials"];
+const SCOPE_CHARS: &str = "abcdefghijklmnopqrstuvwxyz0123456789_:.-";
+
+/// A client as stored.
+#[derive(Clone, Debug)]
+pub struct OAuthClient {
+    pub id: String,
+    pub name: String,
+    pub kind: ClientKind,
+    pub secret_digest: Option<TokenDigest>,
+    pub redirect_uris: Vec<String>,
+    pub post_logout_redirect_uris: Vec<String>,
+    pub grant_types: Vec<String>,
+    pub scopes: Vec<String>,
+    pub token_endpoint_auth: TokenEndpointAuth,
+    /// Skips the consent page (an operator's own application).
+    pub first_party: bool,
+    pub created_at: OffsetDateTime,
+}
+
+impl OAuthClient {
+    /// Checks a presented secret in constant time.
+    pub fn secret_matches(&self, presented: &str) -> bool {
+        self.secret_digest.as_ref().is_some_and(|d| d.matches(&TokenDigest::of(presented)))
+    }
+}
+
+/// What an operator asks for.
+#[derive(Clone, Debug, Default)]
+pub struct NewClient {
+    pub name: String,
+    pub public: bool,
+    pub redirect_uris: Vec<String>,
+    pub post_logout_redirect_uris: Vec<String>,
+    /// Empty: `authorization_code` and `refresh_token`.
+    pub grant_types: Vec<String>,
+    /// Empty: `openid profile email`.
+    pub scopes: Vec<String>,
+    pub first_party: bool,
+}
+
+/// A freshly registered client and its secret (shown once; `None` for public clients).
+#[derive(Debug)]
+pub struct RegisteredClient {
+    pub client: OAuthClient,
+    pub secret: Option<SecretString>,
+}
+
+/// A redirect URI must be absolute, without a fragment, and https — except
+/// loopback http for development and native apps (RFC 8252 §7.3).
+fn check_redirect_uri(uri: &str) -> Result<(), Error> {
+    let bad = |why: &str| Error::InvalidRequest(format!("redirect URI '{uri}' {why}"));
+    if uri.len() > 2000 || uri.contains('#') || uri.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad("must be absolute, without spaces or a #fragment"));
+    }
+    let (scheme, _) = uri.split_once(':').ok_or_else(|| bad("must be an absolute URL"))?;
+    // Private-use schemes of native apps (RFC 8252 §7.1), e.g. com.example.app:/cb
+    if scheme.contains('.') && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+')) {
+        return Ok(());
+    }
+    let (scheme, rest) = uri.split_once("://").ok_or_else(|| bad("must be an absolute URL"))?;
+    let host = rest.split(['/', '?']).next().unwrap_or("");
+    let host = host.rsplit_once('@').map(|(_, h)| h).unwrap_or(host);
+    if host.is_empty() {
+        return Err(bad("has no host"));
+    }
+    let hostname = if host.starts_with('[') {
+        host.split(']').next().unwrap_or(host).trim_start_matches('[')
+    } else {
+        host.split(':').next().unwrap_or(host)
+    };
+    let loopback = matches!(hostname, "localhost" | "127.0.0.1" | "::1");
+    match scheme {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        "http" => Err(bad("must use https (http only for localhost)")),
+        _ => Err(bad("has an unsupported scheme")),
+    }
+}
+
+impl NewClient {
+    /// Validates the request and mints the client id and (for confidential
+    /// clients) the secret.
+    pub fn register(self, now: OffsetDateTime) -> Result<RegisteredClient, Error> {
+        let name = self.name.trim().to_owned();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(Error::InvalidRequest("a client needs a name of 1 to 100 characters".into()));
+        }
+        for uri in self.redirect_uris.iter().chain(&self.post_logout_redirect_uris) {
+            check_redirect_uri(uri)?;
+        }
+        let grant_types = if self.grant_types.is_empty() {
+            vec!["authorization_code".to_owned(), "refresh_token".to_owned()]
+        } else {
+            self.grant_types
+        };
+        if let Some(g) = grant_types.iter().find(|g| !GRANTS.contains(&g.as_str())) {
+            return Err(Error::InvalidRequest(format!("unknown grant type '{g}' (supported: {})", GRANTS.join(", "))));
+        }
+        if grant_types.iter().any(|g| g == "authorization_code") && self.redirect_uris.is_empty() {
+            return Err(Error::InvalidRequest("the authorization_code grant needs at least one redirect URI".into()));
+        }
+        if self.public && grant_types.iter().any(|g| g == "client_credentials") {
+            return Err(Error::InvalidRequest("a public client cannot use client_credentials".into()));
+        }
+        let scopes = if self.scopes.is_empty() {
+            vec!["openid".to_owned(), "profile".to_owned(), "email".to_owned()]
+        } else {
+            self.scopes
+        };
+        if let Some(s) =
+            scopes.iter().find(|s| s.is_empty() || s.len() > 64 || !s.chars().all(|c| SCOPE_CHARS.contains(c)))
+        {
+            return Err(Error::InvalidRequest(format!("'{s}' is not a valid scope name")));
+        }
+        let id = format!("gh_{}", &random_token().expose_secret()[..22]);
+        let (kind, secret, auth) = if self.public {
+            (ClientKind::Public, None, TokenEndpointAuth::None)
+        } else {
+            (ClientKind::Confidential, Some(random_token()), TokenEndpointAuth::ClientSecretBasic)
+        };
+        let client = OAuthClient {
+            id,
+            name,
+            kind,
+            secret_digest: secret.as_ref().map(|s| TokenDigest::of(s.expose_secret())),
+            redirect_uris: self.redirect_uris,
+            post_logout_redirect_uris: self.post_logout_redirect_uris,
+            grant_types,
+            scopes,
+            token_endpoint_auth: auth,
+            first_party: self.first_party,
+            created_at: now,
+        };
+        Ok(RegisteredClient { client, secret })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn web(uris: &[&str]) -> NewClient {
+        NewClient {
+            name: "App".into(),
+            redirect_uris: uris.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn confidential_clients_get_a_secret_that_verifies() {
+        let r = web(&["https://app.example.com/callback"]).register(OffsetDateTime::now_utc()).unwrap();
+        assert!(r.client.id.starts_with("gh_") && r.client.id.len() == 25);
+        let secret = r.secret.unwrap();
+        assert!(r.client.secret_matches(secret.expose_secret()));
+        assert!(!r.client.secret_matches("wrong"));
+        assert_eq!(r.client.grant_types, ["authorization_code", "refresh_token"]);
+        assert_eq!(r.client.token_endpoint_auth, TokenEndpointAuth::ClientSecretBasic);
+    }
+
+    #[test]
+    fn public_clients_have_no_secret_and_no_client_credentials() {
+        let mut c = web(&["http://127.0.0.1:7777/cb", "com.example.app:/oauth"]);
+        c.public = true;
+        let r = c.clone().register(OffsetDateTime::now_utc()).unwrap();
+        assert!(r.secret.is_none() && r.client.secret_digest.is_none());
+        assert!(!r.client.secret_matches(""));
+        c.grant_types = vec!["client_credentials".into()];
+        assert!(c.register(OffsetDateTime::now_utc()).is_err());
+    }
+
+    #[test]
+    fn redirect_uris_are_checked() {
+        for bad in [
+            "http://app.example.com/cb",
+            "https://app.example.com/cb#frag",
+            "/relative",
+            "javascript:alert(1)",
+            "https:///nohost",
+            "ftp://x/y",
+        ] {
+            assert!(web(&[bad]).register(OffsetDateTime::now_utc()).is_err(), "{bad}");
+        }
+        assert!(web(&[]).register(OffsetDateTime::now_utc()).is_err(), "code grant needs a redirect URI");
+        let mut m2m = web(&[]);
+        m2m.grant_types = vec!["client_credentials".into()];
+        assert!(m2m.register(OffsetDateTime::now_utc()).is_ok());
+        let mut odd = web(&["https://a.example/cb"]);
+        odd.scopes = vec!["bad scope".into()];
+        assert!(odd.register(OffsetDateTime::now_utc()).is_err());
+    }
+}

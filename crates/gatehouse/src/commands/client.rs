@@ -1,0 +1,68 @@
+//! `gatehouse client create|list|delete`.
+
+use gatehouse_core::audit::ClientInfo;
+use gatehouse_core::oauth::{NewClient, OAuthClient};
+use secrecy::ExposeSecret;
+
+use super::CommandResult;
+use crate::cli::ClientCommand;
+use crate::commands::user::date;
+use crate::config::Settings;
+
+fn client_json(c: &OAuthClient) -> serde_json::Value {
+    serde_json::json!({
+        "client_id": c.id, "name": c.name, "kind": c.kind.as_str(), "redirect_uris": c.redirect_uris,
+        "post_logout_redirect_uris": c.post_logout_redirect_uris, "grant_types": c.grant_types, "scopes": c.scopes,
+        "token_endpoint_auth_method": c.token_endpoint_auth.as_str(), "first_party": c.first_party,
+        "created_at": date(c.created_at),
+    })
+}
+
+pub async fn run(cmd: ClientCommand, settings: &Settings) -> CommandResult {
+    let accounts = crate::startup::accounts(settings).await?;
+    let cli = ClientInfo { ip: None, user_agent: Some("gatehouse-cli".into()) };
+    match cmd {
+        ClientCommand::Create {
+            name,
+            redirect_uris,
+            post_logout_redirect_uris,
+            grants,
+            scopes,
+            public,
+            first_party,
+        } => {
+            let req = NewClient {
+                name,
+                public,
+                redirect_uris,
+                post_logout_redirect_uris,
+                grant_types: grants,
+                scopes,
+                first_party,
+            };
+            let registered = accounts.create_client(req, None, &cli).await?;
+            println!("client_id      {}", registered.client.id);
+            match registered.secret {
+                Some(secret) => {
+                    println!("client_secret  {}", secret.expose_secret());
+                    println!("(the secret is shown only now: store it in your application's secret store)");
+                }
+                None => println!("public client: no secret; PKCE (S256) is required"),
+            }
+        }
+        ClientCommand::List { json } => {
+            for c in accounts.list_clients().await? {
+                if json {
+                    println!("{}", client_json(&c));
+                } else {
+                    println!("{:<26} {:<13} {:<24} {}", c.id, c.kind.as_str(), c.name, c.grant_types.join(","));
+                }
+            }
+        }
+        ClientCommand::Delete { id } => {
+            accounts.delete_client(&id, None, &cli).await?;
+            println!("deleted client {id}");
+        }
+    }
+    Ok(())
+}
