@@ -47,15 +47,9 @@ pub async fn resend(
     body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> ApiResult<StatusCode> {
     let body: ResendBody = optional_json(body)?;
-    let bearer = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, t)| t.trim().to_owned());
-    match (bearer, body.email) {
+    match (Auth::bearer(&headers), body.email) {
         (Some(token), _) => {
-            let auth = state.accounts.authenticate_for_enrollment(&token).await?;
+            let auth = state.accounts.authenticate_for_enrollment(token).await?;
             state.accounts.resend_verification(&auth, &client).await?;
         }
         (None, Some(email)) => {

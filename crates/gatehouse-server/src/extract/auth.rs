@@ -14,8 +14,8 @@ pub struct Auth(pub Authenticated);
 
 impl Auth {
     /// The raw bearer token of a request, if it carries one.
-    pub fn bearer(parts: &Parts) -> Option<&str> {
-        let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
+    pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+        let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
         let (scheme, token) = value.split_once(' ')?;
         scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
     }
@@ -25,7 +25,7 @@ impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = Self::bearer(parts).ok_or(Error::Unauthorized)?;
+        let token = Self::bearer(&parts.headers).ok_or(Error::Unauthorized)?;
         let auth = state.accounts.authenticate_live(token).await?;
         Ok(Self(auth))
     }
@@ -38,7 +38,7 @@ impl FromRequestParts<AppState> for MaybeAuth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        match Auth::bearer(parts) {
+        match Auth::bearer(&parts.headers) {
             None => Ok(Self(None)),
             Some(token) => Ok(Self(Some(state.accounts.authenticate_live(token).await?))),
         }
@@ -53,7 +53,7 @@ impl FromRequestParts<AppState> for EnrollAuth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = Auth::bearer(parts).ok_or(Error::Unauthorized)?;
+        let token = Auth::bearer(&parts.headers).ok_or(Error::Unauthorized)?;
         Ok(Self(state.accounts.authenticate_for_enrollment(token).await?))
     }
 }
