@@ -47,10 +47,16 @@ pub enum AuditKind {
     AccountDeleted,
     ClientCreated,
     ClientDeleted,
+    ConsentGranted,
+    ConsentRevoked,
+    AuthorizationCodeIssued,
+    AuthorizationCodeReplayed,
+    OAuthTokensIssued,
+    OAuthTokenRevoked,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 38] = [
+    pub const ALL: [AuditKind; 44] = [
         Self::Register,
         Self::LoginSucceeded,
         Self::LoginFailed,
@@ -89,6 +95,12 @@ impl AuditKind {
         Self::AccountDeleted,
         Self::ClientCreated,
         Self::ClientDeleted,
+        Self::ConsentGranted,
+        Self::ConsentRevoked,
+        Self::AuthorizationCodeIssued,
+        Self::AuthorizationCodeReplayed,
+        Self::OAuthTokensIssued,
+        Self::OAuthTokenRevoked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -131,6 +143,12 @@ impl AuditKind {
             Self::AccountDeleted => "account_deleted",
             Self::ClientCreated => "client_created",
             Self::ClientDeleted => "client_deleted",
+            Self::ConsentGranted => "consent_granted",
+            Self::ConsentRevoked => "consent_revoked",
+            Self::AuthorizationCodeIssued => "authorization_code_issued",
+            Self::AuthorizationCodeReplayed => "authorization_code_replayed",
+            Self::OAuthTokensIssued => "oauth_tokens_issued",
+            Self::OAuthTokenRevoked => "oauth_token_revoked",
         }
     }
 

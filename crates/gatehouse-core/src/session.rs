@@ -34,6 +34,37 @@ impl fmt::Display for SessionId {
     }
 }
 
+/// What a session is for: who holds its tokens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SessionKind {
+    /// The JSON API: the holder has an access + refresh token pair.
+    Api,
+    /// A browser signed in to Gatehouse's own pages: the "refresh token" of
+    /// its chain is the value of the session cookie, never rotated.
+    Browser,
+    /// Tokens issued to an OAuth client on the user's behalf (authorization
+    /// code grant), limited to the granted scope.
+    OAuth { client_id: String, scope: String },
+}
+
+impl SessionKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Api => "api",
+            Self::Browser => "browser",
+            Self::OAuth { .. } => "oauth",
+        }
+    }
+
+    /// The OAuth client the session belongs to, if any.
+    pub fn client_id(&self) -> Option<&str> {
+        match self {
+            Self::OAuth { client_id, .. } => Some(client_id),
+            _ => None,
+        }
+    }
+}
+
 /// One sign-in.
 #[derive(Clone, Debug)]
 pub struct Session {
@@ -52,6 +83,7 @@ pub struct Session {
     pub amr: Vec<String>,
     /// When the user last proved who they are in this session (login or step-up).
     pub auth_time: OffsetDateTime,
+    pub kind: SessionKind,
 }
 
 impl Session {

@@ -10,7 +10,7 @@ use crate::audit::{AuditEvent, AuditQuery};
 use crate::crypto::TokenDigest;
 use crate::lifecycle::{EmailToken, EmailTokenKind};
 use crate::mfa::{MfaChallenge, TotpRecord, WebauthnCeremony, WebauthnCredential};
-use crate::oauth::OAuthClient;
+use crate::oauth::{AuthorizationCode, Consent, OAuthClient, Redemption};
 use crate::session::{RefreshRecord, Rotation, Session, SessionId};
 use crate::token::StoredKey;
 
@@ -75,6 +75,15 @@ pub trait SessionStore: Send + Sync {
     async fn reauthenticated(&self, id: SessionId, amr: &[String], at: OffsetDateTime) -> StoreResult<()>;
     /// Revokes every session of a user; returns how many were active.
     async fn revoke_user_sessions(&self, user: UserId, now: OffsetDateTime) -> StoreResult<u64>;
+    /// Marks a session used: sets `last_used_at` and pushes `idle_expires_at`.
+    async fn touch_session(
+        &self,
+        id: SessionId,
+        now: OffsetDateTime,
+        idle_expires_at: OffsetDateTime,
+    ) -> StoreResult<()>;
+    /// Revokes the user's active OAuth sessions of one client; returns how many.
+    async fn revoke_client_sessions(&self, user: UserId, client_id: &str, now: OffsetDateTime) -> StoreResult<u64>;
 }
 
 #[async_trait]
@@ -83,8 +92,10 @@ pub trait KeyStore: Send + Sync {
     async fn published_keys(&self) -> StoreResult<Vec<StoredKey>>;
     /// Every key including retired ones, newest first.
     async fn all_keys(&self) -> StoreResult<Vec<StoredKey>>;
-    /// In one transaction: the previous key is retired, the current becomes
-    /// previous and `new` becomes current.
+    /// In one transaction, among the keys of `new`'s algorithm: the previous
+    /// key is retired, the current becomes previous and `new` becomes current.
+    /// Keys of other algorithms are untouched (each algorithm has its own
+    /// current key: access tokens use one, ID tokens default to RS256).
     async fn rotate_in(&self, new: &StoredKey) -> StoreResult<()>;
 }
 
@@ -184,14 +195,30 @@ pub trait ClientStore: Send + Sync {
     async fn client(&self, id: &str) -> StoreResult<Option<OAuthClient>>;
     /// Oldest first.
     async fn list_clients(&self) -> StoreResult<Vec<OAuthClient>>;
-    /// Returns whether there was such a client.
+    /// Deletes the client with its codes, consents and sessions (their tokens
+    /// stop working). Returns whether there was such a client.
     async fn delete_client(&self, id: &str) -> StoreResult<bool>;
+}
+
+#[async_trait]
+pub trait OAuthStore: Send + Sync {
+    async fn insert_authorization_code(&self, code: &AuthorizationCode) -> StoreResult<()>;
+    /// Marks the code redeemed at `now` if it was not; of concurrent callers
+    /// exactly one gets `Won`, the others `Replayed`.
+    async fn redeem_authorization_code(&self, digest: &TokenDigest, now: OffsetDateTime) -> StoreResult<Redemption>;
+    async fn consent(&self, user: UserId, client_id: &str) -> StoreResult<Option<Consent>>;
+    /// Inserts or replaces the user's consent for that client.
+    async fn put_consent(&self, consent: &Consent) -> StoreResult<()>;
+    /// The user's consents, newest first.
+    async fn consents(&self, user: UserId) -> StoreResult<Vec<Consent>>;
+    /// Returns whether there was one.
+    async fn delete_consent(&self, user: UserId, client_id: &str) -> StoreResult<bool>;
 }
 
 /// Everything Gatehouse persists.
 #[async_trait]
 pub trait Store:
-    UserStore + SessionStore + KeyStore + AuditStore + MfaStore + WebauthnStore + LifecycleStore + ClientStore
+    UserStore + SessionStore + KeyStore + AuditStore + MfaStore + WebauthnStore + LifecycleStore + ClientStore + OAuthStore
 {
     /// Cheap round trip to the database (for `/readyz`).
     async fn ping(&self) -> StoreResult<()>;

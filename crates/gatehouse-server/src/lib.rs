@@ -10,6 +10,7 @@ pub mod api;
 pub mod error;
 pub mod extract;
 pub mod middleware;
+pub mod oauth;
 pub mod openapi;
 pub mod ops;
 pub mod pages;
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/auth", api::router())
         .nest("/api/admin", admin::router())
         .merge(pages::router())
+        .merge(oauth::router())
         .route("/api/openapi.json", get(ops::openapi))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

@@ -26,6 +26,8 @@ use crate::{admin, api, error, ops};
         api::password::change,
         api::sessions::list,
         api::sessions::end,
+        api::consents::list,
+        api::consents::revoke,
         api::mfa::verify::verify,
         api::mfa::totp::setup,
         api::mfa::totp::enable,

@@ -10,13 +10,14 @@
 //! - `async fn begin_write(&self) -> Result<Transaction<'static, Database>, StoreError>`.
 //!
 //! The trait implementations are split by capability: `users`, `sessions`,
-//! `keys`, `audit`, `mfa`, `webauthn` and `lifecycle`.
+//! `keys`, `audit`, `mfa`, `webauthn`, `lifecycle`, `clients` and `oauth`.
 
 pub(crate) mod audit;
 pub(crate) mod clients;
 pub(crate) mod keys;
 pub(crate) mod lifecycle;
 pub(crate) mod mfa;
+pub(crate) mod oauth;
 pub(crate) mod sessions;
 pub(crate) mod users;
 pub(crate) mod webauthn;
@@ -84,6 +85,7 @@ macro_rules! impl_store {
         $crate::common::audit::impl_audit_store!($store, $db);
         $crate::common::lifecycle::impl_lifecycle_store!($store, $db);
         $crate::common::clients::impl_client_store!($store, $db);
+        $crate::common::oauth::impl_oauth_store!($store, $db);
         $crate::common::mfa::impl_mfa_store!($store, $db);
         $crate::common::webauthn::impl_webauthn_store!($store, $db);
 

@@ -114,13 +114,16 @@ fn is_in_memory(url: &str) -> bool {
 
 /// The unique indexes on plain columns, by the columns SQLite names when one is
 /// broken, so that a conflict carries the index name PostgreSQL reports. Keep
-/// in step with the `CREATE UNIQUE INDEX ... (column, ...)` of the migrations.
+/// in step with the `CREATE UNIQUE INDEX ... (column, ...)` of the migrations,
+/// and with the primary keys a caller may collide with (named as PostgreSQL
+/// names them, `<table>_pkey`).
 const COLUMN_INDEXES: &[(&str, &str)] = &[
     ("refresh_tokens.digest", "refresh_tokens_digest_key"),
     ("mfa_backup_codes.user_id, mfa_backup_codes.digest", "mfa_backup_codes_user_digest_key"),
     ("mfa_challenges.digest", "mfa_challenges_digest_key"),
     ("webauthn_credentials.credential_id", "webauthn_credentials_credential_id_key"),
     ("email_tokens.digest", "email_tokens_digest_key"),
+    ("oauth_codes.digest", "oauth_codes_pkey"),
 ];
 
 /// The unique rule a write broke. SQLite does not report constraint names; its
@@ -170,6 +173,7 @@ mod tests {
         assert_eq!(name("webauthn_credentials.credential_id"), "webauthn_credentials_credential_id_key");
         assert_eq!(name("mfa_backup_codes.user_id, mfa_backup_codes.digest"), "mfa_backup_codes_user_digest_key");
         assert_eq!(name("email_tokens.digest"), "email_tokens_digest_key");
+        assert_eq!(name("oauth_codes.digest"), "oauth_codes_pkey");
         assert_eq!(name("users.id"), "users.id");
     }
 }

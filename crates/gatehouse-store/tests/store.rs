@@ -118,6 +118,7 @@ store_tests!(
     session_rotation_has_one_winner,
     active_sessions_and_revocation,
     key_rotation_cycles_statuses,
+    each_algorithm_keeps_its_own_current_key,
     audit_append_and_query,
     sessions_keep_amr_and_auth_time,
     sessions_from_before_mfa_still_read,
@@ -139,6 +140,15 @@ store_tests!(
     email_tokens_are_revoked_by_kind,
     email_address_and_verification,
     deleting_a_user_takes_their_rows_and_anonymises_audit,
+    clients_keep_their_id_token_alg,
+    authorization_codes_are_redeemed_once,
+    authorization_code_redemption_has_one_winner,
+    consents_are_upserted_listed_and_deleted,
+    session_kinds_round_trip,
+    sessions_are_touched,
+    client_sessions_are_revoked_per_client,
+    deleting_a_client_takes_its_sessions_codes_and_consents,
+    oauth_rows_go_with_their_user,
 );
 
 #[test]

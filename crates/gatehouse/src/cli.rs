@@ -63,6 +63,9 @@ pub enum ClientCommand {
         /// Skip the consent page (your own application)
         #[arg(long)]
         first_party: bool,
+        /// How ID tokens for this client are signed: RS256 (default), ES256 or EdDSA
+        #[arg(long, value_name = "ALG")]
+        id_token_alg: Option<gatehouse_core::token::SigningAlg>,
     },
     /// List clients
     List {

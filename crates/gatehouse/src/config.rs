@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use clap::Args;
 use gatehouse_core::account::Role;
-use gatehouse_core::flows::{AccountsConfig, LockoutPolicy, RateLimits, WebauthnSettings};
+use gatehouse_core::flows::{
+    AccountsConfig, BrowserSessionConfig, LockoutPolicy, OAuthConfig, RateLimits, WebauthnSettings,
+};
 use gatehouse_core::password::{HashParams, PasswordPolicy};
 use gatehouse_core::ratelimit::Rate;
 use gatehouse_core::token::{SigningAlg, TokenSettings};
@@ -174,6 +176,21 @@ pub struct RawConfig {
     /// Password-reset requests per email address [default: 5/h]
     #[arg(long, global = true, env = "GATEHOUSE_FORGOT_RATE_PER_EMAIL")]
     pub forgot_rate_per_email: Option<String>,
+    /// Browser session (sign-in pages) idle lifetime [default: 30m]
+    #[arg(long, global = true, env = "GATEHOUSE_BROWSER_SESSION_IDLE")]
+    pub browser_session_idle: Option<String>,
+    /// Browser session absolute lifetime [default: 12h]
+    #[arg(long, global = true, env = "GATEHOUSE_BROWSER_SESSION_ABSOLUTE")]
+    pub browser_session_absolute: Option<String>,
+    /// Browser session absolute lifetime with "Remember me" [default: 30d]
+    #[arg(long, global = true, env = "GATEHOUSE_BROWSER_SESSION_REMEMBER")]
+    pub browser_session_remember: Option<String>,
+    /// Require PKCE (S256) from confidential OAuth clients too; public clients always need it [default: true]
+    #[arg(long, global = true, env = "GATEHOUSE_OAUTH_PKCE_REQUIRED")]
+    pub oauth_pkce_required: Option<bool>,
+    /// Lifetime of OAuth authorization codes [default: 60s]
+    #[arg(long, global = true, env = "GATEHOUSE_OAUTH_CODE_TTL")]
+    pub oauth_code_ttl: Option<String>,
 }
 
 macro_rules! overlay {
@@ -237,7 +254,12 @@ impl RawConfig {
             email_verification_ttl,
             password_reset_ttl,
             forgot_rate_per_ip,
-            forgot_rate_per_email
+            forgot_rate_per_email,
+            browser_session_idle,
+            browser_session_absolute,
+            browser_session_remember,
+            oauth_pkce_required,
+            oauth_code_ttl
         )
     }
 
@@ -489,6 +511,29 @@ impl Settings {
         if access_ttl.is_zero() || session_idle.is_zero() || session_absolute.is_zero() {
             return Err(bad("token and session lifetimes must be longer than zero"));
         }
+        let browser = BrowserSessionConfig {
+            idle: duration("browser_session_idle", raw.browser_session_idle, Duration::from_secs(30 * 60))?,
+            absolute: duration(
+                "browser_session_absolute",
+                raw.browser_session_absolute,
+                Duration::from_secs(12 * 3600),
+            )?,
+            remembered: duration(
+                "browser_session_remember",
+                raw.browser_session_remember,
+                Duration::from_secs(30 * 86400),
+            )?,
+        };
+        if browser.idle.is_zero() || browser.absolute.is_zero() || browser.remembered.is_zero() {
+            return Err(bad("browser session lifetimes must be longer than zero"));
+        }
+        let oauth = OAuthConfig {
+            code_ttl: duration("oauth_code_ttl", raw.oauth_code_ttl, Duration::from_secs(60))?,
+            pkce_required: raw.oauth_pkce_required.unwrap_or(true),
+        };
+        if oauth.code_ttl.is_zero() || oauth.code_ttl > Duration::from_secs(600) {
+            return Err(bad("oauth_code_ttl: more than zero and at most 10 minutes"));
+        }
         let accounts = AccountsConfig {
             tokens: TokenSettings { issuer, audience, access_ttl },
             signing_alg,
@@ -511,6 +556,8 @@ impl Settings {
                 Duration::from_secs(24 * 3600),
             )?,
             password_reset_ttl: duration("password_reset_ttl", raw.password_reset_ttl, Duration::from_secs(30 * 60))?,
+            browser,
+            oauth,
         };
         let mail_from = raw.mail_from.unwrap_or_else(|| format!("{} <no-reply@{mail_host}>", accounts.product_name));
         Ok(Settings {
@@ -567,6 +614,17 @@ impl Settings {
             format!("session_idle       {}s", a.session_idle.as_secs()),
             format!("session_absolute   {}s", a.session_absolute.as_secs()),
             format!("refresh_grace      {}s", a.refresh_grace.as_secs()),
+            format!(
+                "browser sessions   idle {}s, absolute {}s, remembered {}s",
+                a.browser.idle.as_secs(),
+                a.browser.absolute.as_secs(),
+                a.browser.remembered.as_secs()
+            ),
+            format!(
+                "oauth              codes live {}s; PKCE required for confidential clients: {}",
+                a.oauth.code_ttl.as_secs(),
+                a.oauth.pkce_required
+            ),
             format!(
                 "argon2             m={} KiB, t={}, p={}; {} workers, queue {}",
                 self.hash_params.m_cost_kib,

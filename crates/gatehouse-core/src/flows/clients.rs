@@ -1,4 +1,6 @@
 //! Registering and removing OAuth clients (CLI now; admin API later).
+//! Registering a client that signs people in also creates the signing key
+//! of its ID-token algorithm if there is none yet.
 
 use super::Accounts;
 use crate::account::UserId;
@@ -14,6 +16,11 @@ impl Accounts {
         client: &ClientInfo,
     ) -> Result<RegisteredClient> {
         let registered = req.register(crate::clock::now())?;
+        // The key its ID tokens will be signed with is published now, before
+        // the application first fetches the JWKS (relying parties cache it).
+        if registered.client.grant_types.iter().any(|g| g == "authorization_code") {
+            self.ring_with(registered.client.id_token_alg).await?;
+        }
         self.store.insert_client(&registered.client).await?;
         let mut event = AuditEvent::new(AuditKind::ClientCreated, Outcome::Success, client)
             .detail(format!("client {} ({})", registered.client.id, registered.client.name));

@@ -7,7 +7,7 @@
 
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{ip_key, Accounts, TokenPair};
+use super::{ip_key, Accounts, SignIn, TokenPair};
 use crate::account::{LoginName, User};
 use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::error::{Error, Result};
@@ -28,6 +28,7 @@ pub struct LoginRequest {
     /// Username or email.
     pub login: LoginName,
     pub password: SecretString,
+    pub via: SignIn,
 }
 
 impl Accounts {
@@ -98,7 +99,7 @@ impl Accounts {
             let (mfa_token, expires_in) = self.challenge(&user, client).await?;
             return Ok(LoginOutcome::MfaRequired { mfa_token, methods: status.methods(), expires_in });
         }
-        let pair = self.open_session(&user, vec![amr::PASSWORD.to_owned()], client).await?;
+        let pair = self.open_session(&user, vec![amr::PASSWORD.to_owned()], client, req.via).await?;
         self.audit(AuditEvent::new(AuditKind::LoginSucceeded, Outcome::Success, client).by_and_for(user.id)).await;
         Ok(LoginOutcome::Tokens(user, pair))
     }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use uuid::Uuid;
 
-use super::{ip_key, Accounts, TokenPair};
+use super::{ip_key, Accounts, SignIn, TokenPair};
 use crate::account::{User, UserId};
 use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::crypto::{random_token, TokenDigest};
@@ -99,6 +99,7 @@ impl Accounts {
         mfa_token: SecretString,
         code: &str,
         client: &ClientInfo,
+        via: SignIn,
     ) -> Result<(User, TokenPair)> {
         let limits = &self.config.limits;
         self.limit("mfa:ip", ip_key(client), limits.mfa_per_ip).await?;
@@ -130,7 +131,7 @@ impl Accounts {
         if user.failed_logins > 0 {
             self.store.clear_login_failures(user.id).await?;
         }
-        let pair = self.open_session(&user, two_factor_amr(), client).await?;
+        let pair = self.open_session(&user, two_factor_amr(), client, via).await?;
         self.audit(
             AuditEvent::new(AuditKind::MfaVerified, Outcome::Success, client).by_and_for(user.id).detail(method),
         )

@@ -6,6 +6,8 @@
 
 mod account_deletion;
 mod admin;
+mod authorize;
+mod browser;
 mod clients;
 mod email_change;
 mod email_verification;
@@ -13,6 +15,8 @@ mod keys;
 mod login;
 mod logout;
 mod mfa;
+mod oauth_token;
+mod oauth_tokens;
 mod passkeys;
 mod password_change;
 mod password_reset;
@@ -31,10 +35,16 @@ use uuid::Uuid;
 
 pub use account_deletion::AccountExport;
 pub use admin::{ImportedUser, NewUserRequest};
+pub use authorize::{
+    append_query, AuthorizationRequest, AuthorizeDecision, AuthorizeError, Prompt, ValidAuthorization, SUPPORTED_SCOPES,
+};
+pub use browser::BrowserSession;
 pub use email_verification::Verified;
 pub use keys::rotate as keys_rotate;
 pub use login::{LoginOutcome, LoginRequest};
 pub use mfa::{MfaStatus, StepUpProof};
+pub use oauth_token::{ClientCredentials, OAuthTokenResponse, TokenRequest};
+pub use oauth_tokens::{Introspection, LogoutOutcome, LogoutRequest, UserInfo};
 pub use passkeys::CeremonyStart;
 pub use register::RegisterRequest;
 pub use totp::TotpEnrollment;
@@ -47,7 +57,7 @@ use crate::mail::{Mail, Mailer};
 use crate::notices::Notices;
 use crate::password::{PasswordHasher, PasswordPolicy};
 use crate::ratelimit::{Rate, RateLimiter};
-use crate::session::{RefreshRecord, Session, SessionId};
+use crate::session::{RefreshRecord, Session, SessionId, SessionKind};
 use crate::store::Store;
 use crate::token::{
     AccessClaims, AccessTokenIssuer, Grant, KeyRing, SigningAlg, TokenSettings, DEFAULT_SCOPE, ENROLL_SCOPE,
@@ -144,6 +154,8 @@ pub struct AccountsConfig {
     pub require_verified_email: bool,
     pub email_verification_ttl: Duration,
     pub password_reset_ttl: Duration,
+    pub browser: BrowserSessionConfig,
+    pub oauth: OAuthConfig,
 }
 
 /// The WebAuthn relying party: by default the issuer's host and origin.
@@ -151,6 +163,50 @@ pub struct AccountsConfig {
 pub struct WebauthnSettings {
     pub rp_id: String,
     pub origin: String,
+}
+
+/// Where a person is signing in: the JSON API (token pair) or Gatehouse's own
+/// pages in a browser (a session cookie).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignIn {
+    Api,
+    Browser { remember: bool },
+}
+
+/// Lifetimes of browser sessions (the sign-in pages' cookie).
+#[derive(Clone, Debug)]
+pub struct BrowserSessionConfig {
+    /// Ends the session after this long without a request.
+    pub idle: Duration,
+    /// Ends it whatever happens.
+    pub absolute: Duration,
+    /// The absolute lifetime with "Remember me".
+    pub remembered: Duration,
+}
+
+/// The OAuth 2.0 / OpenID Connect provider's policy.
+#[derive(Clone, Debug)]
+pub struct OAuthConfig {
+    /// How long an authorization code can be redeemed (60 s).
+    pub code_ttl: Duration,
+    /// PKCE (S256) for confidential clients too, not only public ones (RFC 9700 §2.1.1).
+    pub pkce_required: bool,
+}
+
+impl Default for OAuthConfig {
+    fn default() -> Self {
+        Self { code_ttl: Duration::from_secs(60), pkce_required: true }
+    }
+}
+
+impl Default for BrowserSessionConfig {
+    fn default() -> Self {
+        Self {
+            idle: Duration::from_secs(30 * 60),
+            absolute: Duration::from_secs(12 * 3600),
+            remembered: Duration::from_secs(30 * 86400),
+        }
+    }
 }
 
 /// A new access token + refresh token pair for a session.
@@ -282,54 +338,52 @@ impl Accounts {
     pub async fn authenticate_for_enrollment(&self, token: &str) -> Result<Authenticated> {
         let auth = self.authenticate(token)?;
         let now = crate::clock::now();
+        // Tokens an OAuth client holds for the user are for resource servers
+        // and userinfo, never for managing the account.
         match self.store.session(auth.session_id).await? {
-            Some(s) if s.is_active(now) && s.user_id == auth.user_id => Ok(auth),
+            Some(s) if s.is_active(now) && s.user_id == auth.user_id && s.kind == SessionKind::Api => Ok(auth),
             _ => Err(Error::InvalidToken),
         }
     }
 
     /// Opens a new session for `user`, authenticated by `amr`, and returns its
-    /// first token pair.
-    async fn open_session(&self, user: &User, amr: Vec<String>, client: &ClientInfo) -> Result<TokenPair> {
+    /// first token pair (for a browser, the refresh token is the cookie value).
+    async fn open_session(&self, user: &User, amr: Vec<String>, client: &ClientInfo, via: SignIn) -> Result<TokenPair> {
         let now = crate::clock::now();
+        let (kind, idle, absolute) = match via {
+            SignIn::Api => (SessionKind::Api, self.config.session_idle, self.config.session_absolute),
+            SignIn::Browser { remember } => (
+                SessionKind::Browser,
+                self.config.browser.idle,
+                if remember { self.config.browser.remembered } else { self.config.browser.absolute },
+            ),
+        };
         let session = Session {
             id: SessionId::new(),
             user_id: user.id,
             created_at: now,
             last_used_at: now,
-            idle_expires_at: now + self.config.session_idle,
-            absolute_expires_at: now + self.config.session_absolute,
+            idle_expires_at: now + idle,
+            absolute_expires_at: now + absolute,
             revoked_at: None,
             ip: client.ip.clone(),
             user_agent: client.user_agent.as_ref().map(|ua| ua.chars().take(512).collect()),
             amr,
             auth_time: now,
+            kind,
         };
         let refresh = random_token();
-        let record = RefreshRecord {
-            id: Uuid::now_v7(),
-            session_id: session.id,
-            parent_id: None,
-            digest: TokenDigest::of(refresh.expose_secret()),
-            created_at: now,
-            spent_at: None,
-            spent_by: None,
-        };
-        self.store.create_session(&session, &record).await?;
+        self.store.create_session(&session, &first_link(&session, &refresh)).await?;
         self.token_pair(user, &session, refresh)
     }
 
     fn token_pair(&self, user: &User, session: &Session, refresh: SecretString) -> Result<TokenPair> {
-        let scope = if self.must_enroll(user, &session.amr) { ENROLL_SCOPE } else { DEFAULT_SCOPE };
-        let grant = Grant {
-            user: user.id,
-            session: session.id,
-            roles: &user.roles,
-            amr: &session.amr,
-            auth_time: session.auth_time.unix_timestamp(),
-            scope,
+        let (scope, client_id) = match &session.kind {
+            SessionKind::OAuth { client_id, scope } => (scope.as_str(), Some(client_id.as_str())),
+            _ if self.must_enroll(user, &session.amr) => (ENROLL_SCOPE, None),
+            _ => (DEFAULT_SCOPE, None),
         };
-        let access = AccessTokenIssuer::issue(&self.key_ring(), &self.config.tokens, &grant)?;
+        let access = self.access_token(user, session, scope, client_id)?;
         Ok(TokenPair {
             access_token: access.token,
             expires_in: access.expires_in,
@@ -337,6 +391,26 @@ impl Accounts {
             session_id: session.id,
             scope: scope.to_owned(),
         })
+    }
+
+    /// An access token for `user` in `session`, with `scope`.
+    fn access_token(
+        &self,
+        user: &User,
+        session: &Session,
+        scope: &str,
+        client_id: Option<&str>,
+    ) -> Result<crate::token::IssuedAccessToken> {
+        let grant = Grant {
+            user: user.id,
+            session: session.id,
+            roles: &user.roles,
+            amr: &session.amr,
+            auth_time: session.auth_time.unix_timestamp(),
+            scope,
+            client_id,
+        };
+        AccessTokenIssuer::issue(&self.key_ring(), &self.config.tokens, &grant)
     }
 
     /// Policy demands a second factor of this user.
@@ -387,6 +461,19 @@ impl Accounts {
 
     async fn limit(&self, scope: &str, subject: &str, rate: Rate) -> Result<()> {
         self.limiter.hit(&format!("{scope}:{subject}"), rate).await
+    }
+}
+
+/// The first refresh-token record of a new session's chain.
+fn first_link(session: &Session, refresh: &SecretString) -> RefreshRecord {
+    RefreshRecord {
+        id: Uuid::now_v7(),
+        session_id: session.id,
+        parent_id: None,
+        digest: TokenDigest::of(refresh.expose_secret()),
+        created_at: session.created_at,
+        spent_at: None,
+        spent_by: None,
     }
 }
 

@@ -11,7 +11,7 @@ use secrecy::{ExposeSecret, SecretString};
 use uuid::Uuid;
 
 use super::mfa::StepUpProof;
-use super::{Accounts, Authenticated, TokenPair};
+use super::{Accounts, Authenticated, SignIn, TokenPair};
 use crate::account::{User, UserId};
 use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::crypto::TokenDigest;
@@ -262,7 +262,7 @@ impl Accounts {
             self.store.clear_login_failures(user.id).await?;
         }
         let amr = vec![amr::PASSWORD.to_owned(), amr::HARDWARE_KEY.to_owned(), amr::MFA.to_owned()];
-        let pair = self.open_session(&user, amr, client).await?;
+        let pair = self.open_session(&user, amr, client, SignIn::Api).await?;
         self.audit(
             AuditEvent::new(AuditKind::MfaVerified, Outcome::Success, client).by_and_for(user.id).detail("webauthn"),
         )
@@ -305,7 +305,7 @@ impl Accounts {
         }
         self.record_passkey_use(std::slice::from_ref(&credential), &used).await?;
         let amr = vec![amr::HARDWARE_KEY.to_owned(), amr::MFA.to_owned()];
-        let pair = self.open_session(&user, amr, client).await?;
+        let pair = self.open_session(&user, amr, client, SignIn::Api).await?;
         self.audit(
             AuditEvent::new(AuditKind::LoginSucceeded, Outcome::Success, client).by_and_for(user.id).detail("passkey"),
         )

@@ -15,17 +15,36 @@ use crate::account::User;
 use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::crypto::{hmac_token, TokenDigest};
 use crate::error::{Error, Result};
-use crate::session::{RefreshRecord, Rotation, Session};
+use crate::session::{RefreshRecord, Rotation, Session, SessionKind};
 
 impl Accounts {
+    /// The JSON API's refresh: only tokens of API sessions.
     pub async fn refresh(&self, token: SecretString, client: &ClientInfo) -> Result<(User, TokenPair)> {
         self.limit("refresh:ip", ip_key(client), self.config.limits.refresh_per_ip).await?;
+        let (user, session, successor) =
+            self.rotate_refresh_token(&token, client, |s| s.kind == SessionKind::Api).await?;
+        let pair = self.token_pair(&user, &session, successor)?;
+        Ok((user, pair))
+    }
+
+    /// Spends a refresh token of a session `belongs` accepts and returns the
+    /// successor token (see the module docs for the grace window and reuse).
+    /// A token of a session `belongs` refuses is `InvalidToken`, untouched.
+    pub(super) async fn rotate_refresh_token(
+        &self,
+        token: &SecretString,
+        client: &ClientInfo,
+        belongs: impl Fn(&Session) -> bool,
+    ) -> Result<(User, Session, SecretString)> {
         let presented = token.expose_secret();
         if presented.is_empty() || presented.len() > 128 {
             return Err(Error::InvalidToken);
         }
         let digest = TokenDigest::of(presented);
         let (record, session) = self.store.refresh_by_digest(&digest).await?.ok_or(Error::InvalidToken)?;
+        if !belongs(&session) {
+            return Err(Error::InvalidToken);
+        }
         let now = crate::clock::now();
         if session.revoked_at.is_some() {
             return Err(Error::InvalidToken);
@@ -51,8 +70,7 @@ impl Accounts {
             };
             if self.store.rotate_refresh(&rotation).await? {
                 self.audit(AuditEvent::new(AuditKind::Refresh, Outcome::Success, client).by_and_for(user.id)).await;
-                let pair = self.token_pair(&user, &session, successor)?;
-                return Ok((user, pair));
+                return Ok((user, session, successor));
             }
         }
         // Spent — by an earlier request or by a concurrent one that just won.
@@ -61,8 +79,7 @@ impl Accounts {
             None => return Err(Error::InvalidToken),
         };
         if self.is_grace_retry(&record, &fingerprint).await? {
-            let pair = self.token_pair(&user, &session, successor)?;
-            return Ok((user, pair));
+            return Ok((user, session, successor));
         }
         self.end_reused_session(&session, client).await?;
         Err(Error::TokenReused)

@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 
 use crate::crypto::{random_token, TokenDigest};
 use crate::error::Error;
+use crate::token::SigningAlg;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ClientKind {
@@ -77,6 +78,9 @@ pub struct OAuthClient {
     pub token_endpoint_auth: TokenEndpointAuth,
     /// Skips the consent page (an operator's own application).
     pub first_party: bool,
+    /// How its ID tokens are signed (`id_token_signed_response_alg`): RS256
+    /// unless asked otherwise, as OpenID Connect requires.
+    pub id_token_alg: SigningAlg,
     pub created_at: OffsetDateTime,
 }
 
@@ -99,6 +103,8 @@ pub struct NewClient {
     /// Empty: `openid profile email`.
     pub scopes: Vec<String>,
     pub first_party: bool,
+    /// `None`: RS256.
+    pub id_token_alg: Option<SigningAlg>,
 }
 
 /// A freshly registered client and its secret (shown once; `None` for public clients).
@@ -192,6 +198,7 @@ impl NewClient {
             scopes,
             token_endpoint_auth: auth,
             first_party: self.first_party,
+            id_token_alg: self.id_token_alg.unwrap_or(SigningAlg::Rs256),
             created_at: now,
         };
         Ok(RegisteredClient { client, secret })

@@ -1,6 +1,11 @@
-//! OAuth 2.0 / OpenID Connect provider: the registered clients. (The
-//! endpoints — authorize, token, userinfo, … — build on this.)
+//! OAuth 2.0 / OpenID Connect provider: registered clients, authorization
+//! codes, consents, scopes and ID tokens. The flows live in
+//! [`crate::flows`] (`authorize`, `oauth_token`, …).
 
 mod client;
+mod code;
+mod error;
 
 pub use client::{ClientKind, NewClient, OAuthClient, RegisteredClient, TokenEndpointAuth};
+pub use code::{AuthorizationCode, Consent, Redemption};
+pub use error::{OAuthErrorCode, OAuthFailure};

@@ -38,6 +38,9 @@ pub struct AccessClaims {
     pub iat: i64,
     pub nbf: i64,
     pub jti: String,
+    /// The session the token belongs to; empty for client-credentials tokens,
+    /// which act for a client, not a person.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub sid: String,
     pub scope: String,
     pub roles: Vec<String>,
@@ -45,11 +48,19 @@ pub struct AccessClaims {
     #[serde(default)]
     pub amr: Vec<String>,
     /// Authentication context class: one or several factors.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub acr: String,
     /// When the user last authenticated (unix seconds).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub auth_time: i64,
+    /// The OAuth client the token was issued to (RFC 9068 §2.2); absent for
+    /// Gatehouse's own API sessions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+}
+
+fn is_zero(n: &i64) -> bool {
+    *n == 0
 }
 
 impl AccessClaims {
@@ -84,6 +95,8 @@ pub struct Grant<'a> {
     pub amr: &'a [String],
     pub auth_time: i64,
     pub scope: &'a str,
+    /// The OAuth client the token is for, if any.
+    pub client_id: Option<&'a str>,
 }
 
 /// A freshly signed access token.
@@ -115,6 +128,37 @@ impl AccessTokenIssuer {
             amr: grant.amr.to_vec(),
             acr: crate::mfa::acr::for_amr(grant.amr).to_owned(),
             auth_time: grant.auth_time,
+            client_id: grant.client_id.map(str::to_owned),
+        };
+        let token = Self::sign(ring, &claims)?;
+        Ok(IssuedAccessToken { token, expires_in: ttl, claims })
+    }
+
+    /// A token for an OAuth client acting on its own behalf (client
+    /// credentials grant): `sub` is the client id, no session, no roles.
+    pub fn issue_for_client(
+        ring: &KeyRing,
+        settings: &TokenSettings,
+        client_id: &str,
+        scope: &str,
+    ) -> Result<IssuedAccessToken, Error> {
+        let now = crate::clock::now().unix_timestamp();
+        let ttl = settings.access_ttl.as_secs();
+        let claims = AccessClaims {
+            iss: settings.issuer.clone(),
+            sub: client_id.to_owned(),
+            aud: settings.audience.clone(),
+            exp: now.saturating_add(i64::try_from(ttl).unwrap_or(i64::MAX)),
+            iat: now,
+            nbf: now,
+            jti: Uuid::new_v4().to_string(),
+            sid: String::new(),
+            scope: scope.to_owned(),
+            roles: Vec::new(),
+            amr: Vec::new(),
+            acr: String::new(),
+            auth_time: 0,
+            client_id: Some(client_id.to_owned()),
         };
         let token = Self::sign(ring, &claims)?;
         Ok(IssuedAccessToken { token, expires_in: ttl, claims })
@@ -168,7 +212,7 @@ mod tests {
     fn ring(alg: SigningAlg) -> KeyRing {
         let master = MasterKey::generate();
         let stored = SigningKey::generate(alg, &master).unwrap();
-        KeyRing::open(&[stored], &master).unwrap()
+        KeyRing::open(&[stored], &master, alg).unwrap()
     }
 
     fn settings() -> TokenSettings {
@@ -188,6 +232,7 @@ mod tests {
                 amr: &amr,
                 auth_time: 0,
                 scope: DEFAULT_SCOPE,
+                client_id: None,
             };
             let issued = AccessTokenIssuer::issue(&ring, &settings(), &grant).unwrap();
             use secrecy::ExposeSecret;
@@ -207,6 +252,7 @@ mod tests {
             amr: &[],
             auth_time: 0,
             scope: DEFAULT_SCOPE,
+            client_id: None,
         };
         let issued = AccessTokenIssuer::issue(&ring_a, &settings(), &grant).unwrap();
         let token = issued.token.expose_secret();

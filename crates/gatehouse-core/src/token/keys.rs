@@ -215,31 +215,42 @@ impl SigningKey {
     }
 }
 
-/// The keys in use: one current (signs), any number still published (verify).
+/// The keys in use: one current key per algorithm (signs), any number still
+/// published (verify). Access tokens use the configured algorithm; ID tokens
+/// use the client's (RS256 by default).
 #[derive(Debug)]
 pub struct KeyRing {
-    current: SigningKey,
-    /// All published keys including the current one, newest first.
+    /// The algorithm access tokens are signed with.
+    primary: SigningAlg,
+    /// All published keys including the current ones, newest first.
     published: Vec<SigningKey>,
 }
 
 impl KeyRing {
-    /// Builds the ring from the published stored keys (newest first).
-    pub fn open(stored: &[StoredKey], master: &MasterKey) -> Result<Self, Error> {
-        let mut published = Vec::with_capacity(stored.len());
-        let mut current = None;
-        for key in stored.iter().filter(|k| k.status != KeyStatus::Retired) {
-            if key.status == KeyStatus::Current && current.is_none() {
-                current = Some(SigningKey::open(key, master)?);
-            }
-            published.push(SigningKey::open(key, master)?);
+    /// Builds the ring from the published stored keys (newest first); there
+    /// must be a current key for `primary`.
+    pub fn open(stored: &[StoredKey], master: &MasterKey, primary: SigningAlg) -> Result<Self, Error> {
+        let published = stored
+            .iter()
+            .filter(|k| k.status != KeyStatus::Retired)
+            .map(|k| SigningKey::open(k, master))
+            .collect::<Result<Vec<_>, _>>()?;
+        let ring = Self { primary, published };
+        if ring.current_for(primary).is_none() {
+            return Err(Error::internal(format!("there is no current {} signing key", primary.as_str())));
         }
-        let current = current.ok_or_else(|| Error::internal("there is no current signing key"))?;
-        Ok(Self { current, published })
+        Ok(ring)
     }
 
+    /// The current key of the access-token algorithm.
     pub fn current(&self) -> &SigningKey {
-        &self.current
+        // `open` guarantees there is one; the fallback is never taken.
+        self.current_for(self.primary).unwrap_or(&self.published[0])
+    }
+
+    /// The current (newest) key of `alg`, if there is one.
+    pub fn current_for(&self, alg: SigningAlg) -> Option<&SigningKey> {
+        self.published.iter().find(|k| k.alg == alg && k.status == KeyStatus::Current)
     }
 
     pub fn find(&self, kid: &str) -> Option<&SigningKey> {

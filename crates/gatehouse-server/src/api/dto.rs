@@ -166,6 +166,10 @@ pub struct SessionView {
     pub expires_at: String,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// `api` (a token pair), `browser` (the sign-in pages) or `oauth` (an application's tokens).
+    pub kind: &'static str,
+    /// The application holding the session's tokens (`oauth` sessions).
+    pub client_id: Option<String>,
     /// The session of the token making this request.
     pub current: bool,
 }
@@ -179,6 +183,8 @@ impl SessionView {
             expires_at: rfc3339(s.idle_expires_at.min(s.absolute_expires_at)),
             ip: s.ip.clone(),
             user_agent: s.user_agent.clone(),
+            kind: s.kind.as_str(),
+            client_id: s.kind.client_id().map(str::to_owned),
             current,
         }
     }

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::Json;
 use gatehouse_core::account::LoginName;
-use gatehouse_core::flows::{LoginOutcome, LoginRequest};
+use gatehouse_core::flows::{LoginOutcome, LoginRequest, SignIn};
 use gatehouse_core::Error;
 
 use super::dto::{LoginBody, LoginResponse, MfaRequiredResponse, TokenResponse};
@@ -30,7 +30,7 @@ pub async fn login(
         .or(body.email)
         .filter(|s| !s.trim().is_empty())
         .ok_or_else(|| Error::InvalidRequest("give 'username' (or 'email') and 'password'".into()))?;
-    let req = LoginRequest { login: LoginName::new(&login), password: body.password };
+    let req = LoginRequest { login: LoginName::new(&login), password: body.password, via: SignIn::Api };
     let result = state.accounts.login(req, &client).await;
     let outcome = match &result {
         Ok(LoginOutcome::Tokens(..)) => "success",

@@ -2,6 +2,7 @@
 //! profile and sessions. One file per flow.
 
 pub mod account;
+pub mod consents;
 pub mod dto;
 pub mod email;
 pub mod login;
@@ -36,6 +37,8 @@ pub fn router() -> Router<AppState> {
         .route("/password/change", post(password::change))
         .route("/sessions", get(sessions::list))
         .route("/sessions/{id}", delete(sessions::end))
+        .route("/consents", get(consents::list))
+        .route("/consents/{client_id}", delete(consents::revoke))
         .route("/mfa/verify", post(mfa::verify::verify))
         .route("/mfa/totp/setup", post(mfa::totp::setup))
         .route("/mfa/totp/enable", post(mfa::totp::enable))

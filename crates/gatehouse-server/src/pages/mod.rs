@@ -1,9 +1,12 @@
-//! The pages the links in Gatehouse's mails open: `/verify-email` and
-//! `/reset-password`. Server-rendered (minijinja, HTML auto-escaped), no
-//! JavaScript, a strict CSP. A GET only shows a form; the action happens on
-//! POST, so mail scanners that prefetch links change nothing. The token in the
-//! form is the credential, so no separate CSRF token is needed.
+//! Server-rendered pages (minijinja, HTML auto-escaped), no JavaScript, a
+//! strict CSP: `/login` (browser sessions, see [`browser`]), and the pages the
+//! links in Gatehouse's mails open, `/verify-email` and `/reset-password`. A
+//! GET only shows a form; the action happens on POST, so mail scanners that
+//! prefetch links change nothing. In the mail pages the token in the form is
+//! the credential; the login form has a double-submit CSRF token.
 
+pub mod browser;
+mod login;
 mod reset_password;
 mod verify_email;
 
@@ -25,6 +28,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/verify-email", get(verify_email::show).post(verify_email::submit))
         .route("/reset-password", get(reset_password::show).post(reset_password::submit))
+        .route("/login", get(login::show).post(login::submit))
+        .route("/login/mfa", axum::routing::post(login::submit_mfa))
         .route("/assets/gatehouse.css", get(stylesheet))
 }
 
@@ -36,6 +41,11 @@ fn templates() -> &'static Result<Environment<'static>, String> {
             ("layout.html", include_str!("../../templates/pages/layout.html")),
             ("verify_email.html", include_str!("../../templates/pages/verify_email.html")),
             ("reset_password.html", include_str!("../../templates/pages/reset_password.html")),
+            ("login.html", include_str!("../../templates/pages/login.html")),
+            ("login_mfa.html", include_str!("../../templates/pages/login_mfa.html")),
+            ("message.html", include_str!("../../templates/pages/message.html")),
+            ("consent.html", include_str!("../../templates/pages/consent.html")),
+            ("logout_confirm.html", include_str!("../../templates/pages/logout_confirm.html")),
         ] {
             env.add_template(name, source).map_err(|e| e.to_string())?;
         }
@@ -44,7 +54,7 @@ fn templates() -> &'static Result<Environment<'static>, String> {
 }
 
 /// Renders a page with the page CSP.
-fn render(status: StatusCode, name: &str, ctx: minijinja::Value) -> Response {
+pub(crate) fn render(status: StatusCode, name: &str, ctx: minijinja::Value) -> Response {
     let html = match templates() {
         Ok(env) => env.get_template(name).and_then(|t| t.render(ctx)).map_err(|e| e.to_string()),
         Err(e) => Err(e.clone()),

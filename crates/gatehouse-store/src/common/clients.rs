@@ -1,10 +1,15 @@
 //! [`gatehouse_core::store::ClientStore`] for both backends: registered OAuth
 //! clients. List members are stored as JSON arrays of strings.
+//!
+//! Deleting a client relies on the foreign keys of migration 0006 (SQLite
+//! connections enforce them, see `SqliteStore::connect`): its authorization
+//! codes, consents and sessions cascade from `oauth_clients`, and the refresh
+//! tokens from the sessions.
 
 macro_rules! client_columns {
     () => {
         "id, name, kind, secret_digest, redirect_uris, post_logout_redirect_uris, grant_types, scopes, \
-         token_endpoint_auth, first_party, created_at"
+         token_endpoint_auth, first_party, id_token_alg, created_at"
     };
 }
 pub(crate) use client_columns;
@@ -44,6 +49,10 @@ macro_rules! impl_client_store {
                 let post_logout: String = row.try_get("post_logout_redirect_uris")?;
                 let grants: String = row.try_get("grant_types")?;
                 let scopes: String = row.try_get("scopes")?;
+                let alg: String = row.try_get("id_token_alg")?;
+                let id_token_alg = alg
+                    .parse::<gatehouse_core::token::SigningAlg>()
+                    .map_err(|e| $crate::common::corrupt(format!("client {id}: id_token_alg: {e}")))?;
                 Ok(gatehouse_core::oauth::OAuthClient {
                     redirect_uris: from_json(&id, "redirect_uris", &redirect_uris)?,
                     post_logout_redirect_uris: from_json(&id, "post_logout_redirect_uris", &post_logout)?,
@@ -54,6 +63,7 @@ macro_rules! impl_client_store {
                     secret_digest,
                     token_endpoint_auth,
                     first_party: row.try_get("first_party")?,
+                    id_token_alg,
                     created_at: row.try_get("created_at")?,
                     id,
                 })
@@ -70,7 +80,7 @@ macro_rules! impl_client_store {
                 sqlx::query(concat!(
                     "INSERT INTO oauth_clients (",
                     $crate::common::clients::client_columns!(),
-                    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+                    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
                 ))
                 .bind(client.id.as_str())
                 .bind(client.name.as_str())
@@ -82,6 +92,7 @@ macro_rules! impl_client_store {
                 .bind(to_json(&client.scopes))
                 .bind(client.token_endpoint_auth.as_str())
                 .bind(client.first_party)
+                .bind(client.id_token_alg.as_str())
                 .bind(Self::ts(client.created_at))
                 .execute(&self.pool)
                 .await
@@ -125,6 +136,7 @@ macro_rules! impl_client_store {
             }
 
             async fn delete_client(&self, id: &str) -> gatehouse_core::store::StoreResult<bool> {
+                // Codes, consents and sessions (with their refresh tokens) cascade.
                 let done = sqlx::query("DELETE FROM oauth_clients WHERE id = $1")
                     .bind(id)
                     .execute(&self.pool)

@@ -1,5 +1,9 @@
 //! [`gatehouse_core::store::KeyStore`] for both backends: the signing keys,
 //! private parts sealed by the core, public parts as JWK text.
+//!
+//! Each algorithm has its own rotation: `rotate_in` shifts only the keys of the
+//! new key's algorithm (previous → retired, current → previous), so there is
+//! one current key per algorithm.
 
 macro_rules! key_columns {
     () => {
@@ -81,11 +85,13 @@ macro_rules! impl_key_store {
                     gatehouse_core::store::StoreError::Backend(format!("cannot serialise a public JWK: {e}"))
                 })?;
                 let mut tx = self.begin_write().await?;
-                sqlx::query("UPDATE signing_keys SET status = 'retired' WHERE status = 'previous'")
+                sqlx::query("UPDATE signing_keys SET status = 'retired' WHERE status = 'previous' AND alg = $1")
+                    .bind(new.alg.as_str())
                     .execute(&mut *tx)
                     .await
                     .map_err(Self::db_err)?;
-                sqlx::query("UPDATE signing_keys SET status = 'previous' WHERE status = 'current'")
+                sqlx::query("UPDATE signing_keys SET status = 'previous' WHERE status = 'current' AND alg = $1")
+                    .bind(new.alg.as_str())
                     .execute(&mut *tx)
                     .await
                     .map_err(Self::db_err)?;

@@ -9,8 +9,9 @@
 //!
 //! Deleting a user relies on the foreign keys of the migrations: every table
 //! holding a user's rows cascades from `users` (refresh tokens from
-//! `sessions`), checked by the store tests. `audit_log` has no foreign key on
-//! purpose; its rows keep the bare ids and lose the ip and user agent.
+//! `sessions`), OAuth codes and consents included, checked by the store tests.
+//! `audit_log` has no foreign key on purpose; its rows keep the bare ids and
+//! lose the ip and user agent.
 
 macro_rules! email_token_columns {
     () => {
@@ -177,9 +178,10 @@ macro_rules! impl_lifecycle_store {
                     .await
                     .map_err(Self::db_err)?;
                 // Every table that refers to users cascades (sessions and with
-                // them refresh tokens, roles, MFA, WebAuthn, email tokens); the
-                // store test `deleting_a_user_takes_their_rows_and_anonymises_audit`
-                // fails on a table it does not know.
+                // them refresh tokens, roles, MFA, WebAuthn, email tokens, OAuth
+                // codes and consents); the store test
+                // `deleting_a_user_takes_their_rows_and_anonymises_audit` fails
+                // on a table it does not know.
                 let done = sqlx::query("DELETE FROM users WHERE id = $1")
                     .bind(user.0)
                     .execute(&mut *tx)

@@ -7,12 +7,19 @@
 //!
 //! A session's `amr` is one space-separated column; sessions created before
 //! migration 0002 have no `auth_time` and read `created_at` in its place.
+//!
+//! A session's kind is three columns (migration 0006): `kind`, and for OAuth
+//! sessions the `client_id` (a foreign key: the sessions go with their client)
+//! and the granted `scope`. Sessions created before 0006 read as API sessions.
+
+use gatehouse_core::session::SessionKind;
 
 /// The `sessions` columns every query reads.
 macro_rules! session_columns {
     () => {
         "s.id, s.user_id, s.created_at, s.last_used_at, s.idle_expires_at, s.absolute_expires_at, \
-         s.revoked_at, s.ip, s.user_agent, s.amr, COALESCE(s.auth_time, s.created_at) AS auth_time"
+         s.revoked_at, s.ip, s.user_agent, s.amr, COALESCE(s.auth_time, s.created_at) AS auth_time, \
+         s.kind, s.client_id, s.scope"
     };
 }
 pub(crate) use session_columns;
@@ -27,6 +34,30 @@ macro_rules! refresh_columns {
 }
 pub(crate) use refresh_columns;
 
+/// The kind of session `id` from its stored `kind`, `client_id` and `scope`.
+pub(crate) fn session_kind(
+    id: uuid::Uuid,
+    kind: &str,
+    client_id: Option<String>,
+    scope: Option<String>,
+) -> Result<SessionKind, sqlx::Error> {
+    match (kind, client_id, scope) {
+        ("api", _, _) => Ok(SessionKind::Api),
+        ("browser", _, _) => Ok(SessionKind::Browser),
+        ("oauth", Some(client_id), Some(scope)) => Ok(SessionKind::OAuth { client_id, scope }),
+        ("oauth", _, _) => Err(super::corrupt(format!("session {id}: an OAuth session without its client or scope"))),
+        (other, _, _) => Err(super::corrupt(format!("session {id}: unknown kind '{other}'"))),
+    }
+}
+
+/// The granted scope of an OAuth session, as stored (`NULL` for other kinds).
+pub(crate) fn session_scope(kind: &SessionKind) -> Option<&str> {
+    match kind {
+        SessionKind::OAuth { scope, .. } => Some(scope),
+        SessionKind::Api | SessionKind::Browser => None,
+    }
+}
+
 macro_rules! impl_session_store {
     ($store:ty, $db:ty) => {
         impl $store {
@@ -34,8 +65,16 @@ macro_rules! impl_session_store {
                 row: &<$db as sqlx::Database>::Row,
             ) -> Result<gatehouse_core::session::Session, sqlx::Error> {
                 use sqlx::Row as _;
+                let id: uuid::Uuid = row.try_get("id")?;
+                let kind: String = row.try_get("kind")?;
+                let kind = $crate::common::sessions::session_kind(
+                    id,
+                    &kind,
+                    row.try_get("client_id")?,
+                    row.try_get("scope")?,
+                )?;
                 Ok(gatehouse_core::session::Session {
-                    id: gatehouse_core::session::SessionId(row.try_get("id")?),
+                    id: gatehouse_core::session::SessionId(id),
                     user_id: gatehouse_core::account::UserId(row.try_get("user_id")?),
                     created_at: row.try_get("created_at")?,
                     last_used_at: row.try_get("last_used_at")?,
@@ -46,6 +85,7 @@ macro_rules! impl_session_store {
                     user_agent: row.try_get("user_agent")?,
                     amr: $crate::common::split_amr(row.try_get("amr")?),
                     auth_time: row.try_get("auth_time")?,
+                    kind,
                 })
             }
 
@@ -91,8 +131,8 @@ macro_rules! impl_session_store {
                 let mut tx = self.begin_write().await?;
                 sqlx::query(
                     "INSERT INTO sessions (id, user_id, created_at, last_used_at, idle_expires_at, \
-                     absolute_expires_at, revoked_at, ip, user_agent, amr, auth_time) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                     absolute_expires_at, revoked_at, ip, user_agent, amr, auth_time, kind, client_id, scope) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
                 )
                 .bind(session.id.0)
                 .bind(session.user_id.0)
@@ -105,6 +145,9 @@ macro_rules! impl_session_store {
                 .bind(session.user_agent.as_deref())
                 .bind($crate::common::join_amr(&session.amr))
                 .bind(Self::ts(session.auth_time))
+                .bind(session.kind.as_str())
+                .bind(session.kind.client_id())
+                .bind($crate::common::sessions::session_scope(&session.kind))
                 .execute(&mut *tx)
                 .await
                 .map_err(Self::db_err)?;
@@ -303,7 +346,63 @@ macro_rules! impl_session_store {
                 .map_err(Self::db_err)?;
                 Self::count_active(&rows).map_err(Self::db_err)
             }
+
+            async fn touch_session(
+                &self,
+                id: gatehouse_core::session::SessionId,
+                now: time::OffsetDateTime,
+                idle_expires_at: time::OffsetDateTime,
+            ) -> gatehouse_core::store::StoreResult<()> {
+                sqlx::query("UPDATE sessions SET last_used_at = $2, idle_expires_at = $3 WHERE id = $1")
+                    .bind(id.0)
+                    .bind(Self::ts(now))
+                    .bind(Self::ts(idle_expires_at))
+                    .execute(&self.pool)
+                    .await
+                    .map_err(Self::db_err)?;
+                Ok(())
+            }
+
+            async fn revoke_client_sessions(
+                &self,
+                user: gatehouse_core::account::UserId,
+                client_id: &str,
+                now: time::OffsetDateTime,
+            ) -> gatehouse_core::store::StoreResult<u64> {
+                let rows = sqlx::query(
+                    "UPDATE sessions SET revoked_at = $3 WHERE user_id = $1 AND client_id = $2 AND revoked_at IS NULL \
+                     RETURNING (idle_expires_at > $3 AND absolute_expires_at > $3) AS was_active",
+                )
+                .bind(user.0)
+                .bind(client_id)
+                .bind(Self::ts(now))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(Self::db_err)?;
+                Self::count_active(&rows).map_err(Self::db_err)
+            }
         }
     };
 }
 pub(crate) use impl_session_store;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_kinds_read_back_or_are_corrupt() {
+        let id = uuid::Uuid::nil();
+        let some = |s: &str| Some(s.to_owned());
+        assert_eq!(session_kind(id, "api", None, None).ok(), Some(SessionKind::Api));
+        assert_eq!(session_kind(id, "browser", None, None).ok(), Some(SessionKind::Browser));
+        let oauth = SessionKind::OAuth { client_id: "gh_x".into(), scope: "openid".into() };
+        assert_eq!(session_kind(id, "oauth", some("gh_x"), some("openid")).ok(), Some(oauth.clone()));
+        assert_eq!(session_scope(&oauth), Some("openid"));
+        assert_eq!(session_scope(&SessionKind::Api), None);
+        assert!(session_kind(id, "oauth", None, some("openid")).is_err());
+        assert!(session_kind(id, "oauth", some("gh_x"), None).is_err());
+        let unknown = session_kind(id, "cli", None, None);
+        assert!(matches!(&unknown, Err(sqlx::Error::Decode(e)) if e.to_string().contains("'cli'")), "{unknown:?}");
+    }
+}

@@ -7,11 +7,13 @@ use gatehouse_core::audit::{AuditEvent, AuditKind, AuditQuery, ClientInfo, Outco
 use gatehouse_core::crypto::TokenDigest;
 use gatehouse_core::lifecycle::{EmailToken, EmailTokenKind};
 use gatehouse_core::mfa::CeremonyKind;
+use gatehouse_core::oauth::{Consent, Redemption};
 use gatehouse_core::store::{Constraint, StoreError};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use super::mfa::challenge;
+use super::oauth::{client, code};
 use super::webauthn::{ceremony, credential};
 use super::{add_user, first_refresh, now, open, session_for, winners};
 
@@ -173,13 +175,15 @@ pub async fn email_address_and_verification(url: String) {
     store.set_email(alice.id, &Email::parse("Alice@New.Example").unwrap(), later).await.unwrap();
 }
 
-/// Everything a user owns, in every table of migrations 0001–0004.
+/// Everything a user owns, in every table of migrations 0001–0006.
 struct Belongings {
     session: gatehouse_core::session::Session,
     refresh: TokenDigest,
     challenge: TokenDigest,
     ceremony: Uuid,
     email_token: TokenDigest,
+    code: TokenDigest,
+    client_id: String,
 }
 
 async fn give_everything(store: &dyn gatehouse_core::store::Store, user: UserId, name: &str) -> Belongings {
@@ -198,12 +202,21 @@ async fn give_everything(store: &dyn gatehouse_core::store::Store, user: UserId,
     store.create_webauthn_ceremony(&ceremony).await.unwrap();
     let email_token = token(user, EmailTokenKind::VerifyEmail, &format!("{name}-verify"), t);
     store.issue_email_token(&email_token).await.unwrap();
+    // OAuth clients are nobody's; their codes and consents are the user's.
+    let client_id = format!("app-{name}");
+    store.insert_client(&client(&client_id, t)).await.unwrap();
+    let code = code(&client_id, user, &format!("{name}-code"), t);
+    store.insert_authorization_code(&code).await.unwrap();
+    let consent = Consent { user_id: user, client_id: client_id.clone(), scope: "openid".into(), granted_at: t };
+    store.put_consent(&consent).await.unwrap();
     Belongings {
         session,
         refresh: refresh.digest,
         challenge: challenge.digest,
         ceremony: ceremony.id,
         email_token: email_token.digest,
+        code: code.digest,
+        client_id,
     }
 }
 
@@ -219,6 +232,8 @@ async fn rows_of(url: &str, user: UserId) -> Vec<(String, i64)> {
         "webauthn_credentials",
         "webauthn_ceremonies",
         "email_tokens",
+        "oauth_codes",
+        "oauth_consents",
     ];
     let mut queries: Vec<(String, String)> =
         tables.iter().map(|t| ((*t).to_owned(), format!("SELECT COUNT(*) FROM {t} WHERE user_id = $1"))).collect();
@@ -310,6 +325,9 @@ pub async fn deleting_a_user_takes_their_rows_and_anonymises_audit(url: String) 
     assert!(store.webauthn_credentials(alice.id).await.unwrap().is_empty());
     assert!(store.take_webauthn_ceremony(alices.ceremony, t).await.unwrap().is_none());
     assert!(store.email_token(&alices.email_token).await.unwrap().is_none());
+    assert!(matches!(store.redeem_authorization_code(&alices.code, t).await.unwrap(), Redemption::Unknown));
+    assert!(store.consent(alice.id, &alices.client_id).await.unwrap().is_none());
+    assert!(store.client(&alices.client_id).await.unwrap().is_some(), "the client is nobody's");
     // Her address and name are free again.
     add_user(store.as_ref(), "alice").await;
 
@@ -341,4 +359,6 @@ pub async fn deleting_a_user_takes_their_rows_and_anonymises_audit(url: String) 
     assert_eq!(store.webauthn_credentials(bob.id).await.unwrap().len(), 1);
     assert!(store.email_token(&bobs.email_token).await.unwrap().is_some());
     assert!(store.take_webauthn_ceremony(bobs.ceremony, t).await.unwrap().is_some());
+    assert!(store.consent(bob.id, &bobs.client_id).await.unwrap().is_some());
+    assert!(matches!(store.redeem_authorization_code(&bobs.code, t).await.unwrap(), Redemption::Won(_)));
 }

@@ -114,6 +114,7 @@ pub async fn sessions_from_before_mfa_still_read(url: String) {
     assert_eq!(read.amr, ["pwd"]);
     assert_eq!(read.auth_time, t);
     assert_eq!(read.created_at, t);
+    assert_eq!(read.kind, gatehouse_core::session::SessionKind::Api, "sessions from before 0006 are API sessions");
     store.reauthenticated(read.id, &amr(&["pwd", "otp", "mfa"]), t + Duration::minutes(1)).await.unwrap();
     let read = store.session(read.id).await.unwrap().unwrap();
     assert_eq!(read.auth_time, t + Duration::minutes(1));

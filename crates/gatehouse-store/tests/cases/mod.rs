@@ -5,6 +5,7 @@ mod audit;
 mod keys;
 mod lifecycle;
 mod mfa;
+mod oauth;
 mod sessions;
 mod users;
 mod webauthn;
@@ -13,7 +14,7 @@ use std::sync::Arc;
 
 use gatehouse_core::account::{Email, NewUser, Role, User, UserId, Username};
 use gatehouse_core::crypto::TokenDigest;
-use gatehouse_core::session::{RefreshRecord, Session, SessionId};
+use gatehouse_core::session::{RefreshRecord, Session, SessionId, SessionKind};
 use gatehouse_core::store::Store;
 use gatehouse_core::token::{KeyStatus, SigningAlg, StoredKey};
 use time::{Duration, OffsetDateTime};
@@ -23,6 +24,7 @@ pub use audit::*;
 pub use keys::*;
 pub use lifecycle::*;
 pub use mfa::*;
+pub use oauth::*;
 pub use sessions::*;
 pub use users::*;
 pub use webauthn::*;
@@ -86,6 +88,7 @@ pub fn session_for(user: UserId, created_at: OffsetDateTime, idle: Duration, abs
         user_agent: Some("test-agent/1.0".into()),
         amr: vec!["pwd".into()],
         auth_time: created_at,
+        kind: SessionKind::Api,
     }
 }
 

@@ -14,7 +14,7 @@ fn client_json(c: &OAuthClient) -> serde_json::Value {
         "client_id": c.id, "name": c.name, "kind": c.kind.as_str(), "redirect_uris": c.redirect_uris,
         "post_logout_redirect_uris": c.post_logout_redirect_uris, "grant_types": c.grant_types, "scopes": c.scopes,
         "token_endpoint_auth_method": c.token_endpoint_auth.as_str(), "first_party": c.first_party,
-        "created_at": date(c.created_at),
+        "id_token_signed_response_alg": c.id_token_alg.as_str(), "created_at": date(c.created_at),
     })
 }
 
@@ -30,6 +30,7 @@ pub async fn run(cmd: ClientCommand, settings: &Settings) -> CommandResult {
             scopes,
             public,
             first_party,
+            id_token_alg,
         } => {
             let req = NewClient {
                 name,
@@ -39,6 +40,7 @@ pub async fn run(cmd: ClientCommand, settings: &Settings) -> CommandResult {
                 grant_types: grants,
                 scopes,
                 first_party,
+                id_token_alg,
             };
             let registered = accounts.create_client(req, None, &cli).await?;
             println!("client_id      {}", registered.client.id);

@@ -27,8 +27,10 @@ pub async fn run(cmd: KeysCommand, settings: &Settings) -> CommandResult {
         }
         KeysCommand::Rotate => {
             let master: MasterKey = crate::master_key::load(&settings.master_key)?;
-            let key = keys_rotate(store, &master, settings.accounts.signing_alg).await?;
-            println!("new current key {} ({}); running servers pick it up within 30 s", key.kid, key.alg.as_str());
+            for key in keys_rotate(store, &master, settings.accounts.signing_alg).await? {
+                println!("new current key {} ({})", key.kid, key.alg.as_str());
+            }
+            println!("running servers pick the new keys up within 30 s");
         }
     }
     Ok(())

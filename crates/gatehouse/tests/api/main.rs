@@ -6,11 +6,13 @@
 mod helpers;
 
 mod admin;
+mod browser;
 mod cli;
 mod errors;
 mod lifecycle;
 mod login;
 mod mfa;
+mod oidc;
 mod operations;
 mod passkeys;
 mod passwords;

@@ -5,6 +5,7 @@ use axum::Json;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use gatehouse_core::flows::SignIn;
 use gatehouse_core::Error;
 
 use crate::api::dto::TokenResponse;
@@ -42,7 +43,7 @@ pub async fn verify(
     ApiJson(body): ApiJson<MfaVerifyBody>,
 ) -> ApiResult<Json<TokenResponse>> {
     let (user, pair) = match (body.code, body.ceremony_id, body.credential) {
-        (Some(code), None, None) => state.accounts.verify_mfa(body.mfa_token, &code, &client).await?,
+        (Some(code), None, None) => state.accounts.verify_mfa(body.mfa_token, &code, &client, SignIn::Api).await?,
         (None, Some(ceremony), Some(credential)) => {
             state.accounts.finish_passkey_login(ceremony, Some(body.mfa_token), &credential, &client).await?
         }

@@ -1,0 +1,74 @@
+//! Browser sessions: a person signed in to Gatehouse's own pages (login,
+//! consent, logout). The session is an ordinary session row of kind
+//! `browser`; the cookie holds the first — and only — token of its chain, so
+//! only its SHA-256 digest is stored. Sign-in happens through the usual
+//! [`Accounts::login`] / [`Accounts::verify_mfa`] with `SignIn::Browser`.
+
+use secrecy::{ExposeSecret, SecretString};
+
+use super::Accounts;
+use crate::account::User;
+use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
+use crate::crypto::{hmac_token, TokenDigest};
+use crate::error::Result;
+use crate::session::{Session, SessionKind};
+
+/// How often (at most) a browser session's idle deadline is pushed.
+const TOUCH_EVERY: time::Duration = time::Duration::seconds(60);
+
+/// A live browser session and its user.
+#[derive(Clone, Debug)]
+pub struct BrowserSession {
+    pub session: Session,
+    pub user: User,
+}
+
+impl Accounts {
+    /// The live session behind a cookie value, if any: the session must be a
+    /// browser session, unrevoked, inside both lifetimes, and its user
+    /// active. Each use pushes the idle deadline.
+    pub async fn browser_session(&self, cookie: &SecretString) -> Result<Option<BrowserSession>> {
+        let value = cookie.expose_secret();
+        if value.is_empty() || value.len() > 128 {
+            return Ok(None);
+        }
+        let Some((record, session)) = self.store.refresh_by_digest(&TokenDigest::of(value)).await? else {
+            return Ok(None);
+        };
+        let now = crate::clock::now();
+        if session.kind != SessionKind::Browser || record.spent_at.is_some() || !session.is_active(now) {
+            return Ok(None);
+        }
+        let Some(user) = self.store.user_by_id(session.user_id).await? else {
+            return Ok(None);
+        };
+        if !user.is_active {
+            return Ok(None);
+        }
+        if now - session.last_used_at >= TOUCH_EVERY {
+            let idle = (now + self.config.browser.idle).min(session.absolute_expires_at);
+            self.store.touch_session(session.id, now, idle).await?;
+        }
+        Ok(Some(BrowserSession { session, user }))
+    }
+
+    /// The CSRF token of a browser session's forms: an HMAC of the session id
+    /// under a key derived from the master key (synchronizer token, nothing stored).
+    pub fn csrf_token(&self, session: &Session) -> String {
+        let key = self.master.derive("gatehouse/csrf/v1");
+        hmac_token(&key, &session.id.to_string()).expose_secret().to_owned()
+    }
+
+    /// Whether `presented` is the CSRF token of `session` (constant time).
+    pub fn csrf_matches(&self, session: &Session, presented: &str) -> bool {
+        TokenDigest::of(&self.csrf_token(session)).matches(&TokenDigest::of(presented))
+    }
+
+    /// Ends a browser session (sign out on the pages).
+    pub async fn end_browser_session(&self, session: &BrowserSession, client: &ClientInfo) -> Result<()> {
+        if self.store.revoke_session(session.session.id, crate::clock::now()).await? {
+            self.audit(AuditEvent::new(AuditKind::Logout, Outcome::Success, client).by_and_for(session.user.id)).await;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,373 @@
+//! The token endpoint (RFC 6749 §3.2): client authentication and the
+//! `authorization_code` (with PKCE, RFC 7636), `refresh_token` and
+//! `client_credentials` grants, and the ID tokens that go with them.
+//!
+//! A code is redeemed once. A second redemption revokes the session the first
+//! one created — every access and refresh token issued from the code stops
+//! working (RFC 6749 §4.1.2, RFC 9700 §4.5.3).
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
+
+use super::{first_link, ip_key, Accounts};
+use crate::account::User;
+use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
+use crate::crypto::{random_token, TokenDigest};
+use crate::error::Error;
+use crate::oauth::{ClientKind, OAuthClient, OAuthErrorCode as Code, OAuthFailure, Redemption};
+use crate::session::{Session, SessionId, SessionKind};
+use crate::token::{at_hash, sign_id_token, AccessTokenIssuer, IdClaims};
+
+type Result<T> = std::result::Result<T, OAuthFailure>;
+
+/// Scopes that only make sense for a person (not for client credentials).
+const USER_SCOPES: [&str; 5] = ["openid", "profile", "email", "roles", "offline_access"];
+
+/// How a client identified itself at the token, introspection or
+/// revocation endpoint.
+#[derive(Clone, Debug)]
+pub struct ClientCredentials {
+    pub client_id: String,
+    /// `None` for a public client.
+    pub secret: Option<SecretString>,
+}
+
+/// The form of a token request.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct TokenRequest {
+    pub grant_type: Option<String>,
+    pub code: Option<String>,
+    pub redirect_uri: Option<String>,
+    pub code_verifier: Option<String>,
+    pub refresh_token: Option<String>,
+    pub scope: Option<String>,
+}
+
+/// A successful token response (RFC 6749 §5.1 + OpenID Connect `id_token`).
+#[derive(Debug)]
+pub struct OAuthTokenResponse {
+    pub access_token: SecretString,
+    pub expires_in: u64,
+    pub scope: String,
+    pub refresh_token: Option<SecretString>,
+    pub id_token: Option<String>,
+}
+
+fn has(scope: &str, wanted: &str) -> bool {
+    scope.split(' ').any(|s| s == wanted)
+}
+
+fn invalid_grant(description: &str) -> OAuthFailure {
+    OAuthFailure::new(Code::InvalidGrant, description)
+}
+
+/// `scope` asked for at the token endpoint, checked against what may be had:
+/// `None` asks for all of it.
+fn narrow(requested: Option<&str>, allowed: &[&str]) -> Result<Vec<String>> {
+    let Some(requested) = requested.filter(|s| !s.trim().is_empty()) else {
+        return Ok(allowed.iter().map(|s| (*s).to_owned()).collect());
+    };
+    let mut scopes: Vec<String> = requested.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
+    scopes.sort();
+    scopes.dedup();
+    if let Some(bad) = scopes.iter().find(|s| !allowed.contains(&s.as_str())) {
+        let bad: String = bad.chars().take(64).collect();
+        return Err(OAuthFailure::new(Code::InvalidScope, format!("scope '{bad}' is not available here")));
+    }
+    Ok(scopes)
+}
+
+impl Accounts {
+    /// Identifies the client: a confidential client must present its secret
+    /// (HTTP Basic or form); a public client presents only its id.
+    pub async fn authenticate_client(&self, creds: &ClientCredentials) -> Result<OAuthClient> {
+        let unknown = || OAuthFailure::new(Code::InvalidClient, "client authentication failed");
+        if creds.client_id.is_empty() || creds.client_id.len() > 128 {
+            return Err(unknown());
+        }
+        let client = self.store.client(&creds.client_id).await?.ok_or_else(unknown)?;
+        match (client.kind, &creds.secret) {
+            (ClientKind::Confidential, Some(secret)) if client.secret_matches(secret.expose_secret()) => Ok(client),
+            (ClientKind::Public, None) => Ok(client),
+            _ => Err(unknown()),
+        }
+    }
+
+    /// Answers a token request from an authenticated client.
+    pub async fn oauth_token(
+        &self,
+        creds: &ClientCredentials,
+        req: &TokenRequest,
+        client_info: &ClientInfo,
+    ) -> Result<OAuthTokenResponse> {
+        self.limit("token:ip", ip_key(client_info), self.config.limits.refresh_per_ip).await?;
+        let client = self.authenticate_client(creds).await?;
+        let grant_type = req.grant_type.as_deref().unwrap_or("");
+        if !matches!(grant_type, "authorization_code" | "refresh_token" | "client_credentials") {
+            return Err(OAuthFailure::new(
+                Code::UnsupportedGrantType,
+                "supported: authorization_code, refresh_token, client_credentials",
+            ));
+        }
+        if !client.grant_types.iter().any(|g| g == grant_type) {
+            return Err(OAuthFailure::new(
+                Code::UnauthorizedClient,
+                format!("this client may not use the {grant_type} grant"),
+            ));
+        }
+        match grant_type {
+            "authorization_code" => self.redeem_code(&client, req, client_info).await,
+            "refresh_token" => self.refresh_grant(&client, req, client_info).await,
+            _ => self.client_credentials_grant(&client, req),
+        }
+    }
+
+    async fn redeem_code(
+        &self,
+        client: &OAuthClient,
+        req: &TokenRequest,
+        info: &ClientInfo,
+    ) -> Result<OAuthTokenResponse> {
+        let code = req
+            .code
+            .as_deref()
+            .filter(|c| !c.is_empty() && c.len() <= 128)
+            .ok_or_else(|| OAuthFailure::new(Code::InvalidRequest, "code is missing"))?;
+        let now = crate::clock::now();
+        let code = match self.store.redeem_authorization_code(&TokenDigest::of(code), now).await? {
+            Redemption::Unknown => return Err(invalid_grant("unknown authorization code")),
+            Redemption::Replayed(code) => {
+                if code.client_id == client.id {
+                    let revoked = self.store.revoke_session(code.grant_session, now).await?;
+                    tracing::warn!(client = %client.id, user = %code.user_id, revoked, "authorization code replayed; its tokens are revoked");
+                    self.audit(
+                        AuditEvent::new(AuditKind::AuthorizationCodeReplayed, Outcome::Failure, info)
+                            .subject(code.user_id)
+                            .detail(format!("client {}; session {} ended", client.id, code.grant_session)),
+                    )
+                    .await;
+                }
+                return Err(invalid_grant("the authorization code has already been used"));
+            }
+            Redemption::Won(code) => code,
+        };
+        if code.client_id != client.id {
+            return Err(invalid_grant("the authorization code was issued to another client"));
+        }
+        if now >= code.expires_at {
+            return Err(invalid_grant("the authorization code has expired"));
+        }
+        match req.redirect_uri.as_deref() {
+            Some(uri) if uri == code.redirect_uri => {}
+            None if client.redirect_uris.len() == 1 => {}
+            _ => return Err(invalid_grant("redirect_uri does not match the authorization request")),
+        }
+        match (&code.code_challenge, req.code_verifier.as_deref()) {
+            (Some(challenge), Some(verifier)) => {
+                let ok_form = (43..=128).contains(&verifier.len())
+                    && verifier.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'));
+                let computed = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+                if !ok_form || !TokenDigest::of(&computed).matches(&TokenDigest::of(challenge)) {
+                    return Err(invalid_grant("the PKCE code_verifier does not match the code_challenge"));
+                }
+            }
+            (Some(_), None) => return Err(invalid_grant("the PKCE code_verifier is missing")),
+            (None, Some(_)) => {
+                return Err(invalid_grant("a code_verifier was sent but the request had no code_challenge"))
+            }
+            (None, None) => {}
+        }
+        let user = self.load_user(code.user_id).await.map_err(|_| invalid_grant("the user no longer exists"))?;
+        if !user.is_active {
+            return Err(invalid_grant("the account is disabled"));
+        }
+
+        let session = Session {
+            id: code.grant_session,
+            user_id: user.id,
+            created_at: now,
+            last_used_at: now,
+            idle_expires_at: now + self.config.session_idle,
+            absolute_expires_at: now + self.config.session_absolute,
+            revoked_at: None,
+            ip: info.ip.clone(),
+            user_agent: info.user_agent.as_ref().map(|ua| ua.chars().take(512).collect()),
+            amr: code.amr.clone(),
+            auth_time: code.auth_time,
+            kind: SessionKind::OAuth { client_id: client.id.clone(), scope: code.scope.clone() },
+        };
+        let refresh = random_token();
+        self.store.create_session(&session, &first_link(&session, &refresh)).await?;
+        self.audit(
+            AuditEvent::new(AuditKind::OAuthTokensIssued, Outcome::Success, info)
+                .by_and_for(user.id)
+                .detail(format!("client {} ({})", client.id, code.scope)),
+        )
+        .await;
+        let scopes: Vec<&str> = code.scope.split(' ').collect();
+        let mut response = self.user_tokens(client, &user, &session, &scopes, refresh).await?;
+        if has(&code.scope, "openid") {
+            // The first ID token carries the nonce and the browser session.
+            let access = response.access_token.expose_secret().to_owned();
+            response.id_token = Some(
+                self.id_token(
+                    client,
+                    &user,
+                    &session,
+                    &code.scope,
+                    code.nonce.clone(),
+                    Some(code.browser_session),
+                    &access,
+                )
+                .await?,
+            );
+        }
+        Ok(response)
+    }
+
+    async fn refresh_grant(
+        &self,
+        client: &OAuthClient,
+        req: &TokenRequest,
+        info: &ClientInfo,
+    ) -> Result<OAuthTokenResponse> {
+        let token = req
+            .refresh_token
+            .clone()
+            .ok_or_else(|| OAuthFailure::new(Code::InvalidRequest, "refresh_token is missing"))?;
+        let belongs = |s: &Session| s.kind.client_id() == Some(client.id.as_str());
+        let (user, session, successor) =
+            self.rotate_refresh_token(&SecretString::from(token), info, belongs).await.map_err(|e| match e {
+                Error::InvalidToken | Error::TokenExpired | Error::TokenReused | Error::AccountDisabled => {
+                    invalid_grant(match e {
+                        Error::TokenReused => "the refresh token was already used; the grant is revoked",
+                        Error::TokenExpired => "the refresh token has expired",
+                        Error::AccountDisabled => "the account is disabled",
+                        _ => "unknown or revoked refresh token",
+                    })
+                }
+                other => OAuthFailure::Server(other),
+            })?;
+        let granted = match &session.kind {
+            SessionKind::OAuth { scope, .. } => scope.clone(),
+            _ => return Err(invalid_grant("unknown or revoked refresh token")),
+        };
+        let granted_list: Vec<&str> = granted.split(' ').collect();
+        let scopes = narrow(req.scope.as_deref(), &granted_list)?;
+        let scopes: Vec<&str> = scopes.iter().map(String::as_str).collect();
+        let mut response = self.user_tokens(client, &user, &session, &scopes, successor).await?;
+        if scopes.contains(&"openid") {
+            let access = response.access_token.expose_secret().to_owned();
+            response.id_token =
+                Some(self.id_token(client, &user, &session, &response.scope, None, None, &access).await?);
+        }
+        Ok(response)
+    }
+
+    fn client_credentials_grant(&self, client: &OAuthClient, req: &TokenRequest) -> Result<OAuthTokenResponse> {
+        if client.kind != ClientKind::Confidential {
+            return Err(OAuthFailure::new(Code::UnauthorizedClient, "client credentials need a confidential client"));
+        }
+        let allowed: Vec<&str> =
+            client.scopes.iter().map(String::as_str).filter(|s| !USER_SCOPES.contains(s)).collect();
+        let scope = narrow(req.scope.as_deref(), &allowed)?.join(" ");
+        let access = AccessTokenIssuer::issue_for_client(&self.key_ring(), &self.config.tokens, &client.id, &scope)?;
+        Ok(OAuthTokenResponse {
+            access_token: access.token,
+            expires_in: access.expires_in,
+            scope,
+            refresh_token: None,
+            id_token: None,
+        })
+    }
+
+    /// The access token (and refresh token when `offline_access` was granted)
+    /// of an OAuth session.
+    async fn user_tokens(
+        &self,
+        client: &OAuthClient,
+        user: &User,
+        session: &Session,
+        scopes: &[&str],
+        refresh: SecretString,
+    ) -> Result<OAuthTokenResponse> {
+        let scope = scopes.join(" ");
+        let access = self.access_token(user, session, &scope, Some(&client.id))?;
+        let offline = scopes.contains(&"offline_access") && client.grant_types.iter().any(|g| g == "refresh_token");
+        Ok(OAuthTokenResponse {
+            access_token: access.token,
+            expires_in: access.expires_in,
+            scope,
+            refresh_token: offline.then_some(refresh),
+            id_token: None,
+        })
+    }
+
+    /// An ID token for `user`, with the claims `scope` releases.
+    #[allow(clippy::too_many_arguments)]
+    async fn id_token(
+        &self,
+        client: &OAuthClient,
+        user: &User,
+        session: &Session,
+        scope: &str,
+        nonce: Option<String>,
+        browser_session: Option<SessionId>,
+        access_token: &str,
+    ) -> Result<String> {
+        let now = crate::clock::now().unix_timestamp();
+        let ttl = i64::try_from(self.config.tokens.access_ttl.as_secs()).unwrap_or(900);
+        let claims = IdClaims {
+            iss: self.config.tokens.issuer.clone(),
+            sub: user.id.to_string(),
+            aud: client.id.clone(),
+            azp: client.id.clone(),
+            exp: now.saturating_add(ttl),
+            iat: now,
+            auth_time: session.auth_time.unix_timestamp(),
+            nonce,
+            acr: crate::mfa::acr::for_amr(&session.amr).to_owned(),
+            amr: session.amr.clone(),
+            at_hash: Some(at_hash(client.id_token_alg, access_token)),
+            sid: browser_session.map(|s| s.to_string()),
+            extra: user_claims(user, scope),
+        };
+        let ring = self.ring_with(client.id_token_alg).await?;
+        Ok(sign_id_token(&ring, client.id_token_alg, &claims)?)
+    }
+}
+
+/// The claims about `user` that `scope` releases (Core §5.4), shared by ID
+/// tokens and userinfo.
+pub(super) fn user_claims(user: &User, scope: &str) -> Map<String, Value> {
+    let mut claims = Map::new();
+    if has(scope, "profile") {
+        claims.insert("preferred_username".into(), json!(user.username.as_str()));
+        claims.insert("name".into(), json!(user.username.as_str()));
+        claims.insert("updated_at".into(), json!(user.updated_at.unix_timestamp()));
+    }
+    if has(scope, "email") {
+        claims.insert("email".into(), json!(user.email.as_str()));
+        claims.insert("email_verified".into(), json!(user.email_verified));
+    }
+    if has(scope, "roles") {
+        claims.insert("roles".into(), json!(user.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>()));
+    }
+    claims
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scope_narrowing() {
+        let allowed = ["openid", "email"];
+        assert_eq!(narrow(None, &allowed).unwrap(), ["openid", "email"]);
+        assert_eq!(narrow(Some("email"), &allowed).unwrap(), ["email"]);
+        assert!(narrow(Some("email admin"), &allowed).is_err());
+    }
+}

@@ -1,0 +1,58 @@
+//! Authorization codes (RFC 6749 §4.1) and remembered consents.
+//!
+//! A code is 256 random bits handed to the client through the browser; only
+//! its SHA-256 digest is stored. It lives 60 seconds and is redeemed once. The
+//! id of the session its redemption creates is fixed when the code is issued,
+//! so a replayed code can revoke every token issued from it (RFC 6749 §4.1.2)
+//! even while the first redemption is still in flight.
+
+use time::OffsetDateTime;
+
+use crate::account::UserId;
+use crate::crypto::TokenDigest;
+use crate::session::SessionId;
+
+/// An issued authorization code, as stored.
+#[derive(Clone, Debug)]
+pub struct AuthorizationCode {
+    pub digest: TokenDigest,
+    pub client_id: String,
+    pub user_id: UserId,
+    /// The browser session the user approved the request in.
+    pub browser_session: SessionId,
+    /// The OAuth session the redemption creates.
+    pub grant_session: SessionId,
+    /// Exactly as sent to /authorize; the token request must repeat it.
+    pub redirect_uri: String,
+    /// Granted scopes, space-separated.
+    pub scope: String,
+    pub nonce: Option<String>,
+    /// PKCE S256 challenge (RFC 7636), base64url without padding.
+    pub code_challenge: Option<String>,
+    pub auth_time: OffsetDateTime,
+    pub amr: Vec<String>,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub redeemed_at: Option<OffsetDateTime>,
+}
+
+/// What a redemption attempt found.
+#[derive(Clone, Debug)]
+pub enum Redemption {
+    /// No code with this digest.
+    Unknown,
+    /// This caller redeemed it (it was unredeemed; expiry is the caller's check).
+    Won(AuthorizationCode),
+    /// It had been redeemed before: a replay.
+    Replayed(AuthorizationCode),
+}
+
+/// A user's remembered approval of a client for some scopes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Consent {
+    pub user_id: UserId,
+    pub client_id: String,
+    /// Approved scopes, space-separated, sorted.
+    pub scope: String,
+    pub granted_at: OffsetDateTime,
+}

@@ -1,0 +1,206 @@
+//! `/oauth2/authorize` and the `/consent` page. The request is checked on
+//! every step (the consent form carries it back as hidden fields), so nothing
+//! about a pending request is stored and nothing in it is trusted twice.
+
+use axum::body::Bytes;
+use axum::extract::{Query, RawForm, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use gatehouse_core::flows::{
+    AuthorizationRequest, AuthorizeDecision, AuthorizeError, BrowserSession, ValidAuthorization,
+};
+use minijinja::context;
+use serde::Deserialize;
+
+use crate::extract::Client;
+use crate::pages::{browser, render};
+use crate::state::AppState;
+
+pub async fn get_authorize(
+    State(state): State<AppState>,
+    Client(client): Client,
+    headers: HeaderMap,
+    Query(req): Query<AuthorizationRequest>,
+) -> Response {
+    authorize(&state, &client, &headers, req).await
+}
+
+/// OpenID Connect allows the request as a form post too (Core §3.1.2.1).
+pub async fn post_authorize(
+    State(state): State<AppState>,
+    Client(client): Client,
+    headers: HeaderMap,
+    RawForm(body): RawForm,
+) -> Response {
+    match serde_urlencoded::from_bytes::<AuthorizationRequest>(&body) {
+        Ok(req) => authorize(&state, &client, &headers, req).await,
+        Err(_) => error_page(&state, "The authorization request is malformed."),
+    }
+}
+
+async fn authorize(
+    state: &AppState,
+    client: &gatehouse_core::audit::ClientInfo,
+    headers: &HeaderMap,
+    req: AuthorizationRequest,
+) -> Response {
+    let valid = match state.accounts.check_authorization(&req).await {
+        Ok(v) => v,
+        Err(e) => return refused(state, e),
+    };
+    let session = browser::session(state, headers).await;
+    match state.accounts.decide_authorization(&valid, session.as_ref(), None, client).await {
+        Ok(AuthorizeDecision::Redirect(url)) => Redirect::to(&url).into_response(),
+        Ok(AuthorizeDecision::Login) => {
+            // Back to this request after sign-in; a prompt=login is satisfied by that sign-in.
+            let mut again = req.clone();
+            again.prompt = req
+                .prompt
+                .as_deref()
+                .map(|p| p.split(' ').filter(|v| !v.is_empty() && *v != "login").collect::<Vec<_>>().join(" "));
+            let return_to = format!("/oauth2/authorize?{}", query_of(&again));
+            let mut login = url::form_urlencoded::Serializer::new(String::new());
+            login.append_pair("return_to", &return_to);
+            if let Some(hint) = &valid.login_hint {
+                login.append_pair("login_hint", hint);
+            }
+            Redirect::to(&format!("/login?{}", login.finish())).into_response()
+        }
+        Ok(AuthorizeDecision::Consent) => Redirect::to(&format!("/consent?{}", query_of(&req))).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "authorization failed");
+            Redirect::to(&valid.error(&state.accounts.config().tokens.issuer, "server_error", "try again later"))
+                .into_response()
+        }
+    }
+}
+
+fn query_of(req: &AuthorizationRequest) -> String {
+    serde_urlencoded::to_string(req).unwrap_or_default()
+}
+
+fn refused(state: &AppState, e: AuthorizeError) -> Response {
+    match e {
+        AuthorizeError::NoRedirect(why) => error_page(state, &why),
+        AuthorizeError::Redirect { url } => Redirect::to(&url).into_response(),
+    }
+}
+
+/// An error the client must not receive by redirect: shown to the person.
+fn error_page(state: &AppState, message: &str) -> Response {
+    render(
+        StatusCode::BAD_REQUEST,
+        "message.html",
+        context! { product => &state.accounts.config().product_name, title => "Sign-in request refused",
+        message, error => true },
+    )
+}
+
+/// What a scope means, in words a person understands.
+fn describe(scope: &str) -> String {
+    match scope {
+        "openid" => "Know who you are (your account id)".into(),
+        "profile" => "See your username".into(),
+        "email" => "See your email address".into(),
+        "roles" => "See your roles".into(),
+        "offline_access" => "Stay connected while you are away".into(),
+        other => format!("Use '{other}'"),
+    }
+}
+
+/// The consent page: the client, the scopes, Allow / Deny.
+pub async fn show_consent(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(req): Query<AuthorizationRequest>,
+) -> Response {
+    let valid = match state.accounts.check_authorization(&req).await {
+        Ok(v) => v,
+        Err(e) => return refused(&state, e),
+    };
+    let Some(session) = browser::session(&state, &headers).await else {
+        return Redirect::to(&format!("/oauth2/authorize?{}", query_of(&req))).into_response();
+    };
+    consent_page(&state, &session, &valid, &req)
+}
+
+fn consent_page(
+    state: &AppState,
+    session: &BrowserSession,
+    valid: &ValidAuthorization,
+    req: &AuthorizationRequest,
+) -> Response {
+    let params: Vec<(String, String)> =
+        url::form_urlencoded::parse(query_of(req).as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    render(
+        StatusCode::OK,
+        "consent.html",
+        context! {
+            product => &state.accounts.config().product_name,
+            title => "Allow access?",
+            client_name => &valid.client.name,
+            username => session.user.username.as_str(),
+            scopes => valid.scopes.iter().map(|s| describe(s)).collect::<Vec<_>>(),
+            csrf => state.accounts.csrf_token(&session.session),
+            params,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+struct ConsentAnswer {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    decision: String,
+}
+
+/// Allow or Deny: the authorization request again, with the answer.
+pub async fn submit_consent(
+    State(state): State<AppState>,
+    Client(client): Client,
+    headers: HeaderMap,
+    RawForm(body): RawForm,
+) -> Response {
+    let (req, answer) = match parse_consent(&body) {
+        Some(parsed) => parsed,
+        None => return error_page(&state, "The consent form is malformed."),
+    };
+    let valid = match state.accounts.check_authorization(&req).await {
+        Ok(v) => v,
+        Err(e) => return refused(&state, e),
+    };
+    let Some(session) = browser::session(&state, &headers).await else {
+        return Redirect::to(&format!("/oauth2/authorize?{}", query_of(&req))).into_response();
+    };
+    if !browser::same_origin(&state, &headers) || !state.accounts.csrf_matches(&session.session, &answer.csrf) {
+        return error_page(
+            &state,
+            "The form expired or did not come from this site. Start again from the application.",
+        );
+    }
+    let decision = match answer.decision.as_str() {
+        "allow" => true,
+        "deny" => false,
+        _ => return consent_page(&state, &session, &valid, &req),
+    };
+    match state.accounts.decide_authorization(&valid, Some(&session), Some(decision), &client).await {
+        Ok(AuthorizeDecision::Redirect(url)) => Redirect::to(&url).into_response(),
+        Ok(_) => Redirect::to(&format!("/oauth2/authorize?{}", query_of(&req))).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "consent failed");
+            Redirect::to(&valid.error(&state.accounts.config().tokens.issuer, "server_error", "try again later"))
+                .into_response()
+        }
+    }
+}
+
+/// The consent form is the authorization request plus `csrf` and `decision`.
+fn parse_consent(body: &Bytes) -> Option<(AuthorizationRequest, ConsentAnswer)> {
+    let pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let (answer, request): (Vec<_>, Vec<_>) = pairs.into_iter().partition(|(k, _)| k == "csrf" || k == "decision");
+    let req = serde_urlencoded::from_str(&serde_urlencoded::to_string(&request).ok()?).ok()?;
+    let answer = serde_urlencoded::from_str(&serde_urlencoded::to_string(&answer).ok()?).ok()?;
+    Some((req, answer))
+}

@@ -1,0 +1,98 @@
+//! `/oauth2/logout`: RP-initiated logout. With a valid `id_token_hint` for
+//! the signed-in person the session ends at once; otherwise the person
+//! confirms on a page first (a link on another site cannot sign them out).
+//! `post_logout_redirect_uri` must be registered for the client.
+
+use axum::extract::{Query, RawForm, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use gatehouse_core::flows::{LogoutOutcome, LogoutRequest};
+use minijinja::context;
+
+use crate::extract::Client;
+use crate::pages::browser::{self, SESSION_COOKIE};
+use crate::pages::render;
+use crate::state::AppState;
+
+pub async fn get_logout(
+    State(state): State<AppState>,
+    Client(client): Client,
+    headers: HeaderMap,
+    Query(req): Query<LogoutRequest>,
+) -> Response {
+    logout(&state, &client, &headers, &req, false).await
+}
+
+pub async fn post_logout(
+    State(state): State<AppState>,
+    Client(client): Client,
+    headers: HeaderMap,
+    RawForm(body): RawForm,
+) -> Response {
+    let pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(&body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let field = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let req = LogoutRequest {
+        id_token_hint: field("id_token_hint"),
+        client_id: field("client_id"),
+        post_logout_redirect_uri: field("post_logout_redirect_uri"),
+        state: field("state"),
+    };
+    // The confirmation form proves itself with the session's CSRF token.
+    let confirmed = match (field("confirmed"), browser::session(&state, &headers).await) {
+        (Some(_), Some(session)) => {
+            browser::same_origin(&state, &headers)
+                && state.accounts.csrf_matches(&session.session, field("csrf").as_deref().unwrap_or(""))
+        }
+        _ => false,
+    };
+    logout(&state, &client, &headers, &req, confirmed).await
+}
+
+async fn logout(
+    state: &AppState,
+    client: &gatehouse_core::audit::ClientInfo,
+    headers: &HeaderMap,
+    req: &LogoutRequest,
+    confirmed: bool,
+) -> Response {
+    let product = &state.accounts.config().product_name;
+    let session = browser::session(state, headers).await;
+    let outcome = match state.accounts.rp_logout(req, session.as_ref(), confirmed, client).await {
+        Ok(o) => o,
+        Err(e) => {
+            return render(
+                StatusCode::BAD_REQUEST,
+                "message.html",
+                context! { product, title => "Sign-out request refused", message => e.to_string(), error => true },
+            )
+        }
+    };
+    let mut res = match outcome {
+        LogoutOutcome::Confirm { client_name } => {
+            let csrf = session.as_ref().map(|s| state.accounts.csrf_token(&s.session)).unwrap_or_default();
+            let params: Vec<(&str, &str)> = [
+                ("id_token_hint", req.id_token_hint.as_deref()),
+                ("client_id", req.client_id.as_deref()),
+                ("post_logout_redirect_uri", req.post_logout_redirect_uri.as_deref()),
+                ("state", req.state.as_deref()),
+            ]
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k, v)))
+            .collect();
+            return render(
+                StatusCode::OK,
+                "logout_confirm.html",
+                context! { product, title => "Sign out?", client_name, csrf, params },
+            );
+        }
+        LogoutOutcome::Redirect(url) => Redirect::to(&url).into_response(),
+        LogoutOutcome::SignedOut => render(
+            StatusCode::OK,
+            "message.html",
+            context! { product, title => "Signed out", message => "You are signed out." },
+        ),
+    };
+    res.headers_mut().append(header::SET_COOKIE, browser::clear_cookie(SESSION_COOKIE));
+    res
+}

@@ -1,0 +1,217 @@
+//! `/login`: sign in to Gatehouse in a browser (password, then a second
+//! factor when the account has one), then back to where the person came from
+//! — usually `/oauth2/authorize`. A successful sign-in always starts a new
+//! session (new id, new cookie): a session id planted before login is worth
+//! nothing (no fixation). The form carries a double-submit CSRF token.
+
+use axum::extract::{Form, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use gatehouse_core::account::LoginName;
+use gatehouse_core::crypto::{random_token, TokenDigest};
+use gatehouse_core::flows::{LoginOutcome, LoginRequest, SignIn, TokenPair};
+use gatehouse_core::{Error, ErrorCode};
+use minijinja::context;
+use secrecy::ExposeSecret;
+use serde::Deserialize;
+
+use super::browser::{self, CSRF_COOKIE, SESSION_COOKIE};
+use super::render;
+use crate::extract::Client;
+use crate::state::AppState;
+
+#[derive(Deserialize, Default)]
+pub struct LoginQuery {
+    return_to: Option<String>,
+    login_hint: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
+    remember: Option<String>,
+    #[serde(default)]
+    csrf: String,
+    return_to: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct MfaForm {
+    #[serde(default)]
+    mfa_token: String,
+    #[serde(default)]
+    code: String,
+    remember: Option<String>,
+    #[serde(default)]
+    csrf: String,
+    return_to: Option<String>,
+}
+
+/// The login form, with a fresh CSRF cookie.
+pub async fn show(State(state): State<AppState>, Query(q): Query<LoginQuery>) -> Response {
+    form_page(&state, StatusCode::OK, q.return_to.as_deref(), q.login_hint.as_deref().unwrap_or(""), None)
+}
+
+fn form_page(
+    state: &AppState,
+    status: StatusCode,
+    return_to: Option<&str>,
+    login: &str,
+    error: Option<&str>,
+) -> Response {
+    let csrf = random_token();
+    let mut res = render(
+        status,
+        "login.html",
+        context! {
+            product => &state.accounts.config().product_name,
+            title => "Sign in",
+            csrf => csrf.expose_secret(),
+            return_to => browser::safe_return_to(return_to),
+            login,
+            error,
+        },
+    );
+    res.headers_mut().append(header::SET_COOKIE, browser::set_cookie(CSRF_COOKIE, csrf.expose_secret(), None));
+    res
+}
+
+/// The login CSRF check: same origin, and the form's token equals the cookie's.
+fn csrf_ok(state: &AppState, headers: &HeaderMap, presented: &str) -> bool {
+    let Some(cookie) = browser::cookie(headers, CSRF_COOKIE) else {
+        return false;
+    };
+    browser::same_origin(state, headers)
+        && !presented.is_empty()
+        && TokenDigest::of(&cookie).matches(&TokenDigest::of(presented))
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    Client(client): Client,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let return_to = browser::safe_return_to(form.return_to.as_deref());
+    if !csrf_ok(&state, &headers, &form.csrf) {
+        let msg = "The form expired. Please sign in again.";
+        return form_page(&state, StatusCode::FORBIDDEN, return_to.as_deref(), &form.login, Some(msg));
+    }
+    let remember = form.remember.is_some();
+    let req = LoginRequest {
+        login: LoginName::new(&form.login),
+        password: form.password.into(),
+        via: SignIn::Browser { remember },
+    };
+    match state.accounts.login(req, &client).await {
+        Ok(LoginOutcome::Tokens(_, pair)) => signed_in(&state, &headers, &client, pair, remember, return_to).await,
+        Ok(LoginOutcome::MfaRequired { mfa_token, methods, .. }) => {
+            let csrf = browser::cookie(&headers, CSRF_COOKIE).unwrap_or_default();
+            render(
+                StatusCode::OK,
+                "login_mfa.html",
+                context! {
+                    product => &state.accounts.config().product_name,
+                    title => "Two-step verification",
+                    mfa_token => mfa_token.expose_secret(),
+                    csrf,
+                    return_to,
+                    remember,
+                    totp => methods.iter().any(|m| m == "totp"),
+                },
+            )
+        }
+        Err(e) => form_page(&state, status_for(&e), return_to.as_deref(), &form.login, Some(&message_for(&e))),
+    }
+}
+
+pub async fn submit_mfa(
+    State(state): State<AppState>,
+    Client(client): Client,
+    headers: HeaderMap,
+    Form(form): Form<MfaForm>,
+) -> Response {
+    let return_to = browser::safe_return_to(form.return_to.as_deref());
+    if !csrf_ok(&state, &headers, &form.csrf) {
+        let msg = "The form expired. Please sign in again.";
+        return form_page(&state, StatusCode::FORBIDDEN, return_to.as_deref(), "", Some(msg));
+    }
+    let remember = form.remember.is_some();
+    let code = form.code.trim().to_owned();
+    match state.accounts.verify_mfa(form.mfa_token.clone().into(), &code, &client, SignIn::Browser { remember }).await {
+        Ok((_, pair)) => signed_in(&state, &headers, &client, pair, remember, return_to).await,
+        Err(e) if e.code() == ErrorCode::InvalidMfaCode => render(
+            StatusCode::UNAUTHORIZED,
+            "login_mfa.html",
+            context! {
+                product => &state.accounts.config().product_name,
+                title => "Two-step verification",
+                mfa_token => form.mfa_token,
+                csrf => form.csrf,
+                return_to,
+                remember,
+                totp => true,
+                error => "That code is not right. Try again.",
+            },
+        ),
+        Err(e) => form_page(&state, status_for(&e), return_to.as_deref(), "", Some(&message_for(&e))),
+    }
+}
+
+/// Sets the new session cookie (ending any session the browser had) and
+/// goes on to `return_to`.
+async fn signed_in(
+    state: &AppState,
+    headers: &HeaderMap,
+    client: &gatehouse_core::audit::ClientInfo,
+    pair: TokenPair,
+    remember: bool,
+    return_to: Option<String>,
+) -> Response {
+    if let Some(old) = browser::session(state, headers).await {
+        if let Err(e) = state.accounts.end_browser_session(&old, client).await {
+            tracing::warn!(error = %e, "cannot end the previous browser session");
+        }
+    }
+    let max_age = remember.then(|| state.accounts.config().browser.remembered.as_secs());
+    let cookie = browser::set_cookie(SESSION_COOKIE, pair.refresh_token.expose_secret(), max_age);
+    let mut res = match return_to {
+        Some(target) => Redirect::to(&target).into_response(),
+        None => render(
+            StatusCode::OK,
+            "message.html",
+            context! {
+                product => &state.accounts.config().product_name,
+                title => "Signed in",
+                message => "You are signed in.",
+            },
+        ),
+    };
+    res.headers_mut().append(header::SET_COOKIE, cookie);
+    res.headers_mut().append(header::SET_COOKIE, browser::clear_cookie(CSRF_COOKIE));
+    res
+}
+
+fn status_for(e: &Error) -> StatusCode {
+    match e.code() {
+        ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::ServerBusy => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::AccountDisabled | ErrorCode::EmailNotVerified => StatusCode::FORBIDDEN,
+        _ => StatusCode::UNAUTHORIZED,
+    }
+}
+
+/// What the person reads; never says whether an account exists.
+fn message_for(e: &Error) -> String {
+    match e.code() {
+        ErrorCode::RateLimited => "Too many attempts. Wait a little and try again.".into(),
+        ErrorCode::ServerBusy => "The server is busy. Try again in a moment.".into(),
+        ErrorCode::AccountDisabled => "This account is disabled.".into(),
+        ErrorCode::EmailNotVerified => "Confirm your email address first: follow the link we sent you.".into(),
+        ErrorCode::InvalidToken | ErrorCode::TokenExpired => "The sign-in took too long. Please start again.".into(),
+        _ => "Wrong username or password.".into(),
+    }
+}
