@@ -37,17 +37,18 @@ impl Outbox {
     pub(crate) async fn deliver(&self, mail: &Mail, message: &Message) -> Result<(), Failure> {
         let id = uuid::Uuid::now_v7();
         let readable = format!("To: {}\nSubject: {}\n\n{}\n", mail.to.as_str(), mail.subject, mail.text);
-        tokio::fs::write(self.dir.join(format!("{id}.txt")), readable)
-            .await
-            .map_err(|e| Failure::Transient(e.to_string()))?;
-        let name = format!("{id}.eml");
-        let path = self.dir.join(&name);
-        let tmp = self.dir.join(format!(".{name}.tmp"));
-        let bytes = message.formatted();
-        // Written then renamed, so a reader never sees half a message.
-        tokio::fs::write(&tmp, bytes).await.map_err(|e| Failure::Transient(e.to_string()))?;
-        tokio::fs::rename(&tmp, &path).await.map_err(|e| Failure::Transient(e.to_string()))?;
+        self.write_whole(&format!("{id}.txt"), readable.as_bytes()).await?;
+        let path = self.write_whole(&format!("{id}.eml"), &message.formatted()).await?;
         tracing::info!(file = %path.display(), "mail written to the outbox");
         Ok(())
+    }
+
+    /// Writes a file then renames it into place, so a reader never sees half of it.
+    async fn write_whole(&self, name: &str, bytes: &[u8]) -> Result<std::path::PathBuf, Failure> {
+        let path = self.dir.join(name);
+        let tmp = self.dir.join(format!(".{name}.tmp"));
+        tokio::fs::write(&tmp, bytes).await.map_err(|e| Failure::Transient(e.to_string()))?;
+        tokio::fs::rename(&tmp, &path).await.map_err(|e| Failure::Transient(e.to_string()))?;
+        Ok(path)
     }
 }
