@@ -252,7 +252,7 @@ impl Accounts {
         let now = crate::clock::now();
 
         let fresh_enough = |b: &BrowserSession| match valid.max_age {
-            Some(max_age) => (now - b.session.auth_time).whole_seconds() <= max_age,
+            Some(max_age) => now - b.session.auth_time <= time::Duration::seconds(max_age),
             None => true,
         };
         let browser = match browser {

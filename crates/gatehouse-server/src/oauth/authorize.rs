@@ -52,8 +52,10 @@ async fn authorize(
     match state.accounts.decide_authorization(&valid, session.as_ref(), None, client).await {
         Ok(AuthorizeDecision::Redirect(url)) => Redirect::to(&url).into_response(),
         Ok(AuthorizeDecision::Login) => {
-            // Back to this request after sign-in; a prompt=login is satisfied by that sign-in.
+            // Back to this request after sign-in; prompt=login and max_age are
+            // satisfied by that sign-in (keeping them would ask again forever).
             let mut again = req.clone();
+            again.max_age = None;
             again.prompt = req
                 .prompt
                 .as_deref()

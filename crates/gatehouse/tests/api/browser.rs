@@ -22,7 +22,6 @@ pub struct Page {
     pub status: u16,
     pub location: Option<String>,
     pub body: String,
-    #[allow(dead_code)]
     pub set_cookies: Vec<String>,
 }
 

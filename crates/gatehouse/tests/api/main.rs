@@ -12,6 +12,7 @@ mod errors;
 mod lifecycle;
 mod login;
 mod mfa;
+mod oauth;
 mod oidc;
 mod operations;
 mod passkeys;
