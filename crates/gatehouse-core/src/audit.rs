@@ -53,10 +53,13 @@ pub enum AuditKind {
     AuthorizationCodeReplayed,
     OAuthTokensIssued,
     OAuthTokenRevoked,
+    UpstreamAdded,
+    UpstreamRemoved,
+    UpstreamLinked,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 44] = [
+    pub const ALL: [AuditKind; 47] = [
         Self::Register,
         Self::LoginSucceeded,
         Self::LoginFailed,
@@ -101,6 +104,9 @@ impl AuditKind {
         Self::AuthorizationCodeReplayed,
         Self::OAuthTokensIssued,
         Self::OAuthTokenRevoked,
+        Self::UpstreamAdded,
+        Self::UpstreamRemoved,
+        Self::UpstreamLinked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -149,6 +155,9 @@ impl AuditKind {
             Self::AuthorizationCodeReplayed => "authorization_code_replayed",
             Self::OAuthTokensIssued => "oauth_tokens_issued",
             Self::OAuthTokenRevoked => "oauth_token_revoked",
+            Self::UpstreamAdded => "upstream_added",
+            Self::UpstreamRemoved => "upstream_removed",
+            Self::UpstreamLinked => "upstream_linked",
         }
     }
 

@@ -31,6 +31,7 @@ pub enum ErrorCode {
     MfaAlreadyEnabled,
     MfaNotEnabled,
     EmailNotVerified,
+    Conflict,
     Internal,
 }
 
@@ -60,6 +61,7 @@ impl ErrorCode {
             Self::MfaAlreadyEnabled => "mfa_already_enabled",
             Self::MfaNotEnabled => "mfa_not_enabled",
             Self::EmailNotVerified => "email_not_verified",
+            Self::Conflict => "conflict",
             Self::Internal => "internal_error",
         }
     }
@@ -112,6 +114,9 @@ pub enum Error {
     MfaNotEnabled,
     #[error("verify your email address first: follow the link in the mail we sent (POST /api/auth/email/resend sends it again)")]
     EmailNotVerified,
+    /// The request clashes with something that exists (a duplicate name).
+    #[error("{0}")]
+    Conflict(String),
     /// Storage or other unexpected failure. The message is for the log only.
     #[error("internal error: {0}")]
     Internal(String),
@@ -142,6 +147,7 @@ impl Error {
             Self::MfaAlreadyEnabled => ErrorCode::MfaAlreadyEnabled,
             Self::MfaNotEnabled => ErrorCode::MfaNotEnabled,
             Self::EmailNotVerified => ErrorCode::EmailNotVerified,
+            Self::Conflict(_) => ErrorCode::Conflict,
             Self::Internal(_) => ErrorCode::Internal,
         }
     }

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod clock;
 pub mod crypto;
 pub mod error;
+pub mod federation;
 pub mod flows;
 pub mod lifecycle;
 pub mod mail;

@@ -8,6 +8,7 @@ use crate::account::Email;
 use crate::account::{NewUser, Role, User, UserId};
 use crate::audit::{AuditEvent, AuditQuery};
 use crate::crypto::TokenDigest;
+use crate::federation::{UpstreamLink, UpstreamProvider};
 use crate::lifecycle::{EmailToken, EmailTokenKind};
 use crate::mfa::{MfaChallenge, TotpRecord, WebauthnCeremony, WebauthnCredential};
 use crate::oauth::{AuthorizationCode, Consent, OAuthClient, Redemption};
@@ -215,10 +216,35 @@ pub trait OAuthStore: Send + Sync {
     async fn delete_consent(&self, user: UserId, client_id: &str) -> StoreResult<bool>;
 }
 
+#[async_trait]
+pub trait FederationStore: Send + Sync {
+    /// A taken id is `Conflict(Other("upstream_providers_pkey"))`.
+    async fn insert_upstream(&self, provider: &UpstreamProvider) -> StoreResult<()>;
+    async fn upstream(&self, id: &str) -> StoreResult<Option<UpstreamProvider>>;
+    /// Oldest first.
+    async fn list_upstreams(&self) -> StoreResult<Vec<UpstreamProvider>>;
+    /// Deletes the provider and its links. Returns whether there was one.
+    async fn delete_upstream(&self, id: &str) -> StoreResult<bool>;
+    async fn upstream_link(&self, provider_id: &str, subject: &str) -> StoreResult<Option<UpstreamLink>>;
+    /// An identity already linked is `Conflict(Other("upstream_links_pkey"))`.
+    async fn insert_upstream_link(&self, link: &UpstreamLink) -> StoreResult<()>;
+    /// A user's links, oldest first.
+    async fn upstream_links(&self, user: UserId) -> StoreResult<Vec<UpstreamLink>>;
+}
+
 /// Everything Gatehouse persists.
 #[async_trait]
 pub trait Store:
-    UserStore + SessionStore + KeyStore + AuditStore + MfaStore + WebauthnStore + LifecycleStore + ClientStore + OAuthStore
+    UserStore
+    + SessionStore
+    + KeyStore
+    + AuditStore
+    + MfaStore
+    + WebauthnStore
+    + LifecycleStore
+    + ClientStore
+    + OAuthStore
+    + FederationStore
 {
     /// Cheap round trip to the database (for `/readyz`).
     async fn ping(&self) -> StoreResult<()>;

@@ -48,7 +48,7 @@ fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::InvalidUsername | ErrorCode::InvalidEmail | ErrorCode::WeakPassword => {
             StatusCode::UNPROCESSABLE_ENTITY
         }
-        ErrorCode::UsernameTaken | ErrorCode::EmailTaken => StatusCode::CONFLICT,
+        ErrorCode::UsernameTaken | ErrorCode::EmailTaken | ErrorCode::Conflict => StatusCode::CONFLICT,
         ErrorCode::InvalidCredentials
         | ErrorCode::InvalidToken
         | ErrorCode::TokenExpired

@@ -9,6 +9,7 @@ pub mod admin;
 pub mod api;
 pub mod error;
 pub mod extract;
+pub mod federation;
 pub mod middleware;
 pub mod oauth;
 pub mod openapi;
@@ -53,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/admin", admin::router())
         .merge(pages::router())
         .merge(oauth::router())
+        .merge(federation::router())
         .route("/api/openapi.json", get(ops::openapi))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

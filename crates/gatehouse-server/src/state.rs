@@ -13,4 +13,6 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// Send `Strict-Transport-Security` (the issuer is https).
     pub hsts: bool,
+    /// HTTP client and metadata cache for upstream identity providers.
+    pub upstreams: Arc<crate::federation::UpstreamClient>,
 }

@@ -10,10 +10,12 @@
 //! - `async fn begin_write(&self) -> Result<Transaction<'static, Database>, StoreError>`.
 //!
 //! The trait implementations are split by capability: `users`, `sessions`,
-//! `keys`, `audit`, `mfa`, `webauthn`, `lifecycle`, `clients` and `oauth`.
+//! `keys`, `audit`, `mfa`, `webauthn`, `lifecycle`, `clients`, `oauth` and
+//! `federation`.
 
 pub(crate) mod audit;
 pub(crate) mod clients;
+pub(crate) mod federation;
 pub(crate) mod keys;
 pub(crate) mod lifecycle;
 pub(crate) mod mfa;
@@ -86,6 +88,7 @@ macro_rules! impl_store {
         $crate::common::lifecycle::impl_lifecycle_store!($store, $db);
         $crate::common::clients::impl_client_store!($store, $db);
         $crate::common::oauth::impl_oauth_store!($store, $db);
+        $crate::common::federation::impl_federation_store!($store, $db);
         $crate::common::mfa::impl_mfa_store!($store, $db);
         $crate::common::webauthn::impl_webauthn_store!($store, $db);
 

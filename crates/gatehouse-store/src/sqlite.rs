@@ -124,6 +124,8 @@ const COLUMN_INDEXES: &[(&str, &str)] = &[
     ("webauthn_credentials.credential_id", "webauthn_credentials_credential_id_key"),
     ("email_tokens.digest", "email_tokens_digest_key"),
     ("oauth_codes.digest", "oauth_codes_pkey"),
+    ("upstream_providers.id", "upstream_providers_pkey"),
+    ("upstream_links.provider_id, upstream_links.subject", "upstream_links_pkey"),
 ];
 
 /// The unique rule a write broke. SQLite does not report constraint names; its
@@ -174,6 +176,8 @@ mod tests {
         assert_eq!(name("mfa_backup_codes.user_id, mfa_backup_codes.digest"), "mfa_backup_codes_user_digest_key");
         assert_eq!(name("email_tokens.digest"), "email_tokens_digest_key");
         assert_eq!(name("oauth_codes.digest"), "oauth_codes_pkey");
+        assert_eq!(name("upstream_providers.id"), "upstream_providers_pkey");
+        assert_eq!(name("upstream_links.provider_id, upstream_links.subject"), "upstream_links_pkey");
         assert_eq!(name("users.id"), "users.id");
     }
 }

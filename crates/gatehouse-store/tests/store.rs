@@ -149,6 +149,10 @@ store_tests!(
     client_sessions_are_revoked_per_client,
     deleting_a_client_takes_its_sessions_codes_and_consents,
     oauth_rows_go_with_their_user,
+    upstreams_round_trip_and_are_listed_oldest_first,
+    upstream_links_are_unique_per_identity,
+    deleting_an_upstream_takes_its_links,
+    upstream_links_go_with_their_user,
 );
 
 #[test]

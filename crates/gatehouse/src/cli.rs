@@ -37,6 +37,42 @@ pub enum Command {
     /// Manage OAuth clients
     #[command(subcommand)]
     Client(ClientCommand),
+    /// Manage upstream identity providers ("Sign in with Google/GitHub/…")
+    #[command(subcommand)]
+    Upstream(UpstreamCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UpstreamCommand {
+    /// Register an upstream provider. Its callback URL is {issuer}/login/upstream/{id}/callback
+    Add {
+        /// Short id used in URLs (a-z, 0-9, '-'), e.g. "google"
+        id: String,
+        /// google, github or oidc (a generic OpenID provider; needs --issuer)
+        #[arg(long)]
+        preset: String,
+        /// The button text: "Sign in with NAME" [default: the preset's name]
+        #[arg(long)]
+        name: Option<String>,
+        /// The provider's issuer URL (generic OpenID providers)
+        #[arg(long)]
+        issuer: Option<String>,
+        #[arg(long)]
+        client_id: String,
+        /// A file holding the client secret ("-" reads standard input)
+        #[arg(long, value_name = "PATH")]
+        client_secret_file: String,
+        /// A scope to request (repeatable) [default: the preset's]
+        #[arg(long = "scope")]
+        scopes: Vec<String>,
+        /// Link to an existing account with the same upstream-verified email
+        #[arg(long)]
+        link_by_email: bool,
+    },
+    /// List upstream providers
+    List,
+    /// Remove an upstream provider and its links to accounts
+    Remove { id: String },
 }
 
 #[derive(Debug, Subcommand)]

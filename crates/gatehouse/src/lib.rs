@@ -70,6 +70,7 @@ async fn dispatch(command: Command, settings: Settings) -> CommandResult {
         Command::User(cmd) => commands::user::run(cmd, &settings).await?,
         Command::Keys(cmd) => commands::keys::run(cmd, &settings).await?,
         Command::Client(cmd) => commands::client::run(cmd, &settings).await?,
+        Command::Upstream(cmd) => commands::upstream::run(cmd, &settings).await?,
     }
     Ok(())
 }

@@ -60,6 +60,7 @@ impl Application {
             trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
             metrics,
             hsts: settings.accounts.tokens.issuer.starts_with("https://"),
+            upstreams: Arc::new(gatehouse_server::federation::UpstreamClient::new()),
         };
         let listener =
             TcpListener::bind(settings.bind).await.with_context(|| format!("cannot listen on {}", settings.bind))?;

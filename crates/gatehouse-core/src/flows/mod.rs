@@ -11,6 +11,7 @@ mod browser;
 mod clients;
 mod email_change;
 mod email_verification;
+mod federation;
 mod keys;
 mod login;
 mod logout;
@@ -40,6 +41,7 @@ pub use authorize::{
 };
 pub use browser::BrowserSession;
 pub use email_verification::Verified;
+pub use federation::{NewUpstream, FEDERATED_AMR};
 pub use keys::rotate as keys_rotate;
 pub use login::{LoginOutcome, LoginRequest};
 pub use mfa::{MfaStatus, StepUpProof};

@@ -52,16 +52,33 @@ pub struct MfaForm {
 
 /// The login form, with a fresh CSRF cookie.
 pub async fn show(State(state): State<AppState>, Query(q): Query<LoginQuery>) -> Response {
-    form_page(&state, StatusCode::OK, q.return_to.as_deref(), q.login_hint.as_deref().unwrap_or(""), None)
+    form_page(&state, StatusCode::OK, q.return_to.as_deref(), q.login_hint.as_deref().unwrap_or(""), None).await
 }
 
-fn form_page(
+async fn form_page(
     state: &AppState,
     status: StatusCode,
     return_to: Option<&str>,
     login: &str,
     error: Option<&str>,
 ) -> Response {
+    let return_to = browser::safe_return_to(return_to);
+    let upstreams: Vec<(String, String)> = match state.accounts.upstreams().await {
+        Ok(list) => list
+            .into_iter()
+            .map(|p| {
+                let mut href = format!("/login/upstream/{}", p.id);
+                if let Some(target) = &return_to {
+                    href.push_str(&append_return_to(target));
+                }
+                (href, p.name)
+            })
+            .collect(),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot list upstream providers");
+            Vec::new()
+        }
+    };
     let csrf = random_token();
     let mut res = render(
         status,
@@ -70,13 +87,20 @@ fn form_page(
             product => &state.accounts.config().product_name,
             title => "Sign in",
             csrf => csrf.expose_secret(),
-            return_to => browser::safe_return_to(return_to),
+            return_to,
             login,
             error,
+            upstreams,
         },
     );
     res.headers_mut().append(header::SET_COOKIE, browser::set_cookie(CSRF_COOKIE, csrf.expose_secret(), None));
     res
+}
+
+fn append_return_to(target: &str) -> String {
+    let mut q = url::form_urlencoded::Serializer::new(String::from("?"));
+    q.append_pair("return_to", target);
+    q.finish()
 }
 
 /// The login CSRF check: same origin, and the form's token equals the cookie's.
@@ -98,7 +122,7 @@ pub async fn submit(
     let return_to = browser::safe_return_to(form.return_to.as_deref());
     if !csrf_ok(&state, &headers, &form.csrf) {
         let msg = "The form expired. Please sign in again.";
-        return form_page(&state, StatusCode::FORBIDDEN, return_to.as_deref(), &form.login, Some(msg));
+        return form_page(&state, StatusCode::FORBIDDEN, return_to.as_deref(), &form.login, Some(msg)).await;
     }
     let remember = form.remember.is_some();
     let req = LoginRequest {
@@ -109,22 +133,9 @@ pub async fn submit(
     match state.accounts.login(req, &client).await {
         Ok(LoginOutcome::Tokens(_, pair)) => signed_in(&state, &headers, &client, pair, remember, return_to).await,
         Ok(LoginOutcome::MfaRequired { mfa_token, methods, .. }) => {
-            let csrf = browser::cookie(&headers, CSRF_COOKIE).unwrap_or_default();
-            render(
-                StatusCode::OK,
-                "login_mfa.html",
-                context! {
-                    product => &state.accounts.config().product_name,
-                    title => "Two-step verification",
-                    mfa_token => mfa_token.expose_secret(),
-                    csrf,
-                    return_to,
-                    remember,
-                    totp => methods.iter().any(|m| m == "totp"),
-                },
-            )
+            mfa_page(&state, &mfa_token, return_to, remember, methods.iter().any(|m| m == "totp"))
         }
-        Err(e) => form_page(&state, status_for(&e), return_to.as_deref(), &form.login, Some(&message_for(&e))),
+        Err(e) => form_page(&state, status_for(&e), return_to.as_deref(), &form.login, Some(&message_for(&e))).await,
     }
 }
 
@@ -137,7 +148,7 @@ pub async fn submit_mfa(
     let return_to = browser::safe_return_to(form.return_to.as_deref());
     if !csrf_ok(&state, &headers, &form.csrf) {
         let msg = "The form expired. Please sign in again.";
-        return form_page(&state, StatusCode::FORBIDDEN, return_to.as_deref(), "", Some(msg));
+        return form_page(&state, StatusCode::FORBIDDEN, return_to.as_deref(), "", Some(msg)).await;
     }
     let remember = form.remember.is_some();
     let code = form.code.trim().to_owned();
@@ -157,13 +168,40 @@ pub async fn submit_mfa(
                 error => "That code is not right. Try again.",
             },
         ),
-        Err(e) => form_page(&state, status_for(&e), return_to.as_deref(), "", Some(&message_for(&e))),
+        Err(e) => form_page(&state, status_for(&e), return_to.as_deref(), "", Some(&message_for(&e))).await,
     }
+}
+
+/// The second step of a sign-in (password or upstream), with a fresh
+/// double-submit CSRF cookie for its form.
+pub(crate) fn mfa_page(
+    state: &AppState,
+    mfa_token: &secrecy::SecretString,
+    return_to: Option<String>,
+    remember: bool,
+    totp: bool,
+) -> Response {
+    let csrf = random_token();
+    let mut res = render(
+        StatusCode::OK,
+        "login_mfa.html",
+        context! {
+            product => &state.accounts.config().product_name,
+            title => "Two-step verification",
+            mfa_token => mfa_token.expose_secret(),
+            csrf => csrf.expose_secret(),
+            return_to,
+            remember,
+            totp,
+        },
+    );
+    res.headers_mut().append(header::SET_COOKIE, browser::set_cookie(CSRF_COOKIE, csrf.expose_secret(), None));
+    res
 }
 
 /// Sets the new session cookie (ending any session the browser had) and
 /// goes on to `return_to`.
-async fn signed_in(
+pub(crate) async fn signed_in(
     state: &AppState,
     headers: &HeaderMap,
     client: &gatehouse_core::audit::ClientInfo,

@@ -6,7 +6,7 @@
 //! the credential; the login form has a double-submit CSRF token.
 
 pub mod browser;
-mod login;
+pub(crate) mod login;
 mod reset_password;
 mod verify_email;
 

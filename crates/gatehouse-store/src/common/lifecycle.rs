@@ -9,7 +9,8 @@
 //!
 //! Deleting a user relies on the foreign keys of the migrations: every table
 //! holding a user's rows cascades from `users` (refresh tokens from
-//! `sessions`), OAuth codes and consents included, checked by the store tests.
+//! `sessions`), OAuth codes and consents and upstream links included, checked
+//! by the store tests.
 //! `audit_log` has no foreign key on purpose; its rows keep the bare ids and
 //! lose the ip and user agent.
 
@@ -179,7 +180,7 @@ macro_rules! impl_lifecycle_store {
                     .map_err(Self::db_err)?;
                 // Every table that refers to users cascades (sessions and with
                 // them refresh tokens, roles, MFA, WebAuthn, email tokens, OAuth
-                // codes and consents); the store test
+                // codes and consents, upstream links); the store test
                 // `deleting_a_user_takes_their_rows_and_anonymises_audit` fails
                 // on a table it does not know.
                 let done = sqlx::query("DELETE FROM users WHERE id = $1")

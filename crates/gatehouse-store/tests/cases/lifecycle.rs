@@ -12,6 +12,7 @@ use gatehouse_core::store::{Constraint, StoreError};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
+use super::federation::{link, upstream};
 use super::mfa::challenge;
 use super::oauth::{client, code};
 use super::webauthn::{ceremony, credential};
@@ -175,7 +176,7 @@ pub async fn email_address_and_verification(url: String) {
     store.set_email(alice.id, &Email::parse("Alice@New.Example").unwrap(), later).await.unwrap();
 }
 
-/// Everything a user owns, in every table of migrations 0001–0006.
+/// Everything a user owns, in every table of migrations 0001–0007.
 struct Belongings {
     session: gatehouse_core::session::Session,
     refresh: TokenDigest,
@@ -184,6 +185,7 @@ struct Belongings {
     email_token: TokenDigest,
     code: TokenDigest,
     client_id: String,
+    upstream_id: String,
 }
 
 async fn give_everything(store: &dyn gatehouse_core::store::Store, user: UserId, name: &str) -> Belongings {
@@ -209,6 +211,10 @@ async fn give_everything(store: &dyn gatehouse_core::store::Store, user: UserId,
     store.insert_authorization_code(&code).await.unwrap();
     let consent = Consent { user_id: user, client_id: client_id.clone(), scope: "openid".into(), granted_at: t };
     store.put_consent(&consent).await.unwrap();
+    // Upstream providers are nobody's; the identities linked to the user are hers.
+    let upstream_id = format!("idp-{name}");
+    store.insert_upstream(&upstream(&upstream_id, t)).await.unwrap();
+    store.insert_upstream_link(&link(&upstream_id, &format!("{name}-sub"), user, t)).await.unwrap();
     Belongings {
         session,
         refresh: refresh.digest,
@@ -217,6 +223,7 @@ async fn give_everything(store: &dyn gatehouse_core::store::Store, user: UserId,
         email_token: email_token.digest,
         code: code.digest,
         client_id,
+        upstream_id,
     }
 }
 
@@ -234,6 +241,7 @@ async fn rows_of(url: &str, user: UserId) -> Vec<(String, i64)> {
         "email_tokens",
         "oauth_codes",
         "oauth_consents",
+        "upstream_links",
     ];
     let mut queries: Vec<(String, String)> =
         tables.iter().map(|t| ((*t).to_owned(), format!("SELECT COUNT(*) FROM {t} WHERE user_id = $1"))).collect();
@@ -243,7 +251,7 @@ async fn rows_of(url: &str, user: UserId) -> Vec<(String, i64)> {
     ));
     // Every table is either checked above or holds nothing of a user's; a new
     // table must be added to one of the two lists.
-    let not_owned = ["users", "signing_keys", "audit_log", "oauth_clients", "_sqlx_migrations"];
+    let not_owned = ["users", "signing_keys", "audit_log", "oauth_clients", "upstream_providers", "_sqlx_migrations"];
     let mut counts = Vec::new();
     if url.starts_with("sqlite:") {
         let raw = gatehouse_store::SqliteStore::connect(url).await.unwrap();
@@ -328,6 +336,9 @@ pub async fn deleting_a_user_takes_their_rows_and_anonymises_audit(url: String) 
     assert!(matches!(store.redeem_authorization_code(&alices.code, t).await.unwrap(), Redemption::Unknown));
     assert!(store.consent(alice.id, &alices.client_id).await.unwrap().is_none());
     assert!(store.client(&alices.client_id).await.unwrap().is_some(), "the client is nobody's");
+    assert!(store.upstream_links(alice.id).await.unwrap().is_empty());
+    assert!(store.upstream_link(&alices.upstream_id, "alice-sub").await.unwrap().is_none());
+    assert!(store.upstream(&alices.upstream_id).await.unwrap().is_some(), "the provider is nobody's");
     // Her address and name are free again.
     add_user(store.as_ref(), "alice").await;
 
@@ -360,5 +371,7 @@ pub async fn deleting_a_user_takes_their_rows_and_anonymises_audit(url: String) 
     assert!(store.email_token(&bobs.email_token).await.unwrap().is_some());
     assert!(store.take_webauthn_ceremony(bobs.ceremony, t).await.unwrap().is_some());
     assert!(store.consent(bob.id, &bobs.client_id).await.unwrap().is_some());
+    assert_eq!(store.upstream_links(bob.id).await.unwrap().len(), 1);
+    assert!(store.upstream_link(&bobs.upstream_id, "bob-sub").await.unwrap().is_some());
     assert!(matches!(store.redeem_authorization_code(&bobs.code, t).await.unwrap(), Redemption::Won(_)));
 }

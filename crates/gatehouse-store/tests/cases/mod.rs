@@ -2,6 +2,7 @@
 //! case takes the URL of a fresh, empty database.
 
 mod audit;
+mod federation;
 mod keys;
 mod lifecycle;
 mod mfa;
@@ -21,6 +22,7 @@ use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 pub use audit::*;
+pub use federation::*;
 pub use keys::*;
 pub use lifecycle::*;
 pub use mfa::*;

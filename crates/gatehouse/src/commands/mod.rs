@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod keys;
+pub mod upstream;
 pub mod user;
 
 use std::process::ExitCode;

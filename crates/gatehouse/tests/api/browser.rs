@@ -12,9 +12,18 @@ use crate::helpers::{Backend, TestApp, STRONG_PASSWORD};
 
 pub struct Browser {
     http: reqwest::Client,
-    /// Where relative redirects point.
+    /// The origin of the first server; its cookies are `cookies`.
     base: String,
     pub cookies: HashMap<String, String>,
+    /// Cookies of other origins (an upstream provider), by origin.
+    other_cookies: HashMap<String, HashMap<String, String>>,
+    /// The origin of the last request: relative links resolve against it.
+    current: String,
+}
+
+fn origin_of(url: &str) -> String {
+    let u = url::Url::parse(url).expect("absolute URL");
+    format!("{}://{}", u.scheme(), u.authority())
 }
 
 /// What a request answered.
@@ -49,35 +58,46 @@ impl Browser {
             .user_agent("gatehouse-tests-browser/1")
             .build()
             .expect("client");
-        Self { http, base: base.trim_end_matches('/').to_owned(), cookies: HashMap::new() }
+        let base = base.trim_end_matches('/').to_owned();
+        Self { http, current: base.clone(), base, cookies: HashMap::new(), other_cookies: HashMap::new() }
     }
 
+    /// A relative URL resolves against the origin of the last request.
     fn absolute(&self, url: &str) -> String {
         if url.starts_with('/') {
-            format!("{}{url}", self.base)
+            format!("{}{url}", self.current)
         } else {
             url.to_owned()
         }
     }
 
-    fn cookie_header(&self) -> String {
-        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    fn jar(&mut self, origin: &str) -> &mut HashMap<String, String> {
+        if origin == self.base {
+            &mut self.cookies
+        } else {
+            self.other_cookies.entry(origin.to_owned()).or_default()
+        }
     }
 
-    async fn send(&mut self, req: reqwest::RequestBuilder) -> Page {
-        let req = if self.cookies.is_empty() { req } else { req.header("cookie", self.cookie_header()) };
+    async fn send(&mut self, url: String, req: reqwest::RequestBuilder) -> Page {
+        let origin = origin_of(&url);
+        self.current = origin.clone();
+        let jar = self.jar(&origin);
+        let header = jar.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+        let req = if header.is_empty() { req } else { req.header("cookie", header) };
         let res = req.send().await.expect("request");
         let status = res.status().as_u16();
         let location = res.headers().get("location").map(|v| self.absolute(v.to_str().unwrap()));
         let set_cookies: Vec<String> =
             res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+        let jar = self.jar(&origin);
         for c in &set_cookies {
             let pair = c.split(';').next().unwrap();
             let (name, value) = pair.split_once('=').unwrap();
             if value.is_empty() || c.contains("Max-Age=0") {
-                self.cookies.remove(name);
+                jar.remove(name);
             } else {
-                self.cookies.insert(name.to_owned(), value.to_owned());
+                jar.insert(name.to_owned(), value.to_owned());
             }
         }
         let body = res.text().await.unwrap_or_default();
@@ -85,20 +105,23 @@ impl Browser {
     }
 
     pub async fn get(&mut self, url: &str) -> Page {
-        let req = self.http.get(self.absolute(url));
-        self.send(req).await
+        let url = self.absolute(url);
+        let req = self.http.get(&url);
+        self.send(url, req).await
     }
 
     pub async fn post(&mut self, url: &str, form: &[(&str, &str)]) -> Page {
-        let req = self.http.post(self.absolute(url)).form(form);
-        self.send(req).await
+        let url = self.absolute(url);
+        let req = self.http.post(&url).form(form);
+        self.send(url, req).await
     }
 
-    /// Follows redirects on this server until a page or a redirect elsewhere.
+    /// Follows redirects between the test servers until a page, or a redirect
+    /// to the (not running) client application.
     pub async fn follow(&mut self, mut page: Page) -> Page {
         for _ in 0..10 {
             match &page.location {
-                Some(next) if next.starts_with(&self.base) && (300..400).contains(&page.status) => {
+                Some(next) if !next.starts_with("http://127.0.0.1:9/") && (300..400).contains(&page.status) => {
                     let next = next.clone();
                     page = self.get(&next).await;
                 }
@@ -160,10 +183,14 @@ pub fn free_port() -> u16 {
 /// A Gatehouse whose issuer is `http://localhost:{port}`, so a relying party
 /// can reach every URL in its discovery document.
 pub async fn spawn_provider(backend: Backend, tweak: impl FnOnce(&mut RawConfig)) -> TestApp {
-    let port = free_port();
+    spawn_provider_at(backend, "localhost", free_port(), tweak).await
+}
+
+/// Like [`spawn_provider`], with the issuer `http://{host}:{port}`.
+pub async fn spawn_provider_at(backend: Backend, host: &str, port: u16, tweak: impl FnOnce(&mut RawConfig)) -> TestApp {
     TestApp::spawn_with(backend, |c| {
         c.bind = Some(format!("127.0.0.1:{port}"));
-        c.issuer = Some(format!("http://localhost:{port}"));
+        c.issuer = Some(format!("http://{host}:{port}"));
         c.webauthn_origin = None;
         tweak(c);
     })

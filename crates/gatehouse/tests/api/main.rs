@@ -9,6 +9,7 @@ mod admin;
 mod browser;
 mod cli;
 mod errors;
+mod federation;
 mod lifecycle;
 mod login;
 mod mfa;

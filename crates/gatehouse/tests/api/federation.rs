@@ -1,0 +1,200 @@
+//! "Sign in with …" against a real upstream: a second Gatehouse instance on
+//! another port (and another host name, so the browser keeps their cookies
+//! apart) acts as the OpenID provider.
+
+use gatehouse_core::audit::ClientInfo;
+use gatehouse_core::flows::NewUpstream;
+use gatehouse_core::oauth::NewClient;
+
+use crate::browser::*;
+use crate::helpers::*;
+use crate::on_both_backends;
+
+/// The downstream Gatehouse (`localhost`) and its upstream (`127.0.0.1`),
+/// with Carol registered upstream and the upstream registered downstream as
+/// `corp`.
+async fn pair(backend: Backend, link_by_email: bool, carol_verified: bool) -> (TestApp, TestApp) {
+    let down_port = free_port();
+    let up = spawn_provider_at(backend, "127.0.0.1", free_port(), |_| {}).await;
+    let carol = up.signed_up("carol").await;
+    if carol_verified {
+        let id = uuid::Uuid::parse_str(carol["user"]["id"].as_str().unwrap()).unwrap();
+        let store = up.state.accounts.store();
+        store
+            .set_email_verified(gatehouse_core::account::UserId(id), true, time::OffsetDateTime::now_utc())
+            .await
+            .unwrap();
+    }
+    let down = spawn_provider_at(backend, "localhost", down_port, |_| {}).await;
+    let client = register_client(
+        &up,
+        NewClient {
+            name: "Downstream Gatehouse".into(),
+            redirect_uris: vec![format!("http://localhost:{down_port}/login/upstream/corp/callback")],
+            first_party: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    let up_issuer = up.state.accounts.config().tokens.issuer.clone();
+    down.state
+        .accounts
+        .add_upstream(
+            NewUpstream {
+                id: "corp".into(),
+                preset: "oidc".into(),
+                name: Some("Corp".into()),
+                issuer: Some(up_issuer),
+                client_id: client.id,
+                client_secret: client.secret.unwrap(),
+                scopes: vec![],
+                link_by_email,
+            },
+            &ClientInfo::default(),
+        )
+        .await
+        .unwrap();
+    (down, up)
+}
+
+/// The link of the "Sign in with Corp" button (HTML-unescaped).
+fn upstream_button(login_page: &Page) -> String {
+    let body = login_page.body.replace("&#x2f;", "/").replace("&amp;", "&");
+    let start = body.find("href=\"/login/upstream/corp").expect("a Sign in with Corp button") + 6;
+    let end = body[start..].find('"').unwrap() + start;
+    body[start..end].to_owned()
+}
+
+/// From the downstream login page through the upstream's login and back.
+async fn through_upstream(browser: &mut Browser, login_page: Page) -> Page {
+    let href = upstream_button(&login_page);
+    assert!(login_page.body.contains("Sign in with Corp"));
+    let page = browser.get(&href).await;
+    let page = browser.follow(page).await;
+    assert!(page.body.contains("action=\"/login\""), "the upstream's login page: {}", page.body);
+    let page = browser.sign_in(page, "carol", STRONG_PASSWORD).await;
+    browser.follow(page).await
+}
+
+on_both_backends! {
+    async fn sign_in_through_an_upstream_gatehouse_creates_then_reuses_an_account(backend) {
+        let (down, _up) = pair(backend, false, true).await;
+        let issuer = down.state.accounts.config().tokens.issuer.clone();
+        let mut browser = Browser::new(&issuer);
+        let login = browser.get("/login").await;
+        let done = through_upstream(&mut browser, login).await;
+        assert_eq!(done.status, 200, "{}", done.body);
+        assert!(done.body.contains("You are signed in"));
+        let session = browser.cookies["__Host-gatehouse"].clone();
+        let found = down.state.accounts.browser_session(&session.clone().into()).await.unwrap().expect("a session");
+        assert_eq!(found.user.username.as_str(), "carol");
+        assert_eq!(found.user.email.as_str(), "carol@example.com");
+        assert!(found.user.email_verified, "the upstream verified it");
+        assert_eq!(found.session.amr, ["fed"]);
+        let first_id = found.user.id;
+
+        // Signed out and in again: the link finds the same account.
+        let cookie = browser.cookies.remove("__Host-gatehouse").unwrap();
+        assert!(!cookie.is_empty());
+        let login = browser.get("/login").await;
+        let page = browser.get(&upstream_button(&login)).await;
+        // Still signed in upstream: straight back.
+        let done = browser.follow(page).await;
+        assert_eq!(done.status, 200, "{}", done.body);
+        let again = down.state.accounts.browser_session(&browser.cookies["__Host-gatehouse"].clone().into()).await.unwrap().unwrap();
+        assert_eq!(again.user.id, first_id);
+        let users = down.state.accounts.store().list_users(None, 10, 0).await.unwrap();
+        assert_eq!(users.len(), 1, "no second account");
+    }
+
+    async fn an_oauth_flow_downstream_can_start_with_an_upstream_sign_in(backend) {
+        let (down, _up) = pair(backend, false, true).await;
+        let issuer = down.state.accounts.config().tokens.issuer.clone();
+        let app = register_client(&down, web_app(true)).await;
+        let mut browser = Browser::new(&issuer);
+        let auth = format!(
+            "/oauth2/authorize?response_type=code&client_id={}&redirect_uri={}&scope=openid%20email&state=s1&code_challenge={}&code_challenge_method=S256",
+            app.id,
+            url::form_urlencoded::byte_serialize(REDIRECT.as_bytes()).collect::<String>(),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+        let page = browser.get(&auth).await;
+        let login = browser.follow(page).await;
+        let done = through_upstream(&mut browser, login).await;
+        assert_eq!(done.status, 303, "{}", done.body);
+        let params = done.location_params();
+        assert_eq!(params["state"], "s1");
+        assert!(params.contains_key("code"), "back in the application with a code: {params:?}");
+    }
+
+    async fn an_existing_address_is_linked_only_when_allowed_and_verified(backend) {
+        // Without link_by_email: refused, the local account untouched.
+        let (down, _up) = pair(backend, false, true).await;
+        down.signed_up("carol-local").await;
+        let issuer = down.state.accounts.config().tokens.issuer.clone();
+        let mut browser = Browser::new(&issuer);
+        // carol-local registered as carol-local@example.com: give it Carol's address.
+        let users = down.state.accounts.store().list_users(None, 10, 0).await.unwrap();
+        let email = gatehouse_core::account::Email::parse("carol@example.com").unwrap();
+        down.state.accounts.store().set_email(users[0].id, &email, time::OffsetDateTime::now_utc()).await.unwrap();
+        let login = browser.get("/login").await;
+        let done = through_upstream(&mut browser, login).await;
+        assert_eq!(done.status, 409, "{}", done.body);
+        assert!(done.body.contains("exists already"));
+        assert!(!browser.cookies.contains_key("__Host-gatehouse"));
+
+        // With link_by_email but an address the upstream did not verify: refused too.
+        let (down, _up) = pair(backend, true, false).await;
+        down.signed_up("carol-local").await;
+        let users = down.state.accounts.store().list_users(None, 10, 0).await.unwrap();
+        down.state.accounts.store().set_email(users[0].id, &email, time::OffsetDateTime::now_utc()).await.unwrap();
+        let issuer = down.state.accounts.config().tokens.issuer.clone();
+        let mut browser = Browser::new(&issuer);
+        let login = browser.get("/login").await;
+        assert_eq!(through_upstream(&mut browser, login).await.status, 409);
+
+        // With link_by_email and a verified address: linked to the existing account.
+        let (down, _up) = pair(backend, true, true).await;
+        down.signed_up("carol-local").await;
+        let users = down.state.accounts.store().list_users(None, 10, 0).await.unwrap();
+        down.state.accounts.store().set_email(users[0].id, &email, time::OffsetDateTime::now_utc()).await.unwrap();
+        let issuer = down.state.accounts.config().tokens.issuer.clone();
+        let mut browser = Browser::new(&issuer);
+        let login = browser.get("/login").await;
+        let done = through_upstream(&mut browser, login).await;
+        assert_eq!(done.status, 200, "{}", done.body);
+        let s = down.state.accounts.browser_session(&browser.cookies["__Host-gatehouse"].clone().into()).await.unwrap().unwrap();
+        assert_eq!(s.user.id, users[0].id);
+        assert_eq!(s.user.username.as_str(), "carol-local");
+        let links = down.state.accounts.store().upstream_links(users[0].id).await.unwrap();
+        assert_eq!(links.len(), 1);
+    }
+
+    async fn forged_or_stale_callbacks_are_refused(backend) {
+        let (down, _up) = pair(backend, false, true).await;
+        let issuer = down.state.accounts.config().tokens.issuer.clone();
+        let mut browser = Browser::new(&issuer);
+        // No pending sign-in in this browser (e.g. an attacker's link): refused.
+        let page = browser.get("/login/upstream/corp/callback?code=abc&state=xyz").await;
+        assert_eq!(page.status, 400);
+        // A started sign-in answered with another state: refused.
+        let start = browser.get("/login/upstream/corp").await;
+        assert_eq!(start.status, 303);
+        let page = browser.get("/login/upstream/corp/callback?code=abc&state=not-the-state").await;
+        assert_eq!(page.status, 400);
+        // The right state but an issuer mix-up (RFC 9207): refused.
+        let start = browser.get("/login/upstream/corp").await;
+        let state = start.location_params()["state"].clone();
+        let page = browser.get(&format!("/login/upstream/corp/callback?code=abc&state={state}&iss=https://evil.example")).await;
+        assert_eq!(page.status, 400);
+        // The right state and a made-up code: the upstream refuses it.
+        let start = browser.get("/login/upstream/corp").await;
+        let params = start.location_params();
+        assert!(params.contains_key("nonce") && params["code_challenge_method"] == "S256");
+        let page = browser.get(&format!("/login/upstream/corp/callback?code=made-up&state={}", params["state"])).await;
+        assert_eq!(page.status, 502);
+        assert!(!browser.cookies.contains_key("__Host-gatehouse"));
+        // An unknown provider.
+        assert_eq!(browser.get("/login/upstream/nope").await.status, 404);
+    }
+}
