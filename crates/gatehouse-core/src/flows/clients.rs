@@ -29,6 +29,10 @@ impl Accounts {
         Ok(registered)
     }
 
+    pub async fn client(&self, id: &str) -> Result<OAuthClient> {
+        self.store.client(id).await?.ok_or_else(|| Error::NotFound(format!("no client '{id}'")))
+    }
+
     pub async fn list_clients(&self) -> Result<Vec<OAuthClient>> {
         Ok(self.store.list_clients().await?)
     }

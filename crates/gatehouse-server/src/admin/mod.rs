@@ -1,6 +1,7 @@
 //! `/api/admin/*`: administration, for tokens carrying the `admin` role.
 
 pub mod audit;
+pub mod clients;
 
 use axum::routing::get;
 use axum::Router;
@@ -8,5 +9,8 @@ use axum::Router;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/audit", get(audit::list))
+    Router::new()
+        .route("/audit", get(audit::list))
+        .route("/clients", get(clients::list).post(clients::create))
+        .route("/clients/{client_id}", get(clients::get).delete(clients::delete))
 }

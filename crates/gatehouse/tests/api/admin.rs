@@ -1,4 +1,4 @@
-//! The admin audit log: permission, filters, pagination.
+//! The admin API: the audit log (permission, filters, pagination) and OAuth clients.
 
 use crate::on_both_backends;
 use gatehouse_core::account::Role;
@@ -7,6 +7,46 @@ use gatehouse_core::flows::NewUserRequest;
 use serde_json::Value;
 
 on_both_backends! {
+    async fn oauth_clients_are_managed_by_admins(backend) {
+        let app = TestApp::spawn(backend).await;
+        let user = app.signed_up("alice").await;
+        let alice = user["access_token"].as_str().unwrap();
+        let body = serde_json::json!({"name": "Shop", "redirect_uris": ["https://shop.example.com/cb"], "scopes": ["openid", "email"]});
+        assert_problem(app.post("/api/admin/clients").bearer_auth(alice).json(&body).send().await.unwrap(), 403, "forbidden").await;
+        assert_problem(app.get("/api/admin/clients").bearer_auth(alice).send().await.unwrap(), 403, "forbidden").await;
+        assert_problem(app.get("/api/admin/clients").send().await.unwrap(), 401, "unauthorized").await;
+
+        app.state.accounts.create_user(NewUserRequest {
+            username: "root".into(), email: "root@example.com".into(),
+            password: STRONG_PASSWORD.to_owned().into(), roles: vec![Role::admin()], email_verified: true,
+        }, None, &ClientInfo::default()).await.unwrap();
+        let admin: Value = app.login("root", STRONG_PASSWORD).await.json().await.unwrap();
+        let token = admin["access_token"].as_str().unwrap();
+        let created = app.post("/api/admin/clients").bearer_auth(token).json(&body).send().await.unwrap();
+        assert_eq!(created.status(), 201);
+        let created: Value = created.json().await.unwrap();
+        let id = created["client_id"].as_str().unwrap().to_owned();
+        let secret = created["client_secret"].as_str().unwrap().to_owned();
+        assert_eq!(created["kind"], "confidential");
+        assert_eq!(created["id_token_signed_response_alg"], "RS256");
+        let listed = app.get("/api/admin/clients").bearer_auth(token).send().await.unwrap().text().await.unwrap();
+        assert!(listed.contains(&id) && !listed.contains(&secret), "secrets are shown once");
+        let one: Value = app.get(&format!("/api/admin/clients/{id}")).bearer_auth(token).send().await.unwrap().json().await.unwrap();
+        assert_eq!(one["scopes"], serde_json::json!(["openid", "email"]));
+        let bad = serde_json::json!({"name": "Evil", "redirect_uris": ["http://evil.example.com/cb"]});
+        assert_problem(app.post("/api/admin/clients").bearer_auth(token).json(&bad).send().await.unwrap(), 400, "invalid_request").await;
+        let bad = serde_json::json!({"name": "Odd", "redirect_uris": ["https://a.example/cb"], "id_token_signed_response_alg": "HS256"});
+        assert_problem(app.post("/api/admin/clients").bearer_auth(token).json(&bad).send().await.unwrap(), 400, "invalid_request").await;
+        let spa: Value = app.post("/api/admin/clients").bearer_auth(token)
+            .json(&serde_json::json!({"name": "SPA", "public": true, "redirect_uris": ["http://localhost:5173/cb"]}))
+            .send().await.unwrap().json().await.unwrap();
+        assert!(spa["client_secret"].is_null() && spa["token_endpoint_auth_method"] == "none");
+        let path = format!("/api/admin/clients/{id}");
+        assert_eq!(app.client.delete(app.url(&path)).bearer_auth(token).send().await.unwrap().status(), 204);
+        assert_problem(app.client.delete(app.url(&path)).bearer_auth(token).send().await.unwrap(), 404, "not_found").await;
+        assert_problem(app.get(&path).bearer_auth(token).send().await.unwrap(), 404, "not_found").await;
+    }
+
     async fn audit_log_needs_admin_and_filters(backend) {
         let app = TestApp::spawn(backend).await;
         let user = app.signed_up("alice").await;
