@@ -29,7 +29,51 @@ fn issuer(app: &TestApp) -> String {
     app.state.accounts.config().tokens.issuer.clone()
 }
 
+/// Runs the openid-client relying party (interop/openid-client) and parses its JSON.
+/// Fails loudly if Node.js or the package is missing: `.ci/run` installs them.
+async fn node_rp(args: &[&str]) -> serde_json::Value {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../interop/openid-client");
+    assert!(
+        dir.join("node_modules/openid-client").exists(),
+        "openid-client is not installed: run `npm ci --prefix interop/openid-client` (.ci/run does)"
+    );
+    let out = tokio::process::Command::new("node")
+        .arg(dir.join("rp.mjs"))
+        .args(args)
+        .output()
+        .await
+        .expect("Node.js is required for the interop test (.ci/run installs it)");
+    assert!(out.status.success(), "openid-client failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("JSON from rp.mjs")
+}
+
 on_both_backends! {
+    async fn a_certified_node_relying_party_completes_the_flow(backend) {
+        let app = spawn_provider(backend, |_| {}).await;
+        app.signed_up("alice").await;
+        let registered = register_client(&app, web_app(false)).await;
+        let issuer = issuer(&app);
+        let secret = registered.secret.clone().unwrap();
+        let start = node_rp(&["start", &issuer, &registered.id, &secret, REDIRECT]).await;
+        let mut browser = Browser::new(&issuer);
+        let done = browser.authorize(start["url"].as_str().unwrap(), "alice").await;
+        assert_eq!(done.status, 303, "{}", done.body);
+        let callback = done.location.clone().unwrap();
+        let field = |name: &str| start[name].as_str().unwrap().to_owned();
+        let (verifier, state, nonce) = (field("verifier"), field("state"), field("nonce"));
+        let result =
+            node_rp(&["finish", &issuer, &registered.id, &secret, &callback, &verifier, &state, &nonce]).await;
+        assert_eq!(result["email"], "alice@example.com", "{result}");
+        assert_eq!(result["userinfo_email"], "alice@example.com");
+        assert_eq!(result["introspection_active"], true);
+        assert_eq!(result["refreshed_id_token"], true);
+        assert_eq!(result["active_after_revocation"], false);
+        // The library's logout URL works with the browser's session.
+        let page = browser.get(result["logout_url"].as_str().unwrap()).await;
+        assert_eq!(page.status, 303, "{}", page.body);
+        assert_eq!(page.location.as_deref(), Some(format!("{AFTER_LOGOUT}?state=bye").as_str()));
+    }
+
     async fn code_flow_with_pkce_userinfo_refresh_introspection_revocation_and_logout(backend) {
         let app = spawn_provider(backend, |_| {}).await;
         app.signed_up("alice").await;
