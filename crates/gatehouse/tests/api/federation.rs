@@ -170,6 +170,40 @@ on_both_backends! {
         assert_eq!(links.len(), 1);
     }
 
+    async fn a_second_factor_on_the_local_account_is_still_asked_for(backend) {
+        let (down, _up) = pair(backend, true, true).await;
+        let local = down.signed_up("carol-local").await;
+        let (_, backup_codes) = crate::mfa::enroll(&down, local["access_token"].as_str().unwrap()).await;
+        let users = down.state.accounts.store().list_users(None, 10, 0).await.unwrap();
+        let email = gatehouse_core::account::Email::parse("carol@example.com").unwrap();
+        down.state.accounts.store().set_email(users[0].id, &email, time::OffsetDateTime::now_utc()).await.unwrap();
+        let issuer = down.state.accounts.config().tokens.issuer.clone();
+        let mut browser = Browser::new(&issuer);
+        let login = browser.get("/login").await;
+        let page = through_upstream(&mut browser, login).await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("action=\"/login/mfa\""), "the second step: {}", page.body);
+        assert!(!browser.cookies.contains_key("__Host-gatehouse"), "no session before the second factor");
+        let form = |code: &str| {
+            vec![
+                ("mfa_token".to_owned(), page.field("mfa_token").unwrap()),
+                ("csrf".to_owned(), page.field("csrf").unwrap()),
+                ("code".to_owned(), code.to_owned()),
+            ]
+        };
+        let wrong = form("000000");
+        let pairs: Vec<(&str, &str)> = wrong.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let res = browser.post("/login/mfa", &pairs).await;
+        assert_eq!(res.status, 401);
+        let right = form(&backup_codes[0]);
+        let pairs: Vec<(&str, &str)> = right.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let res = browser.post("/login/mfa", &pairs).await;
+        assert_eq!(res.status, 200, "{}", res.body);
+        let s = down.state.accounts.browser_session(&browser.cookies["__Host-gatehouse"].clone().into()).await.unwrap().unwrap();
+        assert_eq!(s.user.id, users[0].id);
+        assert!(s.session.amr.contains(&"mfa".to_owned()));
+    }
+
     async fn forged_or_stale_callbacks_are_refused(backend) {
         let (down, _up) = pair(backend, false, true).await;
         let issuer = down.state.accounts.config().tokens.issuer.clone();

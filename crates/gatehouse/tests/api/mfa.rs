@@ -36,7 +36,7 @@ async fn post(app: &TestApp, path: &str, token: &str, body: Value) -> reqwest::R
 
 /// Sets up and enables TOTP (spending the previous step's code); returns the
 /// secret and the backup codes.
-async fn enroll(app: &TestApp, access: &str) -> (Vec<u8>, Vec<String>) {
+pub(crate) async fn enroll(app: &TestApp, access: &str) -> (Vec<u8>, Vec<String>) {
     let setup: Value =
         app.post("/api/auth/mfa/totp/setup").bearer_auth(access).send().await.unwrap().json().await.unwrap();
     let secret = data_encoding::BASE32_NOPAD.decode(s(&setup["secret"]).as_bytes()).unwrap();
