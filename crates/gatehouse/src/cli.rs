@@ -55,8 +55,8 @@ pub enum UpstreamCommand {
         #[arg(long)]
         name: Option<String>,
         /// The provider's issuer URL (generic OpenID providers)
-        #[arg(long)]
-        issuer: Option<String>,
+        #[arg(long = "upstream-issuer", value_name = "URL")]
+        upstream_issuer: Option<String>,
         #[arg(long)]
         client_id: String,
         /// A file holding the client secret ("-" reads standard input)

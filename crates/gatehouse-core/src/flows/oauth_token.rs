@@ -296,7 +296,12 @@ impl Accounts {
     ) -> Result<OAuthTokenResponse> {
         let scope = scopes.join(" ");
         let access = self.access_token(user, session, &scope, Some(&client.id))?;
-        let offline = scopes.contains(&"offline_access") && client.grant_types.iter().any(|g| g == "refresh_token");
+        // Whether the grant (not this request's possibly narrower scope) allows refresh.
+        let granted_offline = match &session.kind {
+            SessionKind::OAuth { scope, .. } => has(scope, "offline_access"),
+            _ => false,
+        };
+        let offline = granted_offline && client.grant_types.iter().any(|g| g == "refresh_token");
         Ok(OAuthTokenResponse {
             access_token: access.token,
             expires_in: access.expires_in,

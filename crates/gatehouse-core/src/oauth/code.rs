@@ -4,7 +4,8 @@
 //! its SHA-256 digest is stored. It lives 60 seconds and is redeemed once. The
 //! id of the session its redemption creates is fixed when the code is issued,
 //! so a replayed code can revoke every token issued from it (RFC 6749 §4.1.2)
-//! even while the first redemption is still in flight.
+//! without a lookup. (A replay that lands while the first redemption is still
+//! creating that session finds nothing to revoke yet: a window of one request.)
 
 use time::OffsetDateTime;
 

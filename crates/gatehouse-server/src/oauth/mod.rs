@@ -13,7 +13,7 @@ mod token;
 mod userinfo;
 
 use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, PRAGMA, WWW_AUTHENTICATE};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -23,21 +23,41 @@ use gatehouse_core::flows::ClientCredentials;
 use gatehouse_core::oauth::{OAuthErrorCode, OAuthFailure};
 use secrecy::SecretString;
 use serde::de::DeserializeOwned;
+use tower_http::cors::{Any, CorsLayer};
 
 use crate::error::ApiError;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/.well-known/openid-configuration", get(discovery::openid_configuration))
-        .route("/.well-known/oauth-authorization-server", get(discovery::openid_configuration))
+    // Endpoints an application calls from code, also from a single-page app
+    // on another origin: CORS for any origin, without credentials — they
+    // authenticate by client secret, PKCE or bearer token, never by cookie.
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([AUTHORIZATION, CONTENT_TYPE])
+        .max_age(std::time::Duration::from_secs(600));
+    let for_code = Router::new()
+        .route("/.well-known/openid-configuration", get(discovery::openid_configuration).options(preflight))
+        .route("/.well-known/oauth-authorization-server", get(discovery::openid_configuration).options(preflight))
+        .route("/.well-known/jwks.json", get(crate::ops::jwks).options(preflight))
+        .route("/oauth2/token", post(token::token).options(preflight))
+        .route("/oauth2/userinfo", get(userinfo::get_userinfo).post(userinfo::post_userinfo).options(preflight))
+        .route("/oauth2/introspect", post(introspection::introspect).options(preflight))
+        .route("/oauth2/revoke", post(introspection::revoke).options(preflight))
+        .layer(cors);
+    // Pages a person's browser navigates to: no CORS.
+    let for_browsers = Router::new()
         .route("/oauth2/authorize", get(authorize::get_authorize).post(authorize::post_authorize))
         .route("/consent", get(authorize::show_consent).post(authorize::submit_consent))
-        .route("/oauth2/token", post(token::token))
-        .route("/oauth2/userinfo", get(userinfo::get_userinfo).post(userinfo::post_userinfo))
-        .route("/oauth2/introspect", post(introspection::introspect))
-        .route("/oauth2/revoke", post(introspection::revoke))
-        .route("/oauth2/logout", get(logout::get_logout).post(logout::post_logout))
+        .route("/oauth2/logout", get(logout::get_logout).post(logout::post_logout));
+    for_code.merge(for_browsers)
+}
+
+/// `OPTIONS` routes exist so that CORS preflights reach the CORS layer (which
+/// answers them) instead of the router's 405.
+async fn preflight() -> StatusCode {
+    StatusCode::NO_CONTENT
 }
 
 /// An OAuth error response: `{"error","error_description"}` with the status

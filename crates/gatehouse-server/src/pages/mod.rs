@@ -20,9 +20,18 @@ use minijinja::Environment;
 
 use crate::state::AppState;
 
-/// CSP of the pages: only our stylesheet, forms post to us, never framed.
+/// CSP of the mail-link pages: only our stylesheet, forms post to us, never framed.
 const PAGE_CSP: &str =
     "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// CSP of the sign-in pages (login, second factor, consent, sign-out). No
+/// `form-action`: browsers apply it to every redirect that follows a form
+/// post, and these forms end in a redirect to the application's registered
+/// URI on another origin. Forms are server-rendered and auto-escaped, and no
+/// script runs, so nothing can be injected to post elsewhere.
+const SIGN_IN_CSP: &str = "default-src 'none'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Pages whose forms end in a redirect off this origin.
+const SIGN_IN_PAGES: [&str; 4] = ["login.html", "login_mfa.html", "consent.html", "logout_confirm.html"];
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -62,7 +71,8 @@ pub(crate) fn render(status: StatusCode, name: &str, ctx: minijinja::Value) -> R
     match html {
         Ok(html) => {
             let mut res = (status, Html(html)).into_response();
-            res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_CSP));
+            let csp = if SIGN_IN_PAGES.contains(&name) { SIGN_IN_CSP } else { PAGE_CSP };
+            res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
             res
         }
         Err(e) => {

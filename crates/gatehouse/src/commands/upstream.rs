@@ -27,12 +27,21 @@ pub async fn run(cmd: UpstreamCommand, settings: &Settings) -> CommandResult {
     let accounts = crate::startup::accounts(settings).await?;
     let cli = ClientInfo { ip: None, user_agent: Some("gatehouse-cli".into()) };
     match cmd {
-        UpstreamCommand::Add { id, preset, name, issuer, client_id, client_secret_file, scopes, link_by_email } => {
+        UpstreamCommand::Add {
+            id,
+            preset,
+            name,
+            upstream_issuer,
+            client_id,
+            client_secret_file,
+            scopes,
+            link_by_email,
+        } => {
             let req = NewUpstream {
                 id,
                 preset,
                 name,
-                issuer,
+                issuer: upstream_issuer,
                 client_id,
                 client_secret: read_secret(&client_secret_file)?,
                 scopes,

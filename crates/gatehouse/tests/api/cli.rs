@@ -118,6 +118,51 @@ fn operator_workflow(cli: &Cli) {
     assert_eq!(cli.run(&["client", "delete", &client_id], "").status.code(), Some(2));
     assert!(!cli.ok(&["client", "list"], "").contains(&client_id));
 
+    // Upstream providers: the secret comes from a file or standard input.
+    let added = cli.ok(
+        &["upstream", "add", "google", "--preset", "google", "--client-id", "abc.apps", "--client-secret-file", "-"],
+        "s3cret\n",
+    );
+    assert!(added.contains("/login/upstream/google/callback"), "{added}");
+    let corp = cli.ok(
+        &[
+            "upstream",
+            "add",
+            "corp",
+            "--preset",
+            "oidc",
+            "--upstream-issuer",
+            "https://id.corp.example",
+            "--client-id",
+            "gh",
+            "--client-secret-file",
+            "-",
+            "--link-by-email",
+        ],
+        "x",
+    );
+    assert!(corp.contains("added upstream corp"));
+    let listed = cli.ok(&["upstream", "list"], "");
+    assert!(listed.contains("https://accounts.google.com") && listed.contains("link-by-email=true"), "{listed}");
+    assert!(!listed.contains("s3cret"));
+    assert_eq!(
+        cli.run(
+            &["upstream", "add", "google", "--preset", "google", "--client-id", "x", "--client-secret-file", "-"],
+            "y"
+        )
+        .status
+        .code(),
+        Some(2)
+    );
+    assert_eq!(
+        cli.run(&["upstream", "add", "bad", "--preset", "oidc", "--client-id", "x", "--client-secret-file", "-"], "y")
+            .status
+            .code(),
+        Some(2)
+    );
+    assert!(cli.ok(&["upstream", "remove", "corp"], "").contains("removed"));
+    assert_eq!(cli.run(&["upstream", "remove", "corp"], "").status.code(), Some(2));
+
     // The access-token key, and the RS256 key made for the clients' ID tokens:
     // each algorithm rotates on its own.
     let before = cli.ok(&["keys", "list"], "");

@@ -225,6 +225,28 @@ on_both_backends! {
         assert!(audit.iter().any(|e| e.kind.as_str() == "authorization_code_replayed"));
     }
 
+    async fn a_narrower_refresh_keeps_the_grant(backend) {
+        let (app, mut browser) = signed_in(backend, |_| {}).await;
+        let client = register_client(&app, web_app(true)).await;
+        let code = code_for(&mut browser, &client.id, &[]).await;
+        let tokens: Value = exchange(&app, &client, &code, VERIFIER).await.json().await.unwrap();
+        let refresh = tokens["refresh_token"].as_str().unwrap();
+        let res = token_request(&app, &client, &[("grant_type", "refresh_token"), ("refresh_token", refresh), ("scope", "email")]).await;
+        let narrow: Value = res.json().await.unwrap();
+        assert_eq!(narrow["scope"], "email");
+        assert!(narrow.get("id_token").is_none(), "no openid in the narrowed scope");
+        let next = narrow["refresh_token"].as_str().expect("the grant still allows refresh");
+        let res = token_request(&app, &client, &[("grant_type", "refresh_token"), ("refresh_token", next)]).await;
+        let full: Value = res.json().await.unwrap();
+        assert_eq!(full["scope"], "email offline_access openid", "the whole grant again");
+        let res = token_request(&app, &client, &[("grant_type", "refresh_token"), ("refresh_token", full["refresh_token"].as_str().unwrap()), ("scope", "email admin")]).await;
+        assert_oauth_error(res, 400, "invalid_scope").await;
+        // The consent page's CSP lets its form end at the application (no form-action).
+        let page = app.client.get(format!("{}/login", app.state.accounts.config().tokens.issuer)).send().await.unwrap();
+        let csp = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
+        assert!(!csp.contains("form-action") && csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{csp}");
+    }
+
     async fn expired_codes_are_refused(backend) {
         let (app, mut browser) = signed_in(backend, |c| c.oauth_code_ttl = Some("1s".into())).await;
         let client = register_client(&app, web_app(true)).await;
@@ -454,5 +476,23 @@ on_both_backends! {
             let status = app.client.get(url).send().await.unwrap().status().as_u16();
             assert_ne!(status, 404, "{endpoint} exists");
         }
+        // A single-page app on another origin may call the token endpoint
+        // (preflight) and read discovery; never with cookies.
+        let preflight = app
+            .client
+            .request(reqwest::Method::OPTIONS, format!("{issuer}/oauth2/token"))
+            .header("origin", "https://spa.example")
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type")
+            .send()
+            .await
+            .unwrap();
+        assert!(preflight.status().is_success(), "{:?} {:?}", preflight.status(), preflight.headers());
+        assert_eq!(preflight.headers()["access-control-allow-origin"], "*");
+        assert!(preflight.headers().get("access-control-allow-credentials").is_none());
+        let cross = app.client.get(format!("{issuer}/.well-known/jwks.json")).header("origin", "https://spa.example").send().await.unwrap();
+        assert_eq!(cross.headers()["access-control-allow-origin"], "*");
+        let page = app.client.get(format!("{issuer}/login")).header("origin", "https://spa.example").send().await.unwrap();
+        assert!(page.headers().get("access-control-allow-origin").is_none(), "pages are not CORS-enabled");
     }
 }
