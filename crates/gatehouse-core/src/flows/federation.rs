@@ -148,7 +148,7 @@ impl Accounts {
         }
         let status = self.mfa_status(user.id).await?;
         if status.has_second_factor() {
-            let (mfa_token, expires_in) = self.challenge(&user, client).await?;
+            let (mfa_token, expires_in) = self.challenge(&user, FEDERATED_AMR, client).await?;
             return Ok(LoginOutcome::MfaRequired { mfa_token, methods: status.methods(), expires_in });
         }
         let pair =

@@ -96,7 +96,7 @@ impl Accounts {
         }
         let status = self.mfa_status(user.id).await?;
         if status.has_second_factor() {
-            let (mfa_token, expires_in) = self.challenge(&user, client).await?;
+            let (mfa_token, expires_in) = self.challenge(&user, amr::PASSWORD, client).await?;
             return Ok(LoginOutcome::MfaRequired { mfa_token, methods: status.methods(), expires_in });
         }
         let pair = self.open_session(&user, vec![amr::PASSWORD.to_owned()], client, req.via).await?;

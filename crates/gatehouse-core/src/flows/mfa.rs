@@ -61,9 +61,18 @@ pub struct StepUpProof {
     pub code: Option<String>,
 }
 
-/// The full amr of a session that passed a second factor.
+/// The full amr of a session that passed a password and a one-time code.
 fn two_factor_amr() -> Vec<String> {
-    vec![amr::PASSWORD.to_owned(), amr::OTP.to_owned(), amr::MFA.to_owned()]
+    after_second_factor(&[amr::PASSWORD.to_owned()], amr::OTP)
+}
+
+/// The amr of a login that passed `first` (a challenge's methods: `pwd`, or
+/// `fed` after an upstream sign-in) and then `second` (`otp`, `hwk`).
+pub(super) fn after_second_factor(first: &[String], second: &str) -> Vec<String> {
+    let mut amr = first.to_vec();
+    amr.push(second.to_owned());
+    amr.push(amr::MFA.to_owned());
+    amr
 }
 
 impl Accounts {
@@ -74,15 +83,16 @@ impl Accounts {
         Ok(MfaStatus { totp, passkeys, backup_codes_remaining })
     }
 
-    /// Opens a challenge for a user who passed the first factor.
-    pub(super) async fn challenge(&self, user: &User, client: &ClientInfo) -> Result<(SecretString, u64)> {
+    /// Opens a challenge for a user who passed the first factor (`first`:
+    /// `pwd`, or `fed` for an upstream sign-in).
+    pub(super) async fn challenge(&self, user: &User, first: &str, client: &ClientInfo) -> Result<(SecretString, u64)> {
         let token = random_token();
         let now = crate::clock::now();
         let challenge = MfaChallenge {
             id: Uuid::now_v7(),
             user_id: user.id,
             digest: TokenDigest::of(token.expose_secret()),
-            amr: vec![amr::PASSWORD.to_owned()],
+            amr: vec![first.to_owned()],
             created_at: now,
             expires_at: now + MFA_TOKEN_TTL,
             failed_attempts: 0,
@@ -131,7 +141,7 @@ impl Accounts {
         if user.failed_logins > 0 {
             self.store.clear_login_failures(user.id).await?;
         }
-        let pair = self.open_session(&user, two_factor_amr(), client, via).await?;
+        let pair = self.open_session(&user, after_second_factor(&challenge.amr, amr::OTP), client, via).await?;
         self.audit(
             AuditEvent::new(AuditKind::MfaVerified, Outcome::Success, client).by_and_for(user.id).detail(method),
         )

@@ -261,7 +261,7 @@ impl Accounts {
         if user.failed_logins > 0 {
             self.store.clear_login_failures(user.id).await?;
         }
-        let amr = vec![amr::PASSWORD.to_owned(), amr::HARDWARE_KEY.to_owned(), amr::MFA.to_owned()];
+        let amr = super::mfa::after_second_factor(&challenge.amr, amr::HARDWARE_KEY);
         let pair = self.open_session(&user, amr, client, SignIn::Api).await?;
         self.audit(
             AuditEvent::new(AuditKind::MfaVerified, Outcome::Success, client).by_and_for(user.id).detail("webauthn"),

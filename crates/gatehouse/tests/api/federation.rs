@@ -201,7 +201,7 @@ on_both_backends! {
         assert_eq!(res.status, 200, "{}", res.body);
         let s = down.state.accounts.browser_session(&browser.cookies["__Host-gatehouse"].clone().into()).await.unwrap().unwrap();
         assert_eq!(s.user.id, users[0].id);
-        assert!(s.session.amr.contains(&"mfa".to_owned()));
+        assert_eq!(s.session.amr, ["fed", "otp", "mfa"], "the first factor was the upstream sign-in");
     }
 
     async fn forged_or_stale_callbacks_are_refused(backend) {
