@@ -13,7 +13,9 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     let h = res.headers_mut();
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    if !h.contains_key(header::REFERRER_POLICY) {
+        h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    }
     // Pages set their own (stricter than nothing, looser than the API's).
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         h.insert(

@@ -71,8 +71,15 @@ pub(crate) fn render(status: StatusCode, name: &str, ctx: minijinja::Value) -> R
     match html {
         Ok(html) => {
             let mut res = (status, Html(html)).into_response();
-            let csp = if SIGN_IN_PAGES.contains(&name) { SIGN_IN_CSP } else { PAGE_CSP };
+            let sign_in = SIGN_IN_PAGES.contains(&name);
+            let csp = if sign_in { SIGN_IN_CSP } else { PAGE_CSP };
             res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+            if sign_in {
+                // With `no-referrer` browsers send `Origin: null` on form posts,
+                // which the CSRF Origin check must refuse; `same-origin` sends
+                // the real origin to us and no referrer to anyone else.
+                res.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+            }
             res
         }
         Err(e) => {

@@ -8,6 +8,7 @@ mod helpers;
 mod admin;
 mod browser;
 mod cli;
+mod e2e;
 mod errors;
 mod federation;
 mod lifecycle;

@@ -245,6 +245,10 @@ on_both_backends! {
         let page = app.client.get(format!("{}/login", app.state.accounts.config().tokens.issuer)).send().await.unwrap();
         let csp = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
         assert!(!csp.contains("form-action") && csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{csp}");
+        // `no-referrer` would make browsers send `Origin: null`, which the CSRF check refuses.
+        assert_eq!(page.headers()["referrer-policy"], "same-origin");
+        let api = app.client.get(format!("{}/healthz", app.state.accounts.config().tokens.issuer)).send().await.unwrap();
+        assert_eq!(api.headers()["referrer-policy"], "no-referrer");
     }
 
     async fn expired_codes_are_refused(backend) {
