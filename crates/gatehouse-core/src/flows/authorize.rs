@@ -94,7 +94,8 @@ pub fn append_query(redirect_uri: &str, params: &[(&str, &str)]) -> String {
     format!("{redirect_uri}{sep}{}", query.finish())
 }
 
-fn is_pkce_value(s: &str) -> bool {
+/// A PKCE verifier or challenge: 43 to 128 unreserved characters (RFC 7636 §4.1).
+pub(super) fn is_pkce_value(s: &str) -> bool {
     (43..=128).contains(&s.len())
         && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
 }

@@ -167,8 +167,7 @@ impl Accounts {
         }
         match (&code.code_challenge, req.code_verifier.as_deref()) {
             (Some(challenge), Some(verifier)) => {
-                let ok_form = (43..=128).contains(&verifier.len())
-                    && verifier.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'));
+                let ok_form = super::authorize::is_pkce_value(verifier);
                 let computed = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
                 if !ok_form || !TokenDigest::of(&computed).matches(&TokenDigest::of(challenge)) {
                     return Err(invalid_grant("the PKCE code_verifier does not match the code_challenge"));

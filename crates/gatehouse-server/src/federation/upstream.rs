@@ -99,19 +99,20 @@ impl UpstreamClient {
     /// minutes — or at once with `fresh` (an unknown `kid`: the keys rotated).
     async fn metadata(&self, provider: &UpstreamProvider, fresh: bool) -> Result<Arc<Metadata>, UpstreamError> {
         let issuer = provider.issuer.as_deref().ok_or_else(|| fail("an OpenID upstream without an issuer"))?;
-        let mut cache = self.cache.lock().await;
-        if let Some(m) = cache.get(&provider.id) {
+        if let Some(m) = self.cache.lock().await.get(&provider.id) {
             if !fresh && m.fetched.elapsed() < METADATA_TTL {
                 return Ok(m.clone());
             }
         }
+        // Fetched without holding the lock: a slow provider must not hold up
+        // sign-ins through the others (two concurrent refreshes are harmless).
         let discovery: Discovery = self.get_json(&format!("{issuer}/.well-known/openid-configuration"), None).await?;
         if discovery.issuer.trim_end_matches('/') != issuer {
             return Err(fail(format!("discovery names issuer {} instead of {issuer}", discovery.issuer)));
         }
         let jwks: JwkSet = self.get_json(&discovery.jwks_uri, None).await?;
         let metadata = Arc::new(Metadata { discovery, jwks, fetched: Instant::now() });
-        cache.insert(provider.id.clone(), metadata.clone());
+        self.cache.lock().await.insert(provider.id.clone(), metadata.clone());
         Ok(metadata)
     }
 

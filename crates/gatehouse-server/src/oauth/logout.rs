@@ -61,11 +61,20 @@ async fn logout(
     let outcome = match state.accounts.rp_logout(req, session.as_ref(), confirmed, client).await {
         Ok(o) => o,
         Err(e) => {
+            // Only a refusal of the request is explained; anything else is
+            // logged, and the page says no more than that it failed.
+            let (status, message) = match e.code() {
+                gatehouse_core::ErrorCode::InvalidRequest => (StatusCode::BAD_REQUEST, e.to_string()),
+                _ => {
+                    tracing::error!(error = %e, "RP-initiated logout failed");
+                    (StatusCode::SERVICE_UNAVAILABLE, "Signing out failed; try again later.".to_owned())
+                }
+            };
             return render(
-                StatusCode::BAD_REQUEST,
+                status,
                 "message.html",
-                context! { product, title => "Sign-out request refused", message => e.to_string(), error => true },
-            )
+                context! { product, title => "Sign-out request refused", message, error => true },
+            );
         }
     };
     let mut res = match outcome {

@@ -466,6 +466,18 @@ on_both_backends! {
         assert_eq!(intro, json!({"active": false}));
     }
 
+    async fn the_token_endpoint_is_rate_limited_per_ip(backend) {
+        let app = spawn_provider(backend, |c| c.refresh_rate_per_ip = Some("3/min".into())).await;
+        let client = register_client(&app, web_app(true)).await;
+        for _ in 0..3 {
+            let res = token_request(&app, &client, &[("grant_type", "authorization_code"), ("code", "nope")]).await;
+            assert_oauth_error(res, 400, "invalid_grant").await;
+        }
+        let res = token_request(&app, &client, &[("grant_type", "authorization_code"), ("code", "nope")]).await;
+        assert!(res.headers().contains_key("retry-after"));
+        assert_problem(res, 429, "rate_limited").await;
+    }
+
     async fn discovery_advertises_only_what_works(backend) {
         let app = spawn_provider(backend, |_| {}).await;
         let issuer = app.state.accounts.config().tokens.issuer.clone();
