@@ -24,6 +24,7 @@ use crate::{admin, api, error, ops};
         api::password::forgot,
         api::password::reset,
         api::password::change,
+        api::password_check::check,
         api::sessions::list,
         api::sessions::end,
         api::consents::list,

@@ -15,4 +15,22 @@ pub struct AppState {
     pub hsts: bool,
     /// HTTP client and metadata cache for upstream identity providers.
     pub upstreams: Arc<crate::federation::UpstreamClient>,
+    /// Templates and assets of the pages (embedded, or the operator's theme).
+    pub theme: Arc<crate::pages::theme::Theme>,
+    /// Links the sign-up page asks the person to agree to.
+    pub legal: Arc<LegalLinks>,
+}
+
+/// The operator's terms of service and privacy policy, when configured.
+#[derive(Clone, Debug, Default)]
+pub struct LegalLinks {
+    pub terms_url: Option<String>,
+    pub privacy_url: Option<String>,
+}
+
+impl LegalLinks {
+    /// Sign-up asks for agreement when there is anything to agree to.
+    pub fn required(&self) -> bool {
+        self.terms_url.is_some() || self.privacy_url.is_some()
+    }
 }

@@ -191,6 +191,15 @@ pub struct RawConfig {
     /// Lifetime of OAuth authorization codes [default: 60s]
     #[arg(long, global = true, env = "GATEHOUSE_OAUTH_CODE_TTL")]
     pub oauth_code_ttl: Option<String>,
+    /// Directory whose templates and assets replace the embedded ones of the same name [default: none]
+    #[arg(long, global = true, env = "GATEHOUSE_THEME_DIR")]
+    pub theme_dir: Option<PathBuf>,
+    /// Terms of service link; with it (or privacy_url) sign-up asks the person to agree [default: none]
+    #[arg(long, global = true, env = "GATEHOUSE_TERMS_URL")]
+    pub terms_url: Option<String>,
+    /// Privacy policy link shown at sign-up [default: none]
+    #[arg(long, global = true, env = "GATEHOUSE_PRIVACY_URL")]
+    pub privacy_url: Option<String>,
 }
 
 macro_rules! overlay {
@@ -259,7 +268,10 @@ impl RawConfig {
             browser_session_absolute,
             browser_session_remember,
             oauth_pkce_required,
-            oauth_code_ttl
+            oauth_code_ttl,
+            theme_dir,
+            terms_url,
+            privacy_url
         )
     }
 
@@ -306,6 +318,8 @@ pub struct Settings {
     pub hash_queue: usize,
     pub trusted_proxies: Vec<IpNet>,
     pub accounts: AccountsConfig,
+    pub theme_dir: Option<PathBuf>,
+    pub legal: gatehouse_server::state::LegalLinks,
 }
 
 #[derive(Debug, Clone)]
@@ -388,6 +402,18 @@ fn roles(key: &str, names: Vec<String>) -> Result<Vec<Role>, ConfigError> {
         .filter(|r| !r.trim().is_empty())
         .map(|r| Role::parse(r).map_err(|e| bad(format!("{key}: {e}"))))
         .collect()
+}
+
+/// An absolute http(s) link shown on the pages.
+fn link(key: &str, value: Option<String>) -> Result<Option<String>, ConfigError> {
+    match value {
+        None => Ok(None),
+        Some(v) if v.is_empty() => Ok(None),
+        Some(v) => match url::Url::parse(&v) {
+            Ok(u) if matches!(u.scheme(), "https" | "http") => Ok(Some(v)),
+            _ => Err(bad(format!("{key}: an absolute http(s) URL, got {v:?}"))),
+        },
+    }
 }
 
 fn duration(key: &str, value: Option<String>, default: Duration) -> Result<Duration, ConfigError> {
@@ -575,6 +601,11 @@ impl Settings {
             hash_queue,
             trusted_proxies,
             accounts,
+            theme_dir: raw.theme_dir,
+            legal: gatehouse_server::state::LegalLinks {
+                terms_url: link("terms_url", raw.terms_url)?,
+                privacy_url: link("privacy_url", raw.privacy_url)?,
+            },
         })
     }
 
@@ -624,6 +655,12 @@ impl Settings {
                 "oauth              codes live {}s; PKCE required for confidential clients: {}",
                 a.oauth.code_ttl.as_secs(),
                 a.oauth.pkce_required
+            ),
+            format!(
+                "pages              theme {}; terms {}; privacy {}",
+                self.theme_dir.as_deref().map(|d| d.display().to_string()).unwrap_or_else(|| "embedded".into()),
+                self.legal.terms_url.as_deref().unwrap_or("-"),
+                self.legal.privacy_url.as_deref().unwrap_or("-")
             ),
             format!(
                 "argon2             m={} KiB, t={}, p={}; {} workers, queue {}",

@@ -61,6 +61,11 @@ impl Application {
             metrics,
             hsts: settings.accounts.tokens.issuer.starts_with("https://"),
             upstreams: Arc::new(gatehouse_server::federation::UpstreamClient::new()),
+            theme: Arc::new(
+                gatehouse_server::pages::theme::Theme::load(settings.theme_dir.as_deref())
+                    .map_err(|e| anyhow::anyhow!(crate::config::ConfigError(format!("theme_dir: {e}"))))?,
+            ),
+            legal: Arc::new(settings.legal.clone()),
         };
         let listener =
             TcpListener::bind(settings.bind).await.with_context(|| format!("cannot listen on {}", settings.bind))?;

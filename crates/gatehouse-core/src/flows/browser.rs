@@ -6,12 +6,13 @@
 
 use secrecy::{ExposeSecret, SecretString};
 
-use super::Accounts;
+use super::{first_link, Accounts, Authenticated, DEFAULT_SCOPE, ENROLL_SCOPE};
 use crate::account::User;
 use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
-use crate::crypto::{hmac_token, TokenDigest};
+use crate::crypto::{hmac_token, random_token, TokenDigest};
 use crate::error::Result;
-use crate::session::{Session, SessionKind};
+use crate::session::{Session, SessionId, SessionKind};
+use crate::token::{AccessTokenIssuer, Grant};
 
 /// How often (at most) a browser session's idle deadline is pushed.
 const TOUCH_EVERY: time::Duration = time::Duration::seconds(60);
@@ -45,7 +46,11 @@ impl Accounts {
         if !user.is_active {
             return Ok(None);
         }
-        if now - session.last_used_at >= TOUCH_EVERY {
+        // Pushing the deadline on every request would write on every page
+        // view; once a minute (or per half idle lifetime, if shorter) is enough.
+        let touch_every =
+            TOUCH_EVERY.min(time::Duration::try_from(self.config.browser.idle / 2).unwrap_or(TOUCH_EVERY));
+        if now - session.last_used_at >= touch_every {
             let idle = (now + self.config.browser.idle).min(session.absolute_expires_at);
             self.store.touch_session(session.id, now, idle).await?;
         }
@@ -70,5 +75,46 @@ impl Accounts {
             self.audit(AuditEvent::new(AuditKind::Logout, Outcome::Success, client).by_and_for(session.user.id)).await;
         }
         Ok(())
+    }
+
+    /// The browser session as the account flows see a caller: the claims an
+    /// access token of this session would carry (never signed or sent).
+    pub fn browser_auth(&self, browser: &BrowserSession) -> Authenticated {
+        let (user, session) = (&browser.user, &browser.session);
+        let scope = if self.must_enroll(user, &session.amr) { ENROLL_SCOPE } else { DEFAULT_SCOPE };
+        let grant = Grant {
+            user: user.id,
+            session: session.id,
+            roles: &user.roles,
+            amr: &session.amr,
+            auth_time: session.auth_time.unix_timestamp(),
+            scope,
+            client_id: None,
+        };
+        let claims = AccessTokenIssuer::claims(&self.config.tokens, &grant);
+        Authenticated { claims, user_id: user.id, session_id: session.id }
+    }
+
+    /// Replaces a browser session with a new one (new id, new cookie value)
+    /// after a change of privilege — a password change, a second factor
+    /// enrolled — so a session id seen before the change is worth nothing.
+    /// The new session keeps the old one's sign-in facts (when, how) and its
+    /// absolute deadline.
+    pub async fn renew_browser_session(&self, browser: &BrowserSession, client: &ClientInfo) -> Result<SecretString> {
+        let now = crate::clock::now();
+        let old = &browser.session;
+        let session = Session {
+            id: SessionId::new(),
+            last_used_at: now,
+            idle_expires_at: (now + self.config.browser.idle).min(old.absolute_expires_at),
+            revoked_at: None,
+            ip: client.ip.clone(),
+            user_agent: client.user_agent.as_ref().map(|ua| ua.chars().take(512).collect()),
+            ..old.clone()
+        };
+        let cookie = random_token();
+        self.store.create_session(&session, &first_link(&session, &cookie)).await?;
+        self.store.revoke_session(old.id, now).await?;
+        Ok(cookie)
     }
 }

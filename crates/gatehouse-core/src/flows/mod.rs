@@ -5,6 +5,7 @@
 //! issuing a token pair for a session, writing audit events, rate limits.
 
 mod account_deletion;
+mod account_page;
 mod admin;
 mod authorize;
 mod browser;
@@ -20,6 +21,7 @@ mod oauth_token;
 mod oauth_tokens;
 mod passkeys;
 mod password_change;
+mod password_check;
 mod password_reset;
 mod refresh;
 mod register;

@@ -40,6 +40,11 @@ fn credential_name(raw: Option<&str>) -> Result<String> {
 }
 
 impl Accounts {
+    /// Passkeys work here (the server runs on a domain name).
+    pub fn passkeys_enabled(&self) -> bool {
+        self.passkeys.is_some()
+    }
+
     fn passkeys(&self) -> Result<&crate::mfa::webauthn::Passkeys> {
         self.passkeys.as_ref().ok_or_else(|| {
             Error::InvalidRequest(
@@ -211,18 +216,20 @@ impl Accounts {
         }
     }
 
-    /// Finishes a passkey sign-in and opens a session.
+    /// Finishes a passkey sign-in and opens a session: for the API, or a
+    /// browser session for the pages (`via`).
     pub async fn finish_passkey_login(
         &self,
         ceremony_id: Uuid,
         mfa_token: Option<SecretString>,
         response: &serde_json::Value,
         client: &ClientInfo,
+        via: SignIn,
     ) -> Result<(User, TokenPair)> {
         self.limit("mfa:ip", super::ip_key(client), self.config.limits.mfa_per_ip).await?;
         match mfa_token {
-            Some(token) => self.finish_second_factor(ceremony_id, token, response, client).await,
-            None => self.finish_passwordless(ceremony_id, response, client).await,
+            Some(token) => self.finish_second_factor(ceremony_id, token, response, client, via).await,
+            None => self.finish_passwordless(ceremony_id, response, client, via).await,
         }
     }
 
@@ -232,6 +239,7 @@ impl Accounts {
         token: SecretString,
         response: &serde_json::Value,
         client: &ClientInfo,
+        via: SignIn,
     ) -> Result<(User, TokenPair)> {
         let challenge = self.live_challenge(&token).await?;
         let ceremony = self.take_ceremony(ceremony_id, CeremonyKind::SecondFactor).await?;
@@ -262,7 +270,7 @@ impl Accounts {
             self.store.clear_login_failures(user.id).await?;
         }
         let amr = super::mfa::after_second_factor(&challenge.amr, amr::HARDWARE_KEY);
-        let pair = self.open_session(&user, amr, client, SignIn::Api).await?;
+        let pair = self.open_session(&user, amr, client, via).await?;
         self.audit(
             AuditEvent::new(AuditKind::MfaVerified, Outcome::Success, client).by_and_for(user.id).detail("webauthn"),
         )
@@ -276,6 +284,7 @@ impl Accounts {
         ceremony_id: Uuid,
         response: &serde_json::Value,
         client: &ClientInfo,
+        via: SignIn,
     ) -> Result<(User, TokenPair)> {
         let ceremony = self.take_ceremony(ceremony_id, CeremonyKind::Passwordless).await?;
         let passkeys = self.passkeys()?;
@@ -303,9 +312,12 @@ impl Accounts {
         if !user.is_active {
             return Err(Error::AccountDisabled);
         }
+        if self.config.require_verified_email && !user.email_verified {
+            return Err(Error::EmailNotVerified);
+        }
         self.record_passkey_use(std::slice::from_ref(&credential), &used).await?;
         let amr = vec![amr::HARDWARE_KEY.to_owned(), amr::MFA.to_owned()];
-        let pair = self.open_session(&user, amr, client, SignIn::Api).await?;
+        let pair = self.open_session(&user, amr, client, via).await?;
         self.audit(
             AuditEvent::new(AuditKind::LoginSucceeded, Outcome::Success, client).by_and_for(user.id).detail("passkey"),
         )

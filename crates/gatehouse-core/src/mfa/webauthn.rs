@@ -90,7 +90,9 @@ impl Passkeys {
             .webauthn
             .start_passkey_registration(user_handle, username, display_name, exclude)
             .map_err(Error::internal)?;
-        ceremony(&options, &state)
+        let mut started = ceremony(&options, &state)?;
+        prefer_discoverable(&mut started.options);
+        Ok(started)
     }
 
     /// `response` is the browser's PublicKeyCredential JSON (RegisterPublicKeyCredential).
@@ -233,6 +235,18 @@ fn passkey_use(result: &AuthenticationResult, passkeys: Vec<Passkey>) -> Result<
         counter,
         updated_passkey,
     })
+}
+
+/// Asks for a discoverable credential where the authenticator can make one,
+/// so the passkey also signs in without a username (passwordless).
+/// webauthn-rs asks `residentKey: "discouraged"`, which security keys and
+/// Chromium honour with a credential a passwordless sign-in cannot find;
+/// verification does not depend on the choice, and an authenticator that
+/// cannot keep one still makes a usable second factor.
+fn prefer_discoverable(options: &mut serde_json::Value) {
+    if let Some(selection) = options.pointer_mut("/publicKey/authenticatorSelection").and_then(|v| v.as_object_mut()) {
+        selection.insert("residentKey".into(), serde_json::Value::from("preferred"));
+    }
 }
 
 #[cfg(test)]

@@ -67,6 +67,22 @@ impl PasswordPolicy {
     ///
     /// Returns [`Error::WeakPassword`] with a reason in plain words.
     pub fn check(&self, raw: &str, context: &[&str]) -> Result<Password, Error> {
+        self.judge(raw, || estimate(raw, context))
+    }
+
+    /// Like [`PasswordPolicy::check`] (the same verdict for the same input),
+    /// and also zxcvbn's strength score of the password, `0..=4`, for a
+    /// strength meter. The score is the raw estimate: a short or listed
+    /// password may score high and still be refused.
+    pub fn rate(&self, raw: &str, context: &[&str]) -> (u8, Result<Password, Error>) {
+        let estimate = estimate(raw, context);
+        let score = u8::from(estimate.score());
+        (score, self.judge(raw, || estimate))
+    }
+
+    /// The checks of [`PasswordPolicy::check`]; `estimate` is only run when
+    /// length and the list let the password through.
+    fn judge(&self, raw: &str, estimate: impl FnOnce() -> zxcvbn::Entropy) -> Result<Password, Error> {
         let length = raw.chars().count();
         if length < self.min_length {
             return Err(Error::WeakPassword(format!(
@@ -87,15 +103,21 @@ impl PasswordPolicy {
             ));
         }
 
-        let inputs = user_inputs(context);
-        let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
-        let estimate = zxcvbn::zxcvbn(prefix_chars(raw, ZXCVBN_MAX_CHARS), &inputs);
+        let estimate = estimate();
         if u8::from(estimate.score()) < self.min_score {
             return Err(Error::WeakPassword(too_easy_message(&estimate)));
         }
 
         Ok(Password(SecretString::from(raw)))
     }
+}
+
+/// zxcvbn's estimate of `raw` (its first [`ZXCVBN_MAX_CHARS`] characters),
+/// knowing the words of `context`.
+fn estimate(raw: &str, context: &[&str]) -> zxcvbn::Entropy {
+    let inputs = user_inputs(context);
+    let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+    zxcvbn::zxcvbn(prefix_chars(raw, ZXCVBN_MAX_CHARS), &inputs)
 }
 
 /// The bundled list, parsed once.
@@ -247,6 +269,28 @@ mod tests {
         let start = std::time::Instant::now();
         let _ = PasswordPolicy::default().check(&raw, &[]);
         assert!(start.elapsed() < std::time::Duration::from_secs(2));
+    }
+
+    #[test]
+    fn rate_gives_the_verdict_of_check_and_a_score() {
+        let policy = PasswordPolicy::default();
+        for (raw, context) in [
+            ("correct horse battery staple 42", &["alice", "alice@example.com"][..]),
+            ("AliceWonderland1", &["alicewonderland"][..]),
+            ("QWERTY123456", &[][..]),
+            ("Xq7#mL2!pz", &[][..]),
+            ("", &[][..]),
+        ] {
+            let (score, verdict) = policy.rate(raw, context);
+            assert!(score <= 4);
+            let expected = policy.check(raw, context);
+            assert_eq!(verdict.is_ok(), expected.is_ok(), "{raw}");
+            if let (Err(got), Err(want)) = (verdict, expected) {
+                assert_eq!(got.to_string(), want.to_string());
+            }
+        }
+        assert!(policy.rate("correct horse battery staple 42", &[]).0 >= 3);
+        assert_eq!(policy.rate("", &[]).0, 0);
     }
 
     #[test]

@@ -112,9 +112,17 @@ pub struct AccessTokenIssuer;
 
 impl AccessTokenIssuer {
     pub fn issue(ring: &KeyRing, settings: &TokenSettings, grant: &Grant<'_>) -> Result<IssuedAccessToken, Error> {
+        let claims = Self::claims(settings, grant);
+        let token = Self::sign(ring, &claims)?;
+        Ok(IssuedAccessToken { token, expires_in: settings.access_ttl.as_secs(), claims })
+    }
+
+    /// The claims a token for `grant` carries (unsigned; the pages use them
+    /// for a browser session, which never holds a token).
+    pub fn claims(settings: &TokenSettings, grant: &Grant<'_>) -> AccessClaims {
         let now = crate::clock::now().unix_timestamp();
         let ttl = settings.access_ttl.as_secs();
-        let claims = AccessClaims {
+        AccessClaims {
             iss: settings.issuer.clone(),
             sub: grant.user.to_string(),
             aud: settings.audience.clone(),
@@ -129,9 +137,7 @@ impl AccessTokenIssuer {
             acr: crate::mfa::acr::for_amr(grant.amr).to_owned(),
             auth_time: grant.auth_time,
             client_id: grant.client_id.map(str::to_owned),
-        };
-        let token = Self::sign(ring, &claims)?;
-        Ok(IssuedAccessToken { token, expires_in: ttl, claims })
+        }
     }
 
     /// A token for an OAuth client acting on its own behalf (client

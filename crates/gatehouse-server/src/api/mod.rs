@@ -10,6 +10,7 @@ pub mod logout;
 pub mod me;
 pub mod mfa;
 pub mod password;
+pub mod password_check;
 pub mod refresh;
 pub mod register;
 pub mod sessions;
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/password/forgot", post(password::forgot))
         .route("/password/reset", post(password::reset))
         .route("/password/change", post(password::change))
+        .route("/password/check", post(password_check::check))
         .route("/sessions", get(sessions::list))
         .route("/sessions/{id}", delete(sessions::end))
         .route("/consents", get(consents::list))

@@ -61,6 +61,7 @@ fn redirect_uri(state: &AppState, provider: &UpstreamProvider) -> String {
 
 fn problem_page(state: &AppState, status: StatusCode, message: &str) -> Response {
     let mut res = render(
+        state,
         status,
         "message.html",
         context! { product => &state.accounts.config().product_name, title => "Sign-in failed", message, error => true },
@@ -192,7 +193,7 @@ pub async fn callback(
             login::signed_in(&state, &headers, &client, pair, false, pending.return_to).await
         }
         Ok(LoginOutcome::MfaRequired { mfa_token, methods, .. }) => {
-            login::mfa_page(&state, &mfa_token, pending.return_to, false, methods.iter().any(|m| m == "totp"))
+            login::mfa_page(&state, &mfa_token, pending.return_to, false, &methods)
         }
         Err(e) => {
             let message = match e.code() {

@@ -91,6 +91,7 @@ fn refused(state: &AppState, e: AuthorizeError) -> Response {
 /// An error the client must not receive by redirect: shown to the person.
 fn error_page(state: &AppState, message: &str) -> Response {
     render(
+        state,
         StatusCode::BAD_REQUEST,
         "message.html",
         context! { product => &state.accounts.config().product_name, title => "Sign-in request refused",
@@ -135,6 +136,7 @@ fn consent_page(
     let params: Vec<(String, String)> =
         url::form_urlencoded::parse(query_of(req).as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
     render(
+        state,
         StatusCode::OK,
         "consent.html",
         context! {

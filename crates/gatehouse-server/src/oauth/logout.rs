@@ -71,6 +71,7 @@ async fn logout(
                 }
             };
             return render(
+                state,
                 status,
                 "message.html",
                 context! { product, title => "Sign-out request refused", message, error => true },
@@ -90,6 +91,7 @@ async fn logout(
             .filter_map(|(k, v)| v.map(|v| (k, v)))
             .collect();
             return render(
+                state,
                 StatusCode::OK,
                 "logout_confirm.html",
                 context! { product, title => "Sign out?", client_name, csrf, params },
@@ -97,6 +99,7 @@ async fn logout(
         }
         LogoutOutcome::Redirect(url) => Redirect::to(&url).into_response(),
         LogoutOutcome::SignedOut => render(
+            state,
             StatusCode::OK,
             "message.html",
             context! { product, title => "Signed out", message => "You are signed out." },

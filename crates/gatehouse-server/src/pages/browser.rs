@@ -36,6 +36,18 @@ pub fn set_cookie(name: &str, value: &str, max_age: Option<u64>) -> HeaderValue 
     HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static("invalid=1; Max-Age=0"))
 }
 
+/// The `Set-Cookie` of a renewed browser session (see
+/// `Accounts::renew_browser_session`): persistent until the session's
+/// absolute deadline when the sign-in chose "Remember me" — its lifetime is
+/// longer than an ordinary one — a browser-session cookie otherwise.
+pub fn renewed_session_cookie(state: &AppState, old: &gatehouse_core::session::Session, value: &str) -> HeaderValue {
+    let now = gatehouse_core::clock::now();
+    let lifetime = old.absolute_expires_at - old.created_at;
+    let remembered = lifetime > state.accounts.config().browser.absolute;
+    let max_age = remembered.then(|| (old.absolute_expires_at - now).whole_seconds().max(0).unsigned_abs());
+    set_cookie(SESSION_COOKIE, value, max_age)
+}
+
 /// A `Set-Cookie` value that deletes the cookie.
 pub fn clear_cookie(name: &str) -> HeaderValue {
     set_cookie(name, "", Some(0))

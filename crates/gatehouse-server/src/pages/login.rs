@@ -1,5 +1,5 @@
-//! `/login`: sign in to Gatehouse in a browser (password, then a second
-//! factor when the account has one), then back to where the person came from
+//! `/login` and `/mfa`: sign in to Gatehouse in a browser (password, then a
+//! second factor when the account has one), then back to where the person came from
 //! — usually `/oauth2/authorize`. A successful sign-in always starts a new
 //! session (new id, new cookie): a session id planted before login is worth
 //! nothing (no fixation). The form carries a double-submit CSRF token.
@@ -48,6 +48,8 @@ pub struct MfaForm {
     #[serde(default)]
     csrf: String,
     return_to: Option<String>,
+    /// The page offered a passkey too (offer it again after a wrong code).
+    passkey: Option<String>,
 }
 
 /// The login form, with a fresh CSRF cookie.
@@ -81,12 +83,14 @@ async fn form_page(
     };
     let csrf = random_token();
     let mut res = render(
+        state,
         status,
         "login.html",
         context! {
-            product => &state.accounts.config().product_name,
             title => "Sign in",
             csrf => csrf.expose_secret(),
+            sign_up => sign_up_link(return_to.as_deref()),
+            passkeys => state.accounts.passkeys_enabled(),
             return_to,
             login,
             error,
@@ -97,10 +101,17 @@ async fn form_page(
     res
 }
 
+/// The "Sign up" link, keeping where the person was going.
+fn sign_up_link(return_to: Option<&str>) -> String {
+    match return_to {
+        Some(target) => format!("/register{}", append_return_to(target)),
+        None => "/register".into(),
+    }
+}
+
 fn append_return_to(target: &str) -> String {
-    let mut q = url::form_urlencoded::Serializer::new(String::from("?"));
-    q.append_pair("return_to", target);
-    q.finish()
+    let query = url::form_urlencoded::Serializer::new(String::new()).append_pair("return_to", target).finish();
+    format!("?{query}")
 }
 
 /// The login CSRF check: same origin, and the form's token equals the cookie's.
@@ -133,7 +144,7 @@ pub async fn submit(
     match state.accounts.login(req, &client).await {
         Ok(LoginOutcome::Tokens(_, pair)) => signed_in(&state, &headers, &client, pair, remember, return_to).await,
         Ok(LoginOutcome::MfaRequired { mfa_token, methods, .. }) => {
-            mfa_page(&state, &mfa_token, return_to, remember, methods.iter().any(|m| m == "totp"))
+            mfa_page(&state, &mfa_token, return_to, remember, &methods)
         }
         Err(e) => form_page(&state, status_for(&e), return_to.as_deref(), &form.login, Some(&message_for(&e))).await,
     }
@@ -155,16 +166,17 @@ pub async fn submit_mfa(
     match state.accounts.verify_mfa(form.mfa_token.clone().into(), &code, &client, SignIn::Browser { remember }).await {
         Ok((_, pair)) => signed_in(&state, &headers, &client, pair, remember, return_to).await,
         Err(e) if e.code() == ErrorCode::InvalidMfaCode => render(
+            &state,
             StatusCode::UNAUTHORIZED,
-            "login_mfa.html",
+            "mfa.html",
             context! {
-                product => &state.accounts.config().product_name,
                 title => "Two-step verification",
                 mfa_token => form.mfa_token,
                 csrf => form.csrf,
                 return_to,
                 remember,
                 totp => true,
+                passkey => form.passkey.is_some(),
                 error => "That code is not right. Try again.",
             },
         ),
@@ -179,24 +191,31 @@ pub(crate) fn mfa_page(
     mfa_token: &secrecy::SecretString,
     return_to: Option<String>,
     remember: bool,
-    totp: bool,
+    methods: &[String],
 ) -> Response {
     let csrf = random_token();
+    let has = |m: &str| methods.iter().any(|x| x == m);
     let mut res = render(
+        state,
         StatusCode::OK,
-        "login_mfa.html",
+        "mfa.html",
         context! {
-            product => &state.accounts.config().product_name,
             title => "Two-step verification",
             mfa_token => mfa_token.expose_secret(),
             csrf => csrf.expose_secret(),
             return_to,
             remember,
-            totp,
+            totp => has("totp") || has("backup_code") || !has("webauthn"),
+            passkey => has("webauthn") && state.accounts.passkeys_enabled(),
         },
     );
     res.headers_mut().append(header::SET_COOKIE, browser::set_cookie(CSRF_COOKIE, csrf.expose_secret(), None));
     res
+}
+
+/// `GET /mfa` without a sign-in in progress: start at the beginning.
+pub async fn mfa_without_challenge() -> Redirect {
+    Redirect::to("/login")
 }
 
 /// Sets the new session cookie (ending any session the browser had) and
@@ -219,12 +238,14 @@ pub(crate) async fn signed_in(
     let mut res = match return_to {
         Some(target) => Redirect::to(&target).into_response(),
         None => render(
+            state,
             StatusCode::OK,
             "message.html",
             context! {
-                product => &state.accounts.config().product_name,
                 title => "Signed in",
                 message => "You are signed in.",
+                link => "/account",
+                link_text => "Go to your account",
             },
         ),
     };

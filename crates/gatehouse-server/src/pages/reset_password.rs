@@ -1,4 +1,6 @@
-//! `/reset-password?token=…`: choose a new password.
+//! `/reset-password?token=…`: choose a new password. The GET only shows the
+//! form; the token in it is the credential, spent by the POST. A weak choice
+//! or a mistyped confirmation is explained and the link stays usable.
 
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
@@ -10,6 +12,8 @@ use serde::Deserialize;
 use super::{render, token_problem};
 use crate::extract::Client;
 use crate::state::AppState;
+
+const TITLE: &str = "Choose a new password";
 
 #[derive(Deserialize)]
 pub struct TokenQuery {
@@ -23,39 +27,55 @@ pub struct ResetForm {
     token: String,
     #[serde(default)]
     new_password: String,
+    /// The confirmation field (checked when sent).
+    confirm_password: Option<String>,
+}
+
+/// What is wrong with the form, under its field.
+#[derive(Default)]
+struct FieldError<'a> {
+    password: Option<&'a str>,
+    confirm: Option<&'a str>,
 }
 
 pub async fn show(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> Response {
-    let config = state.accounts.config();
+    form_page(&state, StatusCode::OK, &q.token, FieldError::default())
+}
+
+fn form_page(state: &AppState, status: StatusCode, token: &str, error: FieldError) -> Response {
+    let min_length = state.accounts.config().password_policy.min_length;
     render(
-        StatusCode::OK,
+        state,
+        status,
         "reset_password.html",
-        context! { product => &config.product_name, title => "Choose a new password", token => q.token,
-        min_length => config.password_policy.min_length },
+        context! { title => TITLE, token, min_length, error => error.password, confirm_error => error.confirm },
     )
 }
 
 pub async fn submit(State(state): State<AppState>, Client(client): Client, Form(form): Form<ResetForm>) -> Response {
-    let config = state.accounts.config();
-    let product = config.product_name.clone();
-    let min_length = config.password_policy.min_length;
+    if form.confirm_password.as_ref().is_some_and(|c| *c != form.new_password) {
+        let error = FieldError { confirm: Some("Passwords do not match."), ..FieldError::default() };
+        return form_page(&state, StatusCode::UNPROCESSABLE_ENTITY, &form.token, error);
+    }
     let token = form.token.clone();
     match state.accounts.reset_password(form.token.into(), form.new_password.into(), &client).await {
         Ok(()) => render(
+            &state,
             StatusCode::OK,
             "reset_password.html",
-            context! { product, title => "Password changed", done => true },
+            context! { title => "Password changed", done => true },
         ),
         // A weak password: show the reason, keep the (unspent) link.
-        Err(e) if e.code() == ErrorCode::WeakPassword => render(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "reset_password.html",
-            context! { product, title => "Choose a new password", token, min_length, error => e.to_string() },
-        ),
+        Err(e) if e.code() == ErrorCode::WeakPassword => {
+            let reason = super::register::sentence(&e.to_string());
+            let error = FieldError { password: Some(&reason), ..FieldError::default() };
+            form_page(&state, StatusCode::UNPROCESSABLE_ENTITY, &token, error)
+        }
         Err(e) => render(
+            &state,
             StatusCode::BAD_REQUEST,
             "reset_password.html",
-            context! { product, title => "Choose a new password", fatal => true, error => token_problem(&e) },
+            context! { title => TITLE, fatal => true, error => token_problem(&e) },
         ),
     }
 }

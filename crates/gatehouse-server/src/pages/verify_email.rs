@@ -1,4 +1,6 @@
-//! `/verify-email?token=…`: confirm an email address (or a new one).
+//! `/verify-email?token=…`: confirm an email address (or a new one). The GET
+//! only shows a button; the POST spends the token, then offers the way on to
+//! the account.
 
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
@@ -18,28 +20,28 @@ pub struct TokenQuery {
 }
 
 pub async fn show(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> Response {
-    let product = &state.accounts.config().product_name;
-    render(StatusCode::OK, "verify_email.html", context! { product, title => "Verify your email", token => q.token })
+    render(&state, StatusCode::OK, "verify_email.html", context! { title => "Verify your email", token => q.token })
 }
 
 pub async fn submit(State(state): State<AppState>, Client(client): Client, Form(q): Form<TokenQuery>) -> Response {
-    let product = state.accounts.config().product_name.clone();
     match state.accounts.verify_email(q.token.into(), &client).await {
         Ok(kind) => {
             let message = match kind {
-                Verified::Email => "Your email address is verified. You can close this page.",
+                Verified::Email => "Your email address is verified.",
                 Verified::NewEmail => "Your new email address is confirmed and now in use.",
             };
             render(
+                &state,
                 StatusCode::OK,
                 "verify_email.html",
-                context! { product, title => "Email verified", done => true, message },
+                context! { title => "Email verified", done => true, message },
             )
         }
         Err(e) => render(
+            &state,
             StatusCode::BAD_REQUEST,
             "verify_email.html",
-            context! { product, title => "Verify your email", error => token_problem(&e) },
+            context! { title => "Verify your email", error => token_problem(&e) },
         ),
     }
 }

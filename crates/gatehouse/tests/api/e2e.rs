@@ -12,7 +12,7 @@ use crate::helpers::*;
 use crate::on_both_backends;
 
 /// Runs an e2e script and parses its JSON answer.
-async fn chromium(script: &str, args: &[&str]) -> Value {
+pub(crate) async fn chromium(script: &str, args: &[&str]) -> Value {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../e2e");
     assert!(
         dir.join("node_modules/playwright-core").exists(),

@@ -182,7 +182,7 @@ on_both_backends! {
         let login = browser.get("/login").await;
         let page = through_upstream(&mut browser, login).await;
         assert_eq!(page.status, 200);
-        assert!(page.body.contains("action=\"/login/mfa\""), "the second step: {}", page.body);
+        assert!(page.body.contains("action=\"/mfa\""), "the second step: {}", page.body);
         assert!(!browser.cookies.contains_key("__Host-gatehouse"), "no session before the second factor");
         let form = |code: &str| {
             vec![
@@ -193,11 +193,11 @@ on_both_backends! {
         };
         let wrong = form("000000");
         let pairs: Vec<(&str, &str)> = wrong.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let res = browser.post("/login/mfa", &pairs).await;
+        let res = browser.post("/mfa", &pairs).await;
         assert_eq!(res.status, 401);
         let right = form(&backup_codes[0]);
         let pairs: Vec<(&str, &str)> = right.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let res = browser.post("/login/mfa", &pairs).await;
+        let res = browser.post("/mfa", &pairs).await;
         assert_eq!(res.status, 200, "{}", res.body);
         let s = down.state.accounts.browser_session(&browser.cookies["__Host-gatehouse"].clone().into()).await.unwrap().unwrap();
         assert_eq!(s.user.id, users[0].id);

@@ -45,7 +45,10 @@ pub async fn verify(
     let (user, pair) = match (body.code, body.ceremony_id, body.credential) {
         (Some(code), None, None) => state.accounts.verify_mfa(body.mfa_token, &code, &client, SignIn::Api).await?,
         (None, Some(ceremony), Some(credential)) => {
-            state.accounts.finish_passkey_login(ceremony, Some(body.mfa_token), &credential, &client).await?
+            state
+                .accounts
+                .finish_passkey_login(ceremony, Some(body.mfa_token), &credential, &client, SignIn::Api)
+                .await?
         }
         _ => {
             return Err(Error::InvalidRequest(

@@ -6,6 +6,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
 use axum::Json;
+use gatehouse_core::flows::SignIn;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -59,7 +60,9 @@ pub async fn finish(
     Client(client): Client,
     ApiJson(body): ApiJson<LoginFinishBody>,
 ) -> ApiResult<Json<TokenResponse>> {
-    let (user, pair) =
-        state.accounts.finish_passkey_login(body.ceremony_id, body.mfa_token, &body.credential, &client).await?;
+    let (user, pair) = state
+        .accounts
+        .finish_passkey_login(body.ceremony_id, body.mfa_token, &body.credential, &client, SignIn::Api)
+        .await?;
     Ok(Json(TokenResponse::new(&user, pair)))
 }

@@ -1,0 +1,48 @@
+//! Connected apps on the account page: removing an app's access withdraws
+//! the consent and ends the sessions that app holds for the person.
+
+use axum::extract::{Form, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::{done, enrol_first, enrol_only, failure, page, Done, Feedback};
+use crate::extract::Client;
+use crate::pages::signed_in::{self, SignedIn};
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct RemoveForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    client_id: String,
+}
+
+/// `POST /account/apps/remove`.
+pub async fn remove(
+    State(state): State<AppState>,
+    Client(client): Client,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    Form(form): Form<RemoveForm>,
+) -> Response {
+    if !signed_in.check_form(&state, &headers, &form.csrf) {
+        return signed_in::forged(&state);
+    }
+    if enrol_only(&state, &signed_in) {
+        return enrol_first(&state);
+    }
+    let user = signed_in.browser.user.id;
+    match state.accounts.revoke_consent(user, &form.client_id, &client).await {
+        Ok(true) => done(Done::AppRemoved),
+        Ok(false) => {
+            let fb = Feedback::field(StatusCode::NOT_FOUND, "apps", "That app has no access to your account.");
+            page(&state, &signed_in, fb).await
+        }
+        Err(e) => {
+            let (status, message) = failure(&e);
+            page(&state, &signed_in, Feedback::field(status, "apps", message)).await
+        }
+    }
+}

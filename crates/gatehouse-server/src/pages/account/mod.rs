@@ -1,0 +1,433 @@
+//! `/account`: a signed-in person manages their account — profile and email
+//! address, password, two-step verification (authenticator app, backup codes,
+//! passkeys), sessions and connected apps — and signs out (`POST /logout`).
+//!
+//! One page with a section per subject. Each form posts to its own route (a
+//! file per flow here) that checks the session's CSRF token first, acts
+//! through the same core flows as the JSON API, and answers with a redirect
+//! to `/account?done=…` (a fixed notice chosen here, never text from the
+//! query) or with the page again and the error under the field (4xx). A
+//! change of privilege — a new password, a second factor turned on — renews
+//! the browser session (new id, new cookie).
+//!
+//! A session that must first set up a second factor (policy) may only do
+//! that here, as with the API's enrolment-only tokens.
+
+mod apps;
+mod passkeys;
+mod password;
+mod profile;
+mod sessions;
+mod totp;
+
+use std::collections::{BTreeMap, HashMap};
+
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use gatehouse_core::audit::ClientInfo;
+use gatehouse_core::flows::StepUpProof;
+use gatehouse_core::session::{Session, SessionKind};
+use gatehouse_core::token::ENROLL_SCOPE;
+use gatehouse_core::{Error, ErrorCode};
+use minijinja::context;
+use secrecy::ExposeSecret;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use super::browser::{self, SESSION_COOKIE};
+use super::render;
+use super::signed_in::SignedIn;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/account", get(show))
+        .route("/account/email", post(profile::change_email))
+        .route("/account/email/resend", post(profile::resend))
+        .route("/account/password", post(password::change))
+        .route("/account/totp/setup", post(totp::setup))
+        .route("/account/totp/enable", post(totp::enable))
+        .route("/account/totp/disable", post(totp::disable))
+        .route("/account/backup-codes", post(totp::backup_codes))
+        .route("/account/passkeys/rename", post(passkeys::rename))
+        .route("/account/passkeys/remove", post(passkeys::remove))
+        .route("/account/sessions/end", post(sessions::end))
+        .route("/account/sessions/end-all", post(sessions::end_all))
+        .route("/account/apps/remove", post(apps::remove))
+        .route("/logout", post(sessions::logout))
+}
+
+/// What an action did, as `/account?done=…` names it.
+#[derive(Clone, Copy)]
+enum Done {
+    VerificationSent,
+    EmailChangeRequested,
+    PasswordChanged,
+    TotpOn,
+    TotpOff,
+    PasskeyAdded,
+    PasskeyRenamed,
+    PasskeyRemoved,
+    SessionEnded,
+    AppRemoved,
+}
+
+impl Done {
+    const ALL: [Done; 10] = [
+        Done::VerificationSent,
+        Done::EmailChangeRequested,
+        Done::PasswordChanged,
+        Done::TotpOn,
+        Done::TotpOff,
+        Done::PasskeyAdded,
+        Done::PasskeyRenamed,
+        Done::PasskeyRemoved,
+        Done::SessionEnded,
+        Done::AppRemoved,
+    ];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Done::VerificationSent => "verification-sent",
+            Done::EmailChangeRequested => "email",
+            Done::PasswordChanged => "password",
+            Done::TotpOn => "totp-on",
+            Done::TotpOff => "totp-off",
+            Done::PasskeyAdded => "passkey-added",
+            Done::PasskeyRenamed => "passkey-renamed",
+            Done::PasskeyRemoved => "passkey-removed",
+            Done::SessionEnded => "session-ended",
+            Done::AppRemoved => "app-removed",
+        }
+    }
+
+    fn message(self) -> &'static str {
+        match self {
+            Done::VerificationSent => "We sent the link again. Check your inbox.",
+            Done::EmailChangeRequested => "We sent a link to the new address. Follow it to finish the change.",
+            Done::PasswordChanged => "Your password was changed. Every other session was signed out.",
+            Done::TotpOn => "Two-step verification is on.",
+            Done::TotpOff => "The authenticator app is turned off.",
+            Done::PasskeyAdded => "Passkey added.",
+            Done::PasskeyRenamed => "Passkey renamed.",
+            Done::PasskeyRemoved => "Passkey removed.",
+            Done::SessionEnded => "That session is signed out.",
+            Done::AppRemoved => "The app can no longer use your account.",
+        }
+    }
+
+    /// The notice for a `done` value; anything else shows nothing.
+    fn notice(raw: &str) -> Option<&'static str> {
+        Self::ALL.into_iter().find(|d| d.as_str() == raw).map(Self::message)
+    }
+}
+
+/// Back to the page with the notice of `done`.
+fn done(done: Done) -> Response {
+    Redirect::to(&format!("/account?done={}", done.as_str())).into_response()
+}
+
+/// Fields every form of these pages carries.
+#[derive(Deserialize)]
+pub(super) struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+#[derive(Deserialize)]
+pub struct ShowQuery {
+    done: Option<String>,
+}
+
+/// How the page answers: its status, a notice, and errors — for the whole
+/// page, or by field (the form values to show again in `values`).
+struct Feedback {
+    status: StatusCode,
+    notice: Option<&'static str>,
+    error: Option<String>,
+    errors: BTreeMap<&'static str, String>,
+    values: BTreeMap<&'static str, String>,
+}
+
+impl Feedback {
+    fn ok(notice: Option<&'static str>) -> Self {
+        Self { status: StatusCode::OK, notice, error: None, errors: BTreeMap::new(), values: BTreeMap::new() }
+    }
+
+    /// An error at the top of the page.
+    fn page(status: StatusCode, message: impl Into<String>) -> Self {
+        Self { status, error: Some(message.into()), ..Self::ok(None) }
+    }
+
+    /// An error under the field `field`.
+    fn field(status: StatusCode, field: &'static str, message: impl Into<String>) -> Self {
+        let mut fb = Self { status, ..Self::ok(None) };
+        fb.errors.insert(field, message.into());
+        fb
+    }
+
+    /// Shows `value` again in the field `field`.
+    fn keep(mut self, field: &'static str, value: String) -> Self {
+        self.values.insert(field, value);
+        self
+    }
+}
+
+/// A failed flow as the person sees it. Unexpected failures are logged and
+/// get a generic message.
+fn failure(e: &Error) -> (StatusCode, String) {
+    let (status, message) = match e.code() {
+        ErrorCode::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "Too many attempts. Wait a little and try again."),
+        ErrorCode::ServerBusy => (StatusCode::SERVICE_UNAVAILABLE, "The server is busy. Try again in a moment."),
+        ErrorCode::InvalidCredentials => (StatusCode::UNAUTHORIZED, "That password is not right."),
+        ErrorCode::ReauthenticationRequired => {
+            (StatusCode::UNAUTHORIZED, "Confirm it is you: enter your current password.")
+        }
+        // The policy's reason ("add another word…"), written for people.
+        ErrorCode::WeakPassword => return (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
+        ErrorCode::InvalidEmail => (StatusCode::UNPROCESSABLE_ENTITY, "Enter a valid email address."),
+        ErrorCode::EmailTaken => (StatusCode::CONFLICT, "An account with that address already exists."),
+        ErrorCode::InvalidMfaCode => (StatusCode::UNAUTHORIZED, "That code is not right. Try again."),
+        ErrorCode::MfaAlreadyEnabled => (StatusCode::CONFLICT, "An authenticator app is already set up."),
+        ErrorCode::MfaNotEnabled => (StatusCode::CONFLICT, "Two-step verification is not set up."),
+        ErrorCode::NotFound => (StatusCode::NOT_FOUND, "That no longer exists. Reload the page."),
+        ErrorCode::AccountDisabled => (StatusCode::FORBIDDEN, "This account is disabled."),
+        _ => {
+            tracing::error!(error = %e, "an account page action failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side. Try again.")
+        }
+    };
+    (status, message.to_owned())
+}
+
+/// The proof of a form's optional "Current password" field.
+fn proof(password: String) -> StepUpProof {
+    StepUpProof { password: (!password.is_empty()).then(|| password.into()), code: None }
+}
+
+/// The session may only set up a second factor (policy demands one).
+fn enrol_only(state: &AppState, signed_in: &SignedIn) -> bool {
+    signed_in.auth(state).claims.has_scope(ENROLL_SCOPE)
+}
+
+/// The answer to anything else an enrolment-only session tries.
+fn enrol_first(state: &AppState) -> Response {
+    render(
+        state,
+        StatusCode::FORBIDDEN,
+        "message.html",
+        context! {
+            title => "Set up two-step verification first",
+            message => "Your account needs two-step verification before you can change anything else.",
+            error => true,
+            link => "/account",
+            link_text => "Back to your account",
+        },
+    )
+}
+
+/// A generic error page for a failure that is logged, not shown.
+fn internal(state: &AppState) -> Response {
+    render(
+        state,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "message.html",
+        context! {
+            title => "Something went wrong",
+            message => "Something went wrong on our side. Try again in a moment.",
+            error => true,
+            link => "/account",
+            link_text => "Back to your account",
+        },
+    )
+}
+
+/// After a change of privilege: a new browser session replaces this one and
+/// its `Set-Cookie` is returned. If that fails, this session ends too (the
+/// change stands; the person signs in again) and `None` is returned.
+async fn renew(
+    state: &AppState,
+    headers: &HeaderMap,
+    signed_in: &SignedIn,
+    client: &ClientInfo,
+) -> Option<HeaderValue> {
+    // Read again: the flow may just have changed how and when it was authenticated.
+    let current = browser::session(state, headers).await.unwrap_or_else(|| signed_in.browser.clone());
+    match state.accounts.renew_browser_session(&current, client).await {
+        Ok(value) => Some(browser::renewed_session_cookie(state, &current.session, value.expose_secret())),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot renew a browser session; ending it");
+            if let Err(e) = state.accounts.end_browser_session(&current, client).await {
+                tracing::error!(error = %e, "cannot end a browser session");
+            }
+            None
+        }
+    }
+}
+
+/// Sets the renewed session's cookie on `res`, or clears the cookie when the
+/// session could not be renewed (and was ended).
+fn with_session_cookie(mut res: Response, cookie: Option<HeaderValue>) -> Response {
+    let value = cookie.unwrap_or_else(|| browser::clear_cookie(SESSION_COOKIE));
+    res.headers_mut().append(header::SET_COOKIE, value);
+    res
+}
+
+/// The browser is signed out: no cookie, off to the login page.
+fn signed_out() -> Response {
+    with_session_cookie(Redirect::to("/login").into_response(), None)
+}
+
+/// `GET /account`.
+async fn show(State(state): State<AppState>, signed_in: SignedIn, Query(q): Query<ShowQuery>) -> Response {
+    let notice = q.done.as_deref().and_then(Done::notice);
+    page(&state, &signed_in, Feedback::ok(notice)).await
+}
+
+/// The account page with `fb`.
+async fn page(state: &AppState, signed_in: &SignedIn, fb: Feedback) -> Response {
+    match view(state, signed_in).await {
+        Ok(ctx) => render(
+            state,
+            fb.status,
+            "account.html",
+            context! { notice => fb.notice, error => fb.error, errors => fb.errors, values => fb.values, ..ctx },
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot show the account page");
+            internal(state)
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct PasskeyRow {
+    id: String,
+    name: String,
+    created: String,
+    last_used: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SessionRow {
+    id: String,
+    kind: String,
+    device: Option<String>,
+    ip: Option<String>,
+    created: String,
+    last_active: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct AppRow {
+    client_id: String,
+    name: String,
+    scopes: Vec<String>,
+    granted: String,
+}
+
+/// Everything the page shows.
+async fn view(state: &AppState, signed_in: &SignedIn) -> Result<minijinja::Value, Error> {
+    let accounts = &state.accounts;
+    let auth = signed_in.auth(state);
+    let user = &signed_in.browser.user;
+    let mfa = accounts.mfa_status(auth.user_id).await?;
+    let passkeys: Vec<PasskeyRow> = accounts
+        .list_passkeys(&auth)
+        .await?
+        .into_iter()
+        .map(|p| PasskeyRow {
+            id: p.id.to_string(),
+            name: p.name,
+            created: when(p.created_at),
+            last_used: p.last_used_at.map(when),
+        })
+        .collect();
+    let consents = accounts.consents(auth.user_id).await?;
+    let names: HashMap<String, String> =
+        consents.iter().filter_map(|(c, client)| Some((c.client_id.clone(), client.as_ref()?.name.clone()))).collect();
+    let sessions: Vec<SessionRow> = accounts
+        .my_sessions(&auth)
+        .await?
+        .iter()
+        .map(|s| session_row(s, s.id == signed_in.browser.session.id, &names))
+        .collect();
+    let apps: Vec<AppRow> = consents
+        .into_iter()
+        .map(|(c, client)| AppRow {
+            name: client.map(|cl| cl.name).unwrap_or_else(|| c.client_id.clone()),
+            scopes: c.scope.split_whitespace().map(str::to_owned).collect(),
+            granted: when(c.granted_at),
+            client_id: c.client_id,
+        })
+        .collect();
+    let step_up_window = time::Duration::try_from(accounts.config().step_up_window).unwrap_or(time::Duration::ZERO);
+    Ok(context! {
+        title => "Your account",
+        csrf => &signed_in.csrf,
+        admin => signed_in.is_admin(),
+        enrol_only => enrol_only(state, signed_in),
+        username => user.username.as_str(),
+        email => user.email.as_str(),
+        email_verified => user.email_verified,
+        member_since => when(user.created_at),
+        min_length => accounts.config().password_policy.min_length,
+        totp => mfa.totp,
+        second_factor => mfa.has_second_factor(),
+        backup_codes => mfa.backup_codes_remaining,
+        step_up => gatehouse_core::clock::now() - signed_in.browser.session.auth_time > step_up_window,
+        passkeys_enabled => accounts.passkeys_enabled(),
+        passkeys,
+        sessions,
+        apps,
+    })
+}
+
+fn session_row(s: &Session, current: bool, names: &HashMap<String, String>) -> SessionRow {
+    let kind = match &s.kind {
+        SessionKind::Browser => "Browser".to_owned(),
+        SessionKind::Api => "API".to_owned(),
+        SessionKind::OAuth { client_id, .. } => {
+            format!("App: {}", names.get(client_id).map(String::as_str).unwrap_or(client_id))
+        }
+    };
+    SessionRow {
+        id: s.id.to_string(),
+        kind,
+        device: s.user_agent.clone(),
+        ip: s.ip.clone(),
+        created: when(s.created_at),
+        last_active: when(s.last_used_at),
+        current,
+    }
+}
+
+/// A moment as the pages show it: `2026-11-23 20:41 UTC`.
+fn when(t: OffsetDateTime) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    t.to_offset(time::UtcOffset::UTC).format(&format).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moments_are_shown_in_utc_to_the_minute() {
+        let t = time::macros::datetime!(2026-11-23 21:41:07 +01:00);
+        assert_eq!(when(t), "2026-11-23 20:41 UTC");
+    }
+
+    #[test]
+    fn only_known_notices_are_shown() {
+        for d in Done::ALL {
+            assert_eq!(Done::notice(d.as_str()), Some(d.message()));
+        }
+        assert_eq!(Done::notice("<script>alert(1)</script>"), None);
+        assert_eq!(Done::notice(""), None);
+    }
+}

@@ -1,0 +1,65 @@
+//! Changing the password on the account page: the current one is required,
+//! every other session ends (the core flow), and this browser gets a new
+//! session id — a privilege change never keeps an id seen before it.
+
+use axum::extract::{Form, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use gatehouse_core::ErrorCode;
+use serde::Deserialize;
+
+use super::{done, enrol_first, enrol_only, failure, page, renew, signed_out, with_session_cookie, Done, Feedback};
+use crate::extract::Client;
+use crate::pages::signed_in::{self, SignedIn};
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    confirm_password: String,
+}
+
+/// `POST /account/password`.
+pub async fn change(
+    State(state): State<AppState>,
+    Client(client): Client,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    if !signed_in.check_form(&state, &headers, &form.csrf) {
+        return signed_in::forged(&state);
+    }
+    if enrol_only(&state, &signed_in) {
+        return enrol_first(&state);
+    }
+    let invalid = StatusCode::UNPROCESSABLE_ENTITY;
+    let problem = if form.current_password.is_empty() {
+        Some(Feedback::field(invalid, "current_password", "Enter your current password."))
+    } else if form.new_password != form.confirm_password {
+        Some(Feedback::field(invalid, "confirm_password", "The two new passwords are not the same."))
+    } else {
+        None
+    };
+    if let Some(fb) = problem {
+        return page(&state, &signed_in, fb).await;
+    }
+    let auth = signed_in.auth(&state);
+    let changed =
+        state.accounts.change_password(&auth, form.current_password.into(), form.new_password.into(), &client).await;
+    if let Err(e) = changed {
+        let field = if e.code() == ErrorCode::WeakPassword { "new_password" } else { "current_password" };
+        let (status, message) = failure(&e);
+        return page(&state, &signed_in, Feedback::field(status, field, message)).await;
+    }
+    match renew(&state, &headers, &signed_in, &client).await {
+        Some(cookie) => with_session_cookie(done(Done::PasswordChanged), Some(cookie)),
+        None => signed_out(),
+    }
+}

@@ -1,0 +1,77 @@
+//! The profile section: sending the verification link again and asking to
+//! change the email address (a link goes to the new address; the address
+//! changes when it is followed, see `/verify-email`).
+
+use axum::extract::{Form, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use gatehouse_core::ErrorCode;
+use serde::Deserialize;
+
+use super::{done, enrol_first, enrol_only, failure, page, CsrfForm, Done, Feedback};
+use crate::extract::Client;
+use crate::pages::signed_in::{self, SignedIn};
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    new_email: String,
+    #[serde(default)]
+    email_password: String,
+}
+
+/// `POST /account/email/resend`.
+pub async fn resend(
+    State(state): State<AppState>,
+    Client(client): Client,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if !signed_in.check_form(&state, &headers, &form.csrf) {
+        return signed_in::forged(&state);
+    }
+    match state.accounts.resend_verification(&signed_in.auth(&state), &client).await {
+        Ok(()) => done(Done::VerificationSent),
+        Err(e) => {
+            let (status, message) = failure(&e);
+            page(&state, &signed_in, Feedback::page(status, message)).await
+        }
+    }
+}
+
+/// `POST /account/email`: new address + current password.
+pub async fn change_email(
+    State(state): State<AppState>,
+    Client(client): Client,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    Form(form): Form<EmailForm>,
+) -> Response {
+    if !signed_in.check_form(&state, &headers, &form.csrf) {
+        return signed_in::forged(&state);
+    }
+    if enrol_only(&state, &signed_in) {
+        return enrol_first(&state);
+    }
+    let new_email = form.new_email.trim().to_owned();
+    if form.email_password.is_empty() {
+        let fb = Feedback::field(StatusCode::UNPROCESSABLE_ENTITY, "email_password", "Enter your current password.");
+        return page(&state, &signed_in, fb.keep("new_email", new_email)).await;
+    }
+    let auth = signed_in.auth(&state);
+    match state.accounts.request_email_change(&auth, &new_email, form.email_password.into(), &client).await {
+        Ok(()) => done(Done::EmailChangeRequested),
+        Err(e) => {
+            let (status, message) = match e.code() {
+                ErrorCode::InvalidRequest => (StatusCode::UNPROCESSABLE_ENTITY, "That is already your address.".into()),
+                _ => failure(&e),
+            };
+            let field = if e.code() == ErrorCode::InvalidCredentials { "email_password" } else { "new_email" };
+            page(&state, &signed_in, Feedback::field(status, field, message).keep("new_email", new_email)).await
+        }
+    }
+}

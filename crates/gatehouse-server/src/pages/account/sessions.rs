@@ -1,0 +1,108 @@
+//! Sessions on the account page: signing out one of the person's other
+//! sessions, every session ("Sign out everywhere", this one included), and
+//! signing this browser out (`POST /logout`).
+
+use axum::extract::{Form, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use gatehouse_core::session::SessionId;
+use gatehouse_core::ErrorCode;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{done, enrol_first, enrol_only, failure, internal, page, signed_out, CsrfForm, Done, Feedback};
+use crate::extract::Client;
+use crate::pages::signed_in::{self, SignedIn};
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct EndForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    session: String,
+}
+
+/// `POST /account/sessions/end`: one session of the person's (this one
+/// signs the browser out).
+pub async fn end(
+    State(state): State<AppState>,
+    Client(client): Client,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    Form(form): Form<EndForm>,
+) -> Response {
+    if !signed_in.check_form(&state, &headers, &form.csrf) {
+        return signed_in::forged(&state);
+    }
+    if enrol_only(&state, &signed_in) {
+        return enrol_first(&state);
+    }
+    let Ok(id) = Uuid::parse_str(&form.session).map(SessionId) else { return gone(&state, &signed_in).await };
+    if id == signed_in.browser.session.id {
+        return end_this(&state, &signed_in, &client).await;
+    }
+    match state.accounts.end_my_session(&signed_in.auth(&state), id, &client).await {
+        Ok(()) => done(Done::SessionEnded),
+        Err(e) if e.code() == ErrorCode::NotFound => gone(&state, &signed_in).await,
+        Err(e) => {
+            let (status, message) = failure(&e);
+            page(&state, &signed_in, Feedback::field(status, "sessions", message)).await
+        }
+    }
+}
+
+/// `POST /account/sessions/end-all`: every session of the person, this one too.
+pub async fn end_all(
+    State(state): State<AppState>,
+    Client(client): Client,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if !signed_in.check_form(&state, &headers, &form.csrf) {
+        return signed_in::forged(&state);
+    }
+    if enrol_only(&state, &signed_in) {
+        return enrol_first(&state);
+    }
+    match state.accounts.logout_all(&signed_in.auth(&state), &client).await {
+        Ok(_) => signed_out(),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot end every session");
+            internal(&state)
+        }
+    }
+}
+
+/// `POST /logout`: ends this browser's session. Without one there is
+/// nothing to end: off to the login page.
+pub async fn logout(
+    State(state): State<AppState>,
+    Client(client): Client,
+    signed_in: Result<SignedIn, Response>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let Ok(signed_in) = signed_in else { return signed_out() };
+    if !signed_in.check_form(&state, &headers, &form.csrf) {
+        return signed_in::forged(&state);
+    }
+    end_this(&state, &signed_in, &client).await
+}
+
+/// Ends this browser's session server-side, then clears its cookie.
+async fn end_this(state: &AppState, signed_in: &SignedIn, client: &gatehouse_core::audit::ClientInfo) -> Response {
+    match state.accounts.end_browser_session(&signed_in.browser, client).await {
+        Ok(()) => signed_out(),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot end a browser session");
+            internal(state)
+        }
+    }
+}
+
+async fn gone(state: &AppState, signed_in: &SignedIn) -> Response {
+    let fb = Feedback::field(StatusCode::NOT_FOUND, "sessions", "That session has already ended.");
+    page(state, signed_in, fb).await
+}

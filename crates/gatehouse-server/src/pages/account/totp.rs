@@ -1,0 +1,193 @@
+//! Two-step verification on the account page: setting up an authenticator
+//! app (QR code and key, then a code to confirm — the pending secret stays on
+//! the server between the two steps), turning it off, and new backup codes.
+//! Backup codes are shown once, on the page that answers the post.
+
+use axum::extract::{Form, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use gatehouse_core::flows::TotpEnrollment;
+use gatehouse_core::ErrorCode;
+use minijinja::context;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+use super::{
+    done, enrol_first, enrol_only, failure, internal, page, proof, renew, with_session_cookie, CsrfForm, Done, Feedback,
+};
+use crate::extract::Client;
+use crate::pages::render;
+use crate::pages::signed_in::{self, SignedIn};
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+}
+
+#[derive(Deserialize)]
+pub struct DisableForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    totp_password: String,
+}
+
+#[derive(Deserialize)]
+pub struct CodesForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    codes_password: String,
+}
+
+/// `POST /account/totp/setup`: a new secret, shown as a QR code and as text.
+pub async fn setup(
+    State(state): State<AppState>,
+    Client(client): Client,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if !signed_in.check_form(&state, &headers, &form.csrf) {
+        return signed_in::forged(&state);
+    }
+    match state.accounts.setup_totp(&signed_in.auth(&state), &client).await {
+        Ok(enrollment) => totp_page(&state, &signed_in, StatusCode::OK, &enrollment, None),
+        Err(e) => {
+            let (status, message) = failure(&e);
+            page(&state, &signed_in, Feedback::page(status, message)).await
+        }
+    }
+}
+
+/// `POST /account/totp/enable`: the code from the app turns it on; the
+/// backup codes are shown once and the browser gets a new session.
+pub async fn enable(
+    State(state): State<AppState>,
+    Client(client): Client,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    if !signed_in.check_form(&state, &headers, &form.csrf) {
+        return signed_in::forged(&state);
+    }
+    let auth = signed_in.auth(&state);
+    let code: String = form.code.chars().filter(|c| !c.is_whitespace()).collect();
+    match state.accounts.enable_totp(&auth, &code, &client).await {
+        Ok(codes) => {
+            let cookie = renew(&state, &headers, &signed_in, &client).await;
+            let title = "Two-step verification is on";
+            let res = codes_page(&state, title, &codes, &format!("/account?done={}", Done::TotpOn.as_str()));
+            with_session_cookie(res, cookie)
+        }
+        Err(e) if e.code() == ErrorCode::InvalidMfaCode => match state.accounts.pending_totp(&auth).await {
+            Ok(Some(enrollment)) => {
+                let error = "That code is not right. Check that your device's clock is correct and try again.";
+                totp_page(&state, &signed_in, StatusCode::UNAUTHORIZED, &enrollment, Some(error))
+            }
+            Ok(None) => Redirect::to("/account").into_response(),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot show a pending authenticator setup");
+                internal(&state)
+            }
+        },
+        Err(e) => {
+            let (status, message) = match e.code() {
+                ErrorCode::MfaNotEnabled => {
+                    (StatusCode::CONFLICT, "The setup was not started or has ended. Start it again.".to_owned())
+                }
+                _ => failure(&e),
+            };
+            page(&state, &signed_in, Feedback::page(status, message)).await
+        }
+    }
+}
+
+/// `POST /account/totp/disable` (a recent sign-in or the current password).
+pub async fn disable(
+    State(state): State<AppState>,
+    Client(client): Client,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    Form(form): Form<DisableForm>,
+) -> Response {
+    if !signed_in.check_form(&state, &headers, &form.csrf) {
+        return signed_in::forged(&state);
+    }
+    if enrol_only(&state, &signed_in) {
+        return enrol_first(&state);
+    }
+    match state.accounts.disable_totp(&signed_in.auth(&state), proof(form.totp_password), &client).await {
+        Ok(()) => done(Done::TotpOff),
+        Err(e) => step_up_failed(&state, &signed_in, &e, "totp_password").await,
+    }
+}
+
+/// `POST /account/backup-codes`: new codes; the old ones stop working.
+pub async fn backup_codes(
+    State(state): State<AppState>,
+    Client(client): Client,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    Form(form): Form<CodesForm>,
+) -> Response {
+    if !signed_in.check_form(&state, &headers, &form.csrf) {
+        return signed_in::forged(&state);
+    }
+    if enrol_only(&state, &signed_in) {
+        return enrol_first(&state);
+    }
+    match state.accounts.regenerate_backup_codes(&signed_in.auth(&state), proof(form.codes_password), &client).await {
+        Ok(codes) => codes_page(&state, "New backup codes", &codes, "/account"),
+        Err(e) => step_up_failed(&state, &signed_in, &e, "codes_password").await,
+    }
+}
+
+/// The page again after a flow that needed a recent sign-in failed: a wrong
+/// or missing password goes under its field.
+async fn step_up_failed(
+    state: &AppState,
+    signed_in: &SignedIn,
+    e: &gatehouse_core::Error,
+    field: &'static str,
+) -> Response {
+    let (status, message) = failure(e);
+    let fb = match e.code() {
+        ErrorCode::ReauthenticationRequired | ErrorCode::InvalidCredentials => Feedback::field(status, field, message),
+        _ => Feedback::page(status, message),
+    };
+    page(state, signed_in, fb).await
+}
+
+/// The setup page: QR code, the key as text, and the code field.
+fn totp_page(
+    state: &AppState,
+    signed_in: &SignedIn,
+    status: StatusCode,
+    enrollment: &TotpEnrollment,
+    error: Option<&str>,
+) -> Response {
+    render(
+        state,
+        status,
+        "account_totp.html",
+        context! {
+            title => "Set up an authenticator app",
+            csrf => &signed_in.csrf,
+            qr => &enrollment.qr_png,
+            secret => enrollment.secret.expose_secret(),
+            error,
+        },
+    )
+}
+
+/// Backup codes, shown this once; `next` is where "Done" leads.
+fn codes_page(state: &AppState, title: &str, codes: &[SecretString], next: &str) -> Response {
+    let codes: Vec<&str> = codes.iter().map(|c| c.expose_secret()).collect();
+    render(state, StatusCode::OK, "account_codes.html", context! { title, codes, next })
+}

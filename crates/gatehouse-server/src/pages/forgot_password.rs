@@ -1,0 +1,125 @@
+//! `/forgot-password`: ask for a link to choose a new password. The page
+//! answers the same "check your email" whatever the address — whether it has
+//! an account is never shown — through the same core calls as
+//! `POST /api/auth/password/forgot`: its rate limits are checked before the
+//! answer, and the mail is sent in the background so the timing says nothing
+//! either. The form carries the double-submit CSRF token of `/login`.
+
+use axum::extract::{Form, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use gatehouse_core::account::Email;
+use gatehouse_core::ErrorCode;
+use minijinja::context;
+use secrecy::ExposeSecret;
+use serde::Deserialize;
+
+use super::browser::{self, CSRF_COOKIE};
+use super::register::{csrf_ok, new_csrf};
+use super::render;
+use crate::extract::Client;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/forgot-password", get(show).post(submit))
+}
+
+#[derive(Deserialize)]
+pub struct ForgotForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+const TITLE: &str = "Reset your password";
+
+async fn show(State(state): State<AppState>) -> Response {
+    form_page(&state, StatusCode::OK, "", None, None)
+}
+
+/// The form; `notice` is about the whole request, `error` about the address.
+fn form_page(state: &AppState, status: StatusCode, email: &str, notice: Option<&str>, error: Option<&str>) -> Response {
+    let (csrf, cookie) = new_csrf();
+    let mut res = render(
+        state,
+        status,
+        "forgot_password.html",
+        context! { title => TITLE, csrf => csrf.expose_secret(), email, notice, error },
+    );
+    res.headers_mut().append(header::SET_COOKIE, cookie);
+    res
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    Client(client): Client,
+    headers: HeaderMap,
+    Form(form): Form<ForgotForm>,
+) -> Response {
+    let email = form.email.trim();
+    if !csrf_ok(&state, &headers, &form.csrf) {
+        let notice = "The form expired. Please try again.";
+        return form_page(&state, StatusCode::FORBIDDEN, email, Some(notice), None);
+    }
+    // Only the shape of the address: says nothing about accounts.
+    if Email::parse(email).is_err() {
+        let error = "Enter the email address of your account, like name@example.com.";
+        return form_page(&state, StatusCode::UNPROCESSABLE_ENTITY, email, None, Some(error));
+    }
+    if let Err(e) = state.accounts.check_forgot_limits(email, &client).await {
+        let (status, notice) = match e.code() {
+            ErrorCode::RateLimited => {
+                (StatusCode::TOO_MANY_REQUESTS, "Too many requests. Wait a little, then try again.")
+            }
+            _ => {
+                tracing::error!(error = %e, "cannot check the password-reset limits");
+                (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side. Please try again.")
+            }
+        };
+        return form_page(&state, status, email, Some(notice), None);
+    }
+    // Off the request path: the answer and its timing are the same either way.
+    let accounts = state.accounts.clone();
+    let address = email.to_owned();
+    tokio::spawn(async move {
+        if let Err(e) = accounts.send_password_reset(&address, &client).await {
+            tracing::error!(error = %e, "password reset request failed");
+        }
+    });
+    let valid_for = human(state.accounts.config().password_reset_ttl);
+    let mut res = render(
+        &state,
+        StatusCode::OK,
+        "forgot_password.html",
+        context! { title => "Check your email", sent => true, valid_for },
+    );
+    res.headers_mut().append(header::SET_COOKIE, browser::clear_cookie(CSRF_COOKIE));
+    res
+}
+
+/// "30 minutes", "2 hours", "1 minute".
+fn human(d: std::time::Duration) -> String {
+    let plural = |n: u64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    match d.as_secs() {
+        s if s >= 3600 && s % 3600 == 0 => plural(s / 3600, "hour"),
+        s if s >= 60 => plural(s / 60, "minute"),
+        s => plural(s, "second"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(human(Duration::from_secs(1800)), "30 minutes");
+        assert_eq!(human(Duration::from_secs(7200)), "2 hours");
+        assert_eq!(human(Duration::from_secs(60)), "1 minute");
+        assert_eq!(human(Duration::from_secs(2)), "2 seconds");
+    }
+}

@@ -1,0 +1,336 @@
+//! `/register`: create an account in a browser. The same core flow as
+//! `POST /api/auth/register` (same policy, limits and error codes), with the
+//! errors shown under their fields and the typed email and username kept
+//! (never the password). When the operator publishes terms or a privacy
+//! policy, agreeing to them is required — by the browser (the button waits
+//! for the checkbox) and by the server. Afterwards the person is signed in
+//! with a browser session and sent on to `return_to`; when addresses must be
+//! verified first, they are asked to follow the link in their mail instead.
+//!
+//! The form runs before there is a session, so it carries the double-submit
+//! CSRF token of `/login` ([`csrf_ok`], also used by `/forgot-password`).
+
+use axum::extract::{Form, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use gatehouse_core::account::{Email, LoginName, Username};
+use gatehouse_core::crypto::{random_token, TokenDigest};
+use gatehouse_core::flows::{LoginOutcome, LoginRequest, RegisterRequest, SignIn};
+use gatehouse_core::{Error, ErrorCode};
+use minijinja::context;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+use super::browser::{self, CSRF_COOKIE};
+use super::render;
+use crate::extract::Client;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/register", get(show).post(submit))
+}
+
+#[derive(Deserialize, Default)]
+pub struct RegisterQuery {
+    return_to: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct RegisterForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm_password: String,
+    terms: Option<String>,
+    #[serde(default)]
+    csrf: String,
+    return_to: Option<String>,
+}
+
+/// What the form shows again after a refused post.
+#[derive(Default, Serialize)]
+struct Errors {
+    /// About the whole form (expired, too many attempts).
+    form: Option<String>,
+    email: Option<String>,
+    username: Option<String>,
+    password: Option<String>,
+    confirm: Option<String>,
+    terms: Option<String>,
+}
+
+impl Errors {
+    fn any(&self) -> bool {
+        [&self.form, &self.email, &self.username, &self.password, &self.confirm, &self.terms]
+            .iter()
+            .any(|e| e.is_some())
+    }
+}
+
+/// The typed values the form keeps (never the password).
+#[derive(Default)]
+struct Typed<'a> {
+    email: &'a str,
+    username: &'a str,
+    terms: bool,
+}
+
+/// The double-submit CSRF check of the forms that run before there is a
+/// session: same origin, and the form's token equals the cookie's.
+pub(super) fn csrf_ok(state: &AppState, headers: &HeaderMap, presented: &str) -> bool {
+    let Some(cookie) = browser::cookie(headers, CSRF_COOKIE) else {
+        return false;
+    };
+    browser::same_origin(state, headers)
+        && !presented.is_empty()
+        && TokenDigest::of(&cookie).matches(&TokenDigest::of(presented))
+}
+
+/// A fresh double-submit token: its value for the form, and the cookie
+/// to set with the page.
+pub(super) fn new_csrf() -> (SecretString, header::HeaderValue) {
+    let token = random_token();
+    let cookie = browser::set_cookie(CSRF_COOKIE, token.expose_secret(), None);
+    (token, cookie)
+}
+
+/// `/login`, keeping where the person was going.
+pub(super) fn sign_in_link(return_to: Option<&str>) -> String {
+    match return_to {
+        Some(target) => {
+            let start = "/login?";
+            let mut q = url::form_urlencoded::Serializer::for_suffix(start.to_owned(), start.len());
+            q.append_pair("return_to", target);
+            q.finish()
+        }
+        None => "/login".into(),
+    }
+}
+
+async fn show(State(state): State<AppState>, Query(q): Query<RegisterQuery>) -> Response {
+    let return_to = browser::safe_return_to(q.return_to.as_deref());
+    form_page(&state, StatusCode::OK, return_to.as_deref(), &Typed::default(), &Errors::default())
+}
+
+fn form_page(
+    state: &AppState,
+    status: StatusCode,
+    return_to: Option<&str>,
+    typed: &Typed,
+    errors: &Errors,
+) -> Response {
+    let (csrf, cookie) = new_csrf();
+    let policy = state.accounts.config().password_policy;
+    let mut res = render(
+        state,
+        status,
+        "register.html",
+        context! {
+            title => "Create your account",
+            csrf => csrf.expose_secret(),
+            return_to,
+            email => typed.email,
+            username => typed.username,
+            terms => typed.terms,
+            legal => state.legal.required(),
+            terms_url => &state.legal.terms_url,
+            privacy_url => &state.legal.privacy_url,
+            min_length => policy.min_length,
+            username_max => Username::MAX_LEN,
+            sign_in => sign_in_link(return_to),
+            errors,
+        },
+    );
+    res.headers_mut().append(header::SET_COOKIE, cookie);
+    res
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    Client(client): Client,
+    headers: HeaderMap,
+    Form(form): Form<RegisterForm>,
+) -> Response {
+    let return_to = browser::safe_return_to(form.return_to.as_deref());
+    let typed = Typed { email: form.email.trim(), username: form.username.trim(), terms: form.terms.is_some() };
+    if !csrf_ok(&state, &headers, &form.csrf) {
+        let errors = Errors { form: Some("The form expired. Please try again.".into()), ..Errors::default() };
+        return form_page(&state, StatusCode::FORBIDDEN, return_to.as_deref(), &typed, &errors);
+    }
+    let errors = check_form(&state, &form);
+    if errors.any() {
+        return form_page(&state, StatusCode::UNPROCESSABLE_ENTITY, return_to.as_deref(), &typed, &errors);
+    }
+    let password = SecretString::from(form.password);
+    let req =
+        RegisterRequest { username: form.username.clone(), email: form.email.clone(), password: password.clone() };
+    match state.accounts.register(req, &client).await {
+        Ok(user) if state.accounts.config().require_verified_email => {
+            check_your_email(&state, user.email.as_str(), return_to.as_deref())
+        }
+        Ok(user) => sign_in(&state, &headers, &client, user.username.as_str(), password, return_to).await,
+        Err(e) => {
+            let (status, errors) = refused(&e);
+            form_page(&state, status, return_to.as_deref(), &typed, &errors)
+        }
+    }
+}
+
+/// What can be told without the core flow: the confirmation, the terms, and
+/// the shape of the email and username (all shown at once).
+fn check_form(state: &AppState, form: &RegisterForm) -> Errors {
+    let mut errors = Errors::default();
+    if let Err(e) = Email::parse(&form.email) {
+        errors.email = Some(sentence(&e.to_string()));
+    }
+    if let Err(e) = Username::parse(&form.username) {
+        errors.username = Some(sentence(&e.to_string()));
+    }
+    if form.password.is_empty() {
+        errors.password = Some("Choose a password.".into());
+    } else if form.confirm_password != form.password {
+        errors.confirm = Some("Passwords do not match.".into());
+    }
+    if state.legal.required() && form.terms.is_none() {
+        errors.terms = Some("Agree to the terms to create an account.".into());
+    }
+    errors
+}
+
+/// A refused registration: the status and the message under the field.
+fn refused(e: &Error) -> (StatusCode, Errors) {
+    let mut errors = Errors::default();
+    let status = match e.code() {
+        ErrorCode::InvalidEmail => {
+            errors.email = Some(sentence(&e.to_string()));
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        ErrorCode::InvalidUsername => {
+            errors.username = Some(sentence(&e.to_string()));
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        ErrorCode::WeakPassword => {
+            errors.password = Some(sentence(&e.to_string()));
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        ErrorCode::EmailTaken => {
+            errors.email = Some(
+                "An account with this email address already exists. Sign in instead, or reset its password.".into(),
+            );
+            StatusCode::CONFLICT
+        }
+        ErrorCode::UsernameTaken => {
+            errors.username = Some("This username is taken. Choose another one.".into());
+            StatusCode::CONFLICT
+        }
+        ErrorCode::RateLimited => {
+            errors.form = Some("Too many attempts. Wait a little and try again.".into());
+            StatusCode::TOO_MANY_REQUESTS
+        }
+        ErrorCode::ServerBusy => {
+            errors.form = Some("The server is busy. Try again in a moment.".into());
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+        _ => {
+            tracing::error!(error = %e, "registration through the page failed");
+            errors.form = Some("Something went wrong on our side. Please try again.".into());
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+    };
+    (status, errors)
+}
+
+/// The account exists but cannot be used before its address is verified.
+fn check_your_email(state: &AppState, email: &str, return_to: Option<&str>) -> Response {
+    let mut res = render(
+        state,
+        StatusCode::OK,
+        "message.html",
+        context! {
+            title => "Check your email",
+            message => format!("We sent a link to {email}."),
+            detail => "Follow it to confirm your address, then sign in. Nothing arrived? Check your spam folder.",
+            link => sign_in_link(return_to),
+            link_text => "Sign in",
+        },
+    );
+    res.headers_mut().append(header::SET_COOKIE, browser::clear_cookie(CSRF_COOKIE));
+    res
+}
+
+/// Signs the new account in with a browser session, as `/login` would.
+async fn sign_in(
+    state: &AppState,
+    headers: &HeaderMap,
+    client: &gatehouse_core::audit::ClientInfo,
+    username: &str,
+    password: SecretString,
+    return_to: Option<String>,
+) -> Response {
+    let req = LoginRequest { login: LoginName::new(username), password, via: SignIn::Browser { remember: false } };
+    match state.accounts.login(req, client).await {
+        Ok(LoginOutcome::Tokens(_, pair)) => {
+            super::login::signed_in(state, headers, client, pair, false, return_to).await
+        }
+        Ok(LoginOutcome::MfaRequired { mfa_token, methods, .. }) => {
+            super::login::mfa_page(state, &mfa_token, return_to, false, &methods)
+        }
+        Err(e) => {
+            // The account exists; only the automatic sign-in failed (a rate limit, …).
+            tracing::warn!(error = %e, "cannot sign in a new account");
+            render(
+                state,
+                StatusCode::OK,
+                "message.html",
+                context! {
+                    title => "Account created",
+                    message => "Your account is ready.",
+                    detail => "Sign in to continue.",
+                    link => sign_in_link(return_to.as_deref()),
+                    link_text => "Sign in",
+                },
+            )
+            .into_response()
+        }
+    }
+}
+
+/// A core message ("the email address must contain '@'") as a sentence.
+pub(super) fn sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    let mut out: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => return String::new(),
+    };
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn core_messages_read_as_sentences() {
+        assert_eq!(sentence("the password is too short"), "The password is too short.");
+        assert_eq!(sentence("Done."), "Done.");
+        assert_eq!(sentence(""), "");
+    }
+
+    #[test]
+    fn the_sign_in_link_keeps_the_destination() {
+        assert_eq!(sign_in_link(None), "/login");
+        assert_eq!(
+            sign_in_link(Some("/oauth2/authorize?a=1&b=2")),
+            "/login?return_to=%2Foauth2%2Fauthorize%3Fa%3D1%26b%3D2"
+        );
+    }
+}

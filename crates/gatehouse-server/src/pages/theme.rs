@@ -1,0 +1,119 @@
+//! The look of the pages: templates (minijinja, HTML auto-escaped) and static
+//! assets (stylesheet, the few scripts), embedded in the binary. An operator
+//! can override any of them by placing a file of the same name in the theme
+//! directory (`theme_dir`): `login.html`, `gatehouse.css`, … Overrides are
+//! read and every template is compiled at start-up, so a broken theme stops
+//! the server with a clear message instead of failing a sign-in later.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use minijinja::Environment;
+
+/// The embedded templates, by name.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("layout.html", include_str!("../../templates/pages/layout.html")),
+    ("macros.html", include_str!("../../templates/pages/macros.html")),
+    ("message.html", include_str!("../../templates/pages/message.html")),
+    ("login.html", include_str!("../../templates/pages/login.html")),
+    ("mfa.html", include_str!("../../templates/pages/mfa.html")),
+    ("register.html", include_str!("../../templates/pages/register.html")),
+    ("forgot_password.html", include_str!("../../templates/pages/forgot_password.html")),
+    ("reset_password.html", include_str!("../../templates/pages/reset_password.html")),
+    ("verify_email.html", include_str!("../../templates/pages/verify_email.html")),
+    ("consent.html", include_str!("../../templates/pages/consent.html")),
+    ("logout_confirm.html", include_str!("../../templates/pages/logout_confirm.html")),
+    ("account.html", include_str!("../../templates/pages/account.html")),
+    ("account_totp.html", include_str!("../../templates/pages/account_totp.html")),
+    ("account_codes.html", include_str!("../../templates/pages/account_codes.html")),
+    ("admin_users.html", include_str!("../../templates/pages/admin_users.html")),
+    ("admin_user.html", include_str!("../../templates/pages/admin_user.html")),
+    ("admin_clients.html", include_str!("../../templates/pages/admin_clients.html")),
+    ("admin_audit.html", include_str!("../../templates/pages/admin_audit.html")),
+];
+
+/// The embedded assets, by name: (bytes, content type).
+const ASSETS: &[(&str, &str, &str)] = &[
+    ("gatehouse.css", include_str!("../../assets/gatehouse.css"), "text/css; charset=utf-8"),
+    ("password.js", include_str!("../../assets/password.js"), "text/javascript; charset=utf-8"),
+    ("passkey.js", include_str!("../../assets/passkey.js"), "text/javascript; charset=utf-8"),
+];
+
+/// Templates and assets, with the operator's overrides applied.
+pub struct Theme {
+    env: Environment<'static>,
+    assets: HashMap<&'static str, (String, &'static str)>,
+}
+
+impl Theme {
+    /// The embedded theme.
+    pub fn embedded() -> Result<Self, String> {
+        Self::load(None)
+    }
+
+    /// The embedded theme with the files of `dir` (when given) in place of
+    /// the embedded ones of the same name. Unknown files in `dir` are ignored.
+    pub fn load(dir: Option<&Path>) -> Result<Self, String> {
+        let read = |name: &str| -> Result<Option<String>, String> {
+            let Some(dir) = dir else { return Ok(None) };
+            let path = dir.join(name);
+            match std::fs::read_to_string(&path) {
+                Ok(text) => Ok(Some(text)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(format!("cannot read theme file {}: {e}", path.display())),
+            }
+        };
+        let mut templates = HashMap::new();
+        for (name, source) in TEMPLATES {
+            templates.insert(*name, read(name)?.unwrap_or_else(|| (*source).to_owned()));
+        }
+        let mut assets = HashMap::new();
+        for (name, body, kind) in ASSETS {
+            assets.insert(*name, (read(name)?.unwrap_or_else(|| (*body).to_owned()), *kind));
+        }
+        let mut env = Environment::new();
+        env.set_loader(move |name| Ok(templates.get(name).cloned()));
+        for (name, _) in TEMPLATES {
+            env.get_template(name).map_err(|e| format!("template {name}: {e:#}"))?;
+        }
+        Ok(Self { env, assets })
+    }
+
+    /// Renders template `name`.
+    pub fn render(&self, name: &str, ctx: minijinja::Value) -> Result<String, minijinja::Error> {
+        self.env.get_template(name)?.render(ctx)
+    }
+
+    /// An asset's text and content type.
+    pub fn asset(&self, name: &str) -> Option<(&str, &'static str)> {
+        self.assets.get(name).map(|(body, kind)| (body.as_str(), *kind))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_embedded_template_compiles() {
+        let theme = Theme::embedded().unwrap();
+        assert!(theme.asset("gatehouse.css").is_some());
+        assert!(theme.asset("../master.key").is_none());
+    }
+
+    #[test]
+    fn a_theme_file_replaces_the_embedded_one_and_a_broken_one_is_refused() {
+        let dir = std::env::temp_dir().join(format!("gatehouse-theme-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("message.html"), "<p>custom {{ message }}</p>").unwrap();
+        std::fs::write(dir.join("gatehouse.css"), "body{color:red}").unwrap();
+        let theme = Theme::load(Some(&dir)).unwrap();
+        let html = theme.render("message.html", minijinja::context! { message => "<hi>" }).unwrap();
+        assert_eq!(html, "<p>custom &lt;hi&gt;</p>");
+        assert_eq!(theme.asset("gatehouse.css").unwrap().0, "body{color:red}");
+        std::fs::write(dir.join("login.html"), "{% if %}").unwrap();
+        let err = Theme::load(Some(&dir)).err().unwrap();
+        assert!(err.contains("login.html"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,136 @@
+//! Browser sessions at the HTTP level: lifetimes (idle, absolute, "Remember
+//! me"), one session table with the API, the headers every page carries, and
+//! the operator's theme directory.
+
+use std::time::Duration;
+
+use crate::browser::*;
+use crate::helpers::*;
+use crate::on_both_backends;
+
+/// Signs Alice in on the login page; `remember` ticks "Remember me".
+async fn sign_in(app: &TestApp, remember: bool) -> (Browser, Page) {
+    let issuer = app.state.accounts.config().tokens.issuer.clone();
+    let mut browser = Browser::new(&issuer);
+    let page = browser.get("/login").await;
+    let csrf = page.field("csrf").expect("csrf field");
+    let mut form = vec![("login", "alice"), ("password", STRONG_PASSWORD), ("csrf", csrf.as_str())];
+    if remember {
+        form.push(("remember", "1"));
+    }
+    let done = browser.post("/login", &form).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    (browser, done)
+}
+
+async fn session_alive(app: &TestApp, browser: &Browser) -> bool {
+    let cookie = browser.cookies["__Host-gatehouse"].clone();
+    app.state.accounts.browser_session(&cookie.into()).await.unwrap().is_some()
+}
+
+on_both_backends! {
+    async fn remember_me_makes_the_cookie_persistent_for_the_remembered_lifetime(backend) {
+        let app = spawn_provider(backend, |c| c.browser_session_remember = Some("7d".into())).await;
+        app.signed_up("alice").await;
+        let (browser, done) = sign_in(&app, true).await;
+        let set = done.set_cookies.iter().find(|c| c.starts_with("__Host-gatehouse=")).unwrap();
+        assert!(set.contains(&format!("Max-Age={}", 7 * 24 * 3600)), "{set}");
+        let cookie = browser.cookies["__Host-gatehouse"].clone();
+        let found = app.state.accounts.browser_session(&cookie.into()).await.unwrap().unwrap();
+        let lifetime = found.session.absolute_expires_at - found.session.created_at;
+        assert_eq!(lifetime.whole_days(), 7);
+        // Without it: a cookie that ends with the browser, and the 12 h lifetime.
+        let (browser, done) = sign_in(&app, false).await;
+        let set = done.set_cookies.iter().find(|c| c.starts_with("__Host-gatehouse=")).unwrap();
+        assert!(!set.contains("Max-Age"), "{set}");
+        let cookie = browser.cookies["__Host-gatehouse"].clone();
+        let found = app.state.accounts.browser_session(&cookie.into()).await.unwrap().unwrap();
+        assert_eq!((found.session.absolute_expires_at - found.session.created_at).whole_hours(), 12);
+    }
+
+    async fn an_idle_session_ends_and_activity_keeps_it_alive_until_the_absolute_deadline(backend) {
+        let app = spawn_provider(backend, |c| {
+            c.browser_session_idle = Some("2s".into());
+            c.browser_session_absolute = Some("5s".into());
+        })
+        .await;
+        app.signed_up("alice").await;
+        // Idle: nothing for longer than the idle lifetime ends the session.
+        let (mut idle, _) = sign_in(&app, false).await;
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+        assert!(!session_alive(&app, &idle).await, "idle session ended");
+        let page = idle.get("/account").await;
+        assert_eq!(page.status, 303, "back to the login page");
+        assert!(page.location.unwrap().contains("/login?return_to=%2Faccount"));
+        // Activity pushes the idle deadline, but never past the absolute one.
+        let (active, _) = sign_in(&app, false).await;
+        for _ in 0..3 {
+            tokio::time::sleep(Duration::from_millis(1200)).await;
+            assert!(session_alive(&app, &active).await, "activity keeps the session");
+        }
+        tokio::time::sleep(Duration::from_millis(1800)).await;
+        assert!(!session_alive(&app, &active).await, "the absolute lifetime ends it whatever happens");
+    }
+
+    async fn browser_and_api_sessions_are_one_list(backend) {
+        let app = spawn_provider(backend, |_| {}).await;
+        app.signed_up("alice").await;
+        let (_browser, _) = sign_in(&app, false).await;
+        let tokens: serde_json::Value = app.login("alice", STRONG_PASSWORD).await.json().await.unwrap();
+        let access = tokens["access_token"].as_str().unwrap();
+        let list: serde_json::Value =
+            app.get("/api/auth/sessions").bearer_auth(access).send().await.unwrap().json().await.unwrap();
+        let kinds: Vec<&str> = list["sessions"].as_array().unwrap().iter().map(|s| s["kind"].as_str().unwrap()).collect();
+        assert!(kinds.contains(&"browser") && kinds.contains(&"api"), "{list}");
+        // The browser cookie is no API refresh token.
+        let res = app.refresh(&_browser.cookies["__Host-gatehouse"]).await;
+        assert_eq!(res.status(), 401);
+    }
+
+    async fn every_page_has_a_strict_csp_and_cannot_be_framed(backend) {
+        let app = spawn_provider(backend, |_| {}).await;
+        app.signed_up("alice").await;
+        let (mut browser, _) = sign_in(&app, false).await;
+        for path in ["/login", "/register", "/forgot-password", "/reset-password?token=x", "/verify-email?token=x", "/account"] {
+            let res = app.client.get(app.url(path)).header("cookie", format!("__Host-gatehouse={}", browser.cookies["__Host-gatehouse"])).send().await.unwrap();
+            assert_eq!(res.status(), 200, "{path}");
+            let csp = res.headers()["content-security-policy"].to_str().unwrap().to_owned();
+            assert!(csp.contains("default-src 'none'") && csp.contains("script-src 'self'"), "{path}: {csp}");
+            assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+            assert!(!csp.contains("unsafe"), "{path}: {csp}");
+            assert_eq!(res.headers()["cache-control"], "no-store", "{path}");
+            assert_eq!(res.headers()["x-content-type-options"], "nosniff", "{path}");
+            let html = res.text().await.unwrap();
+            assert!(!html.contains("<script>") && !html.contains(" style=") && !html.contains(" onclick="), "{path}: inline code");
+        }
+        let css = browser.get("/assets/gatehouse.css").await;
+        assert_eq!(css.status, 200);
+        let js = app.get("/assets/password.js").send().await.unwrap();
+        assert_eq!(js.headers()["content-type"], "text/javascript; charset=utf-8");
+        assert_eq!(app.get("/assets/master.key").send().await.unwrap().status(), 404);
+        assert_eq!(app.get("/assets/..%2Fmaster.key").send().await.unwrap().status(), 404);
+    }
+}
+
+#[tokio::test]
+async fn a_theme_directory_overrides_templates_and_assets() {
+    let theme = tempfile::tempdir().unwrap();
+    std::fs::write(theme.path().join("gatehouse.css"), "body{background:#123456}").unwrap();
+    let login = include_str!("../../../gatehouse-server/templates/pages/login.html")
+        .replace("{% block body %}", "{% block body %}<p class=\"tagline\">Welcome to Example Corp</p>");
+    std::fs::write(theme.path().join("login.html"), login).unwrap();
+    let dir = theme.path().to_path_buf();
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| c.theme_dir = Some(dir)).await;
+    let page = app.get("/login").send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Welcome to Example Corp"), "{page}");
+    assert!(page.contains("name=\"csrf\""), "the rest of the page is the embedded one");
+    let css = app.get("/assets/gatehouse.css").send().await.unwrap().text().await.unwrap();
+    assert_eq!(css, "body{background:#123456}");
+    // A broken template stops the server at start-up, naming the file.
+    std::fs::write(theme.path().join("consent.html"), "{% if %}").unwrap();
+    let mut config = base_config(&app.dir, format!("sqlite://{}/broken.db", app.dir.display()));
+    config.theme_dir = Some(theme.path().to_path_buf());
+    let settings = gatehouse::config::Settings::from_raw(config).unwrap();
+    let err = gatehouse::startup::Application::build(settings).await.err().expect("a broken theme is refused");
+    assert!(format!("{err:#}").contains("consent.html"), "{err:#}");
+}
