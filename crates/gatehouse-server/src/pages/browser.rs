@@ -4,8 +4,9 @@
 
 use axum::http::header::{COOKIE, ORIGIN};
 use axum::http::{HeaderMap, HeaderValue};
+use gatehouse_core::crypto::{random_token, TokenDigest};
 use gatehouse_core::flows::BrowserSession;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::state::AppState;
 
@@ -51,6 +52,28 @@ pub fn renewed_session_cookie(state: &AppState, old: &gatehouse_core::session::S
 /// A `Set-Cookie` value that deletes the cookie.
 pub fn clear_cookie(name: &str) -> HeaderValue {
     set_cookie(name, "", Some(0))
+}
+
+/// The double-submit CSRF check of the forms that run before there is a
+/// session (login, second step, sign-up, forgot password, passkey sign-in):
+/// same origin, and the presented token equals the `__Host-gatehouse-csrf`
+/// cookie's (constant time).
+pub fn signed_out_csrf_ok(state: &AppState, headers: &HeaderMap, presented: &str) -> bool {
+    let Some(cookie) = cookie(headers, CSRF_COOKIE) else {
+        return false;
+    };
+    same_origin(state, headers)
+        && !presented.is_empty()
+        && !cookie.is_empty()
+        && TokenDigest::of(&cookie).matches(&TokenDigest::of(presented))
+}
+
+/// A fresh double-submit token: its value for the form, and the cookie to
+/// set with the page.
+pub fn new_signed_out_csrf() -> (SecretString, HeaderValue) {
+    let token = random_token();
+    let cookie = set_cookie(CSRF_COOKIE, token.expose_secret(), None);
+    (token, cookie)
 }
 
 /// The live browser session of the request, if any. A storage failure is

@@ -17,7 +17,6 @@ use secrecy::ExposeSecret;
 use serde::Deserialize;
 
 use super::browser::{self, CSRF_COOKIE};
-use super::register::{csrf_ok, new_csrf};
 use super::render;
 use crate::extract::Client;
 use crate::state::AppState;
@@ -42,7 +41,7 @@ async fn show(State(state): State<AppState>) -> Response {
 
 /// The form; `notice` is about the whole request, `error` about the address.
 fn form_page(state: &AppState, status: StatusCode, email: &str, notice: Option<&str>, error: Option<&str>) -> Response {
-    let (csrf, cookie) = new_csrf();
+    let (csrf, cookie) = browser::new_signed_out_csrf();
     let mut res = render(
         state,
         status,
@@ -60,7 +59,7 @@ async fn submit(
     Form(form): Form<ForgotForm>,
 ) -> Response {
     let email = form.email.trim();
-    if !csrf_ok(&state, &headers, &form.csrf) {
+    if !browser::signed_out_csrf_ok(&state, &headers, &form.csrf) {
         let notice = "The form expired. Please try again.";
         return form_page(&state, StatusCode::FORBIDDEN, email, Some(notice), None);
     }

@@ -8,7 +8,6 @@ use axum::extract::{Form, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use gatehouse_core::account::LoginName;
-use gatehouse_core::crypto::{random_token, TokenDigest};
 use gatehouse_core::flows::{LoginOutcome, LoginRequest, SignIn, TokenPair};
 use gatehouse_core::{Error, ErrorCode};
 use minijinja::context;
@@ -81,7 +80,7 @@ async fn form_page(
             Vec::new()
         }
     };
-    let csrf = random_token();
+    let (csrf, csrf_cookie) = browser::new_signed_out_csrf();
     let mut res = render(
         state,
         status,
@@ -97,7 +96,7 @@ async fn form_page(
             upstreams,
         },
     );
-    res.headers_mut().append(header::SET_COOKIE, browser::set_cookie(CSRF_COOKIE, csrf.expose_secret(), None));
+    res.headers_mut().append(header::SET_COOKIE, csrf_cookie);
     res
 }
 
@@ -114,16 +113,6 @@ fn append_return_to(target: &str) -> String {
     format!("?{query}")
 }
 
-/// The login CSRF check: same origin, and the form's token equals the cookie's.
-fn csrf_ok(state: &AppState, headers: &HeaderMap, presented: &str) -> bool {
-    let Some(cookie) = browser::cookie(headers, CSRF_COOKIE) else {
-        return false;
-    };
-    browser::same_origin(state, headers)
-        && !presented.is_empty()
-        && TokenDigest::of(&cookie).matches(&TokenDigest::of(presented))
-}
-
 pub async fn submit(
     State(state): State<AppState>,
     Client(client): Client,
@@ -131,7 +120,7 @@ pub async fn submit(
     Form(form): Form<LoginForm>,
 ) -> Response {
     let return_to = browser::safe_return_to(form.return_to.as_deref());
-    if !csrf_ok(&state, &headers, &form.csrf) {
+    if !browser::signed_out_csrf_ok(&state, &headers, &form.csrf) {
         let msg = "The form expired. Please sign in again.";
         return form_page(&state, StatusCode::FORBIDDEN, return_to.as_deref(), &form.login, Some(msg)).await;
     }
@@ -157,7 +146,7 @@ pub async fn submit_mfa(
     Form(form): Form<MfaForm>,
 ) -> Response {
     let return_to = browser::safe_return_to(form.return_to.as_deref());
-    if !csrf_ok(&state, &headers, &form.csrf) {
+    if !browser::signed_out_csrf_ok(&state, &headers, &form.csrf) {
         let msg = "The form expired. Please sign in again.";
         return form_page(&state, StatusCode::FORBIDDEN, return_to.as_deref(), "", Some(msg)).await;
     }
@@ -193,7 +182,7 @@ pub(crate) fn mfa_page(
     remember: bool,
     methods: &[String],
 ) -> Response {
-    let csrf = random_token();
+    let (csrf, csrf_cookie) = browser::new_signed_out_csrf();
     let has = |m: &str| methods.iter().any(|x| x == m);
     let mut res = render(
         state,
@@ -209,7 +198,7 @@ pub(crate) fn mfa_page(
             passkey => has("webauthn") && state.accounts.passkeys_enabled(),
         },
     );
-    res.headers_mut().append(header::SET_COOKIE, browser::set_cookie(CSRF_COOKIE, csrf.expose_secret(), None));
+    res.headers_mut().append(header::SET_COOKIE, csrf_cookie);
     res
 }
 

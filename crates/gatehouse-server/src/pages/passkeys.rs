@@ -16,14 +16,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use gatehouse_core::audit::ClientInfo;
-use gatehouse_core::crypto::TokenDigest;
 use gatehouse_core::flows::{SignIn, TokenPair};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::browser::{self, CSRF_COOKIE, SESSION_COOKIE};
+use super::browser::{self, SESSION_COOKIE};
 use super::signed_in::SignedIn;
 use crate::api::webauthn::CeremonyResponse;
 use crate::error::{ApiError, ApiResult};
@@ -194,13 +193,7 @@ fn forged() -> ApiError {
 /// The CSRF check of `/login` and `/mfa` (as their forms'): same origin, and
 /// the header's token equals the double-submit cookie's.
 fn check_sign_in_csrf(state: &AppState, headers: &HeaderMap) -> ApiResult<()> {
-    let token = presented(headers);
-    let cookie = browser::cookie(headers, CSRF_COOKIE).unwrap_or_default();
-    let genuine = browser::same_origin(state, headers)
-        && !token.is_empty()
-        && !cookie.is_empty()
-        && TokenDigest::of(&cookie).matches(&TokenDigest::of(token));
-    if genuine {
+    if browser::signed_out_csrf_ok(state, headers, presented(headers)) {
         Ok(())
     } else {
         Err(forged())

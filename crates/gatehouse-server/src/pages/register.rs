@@ -8,7 +8,7 @@
 //! verified first, they are asked to follow the link in their mail instead.
 //!
 //! The form runs before there is a session, so it carries the double-submit
-//! CSRF token of `/login` ([`csrf_ok`], also used by `/forgot-password`).
+//! CSRF token of `/login` (`browser::signed_out_csrf_ok`).
 
 use axum::extract::{Form, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -16,7 +16,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use gatehouse_core::account::{Email, LoginName, Username};
-use gatehouse_core::crypto::{random_token, TokenDigest};
 use gatehouse_core::flows::{LoginOutcome, LoginRequest, RegisterRequest, SignIn};
 use gatehouse_core::{Error, ErrorCode};
 use minijinja::context;
@@ -81,25 +80,6 @@ struct Typed<'a> {
     terms: bool,
 }
 
-/// The double-submit CSRF check of the forms that run before there is a
-/// session: same origin, and the form's token equals the cookie's.
-pub(super) fn csrf_ok(state: &AppState, headers: &HeaderMap, presented: &str) -> bool {
-    let Some(cookie) = browser::cookie(headers, CSRF_COOKIE) else {
-        return false;
-    };
-    browser::same_origin(state, headers)
-        && !presented.is_empty()
-        && TokenDigest::of(&cookie).matches(&TokenDigest::of(presented))
-}
-
-/// A fresh double-submit token: its value for the form, and the cookie
-/// to set with the page.
-pub(super) fn new_csrf() -> (SecretString, header::HeaderValue) {
-    let token = random_token();
-    let cookie = browser::set_cookie(CSRF_COOKIE, token.expose_secret(), None);
-    (token, cookie)
-}
-
 /// `/login`, keeping where the person was going.
 pub(super) fn sign_in_link(return_to: Option<&str>) -> String {
     match return_to {
@@ -125,7 +105,7 @@ fn form_page(
     typed: &Typed,
     errors: &Errors,
 ) -> Response {
-    let (csrf, cookie) = new_csrf();
+    let (csrf, cookie) = browser::new_signed_out_csrf();
     let policy = state.accounts.config().password_policy;
     let mut res = render(
         state,
@@ -159,7 +139,7 @@ async fn submit(
 ) -> Response {
     let return_to = browser::safe_return_to(form.return_to.as_deref());
     let typed = Typed { email: form.email.trim(), username: form.username.trim(), terms: form.terms.is_some() };
-    if !csrf_ok(&state, &headers, &form.csrf) {
+    if !browser::signed_out_csrf_ok(&state, &headers, &form.csrf) {
         let errors = Errors { form: Some("The form expired. Please try again.".into()), ..Errors::default() };
         return form_page(&state, StatusCode::FORBIDDEN, return_to.as_deref(), &typed, &errors);
     }

@@ -26,6 +26,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("account.html", include_str!("../../templates/pages/account.html")),
     ("account_totp.html", include_str!("../../templates/pages/account_totp.html")),
     ("account_codes.html", include_str!("../../templates/pages/account_codes.html")),
+    ("admin_layout.html", include_str!("../../templates/pages/admin_layout.html")),
     ("admin_users.html", include_str!("../../templates/pages/admin_users.html")),
     ("admin_user.html", include_str!("../../templates/pages/admin_user.html")),
     ("admin_clients.html", include_str!("../../templates/pages/admin_clients.html")),
