@@ -136,20 +136,27 @@ try {
   // the one just used is spent).
   await page.click('form[action="/logout"] button[type=submit]');
   await page.waitForURL('**/login**');
+  // This time with the keyboard only: the login field has the focus, Tab
+  // moves to the password, Enter submits; the code field has the focus next.
   await page.goto('/login?return_to=%2Faccount');
-  await page.fill('#login', user.email);
-  await page.fill('#password', user.password);
-  await page.click('form[action="/login"] button[type=submit]');
+  await page.keyboard.type(user.email);
+  await page.keyboard.press('Tab');
+  if ((await page.evaluate(() => document.activeElement.id)) !== 'password') throw new Error('Tab does not reach the password');
+  await page.keyboard.type(user.password);
+  await page.keyboard.press('Enter');
   await page.waitForSelector('form[action="/mfa"]');
+  if ((await page.evaluate(() => document.activeElement.id)) !== 'code') throw new Error('the code field has no focus');
   await shoot('mfa');
   await page.fill('#code', '000000');
   await page.click('form[action="/mfa"] button[type=submit]');
   await page.waitForSelector('#code[aria-invalid=true]');
   await shoot('mfa-wrong-code');
-  await page.fill('#code', totp(secret, 1));
-  await page.click('form[action="/mfa"] button[type=submit]');
+  await page.fill('#code', '');
+  await page.focus('#code');
+  await page.keyboard.type(totp(secret, 1));
+  await page.keyboard.press('Enter');
   await page.waitForURL('**/account');
-  step('signed in with totp');
+  step('signed in with totp, keyboard only');
 
   // A passkey, on Chromium's virtual authenticator.
   const cdp = await context.newCDPSession(page);

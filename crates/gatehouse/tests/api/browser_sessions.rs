@@ -50,25 +50,27 @@ on_both_backends! {
 
     async fn an_idle_session_ends_and_activity_keeps_it_alive_until_the_absolute_deadline(backend) {
         let app = spawn_provider(backend, |c| {
-            c.browser_session_idle = Some("2s".into());
-            c.browser_session_absolute = Some("5s".into());
+            c.browser_session_idle = Some("3s".into());
+            c.browser_session_absolute = Some("8s".into());
         })
         .await;
         app.signed_up("alice").await;
         // Idle: nothing for longer than the idle lifetime ends the session.
         let (mut idle, _) = sign_in(&app, false).await;
-        tokio::time::sleep(Duration::from_millis(2500)).await;
+        tokio::time::sleep(Duration::from_millis(3500)).await;
         assert!(!session_alive(&app, &idle).await, "idle session ended");
         let page = idle.get("/account").await;
         assert_eq!(page.status, 303, "back to the login page");
         assert!(page.location.unwrap().contains("/login?return_to=%2Faccount"));
         // Activity pushes the idle deadline, but never past the absolute one.
         let (active, _) = sign_in(&app, false).await;
-        for _ in 0..3 {
-            tokio::time::sleep(Duration::from_millis(1200)).await;
+        // (A use at least half an idle lifetime after the last one pushes the
+        // deadline; 1.5 s apart leaves 1.5 s of slack on a busy machine.)
+        for _ in 0..4 {
+            tokio::time::sleep(Duration::from_millis(1500)).await;
             assert!(session_alive(&app, &active).await, "activity keeps the session");
         }
-        tokio::time::sleep(Duration::from_millis(1800)).await;
+        tokio::time::sleep(Duration::from_millis(2500)).await;
         assert!(!session_alive(&app, &active).await, "the absolute lifetime ends it whatever happens");
     }
 
