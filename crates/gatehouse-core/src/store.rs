@@ -250,4 +250,8 @@ pub trait Store:
     async fn ping(&self) -> StoreResult<()>;
     /// "sqlite" or "postgres".
     fn backend(&self) -> &'static str;
+    /// Writes a consistent copy of the whole database to a new file at
+    /// `path` while the server keeps running (SQLite `VACUUM INTO`). `false`
+    /// when the backend has its own tools for this (PostgreSQL: `pg_dump`).
+    async fn backup_into(&self, path: &str) -> StoreResult<bool>;
 }

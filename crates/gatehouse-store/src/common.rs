@@ -102,6 +102,14 @@ macro_rules! impl_store {
             fn backend(&self) -> &'static str {
                 $name
             }
+
+            async fn backup_into(&self, path: &str) -> gatehouse_core::store::StoreResult<bool> {
+                if $name != "sqlite" {
+                    return Ok(false);
+                }
+                sqlx::query("VACUUM INTO ?").bind(path).execute(&self.pool).await.map_err(Self::db_err)?;
+                Ok(true)
+            }
         }
     };
 }

@@ -25,6 +25,11 @@ pub enum Command {
     Serve,
     /// Create or upgrade the database schema, then exit
     Migrate,
+    /// Copy the SQLite database to a new file while the server runs (on PostgreSQL use pg_dump)
+    Backup {
+        /// Where to write the copy (must not exist yet)
+        path: PathBuf,
+    },
     /// Inspect the configuration
     #[command(subcommand)]
     Config(ConfigCommand),

@@ -68,6 +68,7 @@ async fn dispatch(command: Command, settings: Settings) -> CommandResult {
             println!("configuration is valid");
         }
         Command::User(cmd) => commands::user::run(cmd, &settings).await?,
+        Command::Backup { path } => commands::backup::run(&path, &settings).await?,
         Command::Keys(cmd) => commands::keys::run(cmd, &settings).await?,
         Command::Client(cmd) => commands::client::run(cmd, &settings).await?,
         Command::Upstream(cmd) => commands::upstream::run(cmd, &settings).await?,

@@ -1,6 +1,7 @@
 //! What each subcommand does. Errors carry their exit code: 2 for bad input
 //! or configuration, 1 for runtime failures.
 
+pub mod backup;
 pub mod client;
 pub mod keys;
 pub mod upstream;

@@ -183,12 +183,28 @@ fn operator_workflow_on_sqlite() {
     let mode = std::fs::metadata(cli.dir.path().join("master.key")).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
     assert!(cli.dir.path().join("gatehouse.db").exists());
+    // An online copy: private, never over an existing file, and a working database.
+    let copy = cli.dir.path().join("copy.db");
+    let copy_arg = copy.to_str().unwrap();
+    assert!(cli.ok(&["backup", copy_arg], "").contains("master key"));
+    assert_eq!(std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(cli.run(&["backup", copy_arg], "").status.code(), Some(2), "never overwrites");
+    let listed = cli.ok(&["--database-url", &format!("sqlite://{copy_arg}"), "user", "list"], "");
+    assert!(listed.contains("root"), "the copy holds the users: {listed}");
 }
 
 #[tokio::test]
 async fn operator_workflow_on_postgres() {
     let cli = Cli::postgres().await;
-    tokio::task::spawn_blocking(move || operator_workflow(&cli)).await.unwrap();
+    tokio::task::spawn_blocking(move || {
+        operator_workflow(&cli);
+        // PostgreSQL has pg_dump; the command says so instead of half-working.
+        let out = cli.run(&["backup", cli.dir.path().join("copy.db").to_str().unwrap()], "");
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("pg_dump"));
+    })
+    .await
+    .unwrap();
 }
 
 #[test]
