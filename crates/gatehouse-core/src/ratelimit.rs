@@ -1,6 +1,6 @@
 //! Rate limiting: fixed-window counters keyed by scope and subject (an IP or an
-//! account). In-process here; a Redis implementation behind the same trait lets
-//! several nodes share limits.
+//! account). In-process here; `gatehouse_store::RedisRateLimiter`, behind the
+//! same trait, lets several nodes share limits.
 
 use std::collections::HashMap;
 use std::fmt;

@@ -6,10 +6,14 @@
 //! own module: the connection options, the migrations (`migrations/sqlite`,
 //! `migrations/postgres`), how a time value is bound, how a write transaction
 //! begins and how a unique violation names its constraint.
+//!
+//! [`RedisRateLimiter`] keeps the rate-limit counters in Redis, so that several
+//! nodes share one set of limits (`redis_limiter`).
 #![forbid(unsafe_code)]
 
 mod common;
 pub mod postgres;
+pub mod redis_limiter;
 pub mod sqlite;
 
 use std::sync::Arc;
@@ -17,6 +21,7 @@ use std::sync::Arc;
 use gatehouse_core::store::{Store, StoreError};
 
 pub use postgres::PgStore;
+pub use redis_limiter::RedisRateLimiter;
 pub use sqlite::SqliteStore;
 
 /// The database a URL points at.

@@ -44,11 +44,14 @@ pub struct RawConfig {
     pub database_url: Option<String>,
     #[arg(long, global = true, env = "GATEHOUSE_DATABASE_URL_FILE")]
     pub database_url_file: Option<PathBuf>,
-    /// redis://… for limits shared between nodes (used from the scale-out release on)
-    #[arg(long, global = true, env = "GATEHOUSE_REDIS_URL")]
+    /// redis://… or rediss://… to share rate limits between nodes [default: limits in process]
+    #[arg(long, global = true, env = "GATEHOUSE_REDIS_URL", hide_env_values = true)]
     pub redis_url: Option<String>,
     #[arg(long, global = true, env = "GATEHOUSE_REDIS_URL_FILE")]
     pub redis_url_file: Option<PathBuf>,
+    /// When Redis fails, refuse rate-limited requests (503) instead of counting in process [default: false]
+    #[arg(long, global = true, env = "GATEHOUSE_RATE_LIMIT_FAIL_CLOSED")]
+    pub rate_limit_fail_closed: Option<bool>,
     /// Public base URL; the `iss` of tokens [default: http://<bind>]
     #[arg(long, global = true, env = "GATEHOUSE_ISSUER")]
     pub issuer: Option<String>,
@@ -221,6 +224,7 @@ impl RawConfig {
             database_url_file,
             redis_url,
             redis_url_file,
+            rate_limit_fail_closed,
             issuer,
             audience,
             master_key,
@@ -308,6 +312,9 @@ pub struct Settings {
     pub data_dir: PathBuf,
     pub database_url: String,
     pub redis_url: Option<String>,
+    /// With `redis_url`: a Redis failure refuses rate-limited requests (503)
+    /// instead of falling back to in-process counters.
+    pub rate_limit_fail_closed: bool,
     pub smtp_url: Option<SecretString>,
     pub mail_from: String,
     pub master_key: MasterKeySource,
@@ -416,6 +423,17 @@ fn link(key: &str, value: Option<String>) -> Result<Option<String>, ConfigError>
     }
 }
 
+/// A Redis URL the limiter can open. The URL is not echoed: it may hold a password.
+fn check_redis_url(url: &str) -> Result<(), ConfigError> {
+    let usage = "redis_url: expected redis://[:PASSWORD@]HOST[:PORT][/DB], rediss://… or unix://PATH";
+    let parsed = url::Url::parse(url).map_err(|_| bad(usage))?;
+    match parsed.scheme() {
+        "redis" | "rediss" | "valkey" | "valkeys" if parsed.host_str().is_some_and(|h| !h.is_empty()) => Ok(()),
+        "unix" | "redis+unix" | "valkey+unix" if !parsed.path().is_empty() => Ok(()),
+        _ => Err(bad(usage)),
+    }
+}
+
 fn duration(key: &str, value: Option<String>, default: Duration) -> Result<Duration, ConfigError> {
     value.map(|v| parse_duration(key, &v)).transpose().map(|d| d.unwrap_or(default))
 }
@@ -437,7 +455,10 @@ impl Settings {
         {
             return Err(bad("database_url: expected sqlite://PATH or postgres://USER@HOST/DB"));
         }
-        let redis_url = pick_secret("redis_url", raw.redis_url, raw.redis_url_file)?;
+        let redis_url = pick_secret("redis_url", raw.redis_url, raw.redis_url_file)?.filter(|u| !u.trim().is_empty());
+        if let Some(url) = &redis_url {
+            check_redis_url(url)?;
+        }
         let smtp_url = pick_secret("smtp_url", raw.smtp_url, raw.smtp_url_file)?.map(SecretString::from);
         let master_key = match (raw.master_key, raw.master_key_file) {
             (Some(_), Some(_)) => return Err(bad("set either master_key or master_key_file, not both")),
@@ -591,6 +612,7 @@ impl Settings {
             data_dir,
             database_url,
             redis_url,
+            rate_limit_fail_closed: raw.rate_limit_fail_closed.unwrap_or(false),
             smtp_url,
             mail_from,
             master_key,
@@ -630,7 +652,15 @@ impl Settings {
             format!("bind               {}", self.bind),
             format!("data_dir           {}", self.data_dir.display()),
             format!("database_url       {}", redact_url(&self.database_url)),
-            format!("redis_url          {}", self.redis_url.as_deref().map(redact_url).unwrap_or_else(|| "-".into())),
+            match self.redis_url.as_deref() {
+                Some(url) => format!(
+                    "redis_url          {}; rate limits shared; if Redis fails: {}",
+                    // A unix:// URL carries its password in the query.
+                    redact_url(url.split('?').next().unwrap_or(url)),
+                    if self.rate_limit_fail_closed { "refuse (503)" } else { "count in process" }
+                ),
+                None => "redis_url          - (rate limits counted in process)".to_owned(),
+            },
             format!(
                 "mail               {}; from {}; verified email required: {}",
                 if self.smtp_url.is_some() { "SMTP (url redacted)" } else { "file outbox in the data directory" },
@@ -760,6 +790,26 @@ mod tests {
         let w = webauthn_settings("https://id.example.com", Some("example.com".into()), None).unwrap();
         assert_eq!(w.rp_id, "example.com");
         assert!(webauthn_settings("https://id.example.com", Some("other.com".into()), None).is_err());
+    }
+
+    #[test]
+    fn redis_url_and_fail_mode() {
+        let s = Settings::defaults().unwrap();
+        assert_eq!((s.redis_url.as_deref(), s.rate_limit_fail_closed), (None, false));
+        assert!(s.describe().contains("rate limits counted in process"));
+        let file: RawConfig =
+            toml::from_str("redis_url = \"redis://:hunter2@cache:6379/1\"\nrate_limit_fail_closed = true").unwrap();
+        let s = Settings::from_raw(file).unwrap();
+        assert!(s.rate_limit_fail_closed);
+        let described = s.describe();
+        assert!(described.contains("redis://***@cache:6379/1") && described.contains("refuse (503)"), "{described}");
+        assert!(!described.contains("hunter2"));
+        for url in ["http://:hunter2@cache", "redis://", "cache:6379", "rediss://:hunter2@"] {
+            let raw = RawConfig { redis_url: Some(url.into()), ..Default::default() };
+            let err = Settings::from_raw(raw).unwrap_err();
+            assert!(err.0.starts_with("redis_url:") && !err.0.contains("hunter2"), "{url}: {err}");
+        }
+        assert!(check_env_names(["GATEHOUSE_RATE_LIMIT_FAIL_CLOSED".to_string()].into_iter()).is_ok());
     }
 
     #[test]

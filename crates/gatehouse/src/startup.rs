@@ -10,8 +10,9 @@ use std::time::Duration;
 use anyhow::Context;
 use gatehouse_core::flows::Accounts;
 use gatehouse_core::password::PasswordHasher;
-use gatehouse_core::ratelimit::MemoryRateLimiter;
+use gatehouse_core::ratelimit::{MemoryRateLimiter, RateLimiter};
 use gatehouse_server::AppState;
+use gatehouse_store::RedisRateLimiter;
 use tokio::net::TcpListener;
 
 use crate::config::Settings;
@@ -32,10 +33,21 @@ pub async fn accounts(settings: &Settings) -> anyhow::Result<Arc<Accounts>> {
         .await
         .with_context(|| "cannot open the database".to_string())?;
     let hasher = Arc::new(PasswordHasher::new(settings.hash_params, settings.hash_workers, settings.hash_queue)?);
-    let limiter = Arc::new(MemoryRateLimiter::new());
-    if settings.redis_url.is_some() {
-        tracing::warn!("redis_url is set but this release keeps rate limits in process; shared limits arrive with scale-out support");
-    }
+    // With Redis the nodes share their limits. A malformed URL is a
+    // configuration error; an unreachable server only a warning (the limiter
+    // falls back, or refuses with `rate_limit_fail_closed`, until it answers).
+    let limiter: Arc<dyn RateLimiter> = match &settings.redis_url {
+        Some(url) => Arc::new(
+            RedisRateLimiter::connect(
+                url,
+                gatehouse_store::redis_limiter::DEFAULT_PREFIX,
+                settings.rate_limit_fail_closed,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!(crate::config::ConfigError(e.to_string())))?,
+        ),
+        None => Arc::new(MemoryRateLimiter::new()),
+    };
     let mail = gatehouse_mail::MailSettings::new(
         settings.smtp_url.clone(),
         settings.mail_from.clone(),

@@ -47,6 +47,12 @@ impl From<gatehouse_core::Error> for CommandError {
 
 impl From<anyhow::Error> for CommandError {
     fn from(e: anyhow::Error) -> Self {
+        // Configuration found wrong only at start-up (redis_url, theme_dir, the
+        // mail settings) exits 2 like any other configuration error.
+        let e = match e.downcast::<crate::config::ConfigError>() {
+            Ok(config) => return Self::Usage(format!("configuration error: {config}")),
+            Err(e) => e,
+        };
         match e.downcast::<gatehouse_core::Error>() {
             Ok(core) => core.into(),
             Err(e) => Self::Runtime(e),

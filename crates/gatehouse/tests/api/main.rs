@@ -25,6 +25,7 @@ mod pages_admin;
 mod pages_signup;
 mod passkeys;
 mod passwords;
+mod redis_limits;
 mod refresh;
 mod register;
 mod sessions;
