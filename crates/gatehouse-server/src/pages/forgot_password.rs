@@ -5,7 +5,7 @@
 //! answer, and the mail is sent in the background so the timing says nothing
 //! either. The form carries the double-submit CSRF token of `/login`.
 
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 use super::browser::{self, CSRF_COOKIE};
 use super::render;
-use crate::extract::Client;
+use crate::extract::{Client, PageForm};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -56,7 +56,7 @@ async fn submit(
     State(state): State<AppState>,
     Client(client): Client,
     headers: HeaderMap,
-    Form(form): Form<ForgotForm>,
+    PageForm(form): PageForm<ForgotForm>,
 ) -> Response {
     let email = form.email.trim();
     if !browser::signed_out_csrf_ok(&state, &headers, &form.csrf) {

@@ -4,7 +4,7 @@
 //! session (new id, new cookie): a session id planted before login is worth
 //! nothing (no fixation). The form carries a double-submit CSRF token.
 
-use axum::extract::{Form, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use gatehouse_core::account::LoginName;
@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use super::browser::{self, CSRF_COOKIE, SESSION_COOKIE};
 use super::render;
-use crate::extract::Client;
+use crate::extract::{Client, PageForm};
 use crate::state::AppState;
 
 #[derive(Deserialize, Default)]
@@ -117,7 +117,7 @@ pub async fn submit(
     State(state): State<AppState>,
     Client(client): Client,
     headers: HeaderMap,
-    Form(form): Form<LoginForm>,
+    PageForm(form): PageForm<LoginForm>,
 ) -> Response {
     let return_to = browser::safe_return_to(form.return_to.as_deref());
     if !browser::signed_out_csrf_ok(&state, &headers, &form.csrf) {
@@ -143,7 +143,7 @@ pub async fn submit_mfa(
     State(state): State<AppState>,
     Client(client): Client,
     headers: HeaderMap,
-    Form(form): Form<MfaForm>,
+    PageForm(form): PageForm<MfaForm>,
 ) -> Response {
     let return_to = browser::safe_return_to(form.return_to.as_deref());
     if !browser::signed_out_csrf_ok(&state, &headers, &form.csrf) {

@@ -10,7 +10,7 @@
 //! The form runs before there is a session, so it carries the double-submit
 //! CSRF token of `/login` (`browser::signed_out_csrf_ok`).
 
-use axum::extract::{Form, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use super::browser::{self, CSRF_COOKIE};
 use super::render;
-use crate::extract::Client;
+use crate::extract::{Client, PageForm};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -135,7 +135,7 @@ async fn submit(
     State(state): State<AppState>,
     Client(client): Client,
     headers: HeaderMap,
-    Form(form): Form<RegisterForm>,
+    PageForm(form): PageForm<RegisterForm>,
 ) -> Response {
     let return_to = browser::safe_return_to(form.return_to.as_deref());
     let typed = Typed { email: form.email.trim(), username: form.username.trim(), terms: form.terms.is_some() };

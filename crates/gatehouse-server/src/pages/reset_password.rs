@@ -2,7 +2,7 @@
 //! form; the token in it is the credential, spent by the POST. A weak choice
 //! or a mistyped confirmation is explained and the link stays usable.
 
-use axum::extract::{Form, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use gatehouse_core::ErrorCode;
@@ -10,7 +10,7 @@ use minijinja::context;
 use serde::Deserialize;
 
 use super::{render, token_problem};
-use crate::extract::Client;
+use crate::extract::{Client, PageForm};
 use crate::state::AppState;
 
 const TITLE: &str = "Choose a new password";
@@ -52,7 +52,11 @@ fn form_page(state: &AppState, status: StatusCode, token: &str, error: FieldErro
     )
 }
 
-pub async fn submit(State(state): State<AppState>, Client(client): Client, Form(form): Form<ResetForm>) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    Client(client): Client,
+    PageForm(form): PageForm<ResetForm>,
+) -> Response {
     if form.confirm_password.as_ref().is_some_and(|c| *c != form.new_password) {
         let error = FieldError { confirm: Some("Passwords do not match."), ..FieldError::default() };
         return form_page(&state, StatusCode::UNPROCESSABLE_ENTITY, &form.token, error);

@@ -2,7 +2,7 @@
 //! only shows a button; the POST spends the token, then offers the way on to
 //! the account.
 
-use axum::extract::{Form, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use gatehouse_core::flows::Verified;
@@ -10,7 +10,7 @@ use minijinja::context;
 use serde::Deserialize;
 
 use super::{render, token_problem};
-use crate::extract::Client;
+use crate::extract::{Client, PageForm};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -23,7 +23,11 @@ pub async fn show(State(state): State<AppState>, Query(q): Query<TokenQuery>) ->
     render(&state, StatusCode::OK, "verify_email.html", context! { title => "Verify your email", token => q.token })
 }
 
-pub async fn submit(State(state): State<AppState>, Client(client): Client, Form(q): Form<TokenQuery>) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    Client(client): Client,
+    PageForm(q): PageForm<TokenQuery>,
+) -> Response {
     match state.accounts.verify_email(q.token.into(), &client).await {
         Ok(kind) => {
             let message = match kind {

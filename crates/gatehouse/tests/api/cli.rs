@@ -238,6 +238,15 @@ fn config_check_and_exit_codes() {
 
     let out = cli.run(&["config", "check", "--log-format", "xml"], "");
     assert_eq!(out.status.code(), Some(2));
+
+    // A mistake only start-up can find (a broken theme template) is still a
+    // configuration error: exit 2, naming the file, before listening.
+    let theme = cli.dir.path().join("theme");
+    std::fs::create_dir_all(&theme).unwrap();
+    std::fs::write(theme.join("login.html"), "{% if %}").unwrap();
+    let out = cli.run(&["serve", "--bind", "127.0.0.1:0", "--theme-dir", theme.to_str().unwrap()], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("login.html"));
     let out = cli.run(&["no-such-command"], "");
     assert_eq!(out.status.code(), Some(2));
 

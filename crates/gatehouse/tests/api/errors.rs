@@ -21,6 +21,22 @@ on_both_backends! {
         assert_problem(r, 400, "invalid_request").await;
     }
 
+    async fn page_posts_that_no_form_would_send_are_problems(backend) {
+        let app = TestApp::spawn(backend).await;
+        for path in ["/login", "/mfa", "/register", "/forgot-password", "/reset-password", "/verify-email"] {
+            let r = app.post(path).json(&serde_json::json!({"login": "alice"})).send().await.unwrap();
+            assert_problem(r, 415, "unsupported_media_type").await;
+        }
+        let r = app
+            .post("/login")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("login=alice&login=bob&password=x")
+            .send()
+            .await
+            .unwrap();
+        assert_problem(r, 422, "invalid_body").await;
+    }
+
     async fn unknown_fields_are_ignored(backend) {
         let app = TestApp::spawn(backend).await;
         let r = app.post("/api/auth/register")

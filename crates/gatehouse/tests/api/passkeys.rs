@@ -171,6 +171,24 @@ on_both_backends! {
         assert_eq!(jwt_parts(s(&tokens["access_token"])).1["amr"], json!(["hwk", "mfa"]));
     }
 
+    async fn passwordless_sign_in_needs_a_verified_email_when_password_login_does(backend) {
+        let app = TestApp::spawn(backend).await;
+        let t = app.signed_up("alice").await;
+        let handle = uuid::Uuid::parse_str(s(&t["user"]["id"])).unwrap();
+        let mut key = authenticator();
+        let (_, credential_id) = register(&app, &mut key, s(&t["access_token"]), "phone").await;
+        let mut app = app;
+        app.config.require_verified_email = Some(true);
+        let app = app.restart().await;
+        let start: Value = post(&app, "/api/auth/webauthn/login/start", None, json!({})).await.json().await.unwrap();
+        let mut options = start["options"].clone();
+        options["publicKey"]["allowCredentials"] = json!([{"type": "public-key", "id": URL_SAFE_NO_PAD.encode(&credential_id)}]);
+        let mut assertion = get(&mut key, options);
+        assertion["response"]["userHandle"] = json!(URL_SAFE_NO_PAD.encode(handle.as_bytes()));
+        let r = post(&app, "/api/auth/webauthn/login/finish", None, json!({"ceremony_id": start["ceremony_id"], "credential": assertion})).await;
+        assert_problem(r, 403, "email_not_verified").await;
+    }
+
     async fn removing_a_passkey_needs_step_up_and_is_owner_only(backend) {
         let app = TestApp::spawn_with(backend, |c| c.step_up_window = Some("1s".into())).await;
         let alice = app.signed_up("alice").await;

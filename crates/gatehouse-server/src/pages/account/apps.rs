@@ -1,14 +1,14 @@
 //! Connected apps on the account page: removing an app's access withdraws
 //! the consent and ends the sessions that app holds for the person.
 
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{done, enrol_first, enrol_only, failure, page, Done, Feedback};
-use crate::extract::Client;
-use crate::pages::signed_in::{self, SignedIn};
+use super::{done, failure, page, refusal, Done, Feedback};
+use crate::extract::{Client, PageForm};
+use crate::pages::signed_in::SignedIn;
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -25,13 +25,10 @@ pub async fn remove(
     Client(client): Client,
     signed_in: SignedIn,
     headers: HeaderMap,
-    Form(form): Form<RemoveForm>,
+    PageForm(form): PageForm<RemoveForm>,
 ) -> Response {
-    if !signed_in.check_form(&state, &headers, &form.csrf) {
-        return signed_in::forged(&state);
-    }
-    if enrol_only(&state, &signed_in) {
-        return enrol_first(&state);
+    if let Some(refused) = refusal(&state, &signed_in, &headers, &form.csrf) {
+        return refused;
     }
     let user = signed_in.browser.user.id;
     match state.accounts.revoke_consent(user, &form.client_id, &client).await {

@@ -213,6 +213,15 @@ fn enrol_only(state: &AppState, signed_in: &SignedIn) -> bool {
     signed_in.auth(state).claims.has_scope(ENROLL_SCOPE)
 }
 
+/// The preface of every form but enrolment: the answer when the post is not
+/// genuine (CSRF, Origin) or the session may only enrol; `None` to go on.
+fn refusal(state: &AppState, signed_in: &SignedIn, headers: &HeaderMap, csrf: &str) -> Option<Response> {
+    if !signed_in.check_form(state, headers, csrf) {
+        return Some(super::signed_in::forged(state));
+    }
+    enrol_only(state, signed_in).then(|| enrol_first(state))
+}
+
 /// The answer to anything else an enrolment-only session tries.
 fn enrol_first(state: &AppState) -> Response {
     render(

@@ -2,16 +2,16 @@
 //! recent sign-in or the current password). Adding one is a WebAuthn
 //! ceremony that `passkey.js` drives against its own endpoints.
 
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use gatehouse_core::ErrorCode;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{done, enrol_first, enrol_only, failure, page, proof, Done, Feedback};
-use crate::extract::Client;
-use crate::pages::signed_in::{self, SignedIn};
+use super::{done, failure, page, proof, refusal, Done, Feedback};
+use crate::extract::{Client, PageForm};
+use crate::pages::signed_in::SignedIn;
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -39,13 +39,10 @@ pub async fn rename(
     State(state): State<AppState>,
     signed_in: SignedIn,
     headers: HeaderMap,
-    Form(form): Form<RenameForm>,
+    PageForm(form): PageForm<RenameForm>,
 ) -> Response {
-    if !signed_in.check_form(&state, &headers, &form.csrf) {
-        return signed_in::forged(&state);
-    }
-    if enrol_only(&state, &signed_in) {
-        return enrol_first(&state);
+    if let Some(refused) = refusal(&state, &signed_in, &headers, &form.csrf) {
+        return refused;
     }
     let Ok(id) = Uuid::parse_str(&form.id) else { return gone(&state, &signed_in).await };
     match state.accounts.rename_passkey(&signed_in.auth(&state), id, &form.name).await {
@@ -69,13 +66,10 @@ pub async fn remove(
     Client(client): Client,
     signed_in: SignedIn,
     headers: HeaderMap,
-    Form(form): Form<RemoveForm>,
+    PageForm(form): PageForm<RemoveForm>,
 ) -> Response {
-    if !signed_in.check_form(&state, &headers, &form.csrf) {
-        return signed_in::forged(&state);
-    }
-    if enrol_only(&state, &signed_in) {
-        return enrol_first(&state);
+    if let Some(refused) = refusal(&state, &signed_in, &headers, &form.csrf) {
+        return refused;
     }
     let Ok(id) = Uuid::parse_str(&form.id) else { return gone(&state, &signed_in).await };
     let auth = signed_in.auth(&state);

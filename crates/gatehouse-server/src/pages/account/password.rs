@@ -2,15 +2,15 @@
 //! every other session ends (the core flow), and this browser gets a new
 //! session id — a privilege change never keeps an id seen before it.
 
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use gatehouse_core::ErrorCode;
 use serde::Deserialize;
 
-use super::{done, enrol_first, enrol_only, failure, page, renew, signed_out, with_session_cookie, Done, Feedback};
-use crate::extract::Client;
-use crate::pages::signed_in::{self, SignedIn};
+use super::{done, failure, page, refusal, renew, signed_out, with_session_cookie, Done, Feedback};
+use crate::extract::{Client, PageForm};
+use crate::pages::signed_in::SignedIn;
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -31,13 +31,10 @@ pub async fn change(
     Client(client): Client,
     signed_in: SignedIn,
     headers: HeaderMap,
-    Form(form): Form<PasswordForm>,
+    PageForm(form): PageForm<PasswordForm>,
 ) -> Response {
-    if !signed_in.check_form(&state, &headers, &form.csrf) {
-        return signed_in::forged(&state);
-    }
-    if enrol_only(&state, &signed_in) {
-        return enrol_first(&state);
+    if let Some(refused) = refusal(&state, &signed_in, &headers, &form.csrf) {
+        return refused;
     }
     let invalid = StatusCode::UNPROCESSABLE_ENTITY;
     let problem = if form.current_password.is_empty() {

@@ -2,14 +2,14 @@
 //! change the email address (a link goes to the new address; the address
 //! changes when it is followed, see `/verify-email`).
 
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use gatehouse_core::ErrorCode;
 use serde::Deserialize;
 
-use super::{done, enrol_first, enrol_only, failure, page, CsrfForm, Done, Feedback};
-use crate::extract::Client;
+use super::{done, failure, page, refusal, CsrfForm, Done, Feedback};
+use crate::extract::{Client, PageForm};
 use crate::pages::signed_in::{self, SignedIn};
 use crate::state::AppState;
 
@@ -29,7 +29,7 @@ pub async fn resend(
     Client(client): Client,
     signed_in: SignedIn,
     headers: HeaderMap,
-    Form(form): Form<CsrfForm>,
+    PageForm(form): PageForm<CsrfForm>,
 ) -> Response {
     if !signed_in.check_form(&state, &headers, &form.csrf) {
         return signed_in::forged(&state);
@@ -49,13 +49,10 @@ pub async fn change_email(
     Client(client): Client,
     signed_in: SignedIn,
     headers: HeaderMap,
-    Form(form): Form<EmailForm>,
+    PageForm(form): PageForm<EmailForm>,
 ) -> Response {
-    if !signed_in.check_form(&state, &headers, &form.csrf) {
-        return signed_in::forged(&state);
-    }
-    if enrol_only(&state, &signed_in) {
-        return enrol_first(&state);
+    if let Some(refused) = refusal(&state, &signed_in, &headers, &form.csrf) {
+        return refused;
     }
     let new_email = form.new_email.trim().to_owned();
     if form.email_password.is_empty() {

@@ -2,7 +2,7 @@
 //! sessions, every session ("Sign out everywhere", this one included), and
 //! signing this browser out (`POST /logout`).
 
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use gatehouse_core::session::SessionId;
@@ -10,8 +10,8 @@ use gatehouse_core::ErrorCode;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{done, enrol_first, enrol_only, failure, internal, page, signed_out, CsrfForm, Done, Feedback};
-use crate::extract::Client;
+use super::{done, failure, internal, page, refusal, signed_out, CsrfForm, Done, Feedback};
+use crate::extract::{Client, PageForm};
 use crate::pages::signed_in::{self, SignedIn};
 use crate::state::AppState;
 
@@ -30,13 +30,10 @@ pub async fn end(
     Client(client): Client,
     signed_in: SignedIn,
     headers: HeaderMap,
-    Form(form): Form<EndForm>,
+    PageForm(form): PageForm<EndForm>,
 ) -> Response {
-    if !signed_in.check_form(&state, &headers, &form.csrf) {
-        return signed_in::forged(&state);
-    }
-    if enrol_only(&state, &signed_in) {
-        return enrol_first(&state);
+    if let Some(refused) = refusal(&state, &signed_in, &headers, &form.csrf) {
+        return refused;
     }
     let Ok(id) = Uuid::parse_str(&form.session).map(SessionId) else { return gone(&state, &signed_in).await };
     if id == signed_in.browser.session.id {
@@ -58,13 +55,10 @@ pub async fn end_all(
     Client(client): Client,
     signed_in: SignedIn,
     headers: HeaderMap,
-    Form(form): Form<CsrfForm>,
+    PageForm(form): PageForm<CsrfForm>,
 ) -> Response {
-    if !signed_in.check_form(&state, &headers, &form.csrf) {
-        return signed_in::forged(&state);
-    }
-    if enrol_only(&state, &signed_in) {
-        return enrol_first(&state);
+    if let Some(refused) = refusal(&state, &signed_in, &headers, &form.csrf) {
+        return refused;
     }
     match state.accounts.logout_all(&signed_in.auth(&state), &client).await {
         Ok(_) => signed_out(),
@@ -82,7 +76,7 @@ pub async fn logout(
     Client(client): Client,
     signed_in: Result<SignedIn, Response>,
     headers: HeaderMap,
-    Form(form): Form<CsrfForm>,
+    PageForm(form): PageForm<CsrfForm>,
 ) -> Response {
     let Ok(signed_in) = signed_in else { return signed_out() };
     if !signed_in.check_form(&state, &headers, &form.csrf) {

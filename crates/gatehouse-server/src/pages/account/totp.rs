@@ -3,7 +3,7 @@
 //! the server between the two steps), turning it off, and new backup codes.
 //! Backup codes are shown once, on the page that answers the post.
 
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use gatehouse_core::flows::TotpEnrollment;
@@ -12,10 +12,8 @@ use minijinja::context;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use super::{
-    done, enrol_first, enrol_only, failure, internal, page, proof, renew, with_session_cookie, CsrfForm, Done, Feedback,
-};
-use crate::extract::Client;
+use super::{done, failure, internal, page, proof, refusal, renew, with_session_cookie, CsrfForm, Done, Feedback};
+use crate::extract::{Client, PageForm};
 use crate::pages::render;
 use crate::pages::signed_in::{self, SignedIn};
 use crate::state::AppState;
@@ -50,7 +48,7 @@ pub async fn setup(
     Client(client): Client,
     signed_in: SignedIn,
     headers: HeaderMap,
-    Form(form): Form<CsrfForm>,
+    PageForm(form): PageForm<CsrfForm>,
 ) -> Response {
     if !signed_in.check_form(&state, &headers, &form.csrf) {
         return signed_in::forged(&state);
@@ -71,7 +69,7 @@ pub async fn enable(
     Client(client): Client,
     signed_in: SignedIn,
     headers: HeaderMap,
-    Form(form): Form<CodeForm>,
+    PageForm(form): PageForm<CodeForm>,
 ) -> Response {
     if !signed_in.check_form(&state, &headers, &form.csrf) {
         return signed_in::forged(&state);
@@ -114,13 +112,10 @@ pub async fn disable(
     Client(client): Client,
     signed_in: SignedIn,
     headers: HeaderMap,
-    Form(form): Form<DisableForm>,
+    PageForm(form): PageForm<DisableForm>,
 ) -> Response {
-    if !signed_in.check_form(&state, &headers, &form.csrf) {
-        return signed_in::forged(&state);
-    }
-    if enrol_only(&state, &signed_in) {
-        return enrol_first(&state);
+    if let Some(refused) = refusal(&state, &signed_in, &headers, &form.csrf) {
+        return refused;
     }
     match state.accounts.disable_totp(&signed_in.auth(&state), proof(form.totp_password), &client).await {
         Ok(()) => done(Done::TotpOff),
@@ -134,13 +129,10 @@ pub async fn backup_codes(
     Client(client): Client,
     signed_in: SignedIn,
     headers: HeaderMap,
-    Form(form): Form<CodesForm>,
+    PageForm(form): PageForm<CodesForm>,
 ) -> Response {
-    if !signed_in.check_form(&state, &headers, &form.csrf) {
-        return signed_in::forged(&state);
-    }
-    if enrol_only(&state, &signed_in) {
-        return enrol_first(&state);
+    if let Some(refused) = refusal(&state, &signed_in, &headers, &form.csrf) {
+        return refused;
     }
     match state.accounts.regenerate_backup_codes(&signed_in.auth(&state), proof(form.codes_password), &client).await {
         Ok(codes) => codes_page(&state, "New backup codes", &codes, "/account"),

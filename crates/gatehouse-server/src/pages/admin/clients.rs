@@ -1,7 +1,7 @@
 //! `/admin/clients`: the registered OAuth clients, registering one (its
 //! secret is shown on the answer page, once) and deleting one.
 
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use gatehouse_core::oauth::{ClientKind, NewClient, OAuthClient, RegisteredClient};
@@ -11,7 +11,7 @@ use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 
 use super::{back, internal, notice, when, Admin, CsrfForm, Notice, NoticeQuery};
-use crate::extract::Client;
+use crate::extract::{Client, PageForm};
 use crate::pages::signed_in::{forged, SignedIn};
 use crate::state::AppState;
 
@@ -103,7 +103,7 @@ pub async fn create(
     Client(client): Client,
     headers: HeaderMap,
     Admin(admin): Admin,
-    Form(form): Form<ClientForm>,
+    PageForm(form): PageForm<ClientForm>,
 ) -> Response {
     if !admin.check_form(&state, &headers, &form.csrf) {
         return forged(&state);
@@ -139,7 +139,7 @@ pub async fn delete(
     headers: HeaderMap,
     Admin(admin): Admin,
     Path(id): Path<String>,
-    Form(form): Form<CsrfForm>,
+    PageForm(form): PageForm<CsrfForm>,
 ) -> Response {
     if !admin.check_form(&state, &headers, &form.csrf) {
         return forged(&state);

@@ -2,7 +2,7 @@
 //! with the forms to disable or enable the account, unlock it after failed
 //! sign-ins and set its roles, and the user's recent audit events.
 
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use gatehouse_core::account::{Role, User, UserId};
@@ -12,7 +12,7 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::{back, internal, not_found, notice, page_number, pager, when, Admin, CsrfForm, NoticeQuery};
-use crate::extract::Client;
+use crate::extract::{Client, PageForm};
 use crate::pages::signed_in::{forged, SignedIn};
 use crate::state::AppState;
 
@@ -121,12 +121,9 @@ pub async fn disable(
     headers: HeaderMap,
     Admin(admin): Admin,
     Path(id): Path<String>,
-    Form(form): Form<CsrfForm>,
+    PageForm(form): PageForm<CsrfForm>,
 ) -> Response {
-    if !admin.check_form(&state, &headers, &form.csrf) {
-        return forged(&state);
-    }
-    let user = match load(&state, &id).await {
+    let user = match checked(&state, &headers, &admin, &form.csrf, &id).await {
         Ok(user) => user,
         Err(res) => return res,
     };
@@ -146,12 +143,9 @@ pub async fn enable(
     headers: HeaderMap,
     Admin(admin): Admin,
     Path(id): Path<String>,
-    Form(form): Form<CsrfForm>,
+    PageForm(form): PageForm<CsrfForm>,
 ) -> Response {
-    if !admin.check_form(&state, &headers, &form.csrf) {
-        return forged(&state);
-    }
-    let user = match load(&state, &id).await {
+    let user = match checked(&state, &headers, &admin, &form.csrf, &id).await {
         Ok(user) => user,
         Err(res) => return res,
     };
@@ -168,12 +162,9 @@ pub async fn unlock(
     headers: HeaderMap,
     Admin(admin): Admin,
     Path(id): Path<String>,
-    Form(form): Form<CsrfForm>,
+    PageForm(form): PageForm<CsrfForm>,
 ) -> Response {
-    if !admin.check_form(&state, &headers, &form.csrf) {
-        return forged(&state);
-    }
-    let user = match load(&state, &id).await {
+    let user = match checked(&state, &headers, &admin, &form.csrf, &id).await {
         Ok(user) => user,
         Err(res) => return res,
     };
@@ -192,12 +183,9 @@ pub async fn roles(
     headers: HeaderMap,
     Admin(admin): Admin,
     Path(id): Path<String>,
-    Form(form): Form<RolesForm>,
+    PageForm(form): PageForm<RolesForm>,
 ) -> Response {
-    if !admin.check_form(&state, &headers, &form.csrf) {
-        return forged(&state);
-    }
-    let user = match load(&state, &id).await {
+    let user = match checked(&state, &headers, &admin, &form.csrf, &id).await {
         Ok(user) => user,
         Err(res) => return res,
     };
@@ -239,6 +227,20 @@ fn parse_roles(raw: &str) -> Result<Vec<Role>, String> {
 
 /// The user of a path id, or the page to answer instead (404 for an id that
 /// is not a user's).
+/// A form post about user `id`: the CSRF check first, then the user.
+async fn checked(
+    state: &AppState,
+    headers: &HeaderMap,
+    admin: &SignedIn,
+    csrf: &str,
+    id: &str,
+) -> Result<User, Response> {
+    if !admin.check_form(state, headers, csrf) {
+        return Err(forged(state));
+    }
+    load(state, id).await
+}
+
 async fn load(state: &AppState, id: &str) -> Result<User, Response> {
     let missing = || not_found(state, "There is no such user.");
     let Ok(id) = uuid::Uuid::parse_str(id) else {
