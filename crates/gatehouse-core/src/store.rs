@@ -100,6 +100,21 @@ pub trait KeyStore: Send + Sync {
     async fn rotate_in(&self, new: &StoredKey) -> StoreResult<()>;
 }
 
+/// Something another process changed that a node may have cached.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// The signing keys (a rotation).
+    Keys,
+    /// One OAuth client (deleted or updated).
+    Client(String),
+    /// The feed lost its connection: notices may have been missed, so
+    /// everything cached should be read again.
+    Missed,
+}
+
+/// The feed of [`Change`]s (see [`Store::watch_changes`]).
+pub type Changes = tokio::sync::mpsc::UnboundedReceiver<Change>;
+
 #[async_trait]
 pub trait AuditStore: Send + Sync {
     async fn append(&self, event: &AuditEvent) -> StoreResult<()>;
@@ -254,4 +269,11 @@ pub trait Store:
     /// `path` while the server keeps running (SQLite `VACUUM INTO`). `false`
     /// when the backend has its own tools for this (PostgreSQL: `pg_dump`).
     async fn backup_into(&self, path: &str) -> StoreResult<bool>;
+    /// A feed of changes made by other processes (PostgreSQL: `LISTEN
+    /// gatehouse_changes`, fed by triggers). `None` when the backend has no
+    /// such channel; a node then relies on its periodic key reload, on
+    /// reloading for an unknown `kid`, and on the client cache's short life.
+    async fn watch_changes(&self) -> StoreResult<Option<Changes>> {
+        Ok(None)
+    }
 }

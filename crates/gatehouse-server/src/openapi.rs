@@ -46,6 +46,8 @@ use crate::{admin, api, error, ops};
         admin::clients::get,
         admin::clients::create,
         admin::clients::delete,
+        admin::keys::list,
+        admin::keys::rotate,
         ops::healthz,
         ops::readyz,
         ops::jwks,

@@ -110,6 +110,12 @@ macro_rules! impl_store {
                 sqlx::query("VACUUM INTO ?").bind(path).execute(&self.pool).await.map_err(Self::db_err)?;
                 Ok(true)
             }
+
+            async fn watch_changes(
+                &self,
+            ) -> gatehouse_core::store::StoreResult<Option<gatehouse_core::store::Changes>> {
+                self.change_feed().await
+            }
         }
     };
 }

@@ -8,9 +8,9 @@
 
 use std::time::Duration;
 
-use gatehouse_core::store::{Constraint, StoreError};
+use gatehouse_core::store::{Change, Changes, Constraint, StoreError};
 use sqlx::error::ErrorKind;
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
 use time::OffsetDateTime;
 
@@ -18,6 +18,10 @@ use crate::common;
 
 const POOL_SIZE: u32 = 16;
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+/// The notice channel the triggers of `0008_change_notices.sql` speak on.
+pub const CHANGES_CHANNEL: &str = "gatehouse_changes";
+/// The pause before listening again after the notice channel failed.
+const LISTEN_RETRY: Duration = Duration::from_secs(1);
 
 /// Gatehouse's data in a PostgreSQL database.
 #[derive(Clone, Debug)]
@@ -59,6 +63,36 @@ impl PgStore {
     /// A transaction that will write (READ COMMITTED is enough, see above).
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
         self.pool.begin().await.map_err(common::backend_err)
+    }
+
+    /// `LISTEN`s on [`CHANGES_CHANNEL`] from a connection of its own, in a
+    /// task that lives as long as the receiver. After a lost connection sqlx
+    /// reconnects on the next receive; notices sent meanwhile are lost, so the
+    /// feed then says [`Change::Missed`].
+    pub(crate) async fn change_feed(&self) -> Result<Option<Changes>, StoreError> {
+        let mut listener = PgListener::connect_with(&self.pool).await.map_err(common::backend_err)?;
+        listener.listen(CHANGES_CHANNEL).await.map_err(common::backend_err)?;
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            loop {
+                let change = match listener.try_recv().await {
+                    Ok(Some(notice)) => match notice.payload().split_once(':') {
+                        Some(("client", id)) => Change::Client(id.to_owned()),
+                        _ => Change::Keys,
+                    },
+                    Ok(None) => Change::Missed,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot listen for change notices; retrying");
+                        tokio::time::sleep(LISTEN_RETRY).await;
+                        continue;
+                    }
+                };
+                if tx.send(change).is_err() {
+                    break;
+                }
+            }
+        });
+        Ok(Some(rx))
     }
 
     /// A time as bound into SQL: UTC, cut to the microseconds `timestamptz`

@@ -11,14 +11,16 @@ use anyhow::Context;
 use gatehouse_core::flows::Accounts;
 use gatehouse_core::password::PasswordHasher;
 use gatehouse_core::ratelimit::{MemoryRateLimiter, RateLimiter};
+use gatehouse_core::store::Change;
 use gatehouse_server::AppState;
 use gatehouse_store::RedisRateLimiter;
 use tokio::net::TcpListener;
 
 use crate::config::Settings;
 
-/// How often a node re-reads the signing keys (a rotation by the CLI or another
-/// node is picked up within this period).
+/// How often a node re-reads the signing keys in any case. On PostgreSQL a
+/// rotation reaches the other nodes at once by notice; a token with a key id a
+/// node does not know yet makes it re-read at once too (see `verify_access`).
 const KEY_RELOAD_PERIOD: Duration = Duration::from_secs(30);
 
 /// The account service and what it is built from, without HTTP (the CLI uses it).
@@ -105,21 +107,47 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let accounts = self.state.accounts.clone();
-        let reload = tokio::spawn(async move {
-            let mut tick = tokio::time::interval(KEY_RELOAD_PERIOD);
-            tick.tick().await;
-            loop {
-                tick.tick().await;
-                if let Err(e) = accounts.reload_keys().await {
-                    tracing::warn!(error = %e, "cannot reload signing keys");
-                }
-            }
-        });
+        let reload = tokio::spawn(follow_changes(self.state.accounts.clone()));
         let app = gatehouse_server::router(self.state).into_make_service_with_connect_info::<SocketAddr>();
         let result = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
         reload.abort();
         result.context("server failed")
+    }
+}
+
+/// Follows what other processes change: on PostgreSQL the store's notices
+/// (keys rotated, clients deleted) are applied at once; in any case the keys
+/// are re-read every [`KEY_RELOAD_PERIOD`] (SQLite, or a lost notice).
+async fn follow_changes(accounts: Arc<Accounts>) {
+    let mut feed = match accounts.watch_changes().await {
+        Ok(feed) => feed,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot listen for changes; reloading keys every {KEY_RELOAD_PERIOD:?}");
+            None
+        }
+    };
+    let mut tick = tokio::time::interval(KEY_RELOAD_PERIOD);
+    tick.tick().await;
+    loop {
+        let notice = async {
+            match feed.as_mut() {
+                Some(rx) => rx.recv().await,
+                None => std::future::pending().await,
+            }
+        };
+        let change = tokio::select! {
+            _ = tick.tick() => Change::Keys,
+            change = notice => match change {
+                Some(change) => change,
+                None => {
+                    feed = None;
+                    continue;
+                }
+            },
+        };
+        if let Err(e) = accounts.apply_change(&change).await {
+            tracing::warn!(error = %e, ?change, "cannot apply a change by another process");
+        }
     }
 }
 

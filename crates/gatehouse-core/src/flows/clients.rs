@@ -38,7 +38,9 @@ impl Accounts {
     }
 
     pub async fn delete_client(&self, id: &str, actor: Option<UserId>, client: &ClientInfo) -> Result<()> {
-        if !self.store.delete_client(id).await? {
+        let deleted = self.store.delete_client(id).await?;
+        self.clients.forget(id);
+        if !deleted {
             return Err(Error::NotFound(format!("no client '{id}'")));
         }
         let mut event =

@@ -9,6 +9,7 @@ mod account_page;
 mod admin;
 mod authorize;
 mod browser;
+mod client_cache;
 mod clients;
 mod email_change;
 mod email_verification;
@@ -249,6 +250,10 @@ pub struct Accounts {
     limiter: Arc<dyn RateLimiter>,
     master: Arc<MasterKey>,
     keys: RwLock<Arc<KeyRing>>,
+    /// When a token with an unknown `kid` last made this node re-read the keys.
+    kid_reload: keys::ReloadGate,
+    /// OAuth clients the token endpoint saw moments ago.
+    clients: client_cache::ClientCache,
     successor_key: SecretBox<[u8; 32]>,
     passkeys: Option<crate::mfa::webauthn::Passkeys>,
     mailer: Arc<dyn Mailer>,
@@ -290,6 +295,8 @@ impl Accounts {
             limiter,
             master,
             keys: RwLock::new(Arc::new(ring)),
+            kid_reload: keys::ReloadGate::default(),
+            clients: client_cache::ClientCache::default(),
             successor_key,
             passkeys,
             mailer,
@@ -319,8 +326,8 @@ impl Accounts {
     }
 
     /// Verifies a bearer access token (signature and claims only; no database).
-    pub fn authenticate(&self, token: &str) -> Result<Authenticated> {
-        let claims = AccessTokenIssuer::verify(&self.key_ring(), &self.config.tokens, token)?;
+    pub async fn authenticate(&self, token: &str) -> Result<Authenticated> {
+        let claims = self.verify_access(token).await?;
         let user_id = claims.user_id()?;
         let session_id = claims.session_id()?;
         Ok(Authenticated { claims, user_id, session_id })
@@ -340,7 +347,7 @@ impl Accounts {
     /// Like [`Accounts::authenticate_live`] but also accepts a token restricted
     /// to enrolling a second factor (for the enrolment endpoints and `/me`).
     pub async fn authenticate_for_enrollment(&self, token: &str) -> Result<Authenticated> {
-        let auth = self.authenticate(token)?;
+        let auth = self.authenticate(token).await?;
         let now = crate::clock::now();
         // Tokens an OAuth client holds for the user are for resource servers
         // and userinfo, never for managing the account.

@@ -88,7 +88,14 @@ impl Accounts {
         if creds.client_id.is_empty() || creds.client_id.len() > 128 {
             return Err(unknown());
         }
-        let client = self.store.client(&creds.client_id).await?.ok_or_else(unknown)?;
+        let client = match self.clients.get(&creds.client_id) {
+            Some(c) => c,
+            None => {
+                let c = self.store.client(&creds.client_id).await?.ok_or_else(unknown)?;
+                self.clients.put(&c);
+                c
+            }
+        };
         match (client.kind, &creds.secret) {
             (ClientKind::Confidential, Some(secret)) if client.secret_matches(secret.expose_secret()) => Ok(client),
             (ClientKind::Public, None) => Ok(client),

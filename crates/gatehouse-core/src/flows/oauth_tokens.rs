@@ -18,7 +18,7 @@ use crate::crypto::TokenDigest;
 use crate::error::{Error, Result};
 use crate::oauth::{ClientKind, OAuthClient, OAuthErrorCode as Code, OAuthFailure};
 use crate::session::SessionKind;
-use crate::token::{read_id_token_hint, AccessClaims, AccessTokenIssuer};
+use crate::token::{read_id_token_hint, AccessClaims};
 
 /// The claims userinfo returns.
 pub type UserInfo = Map<String, Value>;
@@ -51,7 +51,7 @@ impl Accounts {
     /// Verifies an access token and checks that its session still lives.
     /// Client-credentials tokens (no session) are checked by signature only.
     async fn live_access_token(&self, token: &str) -> Result<AccessClaims> {
-        let claims = AccessTokenIssuer::verify(&self.key_ring(), &self.config.tokens, token)?;
+        let claims = self.verify_access(token).await?;
         if claims.sid.is_empty() {
             return Ok(claims);
         }
@@ -170,7 +170,7 @@ impl Accounts {
             }
         }
         if target.is_none() {
-            if let Ok(claims) = AccessTokenIssuer::verify(&self.key_ring(), &self.config.tokens, token) {
+            if let Ok(claims) = self.verify_access(token).await {
                 if claims.client_id.as_deref() == Some(caller.id.as_str()) && !claims.sid.is_empty() {
                     target = self.store.session(claims.session_id()?).await?;
                 }

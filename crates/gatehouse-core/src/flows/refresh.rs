@@ -68,8 +68,9 @@ impl Accounts {
                 now,
                 idle_expires_at: (now + self.config.session_idle).min(session.absolute_expires_at),
             };
+            // A successful rotation is routine (every few minutes per session)
+            // and is not audited; reuse, which ends the session, is.
             if self.store.rotate_refresh(&rotation).await? {
-                self.audit(AuditEvent::new(AuditKind::Refresh, Outcome::Success, client).by_and_for(user.id)).await;
                 return Ok((user, session, successor));
             }
         }

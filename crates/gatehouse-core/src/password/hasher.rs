@@ -113,9 +113,15 @@ impl PasswordHasher {
             return Err(Error::Internal("the password hashing pool needs at least one worker".to_owned()));
         }
 
-        let mut dummy_password = [0u8; 32];
-        rand::rngs::OsRng.try_fill_bytes(&mut dummy_password).map_err(Error::internal)?;
-        let dummy_hash = Worker::new(argon2_params.clone()).hash(&dummy_password)?;
+        // A stored hash that no password matches, with the current parameters:
+        // verifying against it costs exactly one real verification. Random salt
+        // and output, so start-up computes no hash (it would cost a hash's time
+        // and memory before the first request).
+        let mut salt = [0u8; SALT_LEN];
+        let mut output = [0u8; OUTPUT_LEN];
+        rand::rngs::OsRng.try_fill_bytes(&mut salt).map_err(Error::internal)?;
+        rand::rngs::OsRng.try_fill_bytes(&mut output).map_err(Error::internal)?;
+        let dummy_hash = phc(&argon2_params, &salt, &output)?;
 
         let (jobs, receiver) = sync_channel(queue);
         let receiver = Arc::new(Mutex::new(receiver));
@@ -190,6 +196,19 @@ fn worker_failed() -> Error {
     Error::Internal("the password hashing workers have stopped".to_owned())
 }
 
+/// The PHC string of an Argon2id (v19) hash.
+fn phc(params: &Params, salt: &[u8], output: &[u8]) -> Result<String, Error> {
+    let salt = SaltString::encode_b64(salt).map_err(Error::internal)?;
+    let phc = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(params).map_err(Error::internal)?,
+        salt: Some(salt.as_salt()),
+        hash: Some(Output::new(output).map_err(Error::internal)?),
+    };
+    Ok(phc.to_string())
+}
+
 /// A worker thread's loop: runs jobs until the [`PasswordHasher`] is dropped.
 fn work(jobs: &Mutex<Receiver<Job>>, pending: &AtomicUsize, params: Params) {
     let mut worker = Worker::new(params);
@@ -259,16 +278,7 @@ impl Worker {
         let mut output = [0u8; OUTPUT_LEN];
         let argon2 = self.argon2.clone();
         argon2.hash_password_into_with_memory(password, &salt, &mut output, self.memory()).map_err(Error::internal)?;
-
-        let salt = SaltString::encode_b64(&salt).map_err(Error::internal)?;
-        let phc = PasswordHash {
-            algorithm: Algorithm::Argon2id.ident(),
-            version: Some(Version::V0x13.into()),
-            params: ParamsString::try_from(&self.params).map_err(Error::internal)?,
-            salt: Some(salt.as_salt()),
-            hash: Some(Output::new(&output).map_err(Error::internal)?),
-        };
-        Ok(phc.to_string())
+        phc(&self.params, &salt, &output)
     }
 
     fn verify(&mut self, password: &str, stored: &str) -> Verification {
@@ -482,6 +492,11 @@ mod tests {
         let hasher = PasswordHasher::new(FAST, 1, 1).unwrap();
         hasher.verify_dummy(secret("anything")).await.unwrap();
         assert_eq!(hasher.queue_len(), 0);
+        // The dummy is a well-formed hash with the current parameters (so a
+        // verification against it costs a real one) that nothing matches.
+        let v = hasher.verify(secret("anything"), hasher.dummy_hash.clone()).await.unwrap();
+        assert!(!v.ok && !v.needs_rehash);
+        assert!(hasher.dummy_hash.starts_with("$argon2id$v=19$m=1024,t=1,p=1$"), "{}", hasher.dummy_hash);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use jsonwebtoken::{decode, decode_header, encode, errors::ErrorKind, Header, Validation};
+use jsonwebtoken::{decode, decode_header, errors::ErrorKind, Header, Validation};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -176,8 +176,14 @@ impl AccessTokenIssuer {
         let mut header = Header::new(key.alg.jwt_algorithm());
         header.typ = Some(ACCESS_TOKEN_TYP.into());
         header.kid = Some(key.kid.clone());
-        let token = encode(&header, claims, key.encoding()).map_err(Error::internal)?;
+        let token = key.sign_jwt(&header, claims)?;
         Ok(SecretString::from(token))
+    }
+
+    /// Whether `token`'s header names a key id that `ring` does not hold (so
+    /// re-reading the keys might help; a token without a `kid` never is).
+    pub fn names_unknown_key(ring: &KeyRing, token: &str) -> bool {
+        decode_header(token).ok().and_then(|h| h.kid).is_some_and(|kid| ring.find(&kid).is_none())
     }
 
     /// Verifies signature (by `kid`, with that key's algorithm only), `typ`,

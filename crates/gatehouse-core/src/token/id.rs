@@ -5,7 +5,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use jsonwebtoken::{decode, decode_header, encode, Header, Validation};
+use jsonwebtoken::{decode, decode_header, Header, Validation};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256, Sha512};
@@ -56,7 +56,7 @@ pub fn sign_id_token(ring: &KeyRing, alg: SigningAlg, claims: &IdClaims) -> Resu
     let mut header = Header::new(alg.jwt_algorithm());
     header.typ = Some("JWT".into());
     header.kid = Some(key.kid.clone());
-    encode(&header, claims, key.encoding()).map_err(Error::internal)
+    key.sign_jwt(&header, claims)
 }
 
 /// Reads an ID token Gatehouse issued, as `id_token_hint` (RP-initiated

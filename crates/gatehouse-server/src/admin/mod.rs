@@ -2,8 +2,9 @@
 
 pub mod audit;
 pub mod clients;
+pub mod keys;
 
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
 use crate::state::AppState;
@@ -13,4 +14,6 @@ pub fn router() -> Router<AppState> {
         .route("/audit", get(audit::list))
         .route("/clients", get(clients::list).post(clients::create))
         .route("/clients/{client_id}", get(clients::get).delete(clients::delete))
+        .route("/keys", get(keys::list))
+        .route("/keys/rotate", post(keys::rotate))
 }

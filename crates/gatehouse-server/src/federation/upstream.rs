@@ -58,7 +58,9 @@ pub struct Pending<'a> {
 
 /// The HTTP side of federation, shared by all requests.
 pub struct UpstreamClient {
-    http: reqwest::Client,
+    /// Built on first use: loading the system's CA certificates costs tens of
+    /// milliseconds and a megabyte that a server without upstreams never needs.
+    http: std::sync::OnceLock<reqwest::Client>,
     cache: Mutex<HashMap<String, Arc<Metadata>>>,
 }
 
@@ -70,13 +72,18 @@ impl Default for UpstreamClient {
 
 impl UpstreamClient {
     pub fn new() -> Self {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("gatehouse/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .unwrap_or_default();
-        Self { http, cache: Mutex::new(HashMap::new()) }
+        Self { http: std::sync::OnceLock::new(), cache: Mutex::new(HashMap::new()) }
+    }
+
+    fn http(&self) -> &reqwest::Client {
+        self.http.get_or_init(|| {
+            reqwest::Client::builder()
+                .timeout(Duration::from_secs(10))
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent(concat!("gatehouse/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .unwrap_or_default()
+        })
     }
 
     async fn get_json<T: serde::de::DeserializeOwned>(
@@ -84,7 +91,7 @@ impl UpstreamClient {
         url: &str,
         bearer: Option<&str>,
     ) -> Result<T, UpstreamError> {
-        let mut req = self.http.get(url).header("accept", "application/json");
+        let mut req = self.http().get(url).header("accept", "application/json");
         if let Some(token) = bearer {
             req = req.bearer_auth(token);
         }
@@ -177,7 +184,7 @@ impl UpstreamClient {
             ("client_secret", secret.expose_secret()),
         ];
         let res = self
-            .http
+            .http()
             .post(endpoint)
             .header("accept", "application/json")
             .form(&form)

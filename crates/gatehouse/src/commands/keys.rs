@@ -1,5 +1,6 @@
 //! `gatehouse keys list|rotate`.
 
+use gatehouse_core::audit::ClientInfo;
 use gatehouse_core::crypto::MasterKey;
 use gatehouse_core::flows::keys_rotate;
 use gatehouse_core::store::Store;
@@ -27,10 +28,11 @@ pub async fn run(cmd: KeysCommand, settings: &Settings) -> CommandResult {
         }
         KeysCommand::Rotate => {
             let master: MasterKey = crate::master_key::load(&settings.master_key)?;
-            for key in keys_rotate(store, &master, settings.accounts.signing_alg).await? {
+            let cli = ClientInfo::default();
+            for key in keys_rotate(store, &master, settings.accounts.signing_alg, None, &cli).await? {
                 println!("new current key {} ({})", key.kid, key.alg.as_str());
             }
-            println!("running servers pick the new keys up within 30 s");
+            println!("running servers pick the new keys up at once on PostgreSQL, within 30 s on SQLite");
         }
     }
     Ok(())

@@ -1,9 +1,6 @@
-//! The admin API: the audit log (permission, filters, pagination) and OAuth clients.
+//! The admin API: the audit log (permission, filters, pagination), OAuth clients and signing keys.
 
 use crate::on_both_backends;
-use gatehouse_core::account::Role;
-use gatehouse_core::audit::ClientInfo;
-use gatehouse_core::flows::NewUserRequest;
 use serde_json::Value;
 
 on_both_backends! {
@@ -16,11 +13,7 @@ on_both_backends! {
         assert_problem(app.get("/api/admin/clients").bearer_auth(alice).send().await.unwrap(), 403, "forbidden").await;
         assert_problem(app.get("/api/admin/clients").send().await.unwrap(), 401, "unauthorized").await;
 
-        app.state.accounts.create_user(NewUserRequest {
-            username: "root".into(), email: "root@example.com".into(),
-            password: STRONG_PASSWORD.to_owned().into(), roles: vec![Role::admin()], email_verified: true,
-        }, None, &ClientInfo::default()).await.unwrap();
-        let admin: Value = app.login("root", STRONG_PASSWORD).await.json().await.unwrap();
+        let admin = app.signed_in_admin().await;
         let token = admin["access_token"].as_str().unwrap();
         let created = app.post("/api/admin/clients").bearer_auth(token).json(&body).send().await.unwrap();
         assert_eq!(created.status(), 201);
@@ -56,11 +49,7 @@ on_both_backends! {
         assert_problem(r, 403, "forbidden").await;
         assert_problem(app.get("/api/admin/audit").send().await.unwrap(), 401, "unauthorized").await;
 
-        app.state.accounts.create_user(NewUserRequest {
-            username: "root".into(), email: "root@example.com".into(),
-            password: STRONG_PASSWORD.to_owned().into(), roles: vec![Role::admin()], email_verified: true,
-        }, None, &ClientInfo::default()).await.unwrap();
-        let admin: Value = app.login("root", STRONG_PASSWORD).await.json().await.unwrap();
+        let admin = app.signed_in_admin().await;
         let token = admin["access_token"].as_str().unwrap();
         let get = |q: &str| app.get(&format!("/api/admin/audit{q}")).bearer_auth(token).send();
 
@@ -84,5 +73,37 @@ on_both_backends! {
         assert_problem(get("?since=yesterday").await.unwrap(), 400, "invalid_request").await;
         // No secret ever lands in the audit log.
         assert!(!all.to_string().contains(STRONG_PASSWORD) && !all.to_string().contains("wrong password 123"));
+    }
+
+    async fn signing_keys_are_listed_and_rotated_by_admins(backend) {
+        let app = TestApp::spawn(backend).await;
+        let user = app.signed_up("alice").await;
+        let alice = user["access_token"].as_str().unwrap();
+        assert_problem(app.get("/api/admin/keys").bearer_auth(alice).send().await.unwrap(), 403, "forbidden").await;
+        let r = app.post("/api/admin/keys/rotate").bearer_auth(alice).send().await.unwrap();
+        assert_problem(r, 403, "forbidden").await;
+        assert_problem(app.post("/api/admin/keys/rotate").send().await.unwrap(), 401, "unauthorized").await;
+        let before: Value = app.get("/.well-known/jwks.json").send().await.unwrap().json().await.unwrap();
+
+        let admin = app.signed_in_admin().await;
+        let token = admin["access_token"].as_str().unwrap();
+        let listed = app.get("/api/admin/keys").bearer_auth(token).send().await.unwrap().text().await.unwrap();
+        let keys: Value = serde_json::from_str(&listed).unwrap();
+        assert_eq!(keys["keys"][0]["status"], "current");
+        assert_eq!(keys["keys"][0]["alg"], "EdDSA");
+        assert!(!listed.contains("private") && !listed.contains("\"d\""), "never a private part: {listed}");
+
+        let rotated: Value = app.post("/api/admin/keys/rotate").bearer_auth(token).send().await.unwrap().json().await.unwrap();
+        let new_kid = rotated["keys"][0]["kid"].as_str().unwrap().to_owned();
+        assert_eq!(rotated["keys"][0]["status"], "current");
+        let after: Value = app.get("/.well-known/jwks.json").send().await.unwrap().json().await.unwrap();
+        let kids: Vec<&str> = after["keys"].as_array().unwrap().iter().map(|k| k["kid"].as_str().unwrap()).collect();
+        assert!(kids.contains(&new_kid.as_str()));
+        assert!(kids.contains(&before["keys"][0]["kid"].as_str().unwrap()), "the old key stays published");
+        // The admin's own token (old key) still works; the rotation is audited with its actor.
+        let audit: Value = app.get("/api/admin/audit?event=keys_rotated").bearer_auth(token).send().await.unwrap().json().await.unwrap();
+        let event = &audit["events"][0];
+        assert_eq!(event["actor"], admin["user"]["id"]);
+        assert!(event["detail"].as_str().unwrap().contains(&new_kid));
     }
 }

@@ -156,6 +156,11 @@ impl TestApp {
         Self::start(self.backend, self.config.clone(), self.dir.clone(), tempdir).await
     }
 
+    /// A second server on `other`'s data directory and database (another node).
+    pub async fn start_on(other: &TestApp) -> TestApp {
+        Self::start(other.backend, other.config.clone(), other.dir.clone(), None).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
@@ -191,6 +196,20 @@ impl TestApp {
         let r = self.login(name, STRONG_PASSWORD).await;
         assert_eq!(r.status(), 200);
         r.json().await.expect("json")
+    }
+
+    /// Creates the administrator `root` (as the CLI would) and signs it in.
+    pub async fn signed_in_admin(&self) -> Value {
+        let root = gatehouse_core::flows::NewUserRequest {
+            username: "root".into(),
+            email: "root@example.com".into(),
+            password: STRONG_PASSWORD.to_owned().into(),
+            roles: vec![gatehouse_core::account::Role::admin()],
+            email_verified: true,
+        };
+        let info = gatehouse_core::audit::ClientInfo::default();
+        self.state.accounts.create_user(root, None, &info).await.expect("admin created");
+        self.login("root", STRONG_PASSWORD).await.json().await.expect("json")
     }
 
     pub async fn refresh(&self, refresh_token: &str) -> Response {

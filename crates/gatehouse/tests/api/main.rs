@@ -31,3 +31,5 @@ mod register;
 mod sessions;
 mod smtp_sink;
 mod tokens;
+mod two_nodes;
+mod verify;
