@@ -84,13 +84,6 @@ pub fn checks(base: &Baselines, backends: &[BackendResults]) -> Vec<Check> {
         }
         out.push(check(
             b,
-            "GET /api/auth/me (verify + session), p99",
-            "< 10 ms".into(),
-            format!("{:.2} ms ({:.0} req/s)", b.me.p99_ms, b.me.rps),
-            b.me.p99_ms < 10.0,
-        ));
-        out.push(check(
-            b,
             "client_credentials, req/s",
             "≥ 10,000".into(),
             format!("{:.0}", b.client_credentials.rps),
@@ -115,7 +108,12 @@ pub fn checks(base: &Baselines, backends: &[BackendResults]) -> Vec<Check> {
             b,
             "login saturated, req/s",
             format!("≥ 0.85 × {} cores × {hash_rate:.1} hashes/s = {need:.1}", base.cores),
-            format!("{:.1}", b.login_saturated.rps),
+            format!(
+                "{:.1} ({:.2} × the {:.1} hashes/s all cores give at once)",
+                b.login_saturated.rps,
+                b.login_saturated.rps / base.argon2id_all_cores_per_s.max(1.0),
+                base.argon2id_all_cores_per_s
+            ),
             b.login_saturated.rps >= need,
         ));
         out.push(check(
@@ -169,8 +167,12 @@ pub fn markdown(r: &Report) -> String {
     ));
     md.push_str("Baselines (same run, one thread, no HTTP):\n\n");
     md.push_str(&format!(
-        "| Ed25519 verifies/s | access-token verifies/s (Gatehouse's code) | one Argon2id hash (19 MiB, t=2) | cores |\n|---|---|---|---|\n| {:.0} | {:.0} | {:.1} ms | {} |\n\n",
-        r.baselines.ed25519_verify_per_s, r.baselines.jwt_verify_per_s, r.baselines.argon2id_hash_ms, r.baselines.cores
+        "| Ed25519 verifies/s | access-token verifies/s (Gatehouse's code) | one Argon2id hash (19 MiB, t=2) | Argon2id hashes/s, all cores at once | cores |\n|---|---|---|---|---|\n| {:.0} | {:.0} | {:.1} ms | {:.1} | {} |\n\n",
+        r.baselines.ed25519_verify_per_s,
+        r.baselines.jwt_verify_per_s,
+        r.baselines.argon2id_hash_ms,
+        r.baselines.argon2id_all_cores_per_s,
+        r.baselines.cores
     ));
     md.push_str("Targets:\n\n| backend | scenario | target | measured | met |\n|---|---|---|---|---|\n");
     for c in &r.checks {

@@ -91,6 +91,14 @@ impl Session {
     pub fn is_active(&self, now: OffsetDateTime) -> bool {
         self.revoked_at.is_none() && now < self.idle_expires_at && now < self.absolute_expires_at
     }
+
+    /// Whether a use at `now` should move the idle deadline (a write): once
+    /// a minute, or per half the `idle` window when that is shorter. Between
+    /// two moves the deadline lags by at most that much.
+    pub fn touch_due(&self, now: OffsetDateTime, idle: std::time::Duration) -> bool {
+        const EVERY: time::Duration = time::Duration::seconds(60);
+        now - self.last_used_at >= EVERY.min(time::Duration::try_from(idle / 2).unwrap_or(EVERY))
+    }
 }
 
 /// A stored refresh token (its digest) in a session's chain.
@@ -115,5 +123,8 @@ pub struct Rotation {
     pub new_digest: TokenDigest,
     pub client_fingerprint: String,
     pub now: OffsetDateTime,
-    pub idle_expires_at: OffsetDateTime,
+    /// The session's new idle deadline (and `now` its last use); `None`
+    /// leaves the session row alone — it was used moments ago, and skipping
+    /// the write keeps the rotation short (see `flows/refresh.rs`).
+    pub idle_expires_at: Option<OffsetDateTime>,
 }

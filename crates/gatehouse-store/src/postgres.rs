@@ -95,6 +95,9 @@ impl PgStore {
         Ok(Some(rx))
     }
 
+    /// A user's roles as one space-separated column, inside a query on `users`.
+    const ROLES_OF_USER: &'static str = "(SELECT string_agg(role, ' ') FROM user_roles WHERE user_id = users.id)";
+
     /// A time as bound into SQL: UTC, cut to the microseconds `timestamptz`
     /// keeps (PostgreSQL would round instead; cutting matches SQLite).
     fn ts(t: OffsetDateTime) -> OffsetDateTime {

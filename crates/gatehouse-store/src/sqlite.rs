@@ -130,6 +130,9 @@ impl SqliteStore {
         Ok(None)
     }
 
+    /// A user's roles as one space-separated column, inside a query on `users`.
+    const ROLES_OF_USER: &'static str = "(SELECT group_concat(role, ' ') FROM user_roles WHERE user_id = users.id)";
+
     /// A time as bound into SQL: UTC, microseconds, always 27 characters
     /// (`2024-05-01T12:00:00.000000Z`), so text order is time order. sqlx's
     /// own RFC 3339 encoding drops trailing zeros of the fraction, which would

@@ -14,9 +14,6 @@ use crate::error::Result;
 use crate::session::{Session, SessionId, SessionKind};
 use crate::token::{AccessTokenIssuer, Grant};
 
-/// How often (at most) a browser session's idle deadline is pushed.
-const TOUCH_EVERY: time::Duration = time::Duration::seconds(60);
-
 /// A live browser session and its user.
 #[derive(Clone, Debug)]
 pub struct BrowserSession {
@@ -46,11 +43,8 @@ impl Accounts {
         if !user.is_active {
             return Ok(None);
         }
-        // Pushing the deadline on every request would write on every page
-        // view; once a minute (or per half idle lifetime, if shorter) is enough.
-        let touch_every =
-            TOUCH_EVERY.min(time::Duration::try_from(self.config.browser.idle / 2).unwrap_or(TOUCH_EVERY));
-        if now - session.last_used_at >= touch_every {
+        // Pushing the deadline on every request would write on every page view.
+        if session.touch_due(now, self.config.browser.idle) {
             let idle = (now + self.config.browser.idle).min(session.absolute_expires_at);
             self.store.touch_session(session.id, now, idle).await?;
         }

@@ -66,7 +66,11 @@ impl Accounts {
                 new_digest: TokenDigest::of(successor.expose_secret()),
                 client_fingerprint: fingerprint.clone(),
                 now,
-                idle_expires_at: (now + self.config.session_idle).min(session.absolute_expires_at),
+                // Moving the idle deadline is a write in the serialised part of
+                // the rotation: skipped for a session used moments ago.
+                idle_expires_at: session
+                    .touch_due(now, self.config.session_idle)
+                    .then(|| (now + self.config.session_idle).min(session.absolute_expires_at)),
             };
             // A successful rotation is routine (every few minutes per session)
             // and is not audited; reuse, which ends the session, is.

@@ -261,13 +261,15 @@ macro_rules! impl_session_store {
                 .execute(&mut *tx)
                 .await
                 .map_err(Self::db_err)?;
-                sqlx::query("UPDATE sessions SET last_used_at = $2, idle_expires_at = $3 WHERE id = $1")
-                    .bind(session_id)
-                    .bind(Self::ts(rotation.now))
-                    .bind(Self::ts(rotation.idle_expires_at))
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(Self::db_err)?;
+                if let Some(idle_expires_at) = rotation.idle_expires_at {
+                    sqlx::query("UPDATE sessions SET last_used_at = $2, idle_expires_at = $3 WHERE id = $1")
+                        .bind(session_id)
+                        .bind(Self::ts(rotation.now))
+                        .bind(Self::ts(idle_expires_at))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(Self::db_err)?;
+                }
                 tx.commit().await.map_err(Self::db_err)?;
                 Ok(true)
             }

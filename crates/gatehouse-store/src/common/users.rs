@@ -37,19 +37,19 @@ macro_rules! impl_user_store {
             }
 
             /// Loads the roles of the user in `row` and builds the user.
-            async fn finish_user(
-                conn: &mut <$db as sqlx::Database>::Connection,
-                row: &<$db as sqlx::Database>::Row,
-            ) -> Result<gatehouse_core::account::User, sqlx::Error> {
+            /// The user of a row that carries its roles too (`roles` from
+            /// [`Self::ROLES_OF_USER`]): one round trip for a user, not two.
+            fn user_with_roles(row: &<$db as sqlx::Database>::Row) -> Result<gatehouse_core::account::User, sqlx::Error> {
                 use sqlx::Row as _;
-                let id: uuid::Uuid = row.try_get("id")?;
-                let roles = sqlx::query("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
-                    .bind(id)
-                    .fetch_all(&mut *conn)
-                    .await?
-                    .iter()
-                    .map(|r| r.try_get::<String, _>("role").map(gatehouse_core::account::Role::from_trusted))
-                    .collect::<Result<Vec<_>, _>>()?;
+                let joined: Option<String> = row.try_get("roles")?;
+                let mut roles: Vec<gatehouse_core::account::Role> = joined
+                    .as_deref()
+                    .unwrap_or_default()
+                    .split(' ')
+                    .filter(|r| !r.is_empty())
+                    .map(|r| gatehouse_core::account::Role::from_trusted(r.to_owned()))
+                    .collect();
+                roles.sort_by(|a, b| a.as_str().cmp(b.as_str()));
                 Self::user_from_row(row, roles)
             }
 
@@ -57,18 +57,17 @@ macro_rules! impl_user_store {
                 conn: &mut <$db as sqlx::Database>::Connection,
                 id: uuid::Uuid,
             ) -> Result<Option<gatehouse_core::account::User>, sqlx::Error> {
-                let row = sqlx::query(concat!(
-                    "SELECT ",
+                let sql = format!(
+                    "SELECT {}, {} AS roles FROM users WHERE id = $1",
                     $crate::common::users::user_columns!(),
-                    " FROM users WHERE id = $1"
-                ))
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?;
-                match row {
-                    Some(row) => Self::finish_user(conn, &row).await.map(Some),
-                    None => Ok(None),
-                }
+                    Self::ROLES_OF_USER
+                );
+                sqlx::query(&sql)
+                    .bind(id)
+                    .fetch_optional(&mut *conn)
+                    .await?
+                    .map(|row| Self::user_with_roles(&row))
+                    .transpose()
             }
 
             /// Roles of several users at once, each list sorted by name.
@@ -145,20 +144,17 @@ macro_rules! impl_user_store {
                 &self,
                 login: &str,
             ) -> gatehouse_core::store::StoreResult<Option<gatehouse_core::account::User>> {
-                let mut conn = self.pool.acquire().await.map_err(Self::db_err)?;
-                let row = sqlx::query(concat!(
-                    "SELECT ",
+                let sql = format!(
+                    "SELECT {}, {} AS roles FROM users WHERE lower(username) = lower($1) OR lower(email) = lower($1)",
                     $crate::common::users::user_columns!(),
-                    " FROM users WHERE lower(username) = lower($1) OR lower(email) = lower($1)"
-                ))
-                .bind(login)
-                .fetch_optional(&mut *conn)
-                .await
-                .map_err(Self::db_err)?;
-                match row {
-                    Some(row) => Self::finish_user(&mut *conn, &row).await.map(Some).map_err(Self::db_err),
-                    None => Ok(None),
-                }
+                    Self::ROLES_OF_USER
+                );
+                sqlx::query(&sql)
+                    .bind(login)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .and_then(|row| row.map(|row| Self::user_with_roles(&row)).transpose())
+                    .map_err(Self::db_err)
             }
 
             async fn list_users(

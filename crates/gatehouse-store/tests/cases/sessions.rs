@@ -34,7 +34,7 @@ pub async fn session_rotation_has_one_winner(url: String) {
             new_digest: TokenDigest::of(&format!("token-1-{i}")),
             client_fingerprint: format!("client-{i}"),
             now: at,
-            idle_expires_at: at + Duration::hours(1),
+            idle_expires_at: Some(at + Duration::hours(1)),
         })
         .collect();
     let tasks: Vec<_> = rotations
@@ -84,7 +84,7 @@ pub async fn session_rotation_has_one_winner(url: String) {
         new_digest: TokenDigest::of("token-2"),
         client_fingerprint: "client-x".into(),
         now: at + Duration::minutes(1),
-        idle_expires_at: at + Duration::minutes(61),
+        idle_expires_at: Some(at + Duration::minutes(61)),
     };
     assert!(store.rotate_refresh(&next).await.unwrap());
     assert_eq!(store.refresh_successor(winner.new_id).await.unwrap().unwrap().id, next.new_id);
