@@ -65,6 +65,40 @@ impl PgStore {
         self.pool.begin().await.map_err(common::backend_err)
     }
 
+    /// Spends the old token, inserts its successor and (when due) moves the
+    /// session's idle deadline — in one statement, so one round trip:
+    /// data-modifying CTEs run as one atomic statement. A concurrent rotation
+    /// of the same token waits on the row, re-checks `spent_at IS NULL`,
+    /// matches nothing and inserts nothing (`false`).
+    pub(crate) async fn rotate_refresh_once(
+        &self,
+        rotation: &gatehouse_core::session::Rotation,
+    ) -> Result<bool, StoreError> {
+        let inserted: i64 = sqlx::query_scalar(
+            "WITH spent AS ( \
+                 UPDATE refresh_tokens SET spent_at = $1, spent_by = $2 \
+                 WHERE digest = $3 AND spent_at IS NULL RETURNING id, session_id \
+             ), successor AS ( \
+                 INSERT INTO refresh_tokens (id, session_id, parent_id, digest, created_at, spent_at, spent_by) \
+                 SELECT $4, session_id, id, $5, $1, NULL, NULL FROM spent RETURNING session_id \
+             ), touched AS ( \
+                 UPDATE sessions SET last_used_at = $1, idle_expires_at = $6 \
+                 WHERE $6::timestamptz IS NOT NULL AND id IN (SELECT session_id FROM successor) RETURNING id \
+             ) \
+             SELECT count(*) FROM successor",
+        )
+        .bind(Self::ts(rotation.now))
+        .bind(rotation.client_fingerprint.as_str())
+        .bind(rotation.old_digest.as_bytes())
+        .bind(rotation.new_id)
+        .bind(rotation.new_digest.as_bytes())
+        .bind(rotation.idle_expires_at.map(Self::ts))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(Self::db_err)?;
+        Ok(inserted == 1)
+    }
+
     /// `LISTEN`s on [`CHANGES_CHANNEL`] from a connection of its own, in a
     /// task that lives as long as the receiver. After a lost connection sqlx
     /// reconnects on the next receive; notices sent meanwhile are lost, so the

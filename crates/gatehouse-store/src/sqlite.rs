@@ -125,6 +125,56 @@ impl SqliteStore {
         Ok(WriteTx { tx, _turn: turn })
     }
 
+    /// Spends the old token, inserts its successor and (when due) moves the
+    /// session's idle deadline, in one write transaction.
+    pub(crate) async fn rotate_refresh_once(
+        &self,
+        rotation: &gatehouse_core::session::Rotation,
+    ) -> Result<bool, StoreError> {
+        use sqlx::Row as _;
+        let mut tx = self.begin_write().await?;
+        let spent = sqlx::query(
+            "UPDATE refresh_tokens SET spent_at = $1, spent_by = $2 \
+             WHERE digest = $3 AND spent_at IS NULL RETURNING id, session_id",
+        )
+        .bind(Self::ts(rotation.now))
+        .bind(rotation.client_fingerprint.as_str())
+        .bind(rotation.old_digest.as_bytes())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(Self::db_err)?;
+        let Some(spent) = spent else {
+            // Unknown or already spent: someone else won (or nobody can).
+            tx.rollback().await.map_err(Self::db_err)?;
+            return Ok(false);
+        };
+        let old_id: uuid::Uuid = spent.try_get("id").map_err(Self::db_err)?;
+        let session_id: uuid::Uuid = spent.try_get("session_id").map_err(Self::db_err)?;
+        sqlx::query(
+            "INSERT INTO refresh_tokens (id, session_id, parent_id, digest, created_at, spent_at, spent_by) \
+             VALUES ($1, $2, $3, $4, $5, NULL, NULL)",
+        )
+        .bind(rotation.new_id)
+        .bind(session_id)
+        .bind(old_id)
+        .bind(rotation.new_digest.as_bytes())
+        .bind(Self::ts(rotation.now))
+        .execute(&mut *tx)
+        .await
+        .map_err(Self::db_err)?;
+        if let Some(idle_expires_at) = rotation.idle_expires_at {
+            sqlx::query("UPDATE sessions SET last_used_at = $2, idle_expires_at = $3 WHERE id = $1")
+                .bind(session_id)
+                .bind(Self::ts(rotation.now))
+                .bind(Self::ts(idle_expires_at))
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+        }
+        tx.commit().await.map_err(Self::db_err)?;
+        Ok(true)
+    }
+
     /// SQLite has no notices: see [`gatehouse_core::store::Store::watch_changes`].
     pub(crate) async fn change_feed(&self) -> Result<Option<gatehouse_core::store::Changes>, StoreError> {
         Ok(None)
