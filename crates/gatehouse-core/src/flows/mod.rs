@@ -283,7 +283,7 @@ impl Accounts {
                 tracing::warn!(
                     rp_id = %config.webauthn.rp_id,
                     error = %e,
-                    "passkeys are off: WebAuthn needs a domain name (e.g. issuer http://localhost:8080)"
+                    "passkeys are off: WebAuthn needs a domain name, not an IP address (e.g. issuer http://localhost:8080)"
                 );
                 None
             }

@@ -68,6 +68,11 @@ impl Passkeys {
     /// rp_id = host of the issuer (e.g. "localhost" / "id.example.com"), origin = issuer URL
     /// (scheme://host[:port]). Only that exact origin is accepted (no subdomains, no other port).
     pub fn new(rp_id: &str, origin: &str, rp_name: &str) -> Result<Self, Error> {
+        // Browsers refuse IP addresses as relying parties; say so here rather
+        // than let webauthn-rs log its own error line at every start.
+        if rp_id.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>().is_ok() {
+            return Err(Error::internal(format!("WebAuthn relying party {rp_id:?} is an IP address")));
+        }
         let origin =
             Url::parse(origin).map_err(|e| Error::internal(format!("WebAuthn origin {origin:?} is invalid: {e}")))?;
         let webauthn = WebauthnBuilder::new(rp_id, &origin)
@@ -311,6 +316,15 @@ mod tests {
         // The older assertion (counter 1) now looks like a clone: rejected.
         let err = rp.finish_authentication(&first_response, &first.state, &[updated]).unwrap_err();
         assert!(matches!(&err, Error::InvalidRequest(m) if m.contains("counter")), "{err:?}");
+    }
+
+    #[test]
+    fn an_ip_address_is_no_relying_party() {
+        for (rp_id, origin) in [("127.0.0.1", "http://127.0.0.1:8080"), ("[::1]", "http://[::1]:8080")] {
+            let err = Passkeys::new(rp_id, origin, "Gatehouse").err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(err.contains("IP address"), "{rp_id}: {err}");
+        }
+        assert!(Passkeys::new("localhost", "http://localhost:8080", "Gatehouse").is_ok());
     }
 
     #[test]
