@@ -57,12 +57,16 @@ macro_rules! impl_user_store {
                 conn: &mut <$db as sqlx::Database>::Connection,
                 id: uuid::Uuid,
             ) -> Result<Option<gatehouse_core::account::User>, sqlx::Error> {
-                let sql = format!(
-                    "SELECT {}, {} AS roles FROM users WHERE id = $1",
-                    $crate::common::users::user_columns!(),
-                    Self::ROLES_OF_USER
-                );
-                sqlx::query(&sql)
+                // Built once per backend, not per request.
+                static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+                let sql = SQL.get_or_init(|| {
+                    format!(
+                        "SELECT {}, {} AS roles FROM users WHERE id = $1",
+                        $crate::common::users::user_columns!(),
+                        Self::ROLES_OF_USER
+                    )
+                });
+                sqlx::query(sql)
                     .bind(id)
                     .fetch_optional(&mut *conn)
                     .await?
@@ -144,12 +148,15 @@ macro_rules! impl_user_store {
                 &self,
                 login: &str,
             ) -> gatehouse_core::store::StoreResult<Option<gatehouse_core::account::User>> {
-                let sql = format!(
-                    "SELECT {}, {} AS roles FROM users WHERE lower(username) = lower($1) OR lower(email) = lower($1)",
-                    $crate::common::users::user_columns!(),
-                    Self::ROLES_OF_USER
-                );
-                sqlx::query(&sql)
+                static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+                let sql = SQL.get_or_init(|| {
+                    format!(
+                        "SELECT {}, {} AS roles FROM users WHERE lower(username) = lower($1) OR lower(email) = lower($1)",
+                        $crate::common::users::user_columns!(),
+                        Self::ROLES_OF_USER
+                    )
+                });
+                sqlx::query(sql)
                     .bind(login)
                     .fetch_optional(&self.pool)
                     .await
