@@ -56,10 +56,20 @@ pub enum AuditKind {
     UpstreamAdded,
     UpstreamRemoved,
     UpstreamLinked,
+    UserUpdated,
+    PasswordResetForced,
+    RoleCreated,
+    RoleUpdated,
+    RoleDeleted,
+    ClientUpdated,
+    ClientSecretRotated,
+    ApiKeyCreated,
+    ApiKeyRevoked,
+    ApiKeyRotated,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 47] = [
+    pub const ALL: [AuditKind; 57] = [
         Self::Register,
         Self::LoginSucceeded,
         Self::LoginFailed,
@@ -107,6 +117,16 @@ impl AuditKind {
         Self::UpstreamAdded,
         Self::UpstreamRemoved,
         Self::UpstreamLinked,
+        Self::UserUpdated,
+        Self::PasswordResetForced,
+        Self::RoleCreated,
+        Self::RoleUpdated,
+        Self::RoleDeleted,
+        Self::ClientUpdated,
+        Self::ClientSecretRotated,
+        Self::ApiKeyCreated,
+        Self::ApiKeyRevoked,
+        Self::ApiKeyRotated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -158,6 +178,16 @@ impl AuditKind {
             Self::UpstreamAdded => "upstream_added",
             Self::UpstreamRemoved => "upstream_removed",
             Self::UpstreamLinked => "upstream_linked",
+            Self::UserUpdated => "user_updated",
+            Self::PasswordResetForced => "password_reset_forced",
+            Self::RoleCreated => "role_created",
+            Self::RoleUpdated => "role_updated",
+            Self::RoleDeleted => "role_deleted",
+            Self::ClientUpdated => "client_updated",
+            Self::ClientSecretRotated => "client_secret_rotated",
+            Self::ApiKeyCreated => "api_key_created",
+            Self::ApiKeyRevoked => "api_key_revoked",
+            Self::ApiKeyRotated => "api_key_rotated",
         }
     }
 

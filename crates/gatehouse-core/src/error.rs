@@ -32,6 +32,13 @@ pub enum ErrorCode {
     MfaNotEnabled,
     EmailNotVerified,
     Conflict,
+    UnknownRole,
+    RoleExists,
+    RoleInUse,
+    BuiltinRole,
+    LastAdmin,
+    SelfAction,
+    PasswordResetRequired,
     Internal,
 }
 
@@ -62,6 +69,13 @@ impl ErrorCode {
             Self::MfaNotEnabled => "mfa_not_enabled",
             Self::EmailNotVerified => "email_not_verified",
             Self::Conflict => "conflict",
+            Self::UnknownRole => "unknown_role",
+            Self::RoleExists => "role_exists",
+            Self::RoleInUse => "role_in_use",
+            Self::BuiltinRole => "builtin_role",
+            Self::LastAdmin => "last_admin",
+            Self::SelfAction => "self_action",
+            Self::PasswordResetRequired => "password_reset_required",
             Self::Internal => "internal_error",
         }
     }
@@ -117,6 +131,24 @@ pub enum Error {
     /// The request clashes with something that exists (a duplicate name).
     #[error("{0}")]
     Conflict(String),
+    /// A role name that no role has (in a list of roles to give).
+    #[error("there is no role '{0}' (create it first: POST /api/admin/roles or gatehouse role create)")]
+    UnknownRole(String),
+    #[error("a role named '{0}' already exists")]
+    RoleExists(String),
+    #[error("{0}")]
+    RoleInUse(String),
+    /// A change the built-in roles (`admin`, `user`) do not allow.
+    #[error("{0}")]
+    BuiltinRole(String),
+    /// The change would leave no active account with the admin role.
+    #[error("{0}")]
+    LastAdmin(String),
+    /// An administrator acting on their own account in a way that locks them out.
+    #[error("{0}")]
+    SelfAction(String),
+    #[error("an administrator requires a new password for this account: follow the link mailed to you, or ask for one at POST /api/auth/password/forgot")]
+    PasswordResetRequired,
     /// Storage or other unexpected failure. The message is for the log only.
     #[error("internal error: {0}")]
     Internal(String),
@@ -148,6 +180,13 @@ impl Error {
             Self::MfaNotEnabled => ErrorCode::MfaNotEnabled,
             Self::EmailNotVerified => ErrorCode::EmailNotVerified,
             Self::Conflict(_) => ErrorCode::Conflict,
+            Self::UnknownRole(_) => ErrorCode::UnknownRole,
+            Self::RoleExists(_) => ErrorCode::RoleExists,
+            Self::RoleInUse(_) => ErrorCode::RoleInUse,
+            Self::BuiltinRole(_) => ErrorCode::BuiltinRole,
+            Self::LastAdmin(_) => ErrorCode::LastAdmin,
+            Self::SelfAction(_) => ErrorCode::SelfAction,
+            Self::PasswordResetRequired => ErrorCode::PasswordResetRequired,
             Self::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -163,6 +202,9 @@ impl From<crate::store::StoreError> for Error {
         match e {
             StoreError::Conflict(Constraint::Username) => Self::UsernameTaken,
             StoreError::Conflict(Constraint::Email) => Self::EmailTaken,
+            StoreError::Conflict(Constraint::MissingReference) => {
+                Self::Conflict("something this refers to was removed meanwhile; try again".into())
+            }
             StoreError::Conflict(Constraint::Other(name)) => {
                 Self::Internal(format!("unexpected constraint violation: {name}"))
             }

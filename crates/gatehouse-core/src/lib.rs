@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod account;
+pub mod api_key;
 pub mod audit;
 pub mod clock;
 pub mod crypto;
@@ -20,6 +21,7 @@ pub mod notices;
 pub mod oauth;
 pub mod password;
 pub mod ratelimit;
+pub mod rbac;
 pub mod session;
 pub mod store;
 pub mod token;

@@ -138,6 +138,8 @@ mod tests {
             is_active: true,
             email_verified: false,
             roles: vec![Role::user()],
+            permissions: Vec::new(),
+            password_reset_required: false,
             failed_logins: 0,
             locked_until: None,
             created_at: now,

@@ -5,13 +5,15 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use crate::account::Email;
-use crate::account::{NewUser, Role, User, UserId};
+use crate::account::{NewUser, Role, User, UserId, Username};
+use crate::api_key::ApiKey;
 use crate::audit::{AuditEvent, AuditQuery};
 use crate::crypto::TokenDigest;
 use crate::federation::{UpstreamLink, UpstreamProvider};
 use crate::lifecycle::{EmailToken, EmailTokenKind};
 use crate::mfa::{MfaChallenge, TotpRecord, WebauthnCeremony, WebauthnCredential};
 use crate::oauth::{AuthorizationCode, Consent, OAuthClient, Redemption};
+use crate::rbac::RoleDef;
 use crate::session::{RefreshRecord, Rotation, Session, SessionId};
 use crate::token::StoredKey;
 
@@ -20,6 +22,9 @@ use crate::token::StoredKey;
 pub enum Constraint {
     Username,
     Email,
+    /// A referenced row does not exist (a foreign key), e.g. a role given
+    /// to a user after it was deleted.
+    MissingReference,
     Other(String),
 }
 
@@ -41,17 +46,81 @@ pub trait UserStore: Send + Sync {
     async fn user_by_id(&self, id: UserId) -> StoreResult<Option<User>>;
     /// Finds by username or email, case-insensitively.
     async fn user_by_login(&self, login: &str) -> StoreResult<Option<User>>;
-    /// Users ordered by creation, `limit`/`offset` paginated; `search` matches a
-    /// part of the username or email, case-insensitively.
-    async fn list_users(&self, search: Option<&str>, limit: u32, offset: u32) -> StoreResult<Vec<User>>;
+    /// Users matching `filter`, ordered by creation, `limit`/`offset` paginated.
+    async fn list_users(&self, filter: &UserFilter, limit: u32, offset: u32) -> StoreResult<Vec<User>>;
+    /// Sets a new password hash and clears `password_reset_required`.
     async fn set_password_hash(&self, id: UserId, hash: &str, now: OffsetDateTime) -> StoreResult<()>;
+    /// Replaces the user's roles. A role that does not exist is
+    /// `Conflict(MissingReference)`.
     async fn set_roles(&self, id: UserId, roles: &[Role], now: OffsetDateTime) -> StoreResult<()>;
+    /// Gives one role; `false` when the user already had it. A role that does
+    /// not exist is `Conflict(MissingReference)`.
+    async fn grant_role(&self, id: UserId, role: &Role, now: OffsetDateTime) -> StoreResult<bool>;
+    /// Takes one role away; `false` when the user did not have it.
+    async fn revoke_role(&self, id: UserId, role: &Role, now: OffsetDateTime) -> StoreResult<bool>;
+    /// Changes username, email and whether the email is verified at once; a
+    /// taken username or email is `Conflict`.
+    async fn update_profile(&self, id: UserId, profile: &Profile, now: OffsetDateTime) -> StoreResult<()>;
+    async fn set_password_reset_required(&self, id: UserId, required: bool, now: OffsetDateTime) -> StoreResult<()>;
     async fn set_active(&self, id: UserId, active: bool, now: OffsetDateTime) -> StoreResult<()>;
     /// Atomically adds one to the consecutive failure count, returns the new count.
     async fn record_login_failure(&self, id: UserId) -> StoreResult<u32>;
     async fn set_locked_until(&self, id: UserId, until: Option<OffsetDateTime>) -> StoreResult<()>;
     /// Clears the failure count and any lock.
     async fn clear_login_failures(&self, id: UserId) -> StoreResult<()>;
+}
+
+/// Which users [`UserStore::list_users`] returns.
+#[derive(Clone, Debug, Default)]
+pub struct UserFilter {
+    /// A part of the username or email, case-insensitively.
+    pub search: Option<String>,
+    /// Only holders of this role.
+    pub role: Option<Role>,
+    /// Only active (`true`) or only disabled (`false`) accounts.
+    pub active: Option<bool>,
+}
+
+/// A user's names, as [`UserStore::update_profile`] writes them.
+#[derive(Clone, Debug)]
+pub struct Profile {
+    pub username: Username,
+    pub email: Email,
+    pub email_verified: bool,
+}
+
+#[async_trait]
+pub trait RoleStore: Send + Sync {
+    /// Every role, by name.
+    async fn roles(&self) -> StoreResult<Vec<RoleDef>>;
+    async fn role(&self, name: &Role) -> StoreResult<Option<RoleDef>>;
+    /// A taken name is `Conflict(Other("roles_pkey"))`.
+    async fn insert_role(&self, role: &RoleDef) -> StoreResult<()>;
+    /// Replaces the description and permissions; `false` if there is no such role.
+    async fn update_role(&self, role: &RoleDef) -> StoreResult<bool>;
+    /// Deletes the role and takes it from everyone holding it; `false` if
+    /// there was no such role.
+    async fn delete_role(&self, name: &Role) -> StoreResult<bool>;
+    /// How many users hold the role (only active accounts when `active_only`).
+    async fn role_holders(&self, name: &Role, active_only: bool) -> StoreResult<u64>;
+    /// Creates the missing roles of `builtins` and adds the permissions each
+    /// lacks; never takes a permission away.
+    async fn sync_builtin_roles(&self, builtins: &[RoleDef]) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait ApiKeyStore: Send + Sync {
+    async fn insert_api_key(&self, key: &ApiKey) -> StoreResult<()>;
+    /// The key with this digest, whatever its state.
+    async fn api_key_by_digest(&self, digest: &TokenDigest) -> StoreResult<Option<ApiKey>>;
+    /// A user's keys, revoked ones too, newest first.
+    async fn api_keys(&self, user: UserId) -> StoreResult<Vec<ApiKey>>;
+    /// Revokes one of the user's keys; `false` if it had no such live key.
+    async fn revoke_api_key(&self, user: UserId, id: uuid::Uuid, now: OffsetDateTime) -> StoreResult<bool>;
+    /// Revokes every live key of the user; returns how many.
+    async fn revoke_user_api_keys(&self, user: UserId, now: OffsetDateTime) -> StoreResult<u64>;
+    /// Records a use: when and from where (`None` keeps the last address).
+    async fn touch_api_key(&self, id: uuid::Uuid, now: OffsetDateTime, ip: Option<&str>) -> StoreResult<()>;
 }
 
 #[async_trait]
@@ -211,6 +280,9 @@ pub trait ClientStore: Send + Sync {
     async fn client(&self, id: &str) -> StoreResult<Option<OAuthClient>>;
     /// Oldest first.
     async fn list_clients(&self) -> StoreResult<Vec<OAuthClient>>;
+    /// Replaces what may change of a client (everything but its id, kind,
+    /// authentication method and creation time). `false` if there is none.
+    async fn update_client(&self, client: &OAuthClient) -> StoreResult<bool>;
     /// Deletes the client with its codes, consents and sessions (their tokens
     /// stop working). Returns whether there was such a client.
     async fn delete_client(&self, id: &str) -> StoreResult<bool>;
@@ -260,6 +332,8 @@ pub trait Store:
     + ClientStore
     + OAuthStore
     + FederationStore
+    + RoleStore
+    + ApiKeyStore
 {
     /// Cheap round trip to the database (for `/readyz`).
     async fn ping(&self) -> StoreResult<()>;

@@ -49,6 +49,12 @@ fn status_of(code: ErrorCode) -> StatusCode {
             StatusCode::UNPROCESSABLE_ENTITY
         }
         ErrorCode::UsernameTaken | ErrorCode::EmailTaken | ErrorCode::Conflict => StatusCode::CONFLICT,
+        ErrorCode::UnknownRole => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::RoleExists
+        | ErrorCode::RoleInUse
+        | ErrorCode::BuiltinRole
+        | ErrorCode::LastAdmin
+        | ErrorCode::SelfAction => StatusCode::CONFLICT,
         ErrorCode::InvalidCredentials
         | ErrorCode::InvalidToken
         | ErrorCode::TokenExpired
@@ -59,7 +65,8 @@ fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::AccountDisabled
         | ErrorCode::Forbidden
         | ErrorCode::MfaEnrollmentRequired
-        | ErrorCode::EmailNotVerified => StatusCode::FORBIDDEN,
+        | ErrorCode::EmailNotVerified
+        | ErrorCode::PasswordResetRequired => StatusCode::FORBIDDEN,
         ErrorCode::MfaAlreadyEnabled | ErrorCode::MfaNotEnabled => StatusCode::CONFLICT,
         ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::NotFound => StatusCode::NOT_FOUND,
@@ -141,6 +148,13 @@ mod tests {
             (RateLimited, 429),
             (ServerBusy, 503),
             (InvalidRequest, 400),
+            (UnknownRole, 422),
+            (RoleExists, 409),
+            (RoleInUse, 409),
+            (BuiltinRole, 409),
+            (LastAdmin, 409),
+            (SelfAction, 409),
+            (PasswordResetRequired, 403),
             (Internal, 500),
         ];
         for (code, status) in expectations {

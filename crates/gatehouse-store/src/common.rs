@@ -10,9 +10,10 @@
 //! - `async fn begin_write(&self) -> Result<Transaction<'static, Database>, StoreError>`.
 //!
 //! The trait implementations are split by capability: `users`, `sessions`,
-//! `keys`, `audit`, `mfa`, `webauthn`, `lifecycle`, `clients`, `oauth` and
-//! `federation`.
+//! `keys`, `audit`, `mfa`, `webauthn`, `lifecycle`, `clients`, `oauth`,
+//! `federation`, `roles` and `api_keys`.
 
+pub(crate) mod api_keys;
 pub(crate) mod audit;
 pub(crate) mod clients;
 pub(crate) mod federation;
@@ -20,6 +21,7 @@ pub(crate) mod keys;
 pub(crate) mod lifecycle;
 pub(crate) mod mfa;
 pub(crate) mod oauth;
+pub(crate) mod roles;
 pub(crate) mod sessions;
 pub(crate) mod users;
 pub(crate) mod webauthn;
@@ -91,6 +93,8 @@ macro_rules! impl_store {
         $crate::common::federation::impl_federation_store!($store, $db);
         $crate::common::mfa::impl_mfa_store!($store, $db);
         $crate::common::webauthn::impl_webauthn_store!($store, $db);
+        $crate::common::roles::impl_role_store!($store, $db);
+        $crate::common::api_keys::impl_api_key_store!($store, $db);
 
         #[async_trait::async_trait]
         impl gatehouse_core::store::Store for $store {

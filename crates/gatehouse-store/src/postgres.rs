@@ -131,6 +131,9 @@ impl PgStore {
 
     /// A user's roles as one space-separated column, inside a query on `users`.
     const ROLES_OF_USER: &'static str = "(SELECT string_agg(role, ' ') FROM user_roles WHERE user_id = users.id)";
+    /// What a user's roles grant, comma-separated, inside a query on `users`.
+    const PERMISSIONS_OF_USER: &'static str = "(SELECT string_agg(DISTINCT rp.permission, ',') FROM user_roles ur \
+         JOIN role_permissions rp ON rp.role = ur.role WHERE ur.user_id = users.id)";
 
     /// A time as bound into SQL: UTC, cut to the microseconds `timestamptz`
     /// keeps (PostgreSQL would round instead; cutting matches SQLite).
@@ -151,6 +154,9 @@ impl PgStore {
 /// index that is the index name).
 fn constraint_of(e: &sqlx::Error) -> Option<Constraint> {
     let db = e.as_database_error()?;
+    if db.kind() == ErrorKind::ForeignKeyViolation {
+        return Some(Constraint::MissingReference);
+    }
     if db.kind() != ErrorKind::UniqueViolation {
         return None;
     }

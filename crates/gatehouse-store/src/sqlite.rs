@@ -182,6 +182,9 @@ impl SqliteStore {
 
     /// A user's roles as one space-separated column, inside a query on `users`.
     const ROLES_OF_USER: &'static str = "(SELECT group_concat(role, ' ') FROM user_roles WHERE user_id = users.id)";
+    /// What a user's roles grant, comma-separated, inside a query on `users`.
+    const PERMISSIONS_OF_USER: &'static str = "(SELECT group_concat(DISTINCT rp.permission) FROM user_roles ur \
+         JOIN role_permissions rp ON rp.role = ur.role WHERE ur.user_id = users.id)";
 
     /// A time as bound into SQL: UTC, microseconds, always 27 characters
     /// (`2024-05-01T12:00:00.000000Z`), so text order is time order. sqlx's
@@ -229,6 +232,8 @@ const COLUMN_INDEXES: &[(&str, &str)] = &[
     ("oauth_codes.digest", "oauth_codes_pkey"),
     ("upstream_providers.id", "upstream_providers_pkey"),
     ("upstream_links.provider_id, upstream_links.subject", "upstream_links_pkey"),
+    ("roles.name", "roles_pkey"),
+    ("api_keys.digest", "api_keys_digest_key"),
 ];
 
 /// The unique rule a write broke. SQLite does not report constraint names; its
@@ -237,6 +242,9 @@ const COLUMN_INDEXES: &[(&str, &str)] = &[
 /// which [`COLUMN_INDEXES`] turns back into an index name where it knows them.
 fn constraint_of(e: &sqlx::Error) -> Option<Constraint> {
     let db = e.as_database_error()?;
+    if db.kind() == ErrorKind::ForeignKeyViolation {
+        return Some(Constraint::MissingReference);
+    }
     if db.kind() != ErrorKind::UniqueViolation {
         return None;
     }

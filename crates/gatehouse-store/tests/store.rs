@@ -153,6 +153,10 @@ store_tests!(
     upstream_links_are_unique_per_identity,
     deleting_an_upstream_takes_its_links,
     upstream_links_go_with_their_user,
+    roles_round_trip_and_grant_their_permissions,
+    unknown_roles_are_refused_and_deleted_roles_leave_their_holders,
+    the_builtin_sync_adds_but_never_removes,
+    api_keys_round_trip_and_are_revoked,
 );
 
 #[test]

@@ -36,6 +36,9 @@ pub enum Command {
     /// Manage users
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage roles (named sets of permissions)
+    #[command(subcommand)]
+    Role(RoleCommand),
     /// Manage signing keys
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -114,8 +117,69 @@ pub enum ClientCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Change a client: each option given replaces the stored list or value
+    Update {
+        id: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// An exact redirect URI (repeatable; replaces the list)
+        #[arg(long = "redirect-uri")]
+        redirect_uris: Vec<String>,
+        /// A post-logout redirect URI (repeatable; replaces the list)
+        #[arg(long = "post-logout-redirect-uri")]
+        post_logout_redirect_uris: Vec<String>,
+        /// A grant (repeatable; replaces the list)
+        #[arg(long = "grant")]
+        grants: Vec<String>,
+        /// An allowed scope (repeatable; replaces the list)
+        #[arg(long = "scope")]
+        scopes: Vec<String>,
+        /// Skip (true) or show (false) the consent page
+        #[arg(long, value_name = "BOOL")]
+        first_party: Option<bool>,
+    },
+    /// Give a confidential client a new secret (printed once); the old one stops working
+    RotateSecret { id: String },
     /// Delete a client
     Delete { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoleCommand {
+    /// List roles with their permissions
+    List {
+        /// Print JSON lines instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create a role
+    Create {
+        name: String,
+        /// A permission it grants, resource:action (repeatable)
+        #[arg(long = "permission")]
+        permissions: Vec<String>,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// Change a role: --permission (repeatable) replaces its permissions
+    Update {
+        name: String,
+        #[arg(long = "permission")]
+        permissions: Vec<String>,
+        /// Take every permission away
+        #[arg(long, conflicts_with = "permissions")]
+        no_permissions: bool,
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// Delete a role (one that users hold needs --force, which takes it from them)
+    Delete {
+        name: String,
+        #[arg(long)]
+        force: bool,
+    },
+    /// Gatehouse's own permissions
+    Permissions,
 }
 
 #[derive(Debug, Subcommand)]
@@ -138,12 +202,18 @@ pub enum UserCommand {
         /// Mark the email address as verified
         #[arg(long)]
         email_verified: bool,
+        /// No password: mail the user a link to choose one
+        #[arg(long)]
+        invite: bool,
     },
     /// List users
     List {
         /// Part of a username or email
         #[arg(long)]
         search: Option<String>,
+        /// Only holders of this role
+        #[arg(long)]
+        role: Option<String>,
         #[arg(long, default_value_t = 100)]
         limit: u32,
         #[arg(long, default_value_t = 0)]
@@ -165,6 +235,10 @@ pub enum UserCommand {
     Enable { user: String },
     /// Clear failed-login lockout
     Unlock { user: String },
+    /// Demand a new password: sessions end, API keys are revoked, a reset link is mailed
+    ResetPassword { user: String },
+    /// Delete an account and everything that is theirs
+    Delete { user: String },
     /// Import users with existing password hashes from JSON lines (a file or - for stdin):
     /// {"username","email","password_hash","roles":[...],"email_verified":bool}
     Import { file: PathBuf },

@@ -125,6 +125,12 @@ pub struct RawConfig {
     /// Refreshes per IP [default: 120/min]
     #[arg(long, global = true, env = "GATEHOUSE_REFRESH_RATE_PER_IP")]
     pub refresh_rate_per_ip: Option<String>,
+    /// Requests with API keys per IP [default: 1200/min]
+    #[arg(long, global = true, env = "GATEHOUSE_API_KEY_RATE_PER_IP")]
+    pub api_key_rate_per_ip: Option<String>,
+    /// Requests with one API key [default: 600/min]
+    #[arg(long, global = true, env = "GATEHOUSE_API_KEY_RATE_PER_KEY")]
+    pub api_key_rate_per_key: Option<String>,
     /// Consecutive failures before lockout starts [default: 5]
     #[arg(long, global = true, env = "GATEHOUSE_LOCKOUT_THRESHOLD")]
     pub lockout_threshold: Option<u32>,
@@ -250,6 +256,8 @@ impl RawConfig {
             login_rate_per_account,
             register_rate_per_ip,
             refresh_rate_per_ip,
+            api_key_rate_per_ip,
+            api_key_rate_per_key,
             lockout_threshold,
             lockout_base_delay,
             lockout_max_delay,
@@ -533,6 +541,9 @@ impl Settings {
                 limit_defaults.forgot_per_email,
             )?,
             resend_per_account: limit_defaults.resend_per_account,
+            api_key_per_ip: rate("api_key_rate_per_ip", raw.api_key_rate_per_ip, limit_defaults.api_key_per_ip)?,
+            api_key_per_key: rate("api_key_rate_per_key", raw.api_key_rate_per_key, limit_defaults.api_key_per_key)?,
+            api_key_creation: limit_defaults.api_key_creation,
         };
         let lockout_defaults = LockoutPolicy::default();
         let lockout = LockoutPolicy {
@@ -547,6 +558,10 @@ impl Settings {
             min_score: raw.password_min_score.unwrap_or(policy_defaults.min_score).min(4),
         };
         let default_roles = roles("default_roles", raw.default_roles.unwrap_or_else(|| vec![Role::USER.to_owned()]))?;
+        if default_roles.iter().any(|r| r.as_str() == Role::ADMIN) {
+            return Err(bad("default_roles must not include admin: everyone who signs up would administer Gatehouse \
+                 (give the role with `gatehouse user set-role` instead)"));
+        }
         let mfa_required_roles = roles("mfa_required_roles", raw.mfa_required_roles.unwrap_or_default())?;
         let product_name = raw.name.unwrap_or_else(|| "Gatehouse".to_owned());
         if product_name.trim().is_empty() || product_name.len() > 64 {
@@ -705,8 +720,13 @@ impl Settings {
                 a.password_policy.min_length, a.password_policy.min_score
             ),
             format!(
-                "rate limits        login {}/ip {}/account, register {}/ip, refresh {}/ip",
-                a.limits.login_per_ip, a.limits.login_per_account, a.limits.register_per_ip, a.limits.refresh_per_ip
+                "rate limits        login {}/ip {}/account, register {}/ip, refresh {}/ip, api keys {}/ip {}/key",
+                a.limits.login_per_ip,
+                a.limits.login_per_account,
+                a.limits.register_per_ip,
+                a.limits.refresh_per_ip,
+                a.limits.api_key_per_ip,
+                a.limits.api_key_per_key
             ),
             format!(
                 "lockout            after {} failures, {}s doubling to {}s",

@@ -25,7 +25,8 @@ pub fn run(cli: Cli) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    telemetry::init(settings.log_format, &settings.log_level);
+    let sink = if matches!(cli.command, Command::Serve) { telemetry::Sink::Stdout } else { telemetry::Sink::Stderr };
+    telemetry::init_to(settings.log_format, &settings.log_level, sink);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -68,6 +69,7 @@ async fn dispatch(command: Command, settings: Settings) -> CommandResult {
             println!("configuration is valid");
         }
         Command::User(cmd) => commands::user::run(cmd, &settings).await?,
+        Command::Role(cmd) => commands::role::run(cmd, &settings).await?,
         Command::Backup { path } => commands::backup::run(&path, &settings).await?,
         Command::Keys(cmd) => commands::keys::run(cmd, &settings).await?,
         Command::Client(cmd) => commands::client::run(cmd, &settings).await?,

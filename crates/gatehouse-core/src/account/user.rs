@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{Email, Role, Username};
+use crate::rbac::Permission;
 
 /// A user's stable identifier (UUID v7: time-ordered, so indexes stay compact).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -56,6 +57,11 @@ pub struct User {
     pub is_active: bool,
     pub email_verified: bool,
     pub roles: Vec<Role>,
+    /// What the roles grant together, sorted, without duplicates.
+    pub permissions: Vec<Permission>,
+    /// An administrator demands a new password: password sign-in is refused
+    /// (`password_reset_required`) until the password is reset.
+    pub password_reset_required: bool,
     pub failed_logins: u32,
     pub locked_until: Option<OffsetDateTime>,
     pub created_at: OffsetDateTime,
@@ -65,6 +71,10 @@ pub struct User {
 impl User {
     pub fn has_role(&self, role: &str) -> bool {
         self.roles.iter().any(|r| r.as_str() == role)
+    }
+
+    pub fn has_permission(&self, permission: &str) -> bool {
+        self.permissions.iter().any(|p| p.as_str() == permission)
     }
 }
 

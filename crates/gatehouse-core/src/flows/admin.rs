@@ -1,22 +1,46 @@
-//! Administration of users (CLI and admin API): create, import, list, roles,
-//! disable/enable, unlock, and reading the audit log. `actor` is the admin
-//! doing it, or `None` for the command line.
+//! Administration of users (admin API, admin pages and CLI): create, import,
+//! list, read, change, disable/enable, unlock, demand a new password, delete,
+//! and their sessions; and reading the audit log.
+//!
+//! Every action takes the [`Actor`] doing it and passes its checks first (see
+//! `rbac::actor`): the catalog permission, then — for a change — that the
+//! actor holds everything the target holds. The audit record names the actor
+//! (`None` for the command line). No action may leave Gatehouse without an
+//! active administrator (`last_admin`), and no one disables or deletes their
+//! own account here (`self_action`; `DELETE /api/auth/me` is the way).
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use super::Accounts;
 use crate::account::{Email, NewUser, Role, User, UserId, Username};
 use crate::audit::{AuditEvent, AuditKind, AuditQuery, ClientInfo, Outcome};
+use crate::crypto::random_token;
 use crate::error::{Error, Result};
+use crate::lifecycle::EmailTokenKind;
 use crate::password::is_supported_hash;
+use crate::rbac::{Actor, USERS_DELETE, USERS_READ, USERS_WRITE};
+use crate::session::{Session, SessionId};
+use crate::store::{Profile, UserFilter};
 
 /// A user created by an operator.
 pub struct NewUserRequest {
     pub username: String,
     pub email: String,
-    pub password: SecretString,
+    /// `None`: the account gets no usable password and a mail with a link to
+    /// choose one (an invitation).
+    pub password: Option<SecretString>,
+    /// Empty: the configured default roles.
     pub roles: Vec<Role>,
     pub email_verified: bool,
+}
+
+/// A change to a user's names: every `Some` field replaces the stored one.
+#[derive(Clone, Debug, Default)]
+pub struct UserUpdate {
+    pub username: Option<String>,
+    /// A new address is unverified unless `email_verified` says otherwise.
+    pub email: Option<String>,
+    pub email_verified: Option<bool>,
 }
 
 /// One record of `gatehouse user import`: an existing hash from another system.
@@ -33,29 +57,56 @@ pub struct ImportedUser {
     pub email_verified: bool,
 }
 
+/// An audit event of `kind` about `subject`, done by `actor`.
+pub(super) fn admin_event(kind: AuditKind, actor: &Actor, subject: UserId, client: &ClientInfo) -> AuditEvent {
+    let mut event = AuditEvent::new(kind, Outcome::Success, client).subject(subject);
+    event.actor = actor.user;
+    event
+}
+
 impl Accounts {
-    pub async fn create_user(&self, req: NewUserRequest, actor: Option<UserId>, client: &ClientInfo) -> Result<User> {
+    pub async fn create_user(&self, req: NewUserRequest, actor: &Actor, client: &ClientInfo) -> Result<User> {
+        actor.require(USERS_WRITE)?;
         let username = Username::parse(&req.username)?;
         let email = Email::parse(&req.email)?;
-        let hash = self.hash_new_password(&req.password, [username.as_str(), email.as_str()]).await?;
+        let roles = if req.roles.is_empty() { self.config.default_roles.clone() } else { req.roles };
+        if roles != self.config.default_roles {
+            for role in &roles {
+                self.check_grant(actor, role).await?;
+            }
+        }
+        let invited = req.password.is_none();
+        let hash = match &req.password {
+            Some(password) => self.hash_new_password(password, [username.as_str(), email.as_str()]).await?,
+            // Nobody knows this password: the invitation link sets the first one.
+            None => self.hasher.hash(random_token()).await?,
+        };
         let new = NewUser {
             id: UserId::new(),
             username,
             email,
             password_hash: hash,
             email_verified: req.email_verified,
-            roles: req.roles,
+            roles,
             created_at: crate::clock::now(),
         };
-        let user = self.store.insert_user(&new).await?;
-        let mut event = AuditEvent::new(AuditKind::UserCreated, Outcome::Success, client).subject(user.id);
-        event.actor = actor;
-        self.audit(event).await;
+        let user = self.store.insert_user(&new).await.map_err(|e| self.role_vanished(e))?;
+        self.audit(admin_event(AuditKind::UserCreated, actor, user.id, client).detail(if invited {
+            "invited: a link to choose a password was mailed"
+        } else {
+            "with a password"
+        }))
+        .await;
+        if invited {
+            self.store.set_password_reset_required(user.id, true, crate::clock::now()).await?;
+            self.mail_reset_link(&user).await?;
+            return self.load_user(user.id).await;
+        }
         Ok(user)
     }
 
     /// Imports a user with an existing password hash. The hash is upgraded to
-    /// Argon2id on the user's first successful login.
+    /// Argon2id on the user's first successful login. (Command line only.)
     pub async fn import_user(&self, record: ImportedUser, client: &ClientInfo) -> Result<User> {
         let username = Username::parse(&record.username)?;
         let email = Email::parse(&record.email)?;
@@ -64,7 +115,13 @@ impl Accounts {
                 "password_hash is not a supported hash (bcrypt, pbkdf2-sha256/512, scrypt or argon2)".into(),
             ));
         }
-        let roles = record.roles.iter().map(|r| Role::parse(r)).collect::<Result<Vec<_>>>()?;
+        let mut roles = record.roles.iter().map(|r| Role::parse(r)).collect::<Result<Vec<_>>>()?;
+        if roles.is_empty() {
+            roles = self.config.default_roles.clone();
+        }
+        for role in &roles {
+            self.role_def(role).await?;
+        }
         let new = NewUser {
             id: UserId::new(),
             username,
@@ -74,16 +131,23 @@ impl Accounts {
             roles,
             created_at: crate::clock::now(),
         };
-        let user = self.store.insert_user(&new).await?;
+        let user = self.store.insert_user(&new).await.map_err(|e| self.role_vanished(e))?;
         self.audit(AuditEvent::new(AuditKind::UserImported, Outcome::Success, client).subject(user.id)).await;
         Ok(user)
     }
 
-    pub async fn list_users(&self, search: Option<&str>, limit: u32, offset: u32) -> Result<Vec<User>> {
-        Ok(self.store.list_users(search, limit.clamp(1, 500), offset).await?)
+    pub async fn list_users(&self, actor: &Actor, filter: &UserFilter, limit: u32, offset: u32) -> Result<Vec<User>> {
+        actor.require(USERS_READ)?;
+        Ok(self.store.list_users(filter, limit.clamp(1, 500), offset).await?)
     }
 
-    /// Finds a user by id, username or email.
+    /// One user, by id.
+    pub async fn user(&self, actor: &Actor, id: UserId) -> Result<User> {
+        actor.require(USERS_READ)?;
+        self.load_user(id).await
+    }
+
+    /// Finds a user by id, username or email (the command line's way of naming one).
     pub async fn find_user(&self, key: &str) -> Result<User> {
         if let Ok(id) = uuid::Uuid::parse_str(key) {
             if let Some(user) = self.store.user_by_id(UserId(id)).await? {
@@ -93,57 +157,168 @@ impl Accounts {
         self.store.user_by_login(key).await?.ok_or_else(|| Error::NotFound(format!("no user '{key}'")))
     }
 
-    pub async fn set_roles(
+    /// The user `actor` may change (`users:write` and the object check).
+    async fn managed_user(&self, actor: &Actor, id: UserId, permission: &str) -> Result<User> {
+        actor.require(permission)?;
+        let user = self.load_user(id).await?;
+        actor.may_manage(&user)?;
+        Ok(user)
+    }
+
+    /// Changes a user's username, email or whether the email is verified.
+    pub async fn update_user(
         &self,
+        actor: &Actor,
         id: UserId,
-        roles: Vec<Role>,
-        actor: Option<UserId>,
+        update: UserUpdate,
         client: &ClientInfo,
     ) -> Result<User> {
-        let before = self.load_user(id).await?;
-        self.store.set_roles(id, &roles, crate::clock::now()).await?;
+        let user = self.managed_user(actor, id, USERS_WRITE).await?;
+        let username = update.username.as_deref().map(Username::parse).transpose()?;
+        let email = update.email.as_deref().map(Email::parse).transpose()?;
+        let email_changed = email.as_ref().is_some_and(|e| !e.as_str().eq_ignore_ascii_case(user.email.as_str()));
+        let profile = Profile {
+            username: username.unwrap_or_else(|| user.username.clone()),
+            email: email.unwrap_or_else(|| user.email.clone()),
+            email_verified: update.email_verified.unwrap_or(user.email_verified && !email_changed),
+        };
+        self.store.update_profile(id, &profile, crate::clock::now()).await?;
         let after = self.load_user(id).await?;
-        let names = |rs: &[Role]| rs.iter().map(Role::as_str).collect::<Vec<_>>().join(",");
-        let mut event = AuditEvent::new(AuditKind::RoleChanged, Outcome::Success, client).subject(id).detail(format!(
-            "[{}] -> [{}]",
-            names(&before.roles),
-            names(&after.roles)
-        ));
-        event.actor = actor;
-        self.audit(event).await;
+        let mut changes = Vec::new();
+        if after.username.as_str() != user.username.as_str() {
+            changes.push(format!("username {} -> {}", user.username, after.username));
+        }
+        if email_changed {
+            changes.push("email changed".to_owned());
+        }
+        if after.email_verified != user.email_verified {
+            changes.push(format!("email_verified {} -> {}", user.email_verified, after.email_verified));
+        }
+        if !changes.is_empty() {
+            self.audit(admin_event(AuditKind::UserUpdated, actor, id, client).detail(changes.join("; "))).await;
+        }
         Ok(after)
     }
 
-    /// Disables or enables an account. Disabling also ends its sessions.
-    pub async fn set_active(
-        &self,
-        id: UserId,
-        active: bool,
-        actor: Option<UserId>,
-        client: &ClientInfo,
-    ) -> Result<User> {
+    /// Disables or enables an account. Disabling ends its sessions and stops
+    /// its API keys (they work again when the account is enabled).
+    pub async fn set_active(&self, actor: &Actor, id: UserId, active: bool, client: &ClientInfo) -> Result<User> {
+        let user = self.managed_user(actor, id, USERS_WRITE).await?;
+        if !active {
+            if actor.is(id) {
+                return Err(Error::SelfAction("you cannot disable your own account".into()));
+            }
+            self.keep_an_admin(&user, "disable").await?;
+        }
         let now = crate::clock::now();
         self.store.set_active(id, active, now).await?;
         if !active {
             self.store.revoke_user_sessions(id, now).await?;
         }
         let kind = if active { AuditKind::AccountEnabled } else { AuditKind::AccountDisabled };
-        let mut event = AuditEvent::new(kind, Outcome::Success, client).subject(id);
-        event.actor = actor;
-        self.audit(event).await;
+        self.audit(admin_event(kind, actor, id, client)).await;
         self.load_user(id).await
     }
 
-    pub async fn unlock(&self, id: UserId, actor: Option<UserId>, client: &ClientInfo) -> Result<User> {
+    /// Forgets failed sign-ins and lifts the lock.
+    pub async fn unlock(&self, actor: &Actor, id: UserId, client: &ClientInfo) -> Result<User> {
+        self.managed_user(actor, id, USERS_WRITE).await?;
         self.store.clear_login_failures(id).await?;
-        let mut event = AuditEvent::new(AuditKind::AccountUnlocked, Outcome::Success, client).subject(id);
-        event.actor = actor;
-        self.audit(event).await;
+        self.audit(admin_event(AuditKind::AccountUnlocked, actor, id, client)).await;
         self.load_user(id).await
     }
 
-    pub async fn audit_log(&self, mut query: AuditQuery) -> Result<Vec<AuditEvent>> {
+    /// Demands a new password (for a suspected compromise): password sign-in
+    /// is refused until it is reset, every session ends, every API key is
+    /// revoked, and a reset link is mailed.
+    pub async fn require_password_reset(&self, actor: &Actor, id: UserId, client: &ClientInfo) -> Result<User> {
+        let user = self.managed_user(actor, id, USERS_WRITE).await?;
+        let now = crate::clock::now();
+        self.store.set_password_reset_required(id, true, now).await?;
+        let sessions = self.store.revoke_user_sessions(id, now).await?;
+        let keys = self.store.revoke_user_api_keys(id, now).await?;
+        self.mail_reset_link(&user).await?;
+        self.audit(
+            admin_event(AuditKind::PasswordResetForced, actor, id, client)
+                .detail(format!("{sessions} sessions ended, {keys} API keys revoked")),
+        )
+        .await;
+        self.load_user(id).await
+    }
+
+    /// Deletes an account and everything that is theirs (the audit log keeps
+    /// anonymised records).
+    pub async fn delete_user_as_admin(&self, actor: &Actor, id: UserId, client: &ClientInfo) -> Result<()> {
+        let user = self.managed_user(actor, id, USERS_DELETE).await?;
+        if actor.is(id) {
+            return Err(Error::SelfAction("you cannot delete your own account here: use DELETE /api/auth/me".into()));
+        }
+        self.keep_an_admin(&user, "delete").await?;
+        if !self.store.delete_user(id).await? {
+            return Err(Error::NotFound("no such user".into()));
+        }
+        let mut event = AuditEvent::new(AuditKind::AccountDeleted, Outcome::Success, client)
+            .subject(id)
+            .detail(format!("by an administrator ({})", user.username));
+        event.actor = actor.user;
+        self.audit(event).await;
+        Ok(())
+    }
+
+    /// A user's active sessions, newest first.
+    pub async fn user_sessions(&self, actor: &Actor, id: UserId) -> Result<Vec<Session>> {
+        actor.require(USERS_READ)?;
+        self.load_user(id).await?;
+        Ok(self.store.active_sessions(id, crate::clock::now()).await?)
+    }
+
+    /// Ends one of a user's sessions (`Some`) or all of them (`None`);
+    /// returns how many ended.
+    pub async fn end_user_sessions(
+        &self,
+        actor: &Actor,
+        id: UserId,
+        session: Option<SessionId>,
+        client: &ClientInfo,
+    ) -> Result<u64> {
+        self.managed_user(actor, id, USERS_WRITE).await?;
+        let now = crate::clock::now();
+        let ended = match session {
+            Some(sid) => match self.store.session(sid).await? {
+                Some(s) if s.user_id == id && s.is_active(now) => u64::from(self.store.revoke_session(sid, now).await?),
+                _ => return Err(Error::NotFound("no such session".into())),
+            },
+            None => self.store.revoke_user_sessions(id, now).await?,
+        };
+        let detail = match session {
+            Some(sid) => format!("session {sid}"),
+            None => format!("all sessions ({ended})"),
+        };
+        self.audit(admin_event(AuditKind::SessionRevoked, actor, id, client).detail(detail)).await;
+        Ok(ended)
+    }
+
+    pub async fn audit_log(&self, actor: &Actor, mut query: AuditQuery) -> Result<Vec<AuditEvent>> {
+        actor.require(crate::rbac::AUDIT_READ)?;
         query.limit = query.limit.clamp(1, 500);
         Ok(self.store.query(&query).await?)
+    }
+
+    /// Refuses to disable or delete the last active administrator.
+    pub(super) async fn keep_an_admin(&self, user: &User, action: &str) -> Result<()> {
+        if user.is_active && user.has_role(Role::ADMIN) && self.store.role_holders(&Role::admin(), true).await? <= 1 {
+            return Err(Error::LastAdmin(format!(
+                "'{}' is the last active administrator: give another account the admin role before you {action} this one",
+                user.username
+            )));
+        }
+        Ok(())
+    }
+
+    /// Mails `user` a password-reset link.
+    async fn mail_reset_link(&self, user: &User) -> Result<()> {
+        let token = self.issue_token(user, EmailTokenKind::ResetPassword, None).await?;
+        self.mail(self.notices.reset_password(user, token.expose_secret(), self.config.password_reset_ttl));
+        Ok(())
     }
 }

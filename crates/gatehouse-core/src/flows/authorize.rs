@@ -19,7 +19,7 @@ use crate::oauth::{AuthorizationCode, ClientKind, Consent, OAuthClient};
 use crate::session::SessionId;
 
 /// The scopes Gatehouse knows (a client may be allowed a subset).
-pub const SUPPORTED_SCOPES: [&str; 5] = ["openid", "profile", "email", "roles", "offline_access"];
+pub const SUPPORTED_SCOPES: [&str; 6] = ["openid", "profile", "email", "roles", "permissions", "offline_access"];
 
 /// The parameters of an authorization request, as received (query or form).
 #[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]

@@ -80,6 +80,7 @@ impl Accounts {
             user: user.id,
             session: session.id,
             roles: &user.roles,
+            permissions: if scope == ENROLL_SCOPE { &[] } else { &user.permissions },
             amr: &session.amr,
             auth_time: session.auth_time.unix_timestamp(),
             scope,

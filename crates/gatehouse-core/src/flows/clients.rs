@@ -1,20 +1,20 @@
-//! Registering and removing OAuth clients (CLI now; admin API later).
-//! Registering a client that signs people in also creates the signing key
-//! of its ID-token algorithm if there is none yet.
+//! OAuth clients for operators (admin API, admin pages, CLI): register,
+//! read, change, rotate the secret, delete. Registering a client that signs
+//! people in also creates the signing key of its ID-token algorithm if there
+//! is none yet. Changes drop the client from this node's cache at once (other
+//! nodes on PostgreSQL hear of it by notice; see `client_cache`).
+
+use secrecy::SecretString;
 
 use super::Accounts;
-use crate::account::UserId;
 use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::error::{Error, Result};
-use crate::oauth::{NewClient, OAuthClient, RegisteredClient};
+use crate::oauth::{ClientUpdate, NewClient, OAuthClient, RegisteredClient};
+use crate::rbac::{Actor, CLIENTS_READ, CLIENTS_WRITE};
 
 impl Accounts {
-    pub async fn create_client(
-        &self,
-        req: NewClient,
-        actor: Option<UserId>,
-        client: &ClientInfo,
-    ) -> Result<RegisteredClient> {
+    pub async fn create_client(&self, req: NewClient, actor: &Actor, client: &ClientInfo) -> Result<RegisteredClient> {
+        actor.require(CLIENTS_WRITE)?;
         let registered = req.register(crate::clock::now())?;
         // The key its ID tokens will be signed with is published now, before
         // the application first fetches the JWKS (relying parties cache it).
@@ -22,31 +22,79 @@ impl Accounts {
             self.ring_with(registered.client.id_token_alg).await?;
         }
         self.store.insert_client(&registered.client).await?;
-        let mut event = AuditEvent::new(AuditKind::ClientCreated, Outcome::Success, client)
-            .detail(format!("client {} ({})", registered.client.id, registered.client.name));
-        event.actor = actor;
-        self.audit(event).await;
+        let detail = format!("client {} ({})", registered.client.id, registered.client.name);
+        self.audit_client(AuditKind::ClientCreated, actor, detail, client).await;
         Ok(registered)
     }
 
-    pub async fn client(&self, id: &str) -> Result<OAuthClient> {
+    pub async fn client(&self, actor: &Actor, id: &str) -> Result<OAuthClient> {
+        actor.require(CLIENTS_READ)?;
+        self.stored_client(id).await
+    }
+
+    async fn stored_client(&self, id: &str) -> Result<OAuthClient> {
         self.store.client(id).await?.ok_or_else(|| Error::NotFound(format!("no client '{id}'")))
     }
 
-    pub async fn list_clients(&self) -> Result<Vec<OAuthClient>> {
+    pub async fn list_clients(&self, actor: &Actor) -> Result<Vec<OAuthClient>> {
+        actor.require(CLIENTS_READ)?;
         Ok(self.store.list_clients().await?)
     }
 
-    pub async fn delete_client(&self, id: &str, actor: Option<UserId>, client: &ClientInfo) -> Result<()> {
+    /// Changes a client; tokens already issued to it stay valid.
+    pub async fn update_client(
+        &self,
+        actor: &Actor,
+        id: &str,
+        update: ClientUpdate,
+        client: &ClientInfo,
+    ) -> Result<OAuthClient> {
+        actor.require(CLIENTS_WRITE)?;
+        let before = self.stored_client(id).await?;
+        let after = update.apply(&before)?;
+        if after.grant_types.iter().any(|g| g == "authorization_code") {
+            self.ring_with(after.id_token_alg).await?;
+        }
+        if !self.store.update_client(&after).await? {
+            return Err(Error::NotFound(format!("no client '{id}'")));
+        }
+        self.clients.forget(id);
+        self.audit_client(AuditKind::ClientUpdated, actor, format!("client {id} ({})", after.name), client).await;
+        Ok(after)
+    }
+
+    /// A new secret for a confidential client, shown once; the old one stops
+    /// working at once on this node (on the others within the cache's life).
+    pub async fn rotate_client_secret(
+        &self,
+        actor: &Actor,
+        id: &str,
+        client: &ClientInfo,
+    ) -> Result<(OAuthClient, SecretString)> {
+        actor.require(CLIENTS_WRITE)?;
+        let (rotated, secret) = self.stored_client(id).await?.with_new_secret()?;
+        if !self.store.update_client(&rotated).await? {
+            return Err(Error::NotFound(format!("no client '{id}'")));
+        }
+        self.clients.forget(id);
+        self.audit_client(AuditKind::ClientSecretRotated, actor, format!("client {id}"), client).await;
+        Ok((rotated, secret))
+    }
+
+    pub async fn delete_client(&self, id: &str, actor: &Actor, client: &ClientInfo) -> Result<()> {
+        actor.require(CLIENTS_WRITE)?;
         let deleted = self.store.delete_client(id).await?;
         self.clients.forget(id);
         if !deleted {
             return Err(Error::NotFound(format!("no client '{id}'")));
         }
-        let mut event =
-            AuditEvent::new(AuditKind::ClientDeleted, Outcome::Success, client).detail(format!("client {id}"));
-        event.actor = actor;
-        self.audit(event).await;
+        self.audit_client(AuditKind::ClientDeleted, actor, format!("client {id}"), client).await;
         Ok(())
+    }
+
+    async fn audit_client(&self, kind: AuditKind, actor: &Actor, detail: String, client: &ClientInfo) {
+        let mut event = AuditEvent::new(kind, Outcome::Success, client).detail(detail);
+        event.actor = actor.user;
+        self.audit(event).await;
     }
 }

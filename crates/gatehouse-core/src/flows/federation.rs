@@ -159,7 +159,7 @@ impl Accounts {
                 .detail(format!("via upstream {}", provider.id)),
         )
         .await;
-        Ok(LoginOutcome::Tokens(user, pair))
+        Ok(LoginOutcome::Tokens(Box::new(user), pair))
     }
 
     async fn account_for(

@@ -142,7 +142,8 @@ impl Accounts {
     }
 
     /// Every key, retired ones too, newest first.
-    pub async fn all_keys(&self) -> Result<Vec<StoredKey>> {
+    pub async fn all_keys(&self, actor: &crate::rbac::Actor) -> Result<Vec<StoredKey>> {
+        actor.require(crate::rbac::KEYS_READ)?;
         Ok(self.store.all_keys().await?)
     }
 
@@ -166,8 +167,9 @@ impl Accounts {
 
     /// Rotates the signing keys and starts using the new ones at once (other
     /// nodes: see [`Accounts::watch_keys`] and [`Accounts::verify_access`]).
-    pub async fn rotate_keys(&self, actor: Option<UserId>, client: &ClientInfo) -> Result<Vec<StoredKey>> {
-        let keys = rotate(self.store.as_ref(), &self.master, self.config.signing_alg, actor, client).await?;
+    pub async fn rotate_keys(&self, actor: &crate::rbac::Actor, client: &ClientInfo) -> Result<Vec<StoredKey>> {
+        actor.require(crate::rbac::KEYS_ROTATE)?;
+        let keys = rotate(self.store.as_ref(), &self.master, self.config.signing_alg, actor.user, client).await?;
         self.reload_keys().await?;
         Ok(keys)
     }

@@ -2,8 +2,8 @@
 //!
 //! Unknown user, wrong password and locked account all answer the same
 //! `invalid_credentials` after the same amount of hashing work (a dummy hash
-//! stands in for a missing user). A disabled account is reported only after the
-//! correct password. Imported or outdated hashes are upgraded on success.
+//! stands in for a missing user). A disabled account, or one whose password an
+//! administrator wants replaced, is reported only after the correct password. Imported or outdated hashes are upgraded on success.
 
 use secrecy::{ExposeSecret, SecretString};
 
@@ -18,7 +18,7 @@ use crate::mfa::amr;
 pub enum LoginOutcome {
     /// Signed in. When policy demands a second factor the user has not set up,
     /// the pair's scope is `mfa_enroll` and only enrolment is possible.
-    Tokens(User, TokenPair),
+    Tokens(Box<User>, TokenPair),
     /// The password was right; now a second factor (`POST /api/auth/mfa/verify`).
     MfaRequired { mfa_token: SecretString, methods: Vec<String>, expires_in: u64 },
 }
@@ -79,6 +79,15 @@ impl Accounts {
             .await;
             return Err(Error::AccountDisabled);
         }
+        if user.password_reset_required {
+            self.audit(
+                AuditEvent::new(AuditKind::LoginFailed, Outcome::Failure, client)
+                    .subject(user.id)
+                    .detail("a new password is required"),
+            )
+            .await;
+            return Err(Error::PasswordResetRequired);
+        }
         if self.config.require_verified_email && !user.email_verified {
             self.audit(
                 AuditEvent::new(AuditKind::LoginFailed, Outcome::Failure, client)
@@ -101,7 +110,7 @@ impl Accounts {
         }
         let pair = self.open_session(&user, vec![amr::PASSWORD.to_owned()], client, req.via).await?;
         self.audit(AuditEvent::new(AuditKind::LoginSucceeded, Outcome::Success, client).by_and_for(user.id)).await;
-        Ok(LoginOutcome::Tokens(user, pair))
+        Ok(LoginOutcome::Tokens(Box::new(user), pair))
     }
 
     pub(super) async fn on_wrong_password(&self, user: &User, client: &ClientInfo) -> Result<()> {

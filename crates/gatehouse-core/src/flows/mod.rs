@@ -6,7 +6,9 @@
 
 mod account_deletion;
 mod account_page;
+mod actor;
 mod admin;
+mod api_keys;
 mod authorize;
 mod browser;
 mod client_cache;
@@ -26,6 +28,7 @@ mod password_check;
 mod password_reset;
 mod refresh;
 mod register;
+mod roles;
 mod sessions;
 mod totp;
 
@@ -38,7 +41,8 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 pub use account_deletion::AccountExport;
-pub use admin::{ImportedUser, NewUserRequest};
+pub use admin::{ImportedUser, NewUserRequest, UserUpdate};
+pub use api_keys::{ApiKeyAuth, ApiKeyRequest};
 pub use authorize::{
     append_query, AuthorizationRequest, AuthorizeDecision, AuthorizeError, Prompt, ValidAuthorization, SUPPORTED_SCOPES,
 };
@@ -52,6 +56,7 @@ pub use oauth_token::{ClientCredentials, OAuthTokenResponse, TokenRequest};
 pub use oauth_tokens::{Introspection, LogoutOutcome, LogoutRequest, UserInfo};
 pub use passkeys::CeremonyStart;
 pub use register::RegisterRequest;
+pub use roles::{NewRole, RoleUpdate};
 pub use totp::TotpEnrollment;
 
 use crate::account::{Role, User, UserId};
@@ -66,6 +71,7 @@ use crate::session::{RefreshRecord, Session, SessionId, SessionKind};
 use crate::store::Store;
 use crate::token::{
     AccessClaims, AccessTokenIssuer, Grant, KeyRing, SigningAlg, TokenSettings, DEFAULT_SCOPE, ENROLL_SCOPE,
+    PERMISSIONS_SCOPE,
 };
 
 /// Lockout after consecutive failed logins: from `threshold` failures on, the
@@ -112,6 +118,12 @@ pub struct RateLimits {
     pub forgot_per_email: Rate,
     /// Verification mails re-sent per account.
     pub resend_per_account: Rate,
+    /// Requests carrying an API key, per IP (checked before the key is looked up).
+    pub api_key_per_ip: Rate,
+    /// Requests with one API key.
+    pub api_key_per_key: Rate,
+    /// API keys made (or rotated) per account.
+    pub api_key_creation: Rate,
 }
 
 impl Default for RateLimits {
@@ -127,6 +139,9 @@ impl Default for RateLimits {
             forgot_per_ip: Rate::per_hour(20),
             forgot_per_email: Rate::per_hour(5),
             resend_per_account: Rate::per_hour(5),
+            api_key_per_ip: Rate::per_minute(1200),
+            api_key_per_key: Rate::per_minute(600),
+            api_key_creation: Rate::per_hour(20),
         }
     }
 }
@@ -289,7 +304,7 @@ impl Accounts {
             }
         };
         let notices = Notices::new(&config.product_name, &config.tokens.issuer)?;
-        Ok(Self {
+        let accounts = Self {
             store,
             hasher,
             limiter,
@@ -302,7 +317,9 @@ impl Accounts {
             mailer,
             notices,
             config,
-        })
+        };
+        accounts.sync_roles().await?;
+        Ok(accounts)
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -412,10 +429,19 @@ impl Accounts {
         scope: &str,
         client_id: Option<&str>,
     ) -> Result<crate::token::IssuedAccessToken> {
+        // Gatehouse's own sessions carry the permissions; an OAuth client's
+        // tokens only when it was granted the `permissions` scope; a token
+        // that may only enrol a second factor never.
+        let permissions: &[crate::rbac::Permission] = match &session.kind {
+            _ if scope == ENROLL_SCOPE => &[],
+            SessionKind::OAuth { .. } if !scope.split(' ').any(|s| s == PERMISSIONS_SCOPE) => &[],
+            _ => &user.permissions,
+        };
         let grant = Grant {
             user: user.id,
             session: session.id,
             roles: &user.roles,
+            permissions,
             amr: &session.amr,
             auth_time: session.auth_time.unix_timestamp(),
             scope,

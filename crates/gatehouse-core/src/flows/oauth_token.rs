@@ -24,7 +24,7 @@ use crate::token::{at_hash, sign_id_token, AccessTokenIssuer, IdClaims};
 type Result<T> = std::result::Result<T, OAuthFailure>;
 
 /// Scopes that only make sense for a person (not for client credentials).
-const USER_SCOPES: [&str; 5] = ["openid", "profile", "email", "roles", "offline_access"];
+const USER_SCOPES: [&str; 6] = ["openid", "profile", "email", "roles", "permissions", "offline_access"];
 
 /// How a client identified itself at the token, introspection or
 /// revocation endpoint.
@@ -366,6 +366,9 @@ pub(super) fn user_claims(user: &User, scope: &str) -> Map<String, Value> {
     }
     if has(scope, "roles") {
         claims.insert("roles".into(), json!(user.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>()));
+    }
+    if has(scope, crate::token::PERMISSIONS_SCOPE) {
+        claims.insert("permissions".into(), json!(user.permissions.iter().map(|p| p.as_str()).collect::<Vec<_>>()));
     }
     claims
 }

@@ -97,6 +97,30 @@ impl Accounts {
         if token.is_empty() || token.len() > 8192 {
             return Ok(json!({ "active": false }));
         }
+        if crate::api_key::looks_like_api_key(token) {
+            return Ok(match self.live_api_key(token).await? {
+                None => json!({ "active": false }),
+                Some(auth) => {
+                    let permissions: Vec<&str> = auth.permissions().iter().map(|p| p.as_str()).collect();
+                    let mut out = json!({
+                        "active": true,
+                        "token_type": "api_key",
+                        "scope": permissions.join(" "),
+                        "permissions": permissions,
+                        "sub": auth.user.id.to_string(),
+                        "username": auth.user.username.as_str(),
+                        "iss": self.config.tokens.issuer,
+                        "aud": self.config.tokens.audience,
+                        "iat": auth.key.created_at.unix_timestamp(),
+                        "jti": auth.key.id.to_string(),
+                    });
+                    if let Some(exp) = auth.key.expires_at {
+                        out["exp"] = json!(exp.unix_timestamp());
+                    }
+                    out
+                }
+            });
+        }
         match self.live_access_token(token).await {
             Ok(c) => {
                 let mut out = json!({

@@ -149,38 +149,8 @@ fn check_redirect_uri(uri: &str) -> Result<(), Error> {
 impl NewClient {
     /// Validates the request and mints the client id and (for confidential
     /// clients) the secret.
-    pub fn register(self, now: OffsetDateTime) -> Result<RegisteredClient, Error> {
-        let name = self.name.trim().to_owned();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(Error::InvalidRequest("a client needs a name of 1 to 100 characters".into()));
-        }
-        for uri in self.redirect_uris.iter().chain(&self.post_logout_redirect_uris) {
-            check_redirect_uri(uri)?;
-        }
-        let grant_types = if self.grant_types.is_empty() {
-            vec!["authorization_code".to_owned(), "refresh_token".to_owned()]
-        } else {
-            self.grant_types
-        };
-        if let Some(g) = grant_types.iter().find(|g| !GRANTS.contains(&g.as_str())) {
-            return Err(Error::InvalidRequest(format!("unknown grant type '{g}' (supported: {})", GRANTS.join(", "))));
-        }
-        if grant_types.iter().any(|g| g == "authorization_code") && self.redirect_uris.is_empty() {
-            return Err(Error::InvalidRequest("the authorization_code grant needs at least one redirect URI".into()));
-        }
-        if self.public && grant_types.iter().any(|g| g == "client_credentials") {
-            return Err(Error::InvalidRequest("a public client cannot use client_credentials".into()));
-        }
-        let scopes = if self.scopes.is_empty() {
-            vec!["openid".to_owned(), "profile".to_owned(), "email".to_owned()]
-        } else {
-            self.scopes
-        };
-        if let Some(s) =
-            scopes.iter().find(|s| s.is_empty() || s.len() > 64 || !s.chars().all(|c| SCOPE_CHARS.contains(c)))
-        {
-            return Err(Error::InvalidRequest(format!("'{s}' is not a valid scope name")));
-        }
+    pub fn register(mut self, now: OffsetDateTime) -> Result<RegisteredClient, Error> {
+        self.check()?;
         let id = format!("gh_{}", &random_token().expose_secret()[..22]);
         let (kind, secret, auth) = if self.public {
             (ClientKind::Public, None, TokenEndpointAuth::None)
@@ -189,19 +159,108 @@ impl NewClient {
         };
         let client = OAuthClient {
             id,
-            name,
+            name: self.name,
             kind,
             secret_digest: secret.as_ref().map(|s| TokenDigest::of(s.expose_secret())),
             redirect_uris: self.redirect_uris,
             post_logout_redirect_uris: self.post_logout_redirect_uris,
-            grant_types,
-            scopes,
+            grant_types: self.grant_types,
+            scopes: self.scopes,
             token_endpoint_auth: auth,
             first_party: self.first_party,
             id_token_alg: self.id_token_alg.unwrap_or(SigningAlg::Rs256),
             created_at: now,
         };
         Ok(RegisteredClient { client, secret })
+    }
+
+    /// Validates every field and fills in the defaults (shared by
+    /// registration and [`ClientUpdate::apply`]).
+    fn check(&mut self) -> Result<(), Error> {
+        self.name = self.name.trim().to_owned();
+        if self.name.is_empty() || self.name.chars().count() > 100 {
+            return Err(Error::InvalidRequest("a client needs a name of 1 to 100 characters".into()));
+        }
+        for uri in self.redirect_uris.iter().chain(&self.post_logout_redirect_uris) {
+            check_redirect_uri(uri)?;
+        }
+        if self.grant_types.is_empty() {
+            self.grant_types = vec!["authorization_code".to_owned(), "refresh_token".to_owned()];
+        }
+        if let Some(g) = self.grant_types.iter().find(|g| !GRANTS.contains(&g.as_str())) {
+            return Err(Error::InvalidRequest(format!("unknown grant type '{g}' (supported: {})", GRANTS.join(", "))));
+        }
+        if self.grant_types.iter().any(|g| g == "authorization_code") && self.redirect_uris.is_empty() {
+            return Err(Error::InvalidRequest("the authorization_code grant needs at least one redirect URI".into()));
+        }
+        if self.public && self.grant_types.iter().any(|g| g == "client_credentials") {
+            return Err(Error::InvalidRequest("a public client cannot use client_credentials".into()));
+        }
+        if self.scopes.is_empty() {
+            self.scopes = vec!["openid".to_owned(), "profile".to_owned(), "email".to_owned()];
+        }
+        if let Some(s) =
+            self.scopes.iter().find(|s| s.is_empty() || s.len() > 64 || !s.chars().all(|c| SCOPE_CHARS.contains(c)))
+        {
+            return Err(Error::InvalidRequest(format!("'{s}' is not a valid scope name")));
+        }
+        Ok(())
+    }
+}
+
+/// A change to a registered client: every `Some` field replaces the stored
+/// one. The id, the kind (public or confidential) and the secret stay (see
+/// [`OAuthClient::with_new_secret`]).
+#[derive(Clone, Debug, Default)]
+pub struct ClientUpdate {
+    pub name: Option<String>,
+    pub redirect_uris: Option<Vec<String>>,
+    pub post_logout_redirect_uris: Option<Vec<String>>,
+    pub grant_types: Option<Vec<String>>,
+    pub scopes: Option<Vec<String>>,
+    pub first_party: Option<bool>,
+    pub id_token_alg: Option<SigningAlg>,
+}
+
+impl ClientUpdate {
+    /// The client as it would be after the change, validated like a new one.
+    pub fn apply(self, client: &OAuthClient) -> Result<OAuthClient, Error> {
+        let mut wanted = NewClient {
+            name: self.name.unwrap_or_else(|| client.name.clone()),
+            public: client.kind == ClientKind::Public,
+            redirect_uris: self.redirect_uris.unwrap_or_else(|| client.redirect_uris.clone()),
+            post_logout_redirect_uris: self
+                .post_logout_redirect_uris
+                .unwrap_or_else(|| client.post_logout_redirect_uris.clone()),
+            grant_types: self.grant_types.unwrap_or_else(|| client.grant_types.clone()),
+            scopes: self.scopes.unwrap_or_else(|| client.scopes.clone()),
+            first_party: self.first_party.unwrap_or(client.first_party),
+            id_token_alg: Some(self.id_token_alg.unwrap_or(client.id_token_alg)),
+        };
+        wanted.check()?;
+        Ok(OAuthClient {
+            name: wanted.name,
+            redirect_uris: wanted.redirect_uris,
+            post_logout_redirect_uris: wanted.post_logout_redirect_uris,
+            grant_types: wanted.grant_types,
+            scopes: wanted.scopes,
+            first_party: wanted.first_party,
+            id_token_alg: wanted.id_token_alg.unwrap_or(client.id_token_alg),
+            ..client.clone()
+        })
+    }
+}
+
+impl OAuthClient {
+    /// The client with a fresh secret (returned, to be shown once); the old
+    /// one stops working. Public clients have none to rotate.
+    pub fn with_new_secret(&self) -> Result<(OAuthClient, SecretString), Error> {
+        if self.kind == ClientKind::Public {
+            return Err(Error::InvalidRequest("a public client has no secret to rotate".into()));
+        }
+        let secret = random_token();
+        let client = OAuthClient { secret_digest: Some(TokenDigest::of(secret.expose_secret())), ..self.clone() };
+        Ok((client, secret))
     }
 }
 
@@ -258,5 +317,28 @@ mod tests {
         let mut odd = web(&["https://a.example/cb"]);
         odd.scopes = vec!["bad scope".into()];
         assert!(odd.register(OffsetDateTime::now_utc()).is_err());
+    }
+
+    #[test]
+    fn updates_are_checked_like_registrations_and_keep_the_identity() {
+        let r = web(&["https://app.example.com/cb"]).register(OffsetDateTime::now_utc()).unwrap();
+        let update = ClientUpdate {
+            name: Some("  Shop ".into()),
+            scopes: Some(vec!["openid".into(), "posts:read".into()]),
+            ..Default::default()
+        };
+        let changed = update.apply(&r.client).unwrap();
+        assert_eq!((changed.name.as_str(), changed.id.as_str()), ("Shop", r.client.id.as_str()));
+        assert_eq!(changed.scopes, ["openid", "posts:read"]);
+        assert_eq!(changed.redirect_uris, r.client.redirect_uris);
+        assert_eq!(changed.secret_digest, r.client.secret_digest);
+        let bad = ClientUpdate { redirect_uris: Some(vec!["http://evil.example/cb".into()]), ..Default::default() };
+        assert!(bad.apply(&r.client).is_err());
+        let none = ClientUpdate { redirect_uris: Some(vec![]), ..Default::default() };
+        assert!(none.apply(&r.client).is_err(), "the code grant still needs a redirect URI");
+
+        let (rotated, secret) = r.client.with_new_secret().unwrap();
+        assert!(rotated.secret_matches(secret.expose_secret()));
+        assert!(!rotated.secret_matches(r.secret.unwrap().expose_secret()), "the old secret stops working");
     }
 }

@@ -6,6 +6,6 @@ mod client;
 mod code;
 mod error;
 
-pub use client::{ClientKind, NewClient, OAuthClient, RegisteredClient, TokenEndpointAuth};
+pub use client::{ClientKind, ClientUpdate, NewClient, OAuthClient, RegisteredClient, TokenEndpointAuth};
 pub use code::{AuthorizationCode, Consent, Redemption};
 pub use error::{OAuthErrorCode, OAuthFailure};

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use super::keys::KeyRing;
 use crate::account::{Role, UserId};
 use crate::error::Error;
+use crate::rbac::Permission;
 use crate::session::SessionId;
 
 /// The `typ` header of access tokens (RFC 9068 §2.1).
@@ -44,6 +45,11 @@ pub struct AccessClaims {
     pub sid: String,
     pub scope: String,
     pub roles: Vec<String>,
+    /// What the roles grant (`resource:action`): in Gatehouse's own sessions'
+    /// tokens, and in an OAuth client's when it was granted the
+    /// `permissions` scope. Absent when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub permissions: Vec<String>,
     /// How the user authenticated (RFC 8176), e.g. `["pwd"]` or `["pwd","otp","mfa"]`.
     #[serde(default)]
     pub amr: Vec<String>,
@@ -81,6 +87,9 @@ impl AccessClaims {
     }
 }
 
+/// The scope that puts the `permissions` claim into an OAuth client's tokens.
+pub const PERMISSIONS_SCOPE: &str = "permissions";
+
 /// The scope of ordinary access tokens.
 pub const DEFAULT_SCOPE: &str = "openid profile email";
 /// The only scope of a user who must enrol a second factor before anything else.
@@ -92,6 +101,8 @@ pub struct Grant<'a> {
     pub user: UserId,
     pub session: SessionId,
     pub roles: &'a [Role],
+    /// Put into the token as the `permissions` claim.
+    pub permissions: &'a [Permission],
     pub amr: &'a [String],
     pub auth_time: i64,
     pub scope: &'a str,
@@ -133,6 +144,7 @@ impl AccessTokenIssuer {
             sid: grant.session.to_string(),
             scope: grant.scope.to_owned(),
             roles: grant.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+            permissions: grant.permissions.iter().map(|p| p.as_str().to_owned()).collect(),
             amr: grant.amr.to_vec(),
             acr: crate::mfa::acr::for_amr(grant.amr).to_owned(),
             auth_time: grant.auth_time,
@@ -161,6 +173,7 @@ impl AccessTokenIssuer {
             sid: String::new(),
             scope: scope.to_owned(),
             roles: Vec::new(),
+            permissions: Vec::new(),
             amr: Vec::new(),
             acr: String::new(),
             auth_time: 0,
@@ -241,6 +254,7 @@ mod tests {
                 user: UserId::new(),
                 session: SessionId::new(),
                 roles: &roles,
+                permissions: &[],
                 amr: &amr,
                 auth_time: 0,
                 scope: DEFAULT_SCOPE,
@@ -261,6 +275,7 @@ mod tests {
             user: UserId::new(),
             session: SessionId::new(),
             roles: &[],
+            permissions: &[],
             amr: &[],
             auth_time: 0,
             scope: DEFAULT_SCOPE,

@@ -1,8 +1,8 @@
-//! `GET /api/admin/audit`: the audit log, filtered and paginated.
+//! `GET /api/admin/audit`: the audit log, filtered and paginated (`audit:read`).
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::Json;
-use gatehouse_core::account::{Role, UserId};
+use gatehouse_core::account::UserId;
 use gatehouse_core::audit::{AuditEvent, AuditKind, AuditQuery, Outcome};
 use gatehouse_core::Error;
 use serde::{Deserialize, Serialize};
@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::api::dto::rfc3339;
 use crate::error::{ApiResult, Problem};
-use crate::extract::Auth;
+use crate::extract::{AdminActor, ApiQuery};
 use crate::state::AppState;
 
 #[derive(Deserialize, IntoParams)]
@@ -85,10 +85,9 @@ fn parse_time(name: &str, value: Option<String>) -> Result<Option<OffsetDateTime
     security(("bearer" = [])))]
 pub async fn list(
     State(state): State<AppState>,
-    Auth(auth): Auth,
-    Query(params): Query<AuditParams>,
+    AdminActor(actor): AdminActor,
+    ApiQuery(params): ApiQuery<AuditParams>,
 ) -> ApiResult<Json<AuditPage>> {
-    auth.require_role(Role::ADMIN)?;
     let kind = params
         .event
         .map(|e| AuditKind::parse(&e).ok_or_else(|| Error::InvalidRequest(format!("unknown event '{e}'"))))
@@ -108,7 +107,7 @@ pub async fn list(
         limit: params.limit.unwrap_or(50).clamp(1, 500),
         offset: params.offset.unwrap_or(0),
     };
-    let events = state.accounts.audit_log(query.clone()).await?;
+    let events = state.accounts.audit_log(&actor, query.clone()).await?;
     Ok(Json(AuditPage {
         events: events.iter().map(AuditView::from).collect(),
         limit: query.limit,

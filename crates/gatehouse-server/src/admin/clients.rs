@@ -1,11 +1,11 @@
-//! `/api/admin/clients`: OAuth clients — list, get, register (the secret is
-//! in the answer, once), delete. Admin role required.
+//! `/api/admin/clients`: OAuth clients — list, get (`clients:read`),
+//! register (the secret is in the answer, once), change, rotate the secret,
+//! delete (`clients:write`).
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use gatehouse_core::account::Role;
-use gatehouse_core::oauth::{NewClient, OAuthClient};
+use gatehouse_core::oauth::{ClientUpdate, NewClient, OAuthClient};
 use gatehouse_core::token::SigningAlg;
 use gatehouse_core::Error;
 use secrecy::ExposeSecret;
@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 
 use crate::api::dto::rfc3339;
 use crate::error::{ApiResult, Problem};
-use crate::extract::{ApiJson, Auth, Client};
+use crate::extract::{AdminActor, ApiJson, Client};
 use crate::state::AppState;
 
 /// A client as an administrator sees it (never its secret).
@@ -89,13 +89,29 @@ pub struct RegisteredClientView {
     client_secret: Option<String>,
 }
 
+/// What changing a client takes: every field given replaces the stored one.
+#[derive(Deserialize, ToSchema)]
+pub struct ClientUpdateBody {
+    name: Option<String>,
+    redirect_uris: Option<Vec<String>>,
+    post_logout_redirect_uris: Option<Vec<String>>,
+    grant_types: Option<Vec<String>>,
+    scopes: Option<Vec<String>>,
+    first_party: Option<bool>,
+    /// `RS256`, `ES256` or `EdDSA`.
+    id_token_signed_response_alg: Option<String>,
+}
+
+fn parse_alg(alg: Option<String>) -> Result<Option<SigningAlg>, Error> {
+    alg.map(|a| a.parse::<SigningAlg>().map_err(Error::InvalidRequest)).transpose()
+}
+
 /// Registered OAuth clients, oldest first.
 #[utoipa::path(get, path = "/api/admin/clients", tag = "admin",
     responses((status = 200, body = ClientList), (status = 401, body = Problem), (status = 403, body = Problem)),
     security(("bearer" = [])))]
-pub async fn list(State(state): State<AppState>, Auth(auth): Auth) -> ApiResult<Json<ClientList>> {
-    auth.require_role(Role::ADMIN)?;
-    let clients = state.accounts.list_clients().await?;
+pub async fn list(State(state): State<AppState>, AdminActor(actor): AdminActor) -> ApiResult<Json<ClientList>> {
+    let clients = state.accounts.list_clients(&actor).await?;
     Ok(Json(ClientList { clients: clients.iter().map(ClientView::from).collect() }))
 }
 
@@ -106,11 +122,10 @@ pub async fn list(State(state): State<AppState>, Auth(auth): Auth) -> ApiResult<
     security(("bearer" = [])))]
 pub async fn get(
     State(state): State<AppState>,
-    Auth(auth): Auth,
+    AdminActor(actor): AdminActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ClientView>> {
-    auth.require_role(Role::ADMIN)?;
-    let client = state.accounts.client(&id).await?;
+    let client = state.accounts.client(&actor, &id).await?;
     Ok(Json(ClientView::from(&client)))
 }
 
@@ -121,14 +136,10 @@ pub async fn get(
 pub async fn create(
     State(state): State<AppState>,
     Client(info): Client,
-    Auth(auth): Auth,
+    AdminActor(actor): AdminActor,
     ApiJson(body): ApiJson<NewClientBody>,
 ) -> ApiResult<(StatusCode, Json<RegisteredClientView>)> {
-    auth.require_role(Role::ADMIN)?;
-    let id_token_alg = body
-        .id_token_signed_response_alg
-        .map(|a| a.parse::<SigningAlg>().map_err(Error::InvalidRequest))
-        .transpose()?;
+    let id_token_alg = parse_alg(body.id_token_signed_response_alg)?;
     let req = NewClient {
         name: body.name,
         public: body.public,
@@ -139,7 +150,7 @@ pub async fn create(
         first_party: body.first_party,
         id_token_alg,
     };
-    let registered = state.accounts.create_client(req, Some(auth.user_id), &info).await?;
+    let registered = state.accounts.create_client(req, &actor, &info).await?;
     let view = RegisteredClientView {
         client: ClientView::from(&registered.client),
         client_secret: registered.secret.map(|s| s.expose_secret().to_owned()),
@@ -155,10 +166,56 @@ pub async fn create(
 pub async fn delete(
     State(state): State<AppState>,
     Client(info): Client,
-    Auth(auth): Auth,
+    AdminActor(actor): AdminActor,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    auth.require_role(Role::ADMIN)?;
-    state.accounts.delete_client(&id, Some(auth.user_id), &info).await?;
+    state.accounts.delete_client(&id, &actor, &info).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Change a client (validated like a registration). Its id, kind and secret
+/// stay; tokens already issued stay valid.
+#[utoipa::path(patch, path = "/api/admin/clients/{client_id}", tag = "admin", request_body = ClientUpdateBody,
+    params(("client_id" = String, Path, description = "the client id")),
+    responses((status = 200, body = ClientView), (status = 400, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn update(
+    State(state): State<AppState>,
+    Client(info): Client,
+    AdminActor(actor): AdminActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ClientUpdateBody>,
+) -> ApiResult<Json<ClientView>> {
+    let update = ClientUpdate {
+        name: body.name,
+        redirect_uris: body.redirect_uris,
+        post_logout_redirect_uris: body.post_logout_redirect_uris,
+        grant_types: body.grant_types,
+        scopes: body.scopes,
+        first_party: body.first_party,
+        id_token_alg: parse_alg(body.id_token_signed_response_alg)?,
+    };
+    let client = state.accounts.update_client(&actor, &id, update, &info).await?;
+    Ok(Json(ClientView::from(&client)))
+}
+
+/// A new secret for a confidential client, in this answer only; the old one
+/// stops working.
+#[utoipa::path(post, path = "/api/admin/clients/{client_id}/secret", tag = "admin",
+    params(("client_id" = String, Path, description = "the client id")),
+    responses((status = 200, body = RegisteredClientView), (status = 400, body = Problem, description = "a public client"),
+        (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn rotate_secret(
+    State(state): State<AppState>,
+    Client(info): Client,
+    AdminActor(actor): AdminActor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<RegisteredClientView>> {
+    let (client, secret) = state.accounts.rotate_client_secret(&actor, &id, &info).await?;
+    Ok(Json(RegisteredClientView {
+        client: ClientView::from(&client),
+        client_secret: Some(secret.expose_secret().to_owned()),
+    }))
 }

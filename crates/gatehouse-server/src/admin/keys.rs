@@ -1,5 +1,5 @@
 //! `/api/admin/keys`: the signing keys — list (public facts only, never a
-//! private part) and rotate. Admin role required.
+//! private part; `keys:read`) and rotate (`keys:rotate`).
 //!
 //! A rotation takes effect on this node at once; other nodes on PostgreSQL
 //! hear of it by notice, and any node re-reads the keys when a token names a
@@ -7,14 +7,13 @@
 
 use axum::extract::State;
 use axum::Json;
-use gatehouse_core::account::Role;
 use gatehouse_core::token::StoredKey;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::api::dto::rfc3339;
 use crate::error::{ApiResult, Problem};
-use crate::extract::{Auth, Client};
+use crate::extract::{AdminActor, Client};
 use crate::state::AppState;
 
 /// A signing key as an administrator sees it.
@@ -43,9 +42,8 @@ pub struct KeyList {
 #[utoipa::path(get, path = "/api/admin/keys", tag = "admin",
     responses((status = 200, body = KeyList), (status = 401, body = Problem), (status = 403, body = Problem)),
     security(("bearer" = [])))]
-pub async fn list(State(state): State<AppState>, Auth(auth): Auth) -> ApiResult<Json<KeyList>> {
-    auth.require_role(Role::ADMIN)?;
-    let keys = state.accounts.all_keys().await?;
+pub async fn list(State(state): State<AppState>, AdminActor(actor): AdminActor) -> ApiResult<Json<KeyList>> {
+    let keys = state.accounts.all_keys(&actor).await?;
     Ok(Json(KeyList { keys: keys.iter().map(KeyView::from).collect() }))
 }
 
@@ -56,8 +54,11 @@ pub async fn list(State(state): State<AppState>, Auth(auth): Auth) -> ApiResult<
     responses((status = 200, body = KeyList, description = "the new current keys"),
         (status = 401, body = Problem), (status = 403, body = Problem)),
     security(("bearer" = [])))]
-pub async fn rotate(State(state): State<AppState>, Client(info): Client, Auth(auth): Auth) -> ApiResult<Json<KeyList>> {
-    auth.require_role(Role::ADMIN)?;
-    let keys = state.accounts.rotate_keys(Some(auth.user_id), &info).await?;
+pub async fn rotate(
+    State(state): State<AppState>,
+    Client(info): Client,
+    AdminActor(actor): AdminActor,
+) -> ApiResult<Json<KeyList>> {
+    let keys = state.accounts.rotate_keys(&actor, &info).await?;
     Ok(Json(KeyList { keys: keys.iter().map(KeyView::from).collect() }))
 }

@@ -77,6 +77,8 @@ pub struct UserView {
     pub email_verified: bool,
     pub is_active: bool,
     pub roles: Vec<String>,
+    /// What the roles grant (`resource:action`).
+    pub permissions: Vec<String>,
     pub mfa: MfaView,
     /// RFC 3339.
     pub created_at: String,
@@ -92,6 +94,7 @@ impl From<&User> for UserView {
             email_verified: u.email_verified,
             is_active: u.is_active,
             roles: u.roles.iter().map(|r| r.to_string()).collect(),
+            permissions: u.permissions.iter().map(|p| p.to_string()).collect(),
             mfa: MfaView::default(),
             created_at: rfc3339(u.created_at),
             updated_at: rfc3339(u.updated_at),

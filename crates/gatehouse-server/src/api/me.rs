@@ -5,14 +5,17 @@ use axum::Json;
 
 use super::dto::{UserEnvelope, UserView};
 use crate::error::{ApiResult, Problem};
-use crate::extract::EnrollAuth;
+use crate::extract::Identity;
 use crate::state::AppState;
 
-/// The signed-in user.
+/// The signed-in user (or the owner of the API key sent).
 #[utoipa::path(get, path = "/api/auth/me", tag = "auth",
     responses((status = 200, body = UserEnvelope), (status = 401, body = Problem)), security(("bearer" = [])))]
-pub async fn me(State(state): State<AppState>, EnrollAuth(auth): EnrollAuth) -> ApiResult<Json<UserEnvelope>> {
-    let user = state.accounts.me(&auth).await?;
+pub async fn me(State(state): State<AppState>, identity: Identity) -> ApiResult<Json<UserEnvelope>> {
+    let user = match identity {
+        Identity::Session(auth) => state.accounts.me(&auth).await?,
+        Identity::ApiKey(key) => key.user,
+    };
     let mut view: UserView = (&user).into();
     view.mfa = (&state.accounts.mfa_status(user.id).await?).into();
     Ok(Json(UserEnvelope { user: view }))

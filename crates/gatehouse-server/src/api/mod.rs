@@ -1,10 +1,11 @@
 //! `/api/auth/*`: registration, login, token refresh, logout, the caller's own
-//! profile and sessions. One file per flow.
+//! profile, sessions and API keys. One file per flow.
 
 pub mod account;
 pub mod consents;
 pub mod dto;
 pub mod email;
+pub mod keys;
 pub mod login;
 pub mod logout;
 pub mod me;
@@ -37,6 +38,9 @@ pub fn router() -> Router<AppState> {
         .route("/password/reset", post(password::reset))
         .route("/password/change", post(password::change))
         .route("/password/check", post(password_check::check))
+        .route("/api-keys", get(keys::list).post(keys::create))
+        .route("/api-keys/{id}", delete(keys::revoke))
+        .route("/api-keys/{id}/rotate", post(keys::rotate))
         .route("/sessions", get(sessions::list))
         .route("/sessions/{id}", delete(sessions::end))
         .route("/consents", get(consents::list))

@@ -1,12 +1,18 @@
 //! `Auth`: the caller's verified access token (`Authorization: Bearer …`), whose
-//! session must still be active.
+//! session must still be active. [`AdminActor`] also takes a personal API key
+//! (`gatehouse_pat_…`), as does [`Identity`] (for `/me`); every other endpoint
+//! refuses keys: they never manage an account (sessions, password, factors,
+//! other keys).
 
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use gatehouse_core::flows::Authenticated;
+use gatehouse_core::api_key::looks_like_api_key;
+use gatehouse_core::flows::{ApiKeyAuth, Authenticated};
+use gatehouse_core::rbac::Actor;
 use gatehouse_core::Error;
 
+use super::Client;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -21,11 +27,23 @@ impl Auth {
     }
 }
 
+/// The refusal of an API key where only a signed-in session will do.
+fn no_api_keys_here(token: &str) -> Result<(), Error> {
+    if looks_like_api_key(token) {
+        return Err(Error::Forbidden(
+            "API keys work on the admin API (/api/admin/…) and GET /api/auth/me only; this needs a signed-in session"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
 impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = Self::bearer(&parts.headers).ok_or(Error::Unauthorized)?;
+        no_api_keys_here(token)?;
         let auth = state.accounts.authenticate_live(token).await?;
         Ok(Self(auth))
     }
@@ -40,7 +58,10 @@ impl FromRequestParts<AppState> for MaybeAuth {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match Auth::bearer(&parts.headers) {
             None => Ok(Self(None)),
-            Some(token) => Ok(Self(Some(state.accounts.authenticate_live(token).await?))),
+            Some(token) => {
+                no_api_keys_here(token)?;
+                Ok(Self(Some(state.accounts.authenticate_live(token).await?)))
+            }
         }
     }
 }
@@ -54,6 +75,49 @@ impl FromRequestParts<AppState> for EnrollAuth {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = Auth::bearer(&parts.headers).ok_or(Error::Unauthorized)?;
+        no_api_keys_here(token)?;
         Ok(Self(state.accounts.authenticate_for_enrollment(token).await?))
+    }
+}
+
+/// Who is calling the admin API, with what they may do now: a signed-in
+/// user (access token; their current roles count, not the token's claims)
+/// or a personal API key (its scopes the owner still holds). The permission
+/// checks themselves are the flows' (`Actor::require`).
+pub struct AdminActor(pub Actor);
+
+impl FromRequestParts<AppState> for AdminActor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = Auth::bearer(&parts.headers).ok_or(Error::Unauthorized)?.to_owned();
+        let token = token.as_str();
+        if looks_like_api_key(token) {
+            let Client(client) = Client::from_request_parts(parts, state).await?;
+            return Ok(Self(state.accounts.authenticate_api_key(token, &client).await?.actor));
+        }
+        let auth = state.accounts.authenticate_live(token).await?;
+        Ok(Self(state.accounts.actor(&auth).await?))
+    }
+}
+
+/// The bearer of `GET /api/auth/me`: a session's token (one that may only
+/// enrol a second factor too) or an API key.
+pub enum Identity {
+    Session(Box<Authenticated>),
+    ApiKey(Box<ApiKeyAuth>),
+}
+
+impl FromRequestParts<AppState> for Identity {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = Auth::bearer(&parts.headers).ok_or(Error::Unauthorized)?.to_owned();
+        let token = token.as_str();
+        if looks_like_api_key(token) {
+            let Client(client) = Client::from_request_parts(parts, state).await?;
+            return Ok(Self::ApiKey(Box::new(state.accounts.authenticate_api_key(token, &client).await?)));
+        }
+        Ok(Self::Session(Box::new(state.accounts.authenticate_for_enrollment(token).await?)))
     }
 }

@@ -106,6 +106,7 @@ fn describe(scope: &str) -> String {
         "profile" => "See your username".into(),
         "email" => "See your email address".into(),
         "roles" => "See your roles".into(),
+        "permissions" => "See what your roles allow you to do".into(),
         "offline_access" => "Stay connected while you are away".into(),
         other => format!("Use '{other}'"),
     }

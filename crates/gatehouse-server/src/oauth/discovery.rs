@@ -36,7 +36,7 @@ pub async fn openid_configuration(State(state): State<AppState>) -> Response {
         "prompt_values_supported": ["none", "login", "consent"],
         "claims_supported": [
             "iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "azp", "at_hash", "sid",
-            "preferred_username", "name", "updated_at", "email", "email_verified", "roles"
+            "preferred_username", "name", "updated_at", "email", "email_verified", "roles", "permissions"
         ],
         "claims_parameter_supported": false,
         "request_parameter_supported": false,

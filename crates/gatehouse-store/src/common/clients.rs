@@ -135,6 +135,31 @@ macro_rules! impl_client_store {
                 .map_err(Self::db_err)
             }
 
+            async fn update_client(
+                &self,
+                client: &gatehouse_core::oauth::OAuthClient,
+            ) -> gatehouse_core::store::StoreResult<bool> {
+                use $crate::common::clients::to_json;
+                let done = sqlx::query(
+                    "UPDATE oauth_clients SET name = $2, secret_digest = $3, redirect_uris = $4, \
+                     post_logout_redirect_uris = $5, grant_types = $6, scopes = $7, first_party = $8, \
+                     id_token_alg = $9 WHERE id = $1",
+                )
+                .bind(client.id.as_str())
+                .bind(client.name.as_str())
+                .bind(client.secret_digest.as_ref().map(|d| d.as_bytes().to_vec()))
+                .bind(to_json(&client.redirect_uris))
+                .bind(to_json(&client.post_logout_redirect_uris))
+                .bind(to_json(&client.grant_types))
+                .bind(to_json(&client.scopes))
+                .bind(client.first_party)
+                .bind(client.id_token_alg.as_str())
+                .execute(&self.pool)
+                .await
+                .map_err(Self::db_err)?;
+                Ok(done.rows_affected() == 1)
+            }
+
             async fn delete_client(&self, id: &str) -> gatehouse_core::store::StoreResult<bool> {
                 // Codes, consents and sessions (with their refresh tokens) cascade.
                 let done = sqlx::query("DELETE FROM oauth_clients WHERE id = $1")

@@ -1,12 +1,14 @@
 //! [`gatehouse_core::store::UserStore`] for both backends: users and their roles.
 //!
-//! Roles live in `user_roles` and are always returned sorted by name.
+//! Roles live in `user_roles` and are always returned sorted by name; a
+//! user's permissions (what those roles grant, from `role_permissions`) are
+//! read in the same query, sorted and without duplicates.
 
 /// The `users` columns every query reads, in [`impl_user_store!`]'s order.
 macro_rules! user_columns {
     () => {
         "id, username, email, password_hash, is_active, email_verified, failed_logins, \
-         locked_until, created_at, updated_at"
+         locked_until, created_at, updated_at, password_reset_required"
     };
 }
 pub(crate) use user_columns;
@@ -14,10 +16,11 @@ pub(crate) use user_columns;
 macro_rules! impl_user_store {
     ($store:ty, $db:ty) => {
         impl $store {
-            /// A user from a row of [`user_columns!`] and its roles.
+            /// A user from a row of [`user_columns!`], its roles and permissions.
             fn user_from_row(
                 row: &<$db as sqlx::Database>::Row,
                 roles: Vec<gatehouse_core::account::Role>,
+                permissions: Vec<gatehouse_core::rbac::Permission>,
             ) -> Result<gatehouse_core::account::User, sqlx::Error> {
                 use sqlx::Row as _;
                 let failed_logins: i32 = row.try_get("failed_logins")?;
@@ -29,6 +32,8 @@ macro_rules! impl_user_store {
                     is_active: row.try_get("is_active")?,
                     email_verified: row.try_get("email_verified")?,
                     roles,
+                    permissions,
+                    password_reset_required: row.try_get("password_reset_required")?,
                     failed_logins: u32::try_from(failed_logins).unwrap_or(0),
                     locked_until: row.try_get("locked_until")?,
                     created_at: row.try_get("created_at")?,
@@ -36,21 +41,30 @@ macro_rules! impl_user_store {
                 })
             }
 
-            /// Loads the roles of the user in `row` and builds the user.
-            /// The user of a row that carries its roles too (`roles` from
-            /// [`Self::ROLES_OF_USER`]): one round trip for a user, not two.
-            fn user_with_roles(row: &<$db as sqlx::Database>::Row) -> Result<gatehouse_core::account::User, sqlx::Error> {
+            /// The user of a row that carries its roles and permissions too
+            /// (`roles` from [`Self::ROLES_OF_USER`], `permissions` from
+            /// [`Self::PERMISSIONS_OF_USER`]): one round trip for a user.
+            fn user_with_roles(
+                row: &<$db as sqlx::Database>::Row,
+            ) -> Result<gatehouse_core::account::User, sqlx::Error> {
                 use sqlx::Row as _;
-                let joined: Option<String> = row.try_get("roles")?;
-                let mut roles: Vec<gatehouse_core::account::Role> = joined
-                    .as_deref()
-                    .unwrap_or_default()
-                    .split(' ')
-                    .filter(|r| !r.is_empty())
-                    .map(|r| gatehouse_core::account::Role::from_trusted(r.to_owned()))
-                    .collect();
-                roles.sort_by(|a, b| a.as_str().cmp(b.as_str()));
-                Self::user_from_row(row, roles)
+                let roles: Option<String> = row.try_get("roles")?;
+                let permissions: Option<String> = row.try_get("permissions")?;
+                Self::user_from_row(
+                    row,
+                    $crate::common::users::split_roles(roles.as_deref()),
+                    $crate::common::users::split_permissions(permissions.as_deref()),
+                )
+            }
+
+            /// `SELECT <user columns>, roles, permissions FROM users WHERE <condition>`.
+            fn user_query(condition: &str) -> String {
+                format!(
+                    "SELECT {}, {} AS roles, {} AS permissions FROM users WHERE {condition}",
+                    $crate::common::users::user_columns!(),
+                    Self::ROLES_OF_USER,
+                    Self::PERMISSIONS_OF_USER
+                )
             }
 
             async fn load_user(
@@ -59,13 +73,7 @@ macro_rules! impl_user_store {
             ) -> Result<Option<gatehouse_core::account::User>, sqlx::Error> {
                 // Built once per backend, not per request.
                 static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-                let sql = SQL.get_or_init(|| {
-                    format!(
-                        "SELECT {}, {} AS roles FROM users WHERE id = $1",
-                        $crate::common::users::user_columns!(),
-                        Self::ROLES_OF_USER
-                    )
-                });
+                let sql = SQL.get_or_init(|| Self::user_query("id = $1"));
                 sqlx::query(sql)
                     .bind(id)
                     .fetch_optional(&mut *conn)
@@ -74,28 +82,64 @@ macro_rules! impl_user_store {
                     .transpose()
             }
 
-            /// Roles of several users at once, each list sorted by name.
+            /// Sets a user's `updated_at` (after a change of their roles).
+            async fn touch_user(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                id: gatehouse_core::account::UserId,
+                now: time::OffsetDateTime,
+            ) -> gatehouse_core::store::StoreResult<()> {
+                sqlx::query("UPDATE users SET updated_at = $2 WHERE id = $1")
+                    .bind(id.0)
+                    .bind(Self::ts(now))
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(Self::db_err)?;
+                Ok(())
+            }
+
+            /// Roles of several users at once, each list sorted by name, with
+            /// the permissions those roles grant (sorted, no duplicates).
             async fn roles_of_users(
                 conn: &mut <$db as sqlx::Database>::Connection,
                 ids: &[uuid::Uuid],
-            ) -> Result<std::collections::HashMap<uuid::Uuid, Vec<gatehouse_core::account::Role>>, sqlx::Error> {
+            ) -> Result<
+                std::collections::HashMap<
+                    uuid::Uuid,
+                    (Vec<gatehouse_core::account::Role>, Vec<gatehouse_core::rbac::Permission>),
+                >,
+                sqlx::Error,
+            > {
                 use sqlx::Row as _;
-                let mut roles: std::collections::HashMap<_, Vec<_>> = std::collections::HashMap::new();
+                let mut out: std::collections::HashMap<_, (Vec<_>, Vec<_>)> = std::collections::HashMap::new();
                 if ids.is_empty() {
-                    return Ok(roles);
+                    return Ok(out);
                 }
-                let mut qb = sqlx::QueryBuilder::<$db>::new("SELECT user_id, role FROM user_roles WHERE user_id IN (");
+                let mut qb = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT ur.user_id, ur.role, rp.permission FROM user_roles ur \
+                     LEFT JOIN role_permissions rp ON rp.role = ur.role WHERE ur.user_id IN (",
+                );
                 let mut list = qb.separated(", ");
                 for id in ids {
                     list.push_bind(*id);
                 }
-                qb.push(") ORDER BY role");
+                qb.push(") ORDER BY ur.role, rp.permission");
                 for row in qb.build().fetch_all(&mut *conn).await? {
                     let user: uuid::Uuid = row.try_get("user_id")?;
                     let role: String = row.try_get("role")?;
-                    roles.entry(user).or_default().push(gatehouse_core::account::Role::from_trusted(role));
+                    let permission: Option<String> = row.try_get("permission")?;
+                    let (roles, permissions) = out.entry(user).or_default();
+                    if roles.last().is_none_or(|r: &gatehouse_core::account::Role| r.as_str() != role) {
+                        roles.push(gatehouse_core::account::Role::from_trusted(role));
+                    }
+                    if let Some(p) = permission {
+                        permissions.push(gatehouse_core::rbac::Permission::from_trusted(p));
+                    }
                 }
-                Ok(roles)
+                for (_, permissions) in out.values_mut() {
+                    permissions.sort();
+                    permissions.dedup();
+                }
+                Ok(out)
             }
         }
 
@@ -149,13 +193,8 @@ macro_rules! impl_user_store {
                 login: &str,
             ) -> gatehouse_core::store::StoreResult<Option<gatehouse_core::account::User>> {
                 static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-                let sql = SQL.get_or_init(|| {
-                    format!(
-                        "SELECT {}, {} AS roles FROM users WHERE lower(username) = lower($1) OR lower(email) = lower($1)",
-                        $crate::common::users::user_columns!(),
-                        Self::ROLES_OF_USER
-                    )
-                });
+                let sql =
+                    SQL.get_or_init(|| Self::user_query("lower(username) = lower($1) OR lower(email) = lower($1)"));
                 sqlx::query(sql)
                     .bind(login)
                     .fetch_optional(&self.pool)
@@ -166,7 +205,7 @@ macro_rules! impl_user_store {
 
             async fn list_users(
                 &self,
-                search: Option<&str>,
+                filter: &gatehouse_core::store::UserFilter,
                 limit: u32,
                 offset: u32,
             ) -> gatehouse_core::store::StoreResult<Vec<gatehouse_core::account::User>> {
@@ -175,15 +214,23 @@ macro_rules! impl_user_store {
                 let mut qb = sqlx::QueryBuilder::<$db>::new(concat!(
                     "SELECT ",
                     $crate::common::users::user_columns!(),
-                    " FROM users"
+                    " FROM users WHERE 1 = 1"
                 ));
-                if let Some(needle) = search.map(str::trim).filter(|s| !s.is_empty()) {
+                if let Some(needle) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
                     let pattern = $crate::common::contains_pattern(needle);
-                    qb.push(" WHERE lower(username) LIKE lower(")
+                    qb.push(" AND (lower(username) LIKE lower(")
                         .push_bind(pattern.clone())
                         .push(") ESCAPE '\\' OR lower(email) LIKE lower(")
                         .push_bind(pattern)
-                        .push(") ESCAPE '\\'");
+                        .push(") ESCAPE '\\')");
+                }
+                if let Some(role) = &filter.role {
+                    qb.push(" AND id IN (SELECT user_id FROM user_roles WHERE role = ")
+                        .push_bind(role.as_str().to_owned())
+                        .push(")");
+                }
+                if let Some(active) = filter.active {
+                    qb.push(" AND is_active = ").push_bind(active);
                 }
                 qb.push(" ORDER BY created_at, id LIMIT ")
                     .push_bind(i64::from(limit))
@@ -195,10 +242,13 @@ macro_rules! impl_user_store {
                     .map(|row| row.try_get::<uuid::Uuid, _>("id"))
                     .collect::<Result<Vec<_>, _>>()
                     .map_err(Self::db_err)?;
-                let mut roles = Self::roles_of_users(&mut *conn, &ids).await.map_err(Self::db_err)?;
+                let mut grants = Self::roles_of_users(&mut *conn, &ids).await.map_err(Self::db_err)?;
                 rows.iter()
                     .zip(&ids)
-                    .map(|(row, id)| Self::user_from_row(row, roles.remove(id).unwrap_or_default()))
+                    .map(|(row, id)| {
+                        let (roles, permissions) = grants.remove(id).unwrap_or_default();
+                        Self::user_from_row(row, roles, permissions)
+                    })
                     .collect::<Result<Vec<_>, _>>()
                     .map_err(Self::db_err)
             }
@@ -209,13 +259,16 @@ macro_rules! impl_user_store {
                 hash: &str,
                 now: time::OffsetDateTime,
             ) -> gatehouse_core::store::StoreResult<()> {
-                sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
-                    .bind(id.0)
-                    .bind(hash)
-                    .bind(Self::ts(now))
-                    .execute(&self.pool)
-                    .await
-                    .map_err(Self::db_err)?;
+                sqlx::query(
+                    "UPDATE users SET password_hash = $2, password_reset_required = $4, updated_at = $3 WHERE id = $1",
+                )
+                .bind(id.0)
+                .bind(hash)
+                .bind(Self::ts(now))
+                .bind(false)
+                .execute(&self.pool)
+                .await
+                .map_err(Self::db_err)?;
                 Ok(())
             }
 
@@ -239,13 +292,89 @@ macro_rules! impl_user_store {
                         .await
                         .map_err(Self::db_err)?;
                 }
-                sqlx::query("UPDATE users SET updated_at = $2 WHERE id = $1")
+                Self::touch_user(&mut *tx, id, now).await?;
+                tx.commit().await.map_err(Self::db_err)
+            }
+
+            async fn grant_role(
+                &self,
+                id: gatehouse_core::account::UserId,
+                role: &gatehouse_core::account::Role,
+                now: time::OffsetDateTime,
+            ) -> gatehouse_core::store::StoreResult<bool> {
+                let mut tx = self.begin_write().await?;
+                let added =
+                    sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                        .bind(id.0)
+                        .bind(role.as_str())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(Self::db_err)?
+                        .rows_affected()
+                        == 1;
+                if added {
+                    Self::touch_user(&mut *tx, id, now).await?;
+                }
+                tx.commit().await.map_err(Self::db_err)?;
+                Ok(added)
+            }
+
+            async fn revoke_role(
+                &self,
+                id: gatehouse_core::account::UserId,
+                role: &gatehouse_core::account::Role,
+                now: time::OffsetDateTime,
+            ) -> gatehouse_core::store::StoreResult<bool> {
+                let mut tx = self.begin_write().await?;
+                let removed = sqlx::query("DELETE FROM user_roles WHERE user_id = $1 AND role = $2")
                     .bind(id.0)
-                    .bind(Self::ts(now))
+                    .bind(role.as_str())
                     .execute(&mut *tx)
                     .await
+                    .map_err(Self::db_err)?
+                    .rows_affected()
+                    == 1;
+                if removed {
+                    Self::touch_user(&mut *tx, id, now).await?;
+                }
+                tx.commit().await.map_err(Self::db_err)?;
+                Ok(removed)
+            }
+
+            async fn update_profile(
+                &self,
+                id: gatehouse_core::account::UserId,
+                profile: &gatehouse_core::store::Profile,
+                now: time::OffsetDateTime,
+            ) -> gatehouse_core::store::StoreResult<()> {
+                sqlx::query(
+                    "UPDATE users SET username = $2, email = $3, email_verified = $4, updated_at = $5 WHERE id = $1",
+                )
+                .bind(id.0)
+                .bind(profile.username.as_str())
+                .bind(profile.email.as_str())
+                .bind(profile.email_verified)
+                .bind(Self::ts(now))
+                .execute(&self.pool)
+                .await
+                .map_err(Self::db_err)?;
+                Ok(())
+            }
+
+            async fn set_password_reset_required(
+                &self,
+                id: gatehouse_core::account::UserId,
+                required: bool,
+                now: time::OffsetDateTime,
+            ) -> gatehouse_core::store::StoreResult<()> {
+                sqlx::query("UPDATE users SET password_reset_required = $2, updated_at = $3 WHERE id = $1")
+                    .bind(id.0)
+                    .bind(required)
+                    .bind(Self::ts(now))
+                    .execute(&self.pool)
+                    .await
                     .map_err(Self::db_err)?;
-                tx.commit().await.map_err(Self::db_err)
+                Ok(())
             }
 
             async fn set_active(
@@ -312,3 +441,28 @@ macro_rules! impl_user_store {
     };
 }
 pub(crate) use impl_user_store;
+
+/// Roles as [`impl_user_store!`]'s queries aggregate them (space-separated), sorted.
+pub(crate) fn split_roles(joined: Option<&str>) -> Vec<gatehouse_core::account::Role> {
+    let mut roles: Vec<_> = joined
+        .unwrap_or_default()
+        .split(' ')
+        .filter(|r| !r.is_empty())
+        .map(|r| gatehouse_core::account::Role::from_trusted(r.to_owned()))
+        .collect();
+    roles.sort();
+    roles
+}
+
+/// Permissions as the queries aggregate them (comma-separated), sorted, no duplicates.
+pub(crate) fn split_permissions(joined: Option<&str>) -> Vec<gatehouse_core::rbac::Permission> {
+    let mut permissions: Vec<_> = joined
+        .unwrap_or_default()
+        .split(',')
+        .filter(|p| !p.is_empty())
+        .map(|p| gatehouse_core::rbac::Permission::from_trusted(p.to_owned()))
+        .collect();
+    permissions.sort();
+    permissions.dedup();
+    permissions
+}

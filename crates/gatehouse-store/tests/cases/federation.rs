@@ -129,9 +129,9 @@ pub async fn upstream_links_are_unique_per_identity(url: String) {
 
     // A link needs a known provider and a known user.
     let err = store.insert_upstream_link(&link("gitlab", "1", alice.id, t)).await.unwrap_err();
-    assert!(matches!(err, StoreError::Backend(_)), "{err:?}");
+    assert!(matches!(err, StoreError::Conflict(Constraint::MissingReference)), "{err:?}");
     let err = store.insert_upstream_link(&link("google", "2", UserId::new(), t)).await.unwrap_err();
-    assert!(matches!(err, StoreError::Backend(_)), "{err:?}");
+    assert!(matches!(err, StoreError::Conflict(Constraint::MissingReference)), "{err:?}");
     assert!(store.upstream_link("gitlab", "1").await.unwrap().is_none());
     assert!(store.upstream_link("google", "2").await.unwrap().is_none());
 }

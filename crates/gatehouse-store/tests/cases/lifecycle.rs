@@ -215,6 +215,8 @@ async fn give_everything(store: &dyn gatehouse_core::store::Store, user: UserId,
     let upstream_id = format!("idp-{name}");
     store.insert_upstream(&upstream(&upstream_id, t)).await.unwrap();
     store.insert_upstream_link(&link(&upstream_id, &format!("{name}-sub"), user, t)).await.unwrap();
+    let key = gatehouse_core::api_key::NewApiKey::mint(user, format!("{name}-key"), vec![], t, None).key;
+    store.insert_api_key(&key).await.unwrap();
     Belongings {
         session,
         refresh: refresh.digest,
@@ -242,6 +244,7 @@ async fn rows_of(url: &str, user: UserId) -> Vec<(String, i64)> {
         "oauth_codes",
         "oauth_consents",
         "upstream_links",
+        "api_keys",
     ];
     let mut queries: Vec<(String, String)> =
         tables.iter().map(|t| ((*t).to_owned(), format!("SELECT COUNT(*) FROM {t} WHERE user_id = $1"))).collect();
@@ -251,7 +254,16 @@ async fn rows_of(url: &str, user: UserId) -> Vec<(String, i64)> {
     ));
     // Every table is either checked above or holds nothing of a user's; a new
     // table must be added to one of the two lists.
-    let not_owned = ["users", "signing_keys", "audit_log", "oauth_clients", "upstream_providers", "_sqlx_migrations"];
+    let not_owned = [
+        "users",
+        "signing_keys",
+        "audit_log",
+        "oauth_clients",
+        "upstream_providers",
+        "roles",
+        "role_permissions",
+        "_sqlx_migrations",
+    ];
     let mut counts = Vec::new();
     if url.starts_with("sqlite:") {
         let raw = gatehouse_store::SqliteStore::connect(url).await.unwrap();
@@ -337,6 +349,7 @@ pub async fn deleting_a_user_takes_their_rows_and_anonymises_audit(url: String) 
     assert!(store.consent(alice.id, &alices.client_id).await.unwrap().is_none());
     assert!(store.client(&alices.client_id).await.unwrap().is_some(), "the client is nobody's");
     assert!(store.upstream_links(alice.id).await.unwrap().is_empty());
+    assert!(store.api_keys(alice.id).await.unwrap().is_empty());
     assert!(store.upstream_link(&alices.upstream_id, "alice-sub").await.unwrap().is_none());
     assert!(store.upstream(&alices.upstream_id).await.unwrap().is_some(), "the provider is nobody's");
     // Her address and name are free again.
@@ -372,6 +385,7 @@ pub async fn deleting_a_user_takes_their_rows_and_anonymises_audit(url: String) 
     assert!(store.take_webauthn_ceremony(bobs.ceremony, t).await.unwrap().is_some());
     assert!(store.consent(bob.id, &bobs.client_id).await.unwrap().is_some());
     assert_eq!(store.upstream_links(bob.id).await.unwrap().len(), 1);
+    assert_eq!(store.api_keys(bob.id).await.unwrap().len(), 1);
     assert!(store.upstream_link(&bobs.upstream_id, "bob-sub").await.unwrap().is_some());
     assert!(matches!(store.redeem_authorization_code(&bobs.code, t).await.unwrap(), Redemption::Won(_)));
 }

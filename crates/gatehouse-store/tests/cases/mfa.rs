@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use gatehouse_core::crypto::TokenDigest;
 use gatehouse_core::mfa::MfaChallenge;
 use gatehouse_core::session::SessionId;
-use gatehouse_core::store::{StoreError, UserStore as _};
+use gatehouse_core::store::StoreError;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
@@ -72,7 +72,7 @@ pub async fn sessions_from_before_mfa_still_read(url: String) {
         let mut migrator = sqlx::migrate!("./migrations/sqlite");
         migrator.migrations = Cow::Owned(migrator.migrations.iter().filter(|m| m.version == 1).cloned().collect());
         migrator.run(old.pool()).await.unwrap();
-        old.insert_user(&user).await.unwrap();
+        insert_user_as_in_0001_sqlite(old.pool(), &user).await;
         let (created, idle, absolute) =
             (sqlite_ts(t), sqlite_ts(t + Duration::hours(2)), sqlite_ts(t + Duration::days(1)));
         sqlx::query(
@@ -93,7 +93,7 @@ pub async fn sessions_from_before_mfa_still_read(url: String) {
         let mut migrator = sqlx::migrate!("./migrations/postgres");
         migrator.migrations = Cow::Owned(migrator.migrations.iter().filter(|m| m.version == 1).cloned().collect());
         migrator.run(old.pool()).await.unwrap();
-        old.insert_user(&user).await.unwrap();
+        insert_user_as_in_0001_postgres(old.pool(), &user).await;
         sqlx::query(
             "INSERT INTO sessions (id, user_id, created_at, last_used_at, idle_expires_at, absolute_expires_at) \
              VALUES ($1, $2, $3, $3, $4, $5)",
@@ -305,4 +305,36 @@ pub async fn mfa_challenge_consumption_has_one_winner(url: String) {
     let won = winners(&store, move |store, _| async move { store.consume_mfa_challenge(id, t).await.unwrap() }).await;
     assert_eq!(won.len(), 1, "exactly one consumption wins: {won:?}");
     assert_eq!(store.mfa_challenge(&c.digest).await.unwrap().unwrap().used_at, Some(t));
+}
+
+/// The `users` columns of migration 0001 (the current `insert_user` reads
+/// columns added later).
+const USERS_0001: &str =
+    "INSERT INTO users (id, username, email, password_hash, email_verified, created_at, updated_at) \
+                          VALUES ($1, $2, $3, $4, $5, $6, $6)";
+
+async fn insert_user_as_in_0001_sqlite(pool: &sqlx::SqlitePool, user: &gatehouse_core::account::NewUser) {
+    sqlx::query(USERS_0001)
+        .bind(user.id.0)
+        .bind(user.username.as_str())
+        .bind(user.email.as_str())
+        .bind(user.password_hash.as_str())
+        .bind(user.email_verified)
+        .bind(sqlite_ts(user.created_at))
+        .execute(pool)
+        .await
+        .unwrap();
+}
+
+async fn insert_user_as_in_0001_postgres(pool: &sqlx::PgPool, user: &gatehouse_core::account::NewUser) {
+    sqlx::query(USERS_0001)
+        .bind(user.id.0)
+        .bind(user.username.as_str())
+        .bind(user.email.as_str())
+        .bind(user.password_hash.as_str())
+        .bind(user.email_verified)
+        .bind(user.created_at)
+        .execute(pool)
+        .await
+        .unwrap();
 }

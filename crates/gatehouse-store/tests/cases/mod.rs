@@ -1,12 +1,14 @@
 //! The store contract cases, by capability, and the fixtures they share. Each
 //! case takes the URL of a fresh, empty database.
 
+mod api_keys;
 mod audit;
 mod federation;
 mod keys;
 mod lifecycle;
 mod mfa;
 mod oauth;
+mod roles;
 mod sessions;
 mod users;
 mod webauthn;
@@ -15,18 +17,21 @@ use std::sync::Arc;
 
 use gatehouse_core::account::{Email, NewUser, Role, User, UserId, Username};
 use gatehouse_core::crypto::TokenDigest;
+use gatehouse_core::rbac::{Permission, RoleDef};
 use gatehouse_core::session::{RefreshRecord, Session, SessionId, SessionKind};
 use gatehouse_core::store::Store;
 use gatehouse_core::token::{KeyStatus, SigningAlg, StoredKey};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
+pub use api_keys::*;
 pub use audit::*;
 pub use federation::*;
 pub use keys::*;
 pub use lifecycle::*;
 pub use mfa::*;
 pub use oauth::*;
+pub use roles::*;
 pub use sessions::*;
 pub use users::*;
 pub use webauthn::*;
@@ -55,6 +60,21 @@ pub fn new_user(username: &str, email: &str, roles: &[&str], created_at: OffsetD
 
 pub async fn add_user(store: &dyn Store, username: &str) -> User {
     store.insert_user(&new_user(username, &format!("{username}@example.com"), &["user"], now())).await.unwrap()
+}
+
+/// Creates a role granting `permissions`.
+pub async fn add_role(store: &dyn Store, name: &str, permissions: &[&str]) -> RoleDef {
+    let t = now();
+    let role = RoleDef {
+        name: Role::parse(name).unwrap(),
+        description: format!("the {name} role"),
+        permissions: permissions.iter().map(|p| Permission::parse(p).unwrap()).collect(),
+        builtin: false,
+        created_at: t,
+        updated_at: t,
+    };
+    store.insert_role(&role).await.unwrap();
+    role
 }
 
 /// Runs `call` in 8 concurrent tasks and returns the indexes of those that got `true`.

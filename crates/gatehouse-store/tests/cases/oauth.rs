@@ -148,9 +148,9 @@ pub async fn authorization_codes_are_redeemed_once(url: String) {
     let err = store.insert_authorization_code(&code("app", alice.id, "code-1", t)).await.unwrap_err();
     assert!(matches!(&err, StoreError::Conflict(Constraint::Other(name)) if name == "oauth_codes_pkey"), "{err:?}");
     let err = store.insert_authorization_code(&code("no-such-app", alice.id, "code-3", t)).await.unwrap_err();
-    assert!(matches!(err, StoreError::Backend(_)), "{err:?}");
+    assert!(matches!(err, StoreError::Conflict(Constraint::MissingReference)), "{err:?}");
     let err = store.insert_authorization_code(&code("app", UserId::new(), "code-4", t)).await.unwrap_err();
-    assert!(matches!(err, StoreError::Backend(_)), "{err:?}");
+    assert!(matches!(err, StoreError::Conflict(Constraint::MissingReference)), "{err:?}");
     assert!(matches!(
         store.redeem_authorization_code(&TokenDigest::of("code-3"), at).await.unwrap(),
         Redemption::Unknown
@@ -225,7 +225,7 @@ pub async fn consents_are_upserted_listed_and_deleted(url: String) {
 
     // A consent needs a known client.
     let err = store.put_consent(&consent(alice.id, "no-such-app", "openid", t)).await.unwrap_err();
-    assert!(matches!(err, StoreError::Backend(_)), "{err:?}");
+    assert!(matches!(err, StoreError::Conflict(Constraint::MissingReference)), "{err:?}");
 }
 
 pub async fn session_kinds_round_trip(url: String) {
@@ -258,7 +258,7 @@ pub async fn session_kinds_round_trip(url: String) {
     // An OAuth session needs a known client.
     let stray = oauth_session(alice.id, "no-such-app", t);
     let err = store.create_session(&stray, &first_refresh(&stray, "secret-x")).await.unwrap_err();
-    assert!(matches!(err, StoreError::Backend(_)), "{err:?}");
+    assert!(matches!(err, StoreError::Conflict(Constraint::MissingReference)), "{err:?}");
     assert!(store.session(stray.id).await.unwrap().is_none());
 }
 

@@ -4,7 +4,10 @@ use gatehouse_core::account::{Role, UserId};
 use gatehouse_core::store::{Constraint, StoreError};
 use time::Duration;
 
-use super::{add_user, new_user, now, open, role_names};
+use gatehouse_core::rbac::RoleDef;
+use gatehouse_core::store::UserFilter;
+
+use super::{add_role, add_user, new_user, now, open, role_names};
 
 pub async fn insert_user_and_conflicts(url: String) {
     let store = open(&url).await;
@@ -40,7 +43,7 @@ pub async fn insert_user_and_conflicts(url: String) {
         other => panic!("expected a primary key conflict, got {other:?}"),
     }
     // The failed inserts left nothing behind, roles included.
-    let all = store.list_users(None, 100, 0).await.unwrap();
+    let all = store.list_users(&UserFilter::default(), 100, 0).await.unwrap();
     assert_eq!(all.len(), 1);
     assert!(store.user_by_id(same_name.id).await.unwrap().is_none());
 }
@@ -80,8 +83,9 @@ pub async fn list_users_orders_searches_and_pages(url: String) {
     let list = |search: Option<&'static str>, limit, offset| {
         let store = store.clone();
         async move {
+            let filter = UserFilter { search: search.map(str::to_owned), ..Default::default() };
             store
-                .list_users(search, limit, offset)
+                .list_users(&filter, limit, offset)
                 .await
                 .unwrap()
                 .into_iter()
@@ -98,15 +102,29 @@ pub async fn list_users_orders_searches_and_pages(url: String) {
     assert!(list(Some("%"), 100, 0).await.is_empty(), "'%' is not a wildcard");
     assert_eq!(list(Some("MAIL4"), 100, 0).await, ["dave"], "emails are searched too");
     assert_eq!(list(Some(""), 100, 0).await.len(), names.len());
-    let users = store.list_users(None, 100, 0).await.unwrap();
+    store.sync_builtin_roles(&RoleDef::builtins(now())).await.unwrap();
+    let users = store.list_users(&UserFilter::default(), 100, 0).await.unwrap();
     assert_eq!(role_names(&users[0]), ["user"]);
     assert_eq!(role_names(&users[1]), ["admin", "user"]);
+    // Users read in a list carry their permissions like users read alone.
+    let one = store.user_by_id(users[1].id).await.unwrap().unwrap();
+    assert_eq!(users[1].permissions, one.permissions);
+    assert!(one.has_permission("users:read"), "{:?}", one.permissions);
+    let admins = |active| UserFilter { role: Some(Role::admin()), active, ..Default::default() };
+    let listed = store.list_users(&admins(None), 100, 0).await.unwrap();
+    assert_eq!(listed.iter().map(|u| u.username.as_str()).collect::<Vec<_>>(), ["a_c", "Bob"]);
+    store.set_active(listed[0].id, false, now()).await.unwrap();
+    assert_eq!(store.list_users(&admins(Some(true)), 100, 0).await.unwrap().len(), 1);
+    assert_eq!(store.list_users(&admins(Some(false)), 100, 0).await.unwrap()[0].id, listed[0].id);
+    let filter = UserFilter { search: Some("b".into()), role: Some(Role::admin()), active: Some(true) };
+    assert_eq!(store.list_users(&filter, 100, 0).await.unwrap().len(), 1, "filters combine");
 }
 
 pub async fn roles_and_flags(url: String) {
     let store = open(&url).await;
     let user = add_user(store.as_ref(), "alice").await;
     let later = user.created_at + Duration::minutes(5);
+    add_role(store.as_ref(), "support", &["tickets:read"]).await;
     let roles = [Role::parse("support").unwrap(), Role::admin(), Role::user(), Role::admin()];
     store.set_roles(user.id, &roles, later).await.unwrap();
     let read = store.user_by_id(user.id).await.unwrap().unwrap();

@@ -1,7 +1,8 @@
-//! `gatehouse client create|list|delete`.
+//! `gatehouse client create|list|update|rotate-secret|delete`.
 
 use gatehouse_core::audit::ClientInfo;
-use gatehouse_core::oauth::{NewClient, OAuthClient};
+use gatehouse_core::oauth::{ClientUpdate, NewClient, OAuthClient};
+use gatehouse_core::rbac::Actor;
 use secrecy::ExposeSecret;
 
 use super::CommandResult;
@@ -21,6 +22,7 @@ fn client_json(c: &OAuthClient) -> serde_json::Value {
 pub async fn run(cmd: ClientCommand, settings: &Settings) -> CommandResult {
     let accounts = crate::startup::accounts(settings).await?;
     let cli = ClientInfo { ip: None, user_agent: Some("gatehouse-cli".into()) };
+    let actor = Actor::command_line();
     match cmd {
         ClientCommand::Create {
             name,
@@ -42,7 +44,7 @@ pub async fn run(cmd: ClientCommand, settings: &Settings) -> CommandResult {
                 first_party,
                 id_token_alg,
             };
-            let registered = accounts.create_client(req, None, &cli).await?;
+            let registered = accounts.create_client(req, &actor, &cli).await?;
             println!("client_id      {}", registered.client.id);
             match registered.secret {
                 Some(secret) => {
@@ -53,7 +55,7 @@ pub async fn run(cmd: ClientCommand, settings: &Settings) -> CommandResult {
             }
         }
         ClientCommand::List { json } => {
-            for c in accounts.list_clients().await? {
+            for c in accounts.list_clients(&actor).await? {
                 if json {
                     println!("{}", client_json(&c));
                 } else {
@@ -61,8 +63,27 @@ pub async fn run(cmd: ClientCommand, settings: &Settings) -> CommandResult {
                 }
             }
         }
+        ClientCommand::Update { id, name, redirect_uris, post_logout_redirect_uris, grants, scopes, first_party } => {
+            let some = |list: Vec<String>| (!list.is_empty()).then_some(list);
+            let update = ClientUpdate {
+                name,
+                redirect_uris: some(redirect_uris),
+                post_logout_redirect_uris: some(post_logout_redirect_uris),
+                grant_types: some(grants),
+                scopes: some(scopes),
+                first_party,
+                id_token_alg: None,
+            };
+            let c = accounts.update_client(&actor, &id, update, &cli).await?;
+            println!("{}", client_json(&c));
+        }
+        ClientCommand::RotateSecret { id } => {
+            let (_, secret) = accounts.rotate_client_secret(&actor, &id, &cli).await?;
+            println!("client_secret  {}", secret.expose_secret());
+            println!("(the old secret no longer works; the new one is shown only now)");
+        }
         ClientCommand::Delete { id } => {
-            accounts.delete_client(&id, None, &cli).await?;
+            accounts.delete_client(&id, &actor, &cli).await?;
             println!("deleted client {id}");
         }
     }

@@ -1,10 +1,14 @@
-//! `gatehouse user …`: create, list, set roles, disable/enable, unlock, import.
+//! `gatehouse user …`: create (or invite), list, set roles, disable/enable,
+//! unlock, demand a new password, delete, import. The command line acts as
+//! the operator: every permission, but the last administrator is kept.
 
 use std::io::{BufRead, IsTerminal, Read};
 
 use gatehouse_core::account::{Role, User};
 use gatehouse_core::audit::ClientInfo;
 use gatehouse_core::flows::{Accounts, ImportedUser, NewUserRequest};
+use gatehouse_core::rbac::Actor;
+use gatehouse_core::store::UserFilter;
 use secrecy::SecretString;
 use time::OffsetDateTime;
 
@@ -12,7 +16,7 @@ use super::{CommandError, CommandResult};
 use crate::cli::UserCommand;
 use crate::config::Settings;
 
-fn cli_client() -> ClientInfo {
+pub fn cli_client() -> ClientInfo {
     ClientInfo { ip: None, user_agent: Some("gatehouse-cli".into()) }
 }
 
@@ -67,19 +71,22 @@ fn user_json(u: &User) -> serde_json::Value {
 pub async fn run(cmd: UserCommand, settings: &Settings) -> CommandResult {
     let accounts = crate::startup::accounts(settings).await?;
     let client = cli_client();
+    let actor = Actor::command_line();
     match cmd {
-        UserCommand::Create { username, email, roles, email_verified } => {
-            let mut roles = parse_roles(&roles)?;
-            if roles.is_empty() {
-                roles = settings.accounts.default_roles.clone();
-            }
-            let password = read_password()?;
+        UserCommand::Create { username, email, roles, email_verified, invite } => {
+            let roles = parse_roles(&roles)?;
+            let password = if invite { None } else { Some(read_password()?) };
             let req = NewUserRequest { username, email, password, roles, email_verified };
-            let user = accounts.create_user(req, None, &client).await?;
+            let user = accounts.create_user(req, &actor, &client).await?;
             print_user(&user);
+            if invite {
+                println!("a link to choose a password was mailed to {}", user.email);
+            }
         }
-        UserCommand::List { search, limit, offset, json } => {
-            for u in accounts.list_users(search.as_deref(), limit, offset).await? {
+        UserCommand::List { search, role, limit, offset, json } => {
+            let role = role.as_deref().map(Role::parse).transpose()?;
+            let filter = UserFilter { search, role, active: None };
+            for u in accounts.list_users(&actor, &filter, limit, offset).await? {
                 if json {
                     println!("{}", user_json(&u));
                 } else {
@@ -89,14 +96,24 @@ pub async fn run(cmd: UserCommand, settings: &Settings) -> CommandResult {
         }
         UserCommand::SetRole { user, roles } => {
             let target = accounts.find_user(&user).await?;
-            let updated = accounts.set_roles(target.id, parse_roles(&roles)?, None, &client).await?;
+            let updated = accounts.set_roles(&actor, target.id, parse_roles(&roles)?, &client).await?;
             print_user(&updated);
         }
         UserCommand::Disable { user } => set_active(&accounts, &user, false, &client).await?,
         UserCommand::Enable { user } => set_active(&accounts, &user, true, &client).await?,
         UserCommand::Unlock { user } => {
             let target = accounts.find_user(&user).await?;
-            print_user(&accounts.unlock(target.id, None, &client).await?);
+            print_user(&accounts.unlock(&actor, target.id, &client).await?);
+        }
+        UserCommand::ResetPassword { user } => {
+            let target = accounts.find_user(&user).await?;
+            print_user(&accounts.require_password_reset(&actor, target.id, &client).await?);
+            println!("sessions ended, API keys revoked, a reset link mailed to {}", target.email);
+        }
+        UserCommand::Delete { user } => {
+            let target = accounts.find_user(&user).await?;
+            accounts.delete_user_as_admin(&actor, target.id, &client).await?;
+            println!("deleted user {} ({})", target.username, target.id);
         }
         UserCommand::Import { file } => import(&accounts, &file, &client).await?,
     }
@@ -105,7 +122,7 @@ pub async fn run(cmd: UserCommand, settings: &Settings) -> CommandResult {
 
 async fn set_active(accounts: &Accounts, user: &str, active: bool, client: &ClientInfo) -> CommandResult {
     let target = accounts.find_user(user).await?;
-    print_user(&accounts.set_active(target.id, active, None, client).await?);
+    print_user(&accounts.set_active(&Actor::command_line(), target.id, active, client).await?);
     Ok(())
 }
 

@@ -60,11 +60,46 @@ fn operator_workflow(cli: &Cli) {
     assert!(String::from_utf8_lossy(&weak.stderr).contains("12"));
     let listed = cli.ok(&["user", "list"], "");
     assert!(listed.contains("root@example.com") && !listed.contains("bob"));
+    // Roles: a role must exist before it is given.
+    let unknown = cli.run(&["user", "set-role", "root", "--role", "admin", "--role", "auditor"], "");
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no role 'auditor'"));
+    let made =
+        cli.ok(&["role", "create", "auditor", "--permission", "audit:read", "--description", "Reads the log"], "");
+    assert!(made.contains("auditor") && made.contains("[audit:read]"), "{made}");
+    let bad = cli.run(&["role", "create", "odd", "--permission", "not a permission"], "");
+    assert_eq!(bad.status.code(), Some(2));
     assert!(cli
         .ok(&["user", "set-role", "root", "--role", "admin", "--role", "auditor"], "")
         .contains("[admin,auditor]"));
+    let updated =
+        cli.ok(&["role", "update", "auditor", "--permission", "audit:read", "--permission", "users:read"], "");
+    assert!(updated.contains("[audit:read users:read]"), "{updated}");
+    let roles = cli.ok(&["role", "list", "--json"], "");
+    let auditor: serde_json::Value =
+        serde_json::from_str(roles.lines().find(|l| l.contains("auditor")).unwrap()).unwrap();
+    assert_eq!(auditor["permissions"], serde_json::json!(["audit:read", "users:read"]));
+    assert!(roles.contains("\"name\":\"admin\"") && roles.contains("\"builtin\":true"));
+    assert!(cli.ok(&["role", "permissions"], "").contains("roles:assign"));
+    let in_use = cli.run(&["role", "delete", "auditor"], "");
+    assert_eq!(in_use.status.code(), Some(2), "a role someone holds needs --force");
+    assert!(String::from_utf8_lossy(&in_use.stderr).contains("1 users hold"));
+    assert_eq!(cli.run(&["role", "delete", "admin", "--force"], "").status.code(), Some(2), "built-in");
+    assert!(cli.ok(&["role", "delete", "auditor", "--force"], "").contains("taken from 1 users"));
+    assert!(cli.ok(&["user", "list", "--role", "admin"], "").contains("root@example.com"));
+    // The last administrator cannot be disabled; with a second one, they can.
+    let last = cli.run(&["user", "disable", "root@example.com"], "");
+    assert_eq!(last.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&last.stderr).contains("last active administrator"));
+    cli.ok(&["user", "create", "--username", "ops", "--email", "ops@example.com", "--role", "admin"], STRONG_PASSWORD);
     assert!(cli.ok(&["user", "disable", "root@example.com"], "").contains("disabled"));
     assert!(cli.ok(&["user", "enable", "root"], "").contains("active"));
+    // An invitation has no password: a reset link is mailed (to the outbox here).
+    let invited = cli.ok(&["user", "create", "--username", "carol", "--email", "carol@example.com", "--invite"], "");
+    assert!(invited.contains("a link to choose a password was mailed"), "{invited}");
+    assert!(cli.ok(&["user", "reset-password", "ops"], "").contains("API keys revoked"));
+    assert!(cli.ok(&["user", "delete", "carol"], "").contains("deleted user carol"));
+    assert_eq!(cli.run(&["user", "delete", "carol"], "").status.code(), Some(2));
     assert!(cli.ok(&["user", "unlock", "root"], "").contains("active"));
     assert_eq!(cli.run(&["user", "disable", "nobody"], "").status.code(), Some(2));
     let hash = bcrypt::hash("legacy password one", 4).unwrap();
@@ -114,6 +149,23 @@ fn operator_workflow(cli: &Cli) {
     let bad = cli.run(&["client", "create", "--name", "Evil", "--redirect-uri", "http://evil.example.com/cb"], "");
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("https"));
+    let changed = cli.ok(&["client", "update", &client_id, "--name", "Shop 2", "--scope", "openid"], "");
+    let changed: serde_json::Value = serde_json::from_str(changed.trim()).unwrap();
+    assert_eq!((changed["name"].as_str(), &changed["scopes"]), (Some("Shop 2"), &serde_json::json!(["openid"])));
+    assert_eq!(changed["redirect_uris"], shop["redirect_uris"], "what is not given stays");
+    let rotated = cli.ok(&["client", "rotate-secret", &client_id], "");
+    let new_secret = rotated.lines().find_map(|l| l.strip_prefix("client_secret")).unwrap().trim().to_owned();
+    assert!(new_secret.len() == 43 && new_secret != secret);
+    let public_id = cli.ok(&["client", "list", "--json"], "");
+    let spa_id = public_id
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|c| c["kind"] == "public")
+        .unwrap()["client_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(cli.run(&["client", "rotate-secret", &spa_id], "").status.code(), Some(2), "public: no secret");
     assert!(cli.ok(&["client", "delete", &client_id], "").contains("deleted"));
     assert_eq!(cli.run(&["client", "delete", &client_id], "").status.code(), Some(2));
     assert!(!cli.ok(&["client", "list"], "").contains(&client_id));

@@ -28,11 +28,11 @@ on_both_backends! {
                 NewUserRequest {
                     username: "root".into(),
                     email: "root@example.com".into(),
-                    password: STRONG_PASSWORD.to_owned().into(),
+                    password: Some(STRONG_PASSWORD.to_owned().into()),
                     roles: vec![Role::admin()],
                     email_verified: true,
                 },
-                None,
+                &crate::helpers::operator(),
                 &ClientInfo::default(),
             )
             .await

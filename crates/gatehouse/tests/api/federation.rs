@@ -103,7 +103,7 @@ on_both_backends! {
         assert_eq!(done.status, 200, "{}", done.body);
         let again = down.state.accounts.browser_session(&browser.cookies["__Host-gatehouse"].clone().into()).await.unwrap().unwrap();
         assert_eq!(again.user.id, first_id);
-        let users = down.state.accounts.store().list_users(None, 10, 0).await.unwrap();
+        let users = down.state.accounts.store().list_users(&Default::default(), 10, 0).await.unwrap();
         assert_eq!(users.len(), 1, "no second account");
     }
 
@@ -134,7 +134,7 @@ on_both_backends! {
         let issuer = down.state.accounts.config().tokens.issuer.clone();
         let mut browser = Browser::new(&issuer);
         // carol-local registered as carol-local@example.com: give it Carol's address.
-        let users = down.state.accounts.store().list_users(None, 10, 0).await.unwrap();
+        let users = down.state.accounts.store().list_users(&Default::default(), 10, 0).await.unwrap();
         let email = gatehouse_core::account::Email::parse("carol@example.com").unwrap();
         down.state.accounts.store().set_email(users[0].id, &email, time::OffsetDateTime::now_utc()).await.unwrap();
         let login = browser.get("/login").await;
@@ -146,7 +146,7 @@ on_both_backends! {
         // With link_by_email but an address the upstream did not verify: refused too.
         let (down, _up) = pair(backend, true, false).await;
         down.signed_up("carol-local").await;
-        let users = down.state.accounts.store().list_users(None, 10, 0).await.unwrap();
+        let users = down.state.accounts.store().list_users(&Default::default(), 10, 0).await.unwrap();
         down.state.accounts.store().set_email(users[0].id, &email, time::OffsetDateTime::now_utc()).await.unwrap();
         let issuer = down.state.accounts.config().tokens.issuer.clone();
         let mut browser = Browser::new(&issuer);
@@ -156,7 +156,7 @@ on_both_backends! {
         // With link_by_email and a verified address: linked to the existing account.
         let (down, _up) = pair(backend, true, true).await;
         down.signed_up("carol-local").await;
-        let users = down.state.accounts.store().list_users(None, 10, 0).await.unwrap();
+        let users = down.state.accounts.store().list_users(&Default::default(), 10, 0).await.unwrap();
         down.state.accounts.store().set_email(users[0].id, &email, time::OffsetDateTime::now_utc()).await.unwrap();
         let issuer = down.state.accounts.config().tokens.issuer.clone();
         let mut browser = Browser::new(&issuer);
@@ -174,7 +174,7 @@ on_both_backends! {
         let (down, _up) = pair(backend, true, true).await;
         let local = down.signed_up("carol-local").await;
         let (_, backup_codes) = crate::mfa::enroll(&down, local["access_token"].as_str().unwrap()).await;
-        let users = down.state.accounts.store().list_users(None, 10, 0).await.unwrap();
+        let users = down.state.accounts.store().list_users(&Default::default(), 10, 0).await.unwrap();
         let email = gatehouse_core::account::Email::parse("carol@example.com").unwrap();
         down.state.accounts.store().set_email(users[0].id, &email, time::OffsetDateTime::now_utc()).await.unwrap();
         let issuer = down.state.accounts.config().tokens.issuer.clone();

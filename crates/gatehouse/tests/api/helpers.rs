@@ -203,12 +203,12 @@ impl TestApp {
         let root = gatehouse_core::flows::NewUserRequest {
             username: "root".into(),
             email: "root@example.com".into(),
-            password: STRONG_PASSWORD.to_owned().into(),
+            password: Some(STRONG_PASSWORD.to_owned().into()),
             roles: vec![gatehouse_core::account::Role::admin()],
             email_verified: true,
         };
         let info = gatehouse_core::audit::ClientInfo::default();
-        self.state.accounts.create_user(root, None, &info).await.expect("admin created");
+        self.state.accounts.create_user(root, &operator(), &info).await.expect("admin created");
         self.login("root", STRONG_PASSWORD).await.json().await.expect("json")
     }
 
@@ -227,6 +227,11 @@ impl Drop for TestApp {
             let _ = tx.send(());
         }
     }
+}
+
+/// The operator at the command line, as the flows' actor.
+pub fn operator() -> gatehouse_core::rbac::Actor {
+    gatehouse_core::rbac::Actor::command_line()
 }
 
 /// Asserts a `problem+json` answer with this status and code; returns the body.

@@ -51,10 +51,10 @@ on_both_backends! {
         let accounts = &app.state.accounts;
         let user = accounts.find_user("alice").await.unwrap();
         assert!(user.locked_until.is_some());
-        accounts.unlock(user.id, None, &ClientInfo::default()).await.unwrap();
+        accounts.unlock(&crate::helpers::operator(), user.id, &ClientInfo::default()).await.unwrap();
         assert_eq!(app.login("alice", STRONG_PASSWORD).await.status(), 200);
         let events = accounts
-            .audit_log(gatehouse_core::audit::AuditQuery {
+            .audit_log(&crate::helpers::operator(), gatehouse_core::audit::AuditQuery {
                 kind: Some(gatehouse_core::audit::AuditKind::AccountLocked),
                 limit: 10,
                 ..Default::default()
@@ -91,7 +91,7 @@ on_both_backends! {
         let tokens = app.signed_up("alice").await;
         let accounts = &app.state.accounts;
         let user = accounts.find_user("alice").await.unwrap();
-        accounts.set_active(user.id, false, None, &ClientInfo::default()).await.unwrap();
+        accounts.set_active(&crate::helpers::operator(), user.id, false, &ClientInfo::default()).await.unwrap();
         assert_problem(app.login("alice", "wrong password 123").await, 401, "invalid_credentials").await;
         assert_problem(app.login("alice", STRONG_PASSWORD).await, 403, "account_disabled").await;
         // Disabling ended the existing session.

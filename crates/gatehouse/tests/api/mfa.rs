@@ -205,9 +205,9 @@ on_both_backends! {
         app.signed_up("alice").await;
         let accounts = &app.state.accounts;
         accounts.create_user(gatehouse_core::flows::NewUserRequest {
-            username: "root".into(), email: "root@example.com".into(), password: STRONG_PASSWORD.to_owned().into(),
+            username: "root".into(), email: "root@example.com".into(), password: Some(STRONG_PASSWORD.to_owned().into()),
             roles: vec![gatehouse_core::account::Role::admin()], email_verified: true,
-        }, None, &Default::default()).await.unwrap();
+        }, &crate::helpers::operator(), &Default::default()).await.unwrap();
         let r: Value = app.login("root", STRONG_PASSWORD).await.json().await.unwrap();
         assert_eq!(r["mfa_enrollment_required"], true);
         assert_eq!(r["scope"], "mfa_enroll");
@@ -237,7 +237,7 @@ on_both_backends! {
             assert_problem(second_step(&app, &token, "111111").await, 401, "invalid_mfa_code").await;
         }
         assert_problem(second_step(&app, &token, &code(&secret, 0)).await, 429, "rate_limited").await;
-        let events = app.state.accounts.audit_log(gatehouse_core::audit::AuditQuery { limit: 100, ..Default::default() }).await.unwrap();
+        let events = app.state.accounts.audit_log(&crate::helpers::operator(), gatehouse_core::audit::AuditQuery { limit: 100, ..Default::default() }).await.unwrap();
         let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
         for k in ["totp_setup", "totp_enabled", "mfa_challenged", "mfa_failed"] {
             assert!(kinds.contains(&k), "{k} in {kinds:?}");

@@ -419,8 +419,8 @@ on_both_backends! {
         let info = gatehouse_core::audit::ClientInfo::default();
         app.state.accounts.create_user(gatehouse_core::flows::NewUserRequest {
             username: "root".into(), email: "root@example.com".into(),
-            password: STRONG_PASSWORD.to_owned().into(), roles: vec![gatehouse_core::account::Role::admin()], email_verified: true,
-        }, None, &info).await.unwrap();
+            password: Some(STRONG_PASSWORD.to_owned().into()), roles: vec![gatehouse_core::account::Role::admin()], email_verified: true,
+        }, &crate::helpers::operator(), &info).await.unwrap();
         let mut browser = Browser::new(&issuer(&app));
         let login = browser.get("/login?return_to=%2Faccount").await;
         browser.sign_in(login, "root", STRONG_PASSWORD).await;

@@ -130,7 +130,7 @@ on_both_backends! {
         let app = TestApp::spawn(backend).await;
         let before = app.signed_up("alice").await;
         let old_kid = jwt_parts(s(&before["access_token"])).0["kid"].clone();
-        app.state.accounts.rotate_keys(None, &Default::default()).await.unwrap();
+        app.state.accounts.rotate_keys(&crate::helpers::operator(), &Default::default()).await.unwrap();
         let keys = jwks(&app).await;
         assert_eq!(keys["keys"].as_array().unwrap().len(), 2, "current + previous published");
         assert_eq!(app.me(s(&before["access_token"])).await.status(), 200, "old token still valid");
@@ -140,7 +140,7 @@ on_both_backends! {
         verify_independently(s(&after["access_token"]), &keys);
         verify_independently(s(&before["access_token"]), &keys);
         // A second rotation retires the first key: tokens signed with it stop verifying.
-        app.state.accounts.rotate_keys(None, &Default::default()).await.unwrap();
+        app.state.accounts.rotate_keys(&crate::helpers::operator(), &Default::default()).await.unwrap();
         assert_eq!(jwks(&app).await["keys"].as_array().unwrap().len(), 2);
         assert_problem(app.me(s(&before["access_token"])).await, 401, "invalid_token").await;
         assert_eq!(app.me(s(&after["access_token"])).await.status(), 200);

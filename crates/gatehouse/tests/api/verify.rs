@@ -150,13 +150,13 @@ on_both_backends! {
         let verifier = verifier_for(&app).build().unwrap();
         let first: Value = app.signed_up("alice").await;
         verifier.verify(s(&first["access_token"])).await.unwrap();
-        app.state.accounts.rotate_keys(None, &ClientInfo::default()).await.unwrap();
+        app.state.accounts.rotate_keys(&crate::helpers::operator(), &ClientInfo::default()).await.unwrap();
         // A token with the new kid makes the verifier fetch the JWKS again.
         let second: Value = app.login("alice", STRONG_PASSWORD).await.json().await.unwrap();
         verifier.verify(s(&second["access_token"])).await.unwrap();
         verifier.verify(s(&first["access_token"])).await.unwrap();
         // After another rotation the first key is retired, and its tokens are refused.
-        app.state.accounts.rotate_keys(None, &ClientInfo::default()).await.unwrap();
+        app.state.accounts.rotate_keys(&crate::helpers::operator(), &ClientInfo::default()).await.unwrap();
         let third: Value = app.login("alice", STRONG_PASSWORD).await.json().await.unwrap();
         verifier.verify(s(&third["access_token"])).await.unwrap();
         assert_eq!(verifier.verify(s(&first["access_token"])).await, Err(VerifyError::UnknownKey));

@@ -76,7 +76,7 @@ pub(super) struct EventRow {
 }
 
 /// `GET /admin/audit?user=&kind=&outcome=&from=&to=&page=`.
-pub async fn list(State(state): State<AppState>, Admin(_): Admin, Query(filters): Query<AuditFilters>) -> Response {
+pub async fn list(State(state): State<AppState>, Admin(admin): Admin, Query(filters): Query<AuditFilters>) -> Response {
     let page = page_number(filters.page.as_deref());
     let (query, errors) = match query_of(&state, &filters, page).await {
         Ok(parsed) => parsed,
@@ -85,7 +85,7 @@ pub async fn list(State(state): State<AppState>, Admin(_): Admin, Query(filters)
     let (events, more) = if errors.any() {
         (Vec::new(), false)
     } else {
-        match state.accounts.audit_log(query).await {
+        match state.accounts.audit_log(&super::actor(&admin), query).await {
             Ok(mut events) => {
                 let more = events.len() > PER_PAGE as usize;
                 events.truncate(PER_PAGE as usize);

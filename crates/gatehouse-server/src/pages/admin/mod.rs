@@ -64,6 +64,12 @@ impl FromRequestParts<AppState> for Admin {
     }
 }
 
+/// The signed-in administrator as the flows' actor (an admin: every check passes
+/// but the ones that protect the last administrator and oneself).
+fn actor(admin: &SignedIn) -> gatehouse_core::rbac::Actor {
+    gatehouse_core::rbac::Actor::signed_in(&admin.browser.user)
+}
+
 /// The form every post of these pages carries at least.
 #[derive(Deserialize)]
 pub struct CsrfForm {

@@ -11,7 +11,7 @@ use gatehouse_core::ErrorCode;
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
-use super::{back, internal, not_found, notice, page_number, pager, when, Admin, CsrfForm, NoticeQuery};
+use super::{actor, back, internal, not_found, notice, page_number, pager, when, Admin, CsrfForm, NoticeQuery};
 use crate::extract::{Client, PageForm};
 use crate::pages::signed_in::{forged, SignedIn};
 use crate::state::AppState;
@@ -27,6 +27,7 @@ const NOTICES: &[(&str, &str, bool)] = &[
     ("unlocked", "The account is unlocked: failed sign-ins are forgotten.", false),
     ("roles", "Roles saved.", false),
     ("self_disable", "You cannot disable your own account.", true),
+    ("last_admin", "This is the last active administrator: give another account the admin role first.", true),
 ];
 
 #[derive(Deserialize, Default)]
@@ -80,8 +81,9 @@ impl From<&User> for UserRow {
 pub async fn list(State(state): State<AppState>, Admin(admin): Admin, Query(query): Query<ListQuery>) -> Response {
     let q: String = query.q.unwrap_or_default().trim().chars().take(254).collect();
     let page = page_number(query.page.as_deref());
-    let search = Some(q.as_str()).filter(|s| !s.is_empty());
-    let mut users = match state.accounts.list_users(search, PER_PAGE + 1, (page - 1) * PER_PAGE).await {
+    let filter = gatehouse_core::store::UserFilter { search: Some(q.clone()), ..Default::default() };
+    let mut users = match state.accounts.list_users(&actor(&admin), &filter, PER_PAGE + 1, (page - 1) * PER_PAGE).await
+    {
         Ok(users) => users,
         Err(e) => return internal(&state, &e),
     };
@@ -130,8 +132,9 @@ pub async fn disable(
     if user.id == admin.browser.user.id {
         return back(&path_of(user.id), "self_disable");
     }
-    match state.accounts.set_active(user.id, false, Some(admin.browser.user.id), &client).await {
+    match state.accounts.set_active(&actor(&admin), user.id, false, &client).await {
         Ok(_) => back(&path_of(user.id), "disabled"),
+        Err(e) if e.code() == ErrorCode::LastAdmin => back(&path_of(user.id), "last_admin"),
         Err(e) => internal(&state, &e),
     }
 }
@@ -149,7 +152,7 @@ pub async fn enable(
         Ok(user) => user,
         Err(res) => return res,
     };
-    match state.accounts.set_active(user.id, true, Some(admin.browser.user.id), &client).await {
+    match state.accounts.set_active(&actor(&admin), user.id, true, &client).await {
         Ok(_) => back(&path_of(user.id), "enabled"),
         Err(e) => internal(&state, &e),
     }
@@ -168,7 +171,7 @@ pub async fn unlock(
         Ok(user) => user,
         Err(res) => return res,
     };
-    match state.accounts.unlock(user.id, Some(admin.browser.user.id), &client).await {
+    match state.accounts.unlock(&actor(&admin), user.id, &client).await {
         Ok(_) => back(&path_of(user.id), "unlocked"),
         Err(e) => internal(&state, &e),
     }
@@ -201,8 +204,10 @@ pub async fn roles(
     if is_self && !roles.iter().any(|r| r.as_str() == Role::ADMIN) {
         return refused("You cannot remove your own admin role; ask another administrator.".into()).await;
     }
-    match state.accounts.set_roles(user.id, roles, Some(admin.browser.user.id), &client).await {
+    match state.accounts.set_roles(&actor(&admin), user.id, roles, &client).await {
         Ok(_) => back(&path_of(user.id), "roles"),
+        // The refusals a person can act on are shown by the field.
+        Err(e) if e.code() != ErrorCode::Internal => refused(e.to_string()).await,
         Err(e) => internal(&state, &e),
     }
 }
@@ -270,7 +275,7 @@ async fn detail_page(
     roles_error: Option<String>,
 ) -> Response {
     let query = AuditQuery { user: Some(user.id), limit: 20, ..Default::default() };
-    let events = match state.accounts.audit_log(query).await {
+    let events = match state.accounts.audit_log(&actor(admin), query).await {
         Ok(events) => super::audit::rows(state, &events).await,
         Err(e) => return internal(state, &e),
     };
