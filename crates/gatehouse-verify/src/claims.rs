@@ -31,6 +31,10 @@ pub struct Claims {
     /// The OAuth client the token was issued to; absent for Gatehouse's own API sessions.
     #[serde(default)]
     pub client_id: Option<String>,
+    /// A personal API key (checked by introspection), not a JWT: `sub` is its
+    /// owner, `permissions` (and `scope`) what it may use now, `jti` its id.
+    #[serde(skip)]
+    pub api_key: bool,
 }
 
 impl Claims {
@@ -44,6 +48,11 @@ impl Claims {
 
     pub fn has_permission(&self, permission: &str) -> bool {
         self.permissions.iter().any(|p| p == permission)
+    }
+
+    /// A personal API key rather than an access token.
+    pub fn is_api_key(&self) -> bool {
+        self.api_key
     }
 
     /// A token a client holds for itself (client credentials), not for a person.

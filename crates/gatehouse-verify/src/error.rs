@@ -25,6 +25,9 @@ pub enum VerifyError {
     Expired,
     #[error("the token is not valid yet")]
     NotYetValid,
+    /// A personal API key, and the verifier has no introspection to check it with.
+    #[error("API keys are accepted only by a verifier that introspects")]
+    ApiKeyNeedsIntrospection,
     /// Introspection says the token is no longer active (logged out, disabled, revoked).
     #[error("the token is no longer active")]
     Inactive,

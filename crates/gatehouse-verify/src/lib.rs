@@ -10,7 +10,7 @@
 //! }
 //!
 //! async fn posts(user: AuthUser) -> Result<&'static str, gatehouse_verify::AuthError> {
-//!     user.require_permission("read:posts")?;
+//!     user.require_permission("posts:read")?;
 //!     Ok("posts")
 //! }
 //!
@@ -31,7 +31,9 @@
 //! it at once, at most once per `min_refresh`, and the cache is refreshed when
 //! older than `max_age`. With [`VerifierBuilder::introspect`] every token is
 //! also checked with Gatehouse's introspection endpoint, so a logout or a
-//! disabled account takes effect at once instead of when the token expires.
+//! disabled account takes effect at once instead of when the token expires;
+//! such a verifier also accepts personal API keys (`gatehouse_pat_…`), whose
+//! owner and permissions the introspection answer gives.
 
 mod claims;
 mod error;

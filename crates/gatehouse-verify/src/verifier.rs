@@ -15,6 +15,8 @@ use crate::jwks::Jwks;
 
 /// Tokens longer than this are refused before any parsing.
 const MAX_TOKEN_BYTES: usize = 8 * 1024;
+/// What Gatehouse's personal API keys start with.
+const API_KEY_PREFIX: &str = "gatehouse_pat_";
 
 /// Verifies Gatehouse access tokens. Cheap to clone (shared cache).
 #[derive(Clone)]
@@ -84,11 +86,17 @@ impl Verifier {
         }
     }
 
-    /// Verifies `token` and returns its claims.
+    /// Verifies `token` and returns its claims. A personal API key
+    /// (`gatehouse_pat_…`) is asked about at the introspection endpoint: a
+    /// verifier without introspection refuses keys (`ApiKeyNeedsIntrospection`).
     pub async fn verify(&self, token: &str) -> Result<Claims, VerifyError> {
         let inner = &self.inner;
         if token.len() > MAX_TOKEN_BYTES {
             return Err(VerifyError::Malformed);
+        }
+        if token.starts_with(API_KEY_PREFIX) {
+            let i = inner.introspection.as_ref().ok_or(VerifyError::ApiKeyNeedsIntrospection)?;
+            return self.api_key_claims(&self.introspect(i, token, "api_key").await?);
         }
         let header = decode_header(token).map_err(|_| VerifyError::Malformed)?;
         let typ = header.typ.as_deref().unwrap_or_default();
@@ -121,20 +129,52 @@ impl Verifier {
             })?
             .claims;
         if let Some(i) = &inner.introspection {
-            self.introspect(i, token).await?;
+            self.introspect(i, token, "access_token").await?;
         }
         Ok(claims)
     }
 
-    /// RFC 7662: the token must be `active` right now.
-    async fn introspect(&self, i: &Introspection, token: &str) -> Result<(), VerifyError> {
+    /// The claims of an API key, from Gatehouse's introspection answer: its
+    /// owner, and the permissions it may use now (also as its `scope`).
+    fn api_key_claims(&self, answer: &serde_json::Value) -> Result<Claims, VerifyError> {
+        let text = |key: &str| answer[key].as_str().map(str::to_owned);
+        let claims = Claims {
+            iss: text("iss").ok_or(VerifyError::Malformed)?,
+            sub: text("sub").ok_or(VerifyError::Malformed)?,
+            aud: text("aud").ok_or(VerifyError::Malformed)?,
+            exp: answer["exp"].as_i64().unwrap_or(i64::MAX),
+            iat: answer["iat"].as_i64().unwrap_or_default(),
+            nbf: 0,
+            jti: text("jti").unwrap_or_default(),
+            sid: String::new(),
+            scope: text("scope").unwrap_or_default(),
+            roles: Vec::new(),
+            permissions: answer["permissions"]
+                .as_array()
+                .map(|ps| ps.iter().filter_map(|p| p.as_str().map(str::to_owned)).collect())
+                .unwrap_or_default(),
+            amr: Vec::new(),
+            client_id: None,
+            api_key: true,
+        };
+        if claims.iss != self.inner.issuer {
+            return Err(VerifyError::WrongIssuer);
+        }
+        if claims.aud != self.inner.audience {
+            return Err(VerifyError::WrongAudience);
+        }
+        Ok(claims)
+    }
+
+    /// RFC 7662: the token must be `active` right now; returns the answer.
+    async fn introspect(&self, i: &Introspection, token: &str, hint: &str) -> Result<serde_json::Value, VerifyError> {
         let unavailable = |e: String| VerifyError::Unavailable(format!("introspection at {}: {e}", i.url));
         let res = self
             .inner
             .http
             .post(&i.url)
             .basic_auth(&i.client_id, Some(&i.client_secret))
-            .form(&[("token", token), ("token_type_hint", "access_token")])
+            .form(&[("token", token), ("token_type_hint", hint)])
             .send()
             .await
             .map_err(|e| unavailable(e.to_string()))?;
@@ -143,7 +183,7 @@ impl Verifier {
         }
         let answer: serde_json::Value = res.json().await.map_err(|e| unavailable(e.to_string()))?;
         match answer["active"].as_bool() {
-            Some(true) => Ok(()),
+            Some(true) => Ok(answer),
             _ => Err(VerifyError::Inactive),
         }
     }
@@ -199,7 +239,8 @@ impl VerifierBuilder {
 
     /// Also asks Gatehouse's introspection endpoint about every token, as the
     /// confidential client `client_id`: a logout, a disabled account or a
-    /// revoked grant takes effect at once (one HTTP call per request).
+    /// revoked grant takes effect at once (one HTTP call per request). It is
+    /// also what lets the service accept personal API keys (`gatehouse_pat_…`).
     pub fn introspect(mut self, client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
         self.introspection = Some((client_id.into(), client_secret.into()));
         self

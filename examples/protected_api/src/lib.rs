@@ -5,6 +5,8 @@
 //! - `GET /api/admin/report`: tokens carrying the `admin` role;
 //! - `GET /api/reports`: tokens granted the `read:reports` scope (e.g. a
 //!   client-credentials token of a back-end job);
+//! - `GET /api/posts`: tokens carrying the `posts:read` permission (a role
+//!   that grants it, or an API key scoped to it when the service introspects);
 //! - `GET /healthz`: no token.
 
 use axum::routing::get;
@@ -18,6 +20,7 @@ pub fn app(verifier: Verifier) -> Router {
         .route("/api/protected", get(protected))
         .route("/api/admin/report", get(admin_report))
         .route("/api/reports", get(reports))
+        .route("/api/posts", get(posts))
         .route("/healthz", get(|| async { "ok" }))
         .with_state(verifier)
 }
@@ -35,4 +38,10 @@ async fn admin_report(user: AuthUser) -> Result<Json<Value>, AuthError> {
 async fn reports(user: AuthUser) -> Result<Json<Value>, AuthError> {
     user.require_scope("read:reports")?;
     Ok(Json(json!({"reports": [], "client_id": user.claims().client_id})))
+}
+
+async fn posts(user: AuthUser) -> Result<Json<Value>, AuthError> {
+    user.require_permission("posts:read")?;
+    let c = user.claims();
+    Ok(Json(json!({"posts": [], "sub": c.sub, "via_api_key": c.is_api_key()})))
 }

@@ -1,4 +1,5 @@
-//! The admin API: the audit log (permission, filters, pagination), OAuth clients and signing keys.
+//! The admin API: the audit log (permission, filters, pagination), OAuth clients (register, change, rotate
+//! the secret, delete) and signing keys.
 
 use crate::on_both_backends;
 use serde_json::Value;
@@ -38,6 +39,57 @@ on_both_backends! {
         assert_eq!(app.client.delete(app.url(&path)).bearer_auth(token).send().await.unwrap().status(), 204);
         assert_problem(app.client.delete(app.url(&path)).bearer_auth(token).send().await.unwrap(), 404, "not_found").await;
         assert_problem(app.get(&path).bearer_auth(token).send().await.unwrap(), 404, "not_found").await;
+    }
+
+    async fn oauth_clients_are_changed_and_their_secrets_rotated(backend) {
+        let app = TestApp::spawn(backend).await;
+        let admin = app.signed_in_admin().await;
+        let token = admin["access_token"].as_str().unwrap();
+        let body = serde_json::json!({"name": "Job", "grant_types": ["client_credentials"], "scopes": ["reports:read"]});
+        let created: Value = app.post("/api/admin/clients").bearer_auth(token).json(&body).send().await.unwrap().json().await.unwrap();
+        let id = created["client_id"].as_str().unwrap().to_owned();
+        let old_secret = created["client_secret"].as_str().unwrap().to_owned();
+        let grant = |secret: String, scope: &'static str| {
+            let id = id.clone();
+            let app = &app;
+            async move {
+                app.post("/oauth2/token").basic_auth(&id, Some(secret))
+                    .form(&[("grant_type", "client_credentials"), ("scope", scope)]).send().await.unwrap()
+            }
+        };
+        assert_eq!(grant(old_secret.clone(), "reports:read").await.status(), 200);
+        assert_eq!(grant(old_secret.clone(), "reports:write").await.status(), 400);
+        let path = format!("/api/admin/clients/{id}");
+        let patch = |body: Value| app.client.patch(app.url(&path)).bearer_auth(token).json(&body).send();
+        let changed: Value = patch(serde_json::json!({"name": "Nightly job", "scopes": ["reports:read", "reports:write"]})).await.unwrap().json().await.unwrap();
+        assert_eq!(changed["name"], "Nightly job");
+        assert_eq!(changed["grant_types"], serde_json::json!(["client_credentials"]), "what is not sent stays");
+        assert_eq!(grant(old_secret.clone(), "reports:write").await.status(), 200, "the change counts at once");
+        let bad = patch(serde_json::json!({"grant_types": ["authorization_code"]})).await.unwrap();
+        assert_problem(bad, 400, "invalid_request").await;
+        let bad = patch(serde_json::json!({"id_token_signed_response_alg": "HS256"})).await.unwrap();
+        assert_problem(bad, 400, "invalid_request").await;
+        assert_problem(patch(serde_json::json!({"name": 3})).await.unwrap(), 422, "invalid_body").await;
+        let missing = app.client.patch(app.url("/api/admin/clients/gh_nope")).bearer_auth(token).json(&serde_json::json!({})).send().await.unwrap();
+        assert_problem(missing, 404, "not_found").await;
+
+        // A new secret: shown once, the old one refused at once.
+        let rotated: Value = app.post(&format!("{path}/secret")).bearer_auth(token).send().await.unwrap().json().await.unwrap();
+        let new_secret = rotated["client_secret"].as_str().unwrap().to_owned();
+        assert_ne!(new_secret, old_secret);
+        assert_eq!(grant(old_secret.clone(), "reports:read").await.status(), 401);
+        assert_eq!(grant(new_secret.clone(), "reports:read").await.status(), 200);
+        let listed = app.get("/api/admin/clients").bearer_auth(token).send().await.unwrap().text().await.unwrap();
+        assert!(!listed.contains(&new_secret));
+        let spa: Value = app.post("/api/admin/clients").bearer_auth(token)
+            .json(&serde_json::json!({"name": "SPA", "public": true, "redirect_uris": ["http://localhost:5173/cb"]}))
+            .send().await.unwrap().json().await.unwrap();
+        let r = app.post(&format!("/api/admin/clients/{}/secret", spa["client_id"].as_str().unwrap())).bearer_auth(token).send().await.unwrap();
+        assert_problem(r, 400, "invalid_request").await;
+        let audit: Value = app.get("/api/admin/audit?limit=100").bearer_auth(token).send().await.unwrap().json().await.unwrap();
+        let text = audit.to_string();
+        assert!(text.contains("client_updated") && text.contains("client_secret_rotated"));
+        assert!(!text.contains(&new_secret) && !text.contains(&old_secret));
     }
 
     async fn audit_log_needs_admin_and_filters(backend) {

@@ -13,7 +13,10 @@ fn s(v: &Value) -> &str {
 }
 
 /// Starts a sink and an app that sends to it.
-async fn app_with_mail(backend: Backend, tweak: impl FnOnce(&mut gatehouse::config::RawConfig)) -> (TestApp, SmtpSink) {
+pub(crate) async fn app_with_mail(
+    backend: Backend,
+    tweak: impl FnOnce(&mut gatehouse::config::RawConfig),
+) -> (TestApp, SmtpSink) {
     let sink = SmtpSink::start().await;
     let port = sink.port;
     let app = TestApp::spawn_with(backend, move |c| {
@@ -25,7 +28,7 @@ async fn app_with_mail(backend: Backend, tweak: impl FnOnce(&mut gatehouse::conf
 }
 
 /// The token of the first link to `page` in a mail's text part.
-fn token_in(raw: &str, page: &str) -> String {
+pub(crate) fn token_in(raw: &str, page: &str) -> String {
     let text = SmtpSink::text_body(raw);
     let marker = format!("/{page}?token=");
     let start = text.find(&marker).unwrap_or_else(|| panic!("no {page} link in: {text}")) + marker.len();

@@ -6,6 +6,8 @@
 mod helpers;
 
 mod admin;
+mod admin_users;
+mod api_keys;
 mod browser;
 mod browser_sessions;
 mod cli;
@@ -25,6 +27,7 @@ mod pages_admin;
 mod pages_signup;
 mod passkeys;
 mod passwords;
+mod rbac;
 mod redis_limits;
 mod refresh;
 mod register;

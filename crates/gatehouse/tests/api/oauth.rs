@@ -104,6 +104,39 @@ async fn userinfo(app: &TestApp, token: &str) -> reqwest::Response {
 }
 
 on_both_backends! {
+    async fn the_permissions_scope_puts_what_the_roles_grant_into_tokens(backend) {
+        let (app, mut browser) = signed_in(backend, |_| {}).await;
+        crate::rbac::role(&app, "editor", &["posts:read", "posts:write"]).await;
+        let alice = app.state.accounts.find_user("alice").await.unwrap();
+        let editor = gatehouse_core::account::Role::parse("editor").unwrap();
+        app.state.accounts.grant_role(&operator(), alice.id, &editor, &Default::default()).await.unwrap();
+        let mut req = web_app(true);
+        req.scopes = vec!["openid".into(), "roles".into(), "permissions".into()];
+        let client = register_client(&app, req).await;
+        let code = code_for(&mut browser, &client.id, &[("scope", "openid permissions")]).await;
+        let tokens: Value = exchange(&app, &client, &code, VERIFIER).await.json().await.unwrap();
+        let access = tokens["access_token"].as_str().unwrap();
+        let (_, claims) = jwt_parts(access);
+        assert_eq!(claims["permissions"], json!(["posts:read", "posts:write"]));
+        assert_eq!(claims["scope"], "openid permissions");
+        let (_, id_claims) = jwt_parts(tokens["id_token"].as_str().unwrap());
+        assert_eq!(id_claims["permissions"], json!(["posts:read", "posts:write"]));
+        let info: Value = userinfo(&app, access).await.json().await.unwrap();
+        assert_eq!(info["permissions"], json!(["posts:read", "posts:write"]));
+        // Without the scope the client learns nothing of them.
+        let code = code_for(&mut browser, &client.id, &[("scope", "openid roles")]).await;
+        let tokens: Value = exchange(&app, &client, &code, VERIFIER).await.json().await.unwrap();
+        let (_, claims) = jwt_parts(tokens["access_token"].as_str().unwrap());
+        assert!(claims.get("permissions").is_none(), "{claims}");
+        assert_eq!(claims["roles"], json!(["editor", "user"]));
+        let info: Value = userinfo(&app, tokens["access_token"].as_str().unwrap()).await.json().await.unwrap();
+        assert!(info.get("permissions").is_none() && info["roles"] == json!(["editor", "user"]));
+        // Discovery names the scope and the claim.
+        let discovery: Value = app.get("/.well-known/openid-configuration").send().await.unwrap().json().await.unwrap();
+        assert!(discovery["scopes_supported"].as_array().unwrap().contains(&json!("permissions")));
+        assert!(discovery["claims_supported"].as_array().unwrap().contains(&json!("permissions")));
+    }
+
     async fn errors_before_the_redirect_uri_is_trusted_are_shown_not_redirected(backend) {
         let (app, mut browser) = signed_in(backend, |_| {}).await;
         let client = register_client(&app, web_app(false)).await;

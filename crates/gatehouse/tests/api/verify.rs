@@ -196,4 +196,57 @@ on_both_backends! {
         // Offline verification accepts the token until it expires (documented trade-off).
         offline.verify(token).await.unwrap();
     }
+
+    async fn permissions_and_introspected_api_keys_open_the_example_service(backend) {
+        let app = TestApp::spawn(backend).await;
+        crate::rbac::role(&app, "reader", &["posts:read"]).await;
+        crate::rbac::user_with(&app, "bob", &["reader"]).await;
+        let bob: Value = app.login("bob", STRONG_PASSWORD).await.json().await.unwrap();
+        let alice = app.signed_up("alice").await;
+        let offline = protected_api(verifier_for(&app).build().unwrap()).await;
+        // A permission through a role, in the access token.
+        let ok: Value = call(&offline, "/api/posts", Some(s(&bob["access_token"]))).await.json().await.unwrap();
+        assert_eq!((ok["sub"].clone(), ok["via_api_key"].clone()), (bob["user"]["id"].clone(), Value::Bool(false)));
+        let p = assert_problem(call(&offline, "/api/posts", Some(s(&alice["access_token"]))).await, 403, "forbidden").await;
+        assert!(s(&p["detail"]).contains("posts:read"));
+
+        // API keys: only a service that introspects accepts them.
+        let key = |scopes: serde_json::Value| {
+            let token = s(&bob["access_token"]).to_owned();
+            let app = &app;
+            async move {
+                let made: Value = app.post("/api/auth/api-keys").bearer_auth(token)
+                    .json(&serde_json::json!({"name": "feed", "scopes": scopes})).send().await.unwrap().json().await.unwrap();
+                (s(&made["id"]).to_owned(), s(&made["secret"]).to_owned())
+            }
+        };
+        let (key_id, reader) = key(serde_json::json!(["posts:read"])).await;
+        let (_, identity) = key(serde_json::json!([])).await;
+        assert_problem(call(&offline, "/api/posts", Some(&reader)).await, 401, "invalid_token").await;
+        assert_eq!(verifier_for(&app).build().unwrap().verify(&reader).await, Err(VerifyError::ApiKeyNeedsIntrospection));
+        let service = register_client(&app, NewClient {
+            name: "Posts API".into(),
+            grant_types: vec!["client_credentials".into()],
+            scopes: vec!["introspect".into()],
+            ..Default::default()
+        }).await;
+        let strict_verifier = verifier_for(&app)
+            .introspect(service.id.clone(), service.secret.clone().unwrap())
+            .introspection_url(app.url("/oauth2/introspect"))
+            .build().unwrap();
+        let claims = strict_verifier.verify(&reader).await.unwrap();
+        assert!(claims.is_api_key() && claims.has_permission("posts:read") && claims.has_scope("posts:read"));
+        assert_eq!((claims.sub.as_str(), claims.jti.as_str()), (s(&bob["user"]["id"]), key_id.as_str()));
+        let strict = protected_api(strict_verifier.clone()).await;
+        let ok: Value = call(&strict, "/api/posts", Some(&reader)).await.json().await.unwrap();
+        assert_eq!(ok["via_api_key"], true);
+        assert_eq!(call(&strict, "/api/protected", Some(&identity)).await.status(), 200);
+        assert_problem(call(&strict, "/api/posts", Some(&identity)).await, 403, "forbidden").await;
+        assert_problem(call(&strict, "/api/posts", Some("gatehouse_pat_made-up")).await, 401, "invalid_token").await;
+        // Revoked: refused at once.
+        let r = app.client.delete(app.url(&format!("/api/auth/api-keys/{key_id}"))).bearer_auth(s(&bob["access_token"])).send().await.unwrap();
+        assert_eq!(r.status(), 204);
+        assert_eq!(strict_verifier.verify(&reader).await, Err(VerifyError::Inactive));
+        assert_problem(call(&strict, "/api/posts", Some(&reader)).await, 401, "invalid_token").await;
+    }
 }
