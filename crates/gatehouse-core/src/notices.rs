@@ -62,6 +62,10 @@ impl Notices {
             "confirm_new_email.txt",
             "email_change_requested.html",
             "email_change_requested.txt",
+            "invitation.html",
+            "invitation.txt",
+            "password_reset_required.html",
+            "password_reset_required.txt",
         );
         Ok(Self { env, product: product.to_owned(), base_url: base_url.trim_end_matches('/').to_owned() })
     }
@@ -93,6 +97,26 @@ impl Notices {
         let ctx = context! { username => user.username.as_str(), link => self.link("reset-password", token),
         valid_for => human(valid_for) };
         self.render(&user.email, format!("Reset your {} password", self.product), "reset_password", ctx)
+    }
+
+    /// An account an operator made without a password: choose one.
+    pub fn invitation(&self, user: &User, token: &str, valid_for: Duration) -> Result<Mail, Error> {
+        let ctx = context! { username => user.username.as_str(), link => self.link("reset-password", token),
+        valid_for => human(valid_for) };
+        self.render(
+            &user.email,
+            format!("Your {} account is ready: choose a password", self.product),
+            "invitation",
+            ctx,
+        )
+    }
+
+    /// An administrator demands a new password.
+    pub fn password_reset_required(&self, user: &User, token: &str, valid_for: Duration) -> Result<Mail, Error> {
+        let ctx = context! { username => user.username.as_str(), link => self.link("reset-password", token),
+        valid_for => human(valid_for) };
+        let subject = format!("Choose a new password for your {} account", self.product);
+        self.render(&user.email, subject, "password_reset_required", ctx)
     }
 
     pub fn password_changed(&self, user: &User, all_sessions_ended: bool) -> Result<Mail, Error> {
@@ -158,6 +182,11 @@ mod tests {
         assert!(mail.html.contains("alice&lt;b&gt;") && !mail.html.contains("alice<b>"), "escaped");
         let reset = n.reset_password(&user(), "r", Duration::from_secs(1800)).unwrap();
         assert!(reset.text.contains("30 minutes") && reset.text.contains("/reset-password?token=r"));
+        let invited = n.invitation(&user(), "i", Duration::from_secs(86400)).unwrap();
+        assert!(invited.text.contains("/reset-password?token=i") && invited.text.contains("24 hours"));
+        assert!(invited.subject.contains("choose a password") && invited.html.contains("Choose your password"));
+        let forced = n.password_reset_required(&user(), "f", Duration::from_secs(1800)).unwrap();
+        assert!(forced.text.contains("An administrator") && forced.text.contains("/reset-password?token=f"));
         let changed = n.password_changed(&user(), true).unwrap();
         assert!(changed.text.contains("every session was signed out"));
         let new = Email::parse("new@example.org").unwrap();

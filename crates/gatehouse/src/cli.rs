@@ -229,6 +229,18 @@ pub enum UserCommand {
         #[arg(long = "role")]
         roles: Vec<String>,
     },
+    /// Change a user's username or email (a new email is unverified unless --email-verified true)
+    Update {
+        user: String,
+        #[arg(long)]
+        username: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long, value_name = "BOOL")]
+        email_verified: Option<bool>,
+    },
+    /// End every session of a user
+    Logout { user: String },
     /// Disable an account (its sessions end)
     Disable { user: String },
     /// Enable a disabled account

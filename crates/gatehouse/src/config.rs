@@ -778,6 +778,15 @@ mod tests {
     }
 
     #[test]
+    fn default_roles_may_not_make_everyone_an_administrator() {
+        let raw = RawConfig { default_roles: Some(vec!["user".into(), "admin".into()]), ..Default::default() };
+        let err = Settings::from_raw(raw).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("default_roles must not include admin"), "{err}");
+        let raw = RawConfig { default_roles: Some(vec!["member".into()]), ..Default::default() };
+        assert_eq!(Settings::from_raw(raw).unwrap().accounts.default_roles[0].as_str(), "member");
+    }
+
+    #[test]
     fn flags_beat_file() {
         let file: RawConfig = toml::from_str("bind = \"127.0.0.1:9000\"\nissuer = \"https://id.example.com\"").unwrap();
         let cli = RawConfig { bind: Some("127.0.0.1:9001".into()), ..Default::default() };

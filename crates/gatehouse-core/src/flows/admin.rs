@@ -99,7 +99,10 @@ impl Accounts {
         .await;
         if invited {
             self.store.set_password_reset_required(user.id, true, crate::clock::now()).await?;
-            self.mail_reset_link(&user).await?;
+            // An invitation waits a day (email_verification_ttl), not half an hour.
+            let ttl = self.config.email_verification_ttl;
+            let token = self.issue_token_for(&user, EmailTokenKind::ResetPassword, None, ttl).await?;
+            self.mail(self.notices.invitation(&user, token.expose_secret(), ttl));
             return self.load_user(user.id).await;
         }
         Ok(user)
@@ -237,7 +240,8 @@ impl Accounts {
         self.store.set_password_reset_required(id, true, now).await?;
         let sessions = self.store.revoke_user_sessions(id, now).await?;
         let keys = self.store.revoke_user_api_keys(id, now).await?;
-        self.mail_reset_link(&user).await?;
+        let token = self.issue_token(&user, EmailTokenKind::ResetPassword, None).await?;
+        self.mail(self.notices.password_reset_required(&user, token.expose_secret(), self.config.password_reset_ttl));
         self.audit(
             admin_event(AuditKind::PasswordResetForced, actor, id, client)
                 .detail(format!("{sessions} sessions ended, {keys} API keys revoked")),
@@ -312,13 +316,6 @@ impl Accounts {
                 user.username
             )));
         }
-        Ok(())
-    }
-
-    /// Mails `user` a password-reset link.
-    async fn mail_reset_link(&self, user: &User) -> Result<()> {
-        let token = self.issue_token(user, EmailTokenKind::ResetPassword, None).await?;
-        self.mail(self.notices.reset_password(user, token.expose_secret(), self.config.password_reset_ttl));
         Ok(())
     }
 }

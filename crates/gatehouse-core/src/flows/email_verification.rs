@@ -29,12 +29,23 @@ impl Accounts {
         kind: EmailTokenKind,
         new_email: Option<crate::account::Email>,
     ) -> Result<SecretString> {
-        let token = random_token();
-        let now = crate::clock::now();
         let ttl = match kind {
             EmailTokenKind::VerifyEmail | EmailTokenKind::ChangeEmail => self.config.email_verification_ttl,
             EmailTokenKind::ResetPassword => self.config.password_reset_ttl,
         };
+        self.issue_token_for(user, kind, new_email, ttl).await
+    }
+
+    /// Like [`Accounts::issue_token`], with a lifetime of its own.
+    pub(super) async fn issue_token_for(
+        &self,
+        user: &User,
+        kind: EmailTokenKind,
+        new_email: Option<crate::account::Email>,
+        ttl: std::time::Duration,
+    ) -> Result<SecretString> {
+        let token = random_token();
+        let now = crate::clock::now();
         let record = EmailToken {
             id: Uuid::now_v7(),
             user_id: user.id,

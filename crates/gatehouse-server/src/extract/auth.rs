@@ -80,6 +80,12 @@ impl FromRequestParts<AppState> for EnrollAuth {
     }
 }
 
+/// The request's API key, authenticated (and counted against the caller's IP).
+async fn api_key(parts: &mut Parts, state: &AppState, token: &str) -> Result<ApiKeyAuth, ApiError> {
+    let Client(client) = Client::from_request_parts(parts, state).await?;
+    Ok(state.accounts.authenticate_api_key(token, &client).await?)
+}
+
 /// Who is calling the admin API, with what they may do now: a signed-in
 /// user (access token; their current roles count, not the token's claims)
 /// or a personal API key (its scopes the owner still holds). The permission
@@ -93,8 +99,7 @@ impl FromRequestParts<AppState> for AdminActor {
         let token = Auth::bearer(&parts.headers).ok_or(Error::Unauthorized)?.to_owned();
         let token = token.as_str();
         if looks_like_api_key(token) {
-            let Client(client) = Client::from_request_parts(parts, state).await?;
-            return Ok(Self(state.accounts.authenticate_api_key(token, &client).await?.actor));
+            return Ok(Self(api_key(parts, state, token).await?.actor));
         }
         let auth = state.accounts.authenticate_live(token).await?;
         Ok(Self(state.accounts.actor(&auth).await?))
@@ -115,8 +120,7 @@ impl FromRequestParts<AppState> for Identity {
         let token = Auth::bearer(&parts.headers).ok_or(Error::Unauthorized)?.to_owned();
         let token = token.as_str();
         if looks_like_api_key(token) {
-            let Client(client) = Client::from_request_parts(parts, state).await?;
-            return Ok(Self::ApiKey(Box::new(state.accounts.authenticate_api_key(token, &client).await?)));
+            return Ok(Self::ApiKey(Box::new(api_key(parts, state, token).await?)));
         }
         Ok(Self::Session(Box::new(state.accounts.authenticate_for_enrollment(token).await?)))
     }

@@ -82,6 +82,31 @@ macro_rules! impl_user_store {
                     .transpose()
             }
 
+            /// Runs `sql` (an insert or delete of one `user_roles` row, binding the
+            /// user and the role) and, when it changed a row, the user's `updated_at`.
+            async fn change_one_role(
+                &self,
+                sql: &'static str,
+                id: gatehouse_core::account::UserId,
+                role: &gatehouse_core::account::Role,
+                now: time::OffsetDateTime,
+            ) -> gatehouse_core::store::StoreResult<bool> {
+                let mut tx = self.begin_write().await?;
+                let changed = sqlx::query(sql)
+                    .bind(id.0)
+                    .bind(role.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(Self::db_err)?
+                    .rows_affected()
+                    == 1;
+                if changed {
+                    Self::touch_user(&mut *tx, id, now).await?;
+                }
+                tx.commit().await.map_err(Self::db_err)?;
+                Ok(changed)
+            }
+
             /// Sets a user's `updated_at` (after a change of their roles).
             async fn touch_user(
                 conn: &mut <$db as sqlx::Database>::Connection,
@@ -302,21 +327,13 @@ macro_rules! impl_user_store {
                 role: &gatehouse_core::account::Role,
                 now: time::OffsetDateTime,
             ) -> gatehouse_core::store::StoreResult<bool> {
-                let mut tx = self.begin_write().await?;
-                let added =
-                    sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                        .bind(id.0)
-                        .bind(role.as_str())
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(Self::db_err)?
-                        .rows_affected()
-                        == 1;
-                if added {
-                    Self::touch_user(&mut *tx, id, now).await?;
-                }
-                tx.commit().await.map_err(Self::db_err)?;
-                Ok(added)
+                self.change_one_role(
+                    "INSERT INTO user_roles (user_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                    id,
+                    role,
+                    now,
+                )
+                .await
             }
 
             async fn revoke_role(
@@ -325,20 +342,7 @@ macro_rules! impl_user_store {
                 role: &gatehouse_core::account::Role,
                 now: time::OffsetDateTime,
             ) -> gatehouse_core::store::StoreResult<bool> {
-                let mut tx = self.begin_write().await?;
-                let removed = sqlx::query("DELETE FROM user_roles WHERE user_id = $1 AND role = $2")
-                    .bind(id.0)
-                    .bind(role.as_str())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(Self::db_err)?
-                    .rows_affected()
-                    == 1;
-                if removed {
-                    Self::touch_user(&mut *tx, id, now).await?;
-                }
-                tx.commit().await.map_err(Self::db_err)?;
-                Ok(removed)
+                self.change_one_role("DELETE FROM user_roles WHERE user_id = $1 AND role = $2", id, role, now).await
             }
 
             async fn update_profile(

@@ -19,7 +19,7 @@ fn role_json(r: &RoleDef) -> serde_json::Value {
 fn print_role(r: &RoleDef) {
     let perms = r.permissions.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(" ");
     let kind = if r.builtin { "built-in" } else { "" };
-    println!("{:<24} {:<9} [{}]  {}", r.name, kind, perms, r.description);
+    println!("{:<24} {:<9} [{}]  {}", r.name.as_str(), kind, perms, r.description);
 }
 
 pub async fn run(cmd: RoleCommand, settings: &Settings) -> CommandResult {

@@ -1,12 +1,12 @@
-//! `gatehouse user …`: create (or invite), list, set roles, disable/enable,
-//! unlock, demand a new password, delete, import. The command line acts as
+//! `gatehouse user …`: create (or invite), list, change, set roles, end
+//! sessions, disable/enable, unlock, demand a new password, delete, import. The command line acts as
 //! the operator: every permission, but the last administrator is kept.
 
 use std::io::{BufRead, IsTerminal, Read};
 
 use gatehouse_core::account::{Role, User};
 use gatehouse_core::audit::ClientInfo;
-use gatehouse_core::flows::{Accounts, ImportedUser, NewUserRequest};
+use gatehouse_core::flows::{Accounts, ImportedUser, NewUserRequest, UserUpdate};
 use gatehouse_core::rbac::Actor;
 use gatehouse_core::store::UserFilter;
 use secrecy::SecretString;
@@ -58,7 +58,7 @@ fn print_user(u: &User) {
         (true, true) => "locked",
         (true, false) => "active",
     };
-    println!("{}  {:<20} {:<32} {:<9} [{}]", u.id, u.username, u.email, state, roles);
+    println!("{}  {:<20} {:<32} {:<9} [{}]", u.id, u.username.as_str(), u.email.as_str(), state, roles);
 }
 
 fn user_json(u: &User) -> serde_json::Value {
@@ -98,6 +98,16 @@ pub async fn run(cmd: UserCommand, settings: &Settings) -> CommandResult {
             let target = accounts.find_user(&user).await?;
             let updated = accounts.set_roles(&actor, target.id, parse_roles(&roles)?, &client).await?;
             print_user(&updated);
+        }
+        UserCommand::Update { user, username, email, email_verified } => {
+            let target = accounts.find_user(&user).await?;
+            let update = UserUpdate { username, email, email_verified };
+            print_user(&accounts.update_user(&actor, target.id, update, &client).await?);
+        }
+        UserCommand::Logout { user } => {
+            let target = accounts.find_user(&user).await?;
+            let ended = accounts.end_user_sessions(&actor, target.id, None, &client).await?;
+            println!("ended {ended} sessions of {}", target.username);
         }
         UserCommand::Disable { user } => set_active(&accounts, &user, false, &client).await?,
         UserCommand::Enable { user } => set_active(&accounts, &user, true, &client).await?,

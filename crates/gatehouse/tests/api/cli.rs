@@ -98,8 +98,12 @@ fn operator_workflow(cli: &Cli) {
     let invited = cli.ok(&["user", "create", "--username", "carol", "--email", "carol@example.com", "--invite"], "");
     assert!(invited.contains("a link to choose a password was mailed"), "{invited}");
     assert!(cli.ok(&["user", "reset-password", "ops"], "").contains("API keys revoked"));
-    assert!(cli.ok(&["user", "delete", "carol"], "").contains("deleted user carol"));
-    assert_eq!(cli.run(&["user", "delete", "carol"], "").status.code(), Some(2));
+    let renamed = cli.ok(&["user", "update", "carol", "--username", "caroline", "--email", "caroline@example.com"], "");
+    assert!(renamed.contains("caroline") && renamed.contains("caroline@example.com"), "{renamed}");
+    assert_eq!(cli.run(&["user", "update", "caroline", "--username", "root"], "").status.code(), Some(2), "taken");
+    assert!(cli.ok(&["user", "logout", "root"], "").contains("ended 0 sessions of root"));
+    assert!(cli.ok(&["user", "delete", "caroline"], "").contains("deleted user caroline"));
+    assert_eq!(cli.run(&["user", "delete", "caroline"], "").status.code(), Some(2));
     assert!(cli.ok(&["user", "unlock", "root"], "").contains("active"));
     assert_eq!(cli.run(&["user", "disable", "nobody"], "").status.code(), Some(2));
     let hash = bcrypt::hash("legacy password one", 4).unwrap();

@@ -42,5 +42,40 @@ on_both_backends! {
             assert!(doc["paths"][path].is_object(), "missing {path}");
         }
         assert!(doc["components"]["schemas"]["Problem"].is_object());
+        // Every administration endpoint and the API keys, with their methods.
+        for (path, methods) in [
+            ("/api/auth/api-keys", &["get", "post"][..]),
+            ("/api/auth/api-keys/{id}", &["delete"]),
+            ("/api/auth/api-keys/{id}/rotate", &["post"]),
+            ("/api/admin/users", &["get", "post"]),
+            ("/api/admin/users/{id}", &["get", "patch", "delete"]),
+            ("/api/admin/users/{id}/disable", &["post"]),
+            ("/api/admin/users/{id}/enable", &["post"]),
+            ("/api/admin/users/{id}/unlock", &["post"]),
+            ("/api/admin/users/{id}/password-reset", &["post"]),
+            ("/api/admin/users/{id}/sessions", &["get", "delete"]),
+            ("/api/admin/users/{id}/sessions/{session_id}", &["delete"]),
+            ("/api/admin/users/{id}/roles", &["put"]),
+            ("/api/admin/users/{id}/roles/{role}", &["post", "delete"]),
+            ("/api/admin/users/{id}/api-keys", &["get"]),
+            ("/api/admin/users/{id}/api-keys/{key_id}", &["delete"]),
+            ("/api/admin/roles", &["get", "post"]),
+            ("/api/admin/roles/{name}", &["get", "patch", "delete"]),
+            ("/api/admin/permissions", &["get"]),
+            ("/api/admin/clients", &["get", "post"]),
+            ("/api/admin/clients/{client_id}", &["get", "patch", "delete"]),
+            ("/api/admin/clients/{client_id}/secret", &["post"]),
+            ("/api/admin/keys", &["get"]),
+            ("/api/admin/keys/rotate", &["post"]),
+        ] {
+            for method in methods {
+                let op = &doc["paths"][path][method];
+                assert!(op.is_object(), "missing {method} {path}");
+                assert!(op["responses"]["403"].is_object() || path.starts_with("/api/auth"), "{method} {path} names its 403");
+            }
+        }
+        for schema in ["AdminUserView", "RoleView", "ApiKeyView", "NewApiKeyView", "PermissionCatalog"] {
+            assert!(doc["components"]["schemas"][schema].is_object(), "schema {schema}");
+        }
     }
 }
