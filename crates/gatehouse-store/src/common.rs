@@ -7,7 +7,8 @@
 //! - a `pool: sqlx::Pool<Database>` field;
 //! - `fn ts(OffsetDateTime) -> impl Encode` — how a time is bound;
 //! - `fn db_err(sqlx::Error) -> StoreError` — unique violations to `Conflict`;
-//! - `async fn begin_write(&self) -> Result<Transaction<'static, Database>, StoreError>`.
+//! - `async fn begin_write(&self) -> Result<Transaction<'static, Database>, StoreError>`;
+//! - a `grants: Arc<grants::GrantsCache>` field (what each role grants, see `grants`).
 //!
 //! The trait implementations are split by capability: `users`, `sessions`,
 //! `keys`, `audit`, `mfa`, `webauthn`, `lifecycle`, `clients`, `oauth`,
@@ -17,6 +18,7 @@ pub(crate) mod api_keys;
 pub(crate) mod audit;
 pub(crate) mod clients;
 pub(crate) mod federation;
+pub(crate) mod grants;
 pub(crate) mod keys;
 pub(crate) mod lifecycle;
 pub(crate) mod mfa;

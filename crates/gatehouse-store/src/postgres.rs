@@ -27,6 +27,8 @@ const LISTEN_RETRY: Duration = Duration::from_secs(1);
 #[derive(Clone, Debug)]
 pub struct PgStore {
     pool: PgPool,
+    /// What each role grants (`common::grants`).
+    grants: std::sync::Arc<common::grants::GrantsCache>,
 }
 
 impl PgStore {
@@ -39,7 +41,7 @@ impl PgStore {
             .connect(url)
             .await
             .map_err(common::backend_err)?;
-        Ok(Self { pool })
+        Ok(Self { pool, grants: std::sync::Arc::default() })
     }
 
     /// Applies the pending migrations of `migrations/postgres`.
@@ -131,9 +133,6 @@ impl PgStore {
 
     /// A user's roles as one space-separated column, inside a query on `users`.
     const ROLES_OF_USER: &'static str = "(SELECT string_agg(role, ' ') FROM user_roles WHERE user_id = users.id)";
-    /// What a user's roles grant, comma-separated, inside a query on `users`.
-    const PERMISSIONS_OF_USER: &'static str = "(SELECT string_agg(DISTINCT rp.permission, ',') FROM user_roles ur \
-         JOIN role_permissions rp ON rp.role = ur.role WHERE ur.user_id = users.id)";
 
     /// A time as bound into SQL: UTC, cut to the microseconds `timestamptz`
     /// keeps (PostgreSQL would round instead; cutting matches SQLite).

@@ -38,6 +38,8 @@ pub struct SqliteStore {
     pool: SqlitePool,
     /// Held for the life of each write transaction (see the module docs).
     write_gate: Arc<tokio::sync::Mutex<()>>,
+    /// What each role grants (`common::grants`).
+    grants: Arc<common::grants::GrantsCache>,
 }
 
 /// A write transaction and its turn at the write gate; derefs to the
@@ -96,7 +98,7 @@ impl SqliteStore {
             SqlitePoolOptions::new().max_connections(POOL_SIZE).connect_with(options).await
         }
         .map_err(common::backend_err)?;
-        Ok(Self { pool, write_gate: Arc::new(tokio::sync::Mutex::new(())) })
+        Ok(Self { pool, write_gate: Arc::new(tokio::sync::Mutex::new(())), grants: Arc::default() })
     }
 
     /// Applies the pending migrations of `migrations/sqlite`.
@@ -182,9 +184,6 @@ impl SqliteStore {
 
     /// A user's roles as one space-separated column, inside a query on `users`.
     const ROLES_OF_USER: &'static str = "(SELECT group_concat(role, ' ') FROM user_roles WHERE user_id = users.id)";
-    /// What a user's roles grant, comma-separated, inside a query on `users`.
-    const PERMISSIONS_OF_USER: &'static str = "(SELECT group_concat(DISTINCT rp.permission) FROM user_roles ur \
-         JOIN role_permissions rp ON rp.role = ur.role WHERE ur.user_id = users.id)";
 
     /// A time as bound into SQL: UTC, microseconds, always 27 characters
     /// (`2024-05-01T12:00:00.000000Z`), so text order is time order. sqlx's

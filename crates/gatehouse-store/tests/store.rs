@@ -157,6 +157,7 @@ store_tests!(
     unknown_roles_are_refused_and_deleted_roles_leave_their_holders,
     the_builtin_sync_adds_but_never_removes,
     api_keys_round_trip_and_are_revoked,
+    role_changes_by_another_process_are_seen_at_once,
 );
 
 #[test]

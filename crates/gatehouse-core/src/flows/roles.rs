@@ -169,6 +169,12 @@ impl Accounts {
         if role.builtin {
             return Err(Error::BuiltinRole(format!("'{}' is a built-in role and cannot be deleted", role.name)));
         }
+        if self.config.default_roles.contains(&role.name) {
+            return Err(Error::BuiltinRole(format!(
+                "'{}' is a default role of new accounts (default_roles): take it out of the configuration first",
+                role.name
+            )));
+        }
         actor.may_define(&role.permissions)?;
         let holders = self.store.role_holders(&role.name, false).await?;
         if holders > 0 && !force {

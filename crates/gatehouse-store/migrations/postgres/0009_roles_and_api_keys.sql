@@ -17,6 +17,29 @@ CREATE TABLE role_permissions (
     PRIMARY KEY (role, permission)
 );
 
+-- A counter every change to roles or role_permissions bumps (triggers, so
+-- every writer counts): the store caches what each role grants and reads the
+-- counter with every user to know when to read the definitions again.
+CREATE TABLE roles_version (
+    id       integer PRIMARY KEY CHECK (id = 1),
+    version  bigint  NOT NULL
+);
+INSERT INTO roles_version (id, version) VALUES (1, 1);
+
+CREATE FUNCTION gatehouse_bump_roles_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE roles_version SET version = version + 1 WHERE id = 1;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER roles_changed
+    AFTER INSERT OR UPDATE OR DELETE ON roles
+    FOR EACH STATEMENT EXECUTE FUNCTION gatehouse_bump_roles_version();
+CREATE TRIGGER role_permissions_changed
+    AFTER INSERT OR UPDATE OR DELETE ON role_permissions
+    FOR EACH STATEMENT EXECUTE FUNCTION gatehouse_bump_roles_version();
+
 INSERT INTO roles (name, description, builtin, created_at, updated_at) VALUES
     ('admin', 'Administrators: every Gatehouse permission', true, now(), now()),
     ('user', 'Everyone who signs up (grants nothing by default)', true, now(), now());

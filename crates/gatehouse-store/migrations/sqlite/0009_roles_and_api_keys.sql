@@ -18,6 +18,28 @@ CREATE TABLE role_permissions (
     PRIMARY KEY (role, permission)
 );
 
+-- A counter every change to roles or role_permissions bumps (triggers, so
+-- every writer counts): the store caches what each role grants and reads the
+-- counter with every user to know when to read the definitions again.
+CREATE TABLE roles_version (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    version  INTEGER NOT NULL
+);
+INSERT INTO roles_version (id, version) VALUES (1, 1);
+
+CREATE TRIGGER roles_inserted AFTER INSERT ON roles
+    BEGIN UPDATE roles_version SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER roles_updated AFTER UPDATE ON roles
+    BEGIN UPDATE roles_version SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER roles_deleted AFTER DELETE ON roles
+    BEGIN UPDATE roles_version SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER role_permissions_inserted AFTER INSERT ON role_permissions
+    BEGIN UPDATE roles_version SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER role_permissions_updated AFTER UPDATE ON role_permissions
+    BEGIN UPDATE roles_version SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER role_permissions_deleted AFTER DELETE ON role_permissions
+    BEGIN UPDATE roles_version SET version = version + 1 WHERE id = 1; END;
+
 INSERT INTO roles (name, description, builtin, created_at, updated_at) VALUES
     ('admin', 'Administrators: every Gatehouse permission', 1,
      strftime('%Y-%m-%dT%H:%M:%S.000000Z', 'now'), strftime('%Y-%m-%dT%H:%M:%S.000000Z', 'now')),

@@ -1,8 +1,9 @@
 //! [`gatehouse_core::store::UserStore`] for both backends: users and their roles.
 //!
 //! Roles live in `user_roles` and are always returned sorted by name; a
-//! user's permissions (what those roles grant, from `role_permissions`) are
-//! read in the same query, sorted and without duplicates.
+//! user's permissions (what those roles grant) come from the store's cache of
+//! role definitions, checked against `roles_version` in the same query that
+//! reads the user (see `grants`), sorted and without duplicates.
 
 /// The `users` columns every query reads, in [`impl_user_store!`]'s order.
 macro_rules! user_columns {
@@ -41,36 +42,34 @@ macro_rules! impl_user_store {
                 })
             }
 
-            /// The user of a row that carries its roles and permissions too
-            /// (`roles` from [`Self::ROLES_OF_USER`], `permissions` from
-            /// [`Self::PERMISSIONS_OF_USER`]): one round trip for a user.
+            /// The user of a row that carries its roles and the roles version
+            /// too (`roles` from [`Self::ROLES_OF_USER`], `roles_version` from
+            /// `grants::ROLES_VERSION`): one round trip for a user. Its
+            /// permissions are filled in by [`Self::granted`].
             fn user_with_roles(
                 row: &<$db as sqlx::Database>::Row,
-            ) -> Result<gatehouse_core::account::User, sqlx::Error> {
+            ) -> Result<(gatehouse_core::account::User, i64), sqlx::Error> {
                 use sqlx::Row as _;
                 let roles: Option<String> = row.try_get("roles")?;
-                let permissions: Option<String> = row.try_get("permissions")?;
-                Self::user_from_row(
-                    row,
-                    $crate::common::users::split_roles(roles.as_deref()),
-                    $crate::common::users::split_permissions(permissions.as_deref()),
-                )
+                let version: i64 = row.try_get("roles_version")?;
+                let user = Self::user_from_row(row, $crate::common::users::split_roles(roles.as_deref()), Vec::new())?;
+                Ok((user, version))
             }
 
-            /// `SELECT <user columns>, roles, permissions FROM users WHERE <condition>`.
+            /// `SELECT <user columns>, roles, roles_version FROM users WHERE <condition>`.
             fn user_query(condition: &str) -> String {
                 format!(
-                    "SELECT {}, {} AS roles, {} AS permissions FROM users WHERE {condition}",
+                    "SELECT {}, {} AS roles, {} AS roles_version FROM users WHERE {condition}",
                     $crate::common::users::user_columns!(),
                     Self::ROLES_OF_USER,
-                    Self::PERMISSIONS_OF_USER
+                    $crate::common::grants::ROLES_VERSION
                 )
             }
 
             async fn load_user(
                 conn: &mut <$db as sqlx::Database>::Connection,
                 id: uuid::Uuid,
-            ) -> Result<Option<gatehouse_core::account::User>, sqlx::Error> {
+            ) -> Result<Option<(gatehouse_core::account::User, i64)>, sqlx::Error> {
                 // Built once per backend, not per request.
                 static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
                 let sql = SQL.get_or_init(|| Self::user_query("id = $1"));
@@ -80,6 +79,38 @@ macro_rules! impl_user_store {
                     .await?
                     .map(|row| Self::user_with_roles(&row))
                     .transpose()
+            }
+
+            /// What each role grants, as of `version` of the definitions or later.
+            async fn grants(&self, version: i64) -> gatehouse_core::store::StoreResult<$crate::common::grants::Grants> {
+                use sqlx::Row as _;
+                if let Some(grants) = self.grants.get(version) {
+                    return Ok(grants);
+                }
+                let rows = sqlx::query($crate::common::grants::GRANTS_QUERY)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(Self::db_err)?;
+                let read = rows.first().map(|r| r.try_get::<i64, _>("version")).transpose().map_err(Self::db_err)?;
+                let pairs = rows
+                    .iter()
+                    .map(|r| Ok((r.try_get("role")?, r.try_get("permission")?)))
+                    .collect::<Result<Vec<_>, sqlx::Error>>()
+                    .map_err(Self::db_err)?;
+                let grants = $crate::common::grants::grants_from(pairs);
+                self.grants.put(read.unwrap_or(version), grants.clone());
+                Ok(grants)
+            }
+
+            /// The user with the permissions their roles grant.
+            async fn granted(
+                &self,
+                found: Option<(gatehouse_core::account::User, i64)>,
+            ) -> gatehouse_core::store::StoreResult<Option<gatehouse_core::account::User>> {
+                let Some((mut user, version)) = found else { return Ok(None) };
+                let grants = self.grants(version).await?;
+                user.permissions = $crate::common::grants::permissions_of(&grants, &user.roles);
+                Ok(Some(user))
             }
 
             /// Runs `sql` (an insert or delete of one `user_roles` row, binding the
@@ -122,49 +153,28 @@ macro_rules! impl_user_store {
                 Ok(())
             }
 
-            /// Roles of several users at once, each list sorted by name, with
-            /// the permissions those roles grant (sorted, no duplicates).
+            /// Roles of several users at once, each list sorted by name.
             async fn roles_of_users(
                 conn: &mut <$db as sqlx::Database>::Connection,
                 ids: &[uuid::Uuid],
-            ) -> Result<
-                std::collections::HashMap<
-                    uuid::Uuid,
-                    (Vec<gatehouse_core::account::Role>, Vec<gatehouse_core::rbac::Permission>),
-                >,
-                sqlx::Error,
-            > {
+            ) -> Result<std::collections::HashMap<uuid::Uuid, Vec<gatehouse_core::account::Role>>, sqlx::Error> {
                 use sqlx::Row as _;
-                let mut out: std::collections::HashMap<_, (Vec<_>, Vec<_>)> = std::collections::HashMap::new();
+                let mut roles: std::collections::HashMap<_, Vec<_>> = std::collections::HashMap::new();
                 if ids.is_empty() {
-                    return Ok(out);
+                    return Ok(roles);
                 }
-                let mut qb = sqlx::QueryBuilder::<$db>::new(
-                    "SELECT ur.user_id, ur.role, rp.permission FROM user_roles ur \
-                     LEFT JOIN role_permissions rp ON rp.role = ur.role WHERE ur.user_id IN (",
-                );
+                let mut qb = sqlx::QueryBuilder::<$db>::new("SELECT user_id, role FROM user_roles WHERE user_id IN (");
                 let mut list = qb.separated(", ");
                 for id in ids {
                     list.push_bind(*id);
                 }
-                qb.push(") ORDER BY ur.role, rp.permission");
+                qb.push(") ORDER BY role");
                 for row in qb.build().fetch_all(&mut *conn).await? {
                     let user: uuid::Uuid = row.try_get("user_id")?;
                     let role: String = row.try_get("role")?;
-                    let permission: Option<String> = row.try_get("permission")?;
-                    let (roles, permissions) = out.entry(user).or_default();
-                    if roles.last().is_none_or(|r: &gatehouse_core::account::Role| r.as_str() != role) {
-                        roles.push(gatehouse_core::account::Role::from_trusted(role));
-                    }
-                    if let Some(p) = permission {
-                        permissions.push(gatehouse_core::rbac::Permission::from_trusted(p));
-                    }
+                    roles.entry(user).or_default().push(gatehouse_core::account::Role::from_trusted(role));
                 }
-                for (_, permissions) in out.values_mut() {
-                    permissions.sort();
-                    permissions.dedup();
-                }
-                Ok(out)
+                Ok(roles)
             }
         }
 
@@ -200,7 +210,7 @@ macro_rules! impl_user_store {
                 }
                 let stored = Self::load_user(&mut *tx, user.id.0).await.map_err(Self::db_err)?;
                 tx.commit().await.map_err(Self::db_err)?;
-                stored.ok_or_else(|| {
+                self.granted(stored).await?.ok_or_else(|| {
                     gatehouse_core::store::StoreError::Backend("the inserted user could not be read back".into())
                 })
             }
@@ -210,7 +220,9 @@ macro_rules! impl_user_store {
                 id: gatehouse_core::account::UserId,
             ) -> gatehouse_core::store::StoreResult<Option<gatehouse_core::account::User>> {
                 let mut conn = self.pool.acquire().await.map_err(Self::db_err)?;
-                Self::load_user(&mut *conn, id.0).await.map_err(Self::db_err)
+                let found = Self::load_user(&mut *conn, id.0).await.map_err(Self::db_err)?;
+                drop(conn);
+                self.granted(found).await
             }
 
             async fn user_by_login(
@@ -220,12 +232,13 @@ macro_rules! impl_user_store {
                 static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
                 let sql =
                     SQL.get_or_init(|| Self::user_query("lower(username) = lower($1) OR lower(email) = lower($1)"));
-                sqlx::query(sql)
+                let found = sqlx::query(sql)
                     .bind(login)
                     .fetch_optional(&self.pool)
                     .await
                     .and_then(|row| row.map(|row| Self::user_with_roles(&row)).transpose())
-                    .map_err(Self::db_err)
+                    .map_err(Self::db_err)?;
+                self.granted(found).await
             }
 
             async fn list_users(
@@ -267,11 +280,18 @@ macro_rules! impl_user_store {
                     .map(|row| row.try_get::<uuid::Uuid, _>("id"))
                     .collect::<Result<Vec<_>, _>>()
                     .map_err(Self::db_err)?;
-                let mut grants = Self::roles_of_users(&mut *conn, &ids).await.map_err(Self::db_err)?;
+                let mut roles = Self::roles_of_users(&mut *conn, &ids).await.map_err(Self::db_err)?;
+                let version: i64 = sqlx::query_scalar("SELECT version FROM roles_version WHERE id = 1")
+                    .fetch_one(&mut *conn)
+                    .await
+                    .map_err(Self::db_err)?;
+                drop(conn);
+                let grants = self.grants(version).await?;
                 rows.iter()
                     .zip(&ids)
                     .map(|(row, id)| {
-                        let (roles, permissions) = grants.remove(id).unwrap_or_default();
+                        let roles = roles.remove(id).unwrap_or_default();
+                        let permissions = $crate::common::grants::permissions_of(&grants, &roles);
                         Self::user_from_row(row, roles, permissions)
                     })
                     .collect::<Result<Vec<_>, _>>()
@@ -456,17 +476,4 @@ pub(crate) fn split_roles(joined: Option<&str>) -> Vec<gatehouse_core::account::
         .collect();
     roles.sort();
     roles
-}
-
-/// Permissions as the queries aggregate them (comma-separated), sorted, no duplicates.
-pub(crate) fn split_permissions(joined: Option<&str>) -> Vec<gatehouse_core::rbac::Permission> {
-    let mut permissions: Vec<_> = joined
-        .unwrap_or_default()
-        .split(',')
-        .filter(|p| !p.is_empty())
-        .map(|p| gatehouse_core::rbac::Permission::from_trusted(p.to_owned()))
-        .collect();
-    permissions.sort();
-    permissions.dedup();
-    permissions
 }

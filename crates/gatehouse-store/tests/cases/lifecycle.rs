@@ -262,6 +262,7 @@ async fn rows_of(url: &str, user: UserId) -> Vec<(String, i64)> {
         "upstream_providers",
         "roles",
         "role_permissions",
+        "roles_version",
         "_sqlx_migrations",
     ];
     let mut counts = Vec::new();

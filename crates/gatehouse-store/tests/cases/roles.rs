@@ -108,3 +108,34 @@ pub async fn the_builtin_sync_adds_but_never_removes(url: String) {
     assert!(catalog().iter().all(|p| admin.permissions.contains(p)));
     assert_eq!(store.role(&Role::user()).await.unwrap().unwrap().permissions, perms(&["posts:read"]));
 }
+
+/// Each store caches what roles grant; a change made through another store on
+/// the same database (another node, the CLI, plain SQL) is seen at the next read.
+pub async fn role_changes_by_another_process_are_seen_at_once(url: String) {
+    let a = open(&url).await;
+    let b = open(&url).await;
+    add_role(a.as_ref(), "editor", &["posts:read"]).await;
+    let alice = add_user(a.as_ref(), "alice").await;
+    a.grant_role(alice.id, &Role::parse("editor").unwrap(), now()).await.unwrap();
+    assert_eq!(a.user_by_id(alice.id).await.unwrap().unwrap().permissions, perms(&["posts:read"]));
+    assert_eq!(b.user_by_id(alice.id).await.unwrap().unwrap().permissions, perms(&["posts:read"]));
+    let mut editor = b.role(&Role::parse("editor").unwrap()).await.unwrap().unwrap();
+    editor.permissions = perms(&["posts:read", "posts:write"]);
+    b.update_role(&editor).await.unwrap();
+    assert_eq!(a.user_by_id(alice.id).await.unwrap().unwrap().permissions, perms(&["posts:read", "posts:write"]));
+    assert_eq!(a.user_by_login("alice").await.unwrap().unwrap().permissions, perms(&["posts:read", "posts:write"]));
+    // Plain SQL counts too: the triggers bump the version whoever writes.
+    let sql = "DELETE FROM role_permissions WHERE permission = 'posts:read'";
+    if url.starts_with("sqlite:") {
+        let raw = gatehouse_store::SqliteStore::connect(&url).await.unwrap();
+        sqlx::query(sql).execute(raw.pool()).await.unwrap();
+        raw.close().await;
+    } else {
+        let raw = gatehouse_store::PgStore::connect(&url).await.unwrap();
+        sqlx::query(sql).execute(raw.pool()).await.unwrap();
+        raw.close().await;
+    }
+    assert_eq!(a.user_by_id(alice.id).await.unwrap().unwrap().permissions, perms(&["posts:write"]));
+    let listed = a.list_users(&Default::default(), 10, 0).await.unwrap();
+    assert_eq!(listed[0].permissions, perms(&["posts:write"]));
+}

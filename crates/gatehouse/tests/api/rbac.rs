@@ -306,7 +306,7 @@ on_both_backends! {
     }
 
     async fn roles_are_defined_and_refused_by_rule(backend) {
-        let app = TestApp::spawn(backend).await;
+        let app = TestApp::spawn_with(backend, |c| c.default_roles = Some(vec!["user".into(), "member".into()])).await;
         let admin = app.signed_in_admin().await;
         let token = s(&admin["access_token"]).to_owned();
         let create = |body: Value| {
@@ -326,7 +326,7 @@ on_both_backends! {
 
         let roles: Value = app.get("/api/admin/roles").bearer_auth(&token).send().await.unwrap().json().await.unwrap();
         let names: Vec<&str> = roles["roles"].as_array().unwrap().iter().map(|r| s(&r["name"])).collect();
-        assert_eq!(names, ["admin", "user", "viewer"]);
+        assert_eq!(names, ["admin", "member", "user", "viewer"], "a missing default role is created");
         let admin_role = &roles["roles"][0];
         for (p, _) in CATALOG {
             assert!(admin_role["permissions"].as_array().unwrap().iter().any(|x| x == p), "admin holds {p}");
@@ -339,6 +339,8 @@ on_both_backends! {
         let delete = |path: &str| app.client.delete(app.url(path)).bearer_auth(&token).send();
         assert_problem(delete("/api/admin/roles/admin").await.unwrap(), 409, "builtin_role").await;
         assert_problem(delete("/api/admin/roles/user").await.unwrap(), 409, "builtin_role").await;
+        let p = assert_problem(delete("/api/admin/roles/member?force=true").await.unwrap(), 409, "builtin_role").await;
+        assert!(s(&p["detail"]).contains("default_roles"), "a default role stays while configured");
         assert_problem(delete("/api/admin/roles/nobody").await.unwrap(), 404, "not_found").await;
         assert_problem(app.get("/api/admin/roles/NOPE").bearer_auth(&token).send().await.unwrap(), 404, "not_found").await;
         // A role someone holds goes only with force, and is then taken from them.
