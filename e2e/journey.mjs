@@ -139,12 +139,21 @@ try {
   // This time with the keyboard only: the login field has the focus, Tab
   // moves to the password, Enter submits; the code field has the focus next.
   await page.goto('/login?return_to=%2Faccount');
+  // A person types once the caret shows: wait for the autofocus to land, or
+  // the first keystrokes go nowhere.
+  await page.waitForSelector('#login:focus');
   await page.keyboard.type(user.email);
   await page.keyboard.press('Tab');
   if ((await page.evaluate(() => document.activeElement.id)) !== 'password') throw new Error('Tab does not reach the password');
   await page.keyboard.type(user.password);
+  if ((await page.inputValue('#login')) !== user.email || (await page.inputValue('#password')) !== user.password) {
+    throw new Error('keystrokes were lost on the way to the login form');
+  }
   await page.keyboard.press('Enter');
-  await page.waitForSelector('form[action="/mfa"]');
+  await page.waitForSelector('form[action="/mfa"], #password-error:not([hidden])');
+  if (!(await page.$('form[action="/mfa"]'))) {
+    throw new Error(`the sign-in was refused: ${(await page.textContent('#password-error')).trim()}`);
+  }
   if ((await page.evaluate(() => document.activeElement.id)) !== 'code') throw new Error('the code field has no focus');
   await shoot('mfa');
   await page.fill('#code', '000000');
