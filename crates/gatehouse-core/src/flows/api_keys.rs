@@ -6,8 +6,9 @@
 //! use it grants what both the key and the owner hold *now*, so taking a
 //! role from someone also takes it from their keys. Making or rotating a key
 //! needs a recent sign-in (the step-up window) or the password, like the
-//! other sensitive changes. A disabled account's keys are refused; a forced
-//! password reset revokes them.
+//! other sensitive changes. A disabled account's keys are refused, and so
+//! are the keys of an owner whom the second-factor policy reached after the
+//! key was made, until they enrol one; a forced password reset revokes them.
 
 use secrecy::SecretString;
 use time::OffsetDateTime;
@@ -195,6 +196,11 @@ impl Accounts {
         if !user.is_active {
             return Err(Error::AccountDisabled);
         }
+        // A key made before the policy reached its owner (mfa_required, or a
+        // role in mfa_required_roles given later) rests until they enrol.
+        if self.mfa_required_for(&user) && !self.mfa_status(user.id).await?.has_second_factor() {
+            return Err(Error::MfaEnrollmentRequired);
+        }
         self.limit("api_key:key", &key.id.to_string(), self.config.limits.api_key_per_key).await?;
         if key.use_due(now, ip) {
             if let Err(e) = self.store.touch_api_key(key.id, now, ip).await {
@@ -210,7 +216,9 @@ impl Accounts {
     pub(super) async fn live_api_key(&self, token: &str) -> Result<Option<ApiKeyAuth>> {
         match self.check_api_key(token, None).await {
             Ok(auth) => Ok(Some(auth)),
-            Err(Error::InvalidToken | Error::TokenExpired | Error::AccountDisabled) => Ok(None),
+            Err(Error::InvalidToken | Error::TokenExpired | Error::AccountDisabled | Error::MfaEnrollmentRequired) => {
+                Ok(None)
+            }
             Err(e) => Err(e),
         }
     }

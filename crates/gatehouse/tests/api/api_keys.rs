@@ -1,7 +1,8 @@
 //! Personal API keys: made once with their secret, scoped within the owner's
 //! permissions, accepted on the admin API, `/me` and introspection only,
 //! refused when malformed, revoked, rotated, expired, or the owner is
-//! disabled; uses recorded; rate-limited; audited.
+//! disabled or owes the second-factor policy; uses recorded; rate-limited;
+//! audited.
 
 use gatehouse_core::api_key::NewApiKey;
 use secrecy::ExposeSecret;
@@ -143,6 +144,31 @@ on_both_backends! {
         // A forced password reset revokes every key.
         app.state.accounts.require_password_reset(&ops, alice_id, &info).await.unwrap();
         assert_problem(app.me(secret).await, 401, "invalid_token").await;
+    }
+
+    async fn keys_rest_while_their_owner_owes_the_second_factor_policy(backend) {
+        crate::mfa::fresh_step().await;
+        let app = TestApp::spawn_with(backend, |c| c.mfa_required_roles = Some(vec!["auditor".into()])).await;
+        role(&app, "support", &["audit:read"]).await;
+        role(&app, "auditor", &[]).await;
+        let sue_id = user_with(&app, "sue", &["support"]).await;
+        let sue: Value = app.login("sue", STRONG_PASSWORD).await.json().await.unwrap();
+        let made: Value = make_key(&app, s(&sue["access_token"]), json!({"name": "reports", "scopes": ["audit:read"]})).await.json().await.unwrap();
+        let key = s(&made["secret"]).to_owned();
+        assert_eq!(app.get("/api/admin/audit").bearer_auth(&key).send().await.unwrap().status(), 200);
+        // The policy reaches Sue: her key rests, on the API and in introspection.
+        let ops = crate::helpers::operator();
+        let info = gatehouse_core::audit::ClientInfo::default();
+        let auditor = gatehouse_core::account::Role::parse("auditor").unwrap();
+        app.state.accounts.grant_role(&ops, sue_id, &auditor, &info).await.unwrap();
+        assert_problem(app.get("/api/admin/audit").bearer_auth(&key).send().await.unwrap(), 403, "mfa_enrollment_required").await;
+        assert_eq!(introspect(&app, &key).await["active"], false);
+        // She enrols a second factor: the key works again.
+        let restricted: Value = app.login("sue", STRONG_PASSWORD).await.json().await.unwrap();
+        assert_eq!(restricted["mfa_enrollment_required"], true);
+        crate::mfa::enroll(&app, s(&restricted["access_token"])).await;
+        assert_eq!(app.get("/api/admin/audit").bearer_auth(&key).send().await.unwrap().status(), 200);
+        assert_eq!(introspect(&app, &key).await["active"], true);
     }
 
     async fn scopes_stay_within_what_the_owner_holds(backend) {

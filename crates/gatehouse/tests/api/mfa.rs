@@ -17,7 +17,7 @@ fn unix_now() -> u64 {
 
 /// Waits until at least 4 s remain in the current 30 s step, so that the codes
 /// of the previous, current and next step stay acceptable during a test.
-async fn fresh_step() {
+pub(crate) async fn fresh_step() {
     let left = 30 - unix_now() % 30;
     if left < 4 {
         tokio::time::sleep(std::time::Duration::from_secs(left + 1)).await;
