@@ -70,8 +70,7 @@ try {
 
   // Password first; the account page then offers to add a passkey.
   await signInWithPassword(login);
-  await page.waitForSelector('text=You are signed in');
-  await page.goto('/account');
+  await page.waitForURL('**/account');
   steps.push('signed in with a password');
 
   // The first second factor of the account: backup codes, shown once in place.
@@ -103,8 +102,7 @@ try {
 
   // A second account with an authenticator app and then a passkey.
   await signInWithPassword(secondLogin);
-  await page.waitForSelector('text=You are signed in');
-  await page.goto('/account');
+  await page.waitForURL('**/account');
   await page.click('form[action="/account/totp/setup"] button[type=submit]');
   await page.waitForSelector('.secret');
   const secret = (await page.textContent('.secret')).trim();

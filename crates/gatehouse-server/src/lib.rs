@@ -52,7 +52,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/auth", api::router())
         .nest("/api/admin", admin::router())
-        .merge(pages::router())
+        .merge(
+            pages::router()
+                .route_layer(axum::middleware::from_fn_with_state(state.clone(), pages::origin::to_issuer_origin)),
+        )
         .merge(oauth::router())
         .merge(federation::router())
         .route("/api/openapi.json", get(ops::openapi))

@@ -1,20 +1,26 @@
-//! The command line: `gatehouse [options] <command>`. Every option is also a
-//! `GATEHOUSE_*` variable and a key of the `--config` TOML file.
-
-use std::path::PathBuf;
+//! The command line: `gatehouse [global options] <command> [its options]`.
+//!
+//! The global options (configuration file, data directory, database URL,
+//! master key) go with every command. The server's options are flags of
+//! `serve` (and of `config check`, which validates them); every other command
+//! reads them from the `--config` file and `GATEHOUSE_*` variables alone, so
+//! its `--help` shows only what it takes.
 
 use clap::{Parser, Subcommand};
 
-use crate::config::RawConfig;
+use crate::config::{GlobalOptions, RawConfig};
 
 #[derive(Debug, Parser)]
-#[command(name = "gatehouse", version, about = "Gatehouse: a self-hosted authentication and identity server")]
+#[command(
+    name = "gatehouse",
+    version,
+    about = "Gatehouse: a self-hosted authentication and identity server",
+    after_help = "Server options (see `gatehouse serve --help`) may also be set in the --config file or as \
+                  GATEHOUSE_* variables; every command reads them from there."
+)]
 pub struct Cli {
-    /// TOML configuration file
-    #[arg(long, global = true, env = "GATEHOUSE_CONFIG")]
-    pub config: Option<PathBuf>,
     #[command(flatten)]
-    pub settings: RawConfig,
+    pub global: GlobalOptions,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -22,13 +28,16 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the server
-    Serve,
+    Serve {
+        #[command(flatten)]
+        options: Box<RawConfig>,
+    },
     /// Create or upgrade the database schema, then exit
     Migrate,
     /// Copy the SQLite database to a new file while the server runs (on PostgreSQL use pg_dump)
     Backup {
         /// Where to write the copy (must not exist yet)
-        path: PathBuf,
+        path: std::path::PathBuf,
     },
     /// Inspect the configuration
     #[command(subcommand)]
@@ -48,6 +57,19 @@ pub enum Command {
     /// Manage upstream identity providers ("Sign in with Google/GitHub/…")
     #[command(subcommand)]
     Upstream(UpstreamCommand),
+}
+
+impl Command {
+    /// The server options given as flags (`serve`, `config check`); the other
+    /// commands take them from the environment and the file only.
+    pub fn take_options(&mut self) -> Option<RawConfig> {
+        match self {
+            Command::Serve { options } | Command::Config(ConfigCommand::Check { options }) => {
+                Some(std::mem::take(options.as_mut()))
+            }
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -185,7 +207,10 @@ pub enum RoleCommand {
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Validate the configuration and print it (secrets redacted)
-    Check,
+    Check {
+        #[command(flatten)]
+        options: Box<RawConfig>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -253,7 +278,7 @@ pub enum UserCommand {
     Delete { user: String },
     /// Import users with existing password hashes from JSON lines (a file or - for stdin):
     /// {"username","email","password_hash","roles":[...],"email_verified":bool}
-    Import { file: PathBuf },
+    Import { file: std::path::PathBuf },
 }
 
 #[derive(Debug, Subcommand)]

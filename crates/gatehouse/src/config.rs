@@ -28,186 +28,233 @@ fn bad(msg: impl Into<String>) -> ConfigError {
     ConfigError(msg.into())
 }
 
-/// One layer of configuration. The same struct is the TOML file's schema and
-/// the flags/env layer, so the three can never drift apart.
-#[derive(Debug, Default, Clone, Deserialize, Args)]
-#[serde(deny_unknown_fields)]
-pub struct RawConfig {
-    /// Address to listen on [default: 127.0.0.1:8080]
-    #[arg(long, global = true, env = "GATEHOUSE_BIND")]
-    pub bind: Option<String>,
+/// The options every command takes, before or after its name: where the
+/// data is and how to open it. The server's own options are [`RawConfig`]'s.
+#[derive(Default, Clone, Args)]
+pub struct GlobalOptions {
+    /// TOML configuration file (holds any option below or of `serve`)
+    #[arg(long, global = true, env = "GATEHOUSE_CONFIG")]
+    pub config: Option<PathBuf>,
     /// Data directory (SQLite database, master key) [default: ./gatehouse-data]
     #[arg(long, global = true, env = "GATEHOUSE_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
     /// sqlite://PATH or postgres://… [default: sqlite in the data directory]
-    #[arg(long, global = true, env = "GATEHOUSE_DATABASE_URL")]
+    #[arg(long, global = true, env = "GATEHOUSE_DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
+    /// A file holding the database URL
     #[arg(long, global = true, env = "GATEHOUSE_DATABASE_URL_FILE")]
     pub database_url_file: Option<PathBuf>,
-    /// redis://… or rediss://… to share rate limits between nodes [default: limits in process]
-    #[arg(long, global = true, env = "GATEHOUSE_REDIS_URL", hide_env_values = true)]
-    pub redis_url: Option<String>,
-    #[arg(long, global = true, env = "GATEHOUSE_REDIS_URL_FILE")]
-    pub redis_url_file: Option<PathBuf>,
-    /// When Redis fails, refuse rate-limited requests (503) instead of counting in process [default: false]
-    #[arg(long, global = true, env = "GATEHOUSE_RATE_LIMIT_FAIL_CLOSED")]
-    pub rate_limit_fail_closed: Option<bool>,
-    /// Public base URL; the `iss` of tokens [default: http://<bind>]
-    #[arg(long, global = true, env = "GATEHOUSE_ISSUER")]
-    pub issuer: Option<String>,
-    /// The `aud` of access tokens [default: the issuer]
-    #[arg(long, global = true, env = "GATEHOUSE_AUDIENCE")]
-    pub audience: Option<String>,
     /// Base64 of 32 random bytes; encrypts keys at rest [default: generated into the data directory]
     #[arg(long, global = true, env = "GATEHOUSE_MASTER_KEY", hide_env_values = true)]
     pub master_key: Option<String>,
+    /// A file holding the master key
     #[arg(long, global = true, env = "GATEHOUSE_MASTER_KEY_FILE")]
     pub master_key_file: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for GlobalOptions {
+    /// Names only: the database URL and the master key are secrets.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GlobalOptions")
+            .field("config", &self.config)
+            .field("data_dir", &self.data_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+impl GlobalOptions {
+    /// These options as a configuration layer.
+    fn layer(&self) -> RawConfig {
+        RawConfig {
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
+            database_url_file: self.database_url_file.clone(),
+            master_key: self.master_key.clone(),
+            master_key_file: self.master_key_file.clone(),
+            ..RawConfig::default()
+        }
+    }
+}
+
+/// One layer of configuration. The same struct is the TOML file's schema and
+/// `serve`'s flags and environment (the global options, marked `skip` here,
+/// are [`GlobalOptions`]'s), so they can never drift apart.
+#[derive(Default, Clone, Deserialize, Args)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    /// Address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, env = "GATEHOUSE_BIND")]
+    pub bind: Option<String>,
+    /// A global option ([`GlobalOptions`]).
+    #[arg(skip)]
+    pub data_dir: Option<PathBuf>,
+    #[arg(skip)]
+    pub database_url: Option<String>,
+    #[arg(skip)]
+    pub database_url_file: Option<PathBuf>,
+    /// redis://… or rediss://… to share rate limits between nodes [default: limits in process]
+    #[arg(long, env = "GATEHOUSE_REDIS_URL", hide_env_values = true)]
+    pub redis_url: Option<String>,
+    #[arg(long, env = "GATEHOUSE_REDIS_URL_FILE")]
+    pub redis_url_file: Option<PathBuf>,
+    /// When Redis fails, refuse rate-limited requests (503) instead of counting in process [default: false]
+    #[arg(long, env = "GATEHOUSE_RATE_LIMIT_FAIL_CLOSED")]
+    pub rate_limit_fail_closed: Option<bool>,
+    /// Public base URL; the `iss` of tokens [default: http://<bind>]
+    #[arg(long, env = "GATEHOUSE_ISSUER")]
+    pub issuer: Option<String>,
+    /// The `aud` of access tokens [default: the issuer]
+    #[arg(long, env = "GATEHOUSE_AUDIENCE")]
+    pub audience: Option<String>,
+    #[arg(skip)]
+    pub master_key: Option<String>,
+    #[arg(skip)]
+    pub master_key_file: Option<PathBuf>,
     /// smtp://… or smtps://… for outgoing mail (used from the email release on)
-    #[arg(long, global = true, env = "GATEHOUSE_SMTP_URL", hide_env_values = true)]
+    #[arg(long, env = "GATEHOUSE_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
-    #[arg(long, global = true, env = "GATEHOUSE_SMTP_URL_FILE")]
+    #[arg(long, env = "GATEHOUSE_SMTP_URL_FILE")]
     pub smtp_url_file: Option<PathBuf>,
     /// text or json [default: text]
-    #[arg(long, global = true, env = "GATEHOUSE_LOG_FORMAT")]
+    #[arg(long, env = "GATEHOUSE_LOG_FORMAT")]
     pub log_format: Option<String>,
     /// A tracing filter such as info or gatehouse=debug [default: info]
-    #[arg(long, global = true, env = "GATEHOUSE_LOG_LEVEL")]
+    #[arg(long, env = "GATEHOUSE_LOG_LEVEL")]
     pub log_level: Option<String>,
     /// EdDSA, ES256 or RS256 [default: EdDSA]
-    #[arg(long, global = true, env = "GATEHOUSE_SIGNING_ALG")]
+    #[arg(long, env = "GATEHOUSE_SIGNING_ALG")]
     pub signing_alg: Option<String>,
     /// Access token lifetime [default: 15m]
-    #[arg(long, global = true, env = "GATEHOUSE_ACCESS_TOKEN_TTL")]
+    #[arg(long, env = "GATEHOUSE_ACCESS_TOKEN_TTL")]
     pub access_token_ttl: Option<String>,
     /// Session idle lifetime (no refresh for this long ends it) [default: 14d]
-    #[arg(long, global = true, env = "GATEHOUSE_SESSION_IDLE")]
+    #[arg(long, env = "GATEHOUSE_SESSION_IDLE")]
     pub session_idle: Option<String>,
     /// Session absolute lifetime [default: 90d]
-    #[arg(long, global = true, env = "GATEHOUSE_SESSION_ABSOLUTE")]
+    #[arg(long, env = "GATEHOUSE_SESSION_ABSOLUTE")]
     pub session_absolute: Option<String>,
     /// Retry window for a spent refresh token from the same client [default: 10s]
-    #[arg(long, global = true, env = "GATEHOUSE_REFRESH_GRACE")]
+    #[arg(long, env = "GATEHOUSE_REFRESH_GRACE")]
     pub refresh_grace: Option<String>,
     /// Argon2id memory in KiB [default: 19456]
-    #[arg(long, global = true, env = "GATEHOUSE_ARGON2_MEMORY_KIB")]
+    #[arg(long, env = "GATEHOUSE_ARGON2_MEMORY_KIB")]
     pub argon2_memory_kib: Option<u32>,
     /// Argon2id iterations [default: 2]
-    #[arg(long, global = true, env = "GATEHOUSE_ARGON2_ITERATIONS")]
+    #[arg(long, env = "GATEHOUSE_ARGON2_ITERATIONS")]
     pub argon2_iterations: Option<u32>,
     /// Argon2id parallelism [default: 1]
-    #[arg(long, global = true, env = "GATEHOUSE_ARGON2_PARALLELISM")]
+    #[arg(long, env = "GATEHOUSE_ARGON2_PARALLELISM")]
     pub argon2_parallelism: Option<u32>,
     /// Password hashing threads [default: number of cores]
-    #[arg(long, global = true, env = "GATEHOUSE_HASH_WORKERS")]
+    #[arg(long, env = "GATEHOUSE_HASH_WORKERS")]
     pub hash_workers: Option<usize>,
     /// Hash jobs that may wait before the server answers 503 [default: 64]
-    #[arg(long, global = true, env = "GATEHOUSE_HASH_QUEUE")]
+    #[arg(long, env = "GATEHOUSE_HASH_QUEUE")]
     pub hash_queue: Option<usize>,
     /// Minimum password length [default: 12]
-    #[arg(long, global = true, env = "GATEHOUSE_PASSWORD_MIN_LENGTH")]
+    #[arg(long, env = "GATEHOUSE_PASSWORD_MIN_LENGTH")]
     pub password_min_length: Option<usize>,
     /// Minimum zxcvbn score 0–4 [default: 3]
-    #[arg(long, global = true, env = "GATEHOUSE_PASSWORD_MIN_SCORE")]
+    #[arg(long, env = "GATEHOUSE_PASSWORD_MIN_SCORE")]
     pub password_min_score: Option<u8>,
     /// Proxies whose X-Forwarded-For is believed (CIDRs, comma-separated) [default: none]
-    #[arg(long, global = true, env = "GATEHOUSE_TRUSTED_PROXIES", value_delimiter = ',')]
+    #[arg(long, env = "GATEHOUSE_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Option<Vec<String>>,
     /// Login attempts per IP [default: 30/min]
-    #[arg(long, global = true, env = "GATEHOUSE_LOGIN_RATE_PER_IP")]
+    #[arg(long, env = "GATEHOUSE_LOGIN_RATE_PER_IP")]
     pub login_rate_per_ip: Option<String>,
     /// Login attempts per account [default: 10/min]
-    #[arg(long, global = true, env = "GATEHOUSE_LOGIN_RATE_PER_ACCOUNT")]
+    #[arg(long, env = "GATEHOUSE_LOGIN_RATE_PER_ACCOUNT")]
     pub login_rate_per_account: Option<String>,
     /// Registrations per IP [default: 20/h]
-    #[arg(long, global = true, env = "GATEHOUSE_REGISTER_RATE_PER_IP")]
+    #[arg(long, env = "GATEHOUSE_REGISTER_RATE_PER_IP")]
     pub register_rate_per_ip: Option<String>,
     /// Refreshes per IP [default: 120/min]
-    #[arg(long, global = true, env = "GATEHOUSE_REFRESH_RATE_PER_IP")]
+    #[arg(long, env = "GATEHOUSE_REFRESH_RATE_PER_IP")]
     pub refresh_rate_per_ip: Option<String>,
     /// Requests with API keys per IP [default: 1200/min]
-    #[arg(long, global = true, env = "GATEHOUSE_API_KEY_RATE_PER_IP")]
+    #[arg(long, env = "GATEHOUSE_API_KEY_RATE_PER_IP")]
     pub api_key_rate_per_ip: Option<String>,
     /// Requests with one API key [default: 600/min]
-    #[arg(long, global = true, env = "GATEHOUSE_API_KEY_RATE_PER_KEY")]
+    #[arg(long, env = "GATEHOUSE_API_KEY_RATE_PER_KEY")]
     pub api_key_rate_per_key: Option<String>,
     /// Consecutive failures before lockout starts [default: 5]
-    #[arg(long, global = true, env = "GATEHOUSE_LOCKOUT_THRESHOLD")]
+    #[arg(long, env = "GATEHOUSE_LOCKOUT_THRESHOLD")]
     pub lockout_threshold: Option<u32>,
     /// First lockout delay, doubled per further failure [default: 5s]
-    #[arg(long, global = true, env = "GATEHOUSE_LOCKOUT_BASE_DELAY")]
+    #[arg(long, env = "GATEHOUSE_LOCKOUT_BASE_DELAY")]
     pub lockout_base_delay: Option<String>,
     /// Longest lockout delay [default: 15m]
-    #[arg(long, global = true, env = "GATEHOUSE_LOCKOUT_MAX_DELAY")]
+    #[arg(long, env = "GATEHOUSE_LOCKOUT_MAX_DELAY")]
     pub lockout_max_delay: Option<String>,
     /// Roles of self-registered users (comma-separated) [default: user]
-    #[arg(long, global = true, env = "GATEHOUSE_DEFAULT_ROLES", value_delimiter = ',')]
+    #[arg(long, env = "GATEHOUSE_DEFAULT_ROLES", value_delimiter = ',')]
     pub default_roles: Option<Vec<String>>,
     /// Product name shown in authenticator apps and mails [default: Gatehouse]
-    #[arg(long, global = true, env = "GATEHOUSE_NAME")]
+    #[arg(long, env = "GATEHOUSE_NAME")]
     pub name: Option<String>,
     /// Every user must set up a second factor [default: false]
-    #[arg(long, global = true, env = "GATEHOUSE_MFA_REQUIRED")]
+    #[arg(long, env = "GATEHOUSE_MFA_REQUIRED")]
     pub mfa_required: Option<bool>,
     /// Users with any of these roles must set up a second factor (comma-separated) [default: none]
-    #[arg(long, global = true, env = "GATEHOUSE_MFA_REQUIRED_ROLES", value_delimiter = ',')]
+    #[arg(long, env = "GATEHOUSE_MFA_REQUIRED_ROLES", value_delimiter = ',')]
     pub mfa_required_roles: Option<Vec<String>>,
     /// Sensitive MFA changes need an authentication at most this old [default: 10m]
-    #[arg(long, global = true, env = "GATEHOUSE_STEP_UP_WINDOW")]
+    #[arg(long, env = "GATEHOUSE_STEP_UP_WINDOW")]
     pub step_up_window: Option<String>,
     /// Second-factor attempts per IP [default: 30/min]
-    #[arg(long, global = true, env = "GATEHOUSE_MFA_RATE_PER_IP")]
+    #[arg(long, env = "GATEHOUSE_MFA_RATE_PER_IP")]
     pub mfa_rate_per_ip: Option<String>,
     /// Second-factor attempts per account [default: 10/min]
-    #[arg(long, global = true, env = "GATEHOUSE_MFA_RATE_PER_ACCOUNT")]
+    #[arg(long, env = "GATEHOUSE_MFA_RATE_PER_ACCOUNT")]
     pub mfa_rate_per_account: Option<String>,
     /// WebAuthn relying party id [default: the issuer's host]
-    #[arg(long, global = true, env = "GATEHOUSE_WEBAUTHN_RP_ID")]
+    #[arg(long, env = "GATEHOUSE_WEBAUTHN_RP_ID")]
     pub webauthn_rp_id: Option<String>,
     /// WebAuthn origin that pages are served from [default: the issuer's scheme://host:port]
-    #[arg(long, global = true, env = "GATEHOUSE_WEBAUTHN_ORIGIN")]
+    #[arg(long, env = "GATEHOUSE_WEBAUTHN_ORIGIN")]
     pub webauthn_origin: Option<String>,
     /// Sender of mails [default: "<name> <no-reply@issuer host>"]
-    #[arg(long, global = true, env = "GATEHOUSE_MAIL_FROM")]
+    #[arg(long, env = "GATEHOUSE_MAIL_FROM")]
     pub mail_from: Option<String>,
     /// Refuse password login until the email address is verified [default: false]
-    #[arg(long, global = true, env = "GATEHOUSE_REQUIRE_VERIFIED_EMAIL")]
+    #[arg(long, env = "GATEHOUSE_REQUIRE_VERIFIED_EMAIL")]
     pub require_verified_email: Option<bool>,
     /// Lifetime of verification and email-change links [default: 24h]
-    #[arg(long, global = true, env = "GATEHOUSE_EMAIL_VERIFICATION_TTL")]
+    #[arg(long, env = "GATEHOUSE_EMAIL_VERIFICATION_TTL")]
     pub email_verification_ttl: Option<String>,
     /// Lifetime of password-reset links [default: 30m]
-    #[arg(long, global = true, env = "GATEHOUSE_PASSWORD_RESET_TTL")]
+    #[arg(long, env = "GATEHOUSE_PASSWORD_RESET_TTL")]
     pub password_reset_ttl: Option<String>,
     /// Password-reset requests per IP [default: 20/h]
-    #[arg(long, global = true, env = "GATEHOUSE_FORGOT_RATE_PER_IP")]
+    #[arg(long, env = "GATEHOUSE_FORGOT_RATE_PER_IP")]
     pub forgot_rate_per_ip: Option<String>,
     /// Password-reset requests per email address [default: 5/h]
-    #[arg(long, global = true, env = "GATEHOUSE_FORGOT_RATE_PER_EMAIL")]
+    #[arg(long, env = "GATEHOUSE_FORGOT_RATE_PER_EMAIL")]
     pub forgot_rate_per_email: Option<String>,
     /// Browser session (sign-in pages) idle lifetime [default: 30m]
-    #[arg(long, global = true, env = "GATEHOUSE_BROWSER_SESSION_IDLE")]
+    #[arg(long, env = "GATEHOUSE_BROWSER_SESSION_IDLE")]
     pub browser_session_idle: Option<String>,
     /// Browser session absolute lifetime [default: 12h]
-    #[arg(long, global = true, env = "GATEHOUSE_BROWSER_SESSION_ABSOLUTE")]
+    #[arg(long, env = "GATEHOUSE_BROWSER_SESSION_ABSOLUTE")]
     pub browser_session_absolute: Option<String>,
     /// Browser session absolute lifetime with "Remember me" [default: 30d]
-    #[arg(long, global = true, env = "GATEHOUSE_BROWSER_SESSION_REMEMBER")]
+    #[arg(long, env = "GATEHOUSE_BROWSER_SESSION_REMEMBER")]
     pub browser_session_remember: Option<String>,
     /// Require PKCE (S256) from confidential OAuth clients too; public clients always need it [default: true]
-    #[arg(long, global = true, env = "GATEHOUSE_OAUTH_PKCE_REQUIRED")]
+    #[arg(long, env = "GATEHOUSE_OAUTH_PKCE_REQUIRED")]
     pub oauth_pkce_required: Option<bool>,
     /// Lifetime of OAuth authorization codes [default: 60s]
-    #[arg(long, global = true, env = "GATEHOUSE_OAUTH_CODE_TTL")]
+    #[arg(long, env = "GATEHOUSE_OAUTH_CODE_TTL")]
     pub oauth_code_ttl: Option<String>,
     /// Directory whose templates and assets replace the embedded ones of the same name [default: none]
-    #[arg(long, global = true, env = "GATEHOUSE_THEME_DIR")]
+    #[arg(long, env = "GATEHOUSE_THEME_DIR")]
     pub theme_dir: Option<PathBuf>,
     /// Terms of service link; with it (or privacy_url) sign-up asks the person to agree [default: none]
-    #[arg(long, global = true, env = "GATEHOUSE_TERMS_URL")]
+    #[arg(long, env = "GATEHOUSE_TERMS_URL")]
     pub terms_url: Option<String>,
     /// Privacy policy link shown at sign-up [default: none]
-    #[arg(long, global = true, env = "GATEHOUSE_PRIVACY_URL")]
+    #[arg(long, env = "GATEHOUSE_PRIVACY_URL")]
     pub privacy_url: Option<String>,
 }
 
@@ -217,7 +264,24 @@ macro_rules! overlay {
     };
 }
 
+impl std::fmt::Debug for RawConfig {
+    /// Nothing: a layer may hold secrets (URLs with passwords, the master key).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RawConfig { .. }")
+    }
+}
+
 impl RawConfig {
+    /// The server options set as `GATEHOUSE_*` variables, for the commands
+    /// that take them from the environment (and the file) but not as flags.
+    pub fn from_env() -> Result<RawConfig, ConfigError> {
+        use clap::FromArgMatches;
+        let matches = RawConfig::augment_args(clap::Command::new("gatehouse"))
+            .try_get_matches_from(["gatehouse"])
+            .map_err(|e| bad(e.to_string().trim().to_owned()))?;
+        RawConfig::from_arg_matches(&matches).map_err(|e| bad(e.to_string().trim().to_owned()))
+    }
+
     /// `top` wins wherever it has a value.
     pub fn overlay(self, top: RawConfig) -> RawConfig {
         let base = self;
@@ -298,7 +362,7 @@ impl RawConfig {
 /// Rejects `GATEHOUSE_*` variables that name no option (a typo would otherwise
 /// be silently ignored). `GATEHOUSE_CONFIG` and `GATEHOUSE_TEST_*` are allowed.
 pub fn check_env_names(vars: impl Iterator<Item = String>) -> Result<(), ConfigError> {
-    let cmd = RawConfig::augment_args(clap::Command::new("gatehouse"));
+    let cmd = GlobalOptions::augment_args(RawConfig::augment_args(clap::Command::new("gatehouse")));
     let known: Vec<String> =
         cmd.get_arguments().filter_map(|a| a.get_env().and_then(|e| e.to_str()).map(str::to_owned)).collect();
     for name in vars {
@@ -335,6 +399,9 @@ pub struct Settings {
     pub accounts: AccountsConfig,
     pub theme_dir: Option<PathBuf>,
     pub legal: gatehouse_server::state::LegalLinks,
+    /// The layers these settings were made from, to make them again once the
+    /// listener has its port (see [`Settings::bound_to`]).
+    source: RawConfig,
 }
 
 #[derive(Debug, Clone)]
@@ -367,6 +434,17 @@ pub fn parse_duration(key: &str, s: &str) -> Result<Duration, ConfigError> {
         _ => return Err(err()),
     };
     Ok(Duration::from_secs(secs))
+}
+
+/// The issuer when none is configured: on a loopback or unspecified address,
+/// `http://localhost:PORT` — a name, so passkeys work and browsers treat the
+/// plain-http origin as secure — else the address itself.
+pub fn default_issuer(bind: SocketAddr) -> String {
+    if bind.ip().is_loopback() || bind.ip().is_unspecified() {
+        format!("http://localhost:{}", bind.port())
+    } else {
+        format!("http://{bind}")
+    }
 }
 
 fn read_secret_file(key: &str, path: &Path) -> Result<String, ConfigError> {
@@ -448,6 +526,7 @@ fn duration(key: &str, value: Option<String>, default: Duration) -> Result<Durat
 
 impl Settings {
     pub fn from_raw(raw: RawConfig) -> Result<Settings, ConfigError> {
+        let source = raw.clone();
         let bind: SocketAddr = raw
             .bind
             .as_deref()
@@ -477,7 +556,7 @@ impl Settings {
             (None, Some(p)) => MasterKeySource::File(p),
             (None, None) => MasterKeySource::DataDir(data_dir.join("master.key")),
         };
-        let issuer = raw.issuer.unwrap_or_else(|| format!("http://{bind}")).trim_end_matches('/').to_owned();
+        let issuer = raw.issuer.unwrap_or_else(|| default_issuer(bind)).trim_end_matches('/').to_owned();
         if !(issuer.starts_with("http://") || issuer.starts_with("https://")) {
             return Err(bad("issuer: expected an http:// or https:// URL"));
         }
@@ -643,7 +722,26 @@ impl Settings {
                 terms_url: link("terms_url", raw.terms_url)?,
                 privacy_url: link("privacy_url", raw.privacy_url)?,
             },
+            source,
         })
+    }
+
+    /// No issuer was configured: it follows the listening address.
+    pub fn issuer_is_default(&self) -> bool {
+        self.source.issuer.is_none()
+    }
+
+    /// The settings of a server listening on `local` — the same unless the
+    /// configured port was 0, when what follows from the address (the
+    /// default issuer, its origin for passkeys, the mail sender) names the
+    /// port the system chose.
+    pub fn bound_to(self, local: SocketAddr) -> Result<Settings, ConfigError> {
+        if self.bind.port() != 0 || local.port() == 0 {
+            return Ok(self);
+        }
+        let mut raw = self.source;
+        raw.bind = Some(local.to_string());
+        Settings::from_raw(raw)
     }
 
     /// Defaults for everything (what `gatehouse serve` with no options uses).
@@ -752,14 +850,20 @@ impl Settings {
     }
 }
 
-/// Builds the layered configuration from the parsed flags/env and `--config`.
-pub fn load(config_file: Option<&Path>, cli: RawConfig) -> Result<Settings, ConfigError> {
+/// Builds the layered configuration: the file (`--config`) under the
+/// environment and the flags — `serve`'s own as parsed (`options`), or, for
+/// the other commands, the environment alone — under the global options.
+pub fn load(global: &GlobalOptions, options: Option<RawConfig>) -> Result<Settings, ConfigError> {
     check_env_names(std::env::vars().map(|(k, _)| k))?;
-    let file = match config_file {
+    let file = match global.config.as_deref() {
         Some(path) => RawConfig::from_file(path)?,
         None => RawConfig::default(),
     };
-    Settings::from_raw(file.overlay(cli))
+    let options = match options {
+        Some(options) => options,
+        None => RawConfig::from_env()?,
+    };
+    Settings::from_raw(file.overlay(options).overlay(global.layer()))
 }
 
 #[cfg(test)]
@@ -770,11 +874,31 @@ mod tests {
     fn defaults_match_the_design() {
         let s = Settings::defaults().unwrap();
         assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
-        assert_eq!(s.accounts.tokens.issuer, "http://127.0.0.1:8080");
+        assert_eq!(s.accounts.tokens.issuer, "http://localhost:8080");
         assert!(s.database_url.starts_with("sqlite://"));
         assert!(s.database_url.ends_with("gatehouse.db"));
         assert_eq!(s.accounts.tokens.access_ttl, Duration::from_secs(900));
         assert_eq!(s.hash_params, HashParams::default());
+    }
+
+    #[test]
+    fn the_default_issuer_is_a_name_a_browser_and_passkeys_accept() {
+        let at = |bind: &str| default_issuer(bind.parse().unwrap());
+        assert_eq!(at("127.0.0.1:8080"), "http://localhost:8080");
+        assert_eq!(at("[::1]:9000"), "http://localhost:9000");
+        assert_eq!(at("0.0.0.0:8080"), "http://localhost:8080");
+        assert_eq!(at("192.0.2.7:8080"), "http://192.0.2.7:8080");
+        let raw = RawConfig { bind: Some("127.0.0.1:0".into()), ..Default::default() };
+        let bound = Settings::from_raw(raw).unwrap().bound_to("127.0.0.1:41234".parse().unwrap()).unwrap();
+        assert_eq!(bound.accounts.tokens.issuer, "http://localhost:41234");
+        assert_eq!(bound.accounts.webauthn.origin, "http://localhost:41234");
+        let raw = RawConfig {
+            bind: Some("127.0.0.1:0".into()),
+            issuer: Some("https://id.example.com".into()),
+            ..Default::default()
+        };
+        let bound = Settings::from_raw(raw).unwrap().bound_to("127.0.0.1:41234".parse().unwrap()).unwrap();
+        assert_eq!(bound.accounts.tokens.issuer, "https://id.example.com");
     }
 
     #[test]
@@ -812,8 +936,8 @@ mod tests {
     #[test]
     fn webauthn_defaults_follow_the_issuer() {
         let s = Settings::defaults().unwrap();
-        assert_eq!(s.accounts.webauthn.rp_id, "127.0.0.1");
-        assert_eq!(s.accounts.webauthn.origin, "http://127.0.0.1:8080");
+        assert_eq!(s.accounts.webauthn.rp_id, "localhost");
+        assert_eq!(s.accounts.webauthn.origin, "http://localhost:8080");
         let w = webauthn_settings("https://id.example.com/base", None, None).unwrap();
         assert_eq!((w.rp_id.as_str(), w.origin.as_str()), ("id.example.com", "https://id.example.com"));
         let w = webauthn_settings("https://id.example.com", Some("example.com".into()), None).unwrap();

@@ -17,16 +17,22 @@ use commands::{CommandError, CommandResult};
 use config::Settings;
 
 /// Runs a parsed command line; returns the process exit code.
-pub fn run(cli: Cli) -> ExitCode {
-    let settings = match config::load(cli.config.as_deref(), cli.settings) {
+pub fn run(mut cli: Cli) -> ExitCode {
+    let settings = match config::load(&cli.global, cli.command.take_options()) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("gatehouse: configuration error: {e}");
             return ExitCode::from(2);
         }
     };
-    let sink = if matches!(cli.command, Command::Serve) { telemetry::Sink::Stdout } else { telemetry::Sink::Stderr };
-    telemetry::init_to(settings.log_format, &settings.log_level, sink);
+    // The server logs to stdout at its level. Every other command speaks only
+    // of its job: its answer on stdout, its failure on stderr — and of the
+    // machinery underneath, only errors (on stderr).
+    if matches!(cli.command, Command::Serve { .. }) {
+        telemetry::init_to(settings.log_format, &settings.log_level, telemetry::Sink::Stdout);
+    } else {
+        telemetry::init_to(settings.log_format, "error", telemetry::Sink::Stderr);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -45,15 +51,24 @@ pub fn run(cli: Cli) -> ExitCode {
 
 async fn dispatch(command: Command, settings: Settings) -> CommandResult {
     match command {
-        Command::Serve => {
+        Command::Serve { .. } => {
             let app = startup::Application::build(settings.clone()).await?;
+            let stop = startup::shutdown_signal();
+            let address = app.local_addr()?;
+            let issuer = &app.state().accounts.config().tokens.issuer;
             tracing::info!(
-                address = %app.local_addr()?,
-                issuer = %settings.accounts.tokens.issuer,
+                %address,
+                %issuer,
                 database = %app.state().accounts.store().backend(),
-                "gatehouse is listening"
+                "gatehouse is listening; open {issuer}/ in a browser"
             );
-            app.run_until_stopped().await?;
+            if settings.issuer_is_default() && !address.ip().is_loopback() {
+                tracing::warn!(
+                    "listening beyond this machine with the default issuer {issuer}: set --issuer \
+                     (GATEHOUSE_ISSUER) to the address browsers and clients use"
+                );
+            }
+            app.run_with_shutdown(stop).await?;
         }
         Command::Migrate => {
             if settings.database_url.starts_with("sqlite:") {
@@ -64,7 +79,7 @@ async fn dispatch(command: Command, settings: Settings) -> CommandResult {
                 .map_err(|e| CommandError::Runtime(anyhow::anyhow!(e)))?;
             println!("database is up to date");
         }
-        Command::Config(ConfigCommand::Check) => {
+        Command::Config(ConfigCommand::Check { .. }) => {
             println!("{}", settings.describe());
             println!("configuration is valid");
         }

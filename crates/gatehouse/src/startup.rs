@@ -67,6 +67,15 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let listener =
+            TcpListener::bind(settings.bind).await.with_context(|| format!("cannot listen on {}", settings.bind))?;
+        Self::build_on(settings, listener).await
+    }
+
+    /// Like [`Application::build`], on a listener bound already (a test that
+    /// must know its port before it writes the settings binds port 0 first).
+    pub async fn build_on(settings: Settings, listener: TcpListener) -> anyhow::Result<Self> {
+        let settings = settings.bound_to(listener.local_addr()?)?;
         let accounts = accounts(&settings).await?;
         let metrics = gatehouse_server::middleware::install_recorder().map_err(anyhow::Error::msg)?;
         let state = AppState {
@@ -81,8 +90,6 @@ impl Application {
             ),
             legal: Arc::new(settings.legal.clone()),
         };
-        let listener =
-            TcpListener::bind(settings.bind).await.with_context(|| format!("cannot listen on {}", settings.bind))?;
         Ok(Self { listener, state })
     }
 
@@ -96,11 +103,6 @@ impl Application {
 
     pub fn state(&self) -> &AppState {
         &self.state
-    }
-
-    /// Serves until SIGTERM/Ctrl-C, then finishes in-flight requests.
-    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        self.run_with_shutdown(shutdown_signal()).await
     }
 
     pub async fn run_with_shutdown(
@@ -151,26 +153,39 @@ async fn follow_changes(accounts: Arc<Accounts>) {
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
+/// SIGTERM or Ctrl-C. The handlers are installed when this is called, not
+/// when the future is first polled: a signal that arrives once the server
+/// said it listens is never the default (fatal) one.
+pub fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let signals = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (signal(SignalKind::terminate()).ok(), signal(SignalKind::interrupt()).ok())
     };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
+    async move {
+        #[cfg(unix)]
+        {
+            let (term, int) = signals;
+            tokio::select! {
+                _ = next_signal(term) => {},
+                _ = next_signal(int) => {},
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        tracing::info!("shutting down: finishing in-flight requests");
     }
-    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+/// The next delivery of `signal`; never, without a handler.
+#[cfg(unix)]
+async fn next_signal(signal: Option<tokio::signal::unix::Signal>) {
+    match signal {
+        Some(mut s) => {
+            s.recv().await;
+        }
+        None => std::future::pending::<()>().await,
+    }
 }

@@ -66,6 +66,11 @@ async fn authorize(
             if let Some(hint) = &valid.login_hint {
                 login.append_pair("login_hint", hint);
             }
+            // Signed in already, yet a sign-in is due (prompt=login, max_age):
+            // the login page must ask rather than pass the person on.
+            if session.is_some() {
+                login.append_pair("prompt", "login");
+            }
             Redirect::to(&format!("/login?{}", login.finish())).into_response()
         }
         Ok(AuthorizeDecision::Consent) => Redirect::to(&format!("/consent?{}", query_of(&req))).into_response(),

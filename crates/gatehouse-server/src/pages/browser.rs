@@ -2,7 +2,7 @@
 //! (HttpOnly, Secure — browsers allow that on http://localhost — SameSite=Lax,
 //! Path=/), CSRF checks, and where a page may send the browser next.
 
-use axum::http::header::{COOKIE, ORIGIN};
+use axum::http::header::COOKIE;
 use axum::http::{HeaderMap, HeaderValue};
 use gatehouse_core::crypto::{random_token, TokenDigest};
 use gatehouse_core::flows::BrowserSession;
@@ -90,16 +90,9 @@ pub async fn session(state: &AppState, headers: &HeaderMap) -> Option<BrowserSes
 }
 
 /// A cross-site form post is refused: when the browser says where the form
-/// came from (`Origin`), it must be Gatehouse's own origin.
+/// came from (`Origin`), it must be Gatehouse's own origin (see [`super::origin`]).
 pub fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
-    match headers.get(ORIGIN).and_then(|v| v.to_str().ok()) {
-        None => true,
-        Some(origin) => {
-            let issuer = &state.accounts.config().tokens.issuer;
-            let own = issuer.split('/').take(3).collect::<Vec<_>>().join("/");
-            origin.eq_ignore_ascii_case(&own)
-        }
-    }
+    super::origin::form_origin_ok(state, headers)
 }
 
 /// Where a page may send the browser after sign-in: a path on this server

@@ -60,8 +60,8 @@ async fn submit(
 ) -> Response {
     let email = form.email.trim();
     if !browser::signed_out_csrf_ok(&state, &headers, &form.csrf) {
-        let notice = "The form expired. Please try again.";
-        return form_page(&state, StatusCode::FORBIDDEN, email, Some(notice), None);
+        let notice = super::origin::refusal_message(&state, &headers);
+        return form_page(&state, StatusCode::FORBIDDEN, email, Some(&notice), None);
     }
     // Only the shape of the address: says nothing about accounts.
     if Email::parse(email).is_err() {

@@ -23,6 +23,9 @@ use crate::state::AppState;
 pub struct LoginQuery {
     return_to: Option<String>,
     login_hint: Option<String>,
+    /// `login`: sign in again although signed in (an OAuth client's
+    /// `prompt=login` or `max_age`).
+    prompt: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -51,9 +54,22 @@ pub struct MfaForm {
     passkey: Option<String>,
 }
 
-/// The login form, with a fresh CSRF cookie.
-pub async fn show(State(state): State<AppState>, Query(q): Query<LoginQuery>) -> Response {
+/// The login form, with a fresh CSRF cookie. Someone already signed in goes
+/// on to `return_to` (or the account page) unless a sign-in is asked for again.
+pub async fn show(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<LoginQuery>) -> Response {
+    if q.prompt.as_deref() != Some("login") && browser::session(&state, &headers).await.is_some() {
+        let target = browser::safe_return_to(q.return_to.as_deref()).unwrap_or_else(|| "/account".to_owned());
+        return Redirect::to(&target).into_response();
+    }
     form_page(&state, StatusCode::OK, q.return_to.as_deref(), q.login_hint.as_deref().unwrap_or(""), None).await
+}
+
+/// `/`: the account page for someone signed in, the sign-in page otherwise.
+pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Redirect {
+    match browser::session(&state, &headers).await {
+        Some(_) => Redirect::to("/account"),
+        None => Redirect::to("/login"),
+    }
 }
 
 async fn form_page(
@@ -121,8 +137,8 @@ pub async fn submit(
 ) -> Response {
     let return_to = browser::safe_return_to(form.return_to.as_deref());
     if !browser::signed_out_csrf_ok(&state, &headers, &form.csrf) {
-        let msg = "The form expired. Please sign in again.";
-        return form_page(&state, StatusCode::FORBIDDEN, return_to.as_deref(), &form.login, Some(msg)).await;
+        let msg = super::origin::refusal_message(&state, &headers);
+        return form_page(&state, StatusCode::FORBIDDEN, return_to.as_deref(), &form.login, Some(&msg)).await;
     }
     let remember = form.remember.is_some();
     let req = LoginRequest {
@@ -147,8 +163,8 @@ pub async fn submit_mfa(
 ) -> Response {
     let return_to = browser::safe_return_to(form.return_to.as_deref());
     if !browser::signed_out_csrf_ok(&state, &headers, &form.csrf) {
-        let msg = "The form expired. Please sign in again.";
-        return form_page(&state, StatusCode::FORBIDDEN, return_to.as_deref(), "", Some(msg)).await;
+        let msg = super::origin::refusal_message(&state, &headers);
+        return form_page(&state, StatusCode::FORBIDDEN, return_to.as_deref(), "", Some(&msg)).await;
     }
     let remember = form.remember.is_some();
     let code = form.code.trim().to_owned();
@@ -208,7 +224,7 @@ pub async fn mfa_without_challenge() -> Redirect {
 }
 
 /// Sets the new session cookie (ending any session the browser had) and
-/// goes on to `return_to`.
+/// goes on to `return_to`, or to the account page.
 pub(crate) async fn signed_in(
     state: &AppState,
     headers: &HeaderMap,
@@ -224,20 +240,7 @@ pub(crate) async fn signed_in(
     }
     let max_age = remember.then(|| state.accounts.config().browser.remembered.as_secs());
     let cookie = browser::set_cookie(SESSION_COOKIE, pair.refresh_token.expose_secret(), max_age);
-    let mut res = match return_to {
-        Some(target) => Redirect::to(&target).into_response(),
-        None => render(
-            state,
-            StatusCode::OK,
-            "message.html",
-            context! {
-                title => "Signed in",
-                message => "You are signed in.",
-                link => "/account",
-                link_text => "Go to your account",
-            },
-        ),
-    };
+    let mut res = Redirect::to(return_to.as_deref().unwrap_or("/account")).into_response();
     res.headers_mut().append(header::SET_COOKIE, cookie);
     res.headers_mut().append(header::SET_COOKIE, browser::clear_cookie(CSRF_COOKIE));
     res

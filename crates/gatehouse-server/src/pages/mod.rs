@@ -3,6 +3,7 @@
 //! password toggle and strength meter, WebAuthn); every flow but passkeys
 //! works without it.
 //!
+//! - `/` sends a person to their account, or to sign in;
 //! - sign-in: `/login`, `/mfa`, `/register`, `/forgot-password` (browser
 //!   sessions, see [`browser`]); the consent and sign-out pages live with the
 //!   OAuth endpoints;
@@ -11,12 +12,16 @@
 //!   change nothing; the token in the form is the credential;
 //! - signed in: `/account` and `/admin` ([`signed_in`]), every form with the
 //!   session's CSRF token.
+//!
+//! Page requests that reach a loopback alias of a loopback issuer go to the
+//! issuer's own address first ([`origin`]).
 
 mod account;
 mod admin;
 pub mod browser;
 mod forgot_password;
 pub(crate) mod login;
+pub mod origin;
 mod passkeys;
 mod register;
 mod reset_password;
@@ -53,6 +58,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/verify-email", get(verify_email::show).post(verify_email::submit))
         .route("/reset-password", get(reset_password::show).post(reset_password::submit))
+        .route("/", get(login::home))
         .route("/login", get(login::show).post(login::submit))
         .route("/mfa", get(login::mfa_without_challenge).post(login::submit_mfa))
         .route("/assets/{name}", get(asset))

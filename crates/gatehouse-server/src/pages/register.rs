@@ -140,7 +140,7 @@ async fn submit(
     let return_to = browser::safe_return_to(form.return_to.as_deref());
     let typed = Typed { email: form.email.trim(), username: form.username.trim(), terms: form.terms.is_some() };
     if !browser::signed_out_csrf_ok(&state, &headers, &form.csrf) {
-        let errors = Errors { form: Some("The form expired. Please try again.".into()), ..Errors::default() };
+        let errors = Errors { form: Some(super::origin::refusal_message(&state, &headers)), ..Errors::default() };
         return form_page(&state, StatusCode::FORBIDDEN, return_to.as_deref(), &typed, &errors);
     }
     let errors = check_form(&state, &form);

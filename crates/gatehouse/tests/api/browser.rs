@@ -175,20 +175,18 @@ impl Browser {
     }
 }
 
-/// A free port on 127.0.0.1 (bound and released; a race with other processes is unlikely).
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
 /// A Gatehouse whose issuer is `http://localhost:{port}`, so a relying party
 /// can reach every URL in its discovery document.
 pub async fn spawn_provider(backend: Backend, tweak: impl FnOnce(&mut RawConfig)) -> TestApp {
-    spawn_provider_at(backend, "localhost", free_port(), tweak).await
+    spawn_provider_at(backend, "localhost", tweak).await
 }
 
-/// Like [`spawn_provider`], with the issuer `http://{host}:{port}`.
-pub async fn spawn_provider_at(backend: Backend, host: &str, port: u16, tweak: impl FnOnce(&mut RawConfig)) -> TestApp {
-    TestApp::spawn_with(backend, |c| {
+/// Like [`spawn_provider`], with the issuer `http://{host}:{port}`. The port
+/// is bound before the settings name it, so no other process can take it.
+pub async fn spawn_provider_at(backend: Backend, host: &str, tweak: impl FnOnce(&mut RawConfig)) -> TestApp {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let port = listener.local_addr().expect("bound").port();
+    TestApp::spawn_on(backend, Some(listener), |c| {
         c.bind = Some(format!("127.0.0.1:{port}"));
         c.issuer = Some(format!("http://{host}:{port}"));
         c.webauthn_origin = None;

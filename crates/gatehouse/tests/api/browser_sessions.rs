@@ -19,7 +19,7 @@ async fn sign_in(app: &TestApp, remember: bool) -> (Browser, Page) {
         form.push(("remember", "1"));
     }
     let done = browser.post("/login", &form).await;
-    assert_eq!(done.status, 200, "{}", done.body);
+    assert_eq!(done.status, 303, "{}", done.body);
     (browser, done)
 }
 
@@ -135,4 +135,90 @@ async fn a_theme_directory_overrides_templates_and_assets() {
     let settings = gatehouse::config::Settings::from_raw(config).unwrap();
     let err = gatehouse::startup::Application::build(settings).await.err().expect("a broken theme is refused");
     assert!(format!("{err:#}").contains("consent.html"), "{err:#}");
+}
+
+/// `/` and `/login` lead a person on: to sign in, or — signed in — to the
+/// account (or where they were going), unless a sign-in is asked for again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_root_and_the_login_page_lead_a_person_on() {
+    let app = spawn_provider(Backend::Sqlite, |_| {}).await;
+    app.signed_up("alice").await;
+    let issuer = app.state.accounts.config().tokens.issuer.clone();
+    let mut visitor = Browser::new(&issuer);
+    let root = visitor.get("/").await;
+    assert_eq!((root.status, root.location.as_deref()), (303, Some(format!("{issuer}/login").as_str())));
+
+    let (mut browser, done) = sign_in(&app, false).await;
+    assert_eq!(done.location.as_deref(), Some(format!("{issuer}/account").as_str()), "no return_to: the account");
+    for (path, to) in [
+        ("/", "/account"),
+        ("/login", "/account"),
+        ("/login?return_to=%2Faccount%3Ftab%3Dsessions", "/account?tab=sessions"),
+        ("/login?return_to=%2F%2Fevil.example%2F", "/account"),
+    ] {
+        let page = browser.get(path).await;
+        assert_eq!(page.status, 303, "{path}");
+        assert_eq!(page.location.as_deref(), Some(format!("{issuer}{to}").as_str()), "{path}");
+    }
+    let again = browser.get("/login?prompt=login&return_to=%2Faccount").await;
+    assert_eq!(again.status, 200);
+    assert!(again.body.contains("action=\"/login\""));
+}
+
+/// For a loopback issuer (`http://localhost:PORT`) the other loopback names
+/// are the same server: pages there go to the issuer's address, and a form
+/// posted from there passes the Origin check; any other origin is refused
+/// with the address to use and the setting that names it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn loopback_names_are_one_origin_and_a_foreign_one_is_told_where_to_go() {
+    let app = spawn_provider(Backend::Sqlite, |_| {}).await;
+    app.signed_up("alice").await;
+    let issuer = app.state.accounts.config().tokens.issuer.clone();
+    assert!(issuer.starts_with("http://localhost:"), "{issuer}");
+    let port = issuer.rsplit(':').next().unwrap();
+    let no_redirects = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    for alias in [format!("http://127.0.0.1:{port}"), format!("http://[::1]:{port}")] {
+        let res = match no_redirects.get(format!("{alias}/login?return_to=%2Faccount")).send().await {
+            Ok(res) => res,
+            Err(_) if alias.contains("[::1]") => continue, // no IPv6 loopback on this machine
+            Err(e) => panic!("{alias}: {e}"),
+        };
+        assert_eq!(res.status(), 307, "{alias}");
+        assert_eq!(res.headers()["location"], format!("{issuer}/login?return_to=%2Faccount").as_str());
+    }
+    // The API is not redirected: curl at 127.0.0.1 works as before.
+    let api = no_redirects.get(format!("http://127.0.0.1:{port}/healthz")).send().await.unwrap();
+    assert_eq!(api.status(), 200);
+
+    let post_from = |origin: &'static str| {
+        let issuer = issuer.clone();
+        async move {
+            let mut browser = Browser::new(&issuer);
+            let page = browser.get("/login").await;
+            let csrf = page.field("csrf").unwrap();
+            let origin = origin.replace("PORT", issuer.rsplit(':').next().unwrap());
+            let res = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap()
+                .post(format!("{issuer}/login"))
+                .header("origin", origin)
+                .header("cookie", format!("__Host-gatehouse-csrf={csrf}"))
+                .form(&[("login", "alice"), ("password", STRONG_PASSWORD), ("csrf", &csrf)])
+                .send()
+                .await
+                .unwrap();
+            (res.status().as_u16(), res.text().await.unwrap())
+        }
+    };
+    assert_eq!(post_from("http://127.0.0.1:PORT").await.0, 303, "a loopback alias is this server");
+    assert_eq!(post_from("http://localhost:PORT").await.0, 303);
+    let (status, body) = post_from("http://localhost:1").await;
+    assert_eq!(status, 403, "another port is another site");
+    let (status, body2) = post_from("https://evil.example").await;
+    assert_eq!(status, 403);
+    for body in [body, body2] {
+        assert!(body.contains(&format!("this server&#x27;s address is {}", issuer.replace('/', "&#x2f;"))), "{body}");
+        assert!(body.contains("GATEHOUSE_ISSUER"), "{body}");
+    }
 }

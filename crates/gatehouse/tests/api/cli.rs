@@ -314,13 +314,65 @@ fn config_check_and_exit_codes() {
 
 #[test]
 fn serve_starts_and_stops_on_sigterm() {
+    use std::io::BufRead;
     let cli = Cli::sqlite();
-    let mut child =
-        cli.command(&["serve", "--bind", "127.0.0.1:0"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let mut child = cli
+        .command(&["serve", "--bind", "127.0.0.1:0", "--log-level", "info"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Stopped once it says it listens (not after a guessed delay).
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let listening = lines.by_ref().map_while(Result::ok).find(|l| l.contains("gatehouse is listening"));
+    assert!(listening.is_some(), "the server announces itself");
     assert!(child.try_wait().unwrap().is_none(), "still running");
     let pid = child.id().to_string();
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     let status = child.wait().unwrap();
     assert!(status.success(), "graceful exit 0, got {status:?}");
+}
+
+/// `--help` of each command shows what it takes: the server's options on
+/// `serve` alone, the global ones everywhere.
+#[test]
+fn each_command_lists_only_its_own_options() {
+    let cli = Cli::sqlite();
+    let help = |args: &[&str]| {
+        let out = cli.run(args, "");
+        assert!(out.status.success(), "{args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let serve = help(&["serve", "--help"]);
+    for option in ["--bind", "--issuer", "--argon2-memory-kib", "--smtp-url", "--data-dir", "--database-url"] {
+        assert!(serve.contains(option), "serve --help lacks {option}");
+    }
+    for args in [
+        &["user", "create", "--help"][..],
+        &["keys", "list", "--help"],
+        &["client", "create", "--help"],
+        &["migrate", "--help"],
+    ] {
+        let text = help(args);
+        for global in ["--config", "--data-dir", "--database-url", "--master-key"] {
+            assert!(text.contains(global), "{args:?} lacks the global {global}");
+        }
+        for server_only in ["--bind", "--argon2-memory-kib", "--smtp-url", "--login-rate-per-ip", "--theme-dir"] {
+            assert!(!text.contains(server_only), "{args:?} lists the server's {server_only}");
+        }
+        assert!(text.lines().count() < 40, "{args:?}: {} lines", text.lines().count());
+    }
+    // The server's options still reach the other commands from the environment.
+    let mut child = cli
+        .command(&["user", "create", "--username", "dora", "--email", "dora@example.com"])
+        .env("GATEHOUSE_PASSWORD_MIN_LENGTH", "40")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(STRONG_PASSWORD.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("40"), "{}", String::from_utf8_lossy(&out.stderr));
 }

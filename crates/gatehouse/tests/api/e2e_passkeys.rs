@@ -111,7 +111,8 @@ async fn signed_in_browser(issuer: &str, login: &str) -> (Browser, String) {
     let mut b = Browser::new(issuer);
     let page = b.get("/login").await;
     let page = b.sign_in(page, login, STRONG_PASSWORD).await;
-    assert_eq!(page.status, 200, "signed in: {}", page.body);
+    assert_eq!(page.status, 303, "signed in: {}", page.body);
+    assert!(page.location.as_deref().is_some_and(|l| l.ends_with("/account")));
     let account = b.get("/account").await;
     assert_eq!(account.status, 200);
     let csrf = account.field("csrf").expect("the account page's CSRF token");
@@ -279,7 +280,7 @@ on_both_backends! {
         assert_eq!(kind, SessionKind::Browser);
         assert_eq!(amr, ["pwd", "hwk", "mfa"]);
         // The mfa_token is spent (the CSRF cookie too: a new one from /login).
-        let csrf = b.get("/login").await.field("csrf").unwrap();
+        let csrf = b.get("/login?prompt=login").await.field("csrf").unwrap();
         let again = fetch(&mut b, base, "/mfa/passkey/finish", Some(&csrf), None, finish).await;
         again.assert_problem(401, "invalid_token");
         // No API session was left behind by the browser sign-ins.

@@ -14,8 +14,9 @@ use crate::on_both_backends;
 /// with Carol registered upstream and the upstream registered downstream as
 /// `corp`.
 async fn pair(backend: Backend, link_by_email: bool, carol_verified: bool) -> (TestApp, TestApp) {
-    let down_port = free_port();
-    let up = spawn_provider_at(backend, "127.0.0.1", free_port(), |_| {}).await;
+    let down = spawn_provider_at(backend, "localhost", |_| {}).await;
+    let down_issuer = down.state.accounts.config().tokens.issuer.clone();
+    let up = spawn_provider_at(backend, "127.0.0.1", |_| {}).await;
     let carol = up.signed_up("carol").await;
     if carol_verified {
         let id = uuid::Uuid::parse_str(carol["user"]["id"].as_str().unwrap()).unwrap();
@@ -25,12 +26,11 @@ async fn pair(backend: Backend, link_by_email: bool, carol_verified: bool) -> (T
             .await
             .unwrap();
     }
-    let down = spawn_provider_at(backend, "localhost", down_port, |_| {}).await;
     let client = register_client(
         &up,
         NewClient {
             name: "Downstream Gatehouse".into(),
-            redirect_uris: vec![format!("http://localhost:{down_port}/login/upstream/corp/callback")],
+            redirect_uris: vec![format!("{down_issuer}/login/upstream/corp/callback")],
             first_party: true,
             ..Default::default()
         },
@@ -84,7 +84,7 @@ on_both_backends! {
         let login = browser.get("/login").await;
         let done = through_upstream(&mut browser, login).await;
         assert_eq!(done.status, 200, "{}", done.body);
-        assert!(done.body.contains("You are signed in"));
+        assert!(done.body.contains("Your account"));
         let session = browser.cookies["__Host-gatehouse"].clone();
         let found = down.state.accounts.browser_session(&session.clone().into()).await.unwrap().expect("a session");
         assert_eq!(found.user.username.as_str(), "carol");
@@ -198,7 +198,8 @@ on_both_backends! {
         let right = form(&backup_codes[0]);
         let pairs: Vec<(&str, &str)> = right.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let res = browser.post("/mfa", &pairs).await;
-        assert_eq!(res.status, 200, "{}", res.body);
+        assert_eq!(res.status, 303, "{}", res.body);
+        assert!(res.location.as_deref().is_some_and(|l| l.ends_with("/account")));
         let s = down.state.accounts.browser_session(&browser.cookies["__Host-gatehouse"].clone().into()).await.unwrap().unwrap();
         assert_eq!(s.user.id, users[0].id);
         assert_eq!(s.session.amr, ["fed", "otp", "mfa"], "the first factor was the upstream sign-in");

@@ -105,6 +105,16 @@ impl TestApp {
     }
 
     pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut RawConfig)) -> TestApp {
+        Self::spawn_on(backend, None, tweak).await
+    }
+
+    /// Like [`TestApp::spawn_with`], serving on `listener` (bound already, so
+    /// `tweak` can name its port: no window for another process to take it).
+    pub async fn spawn_on(
+        backend: Backend,
+        listener: Option<std::net::TcpListener>,
+        tweak: impl FnOnce(&mut RawConfig),
+    ) -> TestApp {
         let tempdir = tempfile::tempdir().expect("tempdir");
         let dir = tempdir.path().to_path_buf();
         let database_url = match backend {
@@ -113,13 +123,26 @@ impl TestApp {
         };
         let mut config = base_config(&dir, database_url);
         tweak(&mut config);
-        Self::start(backend, config, dir, Some(tempdir)).await
+        Self::start(backend, config, dir, Some(tempdir), listener).await
     }
 
-    async fn start(backend: Backend, config: RawConfig, dir: PathBuf, tempdir: Option<tempfile::TempDir>) -> TestApp {
+    async fn start(
+        backend: Backend,
+        config: RawConfig,
+        dir: PathBuf,
+        tempdir: Option<tempfile::TempDir>,
+        listener: Option<std::net::TcpListener>,
+    ) -> TestApp {
         gatehouse::telemetry::init(gatehouse::config::LogFormat::Text, "warn");
         let settings = Settings::from_raw(config.clone()).expect("valid test settings");
-        let app = Application::build(settings).await.expect("application starts");
+        let app = match listener {
+            Some(listener) => {
+                listener.set_nonblocking(true).expect("non-blocking listener");
+                let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
+                Application::build_on(settings, listener).await.expect("application starts")
+            }
+            None => Application::build(settings).await.expect("application starts"),
+        };
         let address = format!("http://{}", app.local_addr().expect("bound"));
         let state = app.state().clone();
         let (tx, rx) = oneshot::channel::<()>();
@@ -153,12 +176,12 @@ impl TestApp {
             let _ = server.await;
         }
         let tempdir = self._tempdir.take();
-        Self::start(self.backend, self.config.clone(), self.dir.clone(), tempdir).await
+        Self::start(self.backend, self.config.clone(), self.dir.clone(), tempdir, None).await
     }
 
     /// A second server on `other`'s data directory and database (another node).
     pub async fn start_on(other: &TestApp) -> TestApp {
-        Self::start(other.backend, other.config.clone(), other.dir.clone(), None).await
+        Self::start(other.backend, other.config.clone(), other.dir.clone(), None, None).await
     }
 
     pub fn url(&self, path: &str) -> String {

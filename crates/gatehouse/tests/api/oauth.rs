@@ -51,7 +51,7 @@ async fn signed_in(backend: Backend, tweak: impl FnOnce(&mut gatehouse::config::
     let mut browser = Browser::new(&issuer);
     let login = browser.get("/login").await;
     let done = browser.sign_in(login, "alice", STRONG_PASSWORD).await;
-    assert_eq!(done.status, 200, "{}", done.body);
+    assert_eq!(done.status, 303, "{}", done.body);
     (app, browser)
 }
 
@@ -428,7 +428,8 @@ on_both_backends! {
         browser.cookies.insert("__Host-gatehouse".into(), "planted-by-an-attacker".into());
         let page = browser.get("/login?return_to=//evil.example/").await;
         let done = browser.sign_in(page, "alice", STRONG_PASSWORD).await;
-        assert_eq!(done.status, 200, "no redirect to another site");
+        assert_eq!(done.status, 303);
+        assert!(done.location.as_deref().is_some_and(|l| l.ends_with("/account")), "no redirect to another site");
         let set = done.set_cookies.iter().find(|c| c.starts_with("__Host-gatehouse=")).unwrap();
         for flag in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
             assert!(set.contains(flag), "{set}");
@@ -436,13 +437,16 @@ on_both_backends! {
         assert!(!set.contains("Max-Age"), "a session cookie without Remember me");
         let first = browser.cookies["__Host-gatehouse"].clone();
         assert_ne!(first, "planted-by-an-attacker");
+        // Signed in, /login passes the person on — unless a sign-in is asked for again.
         let page = browser.get("/login").await;
+        assert_eq!((page.status, page.location.as_deref().map(|l| l.ends_with("/account"))), (303, Some(true)));
+        let page = browser.get("/login?prompt=login").await;
         browser.sign_in(page, "alice", STRONG_PASSWORD).await;
         let second = browser.cookies["__Host-gatehouse"].clone();
         assert_ne!(first, second);
         assert!(app.state.accounts.browser_session(&first.into()).await.unwrap().is_none(), "the old session ended");
         // Wrong password: the same generic message.
-        let page = browser.get("/login").await;
+        let page = browser.get("/login?prompt=login").await;
         let res = browser.sign_in(page, "alice", "wrong password entirely").await;
         assert_eq!(res.status, 401);
         assert!(res.body.contains("Wrong username or password"));

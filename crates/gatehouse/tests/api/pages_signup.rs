@@ -132,12 +132,12 @@ on_both_backends! {
         // The account is real: the API signs in with it.
         assert_eq!(app.login("alice", STRONG_PASSWORD).await.status(), 200);
 
-        // Without return_to: the signed-in page.
+        // Without return_to: the account page.
         let mut other = Browser::new(&issuer(&app));
         let form = [("email", "bob@example.com"), ("username", "bob"), ("password", STRONG_PASSWORD), ("confirm_password", STRONG_PASSWORD)];
         let done = register_via_page(&mut other, "", &form).await;
-        assert_eq!(done.status, 200, "{}", done.body);
-        assert!(done.body.contains("You are signed in"));
+        assert_eq!(done.status, 303, "{}", done.body);
+        assert!(done.location.as_deref().is_some_and(|l| l.ends_with("/account")), "{:?}", done.location);
         let cookie = set_cookie(&done, SESSION).expect("a session cookie");
         assert_eq!(session_user(&app, &cookie).await.as_deref(), Some("bob"));
     }
@@ -201,7 +201,7 @@ on_both_backends! {
         let mut form = alice_form(STRONG_PASSWORD);
         form.push(("terms", "1"));
         let done = register_via_page(&mut browser, "", &form).await;
-        assert_eq!(done.status, 200, "{}", done.body);
+        assert_eq!(done.status, 303, "{}", done.body);
         assert!(set_cookie(&done, SESSION).is_some());
     }
 

@@ -8,7 +8,6 @@
 //! proxy, so the shared Redis counters of other tests and runs never meet it.
 
 use std::io::Write;
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -35,44 +34,39 @@ impl Drop for Node {
     }
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
 fn gatehouse(config: &Path, data_dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_gatehouse"));
     cmd.arg("--config").arg(config).env("GATEHOUSE_DATA_DIR", data_dir);
     cmd
 }
 
-/// Starts a node on a free port; another test may take the port between the
-/// check and the bind, so a node that exits at once is started again elsewhere.
+/// Starts a node on a port the system picks (`--bind 127.0.0.1:0`: no
+/// window for another process to take it) and reads the address it prints.
 async fn start_node(config: &Path) -> Node {
-    for _ in 0..5 {
-        let dir = tempfile::tempdir().unwrap();
-        let port = free_port();
-        let child = gatehouse(config, dir.path())
-            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let mut node = Node { child, base: format!("http://127.0.0.1:{port}"), _dir: dir };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Ok(r) = reqwest::get(format!("{}/healthz", node.base)).await {
-                if r.status() == 200 {
-                    return node;
-                }
-            }
-            if node.child.try_wait().unwrap().is_some() {
-                break;
-            }
-            assert!(Instant::now() < deadline, "node on port {port} did not answer /healthz");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-    panic!("gatehouse serve exited five times at start-up");
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = gatehouse(config, dir.path())
+        .args(["serve", "--bind", "127.0.0.1:0", "--log-level", "info"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let announced = tokio::task::spawn_blocking(move || {
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let found = lines.by_ref().map_while(Result::ok).find(|l| l.contains("gatehouse is listening"));
+        // Keep draining, so the node never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        found
+    });
+    let line = tokio::time::timeout(Duration::from_secs(60), announced)
+        .await
+        .expect("the node starts within a minute")
+        .unwrap()
+        .expect("the node announces its address");
+    let start = line.find("address=").expect("an address in the start-up line") + "address=".len();
+    let address = line[start..].split_whitespace().next().unwrap().to_owned();
+    Node { child, base: format!("http://{address}"), _dir: dir }
 }
 
 /// A client whose requests come from `ip` (through the trusted proxy).
