@@ -56,6 +56,7 @@ pub enum AuditKind {
     UpstreamAdded,
     UpstreamRemoved,
     UpstreamLinked,
+    UpstreamUnlinked,
     UserUpdated,
     PasswordResetForced,
     RoleCreated,
@@ -69,7 +70,7 @@ pub enum AuditKind {
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 57] = [
+    pub const ALL: [AuditKind; 58] = [
         Self::Register,
         Self::LoginSucceeded,
         Self::LoginFailed,
@@ -117,6 +118,7 @@ impl AuditKind {
         Self::UpstreamAdded,
         Self::UpstreamRemoved,
         Self::UpstreamLinked,
+        Self::UpstreamUnlinked,
         Self::UserUpdated,
         Self::PasswordResetForced,
         Self::RoleCreated,
@@ -178,6 +180,7 @@ impl AuditKind {
             Self::UpstreamAdded => "upstream_added",
             Self::UpstreamRemoved => "upstream_removed",
             Self::UpstreamLinked => "upstream_linked",
+            Self::UpstreamUnlinked => "upstream_unlinked",
             Self::UserUpdated => "user_updated",
             Self::PasswordResetForced => "password_reset_forced",
             Self::RoleCreated => "role_created",

@@ -31,6 +31,7 @@ pub enum ErrorCode {
     MfaAlreadyEnabled,
     MfaNotEnabled,
     EmailNotVerified,
+    UpstreamEmailUnverified,
     Conflict,
     UnknownRole,
     RoleExists,
@@ -68,6 +69,7 @@ impl ErrorCode {
             Self::MfaAlreadyEnabled => "mfa_already_enabled",
             Self::MfaNotEnabled => "mfa_not_enabled",
             Self::EmailNotVerified => "email_not_verified",
+            Self::UpstreamEmailUnverified => "upstream_email_unverified",
             Self::Conflict => "conflict",
             Self::UnknownRole => "unknown_role",
             Self::RoleExists => "role_exists",
@@ -128,6 +130,8 @@ pub enum Error {
     MfaNotEnabled,
     #[error("verify your email address first: follow the link in the mail we sent (POST /api/auth/email/resend sends it again)")]
     EmailNotVerified,
+    #[error("the upstream provider has not verified this email address: verify it there, or sign up here")]
+    UpstreamEmailUnverified,
     /// The request clashes with something that exists (a duplicate name).
     #[error("{0}")]
     Conflict(String),
@@ -179,6 +183,7 @@ impl Error {
             Self::MfaAlreadyEnabled => ErrorCode::MfaAlreadyEnabled,
             Self::MfaNotEnabled => ErrorCode::MfaNotEnabled,
             Self::EmailNotVerified => ErrorCode::EmailNotVerified,
+            Self::UpstreamEmailUnverified => ErrorCode::UpstreamEmailUnverified,
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::UnknownRole(_) => ErrorCode::UnknownRole,
             Self::RoleExists(_) => ErrorCode::RoleExists,

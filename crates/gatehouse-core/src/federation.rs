@@ -63,6 +63,9 @@ pub struct UpstreamLink {
     pub subject: String,
     pub user_id: UserId,
     pub created_at: OffsetDateTime,
+    /// Made from an address the upstream had not verified (only earlier
+    /// versions did): dropped when the address's owner proves it.
+    pub from_unverified_email: bool,
 }
 
 /// Who the upstream says the person is (after its token was verified).

@@ -317,6 +317,8 @@ pub trait FederationStore: Send + Sync {
     async fn insert_upstream_link(&self, link: &UpstreamLink) -> StoreResult<()>;
     /// A user's links, oldest first.
     async fn upstream_links(&self, user: UserId) -> StoreResult<Vec<UpstreamLink>>;
+    /// Deletes the user's links made from an unverified address; returns how many.
+    async fn drop_unverified_upstream_links(&self, user: UserId) -> StoreResult<u64>;
 }
 
 /// Everything Gatehouse persists.

@@ -66,6 +66,7 @@ fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::Forbidden
         | ErrorCode::MfaEnrollmentRequired
         | ErrorCode::EmailNotVerified
+        | ErrorCode::UpstreamEmailUnverified
         | ErrorCode::PasswordResetRequired => StatusCode::FORBIDDEN,
         ErrorCode::MfaAlreadyEnabled | ErrorCode::MfaNotEnabled => StatusCode::CONFLICT,
         ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,

@@ -4,6 +4,7 @@
 
 use secrecy::SecretString;
 
+use super::presence::Proof;
 use super::{Accounts, Authenticated};
 use crate::account::User;
 use crate::audit::{AuditEvent, AuditKind, AuditQuery, ClientInfo, Outcome};
@@ -30,8 +31,8 @@ impl Accounts {
         client: &ClientInfo,
     ) -> Result<()> {
         let user = self.load_user(auth.user_id).await?;
-        if !self.hasher.verify(password, user.password_hash.clone()).await?.ok {
-            self.on_wrong_password(&user, client).await?;
+        let proof = Proof::Password(password);
+        if !self.prove_presence(&user, auth.session_id, &proof, "account deletion", client).await? {
             return Err(Error::InvalidCredentials);
         }
         self.store.delete_user(user.id).await?;

@@ -4,6 +4,7 @@
 
 use secrecy::{ExposeSecret, SecretString};
 
+use super::presence::Proof;
 use super::{Accounts, Authenticated};
 use crate::account::Email;
 use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
@@ -21,8 +22,8 @@ impl Accounts {
         self.limit("resend:account", &auth.user_id.to_string(), self.config.limits.resend_per_account).await?;
         let new_email = Email::parse(new_email)?;
         let user = self.load_user(auth.user_id).await?;
-        if !self.hasher.verify(password, user.password_hash.clone()).await?.ok {
-            self.on_wrong_password(&user, client).await?;
+        let proof = Proof::Password(password);
+        if !self.prove_presence(&user, auth.session_id, &proof, "email change", client).await? {
             return Err(Error::InvalidCredentials);
         }
         if new_email.as_str().eq_ignore_ascii_case(user.email.as_str()) {

@@ -146,6 +146,11 @@ impl Accounts {
                     AuditEvent::new(AuditKind::EmailVerified, Outcome::Success, client).by_and_for(record.user_id),
                 )
                 .await;
+                // The owner proved the address: an upstream identity linked
+                // from it unproven loses the account, and its sessions end.
+                if self.drop_unverified_links(record.user_id, client).await? > 0 {
+                    self.store.revoke_user_sessions(record.user_id, now).await?;
+                }
                 Ok(Verified::Email)
             }
         }

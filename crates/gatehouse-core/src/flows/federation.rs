@@ -3,10 +3,18 @@
 //!
 //! Which local account an upstream identity opens, in order:
 //! 1. the account it was linked to before;
-//! 2. with `link_by_email` on the provider, the account whose address equals
-//!    the identity's *verified* address (the link is recorded and audited);
-//! 3. otherwise a new account, if the address is not taken — a taken address
+//! 2. nothing, when the upstream has not verified the identity's address
+//!    (`upstream_email_unverified`): an account made from an address nobody
+//!    proved would let its maker pre-hijack the real owner's account;
+//! 3. with `link_by_email` on the provider, the account whose address equals
+//!    the identity's — verified upstream *and* here, or the account's maker
+//!    could be someone who planted the address — (linked and audited);
+//! 4. otherwise a new account, if the address is not taken — a taken address
 //!    is refused (`email_taken`) rather than silently merged.
+//!
+//! Links that earlier versions made from unverified addresses are dropped
+//! when the address's owner proves it (a password reset, an email
+//! verification; see [`Accounts::drop_unverified_links`]).
 //!
 //! The account's own policy still applies: disabled accounts stay out, a
 //! second factor set up on the account is asked for, and an unverified
@@ -175,9 +183,17 @@ impl Accounts {
             .email
             .clone()
             .ok_or_else(|| Error::InvalidRequest("the upstream did not share an email address".into()))?;
+        if !identity.email_verified {
+            self.audit(
+                AuditEvent::new(AuditKind::LoginFailed, Outcome::Failure, client)
+                    .detail(format!("via upstream {}: the address is not verified there", provider.id)),
+            )
+            .await;
+            return Err(Error::UpstreamEmailUnverified);
+        }
         if let Some(existing) = self.store.user_by_login(email.as_str()).await? {
             if provider.link_by_email
-                && identity.email_verified
+                && existing.email_verified
                 && existing.email.as_str().eq_ignore_ascii_case(email.as_str())
             {
                 self.link(provider, identity, existing.id, client).await?;
@@ -202,6 +218,7 @@ impl Accounts {
             subject: identity.subject.clone(),
             user_id: user,
             created_at: crate::clock::now(),
+            from_unverified_email: false,
         };
         self.store.insert_upstream_link(&link).await?;
         self.audit(
@@ -211,6 +228,22 @@ impl Accounts {
         )
         .await;
         Ok(())
+    }
+
+    /// Drops the user's upstream links made from an unverified address (by
+    /// earlier versions), now that the address's owner proved it; returns
+    /// how many. The caller ends the sessions they may have opened.
+    pub(super) async fn drop_unverified_links(&self, user: UserId, client: &ClientInfo) -> Result<u64> {
+        let dropped = self.store.drop_unverified_upstream_links(user).await?;
+        if dropped > 0 {
+            self.audit(
+                AuditEvent::new(AuditKind::UpstreamUnlinked, Outcome::Success, client)
+                    .by_and_for(user)
+                    .detail(format!("{dropped} links made from the address before it was proven")),
+            )
+            .await;
+        }
+        Ok(dropped)
     }
 
     /// A new account for an upstream identity: a username derived from the
@@ -239,7 +272,8 @@ impl Accounts {
                 username,
                 email: email.clone(),
                 password_hash: hash.clone(),
-                email_verified: identity.email_verified,
+                // Only verified addresses get this far.
+                email_verified: true,
                 roles: self.config.default_roles.clone(),
                 created_at: now,
             };

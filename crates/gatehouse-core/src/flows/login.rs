@@ -114,11 +114,17 @@ impl Accounts {
     }
 
     pub(super) async fn on_wrong_password(&self, user: &User, client: &ClientInfo) -> Result<()> {
-        let failures = self.store.record_login_failure(user.id).await?;
         self.audit(
             AuditEvent::new(AuditKind::LoginFailed, Outcome::Failure, client).subject(user.id).detail("wrong password"),
         )
         .await;
+        self.count_failure(user, client).await
+    }
+
+    /// Counts a failed proof (a sign-in's or a step-up's) towards the
+    /// account's lockout, and locks it once there are enough.
+    pub(super) async fn count_failure(&self, user: &User, client: &ClientInfo) -> Result<()> {
+        let failures = self.store.record_login_failure(user.id).await?;
         if let Some(delay) = self.config.lockout.delay_after(failures) {
             let until = crate::clock::now() + delay;
             self.store.set_locked_until(user.id, Some(until)).await?;

@@ -15,6 +15,7 @@ use crate::account::{User, UserId};
 use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::crypto::{random_token, TokenDigest};
 use crate::error::{Error, Result};
+use crate::flows::presence::Proof;
 use crate::flows::Authenticated;
 use crate::mfa::totp::TotpSecret;
 use crate::mfa::{amr, backup, MfaChallenge};
@@ -183,7 +184,8 @@ impl Accounts {
     }
 
     /// Sensitive MFA changes need a recent authentication: within the step-up
-    /// window, or proven now with the password or a current TOTP code.
+    /// window, or proven now with the password or a current TOTP code (a
+    /// proof of presence, with a sign-in's limits: see `presence`).
     pub(super) async fn require_recent_auth(
         &self,
         auth: &Authenticated,
@@ -199,20 +201,14 @@ impl Accounts {
             return Ok(());
         }
         let user = self.load_user(auth.user_id).await?;
-        let proven = if let Some(password) = proof.password {
-            self.hasher.verify(password, user.password_hash.clone()).await?.ok.then(|| session.amr.clone())
-        } else if let Some(code) = proof.code {
-            match self.totp_step(user.id, &code, true).await? {
-                Some(step) if self.store.use_totp_step(user.id, step).await? => Some(two_factor_amr()),
-                _ => None,
-            }
-        } else {
-            return Err(Error::ReauthenticationRequired);
+        let (proof, amr) = match (proof.password, proof.code) {
+            (Some(password), _) => (Proof::Password(password), session.amr.clone()),
+            (None, Some(code)) => (Proof::Code(code), two_factor_amr()),
+            (None, None) => return Err(Error::ReauthenticationRequired),
         };
-        let Some(amr) = proven else {
-            self.on_wrong_password(&user, client).await?;
+        if !self.prove_presence(&user, session.id, &proof, "step-up", client).await? {
             return Err(Error::ReauthenticationRequired);
-        };
+        }
         self.store.reauthenticated(session.id, &amr, now).await?;
         self.audit(AuditEvent::new(AuditKind::StepUp, Outcome::Success, client).by_and_for(user.id)).await;
         Ok(())

@@ -1,8 +1,10 @@
-//! Changing one's password: the current password is required; every other
-//! session ends, the current one stays.
+//! Changing one's password: the current password is required (a proof of
+//! presence, with a sign-in's limits); every other session ends, the current
+//! one stays.
 
 use secrecy::SecretString;
 
+use super::presence::Proof;
 use super::{Accounts, Authenticated};
 use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::error::{Error, Result};
@@ -16,8 +18,8 @@ impl Accounts {
         client: &ClientInfo,
     ) -> Result<()> {
         let user = self.load_user(auth.user_id).await?;
-        if !self.hasher.verify(current, user.password_hash.clone()).await?.ok {
-            self.on_wrong_password(&user, client).await?;
+        let proof = Proof::Password(current);
+        if !self.prove_presence(&user, auth.session_id, &proof, "password change", client).await? {
             self.audit(
                 AuditEvent::new(AuditKind::PasswordChanged, Outcome::Failure, client)
                     .by_and_for(user.id)

@@ -61,12 +61,17 @@ impl Accounts {
         self.store.set_password_hash(user.id, &hash, now).await?;
         self.store.revoke_email_tokens(user.id, EmailTokenKind::ResetPassword, now).await?;
         self.store.clear_login_failures(user.id).await?;
+        // Whoever had the account's credentials or a foothold in it loses
+        // them: sessions, personal API keys, upstream links from the address
+        // before its owner proved it (they just did, by the mailed link).
         let ended = self.store.revoke_user_sessions(user.id, now).await?;
+        let keys = self.store.revoke_user_api_keys(user.id, now).await?;
+        self.drop_unverified_links(user.id, client).await?;
         self.mail(self.notices.password_changed(&user, true));
         self.audit(
             AuditEvent::new(AuditKind::PasswordReset, Outcome::Success, client)
                 .by_and_for(user.id)
-                .detail(format!("{ended} sessions ended")),
+                .detail(format!("{ended} sessions ended, {keys} API keys revoked")),
         )
         .await;
         Ok(())

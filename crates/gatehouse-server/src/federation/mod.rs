@@ -203,6 +203,10 @@ pub async fn callback(
                 }
                 ErrorCode::AccountDisabled => "This account is disabled.",
                 ErrorCode::EmailNotVerified => "Confirm your email address first: follow the link we sent you.",
+                ErrorCode::UpstreamEmailUnverified => {
+                    "Your email address is not verified at that provider. Verify it there and sign in again, \
+                     or sign up here with a password."
+                }
                 ErrorCode::RateLimited => "Too many attempts. Wait a little and try again.",
                 _ => "The sign-in did not work. Start again.",
             };

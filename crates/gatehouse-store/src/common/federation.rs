@@ -17,7 +17,7 @@ pub(crate) use upstream_columns;
 
 macro_rules! link_columns {
     () => {
-        "provider_id, subject, user_id, created_at"
+        "provider_id, subject, user_id, created_at, from_unverified_email"
     };
 }
 pub(crate) use link_columns;
@@ -56,6 +56,7 @@ macro_rules! impl_federation_store {
                     subject: row.try_get("subject")?,
                     user_id: gatehouse_core::account::UserId(row.try_get("user_id")?),
                     created_at: row.try_get("created_at")?,
+                    from_unverified_email: row.try_get("from_unverified_email")?,
                 })
             }
         }
@@ -158,16 +159,30 @@ macro_rules! impl_federation_store {
                 sqlx::query(concat!(
                     "INSERT INTO upstream_links (",
                     $crate::common::federation::link_columns!(),
-                    ") VALUES ($1, $2, $3, $4)"
+                    ") VALUES ($1, $2, $3, $4, $5)"
                 ))
                 .bind(link.provider_id.as_str())
                 .bind(link.subject.as_str())
                 .bind(link.user_id.0)
                 .bind(Self::ts(link.created_at))
+                .bind(link.from_unverified_email)
                 .execute(&self.pool)
                 .await
                 .map_err(Self::db_err)?;
                 Ok(())
+            }
+
+            async fn drop_unverified_upstream_links(
+                &self,
+                user: gatehouse_core::account::UserId,
+            ) -> gatehouse_core::store::StoreResult<u64> {
+                let done =
+                    sqlx::query("DELETE FROM upstream_links WHERE user_id = $1 AND from_unverified_email = TRUE")
+                        .bind(user.0)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(Self::db_err)?;
+                Ok(done.rows_affected())
             }
 
             async fn upstream_links(

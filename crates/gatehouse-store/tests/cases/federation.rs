@@ -25,7 +25,13 @@ pub(super) fn upstream(id: &str, at: OffsetDateTime) -> UpstreamProvider {
 }
 
 pub(super) fn link(provider_id: &str, subject: &str, user: UserId, at: OffsetDateTime) -> UpstreamLink {
-    UpstreamLink { provider_id: provider_id.into(), subject: subject.into(), user_id: user, created_at: at }
+    UpstreamLink {
+        provider_id: provider_id.into(),
+        subject: subject.into(),
+        user_id: user,
+        created_at: at,
+        from_unverified_email: false,
+    }
 }
 
 fn assert_same_upstream(read: &UpstreamProvider, expected: &UpstreamProvider) {

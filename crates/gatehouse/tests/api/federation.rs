@@ -151,13 +151,24 @@ on_both_backends! {
         let issuer = down.state.accounts.config().tokens.issuer.clone();
         let mut browser = Browser::new(&issuer);
         let login = browser.get("/login").await;
-        assert_eq!(through_upstream(&mut browser, login).await.status, 409);
+        assert_eq!(through_upstream(&mut browser, login).await.status, 403);
 
-        // With link_by_email and a verified address: linked to the existing account.
+        // With link_by_email, verified upstream but not here: whoever made the
+        // local account may have planted the address (a pre-hijack). Refused.
         let (down, _up) = pair(backend, true, true).await;
         down.signed_up("carol-local").await;
         let users = down.state.accounts.store().list_users(&Default::default(), 10, 0).await.unwrap();
+        // (set_email is what a confirmed email change does: it marks the address verified.)
         down.state.accounts.store().set_email(users[0].id, &email, time::OffsetDateTime::now_utc()).await.unwrap();
+        down.state.accounts.store().set_email_verified(users[0].id, false, time::OffsetDateTime::now_utc()).await.unwrap();
+        let issuer = down.state.accounts.config().tokens.issuer.clone();
+        let mut browser = Browser::new(&issuer);
+        let login = browser.get("/login").await;
+        assert_eq!(through_upstream(&mut browser, login).await.status, 409, "an address unproven here is not linked");
+        assert!(down.state.accounts.store().upstream_links(users[0].id).await.unwrap().is_empty());
+
+        // With link_by_email and an address verified on both sides: linked to the existing account.
+        down.state.accounts.store().set_email_verified(users[0].id, true, time::OffsetDateTime::now_utc()).await.unwrap();
         let issuer = down.state.accounts.config().tokens.issuer.clone();
         let mut browser = Browser::new(&issuer);
         let login = browser.get("/login").await;
@@ -176,7 +187,9 @@ on_both_backends! {
         let (_, backup_codes) = crate::mfa::enroll(&down, local["access_token"].as_str().unwrap()).await;
         let users = down.state.accounts.store().list_users(&Default::default(), 10, 0).await.unwrap();
         let email = gatehouse_core::account::Email::parse("carol@example.com").unwrap();
-        down.state.accounts.store().set_email(users[0].id, &email, time::OffsetDateTime::now_utc()).await.unwrap();
+        let now = time::OffsetDateTime::now_utc();
+        down.state.accounts.store().set_email(users[0].id, &email, now).await.unwrap();
+        down.state.accounts.store().set_email_verified(users[0].id, true, now).await.unwrap();
         let issuer = down.state.accounts.config().tokens.issuer.clone();
         let mut browser = Browser::new(&issuer);
         let login = browser.get("/login").await;
@@ -231,5 +244,104 @@ on_both_backends! {
         assert!(!browser.cookies.contains_key("__Host-gatehouse"));
         // An unknown provider.
         assert_eq!(browser.get("/login/upstream/nope").await.status, 404);
+    }
+
+    async fn an_address_the_upstream_did_not_verify_creates_nothing_and_reserves_nothing(backend) {
+        // The attacker signs up upstream with Carol's address, which they cannot verify.
+        let (down, _up) = pair(backend, false, false).await;
+        let issuer = down.state.accounts.config().tokens.issuer.clone();
+        let mut attacker = Browser::new(&issuer);
+        let login = attacker.get("/login").await;
+        let refused = through_upstream(&mut attacker, login).await;
+        assert_eq!(refused.status, 403, "{}", refused.body);
+        assert!(refused.body.contains("not verified at that provider"), "{}", refused.body);
+        assert!(!attacker.cookies.contains_key("__Host-gatehouse"));
+        let users = down.state.accounts.store().list_users(&Default::default(), 10, 0).await.unwrap();
+        assert!(users.is_empty(), "no account made or reserved");
+        // Carol herself signs up with her address and a password: nothing stands in her way.
+        let r = down.register("carol", "carol@example.com", STRONG_PASSWORD).await;
+        assert_eq!(r.status(), 201);
+        let refused = down.state.accounts.store().query(&gatehouse_core::audit::AuditQuery {
+            kind: Some(gatehouse_core::audit::AuditKind::LoginFailed),
+            limit: 10,
+            ..Default::default()
+        }).await.unwrap();
+        assert!(refused.iter().any(|e| e.detail.as_deref().unwrap_or("").contains("not verified there")));
+    }
+
+    async fn a_link_from_an_unproven_address_is_dropped_when_the_owner_resets_the_password(backend) {
+        // What an earlier version left behind: the attacker's upstream
+        // identity (Carol's address, unverified upstream) made the local
+        // account and its link. The migration marks such links.
+        let (down, up) = pair(backend, false, false).await;
+        let store = down.state.accounts.store();
+        let now = time::OffsetDateTime::now_utc();
+        let planted = down.register("carol", "carol@example.com", STRONG_PASSWORD).await;
+        assert_eq!(planted.status(), 201);
+        let user = store.user_by_login("carol").await.unwrap().unwrap();
+        let upstream_carol = up.state.accounts.store().user_by_login("carol").await.unwrap().unwrap();
+        store
+            .insert_upstream_link(&gatehouse_core::federation::UpstreamLink {
+                provider_id: "corp".into(),
+                subject: upstream_carol.id.to_string(),
+                user_id: user.id,
+                created_at: now,
+                from_unverified_email: true,
+            })
+            .await
+            .unwrap();
+        // The attacker is in, through the link.
+        let issuer = down.state.accounts.config().tokens.issuer.clone();
+        let mut attacker = Browser::new(&issuer);
+        let login = attacker.get("/login").await;
+        let inside = through_upstream(&mut attacker, login).await;
+        assert_eq!(inside.status, 200, "the planted link works before the owner acts: {}", inside.body);
+        let attacker_session = attacker.cookies["__Host-gatehouse"].clone();
+
+        // The real Carol resets the password through her mailbox.
+        down.post("/api/auth/password/forgot").json(&serde_json::json!({"email": "carol@example.com"})).send().await.unwrap();
+        let token = outbox_token(&down, "carol@example.com", "reset-password").await;
+        let r = down.post("/api/auth/password/reset").json(&serde_json::json!({"token": token, "new_password": "carols own new passphrase 9"})).send().await.unwrap();
+        assert_eq!(r.status(), 204);
+
+        // The link is gone, the attacker's session with it, and the upstream identity opens nothing.
+        assert!(store.upstream_links(user.id).await.unwrap().is_empty());
+        assert!(down.state.accounts.browser_session(&attacker_session.into()).await.unwrap().is_none());
+        let mut attacker = Browser::new(&issuer);
+        let login = attacker.get("/login").await;
+        let refused = through_upstream(&mut attacker, login).await;
+        assert_eq!(refused.status, 403, "{}", refused.body);
+        assert!(!attacker.cookies.contains_key("__Host-gatehouse"));
+        assert_eq!(down.login("carol", "carols own new passphrase 9").await.status(), 200);
+    }
+
+    async fn a_link_from_an_unproven_address_is_dropped_when_the_owner_verifies_it(backend) {
+        let (down, up) = pair(backend, false, false).await;
+        let store = down.state.accounts.store();
+        let planted = down.register("carol", "carol@example.com", STRONG_PASSWORD).await;
+        assert_eq!(planted.status(), 201);
+        let user = store.user_by_login("carol").await.unwrap().unwrap();
+        let upstream_carol = up.state.accounts.store().user_by_login("carol").await.unwrap().unwrap();
+        let link = gatehouse_core::federation::UpstreamLink {
+            provider_id: "corp".into(),
+            subject: upstream_carol.id.to_string(),
+            user_id: user.id,
+            created_at: time::OffsetDateTime::now_utc(),
+            from_unverified_email: true,
+        };
+        store.insert_upstream_link(&link).await.unwrap();
+        let session = down.login("carol", STRONG_PASSWORD).await.json::<serde_json::Value>().await.unwrap();
+        // The address's owner follows the verification link.
+        let token = outbox_token(&down, "carol@example.com", "verify-email").await;
+        let r = down.post("/api/auth/email/verify").json(&serde_json::json!({"token": token})).send().await.unwrap();
+        assert_eq!(r.status(), 204);
+        assert!(store.upstream_links(user.id).await.unwrap().is_empty());
+        assert_eq!(down.me(session["access_token"].as_str().unwrap()).await.status(), 401, "sessions end with the link");
+        let unlinked = store.query(&gatehouse_core::audit::AuditQuery {
+            kind: Some(gatehouse_core::audit::AuditKind::UpstreamUnlinked),
+            limit: 10,
+            ..Default::default()
+        }).await.unwrap();
+        assert_eq!(unlinked.len(), 1);
     }
 }

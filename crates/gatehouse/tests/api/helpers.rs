@@ -279,3 +279,30 @@ pub fn jwt_parts(token: &str) -> (Value, Value) {
     };
     (decode(parts.next()), decode(parts.next()))
 }
+
+/// The token of the newest mail to `to` in `app`'s file outbox that links to
+/// `/{page}?token=`; waits for the mail to be written (the mailer is a queue).
+pub async fn outbox_token(app: &TestApp, to: &str, page: &str) -> String {
+    let outbox = app.dir.join("outbox");
+    let marker = format!("/{page}?token=");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let mut names: Vec<PathBuf> = std::fs::read_dir(&outbox)
+            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        // uuid v7 names: newest last.
+        names.sort();
+        for path in names.iter().rev().filter(|p| p.extension().is_some_and(|x| x == "txt")) {
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            if let (true, Some(at)) = (text.contains(&format!("To: {to}")), text.find(&marker)) {
+                let start = at + marker.len();
+                return text[start..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                    .collect();
+            }
+        }
+        assert!(std::time::Instant::now() < deadline, "no {page} mail to {to} in {}", outbox.display());
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}

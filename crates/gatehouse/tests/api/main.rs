@@ -27,6 +27,7 @@ mod pages_admin;
 mod pages_signup;
 mod passkeys;
 mod passwords;
+mod presence;
 mod quick_start;
 mod rbac;
 mod redis_limits;

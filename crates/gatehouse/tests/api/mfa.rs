@@ -30,6 +30,12 @@ fn code(secret: &[u8], offset: i64) -> String {
     totp_lite::totp_custom::<totp_lite::Sha1>(30, 6, secret, t)
 }
 
+/// A code no step near now accepts.
+pub(crate) fn wrong_code(secret: &[u8]) -> String {
+    let near: Vec<String> = (-2..=2).map(|offset| code(secret, offset)).collect();
+    (0..10).map(|d| format!("{d}{d}{d}{d}{d}{d}")).find(|c| !near.contains(c)).unwrap()
+}
+
 async fn post(app: &TestApp, path: &str, token: &str, body: Value) -> reqwest::Response {
     app.post(path).bearer_auth(token).json(&body).send().await.unwrap()
 }

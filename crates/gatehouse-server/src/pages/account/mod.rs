@@ -191,6 +191,10 @@ fn failure(e: &Error) -> (StatusCode, String) {
         ErrorCode::InvalidEmail => (StatusCode::UNPROCESSABLE_ENTITY, "Enter a valid email address."),
         ErrorCode::EmailTaken => (StatusCode::CONFLICT, "An account with that address already exists."),
         ErrorCode::InvalidMfaCode => (StatusCode::UNAUTHORIZED, "That code is not right. Try again."),
+        // The session ended: one wrong proof of presence too many.
+        ErrorCode::InvalidToken => {
+            (StatusCode::UNAUTHORIZED, "Too many wrong attempts: you are signed out. Sign in again to go on.")
+        }
         ErrorCode::MfaAlreadyEnabled => (StatusCode::CONFLICT, "An authenticator app is already set up."),
         ErrorCode::MfaNotEnabled => (StatusCode::CONFLICT, "Two-step verification is not set up."),
         ErrorCode::NotFound => (StatusCode::NOT_FOUND, "That no longer exists. Reload the page."),
