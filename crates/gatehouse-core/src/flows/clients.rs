@@ -1,5 +1,8 @@
 //! OAuth clients for operators (admin API, admin pages, CLI): register,
-//! read, change, rotate the secret, delete. Registering a client that signs
+//! read, change, rotate the secret, delete. `clients:write` does all of it,
+//! but a client trusted with other people's tokens — first-party, the `roles`
+//! or `permissions` scope, new redirect URIs — only an administrator may
+//! make (`Actor::may_trust_client`). Registering a client that signs
 //! people in also creates the signing key of its ID-token algorithm if there
 //! is none yet. Changes drop the client from this node's cache at once (other
 //! nodes on PostgreSQL hear of it by notice; see `client_cache`).
@@ -11,11 +14,13 @@ use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::error::{Error, Result};
 use crate::oauth::{ClientUpdate, NewClient, OAuthClient, RegisteredClient};
 use crate::rbac::{Actor, CLIENTS_READ, CLIENTS_WRITE};
+use crate::token::PERMISSIONS_SCOPE;
 
 impl Accounts {
     pub async fn create_client(&self, req: NewClient, actor: &Actor, client: &ClientInfo) -> Result<RegisteredClient> {
         actor.require(CLIENTS_WRITE)?;
         let registered = req.register(crate::clock::now())?;
+        actor.may_trust_client(&trust_given(None, &registered.client))?;
         // The key its ID tokens will be signed with is published now, before
         // the application first fetches the JWKS (relying parties cache it).
         if registered.client.grant_types.iter().any(|g| g == "authorization_code") {
@@ -52,6 +57,7 @@ impl Accounts {
         actor.require(CLIENTS_WRITE)?;
         let before = self.stored_client(id).await?;
         let after = update.apply(&before)?;
+        actor.may_trust_client(&trust_given(Some(&before), &after))?;
         if after.grant_types.iter().any(|g| g == "authorization_code") {
             self.ring_with(after.id_token_alg).await?;
         }
@@ -97,4 +103,29 @@ impl Accounts {
         event.actor = actor.user;
         self.audit(event).await;
     }
+}
+
+/// What a change (`before` → `after`; `None` before: a new client) gives a
+/// client that could hand its controller other people's tokens without their
+/// say: skipping consent, role or permission claims, redirect URIs where
+/// codes — for people who consented before — now go.
+fn trust_given(before: Option<&OAuthClient>, after: &OAuthClient) -> Vec<&'static str> {
+    let had_scope = |scope: &str| before.is_some_and(|b| b.scopes.iter().any(|s| s == scope));
+    let has_scope = |scope: &str| after.scopes.iter().any(|s| s == scope);
+    let mut given = Vec::new();
+    if after.first_party && !before.is_some_and(|b| b.first_party) {
+        given.push("make a client first-party (no consent page)");
+    }
+    if has_scope("roles") && !had_scope("roles") {
+        given.push("allow a client the roles scope");
+    }
+    if has_scope(PERMISSIONS_SCOPE) && !had_scope(PERMISSIONS_SCOPE) {
+        given.push("allow a client the permissions scope");
+    }
+    if let Some(before) = before {
+        if after.redirect_uris.iter().any(|uri| !before.redirect_uris.contains(uri)) {
+            given.push("point a client's redirect URIs somewhere new");
+        }
+    }
+    given
 }

@@ -9,6 +9,9 @@
 //!   changed by an actor holding all of its permissions ([`Actor::may_grant`]).
 //! - Only a superuser (a person holding the `admin` role, signed in — never an
 //!   API key) may grant what they do not hold, or give and take `admin`.
+//! - Only a superuser may make an OAuth client trusted with other people's
+//!   tokens ([`Actor::may_trust_client`]): `clients:write` alone must not
+//!   reach an administrator's token through a client it controls.
 //!
 //! Reads are not narrowed per object: `users:read` reads every user.
 
@@ -124,6 +127,21 @@ impl Actor {
         match self.missing(permissions) {
             None => Ok(()),
             Some(p) => Err(Error::Forbidden(format!("you cannot grant the permission '{p}': you do not hold it"))),
+        }
+    }
+
+    /// May the actor make an OAuth client able to obtain other people's
+    /// tokens without their say (`what`: first-party, the `roles` or
+    /// `permissions` scope, new redirect URIs)? Such a client can obtain an
+    /// administrator's token — every permission and the `admin` role — so
+    /// only a superuser may, never an API key.
+    pub fn may_trust_client(&self, what: &[&str]) -> Result<()> {
+        match what.first() {
+            Some(first) if !self.superuser => Err(Error::Forbidden(format!(
+                "only an administrator may {first}: such a client can obtain any person's tokens, \
+                 an administrator's included"
+            ))),
+            _ => Ok(()),
         }
     }
 

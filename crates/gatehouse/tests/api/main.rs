@@ -11,6 +11,7 @@ mod api_keys;
 mod browser;
 mod browser_sessions;
 mod cli;
+mod client_trust;
 mod e2e;
 mod e2e_journey;
 mod e2e_passkeys;
