@@ -1,6 +1,7 @@
 //! Gatehouse's HTTP layer: axum routers for the account API, administration and
 //! operations, with the middleware every response passes through (request id,
-//! one log line per request, metrics, security headers, body limit).
+//! one log line per request, metrics, security headers, body limit, request
+//! timeout), and the listener that serves them ([`listener`]).
 //!
 //! Errors become `problem+json` in one place: [`error`].
 #![forbid(unsafe_code)]
@@ -10,6 +11,7 @@ pub mod api;
 pub mod error;
 pub mod extract;
 pub mod federation;
+pub mod listener;
 pub mod middleware;
 pub mod oauth;
 pub mod openapi;
@@ -64,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics))
         .fallback(ops::not_found)
         .method_not_allowed_fallback(ops::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::request_timeout))
         .layer(axum::middleware::from_fn(middleware::track_metrics))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::security_headers))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -19,6 +19,8 @@ pub struct AppState {
     pub theme: Arc<crate::pages::theme::Theme>,
     /// Links the sign-up page asks the person to agree to.
     pub legal: Arc<LegalLinks>,
+    /// Connection and request limits (the listener's, and the request timeout).
+    pub limits: Arc<crate::listener::ConnectionLimits>,
 }
 
 /// The operator's terms of service and privacy policy, when configured.

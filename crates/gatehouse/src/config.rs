@@ -15,6 +15,7 @@ use gatehouse_core::flows::{
 use gatehouse_core::password::{HashParams, PasswordPolicy};
 use gatehouse_core::ratelimit::Rate;
 use gatehouse_core::token::{SigningAlg, TokenSettings};
+use gatehouse_server::listener::ConnectionLimits;
 use ipnet::IpNet;
 use secrecy::SecretString;
 use serde::Deserialize;
@@ -256,6 +257,21 @@ pub struct RawConfig {
     /// Privacy policy link shown at sign-up [default: none]
     #[arg(long, env = "GATEHOUSE_PRIVACY_URL")]
     pub privacy_url: Option<String>,
+    /// Open connections at most; more are answered 503 and closed [default: 4096]
+    #[arg(long, env = "GATEHOUSE_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Open connections per client address (IPv6: per /64; trusted proxies exempt) [default: 256]
+    #[arg(long, env = "GATEHOUSE_MAX_CONNECTIONS_PER_IP")]
+    pub max_connections_per_ip: Option<usize>,
+    /// A connection that does not send a request's headers within this is closed [default: 10s]
+    #[arg(long, env = "GATEHOUSE_HEADER_READ_TIMEOUT")]
+    pub header_read_timeout: Option<String>,
+    /// A whole request, body included, gets at most this; then 408 [default: 30s]
+    #[arg(long, env = "GATEHOUSE_REQUEST_TIMEOUT")]
+    pub request_timeout: Option<String>,
+    /// The largest request line and headers, in bytes (at least 8192); larger is 431 [default: 32768]
+    #[arg(long, env = "GATEHOUSE_MAX_HEADER_BYTES")]
+    pub max_header_bytes: Option<usize>,
 }
 
 macro_rules! overlay {
@@ -347,7 +363,12 @@ impl RawConfig {
             oauth_code_ttl,
             theme_dir,
             terms_url,
-            privacy_url
+            privacy_url,
+            max_connections,
+            max_connections_per_ip,
+            header_read_timeout,
+            request_timeout,
+            max_header_bytes
         )
     }
 
@@ -399,6 +420,7 @@ pub struct Settings {
     pub accounts: AccountsConfig,
     pub theme_dir: Option<PathBuf>,
     pub legal: gatehouse_server::state::LegalLinks,
+    pub limits: ConnectionLimits,
     /// The layers these settings were made from, to make them again once the
     /// listener has its port (see [`Settings::bound_to`]).
     source: RawConfig,
@@ -701,6 +723,27 @@ impl Settings {
             oauth,
         };
         let mail_from = raw.mail_from.unwrap_or_else(|| format!("{} <no-reply@{mail_host}>", accounts.product_name));
+        let limit_defaults = ConnectionLimits::default();
+        let limits = ConnectionLimits {
+            max_connections: raw.max_connections.unwrap_or(limit_defaults.max_connections),
+            max_connections_per_ip: raw.max_connections_per_ip.unwrap_or(limit_defaults.max_connections_per_ip),
+            header_read_timeout: duration(
+                "header_read_timeout",
+                raw.header_read_timeout,
+                limit_defaults.header_read_timeout,
+            )?,
+            request_timeout: duration("request_timeout", raw.request_timeout, limit_defaults.request_timeout)?,
+            max_header_bytes: raw.max_header_bytes.unwrap_or(limit_defaults.max_header_bytes),
+        };
+        if limits.max_connections == 0 || limits.max_connections_per_ip == 0 {
+            return Err(bad("max_connections and max_connections_per_ip: at least 1"));
+        }
+        if limits.header_read_timeout.is_zero() || limits.request_timeout.is_zero() {
+            return Err(bad("header_read_timeout and request_timeout must be longer than zero"));
+        }
+        if limits.max_header_bytes < gatehouse_server::listener::MIN_HEADER_BYTES {
+            return Err(bad(format!("max_header_bytes: at least {}", gatehouse_server::listener::MIN_HEADER_BYTES)));
+        }
         Ok(Settings {
             bind,
             data_dir,
@@ -722,6 +765,7 @@ impl Settings {
                 terms_url: link("terms_url", raw.terms_url)?,
                 privacy_url: link("privacy_url", raw.privacy_url)?,
             },
+            limits,
             source,
         })
     }
@@ -833,6 +877,15 @@ impl Settings {
                 a.lockout.max_delay.as_secs()
             ),
             format!("trusted_proxies    {:?}", self.trusted_proxies.iter().map(|n| n.to_string()).collect::<Vec<_>>()),
+            format!(
+                "connections        at most {}, {} per client address; headers within {}s, at most {} bytes; \
+                 requests within {}s",
+                self.limits.max_connections,
+                self.limits.max_connections_per_ip,
+                self.limits.header_read_timeout.as_secs(),
+                self.limits.max_header_bytes,
+                self.limits.request_timeout.as_secs()
+            ),
             format!("default_roles      {:?}", a.default_roles.iter().map(|r| r.as_str()).collect::<Vec<_>>()),
             format!("name               {}", a.product_name),
             format!("webauthn           rp id {}, origin {}", a.webauthn.rp_id, a.webauthn.origin),

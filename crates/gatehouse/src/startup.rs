@@ -89,6 +89,7 @@ impl Application {
                     .map_err(|e| anyhow::anyhow!(crate::config::ConfigError(format!("theme_dir: {e}"))))?,
             ),
             legal: Arc::new(settings.legal.clone()),
+            limits: Arc::new(settings.limits.clone()),
         };
         Ok(Self { listener, state })
     }
@@ -110,8 +111,10 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let reload = tokio::spawn(follow_changes(self.state.accounts.clone()));
-        let app = gatehouse_server::router(self.state).into_make_service_with_connect_info::<SocketAddr>();
-        let result = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
+        let limits = (*self.state.limits).clone();
+        let proxies = self.state.trusted_proxies.clone();
+        let app = gatehouse_server::router(self.state);
+        let result = gatehouse_server::listener::serve(self.listener, app, limits, proxies, shutdown).await;
         reload.abort();
         result.context("server failed")
     }

@@ -35,6 +35,7 @@ mod redis_limits;
 mod refresh;
 mod register;
 mod sessions;
+mod slow_clients;
 mod smtp_sink;
 mod tokens;
 mod two_nodes;
