@@ -2,8 +2,10 @@
 //! account). In-process here; `gatehouse_store::RedisRateLimiter`, behind the
 //! same trait, lets several nodes share limits.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
+use std::hash::{BuildHasher, RandomState};
+use std::net::{IpAddr, Ipv6Addr};
 use std::str::FromStr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -71,39 +73,169 @@ pub trait RateLimiter: Send + Sync {
     async fn hit(&self, key: &str, rate: Rate) -> Result<(), Error>;
 }
 
-/// In-process limiter. Memory is bounded: expired windows are swept out when
-/// the table grows.
-#[derive(Default)]
-pub struct MemoryRateLimiter {
-    windows: Mutex<HashMap<String, (Instant, u32)>>,
+/// The unit one client's requests are counted by: an IPv4 address, or an
+/// IPv6 /64 — what one subscriber is usually given, so an attacker with one
+/// prefix cannot rotate through 2^64 addresses.
+pub fn client_unit(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::V6(Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+    }
 }
 
-const SWEEP_AT: usize = 100_000;
+/// In-process limiter: a fixed window per key.
+///
+/// Memory is bounded whatever the keys: a key is kept as a 64-bit hash
+/// (SipHash with a key random per process, so nobody can choose keys that
+/// collide) — a 60 KB login name costs what a short one does — and at most
+/// `capacity` windows are held. Windows are evicted in the order they end,
+/// from one queue per window length (a window length is a limit's, so there
+/// are few), a few at each hit: no sweep over the whole table under the lock.
+/// When full, the oldest window goes first.
+pub struct MemoryRateLimiter {
+    windows: Mutex<Windows>,
+    hasher: RandomState,
+    epoch: Instant,
+}
+
+/// Windows held by default: about 12 MB at most.
+pub const DEFAULT_CAPACITY: usize = 200_000;
+
+struct Windows {
+    counters: HashMap<u64, Counter>,
+    /// Per window length: (start in ms since `epoch`, key), oldest first.
+    queues: Vec<(Duration, VecDeque<(u64, u64)>)>,
+    capacity: usize,
+}
+
+#[derive(Clone, Copy)]
+struct Counter {
+    /// Milliseconds since the limiter's epoch.
+    started: u64,
+    count: u32,
+    /// Index into `queues`.
+    queue: u32,
+}
+
+impl Default for MemoryRateLimiter {
+    fn default() -> Self {
+        Self::with_capacity(DEFAULT_CAPACITY)
+    }
+}
 
 impl MemoryRateLimiter {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A limiter holding at most `capacity` windows.
+    pub fn with_capacity(capacity: usize) -> Self {
+        let windows = Windows { counters: HashMap::new(), queues: Vec::new(), capacity: capacity.max(1) };
+        Self { windows: Mutex::new(windows), hasher: RandomState::new(), epoch: Instant::now() }
+    }
+
+    /// Windows held now.
+    pub fn len(&self) -> usize {
+        self.windows.lock().map(|w| w.counters.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Counts a hit of `key` at `now`.
+    fn hit_at(&self, key: &str, rate: Rate, now: Instant) -> Result<(), Error> {
+        let key = self.hasher.hash_one(key);
+        let now = u64::try_from(now.saturating_duration_since(self.epoch).as_millis()).unwrap_or(u64::MAX);
+        let window = u64::try_from(rate.window.as_millis()).unwrap_or(u64::MAX).max(1);
+        let mut windows = self.windows.lock().map_err(|_| Error::internal("rate limiter lock poisoned"))?;
+        windows.evict_ended(now);
+        let queue = windows.queue_for(rate.window);
+        let counter = match windows.counters.get(&key).copied() {
+            Some(c) if c.queue == queue && now.saturating_sub(c.started) < window => {
+                Counter { count: c.count.saturating_add(1), ..c }
+            }
+            found => {
+                if found.is_none() && windows.counters.len() >= windows.capacity {
+                    windows.evict_oldest();
+                }
+                windows.push(queue, now, key);
+                Counter { started: now, count: 1, queue }
+            }
+        };
+        windows.counters.insert(key, counter);
+        if counter.count > rate.limit {
+            let left = window.saturating_sub(now.saturating_sub(counter.started));
+            return Err(Error::RateLimited { retry_after: Duration::from_millis(left).max(Duration::from_secs(1)) });
+        }
+        Ok(())
+    }
+}
+
+impl Windows {
+    fn queue_for(&mut self, window: Duration) -> u32 {
+        let at = match self.queues.iter().position(|(w, _)| *w == window) {
+            Some(at) => at,
+            None => {
+                self.queues.push((window, VecDeque::new()));
+                self.queues.len() - 1
+            }
+        };
+        u32::try_from(at).unwrap_or(u32::MAX)
+    }
+
+    fn push(&mut self, queue: u32, started: u64, key: u64) {
+        if let Some((_, q)) = self.queues.get_mut(queue as usize) {
+            q.push_back((started, key));
+        }
+    }
+
+    /// Drops the windows that have ended: the fronts of the queues.
+    fn evict_ended(&mut self, now: u64) {
+        for (at, (window, queue)) in self.queues.iter_mut().enumerate() {
+            let window = u64::try_from(window.as_millis()).unwrap_or(u64::MAX).max(1);
+            while let Some(&(started, key)) = queue.front() {
+                if now.saturating_sub(started) < window {
+                    break;
+                }
+                queue.pop_front();
+                // The key may have started a newer window since: keep that one.
+                if self.counters.get(&key).is_some_and(|c| c.started == started && c.queue as usize == at) {
+                    self.counters.remove(&key);
+                }
+            }
+        }
+    }
+
+    /// Drops the window that started first (the table is full).
+    fn evict_oldest(&mut self) {
+        while let Some(at) = self
+            .queues
+            .iter()
+            .enumerate()
+            .filter_map(|(at, (_, q))| q.front().map(|(started, _)| (*started, at)))
+            .min()
+            .map(|(_, at)| at)
+        {
+            let Some((started, key)) = self.queues[at].1.pop_front() else { return };
+            if self.counters.get(&key).is_some_and(|c| c.started == started && c.queue as usize == at) {
+                self.counters.remove(&key);
+                return;
+            }
+        }
     }
 }
 
 #[async_trait]
 impl RateLimiter for MemoryRateLimiter {
     async fn hit(&self, key: &str, rate: Rate) -> Result<(), Error> {
-        let now = Instant::now();
-        let mut windows = self.windows.lock().map_err(|_| Error::internal("rate limiter lock poisoned"))?;
-        if windows.len() >= SWEEP_AT {
-            windows.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(86400));
-        }
-        let entry = windows.entry(key.to_owned()).or_insert((now, 0));
-        if now.duration_since(entry.0) >= rate.window {
-            *entry = (now, 0);
-        }
-        entry.1 = entry.1.saturating_add(1);
-        if entry.1 > rate.limit {
-            let retry_after = rate.window.saturating_sub(now.duration_since(entry.0));
-            return Err(Error::RateLimited { retry_after: retry_after.max(Duration::from_secs(1)) });
-        }
-        Ok(())
+        self.hit_at(key, rate, Instant::now())
     }
 }
 
@@ -124,6 +256,76 @@ mod tests {
             other => panic!("expected rate limit, got {other:?}"),
         }
         assert!(rl.hit("b", rate).await.is_ok());
+    }
+
+    #[test]
+    fn windows_end_and_are_evicted_in_order() {
+        let rl = MemoryRateLimiter::new();
+        let t0 = Instant::now();
+        let minute = Rate::per_minute(1);
+        assert!(rl.hit_at("a", minute, t0).is_ok());
+        assert!(rl.hit_at("a", minute, t0 + Duration::from_secs(30)).is_err());
+        assert!(rl.hit_at("b", Rate::per_hour(5), t0).is_ok());
+        // A minute on: "a" starts over, and its old window is gone.
+        assert!(rl.hit_at("a", minute, t0 + Duration::from_secs(61)).is_ok());
+        assert_eq!(rl.len(), 2);
+        // An hour on: both ended; the next hit evicts them.
+        assert!(rl.hit_at("c", minute, t0 + Duration::from_secs(3700)).is_ok());
+        assert_eq!(rl.len(), 1);
+    }
+
+    #[test]
+    fn a_full_table_drops_its_oldest_window() {
+        let rl = MemoryRateLimiter::with_capacity(3);
+        let t0 = Instant::now();
+        let rate = Rate::per_hour(1);
+        for (n, key) in ["a", "b", "c", "d"].into_iter().enumerate() {
+            assert!(rl.hit_at(key, rate, t0 + Duration::from_secs(n as u64)).is_ok());
+        }
+        assert_eq!(rl.len(), 3);
+        let later = t0 + Duration::from_secs(10);
+        assert!(rl.hit_at("a", rate, later).is_ok(), "the oldest, a, was dropped");
+        assert!(rl.hit_at("d", rate, later).is_err(), "d is still counted");
+    }
+
+    /// Resident memory of this process, in bytes (Linux).
+    fn rss() -> usize {
+        let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+        let pages: usize = statm.split_whitespace().nth(1).and_then(|p| p.parse().ok()).unwrap_or(0);
+        pages * 4096
+    }
+
+    #[test]
+    fn memory_stays_flat_under_a_hundred_thousand_long_distinct_keys() {
+        let rl = MemoryRateLimiter::new();
+        let rate = Rate::per_minute(10);
+        let t0 = Instant::now();
+        // A 4 KB login name, different each time (the first bytes change).
+        let mut name = vec![b'x'; 4096];
+        let before = rss();
+        for n in 0..100_000u32 {
+            name[..10].copy_from_slice(format!("{n:010}").as_bytes());
+            let key = format!("login:account:name:{}", std::str::from_utf8(&name).unwrap());
+            assert!(rl.hit_at(&key, rate, t0).is_ok());
+        }
+        let grown = rss().saturating_sub(before);
+        println!("100k distinct 4 KB keys: resident memory grew by {} KiB", grown >> 10);
+        assert_eq!(rl.len(), 100_000);
+        // The keys' text (400 MB) is nowhere: only hashes and counters.
+        assert!(grown < 16 << 20, "{} MiB for 100k windows", grown >> 20);
+        // And a minute later they are gone at the next hit.
+        assert!(rl.hit_at("after", rate, t0 + Duration::from_secs(61)).is_ok());
+        assert_eq!(rl.len(), 1);
+    }
+
+    #[test]
+    fn ipv6_clients_are_one_unit_per_64() {
+        let unit = |s: &str| client_unit(s.parse().unwrap()).to_string();
+        assert_eq!(unit("2001:db8:1:2:aaaa::1"), unit("2001:db8:1:2:ffff:1:2:3"));
+        assert_ne!(unit("2001:db8:1:2::1"), unit("2001:db8:1:3::1"));
+        assert_eq!(unit("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::");
+        assert_eq!(unit("::ffff:192.0.2.1"), "192.0.2.1");
+        assert_eq!(unit("192.0.2.1"), "192.0.2.1");
     }
 
     #[test]

@@ -202,7 +202,7 @@ impl PerIp {
     }
 
     fn take(self: Arc<Self>, ip: IpAddr) -> Option<Slot> {
-        let ip = group(ip);
+        let ip = gatehouse_core::ratelimit::client_unit(ip);
         {
             let mut open = self.open.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             let count = open.entry(ip).or_insert(0);
@@ -227,35 +227,9 @@ impl Drop for Slot {
     }
 }
 
-/// The unit one client is counted by: an IPv4 address, or an IPv6 /64 (what
-/// one subscriber is usually given).
-pub fn group(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V4(_) => ip,
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => {
-                let s = v6.segments();
-                IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
-            }
-        },
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ipv6_clients_are_counted_by_their_64() {
-        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
-        let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
-        let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
-        assert_eq!(group(a), group(b));
-        assert_ne!(group(a), group(c));
-        let mapped: IpAddr = "::ffff:192.0.2.1".parse().unwrap();
-        assert_eq!(group(mapped).to_string(), "192.0.2.1");
-    }
 
     #[test]
     fn per_ip_slots_are_given_back() {

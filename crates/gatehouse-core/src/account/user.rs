@@ -37,8 +37,18 @@ impl fmt::Display for UserId {
 pub struct LoginName(String);
 
 impl LoginName {
-    pub fn new(raw: &str) -> Self {
-        Self(raw.trim().to_owned())
+    /// The longest login name: an email address's 254 characters (a
+    /// username is shorter). Longer input is no account's, and goes no further.
+    pub const MAX_CHARS: usize = 254;
+
+    /// A login name, trimmed; longer than [`Self::MAX_CHARS`] is refused as
+    /// `invalid_credentials` before anything (a limiter key, a query) sees it.
+    pub fn parse(raw: &str) -> Result<Self, crate::error::Error> {
+        let name = raw.trim();
+        if name.chars().count() > Self::MAX_CHARS {
+            return Err(crate::error::Error::InvalidCredentials);
+        }
+        Ok(Self(name.to_owned()))
     }
 
     pub fn as_str(&self) -> &str {

@@ -177,7 +177,7 @@ impl Accounts {
     /// database query; every attempt counts against the IP's limit, every
     /// use against the key's.
     pub async fn authenticate_api_key(&self, token: &str, client: &ClientInfo) -> Result<ApiKeyAuth> {
-        self.limit("api_key:ip", ip_key(client), self.config.limits.api_key_per_ip).await?;
+        self.limit("api_key:ip", &ip_key(client), self.config.limits.api_key_per_ip).await?;
         self.check_api_key(token, client.ip.as_deref()).await
     }
 

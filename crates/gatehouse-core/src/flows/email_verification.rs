@@ -106,7 +106,7 @@ impl Accounts {
     /// The limits of an anonymous resend (`{email}`); call before answering.
     pub async fn check_resend_limits(&self, email: &str, client: &ClientInfo) -> Result<()> {
         let limits = &self.config.limits;
-        self.limit("forgot:ip", super::ip_key(client), limits.forgot_per_ip).await?;
+        self.limit("forgot:ip", &super::ip_key(client), limits.forgot_per_ip).await?;
         self.limit("resend:email", &email.trim().to_lowercase(), limits.resend_per_account).await
     }
 

@@ -34,7 +34,7 @@ pub struct LoginRequest {
 impl Accounts {
     pub async fn login(&self, req: LoginRequest, client: &ClientInfo) -> Result<LoginOutcome> {
         let limits = &self.config.limits;
-        self.limit("login:ip", ip_key(client), limits.login_per_ip).await?;
+        self.limit("login:ip", &ip_key(client), limits.login_per_ip).await?;
         let user = self.store.user_by_login(req.login.as_str()).await?;
 
         // Per-account limits apply to unknown names too, so a 429 says nothing

@@ -113,7 +113,7 @@ impl Accounts {
         via: SignIn,
     ) -> Result<(User, TokenPair)> {
         let limits = &self.config.limits;
-        self.limit("mfa:ip", ip_key(client), limits.mfa_per_ip).await?;
+        self.limit("mfa:ip", &ip_key(client), limits.mfa_per_ip).await?;
         let now = crate::clock::now();
         let challenge = self.live_challenge(&mfa_token).await?;
         self.limit("mfa:account", &challenge.user_id.to_string(), limits.mfa_per_account).await?;

@@ -526,8 +526,13 @@ fn client_fingerprint(client: &ClientInfo) -> String {
     hex::encode(&h.finalize()[..16])
 }
 
-fn ip_key(client: &ClientInfo) -> &str {
-    client.ip.as_deref().unwrap_or("unknown")
+/// The client's address as a limiter counts it: IPv6 by its /64 (see
+/// [`crate::ratelimit::client_unit`]).
+fn ip_key(client: &ClientInfo) -> String {
+    match client.ip.as_deref().map(|ip| ip.parse::<std::net::IpAddr>()) {
+        Some(Ok(ip)) => crate::ratelimit::client_unit(ip).to_string(),
+        Some(Err(_)) | None => client.ip.clone().unwrap_or_else(|| "unknown".to_owned()),
+    }
 }
 
 fn elapsed_since(then: OffsetDateTime, now: OffsetDateTime) -> Duration {

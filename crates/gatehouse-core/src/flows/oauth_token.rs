@@ -110,7 +110,7 @@ impl Accounts {
         req: &TokenRequest,
         client_info: &ClientInfo,
     ) -> Result<OAuthTokenResponse> {
-        self.limit("token:ip", ip_key(client_info), self.config.limits.refresh_per_ip).await?;
+        self.limit("token:ip", &ip_key(client_info), self.config.limits.refresh_per_ip).await?;
         let client = self.authenticate_client(creds).await?;
         let grant_type = req.grant_type.as_deref().unwrap_or("");
         if !matches!(grant_type, "authorization_code" | "refresh_token" | "client_credentials") {

@@ -226,7 +226,7 @@ impl Accounts {
         client: &ClientInfo,
         via: SignIn,
     ) -> Result<(User, TokenPair)> {
-        self.limit("mfa:ip", super::ip_key(client), self.config.limits.mfa_per_ip).await?;
+        self.limit("mfa:ip", &super::ip_key(client), self.config.limits.mfa_per_ip).await?;
         match mfa_token {
             Some(token) => self.finish_second_factor(ceremony_id, token, response, client, via).await,
             None => self.finish_passwordless(ceremony_id, response, client, via).await,

@@ -45,7 +45,7 @@ impl Accounts {
         email: Option<&str>,
         client: &ClientInfo,
     ) -> Result<PasswordCheck> {
-        self.limit("password_check:ip", ip_key(client), CHECK_PER_IP).await?;
+        self.limit("password_check:ip", &ip_key(client), CHECK_PER_IP).await?;
         let policy = self.config.password_policy;
         let max_password = policy.max_length.max(MAX_INPUT_CHARS);
         if password.expose_secret().chars().count() > max_password {

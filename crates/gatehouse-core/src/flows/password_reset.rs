@@ -17,7 +17,7 @@ impl Accounts {
     /// The limits of a reset request; call before answering.
     pub async fn check_forgot_limits(&self, email: &str, client: &ClientInfo) -> Result<()> {
         let limits = &self.config.limits;
-        self.limit("forgot:ip", ip_key(client), limits.forgot_per_ip).await?;
+        self.limit("forgot:ip", &ip_key(client), limits.forgot_per_ip).await?;
         self.limit("forgot:email", &email.trim().to_lowercase(), limits.forgot_per_email).await
     }
 
@@ -49,7 +49,7 @@ impl Accounts {
         new_password: SecretString,
         client: &ClientInfo,
     ) -> Result<()> {
-        self.limit("forgot:ip", ip_key(client), self.config.limits.forgot_per_ip).await?;
+        self.limit("forgot:ip", &ip_key(client), self.config.limits.forgot_per_ip).await?;
         let now = crate::clock::now();
         let record = self.usable_email_token(&token, &[EmailTokenKind::ResetPassword]).await?;
         let user = self.load_user(record.user_id).await.map_err(|_| Error::InvalidToken)?;

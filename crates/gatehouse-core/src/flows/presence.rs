@@ -64,12 +64,12 @@ impl Accounts {
         let account = user.id.to_string();
         match proof {
             Proof::Password(_) => {
-                self.limit("login:ip", ip_key(client), limits.login_per_ip).await?;
+                self.limit("login:ip", &ip_key(client), limits.login_per_ip).await?;
                 self.limit("login:account", &account, limits.login_per_account).await?;
                 self.limit("login:account-hour", &account, limits.login_per_account_hourly).await?;
             }
             Proof::Code(_) => {
-                self.limit("mfa:ip", ip_key(client), limits.mfa_per_ip).await?;
+                self.limit("mfa:ip", &ip_key(client), limits.mfa_per_ip).await?;
                 self.limit("mfa:account", &account, limits.mfa_per_account).await?;
             }
         }

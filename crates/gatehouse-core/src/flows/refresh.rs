@@ -20,7 +20,7 @@ use crate::session::{RefreshRecord, Rotation, Session, SessionKind};
 impl Accounts {
     /// The JSON API's refresh: only tokens of API sessions.
     pub async fn refresh(&self, token: SecretString, client: &ClientInfo) -> Result<(User, TokenPair)> {
-        self.limit("refresh:ip", ip_key(client), self.config.limits.refresh_per_ip).await?;
+        self.limit("refresh:ip", &ip_key(client), self.config.limits.refresh_per_ip).await?;
         let (user, session, successor) =
             self.rotate_refresh_token(&token, client, |s| s.kind == SessionKind::Api).await?;
         let pair = self.token_pair(&user, &session, successor)?;

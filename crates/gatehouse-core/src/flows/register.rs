@@ -16,7 +16,7 @@ pub struct RegisterRequest {
 
 impl Accounts {
     pub async fn register(&self, req: RegisterRequest, client: &ClientInfo) -> Result<User> {
-        self.limit("register:ip", ip_key(client), self.config.limits.register_per_ip).await?;
+        self.limit("register:ip", &ip_key(client), self.config.limits.register_per_ip).await?;
         let username = Username::parse(&req.username)?;
         let email = Email::parse(&req.email)?;
         let hash = self.hash_new_password(&req.password, [username.as_str(), email.as_str()]).await?;

@@ -30,8 +30,12 @@ pub async fn login(
         .or(body.email)
         .filter(|s| !s.trim().is_empty())
         .ok_or_else(|| Error::InvalidRequest("give 'username' (or 'email') and 'password'".into()))?;
-    let req = LoginRequest { login: LoginName::new(&login), password: body.password, via: SignIn::Api };
-    let result = state.accounts.login(req, &client).await;
+    let result = match LoginName::parse(&login) {
+        Ok(login) => {
+            state.accounts.login(LoginRequest { login, password: body.password, via: SignIn::Api }, &client).await
+        }
+        Err(e) => Err(e),
+    };
     let outcome = match &result {
         Ok(LoginOutcome::Tokens(..)) => "success",
         Ok(LoginOutcome::MfaRequired { .. }) => "mfa_required",

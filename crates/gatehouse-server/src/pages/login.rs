@@ -141,17 +141,21 @@ pub async fn submit(
         return form_page(&state, StatusCode::FORBIDDEN, return_to.as_deref(), &form.login, Some(&msg)).await;
     }
     let remember = form.remember.is_some();
-    let req = LoginRequest {
-        login: LoginName::new(&form.login),
-        password: form.password.into(),
-        via: SignIn::Browser { remember },
+    let attempt = match LoginName::parse(&form.login) {
+        Ok(login) => {
+            let req = LoginRequest { login, password: form.password.into(), via: SignIn::Browser { remember } };
+            state.accounts.login(req, &client).await
+        }
+        Err(e) => Err(e),
     };
-    match state.accounts.login(req, &client).await {
+    // What was typed is shown again, but never more than a name can be.
+    let typed: String = form.login.chars().take(LoginName::MAX_CHARS).collect();
+    match attempt {
         Ok(LoginOutcome::Tokens(_, pair)) => signed_in(&state, &headers, &client, pair, remember, return_to).await,
         Ok(LoginOutcome::MfaRequired { mfa_token, methods, .. }) => {
             mfa_page(&state, &mfa_token, return_to, remember, &methods)
         }
-        Err(e) => form_page(&state, status_for(&e), return_to.as_deref(), &form.login, Some(&message_for(&e))).await,
+        Err(e) => form_page(&state, status_for(&e), return_to.as_deref(), &typed, Some(&message_for(&e))).await,
     }
 }
 

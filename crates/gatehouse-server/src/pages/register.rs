@@ -253,7 +253,10 @@ async fn sign_in(
     password: SecretString,
     return_to: Option<String>,
 ) -> Response {
-    let req = LoginRequest { login: LoginName::new(username), password, via: SignIn::Browser { remember: false } };
+    let Ok(login) = LoginName::parse(username) else {
+        return axum::response::Redirect::to("/login").into_response();
+    };
+    let req = LoginRequest { login, password, via: SignIn::Browser { remember: false } };
     match state.accounts.login(req, client).await {
         Ok(LoginOutcome::Tokens(_, pair)) => {
             super::login::signed_in(state, headers, client, pair, false, return_to).await

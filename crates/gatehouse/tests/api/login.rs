@@ -116,4 +116,21 @@ on_both_backends! {
         assert_eq!(busy.headers()["retry-after"], "1");
         assert_problem(busy, 503, "server_busy").await;
     }
+
+    async fn an_overlong_login_name_goes_no_further_than_the_edge(backend) {
+        let app = TestApp::spawn(backend).await;
+        // 60 KB names once grew the limiter's memory; now they are refused
+        // before any limiter key, query or audit record sees them.
+        let name = "n".repeat(60 * 1024);
+        for _ in 0..3 {
+            assert_problem(app.login(&name, "some password 123").await, 401, "invalid_credentials").await;
+        }
+        let at_the_edge = "n".repeat(254);
+        assert_problem(app.login(&at_the_edge, "some password 123").await, 401, "invalid_credentials").await;
+        let audited = app.state.accounts.store().query(&gatehouse_core::audit::AuditQuery { limit: 100, ..Default::default() }).await.unwrap();
+        assert_eq!(audited.len(), 1, "only the 254-character attempt reached the flow");
+        // The page: the same answer, and what is shown again is cut to a name's length.
+        let page = app.client.get(app.url("/login")).send().await.unwrap();
+        assert_eq!(page.status(), 200);
+    }
 }
