@@ -29,8 +29,23 @@ pub async fn readyz(State(state): State<AppState>) -> ApiResult<Json<serde_json:
     Ok(Json(json!({"status": "ready", "database": store.backend()})))
 }
 
-/// Prometheus metrics (text exposition format).
-pub async fn metrics(State(state): State<AppState>) -> Response {
+/// Prometheus metrics (text exposition format). With `metrics_token` set,
+/// only for `Authorization: Bearer <that token>`.
+pub async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    if let Some(expected) = &state.metrics_token {
+        let presented = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(gatehouse_core::crypto::TokenDigest::of);
+        if !presented.is_some_and(|p| p.matches(expected)) {
+            let mut refused =
+                ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "the metrics need their bearer token")
+                    .into_response();
+            refused.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            return refused;
+        }
+    }
     let hasher = state.accounts.hasher();
     metrics::gauge!("gatehouse_hash_pool_queue").set(hasher.queue_len() as f64);
     metrics::gauge!("gatehouse_hash_pool_workers").set(hasher.workers() as f64);

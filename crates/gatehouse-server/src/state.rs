@@ -19,6 +19,8 @@ pub struct AppState {
     pub theme: Arc<crate::pages::theme::Theme>,
     /// Links the sign-up page asks the person to agree to.
     pub legal: Arc<LegalLinks>,
+    /// When set, `/metrics` answers only a request bearing this token (its digest).
+    pub metrics_token: Option<gatehouse_core::crypto::TokenDigest>,
     /// Connection and request limits (the listener's, and the request timeout).
     pub limits: Arc<crate::listener::ConnectionLimits>,
 }

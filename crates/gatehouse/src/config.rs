@@ -272,6 +272,11 @@ pub struct RawConfig {
     /// The largest request line and headers, in bytes (at least 8192); larger is 431 [default: 32768]
     #[arg(long, env = "GATEHOUSE_MAX_HEADER_BYTES")]
     pub max_header_bytes: Option<usize>,
+    /// /metrics answers only `Authorization: Bearer <this>` [default: none, open]
+    #[arg(long, env = "GATEHOUSE_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    #[arg(long, env = "GATEHOUSE_METRICS_TOKEN_FILE")]
+    pub metrics_token_file: Option<PathBuf>,
 }
 
 macro_rules! overlay {
@@ -368,7 +373,9 @@ impl RawConfig {
             max_connections_per_ip,
             header_read_timeout,
             request_timeout,
-            max_header_bytes
+            max_header_bytes,
+            metrics_token,
+            metrics_token_file
         )
     }
 
@@ -421,6 +428,8 @@ pub struct Settings {
     pub theme_dir: Option<PathBuf>,
     pub legal: gatehouse_server::state::LegalLinks,
     pub limits: ConnectionLimits,
+    /// The bearer token `/metrics` asks for, if any.
+    pub metrics_token: Option<SecretString>,
     /// The layers these settings were made from, to make them again once the
     /// listener has its port (see [`Settings::bound_to`]).
     source: RawConfig,
@@ -766,6 +775,9 @@ impl Settings {
                 privacy_url: link("privacy_url", raw.privacy_url)?,
             },
             limits,
+            metrics_token: pick_secret("metrics_token", raw.metrics_token, raw.metrics_token_file)?
+                .filter(|t| !t.trim().is_empty())
+                .map(SecretString::from),
             source,
         })
     }
@@ -898,6 +910,10 @@ impl Settings {
                 a.limits.mfa_per_account
             ),
             format!("log                {:?}, level {}", self.log_format, self.log_level),
+            format!(
+                "metrics            {}",
+                if self.metrics_token.is_some() { "bearer token required (redacted)" } else { "open" }
+            ),
         ];
         lines.join("\n")
     }

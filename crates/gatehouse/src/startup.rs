@@ -90,6 +90,10 @@ impl Application {
             ),
             legal: Arc::new(settings.legal.clone()),
             limits: Arc::new(settings.limits.clone()),
+            metrics_token: settings
+                .metrics_token
+                .as_ref()
+                .map(|t| gatehouse_core::crypto::TokenDigest::of(secrecy::ExposeSecret::expose_secret(t))),
         };
         Ok(Self { listener, state })
     }

@@ -1,5 +1,6 @@
 //! Health, readiness, metrics, OpenAPI, request ids and security headers.
 
+use crate::helpers::*;
 use crate::on_both_backends;
 use serde_json::Value;
 
@@ -77,5 +78,22 @@ on_both_backends! {
         for schema in ["AdminUserView", "RoleView", "ApiKeyView", "NewApiKeyView", "PermissionCatalog"] {
             assert!(doc["components"]["schemas"][schema].is_object(), "schema {schema}");
         }
+    }
+
+    async fn metrics_labels_are_bounded_and_a_token_can_guard_them(backend) {
+        let app = TestApp::spawn_with(backend, |c| c.metrics_token = Some("scrape-me-not".into())).await;
+        // Made-up methods: one `other` series, however many there are.
+        for n in 0..20 {
+            let method = reqwest::Method::from_bytes(format!("FUZZ{n}").as_bytes()).unwrap();
+            let _ = app.client.request(method, app.url("/healthz")).send().await.unwrap();
+        }
+        let refused = app.get("/metrics").send().await.unwrap();
+        assert_eq!(refused.headers()["www-authenticate"], "Bearer");
+        assert_problem(refused, 401, "unauthorized").await;
+        let wrong = app.get("/metrics").bearer_auth("guess").send().await.unwrap();
+        assert_eq!(wrong.status(), 401);
+        let metrics = app.get("/metrics").bearer_auth("scrape-me-not").send().await.unwrap().text().await.unwrap();
+        assert!(!metrics.contains("FUZZ"), "{metrics}");
+        assert!(metrics.contains("method=\"other\""), "{metrics}");
     }
 }
