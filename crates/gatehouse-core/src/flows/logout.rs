@@ -31,12 +31,17 @@ impl Accounts {
     }
 
     /// Ends every session of the user.
-    pub async fn logout_all(&self, auth: &Authenticated, client: &ClientInfo) -> Result<u64> {
-        let ended = self.store.revoke_user_sessions(auth.user_id, crate::clock::now()).await?;
+    /// Ends every session of the user — and, with `revoke_api_keys`, their
+    /// personal API keys (signing out everywhere is how people answer a
+    /// suspected compromise).
+    pub async fn logout_all(&self, auth: &Authenticated, revoke_api_keys: bool, client: &ClientInfo) -> Result<u64> {
+        let now = crate::clock::now();
+        let ended = self.store.revoke_user_sessions(auth.user_id, now).await?;
+        let keys = if revoke_api_keys { self.store.revoke_user_api_keys(auth.user_id, now).await? } else { 0 };
         self.audit(
             AuditEvent::new(AuditKind::LogoutAll, Outcome::Success, client)
                 .by_and_for(auth.user_id)
-                .detail(format!("{ended} sessions ended")),
+                .detail(format!("{ended} sessions ended, {keys} API keys revoked")),
         )
         .await;
         Ok(ended)

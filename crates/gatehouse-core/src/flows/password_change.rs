@@ -1,6 +1,8 @@
 //! Changing one's password: the current password is required (a proof of
 //! presence, with a sign-in's limits); every other session ends, the current
-//! one stays.
+//! one stays; personal API keys are revoked too unless the person keeps them
+//! (the API's and the page's default is to revoke: a changed password is
+//! often a recovery).
 
 use secrecy::SecretString;
 
@@ -15,6 +17,7 @@ impl Accounts {
         auth: &Authenticated,
         current: SecretString,
         new_password: SecretString,
+        revoke_api_keys: bool,
         client: &ClientInfo,
     ) -> Result<()> {
         let user = self.load_user(auth.user_id).await?;
@@ -37,11 +40,12 @@ impl Accounts {
                 ended += 1;
             }
         }
+        let keys = if revoke_api_keys { self.store.revoke_user_api_keys(user.id, now).await? } else { 0 };
         self.mail(self.notices.password_changed(&user, false));
         self.audit(
             AuditEvent::new(AuditKind::PasswordChanged, Outcome::Success, client)
                 .by_and_for(user.id)
-                .detail(format!("{ended} other sessions ended")),
+                .detail(format!("{ended} other sessions ended, {keys} API keys revoked")),
         )
         .await;
         Ok(())

@@ -30,14 +30,24 @@ pub async fn logout(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// End every session of the caller.
-#[utoipa::path(post, path = "/api/auth/logout-all", tag = "auth",
+/// What signing out everywhere may take (the body is optional).
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct LogoutAllBody {
+    /// Revoke the caller's personal API keys too (default true).
+    #[serde(default)]
+    pub revoke_api_keys: Option<bool>,
+}
+
+/// End every session of the caller and, unless told otherwise, revoke their personal API keys.
+#[utoipa::path(post, path = "/api/auth/logout-all", tag = "auth", request_body(content = Option<LogoutAllBody>),
     responses((status = 204), (status = 401, body = Problem)), security(("bearer" = [])))]
 pub async fn logout_all(
     State(state): State<AppState>,
     Client(client): Client,
     Auth(auth): Auth,
+    body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<StatusCode> {
-    state.accounts.logout_all(&auth, &client).await?;
+    let body: LogoutAllBody = optional_json(body)?;
+    state.accounts.logout_all(&auth, body.revoke_api_keys.unwrap_or(true), &client).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -48,6 +48,9 @@ pub struct ResetBody {
     pub token: secrecy::SecretString,
     #[schema(value_type = String, format = Password)]
     pub new_password: secrecy::SecretString,
+    /// Revoke the caller's personal API keys too (default true).
+    #[serde(default)]
+    pub revoke_api_keys: Option<bool>,
 }
 
 /// Set a new password with the link's token; every session ends.
@@ -69,6 +72,9 @@ pub struct ChangeBody {
     pub current_password: secrecy::SecretString,
     #[schema(value_type = String, format = Password)]
     pub new_password: secrecy::SecretString,
+    /// Revoke the caller's personal API keys too (default true).
+    #[serde(default)]
+    pub revoke_api_keys: Option<bool>,
 }
 
 /// Change the password; other sessions end, this one stays.
@@ -81,6 +87,7 @@ pub async fn change(
     Auth(auth): Auth,
     ApiJson(body): ApiJson<ChangeBody>,
 ) -> ApiResult<StatusCode> {
-    state.accounts.change_password(&auth, body.current_password, body.new_password, &client).await?;
+    let revoke = body.revoke_api_keys.unwrap_or(true);
+    state.accounts.change_password(&auth, body.current_password, body.new_password, revoke, &client).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -233,4 +233,48 @@ on_both_backends! {
         let other: Value = make_key(&app, s(&alice["access_token"]), json!({"name": "calm"})).await.json().await.unwrap();
         assert_eq!(app.me(s(&other["secret"])).await.status(), 200);
     }
+
+    async fn recovery_revokes_keys_a_password_change_and_logout_all_do_unless_kept(backend) {
+        let app = &TestApp::spawn(backend).await;
+        app.signed_up("alice").await;
+        let login = || async { s(&app.login("alice", STRONG_PASSWORD).await.json::<Value>().await.unwrap()["access_token"]).to_owned() };
+        let key = |token: String| async move {
+            let made: Value = make_key(app, &token, json!({"name": "script", "scopes": []})).await.json().await.unwrap();
+            s(&made["secret"]).to_owned()
+        };
+        let works = |secret: String| async move { app.me(&secret).await.status() == 200 };
+
+        // A password change revokes them by default...
+        let token = login().await;
+        let first = key(token.clone()).await;
+        assert!(works(first.clone()).await);
+        let r = app.post("/api/auth/password/change").bearer_auth(&token)
+            .json(&json!({"current_password": STRONG_PASSWORD, "new_password": "second strong passphrase 8"})).send().await.unwrap();
+        assert_eq!(r.status(), 204);
+        assert!(!works(first).await, "revoked with the password change");
+        // ...and keeps them when asked to.
+        let second = key(token.clone()).await;
+        let r = app.post("/api/auth/password/change").bearer_auth(&token)
+            .json(&json!({"current_password": "second strong passphrase 8", "new_password": STRONG_PASSWORD, "revoke_api_keys": false})).send().await.unwrap();
+        assert_eq!(r.status(), 204);
+        assert!(works(second.clone()).await, "kept on request");
+
+        // Signing out everywhere: the same default, the same choice.
+        let r = app.post("/api/auth/logout-all").bearer_auth(&token).json(&json!({"revoke_api_keys": false})).send().await.unwrap();
+        assert_eq!(r.status(), 204);
+        assert!(works(second.clone()).await);
+        let token = login().await;
+        let r = app.post("/api/auth/logout-all").bearer_auth(&token).send().await.unwrap();
+        assert_eq!(r.status(), 204);
+        assert!(!works(second).await, "revoked when signing out everywhere");
+
+        // A password reset (account recovery) always revokes them.
+        let token = login().await;
+        let third = key(token).await;
+        app.post("/api/auth/password/forgot").json(&json!({"email": "alice@example.com"})).send().await.unwrap();
+        let reset = crate::helpers::outbox_token(app, "alice@example.com", "reset-password").await;
+        let r = app.post("/api/auth/password/reset").json(&json!({"token": reset, "new_password": "third strong passphrase 9"})).send().await.unwrap();
+        assert_eq!(r.status(), 204);
+        assert!(!works(third).await, "revoked by the reset");
+    }
 }

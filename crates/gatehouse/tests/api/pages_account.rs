@@ -492,3 +492,35 @@ async fn api_passkey(app: &TestApp, access: &str) -> String {
     let finished: Value = finished.json().await.unwrap();
     finished["credential"]["id"].as_str().unwrap().to_owned()
 }
+
+on_both_backends! {
+
+    async fn the_password_and_sign_out_everywhere_forms_offer_to_revoke_api_keys(backend) {
+        let app = spawn_provider(backend, |_| {}).await;
+        let (mut browser, tokens) = signed_in(&app).await;
+        // No keys: nothing offered.
+        let page = account(&mut browser).await;
+        assert!(!page.body.contains("name=\"revoke_api_keys\""));
+        let token = tokens["access_token"].as_str().unwrap();
+        let mut secrets = Vec::new();
+        for name in ["one", "two"] {
+            let made: Value = app.post("/api/auth/api-keys").bearer_auth(token).json(&serde_json::json!({"name": name, "scopes": []})).send().await.unwrap().json().await.unwrap();
+            secrets.push(made["secret"].as_str().unwrap().to_owned());
+        }
+        let page = account(&mut browser).await;
+        assert_eq!(page.body.matches("name=\"revoke_api_keys\" type=\"checkbox\" value=\"1\" checked").count(), 2, "ticked on both forms");
+        assert!(page.body.contains("Also revoke my 2 API keys"));
+        // Unticked: the keys stay.
+        let csrf = page.field("csrf").unwrap();
+        let done = browser.post("/account/password", &[("csrf", &csrf), ("current_password", STRONG_PASSWORD), ("new_password", NEW_PASSWORD), ("confirm_password", NEW_PASSWORD)]).await;
+        assert_eq!(done.status, 303, "{}", done.body);
+        assert_eq!(app.me(&secrets[0]).await.status(), 200);
+        // Ticked (as the page sends it): they go.
+        let page = account(&mut browser).await;
+        let csrf = page.field("csrf").unwrap();
+        let done = browser.post("/account/sessions/end-all", &[("csrf", &csrf), ("revoke_api_keys", "1")]).await;
+        assert_eq!(done.status, 303);
+        assert_eq!(app.me(&secrets[0]).await.status(), 401);
+        assert_eq!(app.me(&secrets[1]).await.status(), 401);
+    }
+}

@@ -378,6 +378,7 @@ async fn view(state: &AppState, signed_in: &SignedIn) -> Result<minijinja::Value
             client_id: c.client_id,
         })
         .collect();
+    let api_keys = accounts.my_api_keys(&auth).await?.iter().filter(|k| k.revoked_at.is_none()).count();
     let step_up_window = time::Duration::try_from(accounts.config().step_up_window).unwrap_or(time::Duration::ZERO);
     Ok(context! {
         title => "Your account",
@@ -392,6 +393,7 @@ async fn view(state: &AppState, signed_in: &SignedIn) -> Result<minijinja::Value
         totp => mfa.totp,
         second_factor => mfa.has_second_factor(),
         backup_codes => mfa.backup_codes_remaining,
+        api_keys,
         step_up => gatehouse_core::clock::now() - signed_in.browser.session.auth_time > step_up_window,
         passkeys_enabled => accounts.passkeys_enabled(),
         passkeys,

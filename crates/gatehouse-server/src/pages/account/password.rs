@@ -23,6 +23,8 @@ pub struct PasswordForm {
     new_password: String,
     #[serde(default)]
     confirm_password: String,
+    /// The "also revoke my API keys" box (ticked unless the person unticks it).
+    revoke_api_keys: Option<String>,
 }
 
 /// `POST /account/password`.
@@ -48,8 +50,16 @@ pub async fn change(
         return page(&state, &signed_in, fb).await;
     }
     let auth = signed_in.auth(&state);
-    let changed =
-        state.accounts.change_password(&auth, form.current_password.into(), form.new_password.into(), &client).await;
+    let changed = state
+        .accounts
+        .change_password(
+            &auth,
+            form.current_password.into(),
+            form.new_password.into(),
+            form.revoke_api_keys.is_some(),
+            &client,
+        )
+        .await;
     if let Err(e) = changed {
         let field = if e.code() == ErrorCode::WeakPassword { "new_password" } else { "current_password" };
         let (status, message) = failure(&e);

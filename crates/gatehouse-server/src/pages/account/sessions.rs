@@ -49,18 +49,29 @@ pub async fn end(
     }
 }
 
-/// `POST /account/sessions/end-all`: every session of the person, this one too.
+/// The "Sign out everywhere" form.
+#[derive(serde::Deserialize)]
+pub struct EndAllForm {
+    #[serde(default)]
+    csrf: String,
+    /// The "also revoke my API keys" box.
+    revoke_api_keys: Option<String>,
+}
+
+/// `POST /account/sessions/end-all`: every session of the person, this one
+/// too, and their API keys unless they untick the box.
 pub async fn end_all(
     State(state): State<AppState>,
     Client(client): Client,
     signed_in: SignedIn,
     headers: HeaderMap,
-    PageForm(form): PageForm<CsrfForm>,
+    PageForm(form): PageForm<EndAllForm>,
 ) -> Response {
     if let Some(refused) = refusal(&state, &signed_in, &headers, &form.csrf) {
         return refused;
     }
-    match state.accounts.logout_all(&signed_in.auth(&state), &client).await {
+    let revoke = form.revoke_api_keys.is_some();
+    match state.accounts.logout_all(&signed_in.auth(&state), revoke, &client).await {
         Ok(_) => signed_out(),
         Err(e) => {
             tracing::error!(error = %e, "cannot end every session");
