@@ -134,7 +134,7 @@ pub struct RawConfig {
     /// Session absolute lifetime [default: 90d]
     #[arg(long, env = "GATEHOUSE_SESSION_ABSOLUTE")]
     pub session_absolute: Option<String>,
-    /// Retry window for a spent refresh token from the same client [default: 10s]
+    /// Retry window for a spent refresh token from the same client (0 turns it off) [default: 2s]
     #[arg(long, env = "GATEHOUSE_REFRESH_GRACE")]
     pub refresh_grace: Option<String>,
     /// Argon2id memory in KiB [default: 19456]
@@ -711,7 +711,7 @@ impl Settings {
             signing_alg,
             session_idle,
             session_absolute,
-            refresh_grace: duration("refresh_grace", raw.refresh_grace, Duration::from_secs(10))?,
+            refresh_grace: duration("refresh_grace", raw.refresh_grace, Duration::from_secs(2))?,
             lockout,
             limits,
             password_policy,
@@ -947,6 +947,7 @@ mod tests {
         assert!(s.database_url.starts_with("sqlite://"));
         assert!(s.database_url.ends_with("gatehouse.db"));
         assert_eq!(s.accounts.tokens.access_ttl, Duration::from_secs(900));
+        assert_eq!(s.accounts.refresh_grace, Duration::from_secs(2), "decision 0001: short, audited");
         assert_eq!(s.hash_params, HashParams::default());
     }
 

@@ -84,6 +84,15 @@ impl Accounts {
             None => return Err(Error::InvalidToken),
         };
         if self.is_grace_retry(&record, &fingerprint).await? {
+            // Routine for a lost response, but also what a copied token
+            // replayed at once from a copied address and user agent looks
+            // like: on the record (decision 0001).
+            self.audit(
+                AuditEvent::new(AuditKind::Refresh, Outcome::Success, client)
+                    .by_and_for(session.user_id)
+                    .detail(format!("session {}: a spent token retried within the grace window", session.id)),
+            )
+            .await;
             return Ok((user, session, successor));
         }
         self.end_reused_session(&session, client).await?;

@@ -34,11 +34,28 @@ impl FromRequestParts<AppState> for Client {
         let ip = peer.map(|peer| {
             let forwarded: Vec<&str> =
                 parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+            if !forwarded.is_empty() && state.trusted_proxies.is_empty() {
+                warn_untrusted_proxy(peer);
+            }
             client_ip(peer, &forwarded, &state.trusted_proxies)
         });
         let user_agent =
             parts.headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).map(|s| s.chars().take(512).collect());
         Ok(Self(ClientInfo { ip: ip.map(|ip| ip.to_string()), user_agent }))
+    }
+}
+
+/// Requests carry `X-Forwarded-For` but no proxy is trusted: behind a
+/// reverse proxy every client would share its address (rate limits, the
+/// refresh grace, audit records). Said once per process.
+fn warn_untrusted_proxy(peer: IpAddr) {
+    static WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if !WARNED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        tracing::warn!(
+            %peer,
+            "a request carries X-Forwarded-For but trusted_proxies is empty: if Gatehouse runs behind a reverse \
+             proxy, set trusted_proxies to its address, or every client shares the proxy's address"
+        );
     }
 }
 

@@ -47,6 +47,12 @@ on_both_backends! {
         assert_eq!(r.status(), 200);
         let b: Value = r.json().await.unwrap();
         assert_eq!(a["refresh_token"], b["refresh_token"], "same successor, no second rotation");
+        // The retry is on the record.
+        let retried = app.state.accounts.audit_log(&crate::helpers::operator(), gatehouse_core::audit::AuditQuery {
+            kind: Some(gatehouse_core::audit::AuditKind::Refresh), limit: 5, ..Default::default()
+        }).await.unwrap();
+        assert_eq!(retried.len(), 1);
+        assert!(retried[0].detail.as_deref().unwrap_or("").contains("retried within the grace window"));
         // A different client presenting the spent token is reuse.
         let other = reqwest::Client::builder().user_agent("someone-else/1").build().unwrap();
         let r = other.post(app.url("/api/auth/refresh")).json(&json!({"refresh_token": first["refresh_token"]})).send().await.unwrap();
