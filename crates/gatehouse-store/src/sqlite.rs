@@ -84,6 +84,9 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
+        if !is_in_memory(url) {
+            private_files(options.get_filename())?;
+        }
         let pool = if is_in_memory(url) {
             // An in-memory database lives as long as its last connection: keep
             // exactly one, forever.
@@ -211,6 +214,38 @@ impl SqliteStore {
             None => common::backend_err(e),
         }
     }
+}
+
+/// The database file, and the WAL and shared-memory files beside it, are
+/// readable by this user only (0600): they hold password hashes, sealed keys
+/// and session digests. SQLite creates the WAL and `-shm` files with the
+/// database file's permissions, so creating that one 0600 — before SQLite
+/// creates it 0644 under the usual umask — covers all three; files an
+/// earlier version left readable are tightened, with a warning.
+fn private_files(db: &std::path::Path) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let io = |e: std::io::Error| StoreError::Backend(format!("{}: {e}", db.display()));
+        if !db.exists() {
+            std::fs::OpenOptions::new().write(true).create(true).truncate(false).mode(0o600).open(db).map_err(io)?;
+        }
+        let mut wal = db.as_os_str().to_owned();
+        wal.push("-wal");
+        let mut shm = db.as_os_str().to_owned();
+        shm.push("-shm");
+        for path in [db.to_path_buf(), wal.into(), shm.into()] {
+            let Ok(meta) = std::fs::metadata(&path) else { continue };
+            let mode = meta.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).map_err(io)?;
+                tracing::warn!(file = %path.display(), "the database file was readable by others (mode {mode:o}); it is 0600 now");
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = db;
+    Ok(())
 }
 
 fn is_in_memory(url: &str) -> bool {

@@ -97,3 +97,25 @@ on_both_backends! {
         assert!(metrics.contains("method=\"other\""), "{metrics}");
     }
 }
+
+/// The SQLite database and its WAL and shared-memory files are the
+/// user's alone (0600) — also when an earlier version left them readable.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn database_files_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    app.signed_up("alice").await;
+    let mode = |name: &str| std::fs::metadata(app.dir.join(name)).unwrap().permissions().mode() & 0o777;
+    for name in ["gatehouse.db", "gatehouse.db-wal", "gatehouse.db-shm"] {
+        assert_eq!(mode(name), 0o600, "{name}");
+    }
+    for name in ["gatehouse.db", "gatehouse.db-wal"] {
+        std::fs::set_permissions(app.dir.join(name), std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let app = app.restart().await;
+    let mode = |name: &str| std::fs::metadata(app.dir.join(name)).unwrap().permissions().mode() & 0o777;
+    for name in ["gatehouse.db", "gatehouse.db-wal", "gatehouse.db-shm"] {
+        assert_eq!(mode(name), 0o600, "{name} after a restart");
+    }
+}
