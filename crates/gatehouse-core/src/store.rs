@@ -291,9 +291,15 @@ pub trait ClientStore: Send + Sync {
 #[async_trait]
 pub trait OAuthStore: Send + Sync {
     async fn insert_authorization_code(&self, code: &AuthorizationCode) -> StoreResult<()>;
-    /// Marks the code redeemed at `now` if it was not; of concurrent callers
-    /// exactly one gets `Won`, the others `Replayed`.
-    async fn redeem_authorization_code(&self, digest: &TokenDigest, now: OffsetDateTime) -> StoreResult<Redemption>;
+    /// Marks the code redeemed by `client_id` at `now` if it was not; of
+    /// concurrent callers exactly one gets `Won`, the others `Replayed`. A
+    /// code of another client is left as it was (`OtherClient`).
+    async fn redeem_authorization_code(
+        &self,
+        digest: &TokenDigest,
+        client_id: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Redemption>;
     async fn consent(&self, user: UserId, client_id: &str) -> StoreResult<Option<Consent>>;
     /// Inserts or replaces the user's consent for that client.
     async fn put_consent(&self, consent: &Consent) -> StoreResult<()>;

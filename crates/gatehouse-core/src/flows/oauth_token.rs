@@ -144,8 +144,10 @@ impl Accounts {
             .filter(|c| !c.is_empty() && c.len() <= 128)
             .ok_or_else(|| OAuthFailure::new(Code::InvalidRequest, "code is missing"))?;
         let now = crate::clock::now();
-        let code = match self.store.redeem_authorization_code(&TokenDigest::of(code), now).await? {
+        let code = match self.store.redeem_authorization_code(&TokenDigest::of(code), &client.id, now).await? {
             Redemption::Unknown => return Err(invalid_grant("unknown authorization code")),
+            // Left for its own client to redeem.
+            Redemption::OtherClient => return Err(invalid_grant("the authorization code was issued to another client")),
             Redemption::Replayed(code) => {
                 if code.client_id == client.id {
                     let revoked = self.store.revoke_session(code.grant_session, now).await?;

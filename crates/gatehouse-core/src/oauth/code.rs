@@ -46,6 +46,9 @@ pub enum Redemption {
     Won(AuthorizationCode),
     /// It had been redeemed before: a replay.
     Replayed(AuthorizationCode),
+    /// It was issued to another client, which may still redeem it: nothing
+    /// changed (a code someone else presents is not burnt for its owner).
+    OtherClient,
 }
 
 /// A user's remembered approval of a client for some scopes.

@@ -21,6 +21,13 @@ const GITHUB_TOKEN: &str = "https://github.com/login/oauth/access_token";
 const GITHUB_API: &str = "https://api.github.com";
 /// How long discovery and JWKS are reused before being fetched again.
 const METADATA_TTL: Duration = Duration::from_secs(600);
+/// The most an upstream's answer (discovery, JWKS, token, user info) may
+/// hold: real ones are a few KB. A larger one is refused as it arrives, never
+/// buffered whole.
+pub const MAX_UPSTREAM_BODY: usize = 256 * 1024;
+/// A whole upstream request, connecting included.
+const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(10);
+const UPSTREAM_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// ID-token algorithms accepted from upstreams (never `none`, never HMAC).
 const ALLOWED: [Algorithm; 6] =
     [Algorithm::RS256, Algorithm::RS384, Algorithm::RS512, Algorithm::PS256, Algorithm::ES256, Algorithm::EdDSA];
@@ -78,7 +85,8 @@ impl UpstreamClient {
     fn http(&self) -> &reqwest::Client {
         self.http.get_or_init(|| {
             reqwest::Client::builder()
-                .timeout(Duration::from_secs(10))
+                .timeout(UPSTREAM_TIMEOUT)
+                .connect_timeout(UPSTREAM_CONNECT_TIMEOUT)
                 .redirect(reqwest::redirect::Policy::none())
                 .user_agent(concat!("gatehouse/", env!("CARGO_PKG_VERSION")))
                 .build()
@@ -99,7 +107,7 @@ impl UpstreamClient {
         if !res.status().is_success() {
             return Err(fail(format!("GET {url}: HTTP {}", res.status())));
         }
-        res.json().await.map_err(|e| fail(format!("GET {url}: {e}")))
+        read_json(res, MAX_UPSTREAM_BODY).await.map_err(|e| fail(format!("GET {url}: {e}")))
     }
 
     /// Discovery and JWKS of an OpenID provider, fetched at most every 10
@@ -192,7 +200,8 @@ impl UpstreamClient {
             .await
             .map_err(|e| fail(format!("token request: {e}")))?;
         let status = res.status();
-        let body: Value = res.json().await.map_err(|e| fail(format!("token response: {e}")))?;
+        let body: Value =
+            read_json(res, MAX_UPSTREAM_BODY).await.map_err(|e| fail(format!("token response: {e}")))?;
         if !status.is_success() || body.get("error").is_some() {
             return Err(fail(format!("token request refused: HTTP {status}, error {}", body["error"])));
         }
@@ -289,10 +298,39 @@ fn github_identity(user: &Value, emails: &Value) -> Option<UpstreamIdentity> {
     })
 }
 
+/// Reads a JSON body of at most `max` bytes: a larger one (announced, or as
+/// it streams in) is refused without being held.
+async fn read_json<T: serde::de::DeserializeOwned>(mut res: reqwest::Response, max: usize) -> Result<T, String> {
+    if res.content_length().is_some_and(|n| n > max as u64) {
+        return Err(format!("the answer is larger than {max} bytes"));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = res.chunk().await.map_err(|e| e.to_string())? {
+        if body.len() + chunk.len() > max {
+            return Err(format!("the answer is larger than {max} bytes"));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    serde_json::from_slice(&body).map_err(|e| format!("the answer is not the JSON expected: {e}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn answer(body: Vec<u8>) -> reqwest::Response {
+        reqwest::Response::from(axum::http::Response::new(body))
+    }
+
+    #[tokio::test]
+    async fn upstream_answers_are_bounded() {
+        let small: Value = read_json(answer(br#"{"issuer":"x"}"#.to_vec()), 64).await.unwrap();
+        assert_eq!(small["issuer"], "x");
+        let padded = format!(r#"{{"issuer":"x","pad":"{}"}}"#, "a".repeat(100));
+        let refused = read_json::<Value>(answer(padded.into_bytes()), 64).await.unwrap_err();
+        assert!(refused.contains("larger than 64 bytes"), "{refused}");
+    }
 
     #[test]
     fn github_identities_use_the_verified_primary_address() {

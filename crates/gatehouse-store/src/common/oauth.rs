@@ -100,16 +100,20 @@ macro_rules! impl_oauth_store {
             async fn redeem_authorization_code(
                 &self,
                 digest: &gatehouse_core::crypto::TokenDigest,
+                client_id: &str,
                 now: time::OffsetDateTime,
             ) -> gatehouse_core::store::StoreResult<gatehouse_core::oauth::Redemption> {
                 let mut tx = self.begin_write().await?;
-                let redeemed =
-                    sqlx::query("UPDATE oauth_codes SET redeemed_at = $2 WHERE digest = $1 AND redeemed_at IS NULL")
-                        .bind(digest.as_bytes())
-                        .bind(Self::ts(now))
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(Self::db_err)?;
+                let redeemed = sqlx::query(
+                    "UPDATE oauth_codes SET redeemed_at = $2 \
+                     WHERE digest = $1 AND client_id = $3 AND redeemed_at IS NULL",
+                )
+                .bind(digest.as_bytes())
+                .bind(Self::ts(now))
+                .bind(client_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
                 let row = sqlx::query(concat!(
                     "SELECT ",
                     $crate::common::oauth::code_columns!(),
@@ -124,7 +128,9 @@ macro_rules! impl_oauth_store {
                     return Ok(gatehouse_core::oauth::Redemption::Unknown);
                 };
                 let code = Self::code_from_row(&row).map_err(Self::db_err)?;
-                Ok(if redeemed.rows_affected() == 1 {
+                Ok(if code.client_id != client_id {
+                    gatehouse_core::oauth::Redemption::OtherClient
+                } else if redeemed.rows_affected() == 1 {
                     gatehouse_core::oauth::Redemption::Won(code)
                 } else {
                     gatehouse_core::oauth::Redemption::Replayed(code)

@@ -119,14 +119,14 @@ pub async fn authorization_codes_are_redeemed_once(url: String) {
     store.insert_authorization_code(&plain).await.unwrap();
 
     let at = t + Duration::seconds(10);
-    let Redemption::Won(won) = store.redeem_authorization_code(&issued.digest, at).await.unwrap() else {
+    let Redemption::Won(won) = store.redeem_authorization_code(&issued.digest, "app", at).await.unwrap() else {
         panic!("the first redemption wins");
     };
     assert_same_code(&won, &issued);
     assert_eq!(won.redeemed_at, Some(at), "as stored after the redemption");
 
     let Redemption::Replayed(replayed) =
-        store.redeem_authorization_code(&issued.digest, at + Duration::seconds(1)).await.unwrap()
+        store.redeem_authorization_code(&issued.digest, "app", at + Duration::seconds(1)).await.unwrap()
     else {
         panic!("a second redemption is a replay");
     };
@@ -134,12 +134,17 @@ pub async fn authorization_codes_are_redeemed_once(url: String) {
     assert_eq!(replayed.redeemed_at, Some(at), "a replay keeps the first redemption time");
 
     assert!(matches!(
-        store.redeem_authorization_code(&TokenDigest::of("never-issued"), at).await.unwrap(),
+        store.redeem_authorization_code(&TokenDigest::of("never-issued"), "app", at).await.unwrap(),
         Redemption::Unknown
+    ));
+    // Another client presenting the code changes nothing: it stays redeemable by its own.
+    assert!(matches!(
+        store.redeem_authorization_code(&plain.digest, "someone-else", at).await.unwrap(),
+        Redemption::OtherClient
     ));
 
     // Optional parts stay absent; codes are independent.
-    let Redemption::Won(won) = store.redeem_authorization_code(&plain.digest, at).await.unwrap() else {
+    let Redemption::Won(won) = store.redeem_authorization_code(&plain.digest, "app", at).await.unwrap() else {
         panic!("the other code is still unredeemed");
     };
     assert_same_code(&won, &plain);
@@ -152,7 +157,7 @@ pub async fn authorization_codes_are_redeemed_once(url: String) {
     let err = store.insert_authorization_code(&code("app", UserId::new(), "code-4", t)).await.unwrap_err();
     assert!(matches!(err, StoreError::Conflict(Constraint::MissingReference)), "{err:?}");
     assert!(matches!(
-        store.redeem_authorization_code(&TokenDigest::of("code-3"), at).await.unwrap(),
+        store.redeem_authorization_code(&TokenDigest::of("code-3"), "no-such-app", at).await.unwrap(),
         Redemption::Unknown
     ));
 }
@@ -169,7 +174,7 @@ pub async fn authorization_code_redemption_has_one_winner(url: String) {
         let digest = digest.clone();
         async move {
             let at = t + Duration::milliseconds(i as i64);
-            match store.redeem_authorization_code(&digest, at).await.unwrap() {
+            match store.redeem_authorization_code(&digest, "app", at).await.unwrap() {
                 Redemption::Won(code) => {
                     assert_eq!(code.redeemed_at, Some(at));
                     true
@@ -178,13 +183,13 @@ pub async fn authorization_code_redemption_has_one_winner(url: String) {
                     assert!(code.redeemed_at.is_some());
                     false
                 }
-                Redemption::Unknown => panic!("the code exists"),
+                Redemption::Unknown | Redemption::OtherClient => panic!("the code exists, for this client"),
             }
         }
     })
     .await;
     assert_eq!(won.len(), 1, "exactly one redemption wins: {won:?}");
-    let Redemption::Replayed(after) = store.redeem_authorization_code(&issued.digest, t).await.unwrap() else {
+    let Redemption::Replayed(after) = store.redeem_authorization_code(&issued.digest, "app", t).await.unwrap() else {
         panic!("redeemed by the winner");
     };
     assert_eq!(after.redeemed_at, Some(t + Duration::milliseconds(won[0] as i64)));
@@ -340,7 +345,7 @@ pub async fn deleting_a_client_takes_its_sessions_codes_and_consents(url: String
     assert!(store.refresh_by_digest(&TokenDigest::of("refresh-a")).await.unwrap().is_none());
     let at = t + Duration::seconds(5);
     assert!(matches!(
-        store.redeem_authorization_code(&TokenDigest::of("code-a"), at).await.unwrap(),
+        store.redeem_authorization_code(&TokenDigest::of("code-a"), "app-a", at).await.unwrap(),
         Redemption::Unknown
     ));
     assert!(store.consent(alice.id, "app-a").await.unwrap().is_none());
@@ -350,7 +355,7 @@ pub async fn deleting_a_client_takes_its_sessions_codes_and_consents(url: String
     assert!(store.refresh_by_digest(&TokenDigest::of("refresh-b")).await.unwrap().is_some());
     assert!(store.refresh_by_digest(&TokenDigest::of("refresh-api")).await.unwrap().is_some());
     assert!(matches!(
-        store.redeem_authorization_code(&TokenDigest::of("code-b"), at).await.unwrap(),
+        store.redeem_authorization_code(&TokenDigest::of("code-b"), "app-b", at).await.unwrap(),
         Redemption::Won(_)
     ));
     assert_eq!(store.consents(alice.id).await.unwrap().len(), 1);
@@ -376,14 +381,14 @@ pub async fn oauth_rows_go_with_their_user(url: String) {
 
     let at = t + Duration::seconds(5);
     assert!(matches!(
-        store.redeem_authorization_code(&TokenDigest::of("code-alice"), at).await.unwrap(),
+        store.redeem_authorization_code(&TokenDigest::of("code-alice"), "app", at).await.unwrap(),
         Redemption::Unknown
     ));
     assert!(store.consents(alice.id).await.unwrap().is_empty());
     assert!(store.refresh_by_digest(&TokenDigest::of("refresh-alice")).await.unwrap().is_none());
     assert!(store.client("app").await.unwrap().is_some());
     assert!(matches!(
-        store.redeem_authorization_code(&TokenDigest::of("code-bob"), at).await.unwrap(),
+        store.redeem_authorization_code(&TokenDigest::of("code-bob"), "app", at).await.unwrap(),
         Redemption::Won(_)
     ));
     assert_eq!(store.consents(bob.id).await.unwrap().len(), 1);

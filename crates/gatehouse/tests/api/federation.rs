@@ -345,3 +345,65 @@ on_both_backends! {
         assert_eq!(unlinked.len(), 1);
     }
 }
+
+/// An upstream that answers its discovery document with a megabyte (a valid
+/// document with padding, streamed in chunks): refused as it arrives, the
+/// person sees the provider cannot be reached, the server holds nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upstream_answer_past_the_size_bound_is_refused_as_it_arrives() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let upstream = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    let base = upstream.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let base = base.clone();
+            tokio::spawn(async move {
+                let mut request = vec![0u8; 4096];
+                let n = stream.read(&mut request).await.unwrap_or(0);
+                let request = String::from_utf8_lossy(&request[..n]).into_owned();
+                let body = if request.starts_with("GET /jwks") {
+                    r#"{"keys":[]}"#.to_owned()
+                } else {
+                    format!(
+                        r#"{{"issuer":"{base}","authorization_endpoint":"{base}/authorize","token_endpoint":"{base}/token","jwks_uri":"{base}/jwks","pad":"{}"}}"#,
+                        "a".repeat(1 << 20)
+                    )
+                };
+                let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n").await;
+                for chunk in body.as_bytes().chunks(16 * 1024) {
+                    let head = format!("{:x}\r\n", chunk.len());
+                    if stream.write_all(head.as_bytes()).await.is_err()
+                        || stream.write_all(chunk).await.is_err()
+                        || stream.write_all(b"\r\n").await.is_err()
+                    {
+                        return;
+                    }
+                }
+                let _ = stream.write_all(b"0\r\n\r\n").await;
+            });
+        }
+    });
+    let down = spawn_provider(Backend::Sqlite, |_| {}).await;
+    down.state
+        .accounts
+        .add_upstream(
+            NewUpstream {
+                id: "huge".into(),
+                preset: "oidc".into(),
+                name: Some("Huge".into()),
+                issuer: Some(upstream),
+                client_id: "c".into(),
+                client_secret: "s".into(),
+                scopes: vec![],
+                link_by_email: false,
+            },
+            &ClientInfo::default(),
+        )
+        .await
+        .unwrap();
+    let mut browser = Browser::new(&down.state.accounts.config().tokens.issuer);
+    let page = browser.get("/login/upstream/huge").await;
+    assert_eq!(page.status, 502, "{}", page.body);
+    assert!(page.body.contains("cannot be reached"));
+}

@@ -258,6 +258,23 @@ on_both_backends! {
         assert!(audit.iter().any(|e| e.kind.as_str() == "authorization_code_replayed"));
     }
 
+    async fn a_code_presented_by_another_client_stays_its_owners(backend) {
+        let (app, mut browser) = signed_in(backend, |_| {}).await;
+        let owner = register_client(&app, web_app(true)).await;
+        let mut other = web_app(true);
+        other.name = "Another App".into();
+        let thief = register_client(&app, other).await;
+        let code = code_for(&mut browser, &owner.id, &[]).await;
+        // Another client (holding the code, say from a leaked redirect) is refused...
+        let refused = assert_oauth_error(exchange(&app, &thief, &code, VERIFIER).await, 400, "invalid_grant").await;
+        assert!(refused["error_description"].as_str().unwrap().contains("another client"), "{refused}");
+        // ...and has burnt nothing: the rightful client redeems it.
+        let res = exchange(&app, &owner, &code, VERIFIER).await;
+        assert_eq!(res.status(), 200);
+        let audit = app.state.accounts.store().query(&gatehouse_core::audit::AuditQuery { limit: 500, ..Default::default() }).await.unwrap();
+        assert!(!audit.iter().any(|e| e.kind.as_str() == "authorization_code_replayed"));
+    }
+
     async fn a_narrower_refresh_keeps_the_grant(backend) {
         let (app, mut browser) = signed_in(backend, |_| {}).await;
         let client = register_client(&app, web_app(true)).await;
