@@ -162,11 +162,15 @@ pub trait KeyStore: Send + Sync {
     async fn published_keys(&self) -> StoreResult<Vec<StoredKey>>;
     /// Every key including retired ones, newest first.
     async fn all_keys(&self) -> StoreResult<Vec<StoredKey>>;
-    /// In one transaction, among the keys of `new`'s algorithm: the previous
-    /// key is retired, the current becomes previous and `new` becomes current.
+    /// In one transaction, among the keys of `new`'s algorithm: previous keys
+    /// are retired, the current becomes previous and `new` becomes current.
     /// Keys of other algorithms are untouched (each algorithm has its own
     /// current key: access tokens use one, ID tokens default to RS256).
-    async fn rotate_in(&self, new: &StoredKey) -> StoreResult<()>;
+    ///
+    /// A previous key is retired only if it stopped signing more than
+    /// `keep_for` (the longest lifetime of a token it signed) before `new`
+    /// was made; otherwise it stays published beside the others.
+    async fn rotate_in(&self, new: &StoredKey, keep_for: std::time::Duration) -> StoreResult<()>;
 }
 
 /// Something another process changed that a node may have cached.

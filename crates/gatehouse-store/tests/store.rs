@@ -119,6 +119,7 @@ store_tests!(
     active_sessions_and_revocation,
     key_rotation_cycles_statuses,
     each_algorithm_keeps_its_own_current_key,
+    keys_stay_published_while_their_tokens_may_live,
     audit_append_and_query,
     sessions_keep_amr_and_auth_time,
     sessions_from_before_mfa_still_read,

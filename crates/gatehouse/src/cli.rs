@@ -285,6 +285,6 @@ pub enum UserCommand {
 pub enum KeysCommand {
     /// List signing keys
     List,
-    /// Make a new signing key current; the old one stays published until the next rotation
+    /// Make a new signing key current; the old ones stay published while tokens they signed may live
     Rotate,
 }

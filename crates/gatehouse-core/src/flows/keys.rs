@@ -54,20 +54,29 @@ pub(super) async fn load_or_create(store: &dyn Store, master: &MasterKey, alg: S
     let mut published = store.published_keys().await?;
     if published.is_empty() {
         let key = SigningKey::generate(alg, master)?;
-        store.rotate_in(&key).await?;
+        store.rotate_in(&key, Duration::ZERO).await?;
         tracing::info!(kid = %key.kid, alg = alg.as_str(), "generated the first signing key");
         published = store.published_keys().await?;
     }
     KeyRing::open(&published, master, alg)
 }
 
+/// How long a key that stopped signing stays published: the longest lifetime
+/// of a token it signed (access and ID tokens live `access_ttl`), plus room
+/// for clock skew.
+pub fn keep_published(access_ttl: Duration) -> Duration {
+    access_ttl.saturating_add(Duration::from_secs(120))
+}
+
 /// Generates a new current key for `primary` and for every other algorithm
-/// in use; each old current key stays published as previous. Audited with
-/// `actor` (an administrator; `None` for the CLI).
+/// in use; each old current key stays published as previous, as do earlier
+/// ones that stopped signing less than `keep_for` ago ([`keep_published`]).
+/// Audited with `actor` (an administrator; `None` for the CLI).
 pub async fn rotate(
     store: &dyn Store,
     master: &MasterKey,
     primary: SigningAlg,
+    keep_for: Duration,
     actor: Option<UserId>,
     client: &ClientInfo,
 ) -> Result<Vec<StoredKey>> {
@@ -81,7 +90,7 @@ pub async fn rotate(
     let mut rotated = Vec::with_capacity(algs.len());
     for alg in algs {
         let key = SigningKey::generate(alg, master)?;
-        store.rotate_in(&key).await?;
+        store.rotate_in(&key, keep_for).await?;
         let mut event = AuditEvent::new(AuditKind::KeysRotated, Outcome::Success, client).detail(format!(
             "new key {} ({})",
             key.kid,
@@ -169,7 +178,8 @@ impl Accounts {
     /// nodes: see [`Accounts::watch_keys`] and [`Accounts::verify_access`]).
     pub async fn rotate_keys(&self, actor: &crate::rbac::Actor, client: &ClientInfo) -> Result<Vec<StoredKey>> {
         actor.require(crate::rbac::KEYS_ROTATE)?;
-        let keys = rotate(self.store.as_ref(), &self.master, self.config.signing_alg, actor.user, client).await?;
+        let keep = keep_published(self.config.tokens.access_ttl);
+        let keys = rotate(self.store.as_ref(), &self.master, self.config.signing_alg, keep, actor.user, client).await?;
         self.reload_keys().await?;
         Ok(keys)
     }
@@ -184,7 +194,7 @@ impl Accounts {
         self.reload_keys().await?;
         if self.key_ring().current_for(alg).is_none() {
             let key = SigningKey::generate(alg, &self.master)?;
-            self.store.rotate_in(&key).await?;
+            self.store.rotate_in(&key, keep_published(self.config.tokens.access_ttl)).await?;
             tracing::info!(kid = %key.kid, alg = alg.as_str(), "generated the first signing key for this algorithm");
             self.reload_keys().await?;
         }

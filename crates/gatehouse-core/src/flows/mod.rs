@@ -50,7 +50,7 @@ pub use authorize::{
 pub use browser::BrowserSession;
 pub use email_verification::Verified;
 pub use federation::{NewUpstream, FEDERATED_AMR};
-pub use keys::rotate as keys_rotate;
+pub use keys::{keep_published, rotate as keys_rotate};
 pub use login::{LoginOutcome, LoginRequest};
 pub use mfa::{MfaStatus, StepUpProof};
 pub use oauth_token::{ClientCredentials, OAuthTokenResponse, TokenRequest};

@@ -147,7 +147,9 @@ impl Accounts {
         let code = match self.store.redeem_authorization_code(&TokenDigest::of(code), &client.id, now).await? {
             Redemption::Unknown => return Err(invalid_grant("unknown authorization code")),
             // Left for its own client to redeem.
-            Redemption::OtherClient => return Err(invalid_grant("the authorization code was issued to another client")),
+            Redemption::OtherClient => {
+                return Err(invalid_grant("the authorization code was issued to another client"))
+            }
             Redemption::Replayed(code) => {
                 if code.client_id == client.id {
                     let revoked = self.store.revoke_session(code.grant_session, now).await?;

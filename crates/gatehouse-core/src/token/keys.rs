@@ -1,6 +1,7 @@
 //! Signing keys: generated here, stored encrypted with the master key, published
-//! as a JWKS. The ring holds the current key (signs) and the previous one (still
-//! verifies) so that a rotation never breaks a live token.
+//! as a JWKS. The ring holds the current key (signs) and the previous ones
+//! (still verify: every key that stopped signing less than a token lifetime
+//! ago) so that no rotation breaks a live token.
 
 use std::fmt;
 use std::str::FromStr;

@@ -200,8 +200,7 @@ impl UpstreamClient {
             .await
             .map_err(|e| fail(format!("token request: {e}")))?;
         let status = res.status();
-        let body: Value =
-            read_json(res, MAX_UPSTREAM_BODY).await.map_err(|e| fail(format!("token response: {e}")))?;
+        let body: Value = read_json(res, MAX_UPSTREAM_BODY).await.map_err(|e| fail(format!("token response: {e}")))?;
         if !status.is_success() || body.get("error").is_some() {
             return Err(fail(format!("token request refused: HTTP {status}, error {}", body["error"])));
         }

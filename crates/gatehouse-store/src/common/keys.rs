@@ -1,6 +1,10 @@
 //! [`gatehouse_core::store::KeyStore`] for both backends: the signing keys,
 //! private parts sealed by the core, public parts as JWK text.
 //!
+//! A previous key is retired at a rotation only once it stopped signing more
+//! than the longest token lifetime ago (`keep_for`): two rotations inside
+//! one token lifetime leave both earlier keys published.
+//!
 //! Each algorithm has its own rotation: `rotate_in` shifts only the keys of the
 //! new key's algorithm (previous → retired, current → previous), so there is
 //! one current key per algorithm.
@@ -80,21 +84,42 @@ macro_rules! impl_key_store {
             async fn rotate_in(
                 &self,
                 new: &gatehouse_core::token::StoredKey,
+                keep_for: std::time::Duration,
             ) -> gatehouse_core::store::StoreResult<()> {
                 let jwk = serde_json::to_string(&new.public_jwk).map_err(|e| {
                     gatehouse_core::store::StoreError::Backend(format!("cannot serialise a public JWK: {e}"))
                 })?;
+                let now = new.created_at;
+                let keep_since = now - time::Duration::try_from(keep_for).unwrap_or(time::Duration::MAX);
                 let mut tx = self.begin_write().await?;
-                sqlx::query("UPDATE signing_keys SET status = 'retired' WHERE status = 'previous' AND alg = $1")
-                    .bind(new.alg.as_str())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(Self::db_err)?;
-                sqlx::query("UPDATE signing_keys SET status = 'previous' WHERE status = 'current' AND alg = $1")
-                    .bind(new.alg.as_str())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(Self::db_err)?;
+                // Previous keys from before `superseded_at` existed count from now.
+                sqlx::query(
+                    "UPDATE signing_keys SET superseded_at = $2 \
+                     WHERE status = 'previous' AND alg = $1 AND superseded_at IS NULL",
+                )
+                .bind(new.alg.as_str())
+                .bind(Self::ts(now))
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                sqlx::query(
+                    "UPDATE signing_keys SET status = 'retired' \
+                     WHERE status = 'previous' AND alg = $1 AND superseded_at < $2",
+                )
+                .bind(new.alg.as_str())
+                .bind(Self::ts(keep_since))
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                sqlx::query(
+                    "UPDATE signing_keys SET status = 'previous', superseded_at = $2 \
+                     WHERE status = 'current' AND alg = $1",
+                )
+                .bind(new.alg.as_str())
+                .bind(Self::ts(now))
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
                 sqlx::query(
                     "INSERT INTO signing_keys (kid, alg, private_sealed, public_jwk, status, created_at) \
                      VALUES ($1, $2, $3, $4, 'current', $5)",

@@ -13,7 +13,7 @@ pub async fn key_rotation_cycles_statuses(url: String) {
     let t = now();
     let statuses = |keys: Vec<StoredKey>| keys.into_iter().map(|k| (k.kid, k.status)).collect::<Vec<_>>();
     let k1 = key("k1", t);
-    store.rotate_in(&k1).await.unwrap();
+    store.rotate_in(&k1, std::time::Duration::ZERO).await.unwrap();
     let published = store.published_keys().await.unwrap();
     assert_eq!(published.len(), 1);
     assert_eq!(published[0].alg, SigningAlg::EdDsa);
@@ -24,17 +24,17 @@ pub async fn key_rotation_cycles_statuses(url: String) {
 
     let mut k2 = key("k2", t + Duration::days(1));
     k2.status = KeyStatus::Retired; // whatever it says, it goes in as current
-    store.rotate_in(&k2).await.unwrap();
+    store.rotate_in(&k2, std::time::Duration::ZERO).await.unwrap();
     assert_eq!(
         statuses(store.published_keys().await.unwrap()),
         [("k2".to_owned(), KeyStatus::Current), ("k1".to_owned(), KeyStatus::Previous)]
     );
-    store.rotate_in(&key("k3", t + Duration::days(2))).await.unwrap();
+    store.rotate_in(&key("k3", t + Duration::days(2)), std::time::Duration::ZERO).await.unwrap();
     assert_eq!(
         statuses(store.published_keys().await.unwrap()),
         [("k3".to_owned(), KeyStatus::Current), ("k2".to_owned(), KeyStatus::Previous)]
     );
-    store.rotate_in(&key("k4", t + Duration::days(3))).await.unwrap();
+    store.rotate_in(&key("k4", t + Duration::days(3)), std::time::Duration::ZERO).await.unwrap();
     let all = store.all_keys().await.unwrap();
     assert_eq!(
         statuses(all),
@@ -46,7 +46,10 @@ pub async fn key_rotation_cycles_statuses(url: String) {
         ]
     );
     // A kid is used once; the failed rotation changes nothing.
-    assert!(matches!(store.rotate_in(&key("k1", t + Duration::days(4))).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        store.rotate_in(&key("k1", t + Duration::days(4)), std::time::Duration::ZERO).await,
+        Err(StoreError::Conflict(_))
+    ));
     assert_eq!(store.published_keys().await.unwrap()[0].kid, "k4");
 }
 
@@ -59,15 +62,15 @@ pub async fn each_algorithm_keeps_its_own_current_key(url: String) {
     let statuses = |keys: Vec<StoredKey>| keys.into_iter().map(|k| (k.kid, k.alg, k.status)).collect::<Vec<_>>();
     let entry = |kid: &str, alg: SigningAlg, status: KeyStatus| (kid.to_owned(), alg, status);
 
-    store.rotate_in(&keyed("ed1", EdDsa, 0)).await.unwrap();
-    store.rotate_in(&keyed("rs1", Rs256, 1)).await.unwrap();
+    store.rotate_in(&keyed("ed1", EdDsa, 0), std::time::Duration::ZERO).await.unwrap();
+    store.rotate_in(&keyed("rs1", Rs256, 1), std::time::Duration::ZERO).await.unwrap();
     assert_eq!(
         statuses(store.published_keys().await.unwrap()),
         [entry("rs1", Rs256, Current), entry("ed1", EdDsa, Current)],
         "a first key of another algorithm retires nothing"
     );
-    store.rotate_in(&keyed("ed2", EdDsa, 2)).await.unwrap();
-    store.rotate_in(&keyed("ed3", EdDsa, 3)).await.unwrap();
+    store.rotate_in(&keyed("ed2", EdDsa, 2), std::time::Duration::ZERO).await.unwrap();
+    store.rotate_in(&keyed("ed3", EdDsa, 3), std::time::Duration::ZERO).await.unwrap();
     assert_eq!(
         statuses(store.all_keys().await.unwrap()),
         [
@@ -77,8 +80,8 @@ pub async fn each_algorithm_keeps_its_own_current_key(url: String) {
             entry("ed1", EdDsa, Retired)
         ]
     );
-    store.rotate_in(&keyed("rs2", Rs256, 4)).await.unwrap();
-    store.rotate_in(&keyed("es1", Es256, 5)).await.unwrap();
+    store.rotate_in(&keyed("rs2", Rs256, 4), std::time::Duration::ZERO).await.unwrap();
+    store.rotate_in(&keyed("es1", Es256, 5), std::time::Duration::ZERO).await.unwrap();
     assert_eq!(
         statuses(store.published_keys().await.unwrap()),
         [
@@ -90,9 +93,37 @@ pub async fn each_algorithm_keeps_its_own_current_key(url: String) {
         ]
     );
     // A failed rotation (the kid is taken) leaves its algorithm's keys as they were.
-    assert!(matches!(store.rotate_in(&keyed("rs1", EdDsa, 6)).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        store.rotate_in(&keyed("rs1", EdDsa, 6), std::time::Duration::ZERO).await,
+        Err(StoreError::Conflict(_))
+    ));
     let published = statuses(store.published_keys().await.unwrap());
     assert!(published.contains(&entry("ed3", EdDsa, Current)), "{published:?}");
     assert!(published.contains(&entry("ed2", EdDsa, Previous)), "{published:?}");
     assert_eq!(published.len(), 5);
+}
+
+/// A previous key stays published while tokens it signed may live
+/// (`keep_for`), however many rotations come in between.
+pub async fn keys_stay_published_while_their_tokens_may_live(url: String) {
+    use KeyStatus::{Current, Previous, Retired};
+    let store = open(&url).await;
+    let t = now();
+    let keep = std::time::Duration::from_secs(15 * 60);
+    let statuses = |keys: Vec<StoredKey>| keys.into_iter().map(|k| (k.kid, k.status)).collect::<Vec<_>>();
+    let entry = |kid: &str, status: KeyStatus| (kid.to_owned(), status);
+    store.rotate_in(&key("k1", t), keep).await.unwrap();
+    // Two rotations a minute apart: both earlier keys may have signed live tokens.
+    store.rotate_in(&key("k2", t + Duration::minutes(1)), keep).await.unwrap();
+    store.rotate_in(&key("k3", t + Duration::minutes(2)), keep).await.unwrap();
+    assert_eq!(
+        statuses(store.published_keys().await.unwrap()),
+        [entry("k3", Current), entry("k2", Previous), entry("k1", Previous)]
+    );
+    // Half an hour on, their tokens are dead: the next rotation retires them.
+    store.rotate_in(&key("k4", t + Duration::minutes(30)), keep).await.unwrap();
+    assert_eq!(
+        statuses(store.all_keys().await.unwrap()),
+        [entry("k4", Current), entry("k3", Previous), entry("k2", Retired), entry("k1", Retired)]
+    );
 }

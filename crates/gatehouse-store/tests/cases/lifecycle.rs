@@ -346,7 +346,10 @@ pub async fn deleting_a_user_takes_their_rows_and_anonymises_audit(url: String) 
     assert!(store.webauthn_credentials(alice.id).await.unwrap().is_empty());
     assert!(store.take_webauthn_ceremony(alices.ceremony, t).await.unwrap().is_none());
     assert!(store.email_token(&alices.email_token).await.unwrap().is_none());
-    assert!(matches!(store.redeem_authorization_code(&alices.code, &alices.client_id, t).await.unwrap(), Redemption::Unknown));
+    assert!(matches!(
+        store.redeem_authorization_code(&alices.code, &alices.client_id, t).await.unwrap(),
+        Redemption::Unknown
+    ));
     assert!(store.consent(alice.id, &alices.client_id).await.unwrap().is_none());
     assert!(store.client(&alices.client_id).await.unwrap().is_some(), "the client is nobody's");
     assert!(store.upstream_links(alice.id).await.unwrap().is_empty());
@@ -388,5 +391,8 @@ pub async fn deleting_a_user_takes_their_rows_and_anonymises_audit(url: String) 
     assert_eq!(store.upstream_links(bob.id).await.unwrap().len(), 1);
     assert_eq!(store.api_keys(bob.id).await.unwrap().len(), 1);
     assert!(store.upstream_link(&bobs.upstream_id, "bob-sub").await.unwrap().is_some());
-    assert!(matches!(store.redeem_authorization_code(&bobs.code, &bobs.client_id, t).await.unwrap(), Redemption::Won(_)));
+    assert!(matches!(
+        store.redeem_authorization_code(&bobs.code, &bobs.client_id, t).await.unwrap(),
+        Redemption::Won(_)
+    ));
 }

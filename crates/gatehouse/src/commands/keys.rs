@@ -2,7 +2,7 @@
 
 use gatehouse_core::audit::ClientInfo;
 use gatehouse_core::crypto::MasterKey;
-use gatehouse_core::flows::keys_rotate;
+use gatehouse_core::flows::{keep_published, keys_rotate};
 use gatehouse_core::store::Store;
 
 use super::{CommandError, CommandResult};
@@ -29,7 +29,16 @@ pub async fn run(cmd: KeysCommand, settings: &Settings) -> CommandResult {
         KeysCommand::Rotate => {
             let master: MasterKey = crate::master_key::load(&settings.master_key)?;
             let cli = ClientInfo::default();
-            for key in keys_rotate(store, &master, settings.accounts.signing_alg, None, &cli).await? {
+            for key in keys_rotate(
+                store,
+                &master,
+                settings.accounts.signing_alg,
+                keep_published(settings.accounts.tokens.access_ttl),
+                None,
+                &cli,
+            )
+            .await?
+            {
                 println!("new current key {} ({})", key.kid, key.alg.as_str());
             }
             println!("running servers pick the new keys up at once on PostgreSQL, within 30 s on SQLite");

@@ -157,5 +157,15 @@ on_both_backends! {
         let event = &audit["events"][0];
         assert_eq!(event["actor"], admin["user"]["id"]);
         assert!(event["detail"].as_str().unwrap().contains(&new_kid));
+
+        // A second rotation within the token's lifetime: the first key still
+        // signed live tokens, so it stays published and they still verify.
+        let again = app.post("/api/admin/keys/rotate").bearer_auth(token).send().await.unwrap();
+        assert_eq!(again.status(), 200);
+        let after: Value = app.get("/.well-known/jwks.json").send().await.unwrap().json().await.unwrap();
+        let kids: Vec<&str> = after["keys"].as_array().unwrap().iter().map(|k| k["kid"].as_str().unwrap()).collect();
+        assert_eq!(kids.len(), 3, "{kids:?}");
+        assert!(kids.contains(&before["keys"][0]["kid"].as_str().unwrap()), "still published after two rotations");
+        assert_eq!(app.me(token).await.status(), 200, "a token of the first key still verifies");
     }
 }
