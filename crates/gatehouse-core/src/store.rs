@@ -215,6 +215,12 @@ pub trait MfaStore: Send + Sync {
     /// Marks an unused code as used; `false` when there is no such unused code.
     async fn use_backup_code(&self, user: UserId, digest: &TokenDigest, now: OffsetDateTime) -> StoreResult<bool>;
     async fn backup_codes_remaining(&self, user: UserId) -> StoreResult<u32>;
+    /// Up to `limit` backup codes still stored as plain SHA-256 digests
+    /// (before codes were keyed): their ids and digests.
+    async fn unkeyed_backup_codes(&self, limit: u32) -> StoreResult<Vec<(uuid::Uuid, TokenDigest)>>;
+    /// Replaces a plain digest by its keyed form, if the row still holds
+    /// `plain` unkeyed; returns whether it did.
+    async fn rekey_backup_code(&self, id: uuid::Uuid, plain: &TokenDigest, keyed: &TokenDigest) -> StoreResult<bool>;
     async fn delete_backup_codes(&self, user: UserId) -> StoreResult<()>;
     async fn create_mfa_challenge(&self, challenge: &MfaChallenge) -> StoreResult<()>;
     async fn mfa_challenge(&self, digest: &TokenDigest) -> StoreResult<Option<MfaChallenge>>;

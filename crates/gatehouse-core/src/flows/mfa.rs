@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::flows::presence::Proof;
 use crate::flows::Authenticated;
 use crate::mfa::totp::TotpSecret;
-use crate::mfa::{amr, backup, MfaChallenge};
+use crate::mfa::{amr, MfaChallenge};
 
 /// Lifetime of an `mfa_token`.
 pub const MFA_TOKEN_TTL: Duration = Duration::from_secs(5 * 60);
@@ -159,7 +159,7 @@ impl Accounts {
             let Some(step) = self.totp_step(user.id, code, true).await? else { return Ok(None) };
             return Ok(self.store.use_totp_step(user.id, step).await?.then_some("totp"));
         }
-        let Some(digest) = backup::digest(code) else { return Ok(None) };
+        let Some(digest) = self.backup_key.digest(code) else { return Ok(None) };
         if self.store.use_backup_code(user.id, &digest, crate::clock::now()).await? {
             self.audit(
                 AuditEvent::new(AuditKind::BackupCodeUsed, Outcome::Success, &ClientInfo::default())
@@ -211,6 +211,30 @@ impl Accounts {
         }
         self.store.reauthenticated(session.id, &amr, now).await?;
         self.audit(AuditEvent::new(AuditKind::StepUp, Outcome::Success, client).by_and_for(user.id)).await;
+        Ok(())
+    }
+}
+
+impl Accounts {
+    /// Re-keys backup codes stored before codes were keyed (plain SHA-256),
+    /// in place: the HMAC is taken over the stored digest. Runs at start,
+    /// before any code is checked; each row once, whichever node gets it.
+    pub(super) async fn rekey_backup_codes(&self) -> Result<()> {
+        let mut rekeyed = 0u64;
+        loop {
+            let batch = self.store.unkeyed_backup_codes(500).await?;
+            if batch.is_empty() {
+                break;
+            }
+            for (id, plain) in batch {
+                if self.store.rekey_backup_code(id, &plain, &self.backup_key.rekey(&plain)).await? {
+                    rekeyed += 1;
+                }
+            }
+        }
+        if rekeyed > 0 {
+            tracing::info!(rekeyed, "backup codes stored as plain digests are now keyed");
+        }
         Ok(())
     }
 }

@@ -272,6 +272,8 @@ pub struct Accounts {
     /// OAuth clients the token endpoint saw moments ago.
     clients: client_cache::ClientCache,
     successor_key: SecretBox<[u8; 32]>,
+    /// What backup codes are stored under (see `mfa::backup`).
+    backup_key: crate::mfa::backup::CodeKey,
     passkeys: Option<crate::mfa::webauthn::Passkeys>,
     mailer: Arc<dyn Mailer>,
     notices: Notices,
@@ -290,6 +292,7 @@ impl Accounts {
     ) -> Result<Self> {
         let ring = keys::load_or_create(store.as_ref(), &master, config.signing_alg).await?;
         let successor_key = master.derive("gatehouse/refresh-successor/v1");
+        let backup_key = crate::mfa::backup::CodeKey::derive(&master);
         let passkeys = match crate::mfa::webauthn::Passkeys::new(
             &config.webauthn.rp_id,
             &config.webauthn.origin,
@@ -315,12 +318,14 @@ impl Accounts {
             kid_reload: keys::ReloadGate::default(),
             clients: client_cache::ClientCache::default(),
             successor_key,
+            backup_key,
             passkeys,
             mailer,
             notices,
             config,
         };
         accounts.sync_roles().await?;
+        accounts.rekey_backup_codes().await?;
         Ok(accounts)
     }
 

@@ -122,7 +122,9 @@ impl Accounts {
             .iter()
             .map(|c| {
                 use secrecy::ExposeSecret;
-                backup::digest(c.expose_secret()).ok_or_else(|| Error::internal("generated an invalid backup code"))
+                self.backup_key
+                    .digest(c.expose_secret())
+                    .ok_or_else(|| Error::internal("generated an invalid backup code"))
             })
             .collect::<Result<Vec<_>>>()?;
         self.store.replace_backup_codes(auth.user_id, &digests, crate::clock::now()).await?;

@@ -1,11 +1,14 @@
 //! Backup (recovery) codes: ten random single-use codes of 50 bits each,
-//! shown once, stored as SHA-256 digests. Typed input is forgiving: case,
+//! shown once, stored keyed: HMAC-SHA-256 under a key derived from the master
+//! key ([`CodeKey`]) of the code's SHA-256 digest. 50 bits would fall to an
+//! offline search of a leaked table in hours if stored as a plain hash; keyed,
+//! the search needs the master key too. Typed input is forgiving: case,
 //! spaces and dashes are ignored.
 
 use rand::RngCore;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretBox, SecretString};
 
-use crate::crypto::TokenDigest;
+use crate::crypto::{MasterKey, TokenDigest};
 
 pub const COUNT: usize = 10;
 /// Crockford's base32 alphabet: no I, L, O or U to misread.
@@ -39,9 +42,28 @@ pub fn normalise(input: &str) -> Option<String> {
     (code.len() == CHARS && code.bytes().all(|b| ALPHABET.contains(&b))).then_some(code)
 }
 
-/// The stored digest of a code (from its canonical form).
-pub fn digest(input: &str) -> Option<TokenDigest> {
-    normalise(input).map(|c| TokenDigest::of(&c))
+/// The key backup codes are stored under.
+pub struct CodeKey(SecretBox<[u8; 32]>);
+
+impl CodeKey {
+    pub fn derive(master: &MasterKey) -> Self {
+        Self(master.derive("gatehouse/backup-codes/v1"))
+    }
+
+    /// The stored form of a typed code (from its canonical form), or `None`
+    /// if it cannot be one.
+    pub fn digest(&self, input: &str) -> Option<TokenDigest> {
+        normalise(input).map(|c| self.rekey(&TokenDigest::of(&c)))
+    }
+
+    /// The stored form of a code whose plain SHA-256 digest is `plain`: what
+    /// re-keys a row stored before codes were keyed.
+    pub fn rekey(&self, plain: &TokenDigest) -> TokenDigest {
+        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, self.0.expose_secret());
+        let mut out = [0u8; 32];
+        out.copy_from_slice(ring::hmac::sign(&key, plain.as_bytes()).as_ref());
+        TokenDigest(out)
+    }
 }
 
 #[cfg(test)]
@@ -51,6 +73,7 @@ mod tests {
 
     #[test]
     fn codes_are_distinct_and_round_trip() {
+        let key = CodeKey::derive(&MasterKey::generate());
         let codes = generate();
         assert_eq!(codes.len(), COUNT);
         let mut seen = std::collections::HashSet::new();
@@ -59,8 +82,19 @@ mod tests {
             assert_eq!(c.len(), 11);
             assert!(seen.insert(c.to_owned()));
             let typed = format!(" {} ", c.to_uppercase().replace('-', " "));
-            assert_eq!(digest(&typed), digest(c));
+            assert_eq!(key.digest(&typed), key.digest(c));
         }
+    }
+
+    #[test]
+    fn codes_are_stored_keyed_not_as_a_plain_hash() {
+        let (a, b) = (CodeKey::derive(&MasterKey::generate()), CodeKey::derive(&MasterKey::generate()));
+        let code = "abcde-12345";
+        let plain = TokenDigest::of(&normalise(code).unwrap());
+        let stored = a.digest(code).unwrap();
+        assert_ne!(stored, plain, "not the SHA-256 an offline search would try");
+        assert_ne!(stored, b.digest(code).unwrap(), "another master key, another digest");
+        assert_eq!(a.rekey(&plain), stored, "a plain row re-keys to what a login computes");
     }
 
     #[test]

@@ -14,3 +14,10 @@ UPDATE upstream_links SET from_unverified_email = TRUE
 -- rotations come in between; keys from before this column get it at the
 -- next rotation.
 ALTER TABLE signing_keys ADD COLUMN superseded_at timestamptz;
+
+-- Backup codes are stored keyed: HMAC-SHA-256, under a key derived from the
+-- master key, of the code's SHA-256 digest — a leaked table cannot be
+-- searched offline without the master key. Rows from before are plain
+-- SHA-256 (`keyed` false); the server re-keys them at start, in place (the
+-- HMAC is taken over the stored digest, so no code needs to be known).
+ALTER TABLE mfa_backup_codes ADD COLUMN keyed BOOLEAN NOT NULL DEFAULT FALSE;

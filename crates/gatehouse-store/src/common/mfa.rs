@@ -169,8 +169,8 @@ macro_rules! impl_mfa_store {
                     .map_err(Self::db_err)?;
                 for digest in digests {
                     sqlx::query(
-                        "INSERT INTO mfa_backup_codes (id, user_id, digest, created_at, used_at) \
-                         VALUES ($1, $2, $3, $4, NULL)",
+                        "INSERT INTO mfa_backup_codes (id, user_id, digest, created_at, used_at, keyed) \
+                         VALUES ($1, $2, $3, $4, NULL, TRUE)",
                     )
                     .bind(uuid::Uuid::now_v7())
                     .bind(user.0)
@@ -181,6 +181,46 @@ macro_rules! impl_mfa_store {
                     .map_err(Self::db_err)?;
                 }
                 tx.commit().await.map_err(Self::db_err)
+            }
+
+            async fn unkeyed_backup_codes(
+                &self,
+                limit: u32,
+            ) -> gatehouse_core::store::StoreResult<Vec<(uuid::Uuid, gatehouse_core::crypto::TokenDigest)>> {
+                use sqlx::Row as _;
+                let rows = sqlx::query("SELECT id, digest FROM mfa_backup_codes WHERE keyed = FALSE LIMIT $1")
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(Self::db_err)?;
+                rows.iter()
+                    .map(|row| {
+                        let id: uuid::Uuid = row.try_get("id")?;
+                        let digest: Vec<u8> = row.try_get("digest")?;
+                        let digest = gatehouse_core::crypto::TokenDigest::from_slice(&digest)
+                            .ok_or_else(|| $crate::common::corrupt(format!("backup code {id}: a digest of {} bytes", digest.len())))?;
+                        Ok((id, digest))
+                    })
+                    .collect::<Result<Vec<_>, sqlx::Error>>()
+                    .map_err(Self::db_err)
+            }
+
+            async fn rekey_backup_code(
+                &self,
+                id: uuid::Uuid,
+                plain: &gatehouse_core::crypto::TokenDigest,
+                keyed: &gatehouse_core::crypto::TokenDigest,
+            ) -> gatehouse_core::store::StoreResult<bool> {
+                let done = sqlx::query(
+                    "UPDATE mfa_backup_codes SET digest = $3, keyed = TRUE WHERE id = $1 AND digest = $2 AND keyed = FALSE",
+                )
+                .bind(id)
+                .bind(plain.as_bytes())
+                .bind(keyed.as_bytes())
+                .execute(&self.pool)
+                .await
+                .map_err(Self::db_err)?;
+                Ok(done.rows_affected() == 1)
             }
 
             async fn use_backup_code(

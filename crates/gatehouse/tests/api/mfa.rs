@@ -182,6 +182,35 @@ on_both_backends! {
         assert_eq!(second_step(&app, &token, s(&fresh[0])).await.status(), 200);
     }
 
+    async fn backup_codes_rest_keyed_and_plain_ones_from_before_are_rekeyed(backend) {
+        let app = TestApp::spawn(backend).await;
+        let t = app.signed_up("alice").await;
+        let (_, codes) = enroll(&app, s(&t["access_token"])).await;
+        let user = app.state.accounts.store().user_by_login("alice").await.unwrap().unwrap();
+        let plain = |code: &str| {
+            let canonical: String = code.chars().filter(|c| *c != '-').collect();
+            gatehouse_core::crypto::TokenDigest::of(&canonical)
+        };
+        // At rest: not the plain SHA-256 an offline search would try.
+        let url = app.config.database_url.clone().unwrap();
+        let stored = stored_backup_digests(&url, user.id.0).await;
+        assert_eq!(stored.len(), 10);
+        assert!(codes.iter().all(|c| !stored.contains(&plain(c).as_bytes().to_vec())), "keyed digests at rest");
+        // What an earlier version left: plain digests, unkeyed.
+        let now = time::OffsetDateTime::now_utc();
+        let plain_digests: Vec<_> = codes.iter().map(|c| plain(c)).collect();
+        app.state.accounts.store().replace_backup_codes(user.id, &plain_digests, now).await.unwrap();
+        unkey_backup_codes(&url, user.id.0).await;
+        // A restart re-keys them in place, and they still work.
+        let app = app.restart().await;
+        let stored = stored_backup_digests(&url, user.id.0).await;
+        assert!(codes.iter().all(|c| !stored.contains(&plain(c).as_bytes().to_vec())), "re-keyed at start");
+        let token = first_step(&app, "alice").await;
+        assert_eq!(second_step(&app, &token, &codes[3]).await.status(), 200);
+        let token = first_step(&app, "alice").await;
+        assert_problem(second_step(&app, &token, &codes[3]).await, 401, "invalid_mfa_code").await;
+    }
+
     async fn sensitive_changes_need_a_recent_authentication(backend) {
         fresh_step().await;
         let app = TestApp::spawn_with(backend, |c| c.step_up_window = Some("1s".into())).await;
@@ -248,5 +277,30 @@ on_both_backends! {
         for k in ["totp_setup", "totp_enabled", "mfa_challenged", "mfa_failed"] {
             assert!(kinds.contains(&k), "{k} in {kinds:?}");
         }
+    }
+}
+
+/// The backup-code digests stored for `user`, read past the store.
+async fn stored_backup_digests(url: &str, user: uuid::Uuid) -> Vec<Vec<u8>> {
+    use sqlx::Row;
+    let sql = "SELECT digest FROM mfa_backup_codes WHERE user_id = $1";
+    if url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+        sqlx::query(sql).bind(user).fetch_all(&pool).await.unwrap().iter().map(|r| r.get("digest")).collect()
+    } else {
+        let pool = sqlx::PgPool::connect(url).await.unwrap();
+        sqlx::query(sql).bind(user).fetch_all(&pool).await.unwrap().iter().map(|r| r.get("digest")).collect()
+    }
+}
+
+/// Marks `user`'s backup codes as stored before codes were keyed.
+async fn unkey_backup_codes(url: &str, user: uuid::Uuid) {
+    let sql = "UPDATE mfa_backup_codes SET keyed = FALSE WHERE user_id = $1";
+    if url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+        sqlx::query(sql).bind(user).execute(&pool).await.unwrap();
+    } else {
+        let pool = sqlx::PgPool::connect(url).await.unwrap();
+        sqlx::query(sql).bind(user).execute(&pool).await.unwrap();
     }
 }
