@@ -17,6 +17,7 @@ use crate::extract::{AdminActor, ApiQuery};
 use crate::state::AppState;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditParams {
     /// Events where this user id is the actor or the subject.
     user: Option<Uuid>,
@@ -29,7 +30,10 @@ pub struct AuditParams {
     /// RFC 3339 upper bound (exclusive).
     until: Option<String>,
     /// Page size, 1–500 (default 50).
+    #[param(value_type = Option<u64>, minimum = 0, maximum = 4294967295_u64)]
     limit: Option<u32>,
+    /// How many to skip (the `next_offset` of the page before).
+    #[param(value_type = Option<u64>, minimum = 0, maximum = 4294967295_u64)]
     offset: Option<u32>,
 }
 

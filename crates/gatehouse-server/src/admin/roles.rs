@@ -68,6 +68,7 @@ pub struct RoleUpdateBody {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DeleteParams {
     /// Delete even when users hold the role (it is taken from them).
     force: Option<bool>,

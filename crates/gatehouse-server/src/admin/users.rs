@@ -55,6 +55,7 @@ pub struct UserPage {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UserParams {
     /// A part of the username or email.
     search: Option<String>,
@@ -63,7 +64,10 @@ pub struct UserParams {
     /// `true`: only active accounts; `false`: only disabled ones.
     active: Option<bool>,
     /// Page size, 1–500 (default 50).
+    #[param(value_type = Option<u64>, minimum = 0, maximum = 4294967295_u64)]
     limit: Option<u32>,
+    /// How many to skip (the `next_offset` of the page before).
+    #[param(value_type = Option<u64>, minimum = 0, maximum = 4294967295_u64)]
     offset: Option<u32>,
 }
 

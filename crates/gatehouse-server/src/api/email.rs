@@ -38,7 +38,7 @@ pub struct ResendBody {
 }
 
 /// Send the verification mail again: for the bearer's account, or for `email`.
-#[utoipa::path(post, path = "/api/auth/email/resend", tag = "account", request_body = ResendBody,
+#[utoipa::path(post, path = "/api/auth/email/resend", tag = "account", request_body(content = Option<ResendBody>, description = "Optional with a bearer token"),
     responses((status = 202), (status = 429, body = Problem)), security((), ("bearer" = [])))]
 pub async fn resend(
     State(state): State<AppState>,

@@ -159,7 +159,7 @@ pub async fn revoke(
 
 /// Replace a key's secret (same name, scopes and expiry); the old secret
 /// stops working at once. Needs a recent sign-in or a proof in the body.
-#[utoipa::path(post, path = "/api/auth/api-keys/{id}/rotate", tag = "auth", request_body = StepUpBody,
+#[utoipa::path(post, path = "/api/auth/api-keys/{id}/rotate", tag = "auth", request_body(content = Option<StepUpBody>, description = "A proof of presence when the sign-in is not recent"),
     params(("id" = String, Path, description = "key id")),
     responses((status = 200, body = NewApiKeyView), (status = 404, body = Problem),
         (status = 401, description = "`reauthentication_required`", body = Problem)),

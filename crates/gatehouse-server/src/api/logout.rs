@@ -12,7 +12,7 @@ use crate::extract::{optional_json, Auth, Client, MaybeAuth};
 use crate::state::AppState;
 
 /// End one session: the one of the refresh token in the body, or of the bearer token.
-#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", request_body = LogoutBody,
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", request_body(content = Option<LogoutBody>, description = "Optional with a bearer token"),
     responses((status = 204), (status = 400, body = Problem), (status = 401, body = Problem)),
     security((), ("bearer" = [])))]
 pub async fn logout(

@@ -17,6 +17,7 @@ mod e2e_journey;
 mod e2e_passkeys;
 mod errors;
 mod federation;
+mod fuzz;
 mod lifecycle;
 mod login;
 mod mfa;

@@ -11,7 +11,7 @@ use crate::extract::{optional_json, Auth, Client};
 use crate::state::AppState;
 
 /// Generate new backup codes; the old ones stop working. Needs a recent sign-in or a proof in the body.
-#[utoipa::path(post, path = "/api/auth/mfa/backup-codes", tag = "mfa", request_body = StepUpBody,
+#[utoipa::path(post, path = "/api/auth/mfa/backup-codes", tag = "mfa", request_body(content = Option<StepUpBody>, description = "A proof of presence when the sign-in is not recent"),
     responses(
         (status = 200, body = BackupCodesResponse),
         (status = 401, description = "`reauthentication_required`", body = Problem),

@@ -69,7 +69,7 @@ pub async fn enable(
 }
 
 /// Turn the authenticator app off (and delete backup codes). Needs a recent sign-in or a proof in the body.
-#[utoipa::path(post, path = "/api/auth/mfa/totp/disable", tag = "mfa", request_body = StepUpBody,
+#[utoipa::path(post, path = "/api/auth/mfa/totp/disable", tag = "mfa", request_body(content = Option<StepUpBody>, description = "A proof of presence when the sign-in is not recent"),
     responses(
         (status = 204),
         (status = 401, description = "`reauthentication_required`", body = Problem),

@@ -73,7 +73,7 @@ pub async fn rename(
 }
 
 /// Remove a credential. Needs a recent sign-in or a proof in the body.
-#[utoipa::path(delete, path = "/api/auth/webauthn/credentials/{id}", tag = "webauthn", request_body = StepUpBody,
+#[utoipa::path(delete, path = "/api/auth/webauthn/credentials/{id}", tag = "webauthn", request_body(content = Option<StepUpBody>, description = "A proof of presence when the sign-in is not recent"),
     params(("id" = String, Path)),
     responses((status = 204), (status = 401, description = "`reauthentication_required`", body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]

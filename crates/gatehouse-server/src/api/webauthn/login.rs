@@ -26,7 +26,7 @@ pub struct LoginStartBody {
 }
 
 /// Start a passkey sign-in.
-#[utoipa::path(post, path = "/api/auth/webauthn/login/start", tag = "webauthn", request_body = LoginStartBody,
+#[utoipa::path(post, path = "/api/auth/webauthn/login/start", tag = "webauthn", request_body(content = Option<LoginStartBody>, description = "Optional: a passwordless sign-in needs none"),
     responses((status = 200, body = CeremonyResponse), (status = 401, description = "`invalid_token` (mfa_token)", body = Problem)))]
 pub async fn start(
     State(state): State<AppState>,
