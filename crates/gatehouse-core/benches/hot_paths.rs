@@ -24,7 +24,7 @@ fn settings() -> TokenSettings {
 
 fn ring(alg: SigningAlg) -> KeyRing {
     let master = MasterKey::generate();
-    let stored = SigningKey::generate(alg, &master).unwrap();
+    let stored = SigningKey::generate(alg, &master, time::OffsetDateTime::now_utc()).unwrap();
     KeyRing::open(&[stored], &master, alg).unwrap()
 }
 
@@ -32,13 +32,14 @@ fn tokens(c: &mut Criterion) {
     for (name, alg) in [("EdDSA", SigningAlg::EdDsa), ("ES256", SigningAlg::Es256)] {
         let ring = ring(alg);
         let s = settings();
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
         c.bench_function(&format!("access token sign {name}"), |b| {
-            b.iter(|| AccessTokenIssuer::issue_for_client(&ring, &s, "reports-job", "read:reports").unwrap())
+            b.iter(|| AccessTokenIssuer::issue_for_client(&ring, &s, "reports-job", "read:reports", now).unwrap())
         });
-        let token = AccessTokenIssuer::issue_for_client(&ring, &s, "reports-job", "read:reports").unwrap().token;
+        let token = AccessTokenIssuer::issue_for_client(&ring, &s, "reports-job", "read:reports", now).unwrap().token;
         let token = token.expose_secret().to_owned();
         c.bench_function(&format!("access token verify {name}"), |b| {
-            b.iter(|| AccessTokenIssuer::verify(&ring, &s, &token).unwrap())
+            b.iter(|| AccessTokenIssuer::verify(&ring, &s, &token, now).unwrap())
         });
     }
 }

@@ -159,7 +159,7 @@ mod tests {
 
     #[test]
     fn liveness_and_use_throttling() {
-        let now = crate::clock::now();
+        let now = crate::clock::Clock::now(&crate::clock::SystemClock);
         let mut k = NewApiKey::mint(UserId::new(), "ci".into(), vec![], now, Some(now + time::Duration::hours(1))).key;
         assert!(k.is_live(now));
         assert!(!k.is_live(now + time::Duration::hours(2)));

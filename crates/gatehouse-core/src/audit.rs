@@ -250,7 +250,8 @@ impl AuditEvent {
     pub fn new(kind: AuditKind, outcome: Outcome, client: &ClientInfo) -> Self {
         Self {
             id: Uuid::now_v7(),
-            at: crate::clock::now(),
+            // The flows' clock sets it when the event is written (`Accounts::audit`).
+            at: crate::clock::Clock::now(&crate::clock::SystemClock),
             kind,
             outcome,
             actor: None,

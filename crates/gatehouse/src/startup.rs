@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use gatehouse_core::clock::{Clock, SystemClock};
 use gatehouse_core::flows::Accounts;
 use gatehouse_core::password::PasswordHasher;
 use gatehouse_core::ratelimit::{MemoryRateLimiter, RateLimiter};
@@ -23,8 +24,14 @@ use crate::config::Settings;
 /// node does not know yet makes it re-read at once too (see `verify_access`).
 const KEY_RELOAD_PERIOD: Duration = Duration::from_secs(30);
 
-/// The account service and what it is built from, without HTTP (the CLI uses it).
+/// The account service and what it is built from, without HTTP (the CLI uses
+/// it), on the system's clock.
 pub async fn accounts(settings: &Settings) -> anyhow::Result<Arc<Accounts>> {
+    accounts_on(settings, Arc::new(SystemClock)).await
+}
+
+/// [`accounts`] deciding every time by `clock`.
+pub async fn accounts_on(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Arc<Accounts>> {
     if settings.database_url.starts_with("sqlite:")
         || matches!(settings.master_key, crate::config::MasterKeySource::DataDir(_))
     {
@@ -56,7 +63,7 @@ pub async fn accounts(settings: &Settings) -> anyhow::Result<Arc<Accounts>> {
         settings.data_dir.join("outbox"),
     );
     let mailer = gatehouse_mail::start(mail).map_err(|e| anyhow::anyhow!(crate::config::ConfigError(e.to_string())))?;
-    let accounts = Accounts::new(store, hasher, limiter, master, mailer, settings.accounts.clone()).await?;
+    let accounts = Accounts::new(store, hasher, limiter, master, mailer, settings.accounts.clone(), clock).await?;
     Ok(Arc::new(accounts))
 }
 
@@ -75,8 +82,19 @@ impl Application {
     /// Like [`Application::build`], on a listener bound already (a test that
     /// must know its port before it writes the settings binds port 0 first).
     pub async fn build_on(settings: Settings, listener: TcpListener) -> anyhow::Result<Self> {
+        Self::build_with_clock(settings, listener, Arc::new(SystemClock)).await
+    }
+
+    /// Like [`Application::build_on`], deciding every time by `clock`: the
+    /// tests' [`gatehouse_core::clock::ShiftedClock`], which they move past
+    /// deadlines instead of sleeping. `gatehouse serve` never calls this.
+    pub async fn build_with_clock(
+        settings: Settings,
+        listener: TcpListener,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Self> {
         let settings = settings.bound_to(listener.local_addr()?)?;
-        let accounts = accounts(&settings).await?;
+        let accounts = accounts_on(&settings, clock).await?;
         let metrics = gatehouse_server::middleware::install_recorder().map_err(anyhow::Error::msg)?;
         let state = AppState {
             accounts,

@@ -47,7 +47,7 @@ impl Accounts {
     pub async fn export_account(&self, auth: &Authenticated) -> Result<AccountExport> {
         let user = self.load_user(auth.user_id).await?;
         let status = self.mfa_status(user.id).await?;
-        let sessions = self.store.active_sessions(user.id, crate::clock::now()).await?;
+        let sessions = self.store.active_sessions(user.id, self.now()).await?;
         let passkeys = self.store.webauthn_credentials(user.id).await?;
         let audit = self.store.query(&AuditQuery { user: Some(user.id), limit: 1000, ..Default::default() }).await?;
         Ok(AccountExport {

@@ -88,7 +88,7 @@ impl Accounts {
             password_hash: hash,
             email_verified: req.email_verified,
             roles,
-            created_at: crate::clock::now(),
+            created_at: self.now(),
         };
         let user = self.store.insert_user(&new).await.map_err(|e| self.role_vanished(e))?;
         self.audit(admin_event(AuditKind::UserCreated, actor, user.id, client).detail(if invited {
@@ -98,7 +98,7 @@ impl Accounts {
         }))
         .await;
         if invited {
-            self.store.set_password_reset_required(user.id, true, crate::clock::now()).await?;
+            self.store.set_password_reset_required(user.id, true, self.now()).await?;
             // An invitation waits a day (email_verification_ttl), not half an hour.
             let ttl = self.config.email_verification_ttl;
             let token = self.issue_token_for(&user, EmailTokenKind::ResetPassword, None, ttl).await?;
@@ -132,7 +132,7 @@ impl Accounts {
             password_hash: record.password_hash,
             email_verified: record.email_verified,
             roles,
-            created_at: crate::clock::now(),
+            created_at: self.now(),
         };
         let user = self.store.insert_user(&new).await.map_err(|e| self.role_vanished(e))?;
         self.audit(AuditEvent::new(AuditKind::UserImported, Outcome::Success, client).subject(user.id)).await;
@@ -185,7 +185,7 @@ impl Accounts {
             email: email.unwrap_or_else(|| user.email.clone()),
             email_verified: update.email_verified.unwrap_or(user.email_verified && !email_changed),
         };
-        self.store.update_profile(id, &profile, crate::clock::now()).await?;
+        self.store.update_profile(id, &profile, self.now()).await?;
         let after = self.load_user(id).await?;
         let mut changes = Vec::new();
         if after.username.as_str() != user.username.as_str() {
@@ -213,7 +213,7 @@ impl Accounts {
             }
             self.keep_an_admin(&user, "disable").await?;
         }
-        let now = crate::clock::now();
+        let now = self.now();
         self.store.set_active(id, active, now).await?;
         if !active {
             self.store.revoke_user_sessions(id, now).await?;
@@ -236,7 +236,7 @@ impl Accounts {
     /// revoked, and a reset link is mailed.
     pub async fn require_password_reset(&self, actor: &Actor, id: UserId, client: &ClientInfo) -> Result<User> {
         let user = self.managed_user(actor, id, USERS_WRITE).await?;
-        let now = crate::clock::now();
+        let now = self.now();
         self.store.set_password_reset_required(id, true, now).await?;
         let sessions = self.store.revoke_user_sessions(id, now).await?;
         let keys = self.store.revoke_user_api_keys(id, now).await?;
@@ -273,7 +273,7 @@ impl Accounts {
     pub async fn user_sessions(&self, actor: &Actor, id: UserId) -> Result<Vec<Session>> {
         actor.require(USERS_READ)?;
         self.load_user(id).await?;
-        Ok(self.store.active_sessions(id, crate::clock::now()).await?)
+        Ok(self.store.active_sessions(id, self.now()).await?)
     }
 
     /// Ends one of a user's sessions (`Some`) or all of them (`None`);
@@ -286,7 +286,7 @@ impl Accounts {
         client: &ClientInfo,
     ) -> Result<u64> {
         self.managed_user(actor, id, USERS_WRITE).await?;
-        let now = crate::clock::now();
+        let now = self.now();
         let ended = match session {
             Some(sid) => match self.store.session(sid).await? {
                 Some(s) if s.user_id == id && s.is_active(now) => u64::from(self.store.revoke_session(sid, now).await?),

@@ -68,7 +68,7 @@ impl Accounts {
         if let Some(p) = scopes.iter().find(|p| !user.permissions.contains(p)) {
             return Err(Error::Forbidden(format!("you do not hold the permission '{p}', so no key of yours can")));
         }
-        let now = crate::clock::now();
+        let now = self.now();
         if req.expires_at.is_some_and(|t| t <= now) {
             return Err(Error::InvalidRequest("expires_at must be in the future".into()));
         }
@@ -100,7 +100,7 @@ impl Accounts {
     /// Revokes one of the signed-in user's keys (someone else's id is
     /// answered like an unknown one).
     pub async fn revoke_my_api_key(&self, auth: &Authenticated, id: uuid::Uuid, client: &ClientInfo) -> Result<()> {
-        if !self.store.revoke_api_key(auth.user_id, id, crate::clock::now()).await? {
+        if !self.store.revoke_api_key(auth.user_id, id, self.now()).await? {
             return Err(Error::NotFound("no such API key".into()));
         }
         self.audit(
@@ -123,7 +123,7 @@ impl Accounts {
         client: &ClientInfo,
     ) -> Result<(ApiKey, SecretString)> {
         let user = self.me(auth).await?;
-        let now = crate::clock::now();
+        let now = self.now();
         let old = self
             .store
             .api_keys(user.id)
@@ -166,7 +166,7 @@ impl Accounts {
         actor.require(USERS_WRITE)?;
         let target = self.load_user(user).await?;
         actor.may_manage(&target)?;
-        if !self.store.revoke_api_key(user, id, crate::clock::now()).await? {
+        if !self.store.revoke_api_key(user, id, self.now()).await? {
             return Err(Error::NotFound("no such API key".into()));
         }
         self.audit(admin_event(AuditKind::ApiKeyRevoked, actor, user, client).detail(format!("key {id}"))).await;
@@ -185,7 +185,7 @@ impl Accounts {
     async fn check_api_key(&self, token: &str, ip: Option<&str>) -> Result<ApiKeyAuth> {
         let digest = digest_if_well_formed(token).ok_or(Error::InvalidToken)?;
         let key = self.store.api_key_by_digest(&digest).await?.ok_or(Error::InvalidToken)?;
-        let now = crate::clock::now();
+        let now = self.now();
         if key.revoked_at.is_some() || !key.digest.matches(&digest) {
             return Err(Error::InvalidToken);
         }

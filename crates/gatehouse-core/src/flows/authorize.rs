@@ -250,7 +250,7 @@ impl Accounts {
         let redirect =
             |error: &str, description: &str| Ok(AuthorizeDecision::Redirect(valid.error(issuer, error, description)));
         let interactive = !valid.prompt.contains(&Prompt::None);
-        let now = crate::clock::now();
+        let now = self.now();
 
         let fresh_enough = |b: &BrowserSession| match valid.max_age {
             Some(max_age) => now - b.session.auth_time <= time::Duration::seconds(max_age),
@@ -325,7 +325,7 @@ impl Accounts {
             user_id: browser.user.id,
             client_id: valid.client.id.clone(),
             scope: scopes.join(" "),
-            granted_at: crate::clock::now(),
+            granted_at: self.now(),
         };
         self.store.put_consent(&consent).await?;
         self.audit(
@@ -383,7 +383,7 @@ impl Accounts {
         client: &ClientInfo,
     ) -> Result<bool> {
         let existed = self.store.delete_consent(user, client_id).await?;
-        let ended = self.store.revoke_client_sessions(user, client_id, crate::clock::now()).await?;
+        let ended = self.store.revoke_client_sessions(user, client_id, self.now()).await?;
         if existed || ended > 0 {
             self.audit(
                 AuditEvent::new(AuditKind::ConsentRevoked, Outcome::Success, client)

@@ -33,7 +33,7 @@ impl Accounts {
         let Some((record, session)) = self.store.refresh_by_digest(&TokenDigest::of(value)).await? else {
             return Ok(None);
         };
-        let now = crate::clock::now();
+        let now = self.now();
         if session.kind != SessionKind::Browser || record.spent_at.is_some() || !session.is_active(now) {
             return Ok(None);
         }
@@ -65,7 +65,7 @@ impl Accounts {
 
     /// Ends a browser session (sign out on the pages).
     pub async fn end_browser_session(&self, session: &BrowserSession, client: &ClientInfo) -> Result<()> {
-        if self.store.revoke_session(session.session.id, crate::clock::now()).await? {
+        if self.store.revoke_session(session.session.id, self.now()).await? {
             self.audit(AuditEvent::new(AuditKind::Logout, Outcome::Success, client).by_and_for(session.user.id)).await;
         }
         Ok(())
@@ -86,7 +86,7 @@ impl Accounts {
             scope,
             client_id: None,
         };
-        let claims = AccessTokenIssuer::claims(&self.config.tokens, &grant);
+        let claims = AccessTokenIssuer::claims(&self.config.tokens, &grant, self.clock.unix());
         Authenticated { claims, user_id: user.id, session_id: session.id }
     }
 
@@ -96,7 +96,7 @@ impl Accounts {
     /// The new session keeps the old one's sign-in facts (when, how) and its
     /// absolute deadline.
     pub async fn renew_browser_session(&self, browser: &BrowserSession, client: &ClientInfo) -> Result<SecretString> {
-        let now = crate::clock::now();
+        let now = self.now();
         let old = &browser.session;
         let session = Session {
             id: SessionId::new(),

@@ -19,7 +19,7 @@ use crate::token::PERMISSIONS_SCOPE;
 impl Accounts {
     pub async fn create_client(&self, req: NewClient, actor: &Actor, client: &ClientInfo) -> Result<RegisteredClient> {
         actor.require(CLIENTS_WRITE)?;
-        let registered = req.register(crate::clock::now())?;
+        let registered = req.register(self.now())?;
         actor.may_trust_client(&trust_given(None, &registered.client))?;
         // The key its ID tokens will be signed with is published now, before
         // the application first fetches the JWKS (relying parties cache it).

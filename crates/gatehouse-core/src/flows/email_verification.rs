@@ -45,7 +45,7 @@ impl Accounts {
         ttl: std::time::Duration,
     ) -> Result<SecretString> {
         let token = random_token();
-        let now = crate::clock::now();
+        let now = self.now();
         let record = EmailToken {
             id: Uuid::now_v7(),
             user_id: user.id,
@@ -78,7 +78,7 @@ impl Accounts {
             .await?
             .filter(|t| kinds.contains(&t.kind) && t.used_at.is_none())
             .ok_or(Error::InvalidToken)?;
-        if record.expires_at <= crate::clock::now() {
+        if record.expires_at <= self.now() {
             return Err(Error::TokenExpired);
         }
         Ok(record)
@@ -125,7 +125,7 @@ impl Accounts {
 
     /// Follows a verification or email-change link.
     pub async fn verify_email(&self, token: SecretString, client: &ClientInfo) -> Result<Verified> {
-        let now = crate::clock::now();
+        let now = self.now();
         let record =
             self.usable_email_token(&token, &[EmailTokenKind::VerifyEmail, EmailTokenKind::ChangeEmail]).await?;
         if !self.store.consume_email_token(record.id, now).await? {

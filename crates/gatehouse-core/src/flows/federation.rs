@@ -88,7 +88,7 @@ impl Accounts {
             client_id: req.client_id.trim().to_owned(),
             scopes,
             link_by_email: req.link_by_email,
-            created_at: crate::clock::now(),
+            created_at: self.now(),
         };
         self.store.insert_upstream(&provider).await.map_err(|e| match e {
             StoreError::Conflict(_) => Error::Conflict(format!("an upstream '{}' exists already", provider.id)),
@@ -217,7 +217,7 @@ impl Accounts {
             provider_id: provider.id.clone(),
             subject: identity.subject.clone(),
             user_id: user,
-            created_at: crate::clock::now(),
+            created_at: self.now(),
             from_unverified_email: false,
         };
         self.store.insert_upstream_link(&link).await?;
@@ -257,7 +257,7 @@ impl Accounts {
     ) -> Result<User> {
         let base = username_base(identity.username_hint.as_deref().unwrap_or_else(|| email.as_str()));
         let hash = self.hasher.hash(random_token()).await?;
-        let now: OffsetDateTime = crate::clock::now();
+        let now: OffsetDateTime = self.now();
         for attempt in 0..20u32 {
             let candidate = match attempt {
                 0 => base.clone(),

@@ -11,6 +11,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::Accounts;
+use time::OffsetDateTime;
+
 use crate::account::UserId;
 use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::crypto::MasterKey;
@@ -50,10 +52,15 @@ impl ReloadGate {
 }
 
 /// Loads the published keys, creating the first one on a fresh database.
-pub(super) async fn load_or_create(store: &dyn Store, master: &MasterKey, alg: SigningAlg) -> Result<KeyRing> {
+pub(super) async fn load_or_create(
+    store: &dyn Store,
+    master: &MasterKey,
+    alg: SigningAlg,
+    now: OffsetDateTime,
+) -> Result<KeyRing> {
     let mut published = store.published_keys().await?;
     if published.is_empty() {
-        let key = SigningKey::generate(alg, master)?;
+        let key = SigningKey::generate(alg, master, now)?;
         store.rotate_in(&key, Duration::ZERO).await?;
         tracing::info!(kid = %key.kid, alg = alg.as_str(), "generated the first signing key");
         published = store.published_keys().await?;
@@ -71,12 +78,14 @@ pub fn keep_published(access_ttl: Duration) -> Duration {
 /// Generates a new current key for `primary` and for every other algorithm
 /// in use; each old current key stays published as previous, as do earlier
 /// ones that stopped signing less than `keep_for` ago ([`keep_published`]).
-/// Audited with `actor` (an administrator; `None` for the CLI).
+/// Audited with `actor` (an administrator; `None` for the CLI); `now` is
+/// when the new keys are made.
 pub async fn rotate(
     store: &dyn Store,
     master: &MasterKey,
     primary: SigningAlg,
     keep_for: Duration,
+    now: OffsetDateTime,
     actor: Option<UserId>,
     client: &ClientInfo,
 ) -> Result<Vec<StoredKey>> {
@@ -89,13 +98,14 @@ pub async fn rotate(
     }
     let mut rotated = Vec::with_capacity(algs.len());
     for alg in algs {
-        let key = SigningKey::generate(alg, master)?;
+        let key = SigningKey::generate(alg, master, now)?;
         store.rotate_in(&key, keep_for).await?;
         let mut event = AuditEvent::new(AuditKind::KeysRotated, Outcome::Success, client).detail(format!(
             "new key {} ({})",
             key.kid,
             alg.as_str()
         ));
+        event.at = now;
         if let Some(actor) = actor {
             event = event.actor(actor);
         }
@@ -112,12 +122,13 @@ impl Accounts {
     /// the keys first, at most once per [`KID_RELOAD_INTERVAL`].
     pub(super) async fn verify_access(&self, token: &str) -> Result<AccessClaims> {
         let ring = self.key_ring();
-        match AccessTokenIssuer::verify(&ring, &self.config.tokens, token) {
+        let now = self.clock.unix();
+        match AccessTokenIssuer::verify(&ring, &self.config.tokens, token, now) {
             Err(Error::InvalidToken)
                 if AccessTokenIssuer::names_unknown_key(&ring, token) && self.kid_reload.try_open() =>
             {
                 match self.reload_keys().await {
-                    Ok(true) => AccessTokenIssuer::verify(&self.key_ring(), &self.config.tokens, token),
+                    Ok(true) => AccessTokenIssuer::verify(&self.key_ring(), &self.config.tokens, token, now),
                     Ok(false) => Err(Error::InvalidToken),
                     Err(e) => {
                         tracing::warn!(error = %e, "cannot reload signing keys for an unknown key id");
@@ -179,7 +190,9 @@ impl Accounts {
     pub async fn rotate_keys(&self, actor: &crate::rbac::Actor, client: &ClientInfo) -> Result<Vec<StoredKey>> {
         actor.require(crate::rbac::KEYS_ROTATE)?;
         let keep = keep_published(self.config.tokens.access_ttl);
-        let keys = rotate(self.store.as_ref(), &self.master, self.config.signing_alg, keep, actor.user, client).await?;
+        let keys =
+            rotate(self.store.as_ref(), &self.master, self.config.signing_alg, keep, self.now(), actor.user, client)
+                .await?;
         self.reload_keys().await?;
         Ok(keys)
     }
@@ -193,7 +206,7 @@ impl Accounts {
         // Another node may have created it since our last reload.
         self.reload_keys().await?;
         if self.key_ring().current_for(alg).is_none() {
-            let key = SigningKey::generate(alg, &self.master)?;
+            let key = SigningKey::generate(alg, &self.master, self.now())?;
             self.store.rotate_in(&key, keep_published(self.config.tokens.access_ttl)).await?;
             tracing::info!(kid = %key.kid, alg = alg.as_str(), "generated the first signing key for this algorithm");
             self.reload_keys().await?;

@@ -52,7 +52,7 @@ impl Accounts {
             return Err(Error::InvalidCredentials);
         };
 
-        let now = crate::clock::now();
+        let now = self.now();
         if user.locked_until.is_some_and(|until| until > now) {
             self.hasher.verify_dummy(req.password).await?;
             self.audit(
@@ -126,7 +126,7 @@ impl Accounts {
     pub(super) async fn count_failure(&self, user: &User, client: &ClientInfo) -> Result<()> {
         let failures = self.store.record_login_failure(user.id).await?;
         if let Some(delay) = self.config.lockout.delay_after(failures) {
-            let until = crate::clock::now() + delay;
+            let until = self.now() + delay;
             self.store.set_locked_until(user.id, Some(until)).await?;
             self.audit(
                 AuditEvent::new(AuditKind::AccountLocked, Outcome::Success, client)
@@ -146,7 +146,7 @@ impl Accounts {
         }
         let result = async {
             let hash = self.hasher.hash(password).await?;
-            self.store.set_password_hash(user.id, &hash, crate::clock::now()).await?;
+            self.store.set_password_hash(user.id, &hash, self.now()).await?;
             Ok::<_, Error>(())
         }
         .await;

@@ -14,7 +14,7 @@ impl Accounts {
     pub async fn logout_with_refresh(&self, token: SecretString, client: &ClientInfo) -> Result<()> {
         let digest = TokenDigest::of(token.expose_secret());
         if let Some((_, session)) = self.store.refresh_by_digest(&digest).await? {
-            if self.store.revoke_session(session.id, crate::clock::now()).await? {
+            if self.store.revoke_session(session.id, self.now()).await? {
                 self.audit(AuditEvent::new(AuditKind::Logout, Outcome::Success, client).by_and_for(session.user_id))
                     .await;
             }
@@ -24,7 +24,7 @@ impl Accounts {
 
     /// Ends the session of the presented access token.
     pub async fn logout(&self, auth: &Authenticated, client: &ClientInfo) -> Result<()> {
-        if self.store.revoke_session(auth.session_id, crate::clock::now()).await? {
+        if self.store.revoke_session(auth.session_id, self.now()).await? {
             self.audit(AuditEvent::new(AuditKind::Logout, Outcome::Success, client).by_and_for(auth.user_id)).await;
         }
         Ok(())
@@ -35,7 +35,7 @@ impl Accounts {
     /// personal API keys (signing out everywhere is how people answer a
     /// suspected compromise).
     pub async fn logout_all(&self, auth: &Authenticated, revoke_api_keys: bool, client: &ClientInfo) -> Result<u64> {
-        let now = crate::clock::now();
+        let now = self.now();
         let ended = self.store.revoke_user_sessions(auth.user_id, now).await?;
         let keys = if revoke_api_keys { self.store.revoke_user_api_keys(auth.user_id, now).await? } else { 0 };
         self.audit(

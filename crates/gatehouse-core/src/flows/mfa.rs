@@ -88,7 +88,7 @@ impl Accounts {
     /// `pwd`, or `fed` for an upstream sign-in).
     pub(super) async fn challenge(&self, user: &User, first: &str, client: &ClientInfo) -> Result<(SecretString, u64)> {
         let token = random_token();
-        let now = crate::clock::now();
+        let now = self.now();
         let challenge = MfaChallenge {
             id: Uuid::now_v7(),
             user_id: user.id,
@@ -114,7 +114,7 @@ impl Accounts {
     ) -> Result<(User, TokenPair)> {
         let limits = &self.config.limits;
         self.limit("mfa:ip", &ip_key(client), limits.mfa_per_ip).await?;
-        let now = crate::clock::now();
+        let now = self.now();
         let challenge = self.live_challenge(&mfa_token).await?;
         self.limit("mfa:account", &challenge.user_id.to_string(), limits.mfa_per_account).await?;
         let user = self.load_user(challenge.user_id).await.map_err(|_| Error::InvalidToken)?;
@@ -160,7 +160,7 @@ impl Accounts {
             return Ok(self.store.use_totp_step(user.id, step).await?.then_some("totp"));
         }
         let Some(digest) = self.backup_key.digest(code) else { return Ok(None) };
-        if self.store.use_backup_code(user.id, &digest, crate::clock::now()).await? {
+        if self.store.use_backup_code(user.id, &digest, self.now()).await? {
             self.audit(
                 AuditEvent::new(AuditKind::BackupCodeUsed, Outcome::Success, &ClientInfo::default())
                     .by_and_for(user.id),
@@ -179,7 +179,7 @@ impl Accounts {
             return Ok(None);
         }
         let secret = TotpSecret::from_bytes(self.master.open(&record.secret_sealed, &totp_context(user))?);
-        let now = u64::try_from(crate::clock::now().unix_timestamp()).map_err(Error::internal)?;
+        let now = u64::try_from(self.now().unix_timestamp()).map_err(Error::internal)?;
         secret.matching_step(code, now)
     }
 
@@ -192,7 +192,7 @@ impl Accounts {
         proof: StepUpProof,
         client: &ClientInfo,
     ) -> Result<()> {
-        let now = crate::clock::now();
+        let now = self.now();
         let session = self.store.session(auth.session_id).await?.ok_or(Error::InvalidToken)?;
         if super::elapsed_since(session.auth_time, now) <= self.config.step_up_window
             && proof.password.is_none()

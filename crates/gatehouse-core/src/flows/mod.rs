@@ -63,6 +63,7 @@ pub use totp::TotpEnrollment;
 
 use crate::account::{Role, User, UserId};
 use crate::audit::{AuditEvent, ClientInfo};
+use crate::clock::Clock;
 use crate::crypto::{random_token, MasterKey, TokenDigest};
 use crate::error::{Error, Result};
 use crate::mail::{Mail, Mailer};
@@ -278,6 +279,8 @@ pub struct Accounts {
     mailer: Arc<dyn Mailer>,
     notices: Notices,
     config: AccountsConfig,
+    /// Where every flow reads "now" (see `clock`).
+    clock: Arc<dyn Clock>,
 }
 
 impl Accounts {
@@ -289,8 +292,9 @@ impl Accounts {
         master: Arc<MasterKey>,
         mailer: Arc<dyn Mailer>,
         config: AccountsConfig,
+        clock: Arc<dyn Clock>,
     ) -> Result<Self> {
-        let ring = keys::load_or_create(store.as_ref(), &master, config.signing_alg).await?;
+        let ring = keys::load_or_create(store.as_ref(), &master, config.signing_alg, clock.now()).await?;
         let successor_key = master.derive("gatehouse/refresh-successor/v1");
         let backup_key = crate::mfa::backup::CodeKey::derive(&master);
         let passkeys = match crate::mfa::webauthn::Passkeys::new(
@@ -323,6 +327,7 @@ impl Accounts {
             mailer,
             notices,
             config,
+            clock,
         };
         accounts.sync_roles().await?;
         accounts.rekey_backup_codes().await?;
@@ -339,6 +344,15 @@ impl Accounts {
 
     pub fn config(&self) -> &AccountsConfig {
         &self.config
+    }
+
+    /// The time the flows decide by.
+    pub fn now(&self) -> OffsetDateTime {
+        self.clock.now()
+    }
+
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
     }
 
     /// The key ring in use now.
@@ -372,7 +386,7 @@ impl Accounts {
     /// to enrolling a second factor (for the enrolment endpoints and `/me`).
     pub async fn authenticate_for_enrollment(&self, token: &str) -> Result<Authenticated> {
         let auth = self.authenticate(token).await?;
-        let now = crate::clock::now();
+        let now = self.now();
         // Tokens an OAuth client holds for the user are for resource servers
         // and userinfo, never for managing the account.
         match self.store.session(auth.session_id).await? {
@@ -384,7 +398,7 @@ impl Accounts {
     /// Opens a new session for `user`, authenticated by `amr`, and returns its
     /// first token pair (for a browser, the refresh token is the cookie value).
     async fn open_session(&self, user: &User, amr: Vec<String>, client: &ClientInfo, via: SignIn) -> Result<TokenPair> {
-        let now = crate::clock::now();
+        let now = self.now();
         let (kind, idle, absolute) = match via {
             SignIn::Api => (SessionKind::Api, self.config.session_idle, self.config.session_absolute),
             SignIn::Browser { remember } => (
@@ -454,7 +468,7 @@ impl Accounts {
             scope,
             client_id,
         };
-        AccessTokenIssuer::issue(&self.key_ring(), &self.config.tokens, &grant)
+        AccessTokenIssuer::issue(&self.key_ring(), &self.config.tokens, &grant, self.clock.unix())
     }
 
     /// Policy demands a second factor of this user.
@@ -474,7 +488,8 @@ impl Accounts {
 
     /// Writes an audit event. A failure to audit is logged, not surfaced: the
     /// action it records has already happened.
-    async fn audit(&self, event: AuditEvent) {
+    async fn audit(&self, mut event: AuditEvent) {
+        event.at = self.now();
         if let Err(e) = self.store.append(&event).await {
             tracing::error!(error = %e, kind = event.kind.as_str(), "cannot write audit event");
         }

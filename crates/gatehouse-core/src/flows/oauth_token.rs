@@ -143,7 +143,7 @@ impl Accounts {
             .as_deref()
             .filter(|c| !c.is_empty() && c.len() <= 128)
             .ok_or_else(|| OAuthFailure::new(Code::InvalidRequest, "code is missing"))?;
-        let now = crate::clock::now();
+        let now = self.now();
         let code = match self.store.redeem_authorization_code(&TokenDigest::of(code), &client.id, now).await? {
             Redemption::Unknown => return Err(invalid_grant("unknown authorization code")),
             // Left for its own client to redeem.
@@ -284,7 +284,13 @@ impl Accounts {
         let allowed: Vec<&str> =
             client.scopes.iter().map(String::as_str).filter(|s| !USER_SCOPES.contains(s)).collect();
         let scope = narrow(req.scope.as_deref(), &allowed)?.join(" ");
-        let access = AccessTokenIssuer::issue_for_client(&self.key_ring(), &self.config.tokens, &client.id, &scope)?;
+        let access = AccessTokenIssuer::issue_for_client(
+            &self.key_ring(),
+            &self.config.tokens,
+            &client.id,
+            &scope,
+            self.clock.unix(),
+        )?;
         Ok(OAuthTokenResponse {
             access_token: access.token,
             expires_in: access.expires_in,
@@ -333,7 +339,7 @@ impl Accounts {
         browser_session: Option<SessionId>,
         access_token: &str,
     ) -> Result<String> {
-        let now = crate::clock::now().unix_timestamp();
+        let now = self.now().unix_timestamp();
         let ttl = i64::try_from(self.config.tokens.access_ttl.as_secs()).unwrap_or(900);
         let claims = IdClaims {
             iss: self.config.tokens.issuer.clone(),

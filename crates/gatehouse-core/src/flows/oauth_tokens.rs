@@ -57,7 +57,7 @@ impl Accounts {
         }
         let session = self.store.session(claims.session_id()?).await?.ok_or(Error::InvalidToken)?;
         let user = self.store.user_by_id(session.user_id).await?;
-        let now = crate::clock::now();
+        let now = self.now();
         if !session.is_active(now) || session.user_id.to_string() != claims.sub || !user.is_some_and(|u| u.is_active) {
             return Err(Error::InvalidToken);
         }
@@ -151,7 +151,7 @@ impl Accounts {
         // A refresh token: only its own client learns about it.
         if token.len() <= 128 {
             if let Some((record, session)) = self.store.refresh_by_digest(&TokenDigest::of(token)).await? {
-                let now = crate::clock::now();
+                let now = self.now();
                 if let SessionKind::OAuth { client_id, scope } = &session.kind {
                     if *client_id == caller.id && record.spent_at.is_none() && session.is_active(now) {
                         return Ok(json!({
@@ -184,7 +184,7 @@ impl Accounts {
         if token.is_empty() || token.len() > 8192 {
             return Ok(());
         }
-        let now = crate::clock::now();
+        let now = self.now();
         let mut target = None;
         if token.len() <= 128 {
             if let Some((_, session)) = self.store.refresh_by_digest(&TokenDigest::of(token)).await? {
@@ -266,7 +266,7 @@ impl Accounts {
             }
             self.end_browser_session(browser, info).await?;
             if let Some(c) = &client {
-                self.store.revoke_client_sessions(browser.user.id, &c.id, crate::clock::now()).await?;
+                self.store.revoke_client_sessions(browser.user.id, &c.id, self.now()).await?;
             }
         }
         Ok(match back_to {

@@ -61,7 +61,7 @@ impl Accounts {
         mfa_challenge: Option<Uuid>,
         state: String,
     ) -> Result<Uuid> {
-        let now = crate::clock::now();
+        let now = self.now();
         let ceremony = WebauthnCeremony {
             id: Uuid::now_v7(),
             kind,
@@ -77,7 +77,7 @@ impl Accounts {
 
     async fn take_ceremony(&self, id: Uuid, kind: CeremonyKind) -> Result<WebauthnCeremony> {
         self.store
-            .take_webauthn_ceremony(id, crate::clock::now())
+            .take_webauthn_ceremony(id, self.now())
             .await?
             .filter(|c| c.kind == kind)
             .ok_or_else(|| Error::InvalidRequest("unknown or expired ceremony_id: start again".into()))
@@ -114,7 +114,7 @@ impl Accounts {
         }
         let new = self.passkeys()?.finish_registration(response, &ceremony.state)?;
         let had_factor = self.mfa_status(auth.user_id).await?.has_second_factor();
-        let now = crate::clock::now();
+        let now = self.now();
         let credential = WebauthnCredential {
             id: Uuid::now_v7(),
             user_id: auth.user_id,
@@ -263,7 +263,7 @@ impl Accounts {
             }
         };
         self.record_passkey_use(&credentials, &used).await?;
-        if !self.store.consume_mfa_challenge(challenge.id, crate::clock::now()).await? {
+        if !self.store.consume_mfa_challenge(challenge.id, self.now()).await? {
             return Err(Error::InvalidToken);
         }
         if user.failed_logins > 0 {
@@ -297,7 +297,7 @@ impl Accounts {
             .ok_or(Error::InvalidCredentials)?;
         let user = self.load_user(credential.user_id).await.map_err(|_| Error::InvalidCredentials)?;
         self.limit("login:account", &user.id.to_string(), self.config.limits.login_per_account).await?;
-        let now = crate::clock::now();
+        let now = self.now();
         if user.locked_until.is_some_and(|until| until > now) {
             return Err(Error::InvalidCredentials);
         }
@@ -332,7 +332,7 @@ impl Accounts {
             return Err(Error::internal("webauthn-rs accepted a credential we did not offer"));
         };
         let passkey = used.updated_passkey.as_deref().unwrap_or(&credential.passkey);
-        self.store.update_webauthn_credential(credential.id, passkey, crate::clock::now()).await?;
+        self.store.update_webauthn_credential(credential.id, passkey, self.now()).await?;
         Ok(())
     }
 
@@ -342,7 +342,7 @@ impl Accounts {
         if presented.is_empty() || presented.len() > 128 {
             return Err(Error::InvalidToken);
         }
-        let now = crate::clock::now();
+        let now = self.now();
         self.store
             .mfa_challenge(&TokenDigest::of(presented))
             .await?

@@ -32,7 +32,7 @@ impl Accounts {
             return Err(Error::InvalidCredentials);
         }
         let hash = self.hash_new_password(&new_password, [user.username.as_str(), user.email.as_str()]).await?;
-        let now = crate::clock::now();
+        let now = self.now();
         self.store.set_password_hash(user.id, &hash, now).await?;
         let mut ended = 0u64;
         for session in self.store.active_sessions(user.id, now).await? {

@@ -50,7 +50,7 @@ impl Accounts {
         client: &ClientInfo,
     ) -> Result<()> {
         self.limit("forgot:ip", &ip_key(client), self.config.limits.forgot_per_ip).await?;
-        let now = crate::clock::now();
+        let now = self.now();
         let record = self.usable_email_token(&token, &[EmailTokenKind::ResetPassword]).await?;
         let user = self.load_user(record.user_id).await.map_err(|_| Error::InvalidToken)?;
         // Check the policy before spending the link, so a weak choice can be retried.

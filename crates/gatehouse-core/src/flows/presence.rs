@@ -73,7 +73,7 @@ impl Accounts {
                 self.limit("mfa:account", &account, limits.mfa_per_account).await?;
             }
         }
-        let now = crate::clock::now();
+        let now = self.now();
         if let Some(until) = user.locked_until.filter(|until| *until > now) {
             self.audit(
                 AuditEvent::new(AuditKind::StepUp, Outcome::Failure, client)

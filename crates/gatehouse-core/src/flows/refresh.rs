@@ -45,7 +45,7 @@ impl Accounts {
         if !belongs(&session) {
             return Err(Error::InvalidToken);
         }
-        let now = crate::clock::now();
+        let now = self.now();
         if session.revoked_at.is_some() {
             return Err(Error::InvalidToken);
         }
@@ -105,7 +105,7 @@ impl Accounts {
         let (Some(spent_at), Some(spent_by)) = (record.spent_at, record.spent_by.as_deref()) else {
             return Ok(false);
         };
-        let now = crate::clock::now();
+        let now = self.now();
         if elapsed_since(spent_at, now) > self.config.refresh_grace || spent_by != fingerprint {
             return Ok(false);
         }
@@ -114,7 +114,7 @@ impl Accounts {
     }
 
     async fn end_reused_session(&self, session: &Session, client: &ClientInfo) -> Result<()> {
-        let now = crate::clock::now();
+        let now = self.now();
         self.store.revoke_session(session.id, now).await?;
         tracing::warn!(session = %session.id, user = %session.user_id, "refresh token reuse detected; session ended");
         self.audit(

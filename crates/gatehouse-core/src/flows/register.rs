@@ -27,7 +27,7 @@ impl Accounts {
             password_hash: hash,
             email_verified: false,
             roles: self.config.default_roles.clone(),
-            created_at: crate::clock::now(),
+            created_at: self.now(),
         };
         let user = match self.store.insert_user(&new).await {
             Ok(user) => user,

@@ -105,7 +105,7 @@ impl Accounts {
         let name = Role::parse(&req.name)?;
         let permissions = check_permissions(&req.permissions)?;
         actor.may_define(&permissions)?;
-        let now = crate::clock::now();
+        let now = self.now();
         let role = RoleDef {
             name,
             description: check_description(&req.description)?,
@@ -150,7 +150,7 @@ impl Accounts {
                 )));
             }
         }
-        after.updated_at = crate::clock::now();
+        after.updated_at = self.now();
         if !self.store.update_role(&after).await? {
             return Err(Error::NotFound(format!("no role '{name}'")));
         }
@@ -206,7 +206,7 @@ impl Accounts {
         if removed.iter().any(|r| r.as_str() == Role::ADMIN) {
             self.keep_admin_role(actor, &before).await?;
         }
-        self.store.set_roles(id, &roles, crate::clock::now()).await.map_err(|e| self.role_vanished(e))?;
+        self.store.set_roles(id, &roles, self.now()).await.map_err(|e| self.role_vanished(e))?;
         let after = self.load_user(id).await?;
         self.audit_roles_of(actor, &before, &after, client).await;
         Ok(after)
@@ -224,7 +224,7 @@ impl Accounts {
         actor.require(ROLES_ASSIGN)?;
         actor.may_manage(&before)?;
         self.check_grant(actor, role).await?;
-        let added = self.store.grant_role(id, role, crate::clock::now()).await.map_err(|e| self.role_vanished(e))?;
+        let added = self.store.grant_role(id, role, self.now()).await.map_err(|e| self.role_vanished(e))?;
         let after = self.load_user(id).await?;
         if added {
             self.audit_roles_of(actor, &before, &after, client).await;
@@ -244,7 +244,7 @@ impl Accounts {
         if role.as_str() == Role::ADMIN {
             self.keep_admin_role(actor, &before).await?;
         }
-        self.store.revoke_role(id, role, crate::clock::now()).await?;
+        self.store.revoke_role(id, role, self.now()).await?;
         let after = self.load_user(id).await?;
         self.audit_roles_of(actor, &before, &after, client).await;
         Ok(after)
@@ -274,10 +274,10 @@ impl Accounts {
     /// catalog permissions of `admin`), and makes sure every configured
     /// default role exists (created empty when missing). Runs at start-up.
     pub(super) async fn sync_roles(&self) -> Result<()> {
-        self.store.sync_builtin_roles(&RoleDef::builtins(crate::clock::now())).await?;
+        self.store.sync_builtin_roles(&RoleDef::builtins(self.now())).await?;
         for role in &self.config.default_roles {
             if self.store.role(role).await?.is_none() {
-                let now = crate::clock::now();
+                let now = self.now();
                 let def = RoleDef {
                     name: role.clone(),
                     description: "A default role of new accounts (created at start-up)".into(),

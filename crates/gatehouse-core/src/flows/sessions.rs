@@ -17,13 +17,13 @@ impl Accounts {
     }
 
     pub async fn my_sessions(&self, auth: &Authenticated) -> Result<Vec<Session>> {
-        Ok(self.store.active_sessions(auth.user_id, crate::clock::now()).await?)
+        Ok(self.store.active_sessions(auth.user_id, self.now()).await?)
     }
 
     /// Ends one of the user's own sessions. Someone else's session id is
     /// answered exactly like an unknown one.
     pub async fn end_my_session(&self, auth: &Authenticated, id: SessionId, client: &ClientInfo) -> Result<()> {
-        let now = crate::clock::now();
+        let now = self.now();
         match self.store.session(id).await? {
             Some(s) if s.user_id == auth.user_id && s.is_active(now) => {
                 self.store.revoke_session(id, now).await?;

@@ -30,7 +30,7 @@ impl Accounts {
         let user = self.load_user(auth.user_id).await?;
         let secret = TotpSecret::generate();
         let sealed = self.master.seal(secret.as_bytes(), &totp_context(user.id))?;
-        if !self.store.put_pending_totp(user.id, &sealed, crate::clock::now()).await? {
+        if !self.store.put_pending_totp(user.id, &sealed, self.now()).await? {
             return Err(Error::MfaAlreadyEnabled);
         }
         let issuer = &self.config.product_name;
@@ -68,7 +68,7 @@ impl Accounts {
             .await;
             return Err(Error::InvalidMfaCode);
         };
-        let now = crate::clock::now();
+        let now = self.now();
         if !self.store.enable_totp(user_id, step, now).await? {
             return Err(Error::MfaAlreadyEnabled);
         }
@@ -127,7 +127,7 @@ impl Accounts {
                     .ok_or_else(|| Error::internal("generated an invalid backup code"))
             })
             .collect::<Result<Vec<_>>>()?;
-        self.store.replace_backup_codes(auth.user_id, &digests, crate::clock::now()).await?;
+        self.store.replace_backup_codes(auth.user_id, &digests, self.now()).await?;
         Ok(codes)
     }
 }

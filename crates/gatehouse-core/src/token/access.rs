@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use jsonwebtoken::{decode, decode_header, errors::ErrorKind, Header, Validation};
+use jsonwebtoken::{decode, decode_header, Header, Validation};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -122,16 +122,21 @@ pub struct IssuedAccessToken {
 pub struct AccessTokenIssuer;
 
 impl AccessTokenIssuer {
-    pub fn issue(ring: &KeyRing, settings: &TokenSettings, grant: &Grant<'_>) -> Result<IssuedAccessToken, Error> {
-        let claims = Self::claims(settings, grant);
+    /// A token for `grant`, issued at `now` (Unix seconds).
+    pub fn issue(
+        ring: &KeyRing,
+        settings: &TokenSettings,
+        grant: &Grant<'_>,
+        now: i64,
+    ) -> Result<IssuedAccessToken, Error> {
+        let claims = Self::claims(settings, grant, now);
         let token = Self::sign(ring, &claims)?;
         Ok(IssuedAccessToken { token, expires_in: settings.access_ttl.as_secs(), claims })
     }
 
     /// The claims a token for `grant` carries (unsigned; the pages use them
     /// for a browser session, which never holds a token).
-    pub fn claims(settings: &TokenSettings, grant: &Grant<'_>) -> AccessClaims {
-        let now = crate::clock::now().unix_timestamp();
+    pub fn claims(settings: &TokenSettings, grant: &Grant<'_>, now: i64) -> AccessClaims {
         let ttl = settings.access_ttl.as_secs();
         AccessClaims {
             iss: settings.issuer.clone(),
@@ -159,8 +164,8 @@ impl AccessTokenIssuer {
         settings: &TokenSettings,
         client_id: &str,
         scope: &str,
+        now: i64,
     ) -> Result<IssuedAccessToken, Error> {
-        let now = crate::clock::now().unix_timestamp();
         let ttl = settings.access_ttl.as_secs();
         let claims = AccessClaims {
             iss: settings.issuer.clone(),
@@ -200,8 +205,9 @@ impl AccessTokenIssuer {
     }
 
     /// Verifies signature (by `kid`, with that key's algorithm only), `typ`,
-    /// `iss`, `aud`, `exp` and `nbf`.
-    pub fn verify(ring: &KeyRing, settings: &TokenSettings, token: &str) -> Result<AccessClaims, Error> {
+    /// `iss`, `aud`, and `exp` and `nbf` against `now` (Unix seconds: the
+    /// flows' clock, not the system's).
+    pub fn verify(ring: &KeyRing, settings: &TokenSettings, token: &str, now: i64) -> Result<AccessClaims, Error> {
         let header = decode_header(token).map_err(|_| Error::InvalidToken)?;
         if header.typ.as_deref().map(str::to_ascii_lowercase).as_deref() != Some(ACCESS_TOKEN_TYP) {
             return Err(Error::InvalidToken);
@@ -215,16 +221,22 @@ impl AccessTokenIssuer {
             return Err(Error::InvalidToken);
         }
         let mut validation = Validation::new(alg);
-        validation.leeway = LEEWAY_SECONDS;
-        validation.validate_nbf = true;
+        // Time is checked below, against the injected clock.
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
         validation.set_issuer(&[&settings.issuer]);
         validation.set_audience(&[&settings.audience]);
         validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
-        match decode::<AccessClaims>(token, key.decoding(), &validation) {
-            Ok(data) => Ok(data.claims),
-            Err(e) if matches!(e.kind(), ErrorKind::ExpiredSignature) => Err(Error::TokenExpired),
-            Err(_) => Err(Error::InvalidToken),
+        let claims =
+            decode::<AccessClaims>(token, key.decoding(), &validation).map_err(|_| Error::InvalidToken)?.claims;
+        let leeway = i64::try_from(LEEWAY_SECONDS).unwrap_or(0);
+        if claims.exp.saturating_add(leeway) < now {
+            return Err(Error::TokenExpired);
         }
+        if claims.nbf.saturating_sub(leeway) > now {
+            return Err(Error::InvalidToken);
+        }
+        Ok(claims)
     }
 }
 
@@ -236,9 +248,12 @@ mod tests {
 
     fn ring(alg: SigningAlg) -> KeyRing {
         let master = MasterKey::generate();
-        let stored = SigningKey::generate(alg, &master).unwrap();
+        let stored = SigningKey::generate(alg, &master, time::OffsetDateTime::UNIX_EPOCH).unwrap();
         KeyRing::open(&[stored], &master, alg).unwrap()
     }
+
+    /// Tokens are issued and checked at this moment, whatever the wall says.
+    const NOW: i64 = 1_900_000_000;
 
     fn settings() -> TokenSettings {
         TokenSettings { issuer: "http://issuer".into(), audience: "aud".into(), access_ttl: Duration::from_secs(60) }
@@ -260,9 +275,9 @@ mod tests {
                 scope: DEFAULT_SCOPE,
                 client_id: None,
             };
-            let issued = AccessTokenIssuer::issue(&ring, &settings(), &grant).unwrap();
+            let issued = AccessTokenIssuer::issue(&ring, &settings(), &grant, NOW).unwrap();
             use secrecy::ExposeSecret;
-            let claims = AccessTokenIssuer::verify(&ring, &settings(), issued.token.expose_secret()).unwrap();
+            let claims = AccessTokenIssuer::verify(&ring, &settings(), issued.token.expose_secret(), NOW).unwrap();
             assert_eq!(claims, issued.claims);
         }
     }
@@ -281,15 +296,44 @@ mod tests {
             scope: DEFAULT_SCOPE,
             client_id: None,
         };
-        let issued = AccessTokenIssuer::issue(&ring_a, &settings(), &grant).unwrap();
+        let issued = AccessTokenIssuer::issue(&ring_a, &settings(), &grant, NOW).unwrap();
         let token = issued.token.expose_secret();
         let mut s = settings();
         s.issuer = "http://other".into();
-        assert!(matches!(AccessTokenIssuer::verify(&ring_a, &s, token), Err(Error::InvalidToken)));
+        assert!(matches!(AccessTokenIssuer::verify(&ring_a, &s, token, NOW), Err(Error::InvalidToken)));
         let mut s = settings();
         s.audience = "other".into();
-        assert!(matches!(AccessTokenIssuer::verify(&ring_a, &s, token), Err(Error::InvalidToken)));
+        assert!(matches!(AccessTokenIssuer::verify(&ring_a, &s, token, NOW), Err(Error::InvalidToken)));
         let ring_b = ring(SigningAlg::EdDsa);
-        assert!(matches!(AccessTokenIssuer::verify(&ring_b, &settings(), token), Err(Error::InvalidToken)));
+        assert!(matches!(AccessTokenIssuer::verify(&ring_b, &settings(), token, NOW), Err(Error::InvalidToken)));
+    }
+
+    #[test]
+    fn expiry_and_not_before_are_checked_against_the_given_time() {
+        use secrecy::ExposeSecret;
+        let ring = ring(SigningAlg::EdDsa);
+        let grant = Grant {
+            user: UserId::new(),
+            session: SessionId::new(),
+            roles: &[],
+            permissions: &[],
+            amr: &[],
+            auth_time: 0,
+            scope: DEFAULT_SCOPE,
+            client_id: None,
+        };
+        let token = AccessTokenIssuer::issue(&ring, &settings(), &grant, NOW).unwrap().token;
+        let token = token.expose_secret();
+        let leeway = LEEWAY_SECONDS as i64;
+        assert!(AccessTokenIssuer::verify(&ring, &settings(), token, NOW + 60 + leeway).is_ok());
+        assert!(matches!(
+            AccessTokenIssuer::verify(&ring, &settings(), token, NOW + 61 + leeway),
+            Err(Error::TokenExpired)
+        ));
+        assert!(AccessTokenIssuer::verify(&ring, &settings(), token, NOW - leeway).is_ok());
+        assert!(matches!(
+            AccessTokenIssuer::verify(&ring, &settings(), token, NOW - leeway - 1),
+            Err(Error::InvalidToken)
+        ));
     }
 }

@@ -92,7 +92,7 @@ mod tests {
     #[test]
     fn signed_tokens_read_back_as_hints_and_tampering_is_caught() {
         let master = MasterKey::generate();
-        let stored = SigningKey::generate(SigningAlg::EdDsa, &master).unwrap();
+        let stored = SigningKey::generate(SigningAlg::EdDsa, &master, time::OffsetDateTime::UNIX_EPOCH).unwrap();
         let ring = KeyRing::open(&[stored], &master, SigningAlg::EdDsa).unwrap();
         let claims = IdClaims {
             iss: "http://op".into(),

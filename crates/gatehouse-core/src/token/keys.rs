@@ -131,9 +131,8 @@ impl fmt::Debug for SigningKey {
 }
 
 impl SigningKey {
-    /// Generates a fresh key pair and returns it sealed for storage.
-    pub fn generate(alg: SigningAlg, master: &MasterKey) -> Result<StoredKey, Error> {
-        let now = crate::clock::now();
+    /// Generates a fresh key pair, made at `now`, and returns it sealed for storage.
+    pub fn generate(alg: SigningAlg, master: &MasterKey, now: OffsetDateTime) -> Result<StoredKey, Error> {
         let kid = format!("{}-{}", now.unix_timestamp(), &uuid::Uuid::new_v4().simple().to_string()[..8]);
         let rng = SystemRandom::new();
         let (private_der, mut jwk) = match alg {
@@ -303,7 +302,11 @@ mod tests {
     #[test]
     fn ed25519_tokens_are_the_bytes_jsonwebtoken_would_sign() {
         let master = MasterKey::generate();
-        let key = SigningKey::open(&SigningKey::generate(SigningAlg::EdDsa, &master).unwrap(), &master).unwrap();
+        let key = SigningKey::open(
+            &SigningKey::generate(SigningAlg::EdDsa, &master, time::OffsetDateTime::UNIX_EPOCH).unwrap(),
+            &master,
+        )
+        .unwrap();
         let mut header = Header::new(Algorithm::EdDSA);
         header.typ = Some("at+jwt".into());
         header.kid = Some(key.kid.clone());

@@ -33,9 +33,9 @@ pub struct AdminUserView {
     password_reset_required: bool,
 }
 
-impl From<&User> for AdminUserView {
-    fn from(u: &User) -> Self {
-        let now = gatehouse_core::clock::now();
+impl AdminUserView {
+    /// The view of `u` at `now` (a lock shows while it lasts).
+    fn at(u: &User, now: time::OffsetDateTime) -> Self {
         Self {
             user: u.into(),
             failed_logins: u.failed_logins,
@@ -108,6 +108,11 @@ pub struct EndedSessions {
 }
 
 /// A user id from a URL: anything that is not one is simply not found.
+/// A user as an administrator sees it, now.
+fn view(state: &AppState, user: &User) -> Json<AdminUserView> {
+    Json(AdminUserView::at(user, state.accounts.now()))
+}
+
 pub(super) fn user_id(raw: &str) -> Result<UserId, Error> {
     uuid::Uuid::parse_str(raw).map(UserId).map_err(|_| Error::NotFound("no such user".into()))
 }
@@ -133,7 +138,12 @@ pub async fn list(
     let mut users = state.accounts.list_users(&actor, &filter, limit + 1, offset).await?;
     let next_offset = (users.len() > limit as usize).then(|| offset.saturating_add(limit));
     users.truncate(limit as usize);
-    Ok(Json(UserPage { users: users.iter().map(AdminUserView::from).collect(), limit, offset, next_offset }))
+    Ok(Json(UserPage {
+        users: users.iter().map(|u| AdminUserView::at(u, state.accounts.now())).collect(),
+        limit,
+        offset,
+        next_offset,
+    }))
 }
 
 /// Create a user, with a password or as an invitation.
@@ -155,7 +165,7 @@ pub async fn create(
         email_verified: body.email_verified,
     };
     let user = state.accounts.create_user(req, &actor, &info).await?;
-    Ok((StatusCode::CREATED, Json(AdminUserView::from(&user))))
+    Ok((StatusCode::CREATED, view(&state, &user)))
 }
 
 /// One user, with their second factors.
@@ -168,7 +178,7 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> ApiResult<Json<AdminUserView>> {
     let user = state.accounts.user(&actor, user_id(&id)?).await?;
-    let mut view = AdminUserView::from(&user);
+    let mut view = AdminUserView::at(&user, state.accounts.now());
     view.user.mfa = (&state.accounts.mfa_status(user.id).await?).into();
     Ok(Json(view))
 }
@@ -188,7 +198,7 @@ pub async fn update(
 ) -> ApiResult<Json<AdminUserView>> {
     let update = UserUpdate { username: body.username, email: body.email, email_verified: body.email_verified };
     let user = state.accounts.update_user(&actor, user_id(&id)?, update, &info).await?;
-    Ok(Json(AdminUserView::from(&user)))
+    Ok(view(&state, &user))
 }
 
 /// Delete a user and everything that is theirs.
@@ -216,7 +226,7 @@ pub async fn disable(
     AdminActor(actor): AdminActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<AdminUserView>> {
-    Ok(Json((&state.accounts.set_active(&actor, user_id(&id)?, false, &info).await?).into()))
+    Ok(view(&state, &state.accounts.set_active(&actor, user_id(&id)?, false, &info).await?))
 }
 
 /// Enable a disabled account.
@@ -229,7 +239,7 @@ pub async fn enable(
     AdminActor(actor): AdminActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<AdminUserView>> {
-    Ok(Json((&state.accounts.set_active(&actor, user_id(&id)?, true, &info).await?).into()))
+    Ok(view(&state, &state.accounts.set_active(&actor, user_id(&id)?, true, &info).await?))
 }
 
 /// Forget failed sign-ins and lift the lock.
@@ -242,7 +252,7 @@ pub async fn unlock(
     AdminActor(actor): AdminActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<AdminUserView>> {
-    Ok(Json((&state.accounts.unlock(&actor, user_id(&id)?, &info).await?).into()))
+    Ok(view(&state, &state.accounts.unlock(&actor, user_id(&id)?, &info).await?))
 }
 
 /// Demand a new password: password sign-in is refused until it is reset,
@@ -257,7 +267,7 @@ pub async fn password_reset(
     AdminActor(actor): AdminActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<AdminUserView>> {
-    Ok(Json((&state.accounts.require_password_reset(&actor, user_id(&id)?, &info).await?).into()))
+    Ok(view(&state, &state.accounts.require_password_reset(&actor, user_id(&id)?, &info).await?))
 }
 
 /// A user's active sessions, newest first.
@@ -319,7 +329,7 @@ pub async fn set_roles(
     ApiJson(body): ApiJson<RolesBody>,
 ) -> ApiResult<Json<AdminUserView>> {
     let roles = parse_roles(&body.roles)?;
-    Ok(Json((&state.accounts.set_roles(&actor, user_id(&id)?, roles, &info).await?).into()))
+    Ok(view(&state, &state.accounts.set_roles(&actor, user_id(&id)?, roles, &info).await?))
 }
 
 /// Give a user one role (`roles:assign`); 201 when it is new, 200 when they had it.
@@ -337,7 +347,7 @@ pub async fn grant_role(
     let role = Role::parse(&role)?;
     let (user, added) = state.accounts.grant_role(&actor, user_id(&id)?, &role, &info).await?;
     let status = if added { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json((&user).into())))
+    Ok((status, view(&state, &user)))
 }
 
 /// Take one role from a user (`roles:assign`).
@@ -353,7 +363,7 @@ pub async fn revoke_role(
     Path((id, role)): Path<(String, String)>,
 ) -> ApiResult<Json<AdminUserView>> {
     let role = Role::parse(&role).map_err(|_| Error::NotFound("no such role".into()))?;
-    Ok(Json((&state.accounts.revoke_role(&actor, user_id(&id)?, &role, &info).await?).into()))
+    Ok(view(&state, &state.accounts.revoke_role(&actor, user_id(&id)?, &role, &info).await?))
 }
 
 /// A user's API keys, revoked ones too, newest first (never a secret).
@@ -367,7 +377,7 @@ pub async fn api_keys(
     Path(id): Path<String>,
 ) -> ApiResult<Json<ApiKeyList>> {
     let keys = state.accounts.user_api_keys(&actor, user_id(&id)?).await?;
-    Ok(Json(ApiKeyList::of(&keys)))
+    Ok(Json(ApiKeyList::of(&keys, state.accounts.now())))
 }
 
 /// Revoke one of a user's API keys.

@@ -51,6 +51,6 @@ pub async fn export(State(state): State<AppState>, Auth(auth): Auth) -> ApiResul
             "at": rfc3339(a.at), "event": a.kind.as_str(), "outcome": a.outcome.as_str(),
             "ip": a.ip, "user_agent": a.user_agent, "detail": a.detail,
         })).collect::<Vec<_>>(),
-        "exported_at": rfc3339(gatehouse_core::clock::now()),
+        "exported_at": rfc3339(state.accounts.now()),
     })))
 }

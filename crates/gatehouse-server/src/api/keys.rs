@@ -39,8 +39,9 @@ pub struct ApiKeyView {
     active: bool,
 }
 
-impl From<&ApiKey> for ApiKeyView {
-    fn from(k: &ApiKey) -> Self {
+impl ApiKeyView {
+    /// The view of `k` at `now` (whether it is active).
+    fn at(k: &ApiKey, now: OffsetDateTime) -> Self {
         Self {
             id: k.id,
             name: k.name.clone(),
@@ -50,7 +51,7 @@ impl From<&ApiKey> for ApiKeyView {
             last_used_at: k.last_used_at.map(rfc3339),
             last_used_ip: k.last_used_ip.clone(),
             revoked_at: k.revoked_at.map(rfc3339),
-            active: k.is_live(gatehouse_core::clock::now()),
+            active: k.is_live(now),
         }
     }
 }
@@ -61,8 +62,8 @@ pub struct ApiKeyList {
 }
 
 impl ApiKeyList {
-    pub fn of(keys: &[ApiKey]) -> Self {
-        Self { api_keys: keys.iter().map(ApiKeyView::from).collect() }
+    pub fn of(keys: &[ApiKey], now: OffsetDateTime) -> Self {
+        Self { api_keys: keys.iter().map(|k| ApiKeyView::at(k, now)).collect() }
     }
 }
 
@@ -76,8 +77,8 @@ pub struct NewApiKeyView {
 }
 
 impl NewApiKeyView {
-    fn new(key: &ApiKey, secret: &SecretString) -> Self {
-        Self { key: key.into(), secret: secret.expose_secret().to_owned() }
+    fn new(key: &ApiKey, secret: &SecretString, now: OffsetDateTime) -> Self {
+        Self { key: ApiKeyView::at(key, now), secret: secret.expose_secret().to_owned() }
     }
 }
 
@@ -99,15 +100,13 @@ pub struct NewApiKeyBody {
     code: Option<String>,
 }
 
-fn expiry(body: &NewApiKeyBody) -> Result<Option<OffsetDateTime>, Error> {
+fn expiry(body: &NewApiKeyBody, now: OffsetDateTime) -> Result<Option<OffsetDateTime>, Error> {
     match (&body.expires_at, body.expires_in_days) {
         (Some(_), Some(_)) => Err(Error::InvalidRequest("send expires_at or expires_in_days, not both".into())),
         (Some(at), None) => OffsetDateTime::parse(at, &Rfc3339).map(Some).map_err(|_| {
             Error::InvalidRequest("expires_at must be an RFC 3339 time, e.g. 2027-01-31T12:00:00Z".into())
         }),
-        (None, Some(days)) if (1..=3650).contains(&days) => {
-            Ok(Some(gatehouse_core::clock::now() + time::Duration::days(i64::from(days))))
-        }
+        (None, Some(days)) if (1..=3650).contains(&days) => Ok(Some(now + time::Duration::days(i64::from(days)))),
         (None, Some(_)) => Err(Error::InvalidRequest("expires_in_days must be 1 to 3650".into())),
         (None, None) => Ok(None),
     }
@@ -125,11 +124,11 @@ pub async fn create(
     Auth(auth): Auth,
     ApiJson(body): ApiJson<NewApiKeyBody>,
 ) -> ApiResult<(StatusCode, Json<NewApiKeyView>)> {
-    let expires_at = expiry(&body)?;
+    let expires_at = expiry(&body, state.accounts.now())?;
     let proof = StepUpProof { password: body.password, code: body.code };
     let req = ApiKeyRequest { name: body.name, scopes: body.scopes, expires_at };
     let (key, secret) = state.accounts.create_api_key(&auth, req, proof, &client).await?;
-    Ok((StatusCode::CREATED, Json(NewApiKeyView::new(&key, &secret))))
+    Ok((StatusCode::CREATED, Json(NewApiKeyView::new(&key, &secret, state.accounts.now()))))
 }
 
 /// Your API keys, revoked ones too, newest first.
@@ -137,7 +136,7 @@ pub async fn create(
     responses((status = 200, body = ApiKeyList), (status = 401, body = Problem)), security(("bearer" = [])))]
 pub async fn list(State(state): State<AppState>, Auth(auth): Auth) -> ApiResult<Json<ApiKeyList>> {
     let keys = state.accounts.my_api_keys(&auth).await?;
-    Ok(Json(ApiKeyList::of(&keys)))
+    Ok(Json(ApiKeyList::of(&keys, state.accounts.now())))
 }
 
 fn key_id(raw: &str) -> Result<Uuid, Error> {
@@ -174,5 +173,5 @@ pub async fn rotate(
     let id = key_id(&id)?;
     let body: StepUpBody = optional_json(body)?;
     let (key, secret) = state.accounts.rotate_my_api_key(&auth, id, body.into(), &client).await?;
-    Ok(Json(NewApiKeyView::new(&key, &secret)))
+    Ok(Json(NewApiKeyView::new(&key, &secret, state.accounts.now())))
 }

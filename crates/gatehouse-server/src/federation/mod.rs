@@ -81,7 +81,7 @@ pub async fn start(State(state): State<AppState>, Path(id): Path<String>, Query(
         nonce: random_token().expose_secret().to_owned(),
         verifier: random_token().expose_secret().to_owned(),
         return_to: browser::safe_return_to(q.return_to.as_deref()),
-        expires: time::OffsetDateTime::now_utc().unix_timestamp() + PENDING_TTL_SECONDS,
+        expires: state.accounts.clock().unix() + PENDING_TTL_SECONDS,
     };
     let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(pending.verifier.as_bytes()));
     let url = match state
@@ -126,7 +126,7 @@ fn pending_from(state: &AppState, headers: &HeaderMap, provider: &str) -> Option
     let sealed = URL_SAFE_NO_PAD.decode(raw).ok()?;
     let json = state.accounts.open_browser_state(&sealed, PENDING_PURPOSE).ok()?;
     let pending: PendingSignIn = serde_json::from_slice(&json).ok()?;
-    let live = pending.expires > time::OffsetDateTime::now_utc().unix_timestamp();
+    let live = pending.expires > state.accounts.clock().unix();
     (live && pending.provider == provider).then_some(pending)
 }
 

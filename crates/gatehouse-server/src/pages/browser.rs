@@ -42,7 +42,7 @@ pub fn set_cookie(name: &str, value: &str, max_age: Option<u64>) -> HeaderValue 
 /// absolute deadline when the sign-in chose "Remember me" — its lifetime is
 /// longer than an ordinary one — a browser-session cookie otherwise.
 pub fn renewed_session_cookie(state: &AppState, old: &gatehouse_core::session::Session, value: &str) -> HeaderValue {
-    let now = gatehouse_core::clock::now();
+    let now = state.accounts.now();
     let lifetime = old.absolute_expires_at - old.created_at;
     let remembered = lifetime > state.accounts.config().browser.absolute;
     let max_age = remembered.then(|| (old.absolute_expires_at - now).whole_seconds().max(0).unsigned_abs());

@@ -34,6 +34,7 @@ pub async fn run(cmd: KeysCommand, settings: &Settings) -> CommandResult {
                 &master,
                 settings.accounts.signing_alg,
                 keep_published(settings.accounts.tokens.access_ttl),
+                accounts.now(),
                 None,
                 &cli,
             )

@@ -126,7 +126,7 @@ on_both_backends! {
         typo.replace_range(20..21, if &typo[20..21] == "A" { "B" } else { "A" });
         assert_problem(app.me(&typo).await, 401, "invalid_token").await;
         // Expired: token_expired.
-        let now = gatehouse_core::clock::now();
+        let now = app.state.accounts.now();
         let old = NewApiKey::mint(alice_id, "old".into(), vec![], now - time::Duration::days(2), Some(now - time::Duration::days(1)));
         app.state.accounts.store().insert_api_key(&old.key).await.unwrap();
         assert_problem(app.me(old.secret.expose_secret()).await, 401, "token_expired").await;

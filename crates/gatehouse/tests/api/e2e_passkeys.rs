@@ -288,7 +288,7 @@ on_both_backends! {
             .state
             .accounts
             .store()
-            .active_sessions(gatehouse_core::account::UserId(handle), gatehouse_core::clock::now())
+            .active_sessions(gatehouse_core::account::UserId(handle), app.state.accounts.now())
             .await
             .unwrap()
             .into_iter()

@@ -4,7 +4,10 @@
 use std::path::PathBuf;
 
 use gatehouse::config::{RawConfig, Settings};
+use std::sync::Arc;
+
 use gatehouse::startup::Application;
+use gatehouse_core::clock::ShiftedClock;
 use gatehouse_server::AppState;
 use reqwest::{RequestBuilder, Response};
 use serde_json::{json, Value};
@@ -93,6 +96,8 @@ pub struct TestApp {
     pub state: AppState,
     pub backend: Backend,
     pub config: RawConfig,
+    /// The server's clock: tests move it past deadlines instead of sleeping.
+    pub clock: Arc<ShiftedClock>,
     pub dir: PathBuf,
     _tempdir: Option<tempfile::TempDir>,
     shutdown: Option<oneshot::Sender<()>>,
@@ -133,16 +138,26 @@ impl TestApp {
         tempdir: Option<tempfile::TempDir>,
         listener: Option<std::net::TcpListener>,
     ) -> TestApp {
+        Self::start_at(backend, config, dir, tempdir, listener, Arc::new(ShiftedClock::new())).await
+    }
+
+    async fn start_at(
+        backend: Backend,
+        config: RawConfig,
+        dir: PathBuf,
+        tempdir: Option<tempfile::TempDir>,
+        listener: Option<std::net::TcpListener>,
+        clock: Arc<ShiftedClock>,
+    ) -> TestApp {
         gatehouse::telemetry::init(gatehouse::config::LogFormat::Text, "warn");
         let settings = Settings::from_raw(config.clone()).expect("valid test settings");
-        let app = match listener {
-            Some(listener) => {
-                listener.set_nonblocking(true).expect("non-blocking listener");
-                let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
-                Application::build_on(settings, listener).await.expect("application starts")
-            }
-            None => Application::build(settings).await.expect("application starts"),
+        let listener = match listener {
+            Some(listener) => listener,
+            None => std::net::TcpListener::bind(settings.bind).expect("the test address binds"),
         };
+        listener.set_nonblocking(true).expect("non-blocking listener");
+        let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
+        let app = Application::build_with_clock(settings, listener, clock.clone()).await.expect("application starts");
         let address = format!("http://{}", app.local_addr().expect("bound"));
         let state = app.state().clone();
         let (tx, rx) = oneshot::channel::<()>();
@@ -160,6 +175,7 @@ impl TestApp {
             state,
             backend,
             config,
+            clock,
             dir,
             _tempdir: tempdir,
             shutdown: Some(tx),
@@ -176,12 +192,17 @@ impl TestApp {
             let _ = server.await;
         }
         let tempdir = self._tempdir.take();
-        Self::start(self.backend, self.config.clone(), self.dir.clone(), tempdir, None).await
+        Self::start_at(self.backend, self.config.clone(), self.dir.clone(), tempdir, None, self.clock.clone()).await
     }
 
     /// A second server on `other`'s data directory and database (another node).
     pub async fn start_on(other: &TestApp) -> TestApp {
-        Self::start(other.backend, other.config.clone(), other.dir.clone(), None, None).await
+        Self::start_at(other.backend, other.config.clone(), other.dir.clone(), None, None, other.clock.clone()).await
+    }
+
+    /// Moves the server's clock forward: what a test would otherwise sleep for.
+    pub fn advance(&self, by: std::time::Duration) {
+        self.clock.advance(by);
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -55,7 +55,7 @@ pub async fn holder(app: &TestApp, name: &str, permissions: &[&str]) -> (UserId,
 /// An API key of `user` with `scopes`, stored directly (no step-up, no limits).
 pub async fn key_of(app: &TestApp, user: UserId, scopes: &[&str]) -> String {
     let scopes = scopes.iter().map(|p| Permission::parse(p).unwrap()).collect();
-    let minted = NewApiKey::mint(user, "test".into(), scopes, gatehouse_core::clock::now(), None);
+    let minted = NewApiKey::mint(user, "test".into(), scopes, app.state.accounts.now(), None);
     app.state.accounts.store().insert_api_key(&minted.key).await.unwrap();
     minted.secret.expose_secret().to_owned()
 }
@@ -77,7 +77,7 @@ async fn fixture(app: &TestApp, n: usize) -> Fixture {
     let name = format!("target{n}");
     let user = user_with(app, &name, &[]).await;
     let login: Value = app.login(&name, STRONG_PASSWORD).await.json().await.unwrap();
-    let minted = NewApiKey::mint(user, "t".into(), vec![], gatehouse_core::clock::now(), None);
+    let minted = NewApiKey::mint(user, "t".into(), vec![], app.state.accounts.now(), None);
     app.state.accounts.store().insert_api_key(&minted.key).await.unwrap();
     let client = NewClient {
         name: format!("App {n}"),

@@ -160,7 +160,7 @@ on_both_backends! {
         // tokens are refused.
         let master = gatehouse::master_key::load(&gatehouse::config::MasterKeySource::DataDir(app.dir.join("master.key"))).unwrap();
         let store = app.state.accounts.store();
-        gatehouse_core::flows::keys_rotate(store.as_ref(), &master, gatehouse_core::token::SigningAlg::EdDsa, Duration::ZERO, None, &ClientInfo::default()).await.unwrap();
+        gatehouse_core::flows::keys_rotate(store.as_ref(), &master, gatehouse_core::token::SigningAlg::EdDsa, Duration::ZERO, app.state.accounts.now(), None, &ClientInfo::default()).await.unwrap();
         app.state.accounts.reload_keys().await.unwrap();
         let third: Value = app.login("alice", STRONG_PASSWORD).await.json().await.unwrap();
         verifier.verify(s(&third["access_token"])).await.unwrap();

@@ -394,7 +394,7 @@ async fn view(state: &AppState, signed_in: &SignedIn) -> Result<minijinja::Value
         second_factor => mfa.has_second_factor(),
         backup_codes => mfa.backup_codes_remaining,
         api_keys,
-        step_up => gatehouse_core::clock::now() - signed_in.browser.session.auth_time > step_up_window,
+        step_up => accounts.now() - signed_in.browser.session.auth_time > step_up_window,
         passkeys_enabled => accounts.passkeys_enabled(),
         passkeys,
         sessions,

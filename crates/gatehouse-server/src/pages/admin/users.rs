@@ -59,9 +59,9 @@ struct UserRow {
     updated: String,
 }
 
-impl From<&User> for UserRow {
-    fn from(u: &User) -> Self {
-        let now = gatehouse_core::clock::now();
+impl UserRow {
+    /// The row of `u` at `now` (a lock shows while it lasts).
+    fn at(u: &User, now: time::OffsetDateTime) -> Self {
         Self {
             id: u.id.to_string(),
             username: u.username.as_str().to_owned(),
@@ -90,7 +90,8 @@ pub async fn list(State(state): State<AppState>, Admin(admin): Admin, Query(quer
     let more = users.len() > PER_PAGE as usize;
     users.truncate(PER_PAGE as usize);
     let (previous, next) = pager("/admin/users", &[("q", &q)], page, more);
-    let rows: Vec<UserRow> = users.iter().map(UserRow::from).collect();
+    let now = state.accounts.now();
+    let rows: Vec<UserRow> = users.iter().map(|u| UserRow::at(u, now)).collect();
     super::super::render(
         &state,
         StatusCode::OK,
@@ -286,7 +287,7 @@ async fn detail_page(
         context! {
             title => format!("User {}", user.username.as_str()),
             tab => "users",
-            user => UserRow::from(user),
+            user => UserRow::at(user, state.accounts.now()),
             is_self => user.id == admin.browser.user.id,
             roles,
             roles_error,
