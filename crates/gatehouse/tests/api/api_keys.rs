@@ -211,7 +211,7 @@ on_both_backends! {
         let app = TestApp::spawn_with(backend, |c| c.step_up_window = Some("1s".into())).await;
         let alice = app.signed_up("alice").await;
         let token = s(&alice["access_token"]);
-        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        app.advance(std::time::Duration::from_millis(1500));
         assert_problem(make_key(&app, token, json!({"name": "ci"})).await, 401, "reauthentication_required").await;
         let r = make_key(&app, token, json!({"name": "ci", "password": "wrong password 123"})).await;
         assert_problem(r, 401, "reauthentication_required").await;

@@ -49,28 +49,28 @@ on_both_backends! {
     }
 
     async fn an_idle_session_ends_and_activity_keeps_it_alive_until_the_absolute_deadline(backend) {
-        let app = spawn_provider(backend, |c| {
-            c.browser_session_idle = Some("3s".into());
-            c.browser_session_absolute = Some("8s".into());
-        })
-        .await;
+        // The defaults: 30 minutes idle, 12 hours absolute.
+        let app = spawn_provider(backend, |_| {}).await;
         app.signed_up("alice").await;
+        let minute = Duration::from_secs(60);
         // Idle: nothing for longer than the idle lifetime ends the session.
         let (mut idle, _) = sign_in(&app, false).await;
-        tokio::time::sleep(Duration::from_millis(3500)).await;
+        app.advance(minute * 29);
+        assert!(session_alive(&app, &idle).await, "alive within the idle lifetime");
+        app.advance(minute * 31);
         assert!(!session_alive(&app, &idle).await, "idle session ended");
         let page = idle.get("/account").await;
         assert_eq!(page.status, 303, "back to the login page");
         assert!(page.location.unwrap().contains("/login?return_to=%2Faccount"));
-        // Activity pushes the idle deadline, but never past the absolute one.
+        // Activity pushes the idle deadline (a use at least half an idle
+        // lifetime after the last one does), but never past the absolute one.
         let (active, _) = sign_in(&app, false).await;
-        // (A use at least half an idle lifetime after the last one pushes the
-        // deadline; 1.5 s apart leaves 1.5 s of slack on a busy machine.)
-        for _ in 0..4 {
-            tokio::time::sleep(Duration::from_millis(1500)).await;
+        for _ in 0..35 {
+            app.advance(minute * 20);
             assert!(session_alive(&app, &active).await, "activity keeps the session");
         }
-        tokio::time::sleep(Duration::from_millis(2500)).await;
+        // 11 h 40 min in; 40 more pass the 12-hour deadline.
+        app.advance(minute * 40);
         assert!(!session_alive(&app, &active).await, "the absolute lifetime ends it whatever happens");
     }
 

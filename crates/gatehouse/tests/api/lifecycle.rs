@@ -146,7 +146,7 @@ on_both_backends! {
         let second = token_in(&sink.message_to("alice@example.com").await, "reset-password");
         let r = post_json(&app, "/api/auth/password/reset", json!({"token": first, "new_password": NEW_PASSWORD})).await;
         assert_problem(r, 401, "invalid_token").await;
-        tokio::time::sleep(std::time::Duration::from_millis(2200)).await;
+        app.advance(std::time::Duration::from_millis(2200));
         let r = post_json(&app, "/api/auth/password/reset", json!({"token": second, "new_password": NEW_PASSWORD})).await;
         assert_problem(r, 401, "token_expired").await;
     }
@@ -229,19 +229,7 @@ on_both_backends! {
     async fn without_smtp_mails_go_to_the_outbox(backend) {
         let app = TestApp::spawn(backend).await;
         app.register("alice", "alice@example.com", STRONG_PASSWORD).await;
-        let outbox = app.dir.join("outbox");
-        let mut found = None;
-        for _ in 0..50 {
-            if let Ok(entries) = std::fs::read_dir(&outbox) {
-                if let Some(entry) = entries.flatten().find(|e| e.path().extension().is_some_and(|x| x == "txt")) {
-                    found = Some(std::fs::read_to_string(entry.path()).unwrap());
-                    break;
-                }
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        let raw = found.expect("a mail in the outbox");
-        let token = token_in(&raw, "verify-email");
+        let token = crate::helpers::outbox_token(&app, "alice@example.com", "verify-email").await;
         assert_eq!(post_json(&app, "/api/auth/email/verify", json!({"token": token})).await.status(), 204);
     }
 }

@@ -217,7 +217,7 @@ on_both_backends! {
         let t = app.signed_up("alice").await;
         let access = s(&t["access_token"]);
         let (secret, _) = enroll(&app, access).await;
-        tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+        app.advance(std::time::Duration::from_millis(2100));
         let disable = |body: Value| post(&app, "/api/auth/mfa/totp/disable", access, body);
         assert_problem(app.post("/api/auth/mfa/totp/disable").bearer_auth(access).send().await.unwrap(), 401, "reauthentication_required").await;
         assert_problem(disable(json!({"password": "not my password at all"})).await, 401, "reauthentication_required").await;
@@ -225,7 +225,7 @@ on_both_backends! {
         // A current code proves it too (and is then spent).
         let r = post(&app, "/api/auth/mfa/backup-codes", access, json!({"code": code(&secret, 0)})).await;
         assert_eq!(r.status(), 200);
-        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+        app.advance(std::time::Duration::from_millis(1100));
         assert_eq!(disable(json!({"password": STRONG_PASSWORD})).await.status(), 204);
         let me: Value = app.me(access).await.json().await.unwrap();
         assert_eq!(me["user"]["mfa"]["enabled"], false);

@@ -305,7 +305,7 @@ on_both_backends! {
         let (app, mut browser) = signed_in(backend, |c| c.oauth_code_ttl = Some("1s".into())).await;
         let client = register_client(&app, web_app(true)).await;
         let code = code_for(&mut browser, &client.id, &[]).await;
-        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+        app.advance(std::time::Duration::from_millis(1100));
         let body = assert_oauth_error(exchange(&app, &client, &code, VERIFIER).await, 400, "invalid_grant").await;
         assert!(body["error_description"].as_str().unwrap().contains("expired"));
     }

@@ -226,7 +226,7 @@ on_both_backends! {
         let app = spawn_provider(backend, |c| c.step_up_window = Some("1s".into())).await;
         let (mut browser, _) = signed_in(&app).await;
         enrol_totp(&mut browser).await;
-        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        app.advance(std::time::Duration::from_millis(1500));
         let page = account(&mut browser).await;
         assert!(page.body.contains("id=\"codes_password\"") && page.body.contains("id=\"totp_password\""), "{}", page.body);
         let csrf = page.field("csrf").unwrap();
@@ -402,7 +402,7 @@ on_both_backends! {
         let gone = browser.post("/account/passkeys/remove", &[("csrf", &csrf), ("id", &unknown)]).await;
         assert_eq!(gone.status, 404);
         // The sign-in is older than the step-up window: the password is asked for.
-        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        app.advance(std::time::Duration::from_millis(1500));
         let page = account(&mut browser).await;
         assert!(page.body.contains(&format!("id=\"passkey-{id}-password\"")), "{}", page.body);
         let refused = browser.post("/account/passkeys/remove", &[("csrf", &csrf), ("id", &id)]).await;

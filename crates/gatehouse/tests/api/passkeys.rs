@@ -199,7 +199,7 @@ on_both_backends! {
         let url = app.url(&format!("/api/auth/webauthn/credentials/{id}"));
         let r = app.client.delete(&url).bearer_auth(s(&mallory["access_token"])).send().await.unwrap();
         assert_problem(r, 404, "not_found").await;
-        tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+        app.advance(std::time::Duration::from_millis(2100));
         assert_problem(app.client.delete(&url).bearer_auth(access).send().await.unwrap(), 401, "reauthentication_required").await;
         let r = app.client.delete(&url).bearer_auth(access).json(&json!({"password": STRONG_PASSWORD})).send().await.unwrap();
         assert_eq!(r.status(), 204);
