@@ -282,11 +282,9 @@ mod tests {
         }
     }
 
-    #[test]
-    fn wrong_issuer_audience_or_key_is_rejected() {
-        use secrecy::ExposeSecret;
-        let ring_a = ring(SigningAlg::EdDsa);
-        let grant = Grant {
+    /// A grant with nothing but a user and a session.
+    fn bare_grant() -> Grant<'static> {
+        Grant {
             user: UserId::new(),
             session: SessionId::new(),
             roles: &[],
@@ -295,7 +293,14 @@ mod tests {
             auth_time: 0,
             scope: DEFAULT_SCOPE,
             client_id: None,
-        };
+        }
+    }
+
+    #[test]
+    fn wrong_issuer_audience_or_key_is_rejected() {
+        use secrecy::ExposeSecret;
+        let ring_a = ring(SigningAlg::EdDsa);
+        let grant = bare_grant();
         let issued = AccessTokenIssuer::issue(&ring_a, &settings(), &grant, NOW).unwrap();
         let token = issued.token.expose_secret();
         let mut s = settings();
@@ -312,16 +317,7 @@ mod tests {
     fn expiry_and_not_before_are_checked_against_the_given_time() {
         use secrecy::ExposeSecret;
         let ring = ring(SigningAlg::EdDsa);
-        let grant = Grant {
-            user: UserId::new(),
-            session: SessionId::new(),
-            roles: &[],
-            permissions: &[],
-            amr: &[],
-            auth_time: 0,
-            scope: DEFAULT_SCOPE,
-            client_id: None,
-        };
+        let grant = bare_grant();
         let token = AccessTokenIssuer::issue(&ring, &settings(), &grant, NOW).unwrap().token;
         let token = token.expose_secret();
         let leeway = LEEWAY_SECONDS as i64;

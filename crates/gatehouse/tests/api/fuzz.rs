@@ -52,6 +52,8 @@ fn schemathesis() -> PathBuf {
 /// One Schemathesis pass; returns its summary. Fails the test on any failure.
 async fn pass(app: &TestApp, token: &str, filters: &[String]) -> String {
     let out = tokio::process::Command::new(schemathesis())
+        // Its cache of found failures goes with the test's data, not into the source tree.
+        .current_dir(&app.dir)
         .arg("run")
         .arg(app.url("/api/openapi.json"))
         .args(["--header", &format!("Authorization: Bearer {token}")])
