@@ -103,6 +103,12 @@ pub trait RoleStore: Send + Sync {
     async fn delete_role(&self, name: &Role) -> StoreResult<bool>;
     /// How many users hold the role (only active accounts when `active_only`).
     async fn role_holders(&self, name: &Role, active_only: bool) -> StoreResult<u64>;
+    /// How many active accounts hold the role, with those accounts held
+    /// until the unit of work ends: a concurrent unit that changes one of
+    /// them waits, then counts again (PostgreSQL `FOR UPDATE`; SQLite's
+    /// units already write one at a time). For invariants such as "an
+    /// active administrator is left".
+    async fn lock_active_holders(&self, name: &Role) -> StoreResult<u64>;
     /// Creates the missing roles of `builtins` and adds the permissions each
     /// lacks; never takes a permission away.
     async fn sync_builtin_roles(&self, builtins: &[RoleDef]) -> StoreResult<()>;
@@ -337,9 +343,9 @@ pub trait FederationStore: Send + Sync {
     async fn drop_unverified_upstream_links(&self, user: UserId) -> StoreResult<u64>;
 }
 
-/// Everything Gatehouse persists.
-#[async_trait]
-pub trait Store:
+/// Every capability of the store, as [`Store`] offers them and as a unit of
+/// work ([`StoreTx`]) offers them inside one transaction.
+pub trait Capabilities:
     UserStore
     + SessionStore
     + KeyStore
@@ -353,6 +359,48 @@ pub trait Store:
     + RoleStore
     + ApiKeyStore
 {
+}
+
+impl<T> Capabilities for T where
+    T: ?Sized
+        + UserStore
+        + SessionStore
+        + KeyStore
+        + AuditStore
+        + MfaStore
+        + WebauthnStore
+        + LifecycleStore
+        + ClientStore
+        + OAuthStore
+        + FederationStore
+        + RoleStore
+        + ApiKeyStore
+{
+}
+
+/// A unit of work: every capability of the store over one database
+/// transaction (see [`Store::begin`]). Its writes become visible together at
+/// [`StoreTx::commit`]; dropped uncommitted, it writes nothing.
+///
+/// A step that fails ends the unit: return its error and drop the unit
+/// (PostgreSQL refuses every further statement of a failed transaction, and
+/// a commit after a failed statement is reported as an error, never as a
+/// silent rollback).
+///
+/// While a unit is open on SQLite it holds the database's write lock: do
+/// slow work (password hashing, network calls) before [`Store::begin`], and
+/// never write through the [`Store`] itself until the unit has ended.
+#[async_trait]
+pub trait StoreTx: Capabilities {
+    /// Makes every write of the unit durable at once.
+    async fn commit(self: Box<Self>) -> StoreResult<()>;
+}
+
+/// Everything Gatehouse persists.
+#[async_trait]
+pub trait Store: Capabilities {
+    /// Opens a unit of work (see [`StoreTx`]).
+    async fn begin(&self) -> StoreResult<Box<dyn StoreTx>>;
     /// Cheap round trip to the database (for `/readyz`).
     async fn ping(&self) -> StoreResult<()>;
     /// "sqlite" or "postgres".

@@ -7,8 +7,18 @@
 //! - a `pool: sqlx::Pool<Database>` field;
 //! - `fn ts(OffsetDateTime) -> impl Encode` — how a time is bound;
 //! - `fn db_err(sqlx::Error) -> StoreError` — unique violations to `Conflict`;
-//! - `async fn begin_write(&self) -> Result<Transaction<'static, Database>, StoreError>`;
+//! - `async fn conn(&self) -> Result<unit::Conn<..>, StoreError>` — a
+//!   connection for one query (the pool's, or the unit of work's);
+//! - `async fn begin_write(&self) -> Result<unit::Write<..>, StoreError>` — a
+//!   write transaction (its own, or a savepoint in the unit of work);
+//! - `async fn begin_unit(&self) -> Result<Self, StoreError>` — a copy of the
+//!   store holding a new unit of work, and `async fn commit_unit(&self)`;
+//! - `const FOR_UPDATE: &str` — what locks the rows a query reads until the
+//!   unit of work ends (empty where writes are serialised anyway);
 //! - a `grants: Arc<grants::GrantsCache>` field (what each role grants, see `grants`).
+//!
+//! No query names the pool: each asks for `self.conn()`, so the same code
+//! runs on its own or inside a unit of work (`unit`).
 //!
 //! The trait implementations are split by capability: `users`, `sessions`,
 //! `keys`, `audit`, `mfa`, `webauthn`, `lifecycle`, `clients`, `oauth`,
@@ -25,6 +35,7 @@ pub(crate) mod mfa;
 pub(crate) mod oauth;
 pub(crate) mod roles;
 pub(crate) mod sessions;
+pub(crate) mod unit;
 pub(crate) mod users;
 pub(crate) mod webauthn;
 
@@ -99,7 +110,18 @@ macro_rules! impl_store {
         $crate::common::api_keys::impl_api_key_store!($store, $db);
 
         #[async_trait::async_trait]
+        impl gatehouse_core::store::StoreTx for $store {
+            async fn commit(self: Box<Self>) -> gatehouse_core::store::StoreResult<()> {
+                self.commit_unit().await
+            }
+        }
+
+        #[async_trait::async_trait]
         impl gatehouse_core::store::Store for $store {
+            async fn begin(&self) -> gatehouse_core::store::StoreResult<Box<dyn gatehouse_core::store::StoreTx>> {
+                Ok(Box::new(self.begin_unit().await?))
+            }
+
             async fn ping(&self) -> gatehouse_core::store::StoreResult<()> {
                 sqlx::query("SELECT 1").execute(&self.pool).await.map_err(Self::db_err)?;
                 Ok(())

@@ -10,11 +10,15 @@ use std::time::Duration;
 
 use gatehouse_core::store::{Change, Changes, Constraint, StoreError};
 use sqlx::error::ErrorKind;
-use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
+use std::sync::Arc;
+
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnection, PgListener, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
 use time::OffsetDateTime;
 
 use crate::common;
+use crate::common::unit::{Conn, Held, Write};
 
 const POOL_SIZE: u32 = 16;
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -29,6 +33,8 @@ pub struct PgStore {
     pool: PgPool,
     /// What each role grants (`common::grants`).
     grants: std::sync::Arc<common::grants::GrantsCache>,
+    /// The unit of work this copy of the store runs in, if any (`Store::begin`).
+    held: Option<Arc<Held<Transaction<'static, Postgres>>>>,
 }
 
 impl PgStore {
@@ -41,7 +47,7 @@ impl PgStore {
             .connect(url)
             .await
             .map_err(common::backend_err)?;
-        Ok(Self { pool, grants: std::sync::Arc::default() })
+        Ok(Self { pool, grants: std::sync::Arc::default(), held: None })
     }
 
     /// Applies the pending migrations of `migrations/postgres`.
@@ -62,10 +68,39 @@ impl PgStore {
         self.pool.close().await;
     }
 
-    /// A transaction that will write (READ COMMITTED is enough, see above).
-    async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
-        self.pool.begin().await.map_err(common::backend_err)
+    /// A transaction that will write (READ COMMITTED is enough, see above):
+    /// its own, or a savepoint in the unit of work.
+    async fn begin_write(&self) -> Result<Write<'_, PgConnection, Transaction<'static, Postgres>>, StoreError> {
+        match &self.held {
+            None => Ok(Write::Own(self.pool.begin().await.map_err(common::backend_err)?)),
+            Some(held) => Write::nested(held).await,
+        }
     }
+
+    /// A connection for one query: the pool's, or the unit of work's.
+    async fn conn(&self) -> Result<Conn<'_, PgConnection, PoolConnection<Postgres>>, StoreError> {
+        match &self.held {
+            None => Ok(Conn::Pool(self.pool.acquire().await.map_err(common::backend_err)?)),
+            Some(held) => Ok(Conn::Held(held.conn().await?)),
+        }
+    }
+
+    /// A copy of the store holding a new unit of work.
+    async fn begin_unit(&self) -> Result<Self, StoreError> {
+        let tx = self.pool.begin().await.map_err(common::backend_err)?;
+        Ok(Self { held: Some(Arc::new(Held::new(tx))), ..self.clone() })
+    }
+
+    async fn commit_unit(&self) -> Result<(), StoreError> {
+        match &self.held {
+            Some(held) => held.commit().await,
+            None => Ok(()),
+        }
+    }
+
+    /// Holds the rows a query reads until the unit of work ends; a concurrent
+    /// unit that wants them waits, then reads them again as committed.
+    const FOR_UPDATE: &'static str = " FOR UPDATE OF u";
 
     /// Spends the old token, inserts its successor and (when due) moves the
     /// session's idle deadline — in one statement, so one round trip:
@@ -95,7 +130,7 @@ impl PgStore {
         .bind(rotation.new_id)
         .bind(rotation.new_digest.as_bytes())
         .bind(rotation.idle_expires_at.map(Self::ts))
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *self.conn().await?)
         .await
         .map_err(Self::db_err)?;
         Ok(inserted == 1)

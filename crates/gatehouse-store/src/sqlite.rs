@@ -19,6 +19,7 @@ use std::time::Duration;
 
 use gatehouse_core::store::{Constraint, StoreError};
 use sqlx::error::ErrorKind;
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -26,6 +27,7 @@ use sqlx::{Sqlite, Transaction};
 use time::OffsetDateTime;
 
 use crate::common;
+use crate::common::unit::{Conn, Fut, Held, OwnTx, Write};
 
 /// Connections in the pool of a file database. SQLite writes one at a time
 /// anyway; a few connections let reads proceed alongside the writer (WAL).
@@ -40,6 +42,8 @@ pub struct SqliteStore {
     write_gate: Arc<tokio::sync::Mutex<()>>,
     /// What each role grants (`common::grants`).
     grants: Arc<common::grants::GrantsCache>,
+    /// The unit of work this copy of the store runs in, if any (`Store::begin`).
+    held: Option<Arc<Held<WriteTx>>>,
 }
 
 /// A write transaction and its turn at the write gate; derefs to the
@@ -49,13 +53,13 @@ pub(crate) struct WriteTx {
     _turn: tokio::sync::OwnedMutexGuard<()>,
 }
 
-impl WriteTx {
-    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
-        self.tx.commit().await
+impl OwnTx for WriteTx {
+    fn commit(self) -> Fut<'static, ()> {
+        Box::pin(async move { self.tx.commit().await })
     }
 
-    pub(crate) async fn rollback(self) -> Result<(), sqlx::Error> {
-        self.tx.rollback().await
+    fn rollback(self) -> Fut<'static, ()> {
+        Box::pin(async move { self.tx.rollback().await })
     }
 }
 
@@ -101,7 +105,7 @@ impl SqliteStore {
             SqlitePoolOptions::new().max_connections(POOL_SIZE).connect_with(options).await
         }
         .map_err(common::backend_err)?;
-        Ok(Self { pool, write_gate: Arc::new(tokio::sync::Mutex::new(())), grants: Arc::default() })
+        Ok(Self { pool, write_gate: Arc::new(tokio::sync::Mutex::new(())), grants: Arc::default(), held: None })
     }
 
     /// Applies the pending migrations of `migrations/sqlite`.
@@ -124,11 +128,44 @@ impl SqliteStore {
 
     /// A transaction that will write: waits for its turn at the gate, then
     /// takes SQLite's write lock at once.
-    async fn begin_write(&self) -> Result<WriteTx, StoreError> {
+    async fn begin_own(&self) -> Result<WriteTx, StoreError> {
         let turn = self.write_gate.clone().lock_owned().await;
         let tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(common::backend_err)?;
         Ok(WriteTx { tx, _turn: turn })
     }
+
+    /// A write transaction: its own, or a savepoint in the unit of work.
+    async fn begin_write(&self) -> Result<Write<'_, SqliteConnection, WriteTx>, StoreError> {
+        match &self.held {
+            None => Ok(Write::Own(self.begin_own().await?)),
+            Some(held) => Write::nested(held).await,
+        }
+    }
+
+    /// A connection for one query: the pool's, or the unit of work's.
+    async fn conn(&self) -> Result<Conn<'_, SqliteConnection, PoolConnection<Sqlite>>, StoreError> {
+        match &self.held {
+            None => Ok(Conn::Pool(self.pool.acquire().await.map_err(common::backend_err)?)),
+            Some(held) => Ok(Conn::Held(held.conn().await?)),
+        }
+    }
+
+    /// A copy of the store holding a new unit of work. It is a write
+    /// transaction from the start: it holds the gate and the write lock.
+    async fn begin_unit(&self) -> Result<Self, StoreError> {
+        let tx = self.begin_own().await?;
+        Ok(Self { held: Some(Arc::new(Held::new(tx))), ..self.clone() })
+    }
+
+    async fn commit_unit(&self) -> Result<(), StoreError> {
+        match &self.held {
+            Some(held) => held.commit().await,
+            None => Ok(()),
+        }
+    }
+
+    /// Writes are serialised by the write lock: nothing more to lock.
+    const FOR_UPDATE: &'static str = "";
 
     /// Spends the old token, inserts its successor and (when due) moves the
     /// session's idle deadline, in one write transaction.

@@ -159,6 +159,10 @@ store_tests!(
     the_builtin_sync_adds_but_never_removes,
     api_keys_round_trip_and_are_revoked,
     role_changes_by_another_process_are_seen_at_once,
+    units_write_all_or_nothing,
+    a_step_that_loses_inside_a_unit_undoes_only_itself,
+    a_failed_step_is_never_committed_silently,
+    concurrent_units_leave_an_active_holder,
 );
 
 #[test]

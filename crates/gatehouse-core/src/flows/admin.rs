@@ -20,7 +20,7 @@ use crate::lifecycle::EmailTokenKind;
 use crate::password::is_supported_hash;
 use crate::rbac::{Actor, USERS_DELETE, USERS_READ, USERS_WRITE};
 use crate::session::{Session, SessionId};
-use crate::store::{Profile, UserFilter};
+use crate::store::{Profile, StoreTx, UserFilter};
 
 /// A user created by an operator.
 pub struct NewUserRequest {
@@ -207,19 +207,21 @@ impl Accounts {
     /// its API keys (they work again when the account is enabled).
     pub async fn set_active(&self, actor: &Actor, id: UserId, active: bool, client: &ClientInfo) -> Result<User> {
         let user = self.managed_user(actor, id, USERS_WRITE).await?;
-        if !active {
-            if actor.is(id) {
-                return Err(Error::SelfAction("you cannot disable your own account".into()));
-            }
-            self.keep_an_admin(&user, "disable").await?;
+        if !active && actor.is(id) {
+            return Err(Error::SelfAction("you cannot disable your own account".into()));
         }
         let now = self.now();
-        self.store.set_active(id, active, now).await?;
+        let unit = self.begin().await?;
         if !active {
-            self.store.revoke_user_sessions(id, now).await?;
+            self.keep_an_admin(unit.as_ref(), &user, "disable").await?;
+        }
+        unit.set_active(id, active, now).await?;
+        if !active {
+            unit.revoke_user_sessions(id, now).await?;
         }
         let kind = if active { AuditKind::AccountEnabled } else { AuditKind::AccountDisabled };
-        self.audit(admin_event(kind, actor, id, client)).await;
+        self.audit_in(unit.as_ref(), admin_event(kind, actor, id, client)).await?;
+        unit.commit().await?;
         self.load_user(id).await
     }
 
@@ -237,16 +239,19 @@ impl Accounts {
     pub async fn require_password_reset(&self, actor: &Actor, id: UserId, client: &ClientInfo) -> Result<User> {
         let user = self.managed_user(actor, id, USERS_WRITE).await?;
         let now = self.now();
-        self.store.set_password_reset_required(id, true, now).await?;
-        let sessions = self.store.revoke_user_sessions(id, now).await?;
-        let keys = self.store.revoke_user_api_keys(id, now).await?;
-        let token = self.issue_token(&user, EmailTokenKind::ResetPassword, None).await?;
-        self.mail(self.notices.password_reset_required(&user, token.expose_secret(), self.config.password_reset_ttl));
-        self.audit(
+        let unit = self.begin().await?;
+        unit.set_password_reset_required(id, true, now).await?;
+        let sessions = unit.revoke_user_sessions(id, now).await?;
+        let keys = unit.revoke_user_api_keys(id, now).await?;
+        let token = self.issue_token_in(unit.as_ref(), &user, EmailTokenKind::ResetPassword, None).await?;
+        self.audit_in(
+            unit.as_ref(),
             admin_event(AuditKind::PasswordResetForced, actor, id, client)
                 .detail(format!("{sessions} sessions ended, {keys} API keys revoked")),
         )
-        .await;
+        .await?;
+        unit.commit().await?;
+        self.mail(self.notices.password_reset_required(&user, token.expose_secret(), self.config.password_reset_ttl));
         self.load_user(id).await
     }
 
@@ -257,15 +262,17 @@ impl Accounts {
         if actor.is(id) {
             return Err(Error::SelfAction("you cannot delete your own account here: use DELETE /api/auth/me".into()));
         }
-        self.keep_an_admin(&user, "delete").await?;
-        if !self.store.delete_user(id).await? {
+        let unit = self.begin().await?;
+        self.keep_an_admin(unit.as_ref(), &user, "delete").await?;
+        if !unit.delete_user(id).await? {
             return Err(Error::NotFound("no such user".into()));
         }
         let mut event = AuditEvent::new(AuditKind::AccountDeleted, Outcome::Success, client)
             .subject(id)
             .detail(format!("by an administrator ({})", user.username));
         event.actor = actor.user;
-        self.audit(event).await;
+        self.audit_in(unit.as_ref(), event).await?;
+        unit.commit().await?;
         Ok(())
     }
 
@@ -308,9 +315,15 @@ impl Accounts {
         Ok(self.store.query(&query).await?)
     }
 
-    /// Refuses to disable or delete the last active administrator.
-    pub(super) async fn keep_an_admin(&self, user: &User, action: &str) -> Result<()> {
-        if user.is_active && user.has_role(Role::ADMIN) && self.store.role_holders(&Role::admin(), true).await? <= 1 {
+    /// Refuses to disable or delete the last active administrator. The
+    /// active administrators are held in `unit` until it ends, so two
+    /// administrators disabling each other at once leave one.
+    pub(super) async fn keep_an_admin(&self, unit: &dyn StoreTx, user: &User, action: &str) -> Result<()> {
+        let holders = unit.lock_active_holders(&Role::admin()).await?;
+        let Some(user) = unit.user_by_id(user.id).await? else {
+            return Err(Error::NotFound("no such user".into()));
+        };
+        if user.is_active && user.has_role(Role::ADMIN) && holders <= 1 {
             return Err(Error::LastAdmin(format!(
                 "'{}' is the last active administrator: give another account the admin role before you {action} this one",
                 user.username

@@ -135,16 +135,19 @@ impl Accounts {
         self.require_recent_auth(auth, proof, client).await?;
         let scopes = old.scopes.iter().filter(|p| user.permissions.contains(p)).cloned().collect();
         let minted = NewApiKey::mint(user.id, old.name.clone(), scopes, now, old.expires_at);
-        if !self.store.revoke_api_key(user.id, old.id, now).await? {
+        let unit = self.begin().await?;
+        if !unit.revoke_api_key(user.id, old.id, now).await? {
             return Err(Error::NotFound("no such API key".into()));
         }
-        self.store.insert_api_key(&minted.key).await?;
-        self.audit(
+        unit.insert_api_key(&minted.key).await?;
+        self.audit_in(
+            unit.as_ref(),
             AuditEvent::new(AuditKind::ApiKeyRotated, Outcome::Success, client)
                 .by_and_for(user.id)
                 .detail(format!("key {} -> {}", old.id, minted.key.id)),
         )
-        .await;
+        .await?;
+        unit.commit().await?;
         Ok((minted.key, minted.secret))
     }
 

@@ -382,16 +382,19 @@ impl Accounts {
         client_id: &str,
         client: &ClientInfo,
     ) -> Result<bool> {
-        let existed = self.store.delete_consent(user, client_id).await?;
-        let ended = self.store.revoke_client_sessions(user, client_id, self.now()).await?;
+        let unit = self.begin().await?;
+        let existed = unit.delete_consent(user, client_id).await?;
+        let ended = unit.revoke_client_sessions(user, client_id, self.now()).await?;
         if existed || ended > 0 {
-            self.audit(
+            self.audit_in(
+                unit.as_ref(),
                 AuditEvent::new(AuditKind::ConsentRevoked, Outcome::Success, client)
                     .by_and_for(user)
                     .detail(format!("{client_id}: {ended} sessions ended")),
             )
-            .await;
+            .await?;
         }
+        unit.commit().await?;
         Ok(existed || ended > 0)
     }
 }

@@ -108,8 +108,10 @@ impl Accounts {
             ..old.clone()
         };
         let cookie = random_token();
-        self.store.create_session(&session, &first_link(&session, &cookie)).await?;
-        self.store.revoke_session(old.id, now).await?;
+        let unit = self.begin().await?;
+        unit.create_session(&session, &first_link(&session, &cookie)).await?;
+        unit.revoke_session(old.id, now).await?;
+        unit.commit().await?;
         Ok(cookie)
     }
 }

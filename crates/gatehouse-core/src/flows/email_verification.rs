@@ -10,6 +10,7 @@ use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::crypto::{random_token, TokenDigest};
 use crate::error::{Error, Result};
 use crate::lifecycle::{EmailToken, EmailTokenKind};
+use crate::store::StoreTx;
 
 /// What a verification link did.
 #[derive(Debug, PartialEq, Eq)]
@@ -29,10 +30,7 @@ impl Accounts {
         kind: EmailTokenKind,
         new_email: Option<crate::account::Email>,
     ) -> Result<SecretString> {
-        let ttl = match kind {
-            EmailTokenKind::VerifyEmail | EmailTokenKind::ChangeEmail => self.config.email_verification_ttl,
-            EmailTokenKind::ResetPassword => self.config.password_reset_ttl,
-        };
+        let ttl = self.link_ttl(kind);
         self.issue_token_for(user, kind, new_email, ttl).await
     }
 
@@ -44,6 +42,41 @@ impl Accounts {
         new_email: Option<crate::account::Email>,
         ttl: std::time::Duration,
     ) -> Result<SecretString> {
+        let (token, record) = self.email_token(user, kind, new_email, ttl);
+        self.store.issue_email_token(&record).await?;
+        Ok(token)
+    }
+
+    /// Like [`Accounts::issue_token`], written in `unit`.
+    pub(super) async fn issue_token_in(
+        &self,
+        unit: &dyn StoreTx,
+        user: &User,
+        kind: EmailTokenKind,
+        new_email: Option<crate::account::Email>,
+    ) -> Result<SecretString> {
+        let ttl = self.link_ttl(kind);
+        let (token, record) = self.email_token(user, kind, new_email, ttl);
+        unit.issue_email_token(&record).await?;
+        Ok(token)
+    }
+
+    /// How long a link of `kind` works.
+    fn link_ttl(&self, kind: EmailTokenKind) -> std::time::Duration {
+        match kind {
+            EmailTokenKind::VerifyEmail | EmailTokenKind::ChangeEmail => self.config.email_verification_ttl,
+            EmailTokenKind::ResetPassword => self.config.password_reset_ttl,
+        }
+    }
+
+    /// A new link's secret and the record stored for it.
+    fn email_token(
+        &self,
+        user: &User,
+        kind: EmailTokenKind,
+        new_email: Option<crate::account::Email>,
+        ttl: std::time::Duration,
+    ) -> (SecretString, EmailToken) {
         let token = random_token();
         let now = self.now();
         let record = EmailToken {
@@ -56,8 +89,7 @@ impl Accounts {
             expires_at: now + ttl,
             used_at: None,
         };
-        self.store.issue_email_token(&record).await?;
-        Ok(token)
+        (token, record)
     }
 
     /// The unused, unexpired token of one of `kinds` behind a link's secret:
@@ -128,31 +160,36 @@ impl Accounts {
         let now = self.now();
         let record =
             self.usable_email_token(&token, &[EmailTokenKind::VerifyEmail, EmailTokenKind::ChangeEmail]).await?;
-        if !self.store.consume_email_token(record.id, now).await? {
+        let unit = self.begin().await?;
+        if !unit.consume_email_token(record.id, now).await? {
             return Err(Error::InvalidToken);
         }
-        match (record.kind, record.new_email) {
+        let verified = match (record.kind, record.new_email) {
             (EmailTokenKind::ChangeEmail, Some(new_email)) => {
-                self.store.set_email(record.user_id, &new_email, now).await?;
-                self.audit(
+                unit.set_email(record.user_id, &new_email, now).await?;
+                self.audit_in(
+                    unit.as_ref(),
                     AuditEvent::new(AuditKind::EmailChanged, Outcome::Success, client).by_and_for(record.user_id),
                 )
-                .await;
-                Ok(Verified::NewEmail)
+                .await?;
+                Verified::NewEmail
             }
             _ => {
-                self.store.set_email_verified(record.user_id, true, now).await?;
-                self.audit(
+                unit.set_email_verified(record.user_id, true, now).await?;
+                self.audit_in(
+                    unit.as_ref(),
                     AuditEvent::new(AuditKind::EmailVerified, Outcome::Success, client).by_and_for(record.user_id),
                 )
-                .await;
+                .await?;
                 // The owner proved the address: an upstream identity linked
                 // from it unproven loses the account, and its sessions end.
-                if self.drop_unverified_links(record.user_id, client).await? > 0 {
-                    self.store.revoke_user_sessions(record.user_id, now).await?;
+                if self.drop_unverified_links(unit.as_ref(), record.user_id, client).await? > 0 {
+                    unit.revoke_user_sessions(record.user_id, now).await?;
                 }
-                Ok(Verified::Email)
+                Verified::Email
             }
-        }
+        };
+        unit.commit().await?;
+        Ok(verified)
     }
 }

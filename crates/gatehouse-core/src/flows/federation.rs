@@ -30,7 +30,7 @@ use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::crypto::random_token;
 use crate::error::{Error, Result};
 use crate::federation::{check_provider_id, UpstreamIdentity, UpstreamKind, UpstreamLink, UpstreamProvider};
-use crate::store::StoreError;
+use crate::store::{StoreError, StoreTx};
 
 /// The `amr` of a sign-in at an upstream provider.
 pub const FEDERATED_AMR: &str = "fed";
@@ -233,15 +233,21 @@ impl Accounts {
     /// Drops the user's upstream links made from an unverified address (by
     /// earlier versions), now that the address's owner proved it; returns
     /// how many. The caller ends the sessions they may have opened.
-    pub(super) async fn drop_unverified_links(&self, user: UserId, client: &ClientInfo) -> Result<u64> {
-        let dropped = self.store.drop_unverified_upstream_links(user).await?;
+    pub(super) async fn drop_unverified_links(
+        &self,
+        unit: &dyn StoreTx,
+        user: UserId,
+        client: &ClientInfo,
+    ) -> Result<u64> {
+        let dropped = unit.drop_unverified_upstream_links(user).await?;
         if dropped > 0 {
-            self.audit(
+            self.audit_in(
+                unit,
                 AuditEvent::new(AuditKind::UpstreamUnlinked, Outcome::Success, client)
                     .by_and_for(user)
                     .detail(format!("{dropped} links made from the address before it was proven")),
             )
-            .await;
+            .await?;
         }
         Ok(dropped)
     }

@@ -30,20 +30,22 @@ impl Accounts {
         Ok(())
     }
 
-    /// Ends every session of the user.
     /// Ends every session of the user — and, with `revoke_api_keys`, their
     /// personal API keys (signing out everywhere is how people answer a
     /// suspected compromise).
     pub async fn logout_all(&self, auth: &Authenticated, revoke_api_keys: bool, client: &ClientInfo) -> Result<u64> {
         let now = self.now();
-        let ended = self.store.revoke_user_sessions(auth.user_id, now).await?;
-        let keys = if revoke_api_keys { self.store.revoke_user_api_keys(auth.user_id, now).await? } else { 0 };
-        self.audit(
+        let unit = self.begin().await?;
+        let ended = unit.revoke_user_sessions(auth.user_id, now).await?;
+        let keys = if revoke_api_keys { unit.revoke_user_api_keys(auth.user_id, now).await? } else { 0 };
+        self.audit_in(
+            unit.as_ref(),
             AuditEvent::new(AuditKind::LogoutAll, Outcome::Success, client)
                 .by_and_for(auth.user_id)
                 .detail(format!("{ended} sessions ended, {keys} API keys revoked")),
         )
-        .await;
+        .await?;
+        unit.commit().await?;
         Ok(ended)
     }
 }

@@ -19,6 +19,7 @@ use crate::flows::presence::Proof;
 use crate::flows::Authenticated;
 use crate::mfa::totp::TotpSecret;
 use crate::mfa::{amr, MfaChallenge};
+use crate::store::Capabilities;
 
 /// Lifetime of an `mfa_token`.
 pub const MFA_TOKEN_TTL: Duration = Duration::from_secs(5 * 60);
@@ -76,12 +77,17 @@ pub(super) fn after_second_factor(first: &[String], second: &str) -> Vec<String>
     amr
 }
 
+/// The user's second factors as `store` (the store, or a unit of work) sees them.
+pub(super) async fn mfa_status_in<S: Capabilities + ?Sized>(store: &S, user: UserId) -> Result<MfaStatus> {
+    let totp = store.totp(user).await?.is_some_and(|t| t.enabled_at.is_some());
+    let passkeys = u32::try_from(store.webauthn_credentials(user).await?.len()).unwrap_or(u32::MAX);
+    let backup_codes_remaining = store.backup_codes_remaining(user).await?;
+    Ok(MfaStatus { totp, passkeys, backup_codes_remaining })
+}
+
 impl Accounts {
     pub async fn mfa_status(&self, user: UserId) -> Result<MfaStatus> {
-        let totp = self.store.totp(user).await?.is_some_and(|t| t.enabled_at.is_some());
-        let passkeys = u32::try_from(self.store.webauthn_credentials(user).await?.len()).unwrap_or(u32::MAX);
-        let backup_codes_remaining = self.store.backup_codes_remaining(user).await?;
-        Ok(MfaStatus { totp, passkeys, backup_codes_remaining })
+        mfa_status_in(self.store.as_ref(), user).await
     }
 
     /// Opens a challenge for a user who passed the first factor (`first`:

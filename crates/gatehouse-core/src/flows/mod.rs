@@ -71,7 +71,7 @@ use crate::notices::Notices;
 use crate::password::{PasswordHasher, PasswordPolicy};
 use crate::ratelimit::{Rate, RateLimiter};
 use crate::session::{RefreshRecord, Session, SessionId, SessionKind};
-use crate::store::Store;
+use crate::store::{Store, StoreTx};
 use crate::token::{
     AccessClaims, AccessTokenIssuer, Grant, KeyRing, SigningAlg, TokenSettings, DEFAULT_SCOPE, ENROLL_SCOPE,
     PERMISSIONS_SCOPE,
@@ -486,8 +486,22 @@ impl Accounts {
         self.store.user_by_id(id).await?.ok_or_else(|| Error::NotFound("no such user".into()))
     }
 
-    /// Writes an audit event. A failure to audit is logged, not surfaced: the
-    /// action it records has already happened.
+    /// Opens a unit of work: the writes of one command commit together or
+    /// not at all (see [`StoreTx`]). Do slow work — hashing a password,
+    /// calling out — before it: on SQLite an open unit holds the write lock.
+    async fn begin(&self) -> Result<Box<dyn StoreTx>> {
+        Ok(self.store.begin().await?)
+    }
+
+    /// Writes an audit event in `unit`: the record commits with what it
+    /// records, or neither does.
+    async fn audit_in(&self, unit: &dyn StoreTx, mut event: AuditEvent) -> Result<()> {
+        event.at = self.now();
+        Ok(unit.append(&event).await?)
+    }
+
+    /// Writes an audit event on its own. A failure to audit is logged, not
+    /// surfaced: the action it records has already happened.
     async fn audit(&self, mut event: AuditEvent) {
         event.at = self.now();
         if let Err(e) = self.store.append(&event).await {

@@ -144,7 +144,11 @@ impl Accounts {
             .filter(|c| !c.is_empty() && c.len() <= 128)
             .ok_or_else(|| OAuthFailure::new(Code::InvalidRequest, "code is missing"))?;
         let now = self.now();
-        let code = match self.store.redeem_authorization_code(&TokenDigest::of(code), &client.id, now).await? {
+        // The redemption, the session it opens and the audit record are one
+        // unit of work: a failure part-way leaves the code unspent. A code
+        // spent by a request that then fails a check stays spent.
+        let unit = self.begin().await?;
+        let code = match unit.redeem_authorization_code(&TokenDigest::of(code), &client.id, now).await? {
             Redemption::Unknown => return Err(invalid_grant("unknown authorization code")),
             // Left for its own client to redeem.
             Redemption::OtherClient => {
@@ -152,19 +156,94 @@ impl Accounts {
             }
             Redemption::Replayed(code) => {
                 if code.client_id == client.id {
-                    let revoked = self.store.revoke_session(code.grant_session, now).await?;
+                    let revoked = unit.revoke_session(code.grant_session, now).await?;
                     tracing::warn!(client = %client.id, user = %code.user_id, revoked, "authorization code replayed; its tokens are revoked");
-                    self.audit(
+                    self.audit_in(
+                        unit.as_ref(),
                         AuditEvent::new(AuditKind::AuthorizationCodeReplayed, Outcome::Failure, info)
                             .subject(code.user_id)
                             .detail(format!("client {}; session {} ended", client.id, code.grant_session)),
                     )
-                    .await;
+                    .await?;
+                    unit.commit().await?;
                 }
                 return Err(invalid_grant("the authorization code has already been used"));
             }
             Redemption::Won(code) => code,
         };
+        let user = match self.check_redemption(client, req, &code, now) {
+            Ok(()) => unit.user_by_id(code.user_id).await?,
+            Err(refused) => {
+                unit.commit().await?;
+                return Err(refused);
+            }
+        };
+        let user = match user {
+            Some(user) if user.is_active => user,
+            Some(_) | None => {
+                unit.commit().await?;
+                return Err(invalid_grant(if user.is_some() {
+                    "the account is disabled"
+                } else {
+                    "the user no longer exists"
+                }));
+            }
+        };
+
+        let session = Session {
+            id: code.grant_session,
+            user_id: user.id,
+            created_at: now,
+            last_used_at: now,
+            idle_expires_at: now + self.config.session_idle,
+            absolute_expires_at: now + self.config.session_absolute,
+            revoked_at: None,
+            ip: info.ip.clone(),
+            user_agent: info.user_agent.as_ref().map(|ua| ua.chars().take(512).collect()),
+            amr: code.amr.clone(),
+            auth_time: code.auth_time,
+            kind: SessionKind::OAuth { client_id: client.id.clone(), scope: code.scope.clone() },
+        };
+        let refresh = random_token();
+        unit.create_session(&session, &first_link(&session, &refresh)).await?;
+        self.audit_in(
+            unit.as_ref(),
+            AuditEvent::new(AuditKind::OAuthTokensIssued, Outcome::Success, info)
+                .by_and_for(user.id)
+                .detail(format!("client {} ({})", client.id, code.scope)),
+        )
+        .await?;
+        unit.commit().await?;
+        let scopes: Vec<&str> = code.scope.split(' ').collect();
+        let mut response = self.user_tokens(client, &user, &session, &scopes, refresh).await?;
+        if has(&code.scope, "openid") {
+            // The first ID token carries the nonce and the browser session.
+            let access = response.access_token.expose_secret().to_owned();
+            response.id_token = Some(
+                self.id_token(
+                    client,
+                    &user,
+                    &session,
+                    &code.scope,
+                    code.nonce.clone(),
+                    Some(code.browser_session),
+                    &access,
+                )
+                .await?,
+            );
+        }
+        Ok(response)
+    }
+
+    /// What a redeemed code must match: its client, its lifetime, the
+    /// redirect URI it was issued for and its PKCE challenge.
+    fn check_redemption(
+        &self,
+        client: &OAuthClient,
+        req: &TokenRequest,
+        code: &crate::oauth::AuthorizationCode,
+        now: time::OffsetDateTime,
+    ) -> Result<()> {
         if code.client_id != client.id {
             return Err(invalid_grant("the authorization code was issued to another client"));
         }
@@ -190,52 +269,7 @@ impl Accounts {
             }
             (None, None) => {}
         }
-        let user = self.load_user(code.user_id).await.map_err(|_| invalid_grant("the user no longer exists"))?;
-        if !user.is_active {
-            return Err(invalid_grant("the account is disabled"));
-        }
-
-        let session = Session {
-            id: code.grant_session,
-            user_id: user.id,
-            created_at: now,
-            last_used_at: now,
-            idle_expires_at: now + self.config.session_idle,
-            absolute_expires_at: now + self.config.session_absolute,
-            revoked_at: None,
-            ip: info.ip.clone(),
-            user_agent: info.user_agent.as_ref().map(|ua| ua.chars().take(512).collect()),
-            amr: code.amr.clone(),
-            auth_time: code.auth_time,
-            kind: SessionKind::OAuth { client_id: client.id.clone(), scope: code.scope.clone() },
-        };
-        let refresh = random_token();
-        self.store.create_session(&session, &first_link(&session, &refresh)).await?;
-        self.audit(
-            AuditEvent::new(AuditKind::OAuthTokensIssued, Outcome::Success, info)
-                .by_and_for(user.id)
-                .detail(format!("client {} ({})", client.id, code.scope)),
-        )
-        .await;
-        let scopes: Vec<&str> = code.scope.split(' ').collect();
-        let mut response = self.user_tokens(client, &user, &session, &scopes, refresh).await?;
-        if has(&code.scope, "openid") {
-            // The first ID token carries the nonce and the browser session.
-            let access = response.access_token.expose_secret().to_owned();
-            response.id_token = Some(
-                self.id_token(
-                    client,
-                    &user,
-                    &session,
-                    &code.scope,
-                    code.nonce.clone(),
-                    Some(code.browser_session),
-                    &access,
-                )
-                .await?,
-            );
-        }
-        Ok(response)
+        Ok(())
     }
 
     async fn refresh_grant(

@@ -124,26 +124,29 @@ impl Accounts {
             created_at: now,
             last_used_at: None,
         };
-        match self.store.add_webauthn_credential(&credential).await {
+        let unit = self.begin().await?;
+        match unit.add_webauthn_credential(&credential).await {
             Ok(()) => {}
             Err(crate::store::StoreError::Conflict(_)) => {
                 return Err(Error::InvalidRequest("this credential is already registered".into()))
             }
             Err(e) => return Err(e.into()),
         }
-        let codes = if !had_factor && self.store.backup_codes_remaining(auth.user_id).await? == 0 {
-            self.new_backup_codes(auth).await?
+        let codes = if !had_factor && unit.backup_codes_remaining(auth.user_id).await? == 0 {
+            self.new_backup_codes(unit.as_ref(), auth).await?
         } else {
             Vec::new()
         };
         let amr = vec![amr::PASSWORD.to_owned(), amr::HARDWARE_KEY.to_owned(), amr::MFA.to_owned()];
-        self.store.reauthenticated(auth.session_id, &amr, now).await?;
-        self.audit(
+        unit.reauthenticated(auth.session_id, &amr, now).await?;
+        self.audit_in(
+            unit.as_ref(),
             AuditEvent::new(AuditKind::PasskeyRegistered, Outcome::Success, client)
                 .by_and_for(auth.user_id)
                 .detail(format!("credential {}", credential.id)),
         )
-        .await;
+        .await?;
+        unit.commit().await?;
         Ok((credential, codes))
     }
 
@@ -171,18 +174,21 @@ impl Accounts {
             return Err(Error::NotFound("no such credential".into()));
         }
         self.require_recent_auth(auth, proof, client).await?;
-        if !self.store.delete_webauthn_credential(auth.user_id, id).await? {
+        let unit = self.begin().await?;
+        if !unit.delete_webauthn_credential(auth.user_id, id).await? {
             return Err(Error::NotFound("no such credential".into()));
         }
-        if !self.mfa_status(auth.user_id).await?.has_second_factor() {
-            self.store.delete_backup_codes(auth.user_id).await?;
+        if !super::mfa::mfa_status_in(unit.as_ref(), auth.user_id).await?.has_second_factor() {
+            unit.delete_backup_codes(auth.user_id).await?;
         }
-        self.audit(
+        self.audit_in(
+            unit.as_ref(),
             AuditEvent::new(AuditKind::PasskeyRemoved, Outcome::Success, client)
                 .by_and_for(auth.user_id)
                 .detail(format!("credential {id}")),
         )
-        .await;
+        .await?;
+        unit.commit().await?;
         Ok(())
     }
 

@@ -2,7 +2,7 @@
 //! presence, with a sign-in's limits); every other session ends, the current
 //! one stays; personal API keys are revoked too unless the person keeps them
 //! (the API's and the page's default is to revoke: a changed password is
-//! often a recovery).
+//! often a recovery). The change is one unit of work.
 
 use secrecy::SecretString;
 
@@ -33,21 +33,24 @@ impl Accounts {
         }
         let hash = self.hash_new_password(&new_password, [user.username.as_str(), user.email.as_str()]).await?;
         let now = self.now();
-        self.store.set_password_hash(user.id, &hash, now).await?;
+        let unit = self.begin().await?;
+        unit.set_password_hash(user.id, &hash, now).await?;
         let mut ended = 0u64;
-        for session in self.store.active_sessions(user.id, now).await? {
-            if session.id != auth.session_id && self.store.revoke_session(session.id, now).await? {
+        for session in unit.active_sessions(user.id, now).await? {
+            if session.id != auth.session_id && unit.revoke_session(session.id, now).await? {
                 ended += 1;
             }
         }
-        let keys = if revoke_api_keys { self.store.revoke_user_api_keys(user.id, now).await? } else { 0 };
-        self.mail(self.notices.password_changed(&user, false));
-        self.audit(
+        let keys = if revoke_api_keys { unit.revoke_user_api_keys(user.id, now).await? } else { 0 };
+        self.audit_in(
+            unit.as_ref(),
             AuditEvent::new(AuditKind::PasswordChanged, Outcome::Success, client)
                 .by_and_for(user.id)
                 .detail(format!("{ended} other sessions ended, {keys} API keys revoked")),
         )
-        .await;
+        .await?;
+        unit.commit().await?;
+        self.mail(self.notices.password_changed(&user, false));
         Ok(())
     }
 }

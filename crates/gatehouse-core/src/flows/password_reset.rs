@@ -4,7 +4,9 @@
 //! HTTP layer checks the rate limits, answers 202 at once and runs
 //! [`Accounts::send_password_reset`] in the background. A reset uses a
 //! single-use, 30-minute link; a newer request or a successful reset makes
-//! older links useless; the reset ends every session and mails a notice.
+//! older links useless; the reset ends every session and mails a notice. A
+//! reset is one unit of work: the new password, the spent link, the ended
+//! sessions and keys and the audit record are written together or not at all.
 
 use secrecy::{ExposeSecret, SecretString};
 
@@ -55,25 +57,28 @@ impl Accounts {
         let user = self.load_user(record.user_id).await.map_err(|_| Error::InvalidToken)?;
         // Check the policy before spending the link, so a weak choice can be retried.
         let hash = self.hash_new_password(&new_password, [user.username.as_str(), user.email.as_str()]).await?;
-        if !self.store.consume_email_token(record.id, now).await? {
+        let unit = self.begin().await?;
+        if !unit.consume_email_token(record.id, now).await? {
             return Err(Error::InvalidToken);
         }
-        self.store.set_password_hash(user.id, &hash, now).await?;
-        self.store.revoke_email_tokens(user.id, EmailTokenKind::ResetPassword, now).await?;
-        self.store.clear_login_failures(user.id).await?;
+        unit.set_password_hash(user.id, &hash, now).await?;
+        unit.revoke_email_tokens(user.id, EmailTokenKind::ResetPassword, now).await?;
+        unit.clear_login_failures(user.id).await?;
         // Whoever had the account's credentials or a foothold in it loses
         // them: sessions, personal API keys, upstream links from the address
         // before its owner proved it (they just did, by the mailed link).
-        let ended = self.store.revoke_user_sessions(user.id, now).await?;
-        let keys = self.store.revoke_user_api_keys(user.id, now).await?;
-        self.drop_unverified_links(user.id, client).await?;
-        self.mail(self.notices.password_changed(&user, true));
-        self.audit(
+        let ended = unit.revoke_user_sessions(user.id, now).await?;
+        let keys = unit.revoke_user_api_keys(user.id, now).await?;
+        self.drop_unverified_links(unit.as_ref(), user.id, client).await?;
+        self.audit_in(
+            unit.as_ref(),
             AuditEvent::new(AuditKind::PasswordReset, Outcome::Success, client)
                 .by_and_for(user.id)
                 .detail(format!("{ended} sessions ended, {keys} API keys revoked")),
         )
-        .await;
+        .await?;
+        unit.commit().await?;
+        self.mail(self.notices.password_changed(&user, true));
         Ok(())
     }
 }

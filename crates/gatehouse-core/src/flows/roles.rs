@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::rbac::{
     catalog, Actor, Permission, RoleDef, DESCRIPTION_MAX_LEN, PERMISSIONS_MAX, ROLES_ASSIGN, ROLES_READ, ROLES_WRITE,
 };
-use crate::store::{Constraint, StoreError};
+use crate::store::{Constraint, StoreError, StoreTx};
 
 /// A role about to be created.
 pub struct NewRole {
@@ -203,12 +203,14 @@ impl Accounts {
         for role in added.iter().chain(&removed) {
             self.check_grant(actor, role).await?;
         }
+        let unit = self.begin().await?;
         if removed.iter().any(|r| r.as_str() == Role::ADMIN) {
-            self.keep_admin_role(actor, &before).await?;
+            self.keep_admin_role(unit.as_ref(), actor, &before).await?;
         }
-        self.store.set_roles(id, &roles, self.now()).await.map_err(|e| self.role_vanished(e))?;
-        let after = self.load_user(id).await?;
-        self.audit_roles_of(actor, &before, &after, client).await;
+        unit.set_roles(id, &roles, self.now()).await.map_err(|e| self.role_vanished(e))?;
+        let after = unit.user_by_id(id).await?.ok_or_else(|| Error::NotFound("no such user".into()))?;
+        self.audit_roles_of(unit.as_ref(), actor, &before, &after, client).await?;
+        unit.commit().await?;
         Ok(after)
     }
 
@@ -224,11 +226,13 @@ impl Accounts {
         actor.require(ROLES_ASSIGN)?;
         actor.may_manage(&before)?;
         self.check_grant(actor, role).await?;
-        let added = self.store.grant_role(id, role, self.now()).await.map_err(|e| self.role_vanished(e))?;
-        let after = self.load_user(id).await?;
+        let unit = self.begin().await?;
+        let added = unit.grant_role(id, role, self.now()).await.map_err(|e| self.role_vanished(e))?;
+        let after = unit.user_by_id(id).await?.ok_or_else(|| Error::NotFound("no such user".into()))?;
         if added {
-            self.audit_roles_of(actor, &before, &after, client).await;
+            self.audit_roles_of(unit.as_ref(), actor, &before, &after, client).await?;
         }
+        unit.commit().await?;
         Ok((after, added))
     }
 
@@ -241,27 +245,36 @@ impl Accounts {
             return Err(Error::NotFound(format!("'{}' does not hold the role '{role}'", before.username)));
         }
         self.check_grant(actor, role).await?;
+        let unit = self.begin().await?;
         if role.as_str() == Role::ADMIN {
-            self.keep_admin_role(actor, &before).await?;
+            self.keep_admin_role(unit.as_ref(), actor, &before).await?;
         }
-        self.store.revoke_role(id, role, self.now()).await?;
-        let after = self.load_user(id).await?;
-        self.audit_roles_of(actor, &before, &after, client).await;
+        unit.revoke_role(id, role, self.now()).await?;
+        let after = unit.user_by_id(id).await?.ok_or_else(|| Error::NotFound("no such user".into()))?;
+        self.audit_roles_of(unit.as_ref(), actor, &before, &after, client).await?;
+        unit.commit().await?;
         Ok(after)
     }
 
     /// Taking `admin` from `user`: not from oneself, not from the last one.
-    async fn keep_admin_role(&self, actor: &Actor, user: &User) -> Result<()> {
+    async fn keep_admin_role(&self, unit: &dyn StoreTx, actor: &Actor, user: &User) -> Result<()> {
         if actor.is(user.id) {
             return Err(Error::SelfAction("you cannot take the admin role from yourself".into()));
         }
-        self.keep_an_admin(user, "take the admin role from").await
+        self.keep_an_admin(unit, user, "take the admin role from").await
     }
 
-    async fn audit_roles_of(&self, actor: &Actor, before: &User, after: &User, client: &ClientInfo) {
+    async fn audit_roles_of(
+        &self,
+        unit: &dyn StoreTx,
+        actor: &Actor,
+        before: &User,
+        after: &User,
+        client: &ClientInfo,
+    ) -> Result<()> {
         let list = |rs: &[Role]| rs.iter().map(Role::as_str).collect::<Vec<_>>().join(",");
         let detail = format!("[{}] -> [{}]", list(&before.roles), list(&after.roles));
-        self.audit(admin_event(AuditKind::RoleChanged, actor, after.id, client).detail(detail)).await;
+        self.audit_in(unit, admin_event(AuditKind::RoleChanged, actor, after.id, client).detail(detail)).await
     }
 
     async fn audit_role(&self, kind: AuditKind, actor: &Actor, role: &Role, detail: String, client: &ClientInfo) {

@@ -4,13 +4,14 @@
 
 use secrecy::SecretString;
 
-use super::mfa::{totp_context, StepUpProof};
+use super::mfa::{mfa_status_in, totp_context, StepUpProof};
 use super::{Accounts, Authenticated};
 use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::error::{Error, Result};
 use crate::mfa::backup;
 use crate::mfa::totp::{qr_codes, TotpSecret};
 use crate::mfa::{amr, TotpRecord};
+use crate::store::StoreTx;
 
 /// What a person needs to add Gatehouse to an authenticator app.
 #[derive(Debug)]
@@ -69,17 +70,23 @@ impl Accounts {
             return Err(Error::InvalidMfaCode);
         };
         let now = self.now();
-        if !self.store.enable_totp(user_id, step, now).await? {
+        let unit = self.begin().await?;
+        if !unit.enable_totp(user_id, step, now).await? {
             return Err(Error::MfaAlreadyEnabled);
         }
-        let codes = if self.store.backup_codes_remaining(user_id).await? == 0 {
-            self.new_backup_codes(auth).await?
+        let codes = if unit.backup_codes_remaining(user_id).await? == 0 {
+            self.new_backup_codes(unit.as_ref(), auth).await?
         } else {
             Vec::new()
         };
         let amr = vec![amr::PASSWORD.to_owned(), amr::OTP.to_owned(), amr::MFA.to_owned()];
-        self.store.reauthenticated(auth.session_id, &amr, now).await?;
-        self.audit(AuditEvent::new(AuditKind::TotpEnabled, Outcome::Success, client).by_and_for(user_id)).await;
+        unit.reauthenticated(auth.session_id, &amr, now).await?;
+        self.audit_in(
+            unit.as_ref(),
+            AuditEvent::new(AuditKind::TotpEnabled, Outcome::Success, client).by_and_for(user_id),
+        )
+        .await?;
+        unit.commit().await?;
         Ok(codes)
     }
 
@@ -89,11 +96,17 @@ impl Accounts {
             return Err(Error::MfaNotEnabled);
         }
         self.require_recent_auth(auth, proof, client).await?;
-        self.store.delete_totp(auth.user_id).await?;
-        if !self.mfa_status(auth.user_id).await?.has_second_factor() {
-            self.store.delete_backup_codes(auth.user_id).await?;
+        let unit = self.begin().await?;
+        unit.delete_totp(auth.user_id).await?;
+        if !mfa_status_in(unit.as_ref(), auth.user_id).await?.has_second_factor() {
+            unit.delete_backup_codes(auth.user_id).await?;
         }
-        self.audit(AuditEvent::new(AuditKind::TotpDisabled, Outcome::Success, client).by_and_for(auth.user_id)).await;
+        self.audit_in(
+            unit.as_ref(),
+            AuditEvent::new(AuditKind::TotpDisabled, Outcome::Success, client).by_and_for(auth.user_id),
+        )
+        .await?;
+        unit.commit().await?;
         Ok(())
     }
 
@@ -108,15 +121,18 @@ impl Accounts {
             return Err(Error::MfaNotEnabled);
         }
         self.require_recent_auth(auth, proof, client).await?;
-        let codes = self.new_backup_codes(auth).await?;
-        self.audit(
+        let unit = self.begin().await?;
+        let codes = self.new_backup_codes(unit.as_ref(), auth).await?;
+        self.audit_in(
+            unit.as_ref(),
             AuditEvent::new(AuditKind::BackupCodesRegenerated, Outcome::Success, client).by_and_for(auth.user_id),
         )
-        .await;
+        .await?;
+        unit.commit().await?;
         Ok(codes)
     }
 
-    pub(super) async fn new_backup_codes(&self, auth: &Authenticated) -> Result<Vec<SecretString>> {
+    pub(super) async fn new_backup_codes(&self, unit: &dyn StoreTx, auth: &Authenticated) -> Result<Vec<SecretString>> {
         let codes = backup::generate();
         let digests = codes
             .iter()
@@ -127,7 +143,7 @@ impl Accounts {
                     .ok_or_else(|| Error::internal("generated an invalid backup code"))
             })
             .collect::<Result<Vec<_>>>()?;
-        self.store.replace_backup_codes(auth.user_id, &digests, self.now()).await?;
+        unit.replace_backup_codes(auth.user_id, &digests, self.now()).await?;
         Ok(codes)
     }
 }

@@ -74,7 +74,7 @@ macro_rules! impl_api_key_store {
                     " FROM api_keys WHERE digest = $1"
                 ))
                 .bind(digest.as_bytes())
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await
                 .and_then(|row| row.map(|row| Self::api_key_from_row(&row)).transpose())
                 .map_err(Self::db_err)
@@ -90,7 +90,7 @@ macro_rules! impl_api_key_store {
                     " FROM api_keys WHERE user_id = $1 ORDER BY created_at DESC, id DESC"
                 ))
                 .bind(user.0)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.conn().await?)
                 .await
                 .and_then(|rows| rows.iter().map(Self::api_key_from_row).collect())
                 .map_err(Self::db_err)

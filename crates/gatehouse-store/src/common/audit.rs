@@ -49,7 +49,7 @@ macro_rules! impl_audit_store {
                 .bind(event.ip.as_deref())
                 .bind(event.user_agent.as_deref())
                 .bind(event.detail.as_deref())
-                .execute(&self.pool)
+                .execute(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
                 Ok(())
@@ -94,7 +94,7 @@ macro_rules! impl_audit_store {
                     .push(" OFFSET ")
                     .push_bind(i64::from(query.offset));
                 qb.build()
-                    .fetch_all(&self.pool)
+                    .fetch_all(&mut *self.conn().await?)
                     .await
                     .map_err(Self::db_err)?
                     .iter()

@@ -94,7 +94,7 @@ macro_rules! impl_client_store {
                 .bind(client.first_party)
                 .bind(client.id_token_alg.as_str())
                 .bind(Self::ts(client.created_at))
-                .execute(&self.pool)
+                .execute(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
                 Ok(())
@@ -110,7 +110,7 @@ macro_rules! impl_client_store {
                     " FROM oauth_clients WHERE id = $1"
                 ))
                 .bind(id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?
                 .map(|row| Self::client_from_row(&row))
@@ -126,7 +126,7 @@ macro_rules! impl_client_store {
                     $crate::common::clients::client_columns!(),
                     " FROM oauth_clients ORDER BY created_at, id"
                 ))
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?
                 .iter()
@@ -154,7 +154,7 @@ macro_rules! impl_client_store {
                 .bind(to_json(&client.scopes))
                 .bind(client.first_party)
                 .bind(client.id_token_alg.as_str())
-                .execute(&self.pool)
+                .execute(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
                 Ok(done.rows_affected() == 1)
@@ -164,7 +164,7 @@ macro_rules! impl_client_store {
                 // Codes, consents and sessions (with their refresh tokens) cascade.
                 let done = sqlx::query("DELETE FROM oauth_clients WHERE id = $1")
                     .bind(id)
-                    .execute(&self.pool)
+                    .execute(&mut *self.conn().await?)
                     .await
                     .map_err(Self::db_err)?;
                 Ok(done.rows_affected() == 1)

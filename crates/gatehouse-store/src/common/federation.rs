@@ -81,7 +81,7 @@ macro_rules! impl_federation_store {
                 .bind($crate::common::clients::to_json(&provider.scopes))
                 .bind(provider.link_by_email)
                 .bind(Self::ts(provider.created_at))
-                .execute(&self.pool)
+                .execute(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
                 Ok(())
@@ -97,7 +97,7 @@ macro_rules! impl_federation_store {
                     " FROM upstream_providers WHERE id = $1"
                 ))
                 .bind(id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?
                 .map(|row| Self::upstream_from_row(&row))
@@ -113,7 +113,7 @@ macro_rules! impl_federation_store {
                     $crate::common::federation::upstream_columns!(),
                     " FROM upstream_providers ORDER BY created_at, id"
                 ))
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?
                 .iter()
@@ -126,7 +126,7 @@ macro_rules! impl_federation_store {
                 // Its links cascade.
                 let done = sqlx::query("DELETE FROM upstream_providers WHERE id = $1")
                     .bind(id)
-                    .execute(&self.pool)
+                    .execute(&mut *self.conn().await?)
                     .await
                     .map_err(Self::db_err)?;
                 Ok(done.rows_affected() == 1)
@@ -144,7 +144,7 @@ macro_rules! impl_federation_store {
                 ))
                 .bind(provider_id)
                 .bind(subject)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?
                 .map(|row| Self::link_from_row(&row))
@@ -166,7 +166,7 @@ macro_rules! impl_federation_store {
                 .bind(link.user_id.0)
                 .bind(Self::ts(link.created_at))
                 .bind(link.from_unverified_email)
-                .execute(&self.pool)
+                .execute(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
                 Ok(())
@@ -179,7 +179,7 @@ macro_rules! impl_federation_store {
                 let done =
                     sqlx::query("DELETE FROM upstream_links WHERE user_id = $1 AND from_unverified_email = TRUE")
                         .bind(user.0)
-                        .execute(&self.pool)
+                        .execute(&mut *self.conn().await?)
                         .await
                         .map_err(Self::db_err)?;
                 Ok(done.rows_affected())
@@ -195,7 +195,7 @@ macro_rules! impl_federation_store {
                     " FROM upstream_links WHERE user_id = $1 ORDER BY created_at, provider_id, subject"
                 ))
                 .bind(user.0)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?
                 .iter()

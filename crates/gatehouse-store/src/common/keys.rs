@@ -57,7 +57,7 @@ macro_rules! impl_key_store {
                     " FROM signing_keys WHERE status IN ('current', 'previous') \
                      ORDER BY created_at DESC, kid DESC"
                 ))
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?
                 .iter()
@@ -72,7 +72,7 @@ macro_rules! impl_key_store {
                     $crate::common::keys::key_columns!(),
                     " FROM signing_keys ORDER BY created_at DESC, kid DESC"
                 ))
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?
                 .iter()

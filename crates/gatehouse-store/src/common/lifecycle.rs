@@ -93,7 +93,7 @@ macro_rules! impl_lifecycle_store {
                     " FROM email_tokens WHERE digest = $1"
                 ))
                 .bind(digest.as_bytes())
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?
                 .map(|row| Self::email_token_from_row(&row))
@@ -111,7 +111,7 @@ macro_rules! impl_lifecycle_store {
                 )
                 .bind(id)
                 .bind(Self::ts(now))
-                .execute(&self.pool)
+                .execute(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
                 Ok(done.rows_affected() == 1)
@@ -129,7 +129,7 @@ macro_rules! impl_lifecycle_store {
                 .bind(user.0)
                 .bind(kind.as_str())
                 .bind(Self::ts(now))
-                .execute(&self.pool)
+                .execute(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
                 Ok(())
@@ -145,7 +145,7 @@ macro_rules! impl_lifecycle_store {
                     .bind(user.0)
                     .bind(verified)
                     .bind(Self::ts(now))
-                    .execute(&self.pool)
+                    .execute(&mut *self.conn().await?)
                     .await
                     .map_err(Self::db_err)?;
                 Ok(())
@@ -162,7 +162,7 @@ macro_rules! impl_lifecycle_store {
                     .bind(email.as_str())
                     .bind(true)
                     .bind(Self::ts(now))
-                    .execute(&self.pool)
+                    .execute(&mut *self.conn().await?)
                     .await
                     .map_err(Self::db_err)?;
                 Ok(())

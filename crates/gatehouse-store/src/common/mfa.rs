@@ -76,7 +76,7 @@ macro_rules! impl_mfa_store {
                     " FROM mfa_totp WHERE user_id = $1"
                 ))
                 .bind(user.0)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?
                 .map(|row| Self::totp_from_row(&row))
@@ -102,7 +102,7 @@ macro_rules! impl_mfa_store {
                 .bind(user.0)
                 .bind(sealed)
                 .bind(Self::ts(now))
-                .execute(&self.pool)
+                .execute(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
                 Ok(done.rows_affected() == 1)
@@ -120,7 +120,7 @@ macro_rules! impl_mfa_store {
                 .bind(user.0)
                 .bind(Self::ts(now))
                 .bind(step)
-                .execute(&self.pool)
+                .execute(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
                 Ok(done.rows_affected() == 1)
@@ -137,7 +137,7 @@ macro_rules! impl_mfa_store {
                 )
                 .bind(user.0)
                 .bind(step)
-                .execute(&self.pool)
+                .execute(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
                 Ok(done.rows_affected() == 1)
@@ -149,7 +149,7 @@ macro_rules! impl_mfa_store {
             ) -> gatehouse_core::store::StoreResult<bool> {
                 let done = sqlx::query("DELETE FROM mfa_totp WHERE user_id = $1")
                     .bind(user.0)
-                    .execute(&self.pool)
+                    .execute(&mut *self.conn().await?)
                     .await
                     .map_err(Self::db_err)?;
                 Ok(done.rows_affected() == 1)
@@ -190,7 +190,7 @@ macro_rules! impl_mfa_store {
                 use sqlx::Row as _;
                 let rows = sqlx::query("SELECT id, digest FROM mfa_backup_codes WHERE keyed = FALSE LIMIT $1")
                     .bind(i64::from(limit))
-                    .fetch_all(&self.pool)
+                    .fetch_all(&mut *self.conn().await?)
                     .await
                     .map_err(Self::db_err)?;
                 rows.iter()
@@ -217,7 +217,7 @@ macro_rules! impl_mfa_store {
                 .bind(id)
                 .bind(plain.as_bytes())
                 .bind(keyed.as_bytes())
-                .execute(&self.pool)
+                .execute(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
                 Ok(done.rows_affected() == 1)
@@ -235,7 +235,7 @@ macro_rules! impl_mfa_store {
                 .bind(user.0)
                 .bind(digest.as_bytes())
                 .bind(Self::ts(now))
-                .execute(&self.pool)
+                .execute(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
                 Ok(done.rows_affected() == 1)
@@ -250,7 +250,7 @@ macro_rules! impl_mfa_store {
                     "SELECT COUNT(*) AS remaining FROM mfa_backup_codes WHERE user_id = $1 AND used_at IS NULL",
                 )
                 .bind(user.0)
-                .fetch_one(&self.pool)
+                .fetch_one(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
                 let remaining: i64 = row.try_get("remaining").map_err(Self::db_err)?;
@@ -263,7 +263,7 @@ macro_rules! impl_mfa_store {
             ) -> gatehouse_core::store::StoreResult<()> {
                 sqlx::query("DELETE FROM mfa_backup_codes WHERE user_id = $1")
                     .bind(user.0)
-                    .execute(&self.pool)
+                    .execute(&mut *self.conn().await?)
                     .await
                     .map_err(Self::db_err)?;
                 Ok(())
@@ -287,7 +287,7 @@ macro_rules! impl_mfa_store {
                 .bind(Self::ts(challenge.expires_at))
                 .bind(failed_attempts)
                 .bind(challenge.used_at.map(Self::ts))
-                .execute(&self.pool)
+                .execute(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
                 Ok(())
@@ -303,7 +303,7 @@ macro_rules! impl_mfa_store {
                     " FROM mfa_challenges WHERE digest = $1"
                 ))
                 .bind(digest.as_bytes())
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?
                 .map(|row| Self::challenge_from_row(&row))
@@ -318,7 +318,7 @@ macro_rules! impl_mfa_store {
                      RETURNING failed_attempts",
                 )
                 .bind(id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?
                 .ok_or_else(|| {
@@ -338,7 +338,7 @@ macro_rules! impl_mfa_store {
                 )
                 .bind(id)
                 .bind(Self::ts(now))
-                .execute(&self.pool)
+                .execute(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
                 Ok(done.rows_affected() == 1)

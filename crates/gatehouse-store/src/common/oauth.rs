@@ -91,7 +91,7 @@ macro_rules! impl_oauth_store {
                 .bind(Self::ts(code.created_at))
                 .bind(Self::ts(code.expires_at))
                 .bind(code.redeemed_at.map(Self::ts))
-                .execute(&self.pool)
+                .execute(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
                 Ok(())
@@ -149,7 +149,7 @@ macro_rules! impl_oauth_store {
                 ))
                 .bind(user.0)
                 .bind(client_id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?
                 .map(|row| Self::consent_from_row(&row))
@@ -171,7 +171,7 @@ macro_rules! impl_oauth_store {
                 .bind(consent.client_id.as_str())
                 .bind(consent.scope.as_str())
                 .bind(Self::ts(consent.granted_at))
-                .execute(&self.pool)
+                .execute(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
                 Ok(())
@@ -187,7 +187,7 @@ macro_rules! impl_oauth_store {
                     " FROM oauth_consents WHERE user_id = $1 ORDER BY granted_at DESC, client_id"
                 ))
                 .bind(user.0)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?
                 .iter()
@@ -204,7 +204,7 @@ macro_rules! impl_oauth_store {
                 let done = sqlx::query("DELETE FROM oauth_consents WHERE user_id = $1 AND client_id = $2")
                     .bind(user.0)
                     .bind(client_id)
-                    .execute(&self.pool)
+                    .execute(&mut *self.conn().await?)
                     .await
                     .map_err(Self::db_err)?;
                 Ok(done.rows_affected() == 1)

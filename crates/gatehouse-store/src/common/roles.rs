@@ -19,7 +19,7 @@ macro_rules! impl_role_store {
                     qb.push(" WHERE r.name = ").push_bind(name.to_owned());
                 }
                 qb.push(" ORDER BY r.name, p.permission");
-                let rows = qb.build().fetch_all(&self.pool).await.map_err(Self::db_err)?;
+                let rows = qb.build().fetch_all(&mut *self.conn().await?).await.map_err(Self::db_err)?;
                 let mut roles: Vec<gatehouse_core::rbac::RoleDef> = Vec::new();
                 for row in rows {
                     let read = || -> Result<_, sqlx::Error> {
@@ -150,9 +150,29 @@ macro_rules! impl_role_store {
                 )
                 .bind(name.as_str())
                 .bind(active_only)
-                .fetch_one(&self.pool)
+                .fetch_one(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
+                Ok(u64::try_from(count).unwrap_or(0))
+            }
+
+            async fn lock_active_holders(
+                &self,
+                name: &gatehouse_core::account::Role,
+            ) -> gatehouse_core::store::StoreResult<u64> {
+                static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+                let sql = SQL.get_or_init(|| {
+                    format!(
+                        "SELECT count(*) FROM (SELECT u.id FROM users u JOIN user_roles ur ON ur.user_id = u.id \
+                         WHERE ur.role = $1 AND u.is_active ORDER BY u.id{}) held",
+                        Self::FOR_UPDATE
+                    )
+                });
+                let count: i64 = sqlx::query_scalar(sql)
+                    .bind(name.as_str())
+                    .fetch_one(&mut *self.conn().await?)
+                    .await
+                    .map_err(Self::db_err)?;
                 Ok(u64::try_from(count).unwrap_or(0))
             }
 

@@ -178,7 +178,7 @@ macro_rules! impl_session_store {
                     " FROM sessions s WHERE s.id = $1"
                 ))
                 .bind(id.0)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?
                 .map(|row| Self::session_from_row(&row))
@@ -200,7 +200,7 @@ macro_rules! impl_session_store {
                     " FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id WHERE r.digest = $1"
                 ))
                 .bind(digest.as_bytes())
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?
                 .map(|row| Ok((Self::refresh_from_row(&row)?, Self::session_from_row(&row)?)))
@@ -218,7 +218,7 @@ macro_rules! impl_session_store {
                     " FROM refresh_tokens r WHERE r.parent_id = $1 ORDER BY r.created_at, r.id LIMIT 1"
                 ))
                 .bind(parent)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?
                 .map(|row| Self::refresh_from_row(&row))
@@ -247,7 +247,7 @@ macro_rules! impl_session_store {
                 ))
                 .bind(user.0)
                 .bind(Self::ts(now))
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?
                 .iter()
@@ -269,7 +269,7 @@ macro_rules! impl_session_store {
                 )
                 .bind(id.0)
                 .bind(Self::ts(now))
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
                 Ok(Self::count_active(&rows).map_err(Self::db_err)? > 0)
@@ -285,7 +285,7 @@ macro_rules! impl_session_store {
                     .bind(id.0)
                     .bind(Self::ts(at))
                     .bind($crate::common::join_amr(amr))
-                    .execute(&self.pool)
+                    .execute(&mut *self.conn().await?)
                     .await
                     .map_err(Self::db_err)?;
                 Ok(())
@@ -302,7 +302,7 @@ macro_rules! impl_session_store {
                 )
                 .bind(user.0)
                 .bind(Self::ts(now))
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
                 Self::count_active(&rows).map_err(Self::db_err)
@@ -318,7 +318,7 @@ macro_rules! impl_session_store {
                     .bind(id.0)
                     .bind(Self::ts(now))
                     .bind(Self::ts(idle_expires_at))
-                    .execute(&self.pool)
+                    .execute(&mut *self.conn().await?)
                     .await
                     .map_err(Self::db_err)?;
                 Ok(())
@@ -337,7 +337,7 @@ macro_rules! impl_session_store {
                 .bind(user.0)
                 .bind(client_id)
                 .bind(Self::ts(now))
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
                 Self::count_active(&rows).map_err(Self::db_err)

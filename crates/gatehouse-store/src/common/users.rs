@@ -88,7 +88,7 @@ macro_rules! impl_user_store {
                     return Ok(grants);
                 }
                 let rows = sqlx::query($crate::common::grants::GRANTS_QUERY)
-                    .fetch_all(&self.pool)
+                    .fetch_all(&mut *self.conn().await?)
                     .await
                     .map_err(Self::db_err)?;
                 let read = rows.first().map(|r| r.try_get::<i64, _>("version")).transpose().map_err(Self::db_err)?;
@@ -219,7 +219,7 @@ macro_rules! impl_user_store {
                 &self,
                 id: gatehouse_core::account::UserId,
             ) -> gatehouse_core::store::StoreResult<Option<gatehouse_core::account::User>> {
-                let mut conn = self.pool.acquire().await.map_err(Self::db_err)?;
+                let mut conn = self.conn().await?;
                 let found = Self::load_user(&mut *conn, id.0).await.map_err(Self::db_err)?;
                 drop(conn);
                 self.granted(found).await
@@ -234,7 +234,7 @@ macro_rules! impl_user_store {
                     SQL.get_or_init(|| Self::user_query("lower(username) = lower($1) OR lower(email) = lower($1)"));
                 let found = sqlx::query(sql)
                     .bind(login)
-                    .fetch_optional(&self.pool)
+                    .fetch_optional(&mut *self.conn().await?)
                     .await
                     .and_then(|row| row.map(|row| Self::user_with_roles(&row)).transpose())
                     .map_err(Self::db_err)?;
@@ -248,7 +248,7 @@ macro_rules! impl_user_store {
                 offset: u32,
             ) -> gatehouse_core::store::StoreResult<Vec<gatehouse_core::account::User>> {
                 use sqlx::Row as _;
-                let mut conn = self.pool.acquire().await.map_err(Self::db_err)?;
+                let mut conn = self.conn().await?;
                 let mut qb = sqlx::QueryBuilder::<$db>::new(concat!(
                     "SELECT ",
                     $crate::common::users::user_columns!(),
@@ -311,7 +311,7 @@ macro_rules! impl_user_store {
                 .bind(hash)
                 .bind(Self::ts(now))
                 .bind(false)
-                .execute(&self.pool)
+                .execute(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
                 Ok(())
@@ -379,7 +379,7 @@ macro_rules! impl_user_store {
                 .bind(profile.email.as_str())
                 .bind(profile.email_verified)
                 .bind(Self::ts(now))
-                .execute(&self.pool)
+                .execute(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
                 Ok(())
@@ -395,7 +395,7 @@ macro_rules! impl_user_store {
                     .bind(id.0)
                     .bind(required)
                     .bind(Self::ts(now))
-                    .execute(&self.pool)
+                    .execute(&mut *self.conn().await?)
                     .await
                     .map_err(Self::db_err)?;
                 Ok(())
@@ -411,7 +411,7 @@ macro_rules! impl_user_store {
                     .bind(id.0)
                     .bind(active)
                     .bind(Self::ts(now))
-                    .execute(&self.pool)
+                    .execute(&mut *self.conn().await?)
                     .await
                     .map_err(Self::db_err)?;
                 Ok(())
@@ -426,7 +426,7 @@ macro_rules! impl_user_store {
                     "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
                 )
                 .bind(id.0)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?
                 .ok_or_else(|| {
@@ -444,7 +444,7 @@ macro_rules! impl_user_store {
                 sqlx::query("UPDATE users SET locked_until = $2 WHERE id = $1")
                     .bind(id.0)
                     .bind(until.map(Self::ts))
-                    .execute(&self.pool)
+                    .execute(&mut *self.conn().await?)
                     .await
                     .map_err(Self::db_err)?;
                 Ok(())
@@ -456,7 +456,7 @@ macro_rules! impl_user_store {
             ) -> gatehouse_core::store::StoreResult<()> {
                 sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
                     .bind(id.0)
-                    .execute(&self.pool)
+                    .execute(&mut *self.conn().await?)
                     .await
                     .map_err(Self::db_err)?;
                 Ok(())

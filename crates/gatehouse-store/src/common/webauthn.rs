@@ -82,7 +82,7 @@ macro_rules! impl_webauthn_store {
                 .bind(credential.passkey.as_str())
                 .bind(Self::ts(credential.created_at))
                 .bind(credential.last_used_at.map(Self::ts))
-                .execute(&self.pool)
+                .execute(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
                 Ok(())
@@ -98,7 +98,7 @@ macro_rules! impl_webauthn_store {
                     " FROM webauthn_credentials WHERE user_id = $1 ORDER BY created_at, id"
                 ))
                 .bind(user.0)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?
                 .iter()
@@ -117,7 +117,7 @@ macro_rules! impl_webauthn_store {
                     " FROM webauthn_credentials WHERE credential_id = $1"
                 ))
                 .bind(credential_id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?
                 .map(|row| Self::webauthn_credential_from_row(&row))
@@ -136,7 +136,7 @@ macro_rules! impl_webauthn_store {
                     .bind(id)
                     .bind(passkey)
                     .bind(Self::ts(used_at))
-                    .execute(&self.pool)
+                    .execute(&mut *self.conn().await?)
                     .await
                     .map_err(Self::db_err)?;
                 Ok(())
@@ -152,7 +152,7 @@ macro_rules! impl_webauthn_store {
                     .bind(id)
                     .bind(user.0)
                     .bind(name)
-                    .execute(&self.pool)
+                    .execute(&mut *self.conn().await?)
                     .await
                     .map_err(Self::db_err)?;
                 Ok(done.rows_affected() == 1)
@@ -166,7 +166,7 @@ macro_rules! impl_webauthn_store {
                 let done = sqlx::query("DELETE FROM webauthn_credentials WHERE id = $1 AND user_id = $2")
                     .bind(id)
                     .bind(user.0)
-                    .execute(&self.pool)
+                    .execute(&mut *self.conn().await?)
                     .await
                     .map_err(Self::db_err)?;
                 Ok(done.rows_affected() == 1)
@@ -211,7 +211,7 @@ macro_rules! impl_webauthn_store {
                     $crate::common::webauthn::ceremony_columns!()
                 ))
                 .bind(id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?
                 else {

@@ -10,6 +10,7 @@ mod mfa;
 mod oauth;
 mod roles;
 mod sessions;
+mod units;
 mod users;
 mod webauthn;
 
@@ -33,6 +34,7 @@ pub use mfa::*;
 pub use oauth::*;
 pub use roles::*;
 pub use sessions::*;
+pub use units::*;
 pub use users::*;
 pub use webauthn::*;
 

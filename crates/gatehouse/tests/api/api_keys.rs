@@ -147,8 +147,8 @@ on_both_backends! {
     }
 
     async fn keys_rest_while_their_owner_owes_the_second_factor_policy(backend) {
-        crate::mfa::fresh_step().await;
         let app = TestApp::spawn_with(backend, |c| c.mfa_required_roles = Some(vec!["auditor".into()])).await;
+        crate::mfa::fresh_step(&app).await;
         role(&app, "support", &["audit:read"]).await;
         role(&app, "auditor", &[]).await;
         let sue_id = user_with(&app, "sue", &["support"]).await;

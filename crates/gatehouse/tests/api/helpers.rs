@@ -327,3 +327,27 @@ pub async fn outbox_token(app: &TestApp, to: &str, page: &str) -> String {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }
+
+/// Waits until the audit log holds an event of `kind` with `outcome` — the
+/// sign that a command running in the background has decided (e.g. not to
+/// mail an unknown address). Fails the test after 10 s.
+pub async fn audit_recorded(
+    app: &TestApp,
+    kind: gatehouse_core::audit::AuditKind,
+    outcome: gatehouse_core::audit::Outcome,
+) {
+    let query = gatehouse_core::audit::AuditQuery {
+        user: None,
+        kind: Some(kind),
+        outcome: Some(outcome),
+        since: None,
+        until: None,
+        limit: 1,
+        offset: 0,
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app.state.accounts.store().query(&query).await.expect("audit query").is_empty() {
+        assert!(std::time::Instant::now() < deadline, "no {kind:?} {outcome:?} event was audited");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}

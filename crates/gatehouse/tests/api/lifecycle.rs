@@ -4,6 +4,7 @@
 use crate::helpers::{Backend, TestApp, STRONG_PASSWORD};
 use crate::on_both_backends;
 use crate::smtp_sink::SmtpSink;
+use gatehouse_core::audit::{AuditKind, Outcome};
 use serde_json::{json, Value};
 
 const NEW_PASSWORD: &str = "a completely different passphrase 7";
@@ -133,6 +134,7 @@ on_both_backends! {
         assert_problem(r, 401, "invalid_token").await;
         let notice = sink.message_to("alice@example.com").await;
         assert!(notice.contains("Subject: Your Gatehouse password was changed"), "{notice}");
+        audit_recorded(&app, AuditKind::PasswordResetRequested, Outcome::Failure).await;
         assert!(sink.nothing_for("nobody@example.com").await, "no mail to unknown addresses");
     }
 

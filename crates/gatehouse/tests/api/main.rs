@@ -16,6 +16,7 @@ mod e2e;
 mod e2e_journey;
 mod e2e_passkeys;
 mod errors;
+mod faults;
 mod federation;
 mod fuzz;
 mod lifecycle;

@@ -5,34 +5,33 @@
 use crate::helpers::{TestApp, STRONG_PASSWORD};
 use crate::on_both_backends;
 use serde_json::{json, Value};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 fn s(v: &Value) -> &str {
     v.as_str().unwrap()
 }
 
-fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
+fn unix_now(app: &TestApp) -> u64 {
+    use gatehouse_core::clock::Clock as _;
+    app.clock.now().unix_timestamp() as u64
 }
 
-/// Waits until at least 4 s remain in the current 30 s step, so that the codes
-/// of the previous, current and next step stay acceptable during a test.
-pub(crate) async fn fresh_step() {
-    let left = 30 - unix_now() % 30;
-    if left < 4 {
-        tokio::time::sleep(std::time::Duration::from_secs(left + 1)).await;
-    }
+/// Moves the server's clock to the start of a 30 s step, so that the
+/// codes of the previous, current and next step stay what they are for the
+/// rest of the test (it takes far less than the step's 29 s left).
+pub(crate) async fn fresh_step(app: &TestApp) {
+    let into = unix_now(app) % 30;
+    app.advance(std::time::Duration::from_secs(30 - into + 1));
 }
 
 /// The code for the step `offset` steps away from now.
-fn code(secret: &[u8], offset: i64) -> String {
-    let t = (unix_now() as i64 + offset * 30) as u64;
+fn code(app: &TestApp, secret: &[u8], offset: i64) -> String {
+    let t = (unix_now(app) as i64 + offset * 30) as u64;
     totp_lite::totp_custom::<totp_lite::Sha1>(30, 6, secret, t)
 }
 
 /// A code no step near now accepts.
-pub(crate) fn wrong_code(secret: &[u8]) -> String {
-    let near: Vec<String> = (-2..=2).map(|offset| code(secret, offset)).collect();
+pub(crate) fn wrong_code(app: &TestApp, secret: &[u8]) -> String {
+    let near: Vec<String> = (-2..=2).map(|offset| code(app, secret, offset)).collect();
     (0..10).map(|d| format!("{d}{d}{d}{d}{d}{d}")).find(|c| !near.contains(c)).unwrap()
 }
 
@@ -47,7 +46,7 @@ pub(crate) async fn enroll(app: &TestApp, access: &str) -> (Vec<u8>, Vec<String>
         app.post("/api/auth/mfa/totp/setup").bearer_auth(access).send().await.unwrap().json().await.unwrap();
     let secret = data_encoding::BASE32_NOPAD.decode(s(&setup["secret"]).as_bytes()).unwrap();
     assert_eq!(secret.len(), 20);
-    let r = post(app, "/api/auth/mfa/totp/enable", access, json!({"code": code(&secret, -1)})).await;
+    let r = post(app, "/api/auth/mfa/totp/enable", access, json!({"code": code(app, &secret, -1)})).await;
     assert_eq!(r.status(), 200);
     let body: Value = r.json().await.unwrap();
     let codes = body["backup_codes"].as_array().unwrap().iter().map(|c| s(c).to_owned()).collect();
@@ -68,8 +67,8 @@ async fn second_step(app: &TestApp, mfa_token: &str, code: &str) -> reqwest::Res
 
 on_both_backends! {
     async fn totp_enrolment_and_two_step_login(backend) {
-        fresh_step().await;
         let app = TestApp::spawn(backend).await;
+        fresh_step(&app).await;
         let t = app.signed_up("alice").await;
         let access = s(&t["access_token"]);
         let setup: Value = app.post("/api/auth/mfa/totp/setup").bearer_auth(access).send().await.unwrap().json().await.unwrap();
@@ -80,7 +79,7 @@ on_both_backends! {
         assert!(app.login("alice", STRONG_PASSWORD).await.json::<Value>().await.unwrap()["access_token"].is_string());
         let secret = data_encoding::BASE32_NOPAD.decode(s(&setup["secret"]).as_bytes()).unwrap();
         assert_problem(post(&app, "/api/auth/mfa/totp/enable", access, json!({"code": "000000"})).await, 401, "invalid_mfa_code").await;
-        let r = post(&app, "/api/auth/mfa/totp/enable", access, json!({"code": code(&secret, -1)})).await;
+        let r = post(&app, "/api/auth/mfa/totp/enable", access, json!({"code": code(&app, &secret, -1)})).await;
         assert_eq!(r.status(), 200);
         let codes: Value = r.json().await.unwrap();
         assert_eq!(codes["backup_codes"].as_array().unwrap().len(), 10);
@@ -96,7 +95,7 @@ on_both_backends! {
         // The mfa_token grants nothing else.
         assert_problem(app.me(&mfa_token).await, 401, "invalid_token").await;
         assert_problem(app.refresh(&mfa_token).await, 401, "invalid_token").await;
-        let r = second_step(&app, &mfa_token, &code(&secret, 0)).await;
+        let r = second_step(&app, &mfa_token, &code(&app, &secret, 0)).await;
         assert_eq!(r.status(), 200);
         let tokens: Value = r.json().await.unwrap();
         let (_, claims) = jwt_parts(s(&tokens["access_token"]));
@@ -111,25 +110,25 @@ on_both_backends! {
     }
 
     async fn totp_codes_are_never_accepted_twice(backend) {
-        fresh_step().await;
         let app = TestApp::spawn(backend).await;
+        fresh_step(&app).await;
         let t = app.signed_up("alice").await;
         let (secret, _) = enroll(&app, s(&t["access_token"])).await;
         // The enabling code was spent: it cannot sign in.
         let token = first_step(&app, "alice").await;
-        assert_problem(second_step(&app, &token, &code(&secret, -1)).await, 401, "invalid_mfa_code").await;
-        let now_code = code(&secret, 0);
+        assert_problem(second_step(&app, &token, &code(&app, &secret, -1)).await, 401, "invalid_mfa_code").await;
+        let now_code = code(&app, &secret, 0);
         assert_eq!(second_step(&app, &token, &now_code).await.status(), 200);
         let token = first_step(&app, "alice").await;
         assert_problem(second_step(&app, &token, &now_code).await, 401, "invalid_mfa_code").await;
         // Two steps away is outside the window.
-        assert_problem(second_step(&app, &token, &code(&secret, 2)).await, 401, "invalid_mfa_code").await;
-        assert_eq!(second_step(&app, &token, &code(&secret, 1)).await.status(), 200);
+        assert_problem(second_step(&app, &token, &code(&app, &secret, 2)).await, 401, "invalid_mfa_code").await;
+        assert_eq!(second_step(&app, &token, &code(&app, &secret, 1)).await.status(), 200);
     }
 
     async fn mfa_token_is_single_use_limited_and_expires(backend) {
-        fresh_step().await;
         let app = TestApp::spawn(backend).await;
+        fresh_step(&app).await;
         let t = app.signed_up("alice").await;
         let (secret, backup) = enroll(&app, s(&t["access_token"])).await;
         let token = first_step(&app, "alice").await;
@@ -140,7 +139,7 @@ on_both_backends! {
         for _ in 0..5 {
             assert_problem(second_step(&app, &token, "000000").await, 401, "invalid_mfa_code").await;
         }
-        assert_problem(second_step(&app, &token, &code(&secret, 0)).await, 401, "invalid_token").await;
+        assert_problem(second_step(&app, &token, &code(&app, &secret, 0)).await, 401, "invalid_token").await;
         // An expired challenge is refused.
         let user = app.state.accounts.find_user("alice").await.unwrap();
         let now = time::OffsetDateTime::now_utc();
@@ -155,13 +154,13 @@ on_both_backends! {
             used_at: None,
         };
         app.state.accounts.store().create_mfa_challenge(&expired).await.unwrap();
-        assert_problem(second_step(&app, "expired-mfa-token", &code(&secret, 0)).await, 401, "invalid_token").await;
-        assert_problem(second_step(&app, "made-up", &code(&secret, 0)).await, 401, "invalid_token").await;
+        assert_problem(second_step(&app, "expired-mfa-token", &code(&app, &secret, 0)).await, 401, "invalid_token").await;
+        assert_problem(second_step(&app, "made-up", &code(&app, &secret, 0)).await, 401, "invalid_token").await;
     }
 
     async fn backup_codes_work_once_and_regeneration_invalidates_them(backend) {
-        fresh_step().await;
         let app = TestApp::spawn(backend).await;
+        fresh_step(&app).await;
         let t = app.signed_up("alice").await;
         let access = s(&t["access_token"]);
         let (_, old) = enroll(&app, access).await;
@@ -212,8 +211,8 @@ on_both_backends! {
     }
 
     async fn sensitive_changes_need_a_recent_authentication(backend) {
-        fresh_step().await;
         let app = TestApp::spawn_with(backend, |c| c.step_up_window = Some("1s".into())).await;
+        fresh_step(&app).await;
         let t = app.signed_up("alice").await;
         let access = s(&t["access_token"]);
         let (secret, _) = enroll(&app, access).await;
@@ -223,7 +222,7 @@ on_both_backends! {
         assert_problem(disable(json!({"password": "not my password at all"})).await, 401, "reauthentication_required").await;
         assert_problem(app.post("/api/auth/mfa/backup-codes").bearer_auth(access).send().await.unwrap(), 401, "reauthentication_required").await;
         // A current code proves it too (and is then spent).
-        let r = post(&app, "/api/auth/mfa/backup-codes", access, json!({"code": code(&secret, 0)})).await;
+        let r = post(&app, "/api/auth/mfa/backup-codes", access, json!({"code": code(&app, &secret, 0)})).await;
         assert_eq!(r.status(), 200);
         app.advance(std::time::Duration::from_millis(1100));
         assert_eq!(disable(json!({"password": STRONG_PASSWORD})).await.status(), 204);
@@ -235,8 +234,8 @@ on_both_backends! {
     }
 
     async fn policy_forces_enrolment_before_full_tokens(backend) {
-        fresh_step().await;
         let app = TestApp::spawn_with(backend, |c| c.mfa_required_roles = Some(vec!["admin".into()])).await;
+        fresh_step(&app).await;
         app.signed_up("alice").await;
         let accounts = &app.state.accounts;
         accounts.create_user(gatehouse_core::flows::NewUserRequest {
@@ -263,15 +262,15 @@ on_both_backends! {
     }
 
     async fn mfa_verification_is_rate_limited_and_audited(backend) {
-        fresh_step().await;
         let app = TestApp::spawn_with(backend, |c| c.mfa_rate_per_account = Some("3/min".into())).await;
+        fresh_step(&app).await;
         let t = app.signed_up("alice").await;
         let (secret, _) = enroll(&app, s(&t["access_token"])).await;
         let token = first_step(&app, "alice").await;
         for _ in 0..3 {
             assert_problem(second_step(&app, &token, "111111").await, 401, "invalid_mfa_code").await;
         }
-        assert_problem(second_step(&app, &token, &code(&secret, 0)).await, 429, "rate_limited").await;
+        assert_problem(second_step(&app, &token, &code(&app, &secret, 0)).await, 429, "rate_limited").await;
         let events = app.state.accounts.audit_log(&crate::helpers::operator(), gatehouse_core::audit::AuditQuery { limit: 100, ..Default::default() }).await.unwrap();
         let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
         for k in ["totp_setup", "totp_enabled", "mfa_challenged", "mfa_failed"] {

@@ -11,14 +11,14 @@ use crate::browser::*;
 use crate::helpers::*;
 use crate::on_both_backends;
 
-const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk-and-some-more";
+pub const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk-and-some-more";
 
 fn challenge(verifier: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
 }
 
 /// An authorization URL with sensible defaults; `extra` overrides or adds.
-fn authorize_url(client_id: &str, extra: &[(&str, &str)]) -> String {
+pub fn authorize_url(client_id: &str, extra: &[(&str, &str)]) -> String {
     let challenge = challenge(VERIFIER);
     let mut params: Vec<(&str, &str)> = vec![
         ("response_type", "code"),
@@ -44,7 +44,7 @@ fn authorize_url(client_id: &str, extra: &[(&str, &str)]) -> String {
 }
 
 /// A provider with Alice registered and a signed-in browser.
-async fn signed_in(backend: Backend, tweak: impl FnOnce(&mut gatehouse::config::RawConfig)) -> (TestApp, Browser) {
+pub async fn signed_in(backend: Backend, tweak: impl FnOnce(&mut gatehouse::config::RawConfig)) -> (TestApp, Browser) {
     let app = spawn_provider(backend, tweak).await;
     app.signed_up("alice").await;
     let issuer = app.state.accounts.config().tokens.issuer.clone();
@@ -56,14 +56,14 @@ async fn signed_in(backend: Backend, tweak: impl FnOnce(&mut gatehouse::config::
 }
 
 /// Runs the authorization and returns the code (consenting if asked).
-async fn code_for(browser: &mut Browser, client_id: &str, extra: &[(&str, &str)]) -> String {
+pub async fn code_for(browser: &mut Browser, client_id: &str, extra: &[(&str, &str)]) -> String {
     let done = browser.authorize(&authorize_url(client_id, extra), "alice").await;
     assert_eq!(done.status, 303, "{}", done.body);
     let params = done.location_params();
     params.get("code").unwrap_or_else(|| panic!("no code: {params:?}")).clone()
 }
 
-async fn token_request(app: &TestApp, client: &TestClient, form: &[(&str, &str)]) -> reqwest::Response {
+pub async fn token_request(app: &TestApp, client: &TestClient, form: &[(&str, &str)]) -> reqwest::Response {
     let issuer = app.state.accounts.config().tokens.issuer.clone();
     app.client
         .post(format!("{issuer}/oauth2/token"))
@@ -74,7 +74,7 @@ async fn token_request(app: &TestApp, client: &TestClient, form: &[(&str, &str)]
         .unwrap()
 }
 
-async fn exchange(app: &TestApp, client: &TestClient, code: &str, verifier: &str) -> reqwest::Response {
+pub async fn exchange(app: &TestApp, client: &TestClient, code: &str, verifier: &str) -> reqwest::Response {
     token_request(
         app,
         client,

@@ -3,8 +3,6 @@
 //! sessions and apps, and signs out — every form refused without the
 //! session's CSRF token or from another site, with nothing changed.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::Value;
@@ -75,20 +73,21 @@ async fn assert_forgeries_refused(browser: &mut Browser, path: &str, form: &[(&s
     assert_eq!(refused.status, 403, "{path} with a wrong token");
 }
 
-fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
+fn unix_now(app: &TestApp) -> u64 {
+    use gatehouse_core::clock::Clock as _;
+    app.clock.now().unix_timestamp() as u64
 }
 
-/// Waits until at least 4 s remain in the current 30 s step.
-async fn fresh_step() {
-    let left = 30 - unix_now() % 30;
-    if left < 4 {
-        tokio::time::sleep(std::time::Duration::from_secs(left + 1)).await;
-    }
+/// Moves the server's clock to the start of a 30 s step, so that the
+/// codes of the previous, current and next step stay what they are for the
+/// rest of the test (it takes far less than the step's 29 s left).
+async fn fresh_step(app: &TestApp) {
+    let into = unix_now(app) % 30;
+    app.advance(std::time::Duration::from_secs(30 - into + 1));
 }
 
-fn totp_code(secret: &[u8], offset: i64) -> String {
-    let t = (unix_now() as i64 + offset * 30) as u64;
+fn totp_code(app: &TestApp, secret: &[u8], offset: i64) -> String {
+    let t = (unix_now(app) as i64 + offset * 30) as u64;
     totp_lite::totp_custom::<totp_lite::Sha1>(30, 6, secret, t)
 }
 
@@ -100,14 +99,14 @@ fn between<'a>(body: &'a str, start: &str, end: &str) -> &'a str {
 
 /// Sets up the authenticator app through the pages; returns its secret and
 /// the page showing the backup codes.
-async fn enrol_totp(browser: &mut Browser) -> (Vec<u8>, Page) {
+async fn enrol_totp(app: &TestApp, browser: &mut Browser) -> (Vec<u8>, Page) {
     let csrf = account(browser).await.field("csrf").unwrap();
     let setup = browser.post("/account/totp/setup", &[("csrf", &csrf)]).await;
     assert_eq!(setup.status, 200, "{}", setup.body);
     assert!(setup.body.contains("<img class=\"qr\" src=\"data:image&#x2f;png;base64,"), "{}", setup.body);
     let secret =
         data_encoding::BASE32_NOPAD.decode(between(&setup.body, "<p class=\"secret\">", "</p>").as_bytes()).unwrap();
-    let codes = browser.post("/account/totp/enable", &[("csrf", &csrf), ("code", &totp_code(&secret, -1))]).await;
+    let codes = browser.post("/account/totp/enable", &[("csrf", &csrf), ("code", &totp_code(app, &secret, -1))]).await;
     assert_eq!(codes.status, 200, "{}", codes.body);
     (secret, codes)
 }
@@ -179,8 +178,8 @@ on_both_backends! {
     }
 
     async fn an_authenticator_app_is_set_up_through_the_pages(backend) {
-        fresh_step().await;
         let app = spawn_provider(backend, |_| {}).await;
+        fresh_step(&app).await;
         let (mut browser, _) = signed_in(&app).await;
         let old_cookie = browser.cookies[COOKIE].clone();
         let page = account(&mut browser).await;
@@ -198,7 +197,7 @@ on_both_backends! {
         assert_eq!(wrong.status, 401);
         assert!(wrong.body.contains("That code is not right"));
         assert_eq!(between(&wrong.body, "<p class=\"secret\">", "</p>"), shown, "the same secret");
-        let code = totp_code(&secret, 0);
+        let code = totp_code(&app, &secret, 0);
         assert_forgeries_refused(&mut browser, "/account/totp/enable", &[("code", &code)]).await;
         assert!(!app.state.accounts.mfa_status(app.state.accounts.browser_session(&old_cookie.clone().into()).await.unwrap().unwrap().user.id).await.unwrap().totp);
 
@@ -222,10 +221,10 @@ on_both_backends! {
     }
 
     async fn sensitive_changes_after_the_step_up_window_need_the_password(backend) {
-        fresh_step().await;
         let app = spawn_provider(backend, |c| c.step_up_window = Some("1s".into())).await;
+        fresh_step(&app).await;
         let (mut browser, _) = signed_in(&app).await;
-        enrol_totp(&mut browser).await;
+        enrol_totp(&app, &mut browser).await;
         app.advance(std::time::Duration::from_millis(1500));
         let page = account(&mut browser).await;
         assert!(page.body.contains("id=\"codes_password\"") && page.body.contains("id=\"totp_password\""), "{}", page.body);

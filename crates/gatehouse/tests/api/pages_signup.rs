@@ -11,6 +11,7 @@ use crate::browser::*;
 use crate::helpers::*;
 use crate::on_both_backends;
 use crate::smtp_sink::SmtpSink;
+use gatehouse_core::audit::{AuditKind, Outcome};
 
 const SESSION: &str = "__Host-gatehouse";
 const CSRF: &str = "__Host-gatehouse-csrf";
@@ -281,6 +282,7 @@ on_both_backends! {
         assert!(known.body.contains("Check your email") && known.body.contains("href=\"/login\""), "{}", known.body);
         let mail = sink.message_to("alice@example.com").await;
         assert!(SmtpSink::text_body(&mail).contains("/reset-password?token="), "{mail}");
+        audit_recorded(&app, AuditKind::PasswordResetRequested, Outcome::Failure).await;
         assert!(sink.nothing_for("nobody@example.com").await, "no mail to unknown addresses");
 
         // Without the CSRF cookie: refused, nothing sent.

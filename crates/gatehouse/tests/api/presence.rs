@@ -34,7 +34,7 @@ on_both_backends! {
         let app = TestApp::spawn_with(backend, |c| c.step_up_window = Some("0s".into())).await;
         let token = access(&app.signed_up("alice").await);
         let (secret, _) = enroll(&app, &token).await;
-        let wrong = wrong_code(&secret);
+        let wrong = wrong_code(&app, &secret);
         for _ in 0..2 {
             let r = post(&app, "/api/auth/mfa/totp/disable", &token, json!({"code": wrong})).await;
             assert_problem(r, 401, "reauthentication_required").await;

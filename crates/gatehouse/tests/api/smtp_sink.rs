@@ -80,9 +80,10 @@ impl SmtpSink {
         }
     }
 
-    /// True if, after a short wait, no unread message to `to` arrived.
+    /// True if no unread message to `to` has arrived. Wait first for what
+    /// proves the server decided (an audit event, a refused request): mail is
+    /// delivered in the order it is handed over, so nothing is in flight.
     pub async fn nothing_for(&self, to: &str) -> bool {
-        tokio::time::sleep(Duration::from_millis(500)).await;
         let messages = self.inbox.messages.lock().await;
         !messages.iter().any(|m| !m.taken && m.recipients.iter().any(|r| r.eq_ignore_ascii_case(to)))
     }
