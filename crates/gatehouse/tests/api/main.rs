@@ -20,6 +20,7 @@ mod faults;
 mod federation;
 mod fuzz;
 mod lifecycle;
+mod log_secrets;
 mod login;
 mod mfa;
 mod oauth;

@@ -24,7 +24,7 @@ pub(crate) async fn fresh_step(app: &TestApp) {
 }
 
 /// The code for the step `offset` steps away from now.
-fn code(app: &TestApp, secret: &[u8], offset: i64) -> String {
+pub(crate) fn code(app: &TestApp, secret: &[u8], offset: i64) -> String {
     let t = (unix_now(app) as i64 + offset * 30) as u64;
     totp_lite::totp_custom::<totp_lite::Sha1>(30, 6, secret, t)
 }
@@ -54,14 +54,14 @@ pub(crate) async fn enroll(app: &TestApp, access: &str) -> (Vec<u8>, Vec<String>
 }
 
 /// Password login that must ask for the second factor; returns the mfa_token.
-async fn first_step(app: &TestApp, name: &str) -> String {
+pub(crate) async fn first_step(app: &TestApp, name: &str) -> String {
     let body: Value = app.login(name, STRONG_PASSWORD).await.json().await.unwrap();
     assert_eq!(body["mfa_required"], true, "{body}");
     assert!(body.get("access_token").is_none());
     s(&body["mfa_token"]).to_owned()
 }
 
-async fn second_step(app: &TestApp, mfa_token: &str, code: &str) -> reqwest::Response {
+pub(crate) async fn second_step(app: &TestApp, mfa_token: &str, code: &str) -> reqwest::Response {
     app.post("/api/auth/mfa/verify").json(&json!({"mfa_token": mfa_token, "code": code})).send().await.unwrap()
 }
 
