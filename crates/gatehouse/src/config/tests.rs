@@ -1,0 +1,115 @@
+//! The configuration's layering, defaults and refusals.
+
+use std::time::Duration;
+
+use gatehouse_core::password::HashParams;
+
+use super::values::*;
+use super::*;
+
+#[test]
+fn defaults_match_the_design() {
+    let s = Settings::defaults().unwrap();
+    assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+    assert_eq!(s.accounts.tokens.issuer, "http://localhost:8080");
+    assert!(s.database_url.starts_with("sqlite://"));
+    assert!(s.database_url.ends_with("gatehouse.db"));
+    assert_eq!(s.accounts.tokens.access_ttl, Duration::from_secs(900));
+    assert_eq!(s.accounts.refresh_grace, Duration::from_secs(2), "decision 0001: short, audited");
+    assert_eq!(s.hash_params, HashParams::default());
+}
+
+#[test]
+fn the_default_issuer_is_a_name_a_browser_and_passkeys_accept() {
+    let at = |bind: &str| default_issuer(bind.parse().unwrap());
+    assert_eq!(at("127.0.0.1:8080"), "http://localhost:8080");
+    assert_eq!(at("[::1]:9000"), "http://localhost:9000");
+    assert_eq!(at("0.0.0.0:8080"), "http://localhost:8080");
+    assert_eq!(at("192.0.2.7:8080"), "http://192.0.2.7:8080");
+    let raw = RawConfig { bind: Some("127.0.0.1:0".into()), ..Default::default() };
+    let bound = Settings::from_raw(raw).unwrap().bound_to("127.0.0.1:41234".parse().unwrap()).unwrap();
+    assert_eq!(bound.accounts.tokens.issuer, "http://localhost:41234");
+    assert_eq!(bound.accounts.webauthn.origin, "http://localhost:41234");
+    let raw = RawConfig {
+        bind: Some("127.0.0.1:0".into()),
+        issuer: Some("https://id.example.com".into()),
+        ..Default::default()
+    };
+    let bound = Settings::from_raw(raw).unwrap().bound_to("127.0.0.1:41234".parse().unwrap()).unwrap();
+    assert_eq!(bound.accounts.tokens.issuer, "https://id.example.com");
+}
+
+#[test]
+fn default_roles_may_not_make_everyone_an_administrator() {
+    let raw = RawConfig { default_roles: Some(vec!["user".into(), "admin".into()]), ..Default::default() };
+    let err = Settings::from_raw(raw).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(err.contains("default_roles must not include admin"), "{err}");
+    let raw = RawConfig { default_roles: Some(vec!["member".into()]), ..Default::default() };
+    assert_eq!(Settings::from_raw(raw).unwrap().accounts.default_roles[0].as_str(), "member");
+}
+
+#[test]
+fn flags_beat_file() {
+    let file: RawConfig = toml::from_str("bind = \"127.0.0.1:9000\"\nissuer = \"https://id.example.com\"").unwrap();
+    let cli = RawConfig { bind: Some("127.0.0.1:9001".into()), ..Default::default() };
+    let s = Settings::from_raw(file.overlay(cli)).unwrap();
+    assert_eq!(s.bind.port(), 9001);
+    assert_eq!(s.accounts.tokens.issuer, "https://id.example.com");
+}
+
+#[test]
+fn unknown_file_key_is_rejected_by_name() {
+    let err = toml::from_str::<RawConfig>("bnid = \"x\"").unwrap_err();
+    assert!(err.to_string().contains("bnid"), "{err}");
+}
+
+#[test]
+fn unknown_env_var_is_rejected() {
+    assert!(check_env_names(["GATEHOUSE_BIND".to_string()].into_iter()).is_ok());
+    assert!(check_env_names(["GATEHOUSE_TEST_POSTGRES_URL".to_string()].into_iter()).is_ok());
+    let err = check_env_names(["GATEHOUSE_BIDN".to_string()].into_iter()).unwrap_err();
+    assert!(err.0.contains("GATEHOUSE_BIDN"));
+}
+
+#[test]
+fn webauthn_defaults_follow_the_issuer() {
+    let s = Settings::defaults().unwrap();
+    assert_eq!(s.accounts.webauthn.rp_id, "localhost");
+    assert_eq!(s.accounts.webauthn.origin, "http://localhost:8080");
+    let w = webauthn_settings("https://id.example.com/base", None, None).unwrap();
+    assert_eq!((w.rp_id.as_str(), w.origin.as_str()), ("id.example.com", "https://id.example.com"));
+    let w = webauthn_settings("https://id.example.com", Some("example.com".into()), None).unwrap();
+    assert_eq!(w.rp_id, "example.com");
+    assert!(webauthn_settings("https://id.example.com", Some("other.com".into()), None).is_err());
+}
+
+#[test]
+fn redis_url_and_fail_mode() {
+    let s = Settings::defaults().unwrap();
+    assert_eq!((s.redis_url.as_deref(), s.rate_limit_fail_closed), (None, false));
+    assert!(s.describe().contains("rate limits counted in process"));
+    let file: RawConfig =
+        toml::from_str("redis_url = \"redis://:hunter2@cache:6379/1\"\nrate_limit_fail_closed = true").unwrap();
+    let s = Settings::from_raw(file).unwrap();
+    assert!(s.rate_limit_fail_closed);
+    let described = s.describe();
+    assert!(described.contains("redis://***@cache:6379/1") && described.contains("refuse (503)"), "{described}");
+    assert!(!described.contains("hunter2"));
+    for url in ["http://:hunter2@cache", "redis://", "cache:6379", "rediss://:hunter2@"] {
+        let raw = RawConfig { redis_url: Some(url.into()), ..Default::default() };
+        let err = Settings::from_raw(raw).unwrap_err();
+        assert!(err.0.starts_with("redis_url:") && !err.0.contains("hunter2"), "{url}: {err}");
+    }
+    assert!(check_env_names(["GATEHOUSE_RATE_LIMIT_FAIL_CLOSED".to_string()].into_iter()).is_ok());
+}
+
+#[test]
+fn durations_and_bad_values() {
+    assert_eq!(parse_duration("k", "15m").unwrap(), Duration::from_secs(900));
+    assert_eq!(parse_duration("k", "90").unwrap(), Duration::from_secs(90));
+    assert!(parse_duration("k", "fifteen").is_err());
+    let raw = RawConfig { log_format: Some("xml".into()), ..Default::default() };
+    assert!(Settings::from_raw(raw).is_err());
+    let raw = RawConfig { master_key: Some("short".into()), ..Default::default() };
+    assert!(Settings::from_raw(raw).is_err());
+}
