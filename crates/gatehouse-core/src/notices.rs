@@ -158,7 +158,7 @@ mod tests {
             id: UserId::new(),
             username: Username::parse("alice<b>").unwrap_or_else(|_| Username::from_trusted("alice<b>".into())),
             email: Email::parse("alice@example.com").unwrap(),
-            password_hash: String::new(),
+            password_hash: crate::password::StoredHash::new(String::new()),
             is_active: true,
             email_verified: false,
             roles: vec![Role::user()],

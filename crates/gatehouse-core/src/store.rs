@@ -49,7 +49,12 @@ pub trait UserStore: Send + Sync {
     /// Users matching `filter`, ordered by creation, `limit`/`offset` paginated.
     async fn list_users(&self, filter: &UserFilter, limit: u32, offset: u32) -> StoreResult<Vec<User>>;
     /// Sets a new password hash and clears `password_reset_required`.
-    async fn set_password_hash(&self, id: UserId, hash: &str, now: OffsetDateTime) -> StoreResult<()>;
+    async fn set_password_hash(
+        &self,
+        id: UserId,
+        hash: &crate::password::StoredHash,
+        now: OffsetDateTime,
+    ) -> StoreResult<()>;
     /// Replaces the user's roles. A role that does not exist is
     /// `Conflict(MissingReference)`.
     async fn set_roles(&self, id: UserId, roles: &[Role], now: OffsetDateTime) -> StoreResult<()>;

@@ -71,10 +71,10 @@ async fn dispatch(command: Command, settings: Settings) -> CommandResult {
             app.run_with_shutdown(stop).await?;
         }
         Command::Migrate => {
-            if settings.database_url.starts_with("sqlite:") {
+            if settings.database_url.expose().starts_with("sqlite:") {
                 data_dir::ensure(&settings.data_dir)?;
             }
-            gatehouse_store::migrate(&settings.database_url)
+            gatehouse_store::migrate(settings.database_url.expose())
                 .await
                 .map_err(|e| CommandError::Runtime(anyhow::anyhow!(e)))?;
             println!("database is up to date");

@@ -32,13 +32,13 @@ pub async fn accounts(settings: &Settings) -> anyhow::Result<Arc<Accounts>> {
 
 /// [`accounts`] deciding every time by `clock`.
 pub async fn accounts_on(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Arc<Accounts>> {
-    if settings.database_url.starts_with("sqlite:")
+    if settings.database_url.expose().starts_with("sqlite:")
         || matches!(settings.master_key, crate::config::MasterKeySource::DataDir(_))
     {
         crate::data_dir::ensure(&settings.data_dir)?;
     }
     let master = Arc::new(crate::master_key::load(&settings.master_key)?);
-    let store = gatehouse_store::connect(&settings.database_url)
+    let store = gatehouse_store::connect(settings.database_url.expose())
         .await
         .with_context(|| "cannot open the database".to_string())?;
     let hasher = Arc::new(PasswordHasher::new(settings.hash_params, settings.hash_workers, settings.hash_queue)?);
@@ -48,7 +48,7 @@ pub async fn accounts_on(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::
     let limiter: Arc<dyn RateLimiter> = match &settings.redis_url {
         Some(url) => Arc::new(
             RedisRateLimiter::connect(
-                url,
+                url.expose(),
                 gatehouse_store::redis_limiter::DEFAULT_PREFIX,
                 settings.rate_limit_fail_closed,
             )

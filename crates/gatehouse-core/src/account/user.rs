@@ -62,8 +62,8 @@ pub struct User {
     pub id: UserId,
     pub username: Username,
     pub email: Email,
-    /// PHC (or imported MCF) string. Never serialised.
-    pub password_hash: String,
+    /// PHC (or imported MCF) string. Never serialised, never shown.
+    pub password_hash: crate::password::StoredHash,
     pub is_active: bool,
     pub email_verified: bool,
     pub roles: Vec<Role>,
@@ -94,7 +94,7 @@ pub struct NewUser {
     pub id: UserId,
     pub username: Username,
     pub email: Email,
-    pub password_hash: String,
+    pub password_hash: crate::password::StoredHash,
     pub email_verified: bool,
     pub roles: Vec<Role>,
     pub created_at: OffsetDateTime,

@@ -50,7 +50,7 @@ pub struct ImportedUser {
     pub username: String,
     pub email: String,
     /// bcrypt, PBKDF2-SHA256/512 (PHC or Django), scrypt or Argon2 PHC string.
-    pub password_hash: String,
+    pub password_hash: crate::password::StoredHash,
     #[serde(default)]
     pub roles: Vec<String>,
     #[serde(default)]
@@ -113,7 +113,7 @@ impl Accounts {
     pub async fn import_user(&self, record: ImportedUser, client: &ClientInfo) -> Result<User> {
         let username = Username::parse(&record.username)?;
         let email = Email::parse(&record.email)?;
-        if !is_supported_hash(&record.password_hash) {
+        if !is_supported_hash(record.password_hash.expose()) {
             return Err(Error::InvalidRequest(
                 "password_hash is not a supported hash (bcrypt, pbkdf2-sha256/512, scrypt or argon2)".into(),
             ));

@@ -44,7 +44,7 @@ pub struct NewUpstream {
     pub name: Option<String>,
     pub issuer: Option<String>,
     pub client_id: String,
-    pub client_secret: String,
+    pub client_secret: SecretString,
     /// Empty: the preset's (`openid email profile`; GitHub `read:user user:email`).
     pub scopes: Vec<String>,
     pub link_by_email: bool,
@@ -74,13 +74,13 @@ impl Accounts {
         if name.is_empty() || name.chars().count() > 64 {
             return Err(Error::InvalidRequest("a provider name has 1 to 64 characters".into()));
         }
-        if req.client_id.trim().is_empty() || req.client_secret.is_empty() {
+        if req.client_id.trim().is_empty() || req.client_secret.expose_secret().is_empty() {
             return Err(Error::InvalidRequest("the upstream's client id and secret are required".into()));
         }
         let scopes =
             if req.scopes.is_empty() { scopes.split(' ').map(str::to_owned).collect() } else { req.scopes.clone() };
         let provider = UpstreamProvider {
-            client_secret_sealed: self.master.seal(req.client_secret.as_bytes(), req.id.as_bytes())?,
+            client_secret_sealed: self.master.seal(req.client_secret.expose_secret().as_bytes(), req.id.as_bytes())?,
             id: req.id,
             name,
             kind,

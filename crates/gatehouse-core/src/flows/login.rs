@@ -64,7 +64,7 @@ impl Accounts {
             return Err(Error::InvalidCredentials);
         }
 
-        let verification = self.hasher.verify(req.password.clone(), user.password_hash.clone()).await?;
+        let verification = self.hasher.verify(req.password.clone(), &user.password_hash).await?;
         if !verification.ok {
             self.on_wrong_password(&user, client).await?;
             return Err(Error::InvalidCredentials);

@@ -53,7 +53,7 @@ pub use federation::{NewUpstream, FEDERATED_AMR};
 pub use keys::{keep_published, rotate as keys_rotate};
 pub use login::{LoginOutcome, LoginRequest};
 pub use mfa::{MfaStatus, StepUpProof};
-pub use oauth_token::{ClientCredentials, OAuthTokenResponse, TokenRequest};
+pub use oauth_token::{ClientCredentials, OAuthTokenResponse, TokenFields, TokenGrant};
 pub use oauth_tokens::{Introspection, LogoutOutcome, LogoutRequest, UserInfo};
 pub use passkeys::CeremonyStart;
 pub use presence::FAILED_PROOFS_PER_SESSION;
@@ -512,7 +512,11 @@ impl Accounts {
     /// Applies the password policy (off the async runtime: zxcvbn is CPU work)
     /// and hashes the accepted password. `context` is what the password must
     /// not be built from (username, email).
-    async fn hash_new_password(&self, password: &SecretString, context: [&str; 2]) -> Result<String> {
+    async fn hash_new_password(
+        &self,
+        password: &SecretString,
+        context: [&str; 2],
+    ) -> Result<crate::password::StoredHash> {
         let policy = self.config.password_policy;
         let candidate = password.clone();
         let context = context.map(str::to_owned);

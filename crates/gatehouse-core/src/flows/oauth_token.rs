@@ -35,15 +35,65 @@ pub struct ClientCredentials {
     pub secret: Option<SecretString>,
 }
 
-/// The form of a token request.
-#[derive(Clone, Debug, Default, serde::Deserialize)]
-pub struct TokenRequest {
+/// A token request's grant (RFC 6749 §4.1.3, §6, §4.4), parsed at the HTTP
+/// edge: each grant with its own fields, its secrets as secrets.
+#[derive(Debug)]
+pub enum TokenGrant {
+    AuthorizationCode { code: SecretString, redirect_uri: Option<String>, code_verifier: Option<SecretString> },
+    RefreshToken { refresh_token: SecretString, scope: Option<String> },
+    ClientCredentials { scope: Option<String> },
+}
+
+/// A token request's fields, as sent.
+#[derive(Default)]
+pub struct TokenFields {
     pub grant_type: Option<String>,
     pub code: Option<String>,
     pub redirect_uri: Option<String>,
     pub code_verifier: Option<String>,
     pub refresh_token: Option<String>,
     pub scope: Option<String>,
+}
+
+impl TokenGrant {
+    /// The grant a request's fields make: `unsupported_grant_type` for an
+    /// unknown `grant_type`, `invalid_request` when the grant's own field is
+    /// missing.
+    pub fn parse(fields: TokenFields) -> Result<Self> {
+        let secret = |value: Option<String>| value.map(SecretString::from);
+        match fields.grant_type.as_deref().unwrap_or("") {
+            "authorization_code" => {
+                let code = fields
+                    .code
+                    .filter(|c| !c.is_empty() && c.len() <= 128)
+                    .ok_or_else(|| OAuthFailure::new(Code::InvalidRequest, "code is missing"))?;
+                Ok(Self::AuthorizationCode {
+                    code: SecretString::from(code),
+                    redirect_uri: fields.redirect_uri,
+                    code_verifier: secret(fields.code_verifier),
+                })
+            }
+            "refresh_token" => Ok(Self::RefreshToken {
+                refresh_token: secret(fields.refresh_token)
+                    .ok_or_else(|| OAuthFailure::new(Code::InvalidRequest, "refresh_token is missing"))?,
+                scope: fields.scope,
+            }),
+            "client_credentials" => Ok(Self::ClientCredentials { scope: fields.scope }),
+            _ => Err(OAuthFailure::new(
+                Code::UnsupportedGrantType,
+                "supported: authorization_code, refresh_token, client_credentials",
+            )),
+        }
+    }
+
+    /// The `grant_type` value.
+    pub fn grant_type(&self) -> &'static str {
+        match self {
+            Self::AuthorizationCode { .. } => "authorization_code",
+            Self::RefreshToken { .. } => "refresh_token",
+            Self::ClientCredentials { .. } => "client_credentials",
+        }
+    }
 }
 
 /// A successful token response (RFC 6749 §5.1 + OpenID Connect `id_token`).
@@ -103,46 +153,45 @@ impl Accounts {
         }
     }
 
-    /// Answers a token request from an authenticated client.
+    /// Answers a token request. `grant` is the request as parsed at the HTTP
+    /// edge; a refusal of it is reported only once the client has
+    /// authenticated (a client that fails to learns nothing else).
     pub async fn oauth_token(
         &self,
         creds: &ClientCredentials,
-        req: &TokenRequest,
+        grant: Result<TokenGrant>,
         client_info: &ClientInfo,
     ) -> Result<OAuthTokenResponse> {
         self.limit("token:ip", &ip_key(client_info), self.config.limits.refresh_per_ip).await?;
         let client = self.authenticate_client(creds).await?;
-        let grant_type = req.grant_type.as_deref().unwrap_or("");
-        if !matches!(grant_type, "authorization_code" | "refresh_token" | "client_credentials") {
-            return Err(OAuthFailure::new(
-                Code::UnsupportedGrantType,
-                "supported: authorization_code, refresh_token, client_credentials",
-            ));
-        }
+        let grant = grant?;
+        let grant_type = grant.grant_type();
         if !client.grant_types.iter().any(|g| g == grant_type) {
             return Err(OAuthFailure::new(
                 Code::UnauthorizedClient,
                 format!("this client may not use the {grant_type} grant"),
             ));
         }
-        match grant_type {
-            "authorization_code" => self.redeem_code(&client, req, client_info).await,
-            "refresh_token" => self.refresh_grant(&client, req, client_info).await,
-            _ => self.client_credentials_grant(&client, req),
+        match &grant {
+            TokenGrant::AuthorizationCode { code, redirect_uri, code_verifier } => {
+                self.redeem_code(&client, code, redirect_uri.as_deref(), code_verifier.as_ref(), client_info).await
+            }
+            TokenGrant::RefreshToken { refresh_token, scope } => {
+                self.refresh_grant(&client, refresh_token, scope.as_deref(), client_info).await
+            }
+            TokenGrant::ClientCredentials { scope } => self.client_credentials_grant(&client, scope.as_deref()),
         }
     }
 
     async fn redeem_code(
         &self,
         client: &OAuthClient,
-        req: &TokenRequest,
+        code: &SecretString,
+        redirect_uri: Option<&str>,
+        verifier: Option<&SecretString>,
         info: &ClientInfo,
     ) -> Result<OAuthTokenResponse> {
-        let code = req
-            .code
-            .as_deref()
-            .filter(|c| !c.is_empty() && c.len() <= 128)
-            .ok_or_else(|| OAuthFailure::new(Code::InvalidRequest, "code is missing"))?;
+        let code = code.expose_secret();
         let now = self.now();
         // The redemption, the session it opens and the audit record are one
         // unit of work: a failure part-way leaves the code unspent. A code
@@ -171,7 +220,7 @@ impl Accounts {
             }
             Redemption::Won(code) => code,
         };
-        let user = match self.check_redemption(client, req, &code, now) {
+        let user = match self.check_redemption(client, redirect_uri, verifier, &code, now) {
             Ok(()) => unit.user_by_id(code.user_id).await?,
             Err(refused) => {
                 unit.commit().await?;
@@ -240,7 +289,8 @@ impl Accounts {
     fn check_redemption(
         &self,
         client: &OAuthClient,
-        req: &TokenRequest,
+        redirect_uri: Option<&str>,
+        verifier: Option<&SecretString>,
         code: &crate::oauth::AuthorizationCode,
         now: time::OffsetDateTime,
     ) -> Result<()> {
@@ -250,12 +300,12 @@ impl Accounts {
         if now >= code.expires_at {
             return Err(invalid_grant("the authorization code has expired"));
         }
-        match req.redirect_uri.as_deref() {
+        match redirect_uri {
             Some(uri) if uri == code.redirect_uri => {}
             None if client.redirect_uris.len() == 1 => {}
             _ => return Err(invalid_grant("redirect_uri does not match the authorization request")),
         }
-        match (&code.code_challenge, req.code_verifier.as_deref()) {
+        match (&code.code_challenge, verifier.map(ExposeSecret::expose_secret)) {
             (Some(challenge), Some(verifier)) => {
                 let ok_form = super::authorize::is_pkce_value(verifier);
                 let computed = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
@@ -275,16 +325,13 @@ impl Accounts {
     async fn refresh_grant(
         &self,
         client: &OAuthClient,
-        req: &TokenRequest,
+        token: &SecretString,
+        scope: Option<&str>,
         info: &ClientInfo,
     ) -> Result<OAuthTokenResponse> {
-        let token = req
-            .refresh_token
-            .clone()
-            .ok_or_else(|| OAuthFailure::new(Code::InvalidRequest, "refresh_token is missing"))?;
         let belongs = |s: &Session| s.kind.client_id() == Some(client.id.as_str());
         let (user, session, successor) =
-            self.rotate_refresh_token(&SecretString::from(token), info, belongs).await.map_err(|e| match e {
+            self.rotate_refresh_token(token, info, belongs).await.map_err(|e| match e {
                 Error::InvalidToken | Error::TokenExpired | Error::TokenReused | Error::AccountDisabled => {
                     invalid_grant(match e {
                         Error::TokenReused => "the refresh token was already used; the grant is revoked",
@@ -300,7 +347,7 @@ impl Accounts {
             _ => return Err(invalid_grant("unknown or revoked refresh token")),
         };
         let granted_list: Vec<&str> = granted.split(' ').collect();
-        let scopes = narrow(req.scope.as_deref(), &granted_list)?;
+        let scopes = narrow(scope, &granted_list)?;
         let scopes: Vec<&str> = scopes.iter().map(String::as_str).collect();
         let mut response = self.user_tokens(client, &user, &session, &scopes, successor).await?;
         if scopes.contains(&"openid") {
@@ -311,13 +358,13 @@ impl Accounts {
         Ok(response)
     }
 
-    fn client_credentials_grant(&self, client: &OAuthClient, req: &TokenRequest) -> Result<OAuthTokenResponse> {
+    fn client_credentials_grant(&self, client: &OAuthClient, scope: Option<&str>) -> Result<OAuthTokenResponse> {
         if client.kind != ClientKind::Confidential {
             return Err(OAuthFailure::new(Code::UnauthorizedClient, "client credentials need a confidential client"));
         }
         let allowed: Vec<&str> =
             client.scopes.iter().map(String::as_str).filter(|s| !USER_SCOPES.contains(s)).collect();
-        let scope = narrow(req.scope.as_deref(), &allowed)?.join(" ");
+        let scope = narrow(scope, &allowed)?.join(" ");
         let access = AccessTokenIssuer::issue_for_client(
             &self.key_ring(),
             &self.config.tokens,
@@ -420,6 +467,28 @@ pub(super) fn user_claims(user: &User, scope: &str) -> Map<String, Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn grants_are_parsed_and_never_show_their_secrets() {
+        let fields = |grant: &str| TokenFields {
+            grant_type: Some(grant.into()),
+            code: Some("code-secret-1234".into()),
+            redirect_uri: Some("https://app.example/cb".into()),
+            code_verifier: Some("verifier-secret-5678".into()),
+            refresh_token: Some("refresh-secret-9012".into()),
+            scope: Some("openid".into()),
+        };
+        for grant in ["authorization_code", "refresh_token", "client_credentials"] {
+            let parsed = TokenGrant::parse(fields(grant)).unwrap();
+            assert_eq!(parsed.grant_type(), grant);
+            let shown = format!("{parsed:?}");
+            assert!(!shown.contains("secret-"), "{shown}");
+        }
+        let missing = TokenGrant::parse(TokenFields { code: None, ..fields("authorization_code") });
+        assert!(matches!(missing, Err(OAuthFailure::Protocol { code: Code::InvalidRequest, .. })));
+        let unknown = TokenGrant::parse(fields("password"));
+        assert!(matches!(unknown, Err(OAuthFailure::Protocol { code: Code::UnsupportedGrantType, .. })));
+    }
 
     #[test]
     fn scope_narrowing() {

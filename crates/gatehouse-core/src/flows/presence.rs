@@ -86,7 +86,7 @@ impl Accounts {
             });
         }
         let proven = match proof {
-            Proof::Password(password) => self.hasher.verify(password.clone(), user.password_hash.clone()).await?.ok,
+            Proof::Password(password) => self.hasher.verify(password.clone(), &user.password_hash).await?.ok,
             Proof::Code(code) => match self.totp_step(user.id, code.trim(), true).await? {
                 Some(step) => self.store.use_totp_step(user.id, step).await?,
                 None => false,

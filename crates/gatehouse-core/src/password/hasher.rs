@@ -141,24 +141,24 @@ impl PasswordHasher {
 
     /// Hashes a new password into an Argon2id PHC string
     /// (`$argon2id$v=19$m=..,t=..,p=..$<salt>$<hash>`).
-    pub async fn hash(&self, password: SecretString) -> Result<String, Error> {
+    pub async fn hash(&self, password: SecretString) -> Result<super::StoredHash, Error> {
         let (reply, result) = oneshot::channel();
         self.submit(Job::Hash { password, reply })?;
-        result.await.map_err(|_| worker_failed())?
+        result.await.map_err(|_| worker_failed())?.map(super::StoredHash::new)
     }
 
     /// Checks a password against a stored hash (Argon2 or a legacy format).
     /// A malformed or unknown hash does not match; it is not an error.
-    pub async fn verify(&self, password: SecretString, stored: String) -> Result<Verification, Error> {
+    pub async fn verify(&self, password: SecretString, stored: &super::StoredHash) -> Result<Verification, Error> {
         let (reply, result) = oneshot::channel();
-        self.submit(Job::Verify { password, stored, reply })?;
+        self.submit(Job::Verify { password, stored: stored.expose().to_owned(), reply })?;
         result.await.map_err(|_| worker_failed())
     }
 
     /// Spends the time of a real verification, for a login to an unknown
     /// account, so response times don't reveal which accounts exist.
     pub async fn verify_dummy(&self, password: SecretString) -> Result<(), Error> {
-        self.verify(password, self.dummy_hash.clone()).await.map(|_| ())
+        self.verify(password, &super::StoredHash::new(self.dummy_hash.clone())).await.map(|_| ())
     }
 
     /// The parameters of new hashes.
@@ -365,6 +365,7 @@ pub(super) fn is_supported_argon2(stored: &str) -> bool {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+    use crate::password::StoredHash;
     use argon2::PasswordHasher as _;
     use argon2::PasswordVerifier as _;
     use std::time::{Duration, Instant};
@@ -382,12 +383,12 @@ mod tests {
     async fn hash_then_verify() {
         let hasher = PasswordHasher::new(FAST, 2, 8).unwrap();
         let stored = hasher.hash(secret("correct horse battery")).await.unwrap();
-        assert!(stored.starts_with("$argon2id$v=19$m=1024,t=1,p=1$"), "{stored}");
-        assert!(is_supported_argon2(&stored));
+        assert!(stored.expose().starts_with("$argon2id$v=19$m=1024,t=1,p=1$"), "{stored:?}");
+        assert!(is_supported_argon2(stored.expose()));
 
-        let good = hasher.verify(secret("correct horse battery"), stored.clone()).await.unwrap();
+        let good = hasher.verify(secret("correct horse battery"), &stored).await.unwrap();
         assert_eq!(good, MATCH);
-        let bad = hasher.verify(secret("correct horse battery!"), stored).await.unwrap();
+        let bad = hasher.verify(secret("correct horse battery!"), &stored).await.unwrap();
         assert_eq!(bad, Verification::FAILED);
         assert_eq!(hasher.queue_len(), 0);
         assert_eq!((hasher.workers(), hasher.params()), (2, FAST));
@@ -397,7 +398,7 @@ mod tests {
     async fn output_is_what_the_argon2_crate_produces() {
         let hasher = PasswordHasher::new(FAST, 1, 1).unwrap();
         let ours = hasher.hash(secret("hunter2")).await.unwrap();
-        let parsed = PasswordHash::new(&ours).unwrap();
+        let parsed = PasswordHash::new(ours.expose()).unwrap();
         Argon2::default().verify_password(b"hunter2", &parsed).unwrap();
         assert!(Argon2::default().verify_password(b"hunter3", &parsed).is_err());
 
@@ -407,7 +408,7 @@ mod tests {
             .hash_password(b"hunter2", parsed.salt.unwrap())
             .unwrap()
             .to_string();
-        assert_eq!(ours, theirs);
+        assert_eq!(ours.expose(), theirs);
     }
 
     #[tokio::test]
@@ -419,7 +420,7 @@ mod tests {
             .hash_password(b"hunter2", &salt)
             .unwrap()
             .to_string();
-        let v = hasher.verify(secret("hunter2"), current).await.unwrap();
+        let v = hasher.verify(secret("hunter2"), &StoredHash::from(current)).await.unwrap();
         assert_eq!(v, MATCH);
 
         for algorithm in [Algorithm::Argon2i, Algorithm::Argon2d] {
@@ -427,7 +428,7 @@ mod tests {
                 .hash_password(b"hunter2", &salt)
                 .unwrap()
                 .to_string();
-            let v = hasher.verify(secret("hunter2"), stored).await.unwrap();
+            let v = hasher.verify(secret("hunter2"), &StoredHash::from(stored)).await.unwrap();
             assert_eq!(v, UPGRADE);
         }
     }
@@ -439,14 +440,14 @@ mod tests {
         let big = PasswordHasher::new(big_params, 1, 4).unwrap();
 
         let from_small = small.hash(secret("pw")).await.unwrap();
-        let v = big.verify(secret("pw"), from_small).await.unwrap();
+        let v = big.verify(secret("pw"), &from_small).await.unwrap();
         assert_eq!(v, UPGRADE);
 
         // More memory than the worker's buffer: a temporary allocation.
         let from_big = big.hash(secret("pw")).await.unwrap();
-        let v = small.verify(secret("pw"), from_big.clone()).await.unwrap();
+        let v = small.verify(secret("pw"), &from_big).await.unwrap();
         assert_eq!(v, UPGRADE);
-        let v = small.verify(secret("nope"), from_big).await.unwrap();
+        let v = small.verify(secret("nope"), &from_big).await.unwrap();
         assert_eq!(v, Verification::FAILED);
     }
 
@@ -454,9 +455,9 @@ mod tests {
     async fn legacy_hashes_verify_and_need_rehash() {
         let hasher = PasswordHasher::new(FAST, 1, 4).unwrap();
         let stored = bcrypt::hash("hunter2", 4).unwrap();
-        let v = hasher.verify(secret("hunter2"), stored.clone()).await.unwrap();
+        let v = hasher.verify(secret("hunter2"), &StoredHash::from(stored.clone())).await.unwrap();
         assert_eq!(v, UPGRADE);
-        let v = hasher.verify(secret("hunter3"), stored).await.unwrap();
+        let v = hasher.verify(secret("hunter3"), &StoredHash::from(stored)).await.unwrap();
         assert_eq!(v, Verification::FAILED);
     }
 
@@ -480,7 +481,7 @@ mod tests {
         ];
         let start = Instant::now();
         for stored in garbage {
-            let v = hasher.verify(secret("pw"), stored.to_owned()).await.unwrap();
+            let v = hasher.verify(secret("pw"), &StoredHash::from(stored.to_owned())).await.unwrap();
             assert_eq!(v, Verification::FAILED, "{stored}");
         }
         assert!(start.elapsed() < Duration::from_secs(2));
@@ -494,7 +495,8 @@ mod tests {
         assert_eq!(hasher.queue_len(), 0);
         // The dummy is a well-formed hash with the current parameters (so a
         // verification against it costs a real one) that nothing matches.
-        let v = hasher.verify(secret("anything"), hasher.dummy_hash.clone()).await.unwrap();
+        let v =
+            hasher.verify(secret("anything"), &super::super::StoredHash::new(hasher.dummy_hash.clone())).await.unwrap();
         assert!(!v.ok && !v.needs_rehash);
         assert!(hasher.dummy_hash.starts_with("$argon2id$v=19$m=1024,t=1,p=1$"), "{}", hasher.dummy_hash);
     }

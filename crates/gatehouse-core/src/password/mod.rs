@@ -5,7 +5,9 @@
 mod hasher;
 mod legacy;
 mod policy;
+mod stored;
 
 pub use hasher::{HashParams, PasswordHasher, Verification};
 pub use legacy::is_supported_hash;
 pub use policy::{Password, PasswordPolicy};
+pub use stored::StoredHash;

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use gatehouse_core::flows::TokenRequest;
+use gatehouse_core::flows::{TokenFields, TokenGrant};
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 use serde_json::json;
@@ -35,15 +35,15 @@ pub async fn token(
 ) -> Result<Response, OAuthError> {
     let form: TokenForm = parse_form(&headers, &body)?;
     let creds = client_credentials(&headers, form.client_id, form.client_secret)?;
-    let req = TokenRequest {
+    let grant = TokenGrant::parse(TokenFields {
         grant_type: form.grant_type,
         code: form.code,
         redirect_uri: form.redirect_uri,
         code_verifier: form.code_verifier,
         refresh_token: form.refresh_token,
         scope: form.scope,
-    };
-    let issued = state.accounts.oauth_token(&creds, &req, &client).await?;
+    });
+    let issued = state.accounts.oauth_token(&creds, grant, &client).await?;
     let mut body = json!({
         "access_token": issued.access_token.expose_secret(),
         "token_type": "Bearer",

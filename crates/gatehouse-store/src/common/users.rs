@@ -29,7 +29,7 @@ macro_rules! impl_user_store {
                     id: gatehouse_core::account::UserId(row.try_get("id")?),
                     username: gatehouse_core::account::Username::from_trusted(row.try_get("username")?),
                     email: gatehouse_core::account::Email::from_trusted(row.try_get("email")?),
-                    password_hash: row.try_get("password_hash")?,
+                    password_hash: gatehouse_core::password::StoredHash::new(row.try_get("password_hash")?),
                     is_active: row.try_get("is_active")?,
                     email_verified: row.try_get("email_verified")?,
                     roles,
@@ -193,7 +193,7 @@ macro_rules! impl_user_store {
                 .bind(user.id.0)
                 .bind(user.username.as_str())
                 .bind(user.email.as_str())
-                .bind(user.password_hash.as_str())
+                .bind(user.password_hash.expose())
                 .bind(true)
                 .bind(user.email_verified)
                 .bind(Self::ts(user.created_at))
@@ -301,14 +301,14 @@ macro_rules! impl_user_store {
             async fn set_password_hash(
                 &self,
                 id: gatehouse_core::account::UserId,
-                hash: &str,
+                hash: &gatehouse_core::password::StoredHash,
                 now: time::OffsetDateTime,
             ) -> gatehouse_core::store::StoreResult<()> {
                 sqlx::query(
                     "UPDATE users SET password_hash = $2, password_reset_required = $4, updated_at = $3 WHERE id = $1",
                 )
                 .bind(id.0)
-                .bind(hash)
+                .bind(hash.expose())
                 .bind(Self::ts(now))
                 .bind(false)
                 .execute(&mut *self.conn().await?)

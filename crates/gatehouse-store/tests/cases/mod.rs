@@ -53,7 +53,7 @@ pub fn new_user(username: &str, email: &str, roles: &[&str], created_at: OffsetD
         id: UserId::new(),
         username: Username::parse(username).unwrap(),
         email: Email::parse(email).unwrap(),
-        password_hash: format!("$argon2id$v=19$m=19456,t=2,p=1$fake${username}"),
+        password_hash: format!("$argon2id$v=19$m=19456,t=2,p=1$fake${username}").into(),
         email_verified: false,
         roles: roles.iter().map(|r| Role::parse(r).unwrap()).collect(),
         created_at,

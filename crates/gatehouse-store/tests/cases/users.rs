@@ -139,10 +139,10 @@ pub async fn roles_and_flags(url: String) {
 
     let even_later = later + Duration::minutes(1);
     store.set_active(user.id, false, even_later).await.unwrap();
-    store.set_password_hash(user.id, "$argon2id$new", even_later).await.unwrap();
+    store.set_password_hash(user.id, &"$argon2id$new".into(), even_later).await.unwrap();
     let read = store.user_by_id(user.id).await.unwrap().unwrap();
     assert!(!read.is_active);
-    assert_eq!(read.password_hash, "$argon2id$new");
+    assert_eq!(read.password_hash.expose(), "$argon2id$new");
     assert_eq!(read.updated_at, even_later);
     store.set_active(user.id, true, even_later).await.unwrap();
     assert!(store.user_by_id(user.id).await.unwrap().unwrap().is_active);

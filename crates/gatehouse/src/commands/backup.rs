@@ -11,7 +11,7 @@ use super::{CommandError, CommandResult};
 use crate::config::Settings;
 
 pub async fn run(path: &Path, settings: &Settings) -> CommandResult {
-    if !settings.database_url.starts_with("sqlite:") {
+    if !settings.database_url.expose().starts_with("sqlite:") {
         return Err(CommandError::Usage(
             "backup copies a SQLite database; for PostgreSQL use pg_dump (see docs/operations.md)".into(),
         ));

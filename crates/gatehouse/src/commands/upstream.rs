@@ -43,7 +43,7 @@ pub async fn run(cmd: UpstreamCommand, settings: &Settings) -> CommandResult {
                 name,
                 issuer: upstream_issuer,
                 client_id,
-                client_secret: read_secret(&client_secret_file)?,
+                client_secret: read_secret(&client_secret_file)?.into(),
                 scopes,
                 link_by_email,
             };

@@ -8,10 +8,12 @@
 //! rates, roles, links, secrets from files).
 
 mod raw;
+mod secret_url;
 mod settings;
 mod values;
 
 pub use raw::{check_env_names, GlobalOptions, RawConfig};
+pub use secret_url::SecretUrl;
 pub use settings::{LogFormat, MasterKeySource, Settings};
 pub use values::{default_issuer, parse_duration};
 

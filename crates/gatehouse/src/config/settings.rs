@@ -21,8 +21,8 @@ use super::{bad, ConfigError};
 pub struct Settings {
     pub bind: SocketAddr,
     pub data_dir: PathBuf,
-    pub database_url: String,
-    pub redis_url: Option<String>,
+    pub database_url: super::SecretUrl,
+    pub redis_url: Option<super::SecretUrl>,
     /// With `redis_url`: a Redis failure refuses rate-limited requests (503)
     /// instead of falling back to in-process counters.
     pub rate_limit_fail_closed: bool,
@@ -261,8 +261,8 @@ impl Settings {
         Ok(Settings {
             bind,
             data_dir,
-            database_url,
-            redis_url,
+            database_url: super::SecretUrl::new(database_url),
+            redis_url: redis_url.map(super::SecretUrl::new),
             rate_limit_fail_closed: raw.rate_limit_fail_closed.unwrap_or(false),
             smtp_url,
             mail_from,
@@ -313,10 +313,6 @@ impl Settings {
     /// A human-readable summary with secrets redacted (`gatehouse config check`).
     pub fn describe(&self) -> String {
         let a = &self.accounts;
-        let redact_url = |u: &str| match (u.find("://"), u.rfind('@')) {
-            (Some(s), Some(at)) if at > s => format!("{}://***@{}", &u[..s], &u[at + 1..]),
-            _ => u.to_owned(),
-        };
         let master = match &self.master_key {
             MasterKeySource::Inline(_) => "inline (redacted)".to_owned(),
             MasterKeySource::File(p) => format!("file {}", p.display()),
@@ -325,12 +321,10 @@ impl Settings {
         let lines = [
             format!("bind               {}", self.bind),
             format!("data_dir           {}", self.data_dir.display()),
-            format!("database_url       {}", redact_url(&self.database_url)),
-            match self.redis_url.as_deref() {
+            format!("database_url       {}", self.database_url),
+            match &self.redis_url {
                 Some(url) => format!(
-                    "redis_url          {}; rate limits shared; if Redis fails: {}",
-                    // A unix:// URL carries its password in the query.
-                    redact_url(url.split('?').next().unwrap_or(url)),
+                    "redis_url          {url}; rate limits shared; if Redis fails: {}",
                     if self.rate_limit_fail_closed { "refuse (503)" } else { "count in process" }
                 ),
                 None => "redis_url          - (rate limits counted in process)".to_owned(),

@@ -12,8 +12,8 @@ fn defaults_match_the_design() {
     let s = Settings::defaults().unwrap();
     assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
     assert_eq!(s.accounts.tokens.issuer, "http://localhost:8080");
-    assert!(s.database_url.starts_with("sqlite://"));
-    assert!(s.database_url.ends_with("gatehouse.db"));
+    assert!(s.database_url.expose().starts_with("sqlite://"));
+    assert!(s.database_url.expose().ends_with("gatehouse.db"));
     assert_eq!(s.accounts.tokens.access_ttl, Duration::from_secs(900));
     assert_eq!(s.accounts.refresh_grace, Duration::from_secs(2), "decision 0001: short, audited");
     assert_eq!(s.hash_params, HashParams::default());
@@ -86,7 +86,7 @@ fn webauthn_defaults_follow_the_issuer() {
 #[test]
 fn redis_url_and_fail_mode() {
     let s = Settings::defaults().unwrap();
-    assert_eq!((s.redis_url.as_deref(), s.rate_limit_fail_closed), (None, false));
+    assert_eq!((s.redis_url.as_ref().map(SecretUrl::expose), s.rate_limit_fail_closed), (None, false));
     assert!(s.describe().contains("rate limits counted in process"));
     let file: RawConfig =
         toml::from_str("redis_url = \"redis://:hunter2@cache:6379/1\"\nrate_limit_fail_closed = true").unwrap();
@@ -95,6 +95,7 @@ fn redis_url_and_fail_mode() {
     let described = s.describe();
     assert!(described.contains("redis://***@cache:6379/1") && described.contains("refuse (503)"), "{described}");
     assert!(!described.contains("hunter2"));
+    assert!(!format!("{s:?}").contains("hunter2"), "Debug shows no password");
     for url in ["http://:hunter2@cache", "redis://", "cache:6379", "rediss://:hunter2@"] {
         let raw = RawConfig { redis_url: Some(url.into()), ..Default::default() };
         let err = Settings::from_raw(raw).unwrap_err();
