@@ -30,9 +30,9 @@ impl Accounts {
         password: SecretString,
         client: &ClientInfo,
     ) -> Result<()> {
-        let user = self.load_user(auth.user_id).await?;
+        let user = self.load_user(auth.user_id()).await?;
         let proof = Proof::Password(password);
-        if !self.prove_presence(&user, auth.session_id, &proof, "account deletion", client).await? {
+        if !self.prove_presence(&user, auth.session_id(), &proof, "account deletion", client).await? {
             return Err(Error::InvalidCredentials);
         }
         self.store.delete_user(user.id).await?;
@@ -45,7 +45,7 @@ impl Accounts {
     }
 
     pub async fn export_account(&self, auth: &Authenticated) -> Result<AccountExport> {
-        let user = self.load_user(auth.user_id).await?;
+        let user = self.load_user(auth.user_id()).await?;
         let status = self.mfa_status(user.id).await?;
         let sessions = self.store.active_sessions(user.id, self.now()).await?;
         let passkeys = self.store.webauthn_credentials(user.id).await?;

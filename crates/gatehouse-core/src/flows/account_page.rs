@@ -14,7 +14,7 @@ impl Accounts {
     /// The authenticator-app setup started by [`Accounts::setup_totp`] and not
     /// yet confirmed, if any (`None` when there is none or the app is on).
     pub async fn pending_totp(&self, auth: &Authenticated) -> Result<Option<TotpEnrollment>> {
-        let user = self.load_user(auth.user_id).await?;
+        let user = self.load_user(auth.user_id()).await?;
         let Some(record) = self.store.totp(user.id).await? else { return Ok(None) };
         if record.enabled_at.is_some() {
             return Ok(None);

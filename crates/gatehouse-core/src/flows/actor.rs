@@ -10,7 +10,7 @@ impl Accounts {
     /// The signed-in user behind `auth` as they are now; a disabled account
     /// is `account_disabled`.
     pub async fn actor(&self, auth: &Authenticated) -> Result<Actor> {
-        let user = self.load_user(auth.user_id).await.map_err(|_| Error::InvalidToken)?;
+        let user = self.load_user(auth.user_id()).await.map_err(|_| Error::InvalidToken)?;
         if !user.is_active {
             return Err(Error::AccountDisabled);
         }

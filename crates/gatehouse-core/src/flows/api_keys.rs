@@ -94,18 +94,18 @@ impl Accounts {
 
     /// The signed-in user's keys, revoked ones too, newest first.
     pub async fn my_api_keys(&self, auth: &Authenticated) -> Result<Vec<ApiKey>> {
-        Ok(self.store.api_keys(auth.user_id).await?)
+        Ok(self.store.api_keys(auth.user_id()).await?)
     }
 
     /// Revokes one of the signed-in user's keys (someone else's id is
     /// answered like an unknown one).
     pub async fn revoke_my_api_key(&self, auth: &Authenticated, id: uuid::Uuid, client: &ClientInfo) -> Result<()> {
-        if !self.store.revoke_api_key(auth.user_id, id, self.now()).await? {
+        if !self.store.revoke_api_key(auth.user_id(), id, self.now()).await? {
             return Err(Error::NotFound("no such API key".into()));
         }
         self.audit(
             AuditEvent::new(AuditKind::ApiKeyRevoked, Outcome::Success, client)
-                .by_and_for(auth.user_id)
+                .by_and_for(auth.user_id())
                 .detail(format!("key {id}")),
         )
         .await;

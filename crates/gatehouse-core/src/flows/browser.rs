@@ -6,13 +6,12 @@
 
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{first_link, Accounts, Authenticated, DEFAULT_SCOPE, ENROLL_SCOPE};
+use super::{first_link, Accounts, Authenticated};
 use crate::account::User;
 use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::crypto::{hmac_token, random_token, TokenDigest};
 use crate::error::Result;
 use crate::session::{Session, SessionId, SessionKind};
-use crate::token::{AccessTokenIssuer, Grant};
 
 /// A live browser session and its user.
 #[derive(Clone, Debug)]
@@ -71,23 +70,10 @@ impl Accounts {
         Ok(())
     }
 
-    /// The browser session as the account flows see a caller: the claims an
-    /// access token of this session would carry (never signed or sent).
+    /// The browser session as the account flows see a caller.
     pub fn browser_auth(&self, browser: &BrowserSession) -> Authenticated {
         let (user, session) = (&browser.user, &browser.session);
-        let scope = if self.must_enroll(user, &session.amr) { ENROLL_SCOPE } else { DEFAULT_SCOPE };
-        let grant = Grant {
-            user: user.id,
-            session: session.id,
-            roles: &user.roles,
-            permissions: if scope == ENROLL_SCOPE { &[] } else { &user.permissions },
-            amr: &session.amr,
-            auth_time: session.auth_time.unix_timestamp(),
-            scope,
-            client_id: None,
-        };
-        let claims = AccessTokenIssuer::claims(&self.config.tokens, &grant, self.clock.unix());
-        Authenticated { claims, user_id: user.id, session_id: session.id }
+        Authenticated { user_id: user.id, session_id: session.id, enrolling: self.must_enroll(user, &session.amr) }
     }
 
     /// Replaces a browser session with a new one (new id, new cookie value)

@@ -19,11 +19,11 @@ impl Accounts {
         password: SecretString,
         client: &ClientInfo,
     ) -> Result<()> {
-        self.limit("resend:account", &auth.user_id.to_string(), self.config.limits.resend_per_account).await?;
+        self.limit("resend:account", &auth.user_id().to_string(), self.config.limits.resend_per_account).await?;
         let new_email = Email::parse(new_email)?;
-        let user = self.load_user(auth.user_id).await?;
+        let user = self.load_user(auth.user_id()).await?;
         let proof = Proof::Password(password);
-        if !self.prove_presence(&user, auth.session_id, &proof, "email change", client).await? {
+        if !self.prove_presence(&user, auth.session_id(), &proof, "email change", client).await? {
             return Err(Error::InvalidCredentials);
         }
         if new_email.as_str().eq_ignore_ascii_case(user.email.as_str()) {

@@ -125,8 +125,8 @@ impl Accounts {
 
     /// `POST /api/auth/email/resend`: another verification mail (rate limited).
     pub async fn resend_verification(&self, auth: &Authenticated, client: &ClientInfo) -> Result<()> {
-        self.limit("resend:account", &auth.user_id.to_string(), self.config.limits.resend_per_account).await?;
-        let user = self.load_user(auth.user_id).await?;
+        self.limit("resend:account", &auth.user_id().to_string(), self.config.limits.resend_per_account).await?;
+        let user = self.load_user(auth.user_id()).await?;
         if user.email_verified {
             return Ok(());
         }

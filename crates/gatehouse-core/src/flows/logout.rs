@@ -24,8 +24,8 @@ impl Accounts {
 
     /// Ends the session of the presented access token.
     pub async fn logout(&self, auth: &Authenticated, client: &ClientInfo) -> Result<()> {
-        if self.store.revoke_session(auth.session_id, self.now()).await? {
-            self.audit(AuditEvent::new(AuditKind::Logout, Outcome::Success, client).by_and_for(auth.user_id)).await;
+        if self.store.revoke_session(auth.session_id(), self.now()).await? {
+            self.audit(AuditEvent::new(AuditKind::Logout, Outcome::Success, client).by_and_for(auth.user_id())).await;
         }
         Ok(())
     }
@@ -36,12 +36,12 @@ impl Accounts {
     pub async fn logout_all(&self, auth: &Authenticated, revoke_api_keys: bool, client: &ClientInfo) -> Result<u64> {
         let now = self.now();
         let unit = self.begin().await?;
-        let ended = unit.revoke_user_sessions(auth.user_id, now).await?;
-        let keys = if revoke_api_keys { unit.revoke_user_api_keys(auth.user_id, now).await? } else { 0 };
+        let ended = unit.revoke_user_sessions(auth.user_id(), now).await?;
+        let keys = if revoke_api_keys { unit.revoke_user_api_keys(auth.user_id(), now).await? } else { 0 };
         self.audit_in(
             unit.as_ref(),
             AuditEvent::new(AuditKind::LogoutAll, Outcome::Success, client)
-                .by_and_for(auth.user_id)
+                .by_and_for(auth.user_id())
                 .detail(format!("{ended} sessions ended, {keys} API keys revoked")),
         )
         .await?;

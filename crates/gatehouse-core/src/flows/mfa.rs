@@ -199,14 +199,14 @@ impl Accounts {
         client: &ClientInfo,
     ) -> Result<()> {
         let now = self.now();
-        let session = self.store.session(auth.session_id).await?.ok_or(Error::InvalidToken)?;
+        let session = self.store.session(auth.session_id()).await?.ok_or(Error::InvalidToken)?;
         if super::elapsed_since(session.auth_time, now) <= self.config.step_up_window
             && proof.password.is_none()
             && proof.code.is_none()
         {
             return Ok(());
         }
-        let user = self.load_user(auth.user_id).await?;
+        let user = self.load_user(auth.user_id()).await?;
         let (proof, amr) = match (proof.password, proof.code) {
             (Some(password), _) => (Proof::Password(password), session.amr.clone()),
             (None, Some(code)) => (Proof::Code(code), two_factor_amr()),

@@ -73,8 +73,7 @@ use crate::ratelimit::{Rate, RateLimiter};
 use crate::session::{RefreshRecord, Session, SessionId, SessionKind};
 use crate::store::{Store, StoreTx};
 use crate::token::{
-    AccessClaims, AccessTokenIssuer, Grant, KeyRing, SigningAlg, TokenSettings, DEFAULT_SCOPE, ENROLL_SCOPE,
-    PERMISSIONS_SCOPE,
+    AccessTokenIssuer, Grant, KeyRing, SigningAlg, TokenSettings, DEFAULT_SCOPE, ENROLL_SCOPE, PERMISSIONS_SCOPE,
 };
 
 /// Lockout after consecutive failed logins: from `threshold` failures on, the
@@ -243,21 +242,33 @@ pub struct TokenPair {
     pub scope: String,
 }
 
-/// A verified access token.
+/// A caller the server has verified: by a bearer access token
+/// ([`Accounts::authenticate`]) or by a browser session
+/// ([`Accounts::browser_auth`]). Only those two build one — the fields are
+/// private — and a browser session is not dressed up as a token: it carries
+/// no claims, only who, which session and whether it may only enrol a second
+/// factor.
 #[derive(Clone, Debug)]
 pub struct Authenticated {
-    pub claims: AccessClaims,
-    pub user_id: UserId,
-    pub session_id: SessionId,
+    user_id: UserId,
+    session_id: SessionId,
+    /// The session may only enrol a second factor (policy demands one and it
+    /// was not signed in with one; tokens: the `mfa_enroll` scope).
+    enrolling: bool,
 }
 
 impl Authenticated {
-    pub fn require_role(&self, role: &str) -> Result<()> {
-        if self.claims.has_role(role) {
-            Ok(())
-        } else {
-            Err(Error::Forbidden(format!("this needs the '{role}' role")))
-        }
+    pub fn user_id(&self) -> UserId {
+        self.user_id
+    }
+
+    pub fn session_id(&self) -> SessionId {
+        self.session_id
+    }
+
+    /// The session may only enrol a second factor.
+    pub fn may_only_enroll(&self) -> bool {
+        self.enrolling
     }
 }
 
@@ -368,7 +379,7 @@ impl Accounts {
         let claims = self.verify_access(token).await?;
         let user_id = claims.user_id()?;
         let session_id = claims.session_id()?;
-        Ok(Authenticated { claims, user_id, session_id })
+        Ok(Authenticated { user_id, session_id, enrolling: claims.has_scope(ENROLL_SCOPE) })
     }
 
     /// Like [`Accounts::authenticate`], and the token's session must still be
@@ -376,7 +387,7 @@ impl Accounts {
     /// second factor is refused (`mfa_enrollment_required`).
     pub async fn authenticate_live(&self, token: &str) -> Result<Authenticated> {
         let auth = self.authenticate_for_enrollment(token).await?;
-        if auth.claims.has_scope(ENROLL_SCOPE) {
+        if auth.may_only_enroll() {
             return Err(Error::MfaEnrollmentRequired);
         }
         Ok(auth)
@@ -389,8 +400,8 @@ impl Accounts {
         let now = self.now();
         // Tokens an OAuth client holds for the user are for resource servers
         // and userinfo, never for managing the account.
-        match self.store.session(auth.session_id).await? {
-            Some(s) if s.is_active(now) && s.user_id == auth.user_id && s.kind == SessionKind::Api => Ok(auth),
+        match self.store.session(auth.session_id()).await? {
+            Some(s) if s.is_active(now) && s.user_id == auth.user_id() && s.kind == SessionKind::Api => Ok(auth),
             _ => Err(Error::InvalidToken),
         }
     }

@@ -85,7 +85,7 @@ impl Accounts {
 
     /// Starts registering a new credential for the signed-in user.
     pub async fn start_passkey_registration(&self, auth: &Authenticated) -> Result<CeremonyStart> {
-        let user = self.load_user(auth.user_id).await?;
+        let user = self.load_user(auth.user_id()).await?;
         let existing = self.store.webauthn_credentials(user.id).await?;
         if existing.len() >= MAX_CREDENTIALS {
             return Err(Error::InvalidRequest(format!("at most {MAX_CREDENTIALS} credentials per account")));
@@ -109,15 +109,15 @@ impl Accounts {
     ) -> Result<(WebauthnCredential, Vec<SecretString>)> {
         let name = credential_name(name)?;
         let ceremony = self.take_ceremony(ceremony_id, CeremonyKind::Register).await?;
-        if ceremony.user_id != Some(auth.user_id) {
+        if ceremony.user_id != Some(auth.user_id()) {
             return Err(Error::InvalidRequest("unknown or expired ceremony_id: start again".into()));
         }
         let new = self.passkeys()?.finish_registration(response, &ceremony.state)?;
-        let had_factor = self.mfa_status(auth.user_id).await?.has_second_factor();
+        let had_factor = self.mfa_status(auth.user_id()).await?.has_second_factor();
         let now = self.now();
         let credential = WebauthnCredential {
             id: Uuid::now_v7(),
-            user_id: auth.user_id,
+            user_id: auth.user_id(),
             credential_id: new.credential_id,
             name,
             passkey: new.passkey,
@@ -132,17 +132,17 @@ impl Accounts {
             }
             Err(e) => return Err(e.into()),
         }
-        let codes = if !had_factor && unit.backup_codes_remaining(auth.user_id).await? == 0 {
+        let codes = if !had_factor && unit.backup_codes_remaining(auth.user_id()).await? == 0 {
             self.new_backup_codes(unit.as_ref(), auth).await?
         } else {
             Vec::new()
         };
         let amr = vec![amr::PASSWORD.to_owned(), amr::HARDWARE_KEY.to_owned(), amr::MFA.to_owned()];
-        unit.reauthenticated(auth.session_id, &amr, now).await?;
+        unit.reauthenticated(auth.session_id(), &amr, now).await?;
         self.audit_in(
             unit.as_ref(),
             AuditEvent::new(AuditKind::PasskeyRegistered, Outcome::Success, client)
-                .by_and_for(auth.user_id)
+                .by_and_for(auth.user_id())
                 .detail(format!("credential {}", credential.id)),
         )
         .await?;
@@ -151,12 +151,12 @@ impl Accounts {
     }
 
     pub async fn list_passkeys(&self, auth: &Authenticated) -> Result<Vec<WebauthnCredential>> {
-        Ok(self.store.webauthn_credentials(auth.user_id).await?)
+        Ok(self.store.webauthn_credentials(auth.user_id()).await?)
     }
 
     pub async fn rename_passkey(&self, auth: &Authenticated, id: Uuid, name: &str) -> Result<()> {
         let name = credential_name(Some(name))?;
-        if !self.store.rename_webauthn_credential(auth.user_id, id, &name).await? {
+        if !self.store.rename_webauthn_credential(auth.user_id(), id, &name).await? {
             return Err(Error::NotFound("no such credential".into()));
         }
         Ok(())
@@ -170,21 +170,21 @@ impl Accounts {
         proof: StepUpProof,
         client: &ClientInfo,
     ) -> Result<()> {
-        if !self.store.webauthn_credentials(auth.user_id).await?.iter().any(|c| c.id == id) {
+        if !self.store.webauthn_credentials(auth.user_id()).await?.iter().any(|c| c.id == id) {
             return Err(Error::NotFound("no such credential".into()));
         }
         self.require_recent_auth(auth, proof, client).await?;
         let unit = self.begin().await?;
-        if !unit.delete_webauthn_credential(auth.user_id, id).await? {
+        if !unit.delete_webauthn_credential(auth.user_id(), id).await? {
             return Err(Error::NotFound("no such credential".into()));
         }
-        if !super::mfa::mfa_status_in(unit.as_ref(), auth.user_id).await?.has_second_factor() {
-            unit.delete_backup_codes(auth.user_id).await?;
+        if !super::mfa::mfa_status_in(unit.as_ref(), auth.user_id()).await?.has_second_factor() {
+            unit.delete_backup_codes(auth.user_id()).await?;
         }
         self.audit_in(
             unit.as_ref(),
             AuditEvent::new(AuditKind::PasskeyRemoved, Outcome::Success, client)
-                .by_and_for(auth.user_id)
+                .by_and_for(auth.user_id())
                 .detail(format!("credential {id}")),
         )
         .await?;

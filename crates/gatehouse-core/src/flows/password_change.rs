@@ -20,9 +20,9 @@ impl Accounts {
         revoke_api_keys: bool,
         client: &ClientInfo,
     ) -> Result<()> {
-        let user = self.load_user(auth.user_id).await?;
+        let user = self.load_user(auth.user_id()).await?;
         let proof = Proof::Password(current);
-        if !self.prove_presence(&user, auth.session_id, &proof, "password change", client).await? {
+        if !self.prove_presence(&user, auth.session_id(), &proof, "password change", client).await? {
             self.audit(
                 AuditEvent::new(AuditKind::PasswordChanged, Outcome::Failure, client)
                     .by_and_for(user.id)
@@ -37,7 +37,7 @@ impl Accounts {
         unit.set_password_hash(user.id, &hash, now).await?;
         let mut ended = 0u64;
         for session in unit.active_sessions(user.id, now).await? {
-            if session.id != auth.session_id && unit.revoke_session(session.id, now).await? {
+            if session.id != auth.session_id() && unit.revoke_session(session.id, now).await? {
                 ended += 1;
             }
         }

@@ -9,7 +9,7 @@ use crate::session::{Session, SessionId};
 impl Accounts {
     /// The signed-in user (the token's session must still be active).
     pub async fn me(&self, auth: &Authenticated) -> Result<User> {
-        let user = self.load_user(auth.user_id).await.map_err(|_| Error::InvalidToken)?;
+        let user = self.load_user(auth.user_id()).await.map_err(|_| Error::InvalidToken)?;
         if !user.is_active {
             return Err(Error::AccountDisabled);
         }
@@ -17,7 +17,7 @@ impl Accounts {
     }
 
     pub async fn my_sessions(&self, auth: &Authenticated) -> Result<Vec<Session>> {
-        Ok(self.store.active_sessions(auth.user_id, self.now()).await?)
+        Ok(self.store.active_sessions(auth.user_id(), self.now()).await?)
     }
 
     /// Ends one of the user's own sessions. Someone else's session id is
@@ -25,11 +25,11 @@ impl Accounts {
     pub async fn end_my_session(&self, auth: &Authenticated, id: SessionId, client: &ClientInfo) -> Result<()> {
         let now = self.now();
         match self.store.session(id).await? {
-            Some(s) if s.user_id == auth.user_id && s.is_active(now) => {
+            Some(s) if s.user_id == auth.user_id() && s.is_active(now) => {
                 self.store.revoke_session(id, now).await?;
                 self.audit(
                     AuditEvent::new(AuditKind::SessionRevoked, Outcome::Success, client)
-                        .by_and_for(auth.user_id)
+                        .by_and_for(auth.user_id())
                         .detail(format!("session {id}")),
                 )
                 .await;

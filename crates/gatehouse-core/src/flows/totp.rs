@@ -28,7 +28,7 @@ impl Accounts {
     /// Starts (or restarts) setting up an authenticator app. Nothing changes
     /// for logins until [`Accounts::enable_totp`] confirms a code.
     pub async fn setup_totp(&self, auth: &Authenticated, client: &ClientInfo) -> Result<TotpEnrollment> {
-        let user = self.load_user(auth.user_id).await?;
+        let user = self.load_user(auth.user_id()).await?;
         let secret = TotpSecret::generate();
         let sealed = self.master.seal(secret.as_bytes(), &totp_context(user.id))?;
         if !self.store.put_pending_totp(user.id, &sealed, self.now()).await? {
@@ -54,7 +54,7 @@ impl Accounts {
         code: &str,
         client: &ClientInfo,
     ) -> Result<Vec<SecretString>> {
-        let user_id = auth.user_id;
+        let user_id = auth.user_id();
         match self.store.totp(user_id).await? {
             Some(TotpRecord { enabled_at: Some(_), .. }) => return Err(Error::MfaAlreadyEnabled),
             None => return Err(Error::MfaNotEnabled),
@@ -80,7 +80,7 @@ impl Accounts {
             Vec::new()
         };
         let amr = vec![amr::PASSWORD.to_owned(), amr::OTP.to_owned(), amr::MFA.to_owned()];
-        unit.reauthenticated(auth.session_id, &amr, now).await?;
+        unit.reauthenticated(auth.session_id(), &amr, now).await?;
         self.audit_in(
             unit.as_ref(),
             AuditEvent::new(AuditKind::TotpEnabled, Outcome::Success, client).by_and_for(user_id),
@@ -92,18 +92,18 @@ impl Accounts {
 
     /// Turns TOTP off; the backup codes go too when no other factor remains.
     pub async fn disable_totp(&self, auth: &Authenticated, proof: StepUpProof, client: &ClientInfo) -> Result<()> {
-        if !self.mfa_status(auth.user_id).await?.totp {
+        if !self.mfa_status(auth.user_id()).await?.totp {
             return Err(Error::MfaNotEnabled);
         }
         self.require_recent_auth(auth, proof, client).await?;
         let unit = self.begin().await?;
-        unit.delete_totp(auth.user_id).await?;
-        if !mfa_status_in(unit.as_ref(), auth.user_id).await?.has_second_factor() {
-            unit.delete_backup_codes(auth.user_id).await?;
+        unit.delete_totp(auth.user_id()).await?;
+        if !mfa_status_in(unit.as_ref(), auth.user_id()).await?.has_second_factor() {
+            unit.delete_backup_codes(auth.user_id()).await?;
         }
         self.audit_in(
             unit.as_ref(),
-            AuditEvent::new(AuditKind::TotpDisabled, Outcome::Success, client).by_and_for(auth.user_id),
+            AuditEvent::new(AuditKind::TotpDisabled, Outcome::Success, client).by_and_for(auth.user_id()),
         )
         .await?;
         unit.commit().await?;
@@ -117,7 +117,7 @@ impl Accounts {
         proof: StepUpProof,
         client: &ClientInfo,
     ) -> Result<Vec<SecretString>> {
-        if !self.mfa_status(auth.user_id).await?.has_second_factor() {
+        if !self.mfa_status(auth.user_id()).await?.has_second_factor() {
             return Err(Error::MfaNotEnabled);
         }
         self.require_recent_auth(auth, proof, client).await?;
@@ -125,7 +125,7 @@ impl Accounts {
         let codes = self.new_backup_codes(unit.as_ref(), auth).await?;
         self.audit_in(
             unit.as_ref(),
-            AuditEvent::new(AuditKind::BackupCodesRegenerated, Outcome::Success, client).by_and_for(auth.user_id),
+            AuditEvent::new(AuditKind::BackupCodesRegenerated, Outcome::Success, client).by_and_for(auth.user_id()),
         )
         .await?;
         unit.commit().await?;
@@ -143,7 +143,7 @@ impl Accounts {
                     .ok_or_else(|| Error::internal("generated an invalid backup code"))
             })
             .collect::<Result<Vec<_>>>()?;
-        unit.replace_backup_codes(auth.user_id, &digests, self.now()).await?;
+        unit.replace_backup_codes(auth.user_id(), &digests, self.now()).await?;
         Ok(codes)
     }
 }

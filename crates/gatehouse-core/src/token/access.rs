@@ -134,9 +134,8 @@ impl AccessTokenIssuer {
         Ok(IssuedAccessToken { token, expires_in: settings.access_ttl.as_secs(), claims })
     }
 
-    /// The claims a token for `grant` carries (unsigned; the pages use them
-    /// for a browser session, which never holds a token).
-    pub fn claims(settings: &TokenSettings, grant: &Grant<'_>, now: i64) -> AccessClaims {
+    /// The claims a token for `grant` carries.
+    fn claims(settings: &TokenSettings, grant: &Grant<'_>, now: i64) -> AccessClaims {
         let ttl = settings.access_ttl.as_secs();
         AccessClaims {
             iss: settings.issuer.clone(),

@@ -39,7 +39,7 @@ pub async fn export(State(state): State<AppState>, Auth(auth): Auth) -> ApiResul
     let user: UserView = (&e.user).into();
     Ok(Json(json!({
         "user": user,
-        "sessions": e.sessions.iter().map(|s| SessionView::new(s, s.id == auth.session_id)).collect::<Vec<_>>(),
+        "sessions": e.sessions.iter().map(|s| SessionView::new(s, s.id == auth.session_id())).collect::<Vec<_>>(),
         "mfa": {
             "totp_enabled": e.totp_enabled,
             "backup_codes_remaining": e.backup_codes_remaining,

@@ -35,7 +35,7 @@ pub struct ConsentList {
 pub async fn list(State(state): State<AppState>, Auth(auth): Auth) -> ApiResult<Json<ConsentList>> {
     let consents = state
         .accounts
-        .consents(auth.user_id)
+        .consents(auth.user_id())
         .await?
         .into_iter()
         .map(|(c, client)| ConsentView {
@@ -58,7 +58,7 @@ pub async fn revoke(
     Auth(auth): Auth,
     Path(client_id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    if state.accounts.revoke_consent(auth.user_id, &client_id, &client).await? {
+    if state.accounts.revoke_consent(auth.user_id(), &client_id, &client).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(Error::NotFound("no consent for that application".into()).into())

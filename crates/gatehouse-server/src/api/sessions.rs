@@ -16,7 +16,7 @@ use crate::state::AppState;
     responses((status = 200, body = SessionList), (status = 401, body = Problem)), security(("bearer" = [])))]
 pub async fn list(State(state): State<AppState>, Auth(auth): Auth) -> ApiResult<Json<SessionList>> {
     let sessions = state.accounts.my_sessions(&auth).await?;
-    let sessions = sessions.iter().map(|s| SessionView::new(s, s.id == auth.session_id)).collect();
+    let sessions = sessions.iter().map(|s| SessionView::new(s, s.id == auth.session_id())).collect();
     Ok(Json(SessionList { sessions }))
 }
 

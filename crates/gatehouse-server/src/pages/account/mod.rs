@@ -30,7 +30,6 @@ use axum::Router;
 use gatehouse_core::audit::ClientInfo;
 use gatehouse_core::flows::StepUpProof;
 use gatehouse_core::session::{Session, SessionKind};
-use gatehouse_core::token::ENROLL_SCOPE;
 use gatehouse_core::{Error, ErrorCode};
 use minijinja::context;
 use secrecy::ExposeSecret;
@@ -214,7 +213,7 @@ fn proof(password: String) -> StepUpProof {
 
 /// The session may only set up a second factor (policy demands one).
 fn enrol_only(state: &AppState, signed_in: &SignedIn) -> bool {
-    signed_in.auth(state).claims.has_scope(ENROLL_SCOPE)
+    signed_in.auth(state).may_only_enroll()
 }
 
 /// The preface of every form but enrolment: the answer when the post is not
@@ -348,7 +347,7 @@ async fn view(state: &AppState, signed_in: &SignedIn) -> Result<minijinja::Value
     let accounts = &state.accounts;
     let auth = signed_in.auth(state);
     let user = &signed_in.browser.user;
-    let mfa = accounts.mfa_status(auth.user_id).await?;
+    let mfa = accounts.mfa_status(auth.user_id()).await?;
     let passkeys: Vec<PasskeyRow> = accounts
         .list_passkeys(&auth)
         .await?
@@ -360,7 +359,7 @@ async fn view(state: &AppState, signed_in: &SignedIn) -> Result<minijinja::Value
             last_used: p.last_used_at.map(when),
         })
         .collect();
-    let consents = accounts.consents(auth.user_id).await?;
+    let consents = accounts.consents(auth.user_id()).await?;
     let names: HashMap<String, String> =
         consents.iter().filter_map(|(c, client)| Some((c.client_id.clone(), client.as_ref()?.name.clone()))).collect();
     let sessions: Vec<SessionRow> = accounts

@@ -21,7 +21,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use gatehouse_core::token::ENROLL_SCOPE;
 use serde::Deserialize;
 use time::macros::format_description;
 use time::OffsetDateTime;
@@ -57,7 +56,7 @@ impl FromRequestParts<AppState> for Admin {
             return Err(not_admin(state));
         }
         // Like the admin API, which refuses tokens that may only enrol.
-        if signed_in.auth(state).claims.has_scope(ENROLL_SCOPE) {
+        if signed_in.auth(state).may_only_enroll() {
             return Err(enrol_first(state));
         }
         Ok(Self(signed_in))
