@@ -19,7 +19,7 @@ use crate::flows::presence::Proof;
 use crate::flows::Authenticated;
 use crate::mfa::totp::TotpSecret;
 use crate::mfa::{amr, MfaChallenge};
-use crate::store::Capabilities;
+use crate::store::{Capabilities, StoreTx};
 
 /// Lifetime of an `mfa_token`.
 pub const MFA_TOKEN_TTL: Duration = Duration::from_secs(5 * 60);
@@ -128,9 +128,13 @@ impl Accounts {
             return Err(Error::InvalidToken);
         }
 
-        let method = match self.check_second_factor(&user, code).await? {
+        // The spent code, the spent challenge, the new session and their
+        // records: one unit.
+        let unit = self.begin().await?;
+        let method = match self.check_second_factor(unit.as_ref(), &user, code).await? {
             Some(method) => method,
             None => {
+                drop(unit);
                 self.store.fail_mfa_challenge(challenge.id).await?;
                 self.on_wrong_password(&user, client).await?;
                 self.audit(
@@ -142,36 +146,45 @@ impl Accounts {
                 return Err(Error::InvalidMfaCode);
             }
         };
-        if !self.store.consume_mfa_challenge(challenge.id, now).await? {
+        if !unit.consume_mfa_challenge(challenge.id, now).await? {
             return Err(Error::InvalidToken);
         }
         if user.failed_logins > 0 {
-            self.store.clear_login_failures(user.id).await?;
+            unit.clear_login_failures(user.id).await?;
         }
-        let pair = self.open_session(&user, after_second_factor(&challenge.amr, amr::OTP), client, via).await?;
-        self.audit(
+        let amr = after_second_factor(&challenge.amr, amr::OTP);
+        let pair = self.open_session_in(unit.as_ref(), &user, amr, client, via).await?;
+        self.audit_in(
+            unit.as_ref(),
             AuditEvent::new(AuditKind::MfaVerified, Outcome::Success, client).by_and_for(user.id).detail(method),
         )
-        .await;
-        self.audit(AuditEvent::new(AuditKind::LoginSucceeded, Outcome::Success, client).by_and_for(user.id)).await;
+        .await?;
+        self.audit_in(
+            unit.as_ref(),
+            AuditEvent::new(AuditKind::LoginSucceeded, Outcome::Success, client).by_and_for(user.id),
+        )
+        .await?;
+        unit.commit().await?;
         Ok((user, pair))
     }
 
-    /// Checks a TOTP code (6 digits) or a backup code, spending it on success.
-    /// Returns the method used, or `None` for a wrong or replayed code.
-    async fn check_second_factor(&self, user: &User, code: &str) -> Result<Option<&'static str>> {
+    /// Checks a TOTP code (6 digits) or a backup code, spending it in `unit`
+    /// on success. Returns the method used, or `None` for a wrong or
+    /// replayed code.
+    async fn check_second_factor(&self, unit: &dyn StoreTx, user: &User, code: &str) -> Result<Option<&'static str>> {
         let code = code.trim();
         if code.len() == crate::mfa::totp::DIGITS && code.bytes().all(|b| b.is_ascii_digit()) {
-            let Some(step) = self.totp_step(user.id, code, true).await? else { return Ok(None) };
-            return Ok(self.store.use_totp_step(user.id, step).await?.then_some("totp"));
+            let Some(step) = self.totp_step_in(unit, user.id, code, true).await? else { return Ok(None) };
+            return Ok(unit.use_totp_step(user.id, step).await?.then_some("totp"));
         }
         let Some(digest) = self.backup_key.digest(code) else { return Ok(None) };
-        if self.store.use_backup_code(user.id, &digest, self.now()).await? {
-            self.audit(
+        if unit.use_backup_code(user.id, &digest, self.now()).await? {
+            self.audit_in(
+                unit,
                 AuditEvent::new(AuditKind::BackupCodeUsed, Outcome::Success, &ClientInfo::default())
                     .by_and_for(user.id),
             )
-            .await;
+            .await?;
             return Ok(Some("backup_code"));
         }
         Ok(None)
@@ -180,7 +193,19 @@ impl Accounts {
     /// The step a code matches for the user's TOTP secret (enabled, or pending
     /// when `enabled` is false).
     pub(super) async fn totp_step(&self, user: UserId, code: &str, enabled: bool) -> Result<Option<i64>> {
-        let Some(record) = self.store.totp(user).await? else { return Ok(None) };
+        self.totp_step_in(self.store.as_ref(), user, code, enabled).await
+    }
+
+    /// Like [`Accounts::totp_step`], read from `store` (a unit of work reads
+    /// through itself: an in-memory SQLite database has one connection).
+    async fn totp_step_in<S: Capabilities + ?Sized>(
+        &self,
+        store: &S,
+        user: UserId,
+        code: &str,
+        enabled: bool,
+    ) -> Result<Option<i64>> {
+        let Some(record) = store.totp(user).await? else { return Ok(None) };
         if record.enabled_at.is_some() != enabled {
             return Ok(None);
         }

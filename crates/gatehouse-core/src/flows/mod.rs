@@ -409,6 +409,27 @@ impl Accounts {
     /// Opens a new session for `user`, authenticated by `amr`, and returns its
     /// first token pair (for a browser, the refresh token is the cookie value).
     async fn open_session(&self, user: &User, amr: Vec<String>, client: &ClientInfo, via: SignIn) -> Result<TokenPair> {
+        let (session, refresh) = self.new_session(user, amr, client, via);
+        self.store.create_session(&session, &first_link(&session, &refresh)).await?;
+        self.token_pair(user, &session, refresh)
+    }
+
+    /// Like [`Accounts::open_session`], written in `unit`.
+    async fn open_session_in(
+        &self,
+        unit: &dyn StoreTx,
+        user: &User,
+        amr: Vec<String>,
+        client: &ClientInfo,
+        via: SignIn,
+    ) -> Result<TokenPair> {
+        let (session, refresh) = self.new_session(user, amr, client, via);
+        unit.create_session(&session, &first_link(&session, &refresh)).await?;
+        self.token_pair(user, &session, refresh)
+    }
+
+    /// A new session and its first refresh token (not yet stored).
+    fn new_session(&self, user: &User, amr: Vec<String>, client: &ClientInfo, via: SignIn) -> (Session, SecretString) {
         let now = self.now();
         let (kind, idle, absolute) = match via {
             SignIn::Api => (SessionKind::Api, self.config.session_idle, self.config.session_absolute),
@@ -432,9 +453,7 @@ impl Accounts {
             auth_time: now,
             kind,
         };
-        let refresh = random_token();
-        self.store.create_session(&session, &first_link(&session, &refresh)).await?;
-        self.token_pair(user, &session, refresh)
+        (session, random_token())
     }
 
     fn token_pair(&self, user: &User, session: &Session, refresh: SecretString) -> Result<TokenPair> {

@@ -1,11 +1,12 @@
 //! Self-service registration: parse, apply the password policy, hash, insert.
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use super::{ip_key, Accounts};
 use crate::account::{Email, NewUser, User, UserId, Username};
 use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::error::{Error, Result};
+use crate::lifecycle::EmailTokenKind;
 
 /// What a person submits to register.
 pub struct RegisterRequest {
@@ -29,20 +30,26 @@ impl Accounts {
             roles: self.config.default_roles.clone(),
             created_at: self.now(),
         };
-        let user = match self.store.insert_user(&new).await {
+        // The account, its verification link and the record: one unit.
+        let unit = self.begin().await?;
+        let user = match unit.insert_user(&new).await {
             Ok(user) => user,
             Err(e) => {
+                drop(unit);
                 let err = Error::from(e);
                 self.audit(AuditEvent::new(AuditKind::Register, Outcome::Failure, client).detail(err.code().as_str()))
                     .await;
                 return Err(err);
             }
         };
-        self.audit(AuditEvent::new(AuditKind::Register, Outcome::Success, client).by_and_for(user.id)).await;
-        if let Err(e) = self.send_verification(&user).await {
-            // The account exists; the person can ask for the mail again.
-            tracing::error!(user = %user.id, error = %e, "cannot issue the verification mail");
-        }
+        let link = self.issue_token_in(unit.as_ref(), &user, EmailTokenKind::VerifyEmail, None).await?;
+        self.audit_in(
+            unit.as_ref(),
+            AuditEvent::new(AuditKind::Register, Outcome::Success, client).by_and_for(user.id),
+        )
+        .await?;
+        unit.commit().await?;
+        self.mail(self.notices.verify_email(&user, link.expose_secret(), self.config.email_verification_ttl));
         Ok(user)
     }
 }
