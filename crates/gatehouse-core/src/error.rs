@@ -210,9 +210,7 @@ impl From<crate::store::StoreError> for Error {
             StoreError::Conflict(Constraint::MissingReference) => {
                 Self::Conflict("something this refers to was removed meanwhile; try again".into())
             }
-            StoreError::Conflict(Constraint::Other(name)) => {
-                Self::Internal(format!("unexpected constraint violation: {name}"))
-            }
+            StoreError::Conflict(other) => Self::Internal(format!("unexpected constraint violation: {other:?}")),
             StoreError::Backend(msg) => Self::Internal(msg),
         }
     }

@@ -17,15 +17,34 @@ use crate::rbac::RoleDef;
 use crate::session::{RefreshRecord, Rotation, Session, SessionId};
 use crate::token::StoredKey;
 
-/// Which uniqueness rule a write broke.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Which rule of the schema a write broke. The list is closed: the store
+/// maps its backend's constraint names to it, so the domain never reads a
+/// database's index name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Constraint {
+    /// A username taken (case-insensitively).
     Username,
+    /// An email address taken (case-insensitively).
     Email,
     /// A referenced row does not exist (a foreign key), e.g. a role given
     /// to a user after it was deleted.
     MissingReference,
-    Other(String),
+    /// A role name taken.
+    RoleName,
+    /// A passkey credential id registered already (by anyone).
+    CredentialId,
+    /// An upstream provider id taken.
+    UpstreamId,
+    /// An upstream identity linked already.
+    UpstreamLink,
+    /// An OAuth client id taken.
+    ClientId,
+    /// A random secret's digest met its twin (a refresh token, an MFA
+    /// challenge, an email link, an authorization code, an API key, a backup
+    /// code of the same user): in practice never, but not silently.
+    SecretDigest,
+    /// A rule the store does not name (the store logs its name).
+    Unlisted,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -99,7 +118,7 @@ pub trait RoleStore: Send + Sync {
     /// Every role, by name.
     async fn roles(&self) -> StoreResult<Vec<RoleDef>>;
     async fn role(&self, name: &Role) -> StoreResult<Option<RoleDef>>;
-    /// A taken name is `Conflict(Other("roles_pkey"))`.
+    /// A taken name is `Conflict(RoleName)`.
     async fn insert_role(&self, role: &RoleDef) -> StoreResult<()>;
     /// Replaces the description and permissions; `false` if there is no such role.
     async fn update_role(&self, role: &RoleDef) -> StoreResult<bool>;
@@ -245,7 +264,7 @@ pub trait MfaStore: Send + Sync {
 #[async_trait]
 pub trait WebauthnStore: Send + Sync {
     /// Adds a credential; a credential id already registered (by anyone) is
-    /// `Conflict(Other("webauthn_credentials_credential_id_key"))`.
+    /// `Conflict(CredentialId)`.
     async fn add_webauthn_credential(&self, credential: &WebauthnCredential) -> StoreResult<()>;
     /// A user's credentials, oldest first.
     async fn webauthn_credentials(&self, user: UserId) -> StoreResult<Vec<WebauthnCredential>>;
@@ -332,7 +351,7 @@ pub trait OAuthStore: Send + Sync {
 
 #[async_trait]
 pub trait FederationStore: Send + Sync {
-    /// A taken id is `Conflict(Other("upstream_providers_pkey"))`.
+    /// A taken id is `Conflict(UpstreamId)`.
     async fn insert_upstream(&self, provider: &UpstreamProvider) -> StoreResult<()>;
     async fn upstream(&self, id: &str) -> StoreResult<Option<UpstreamProvider>>;
     /// Oldest first.
@@ -340,7 +359,7 @@ pub trait FederationStore: Send + Sync {
     /// Deletes the provider and its links. Returns whether there was one.
     async fn delete_upstream(&self, id: &str) -> StoreResult<bool>;
     async fn upstream_link(&self, provider_id: &str, subject: &str) -> StoreResult<Option<UpstreamLink>>;
-    /// An identity already linked is `Conflict(Other("upstream_links_pkey"))`.
+    /// An identity already linked is `Conflict(UpstreamLink)`.
     async fn insert_upstream_link(&self, link: &UpstreamLink) -> StoreResult<()>;
     /// A user's links, oldest first.
     async fn upstream_links(&self, user: UserId) -> StoreResult<Vec<UpstreamLink>>;

@@ -53,12 +53,27 @@ pub(crate) fn corrupt(what: String) -> sqlx::Error {
     sqlx::Error::Decode(what.into())
 }
 
-/// The domain name of a unique index or constraint.
+/// The domain's name for a unique index or constraint (named as PostgreSQL
+/// names them; SQLite's messages are mapped to these names first).
 pub(crate) fn constraint_named(name: &str) -> Constraint {
     match name {
         "users_username_key" => Constraint::Username,
         "users_email_key" => Constraint::Email,
-        other => Constraint::Other(other.to_owned()),
+        "roles_pkey" => Constraint::RoleName,
+        "webauthn_credentials_credential_id_key" => Constraint::CredentialId,
+        "upstream_providers_pkey" => Constraint::UpstreamId,
+        "upstream_links_pkey" => Constraint::UpstreamLink,
+        "oauth_clients_pkey" => Constraint::ClientId,
+        "refresh_tokens_digest_key"
+        | "mfa_challenges_digest_key"
+        | "email_tokens_digest_key"
+        | "oauth_codes_pkey"
+        | "api_keys_digest_key"
+        | "mfa_backup_codes_user_digest_key" => Constraint::SecretDigest,
+        other => {
+            tracing::warn!(constraint = other, "a write broke a unique rule the store does not name");
+            Constraint::Unlisted
+        }
     }
 }
 
@@ -163,7 +178,9 @@ mod tests {
     fn constraint_names_map_to_the_domain() {
         assert_eq!(constraint_named("users_username_key"), Constraint::Username);
         assert_eq!(constraint_named("users_email_key"), Constraint::Email);
-        assert_eq!(constraint_named("users.id"), Constraint::Other("users.id".into()));
+        assert_eq!(constraint_named("roles_pkey"), Constraint::RoleName);
+        assert_eq!(constraint_named("oauth_codes_pkey"), Constraint::SecretDigest);
+        assert_eq!(constraint_named("users.id"), Constraint::Unlisted);
     }
 
     #[test]

@@ -304,6 +304,7 @@ const COLUMN_INDEXES: &[(&str, &str)] = &[
     ("upstream_providers.id", "upstream_providers_pkey"),
     ("upstream_links.provider_id, upstream_links.subject", "upstream_links_pkey"),
     ("roles.name", "roles_pkey"),
+    ("oauth_clients.id", "oauth_clients_pkey"),
     ("api_keys.digest", "api_keys_digest_key"),
 ];
 

@@ -115,9 +115,7 @@ impl Accounts {
             updated_at: now,
         };
         match self.store.insert_role(&role).await {
-            Err(StoreError::Conflict(Constraint::Other(c))) if c == "roles_pkey" => {
-                return Err(Error::RoleExists(role.name.to_string()))
-            }
+            Err(StoreError::Conflict(Constraint::RoleName)) => return Err(Error::RoleExists(role.name.to_string())),
             other => other?,
         }
         self.audit_role(AuditKind::RoleCreated, actor, &role.name, names(&role.permissions), client).await;

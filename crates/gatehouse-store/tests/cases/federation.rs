@@ -50,8 +50,8 @@ fn ids(providers: &[UpstreamProvider]) -> Vec<&str> {
     providers.iter().map(|p| p.id.as_str()).collect()
 }
 
-fn is_conflict(err: &StoreError, constraint: &str) -> bool {
-    matches!(err, StoreError::Conflict(Constraint::Other(name)) if name == constraint)
+fn is_conflict(err: &StoreError, constraint: Constraint) -> bool {
+    matches!(err, StoreError::Conflict(c) if *c == constraint)
 }
 
 pub async fn upstreams_round_trip_and_are_listed_oldest_first(url: String) {
@@ -93,7 +93,7 @@ pub async fn upstreams_round_trip_and_are_listed_oldest_first(url: String) {
     again.kind = UpstreamKind::Github;
     again.issuer = None;
     let err = store.insert_upstream(&again).await.unwrap_err();
-    assert!(is_conflict(&err, "upstream_providers_pkey"), "{err:?}");
+    assert!(is_conflict(&err, Constraint::UpstreamId), "{err:?}");
     assert_same_upstream(&store.upstream("google").await.unwrap().unwrap(), &google);
     assert_eq!(store.list_upstreams().await.unwrap().len(), 3);
 }
@@ -127,9 +127,9 @@ pub async fn upstream_links_are_unique_per_identity(url: String) {
 
     // An identity is linked once, to one account; the first link stays.
     let err = store.insert_upstream_link(&link("google", "1234", bob.id, t)).await.unwrap_err();
-    assert!(is_conflict(&err, "upstream_links_pkey"), "{err:?}");
+    assert!(is_conflict(&err, Constraint::UpstreamLink), "{err:?}");
     let err = store.insert_upstream_link(&google).await.unwrap_err();
-    assert!(is_conflict(&err, "upstream_links_pkey"), "{err:?}");
+    assert!(is_conflict(&err, Constraint::UpstreamLink), "{err:?}");
     assert_eq!(store.upstream_link("google", "1234").await.unwrap(), Some(google));
     assert_eq!(store.upstream_links(bob.id).await.unwrap(), [bobs]);
 

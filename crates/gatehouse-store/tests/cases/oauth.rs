@@ -151,7 +151,7 @@ pub async fn authorization_codes_are_redeemed_once(url: String) {
 
     // A digest is stored once; a code needs a known client and user.
     let err = store.insert_authorization_code(&code("app", alice.id, "code-1", t)).await.unwrap_err();
-    assert!(matches!(&err, StoreError::Conflict(Constraint::Other(name)) if name == "oauth_codes_pkey"), "{err:?}");
+    assert!(matches!(&err, StoreError::Conflict(Constraint::SecretDigest)), "{err:?}");
     let err = store.insert_authorization_code(&code("no-such-app", alice.id, "code-3", t)).await.unwrap_err();
     assert!(matches!(err, StoreError::Conflict(Constraint::MissingReference)), "{err:?}");
     let err = store.insert_authorization_code(&code("app", UserId::new(), "code-4", t)).await.unwrap_err();

@@ -30,7 +30,7 @@ pub async fn roles_round_trip_and_grant_their_permissions(url: String) {
     assert_eq!(read.permissions, perms(&["posts:read", "posts:write"]), "sorted");
     assert_eq!((read.description.as_str(), read.builtin), ("the editor role", false));
     let dup = store.insert_role(&editor).await.unwrap_err();
-    assert!(matches!(&dup, StoreError::Conflict(Constraint::Other(c)) if c == "roles_pkey"), "{dup:?}");
+    assert!(matches!(&dup, StoreError::Conflict(Constraint::RoleName)), "{dup:?}");
     add_role(store.as_ref(), "viewer", &["posts:read"]).await;
 
     let alice = add_user(store.as_ref(), "alice").await;
