@@ -4,17 +4,15 @@
 //!
 //! A backend module invokes `impl_store!(Type, Database, "name")` after giving
 //! its store type:
+//! - an implementation of [`Dialect`] (how a time is bound, how an error is
+//!   read, the SQL that differs) — `impl_store!` requires it;
 //! - a `pool: sqlx::Pool<Database>` field;
-//! - `fn ts(OffsetDateTime) -> impl Encode` — how a time is bound;
-//! - `fn db_err(sqlx::Error) -> StoreError` — unique violations to `Conflict`;
 //! - `async fn conn(&self) -> Result<unit::Conn<..>, StoreError>` — a
 //!   connection for one query (the pool's, or the unit of work's);
 //! - `async fn begin_write(&self) -> Result<unit::Write<..>, StoreError>` — a
 //!   write transaction (its own, or a savepoint in the unit of work);
 //! - `async fn begin_unit(&self) -> Result<Self, StoreError>` — a copy of the
 //!   store holding a new unit of work, and `async fn commit_unit(&self)`;
-//! - `const FOR_UPDATE: &str` — what locks the rows a query reads until the
-//!   unit of work ends (empty where writes are serialised anyway);
 //! - a `grants: Arc<grants::GrantsCache>` field (what each role grants, see `grants`).
 //!
 //! No query names the pool: each asks for `self.conn()`, so the same code
@@ -41,6 +39,22 @@ pub(crate) mod webauthn;
 
 use gatehouse_core::store::{Constraint, StoreError};
 use time::{OffsetDateTime, UtcOffset};
+
+/// What a backend says about itself for the queries written once: the
+/// contract `impl_store!` requires (a store type without it does not build).
+pub(crate) trait Dialect {
+    /// How a time is bound into SQL.
+    type Time;
+    /// What locks the rows a query reads until the unit of work ends (empty
+    /// where writes are serialised anyway).
+    const FOR_UPDATE: &'static str;
+    /// A user's roles as one space-separated column, inside a query on `users`.
+    const ROLES_OF_USER: &'static str;
+    /// A time as bound into SQL.
+    fn ts(t: OffsetDateTime) -> Self::Time;
+    /// An sqlx error as a [`StoreError`], a broken rule named as a [`Constraint`].
+    fn db_err(e: sqlx::Error) -> StoreError;
+}
 
 /// Any database failure that is not a broken unique rule. sqlx's messages do
 /// not include bound values.
@@ -111,6 +125,10 @@ pub(crate) fn split_amr(stored: &str) -> Vec<String> {
 /// Implements every store trait for `$store` on database `$db`.
 macro_rules! impl_store {
     ($store:ty, $db:ty, $name:literal) => {
+        const _: () = {
+            fn requires_a_dialect<T: $crate::common::Dialect>() {}
+            let _ = requires_a_dialect::<$store>;
+        };
         $crate::common::users::impl_user_store!($store, $db);
         $crate::common::sessions::impl_session_store!($store, $db);
         $crate::common::keys::impl_key_store!($store, $db);

@@ -19,6 +19,7 @@ use time::OffsetDateTime;
 
 use crate::common;
 use crate::common::unit::{Conn, Held, Write};
+use crate::common::Dialect as _;
 
 const POOL_SIZE: u32 = 16;
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -98,10 +99,6 @@ impl PgStore {
         }
     }
 
-    /// Holds the rows a query reads until the unit of work ends; a concurrent
-    /// unit that wants them waits, then reads them again as committed.
-    const FOR_UPDATE: &'static str = " FOR UPDATE OF u";
-
     /// Spends the old token, inserts its successor and (when due) moves the
     /// session's idle deadline — in one statement, so one round trip:
     /// data-modifying CTEs run as one atomic statement. A concurrent rotation
@@ -165,6 +162,14 @@ impl PgStore {
         });
         Ok(Some(rx))
     }
+}
+
+impl common::Dialect for PgStore {
+    type Time = OffsetDateTime;
+
+    /// Holds the rows a query reads until the unit of work ends; a concurrent
+    /// unit that wants them waits, then reads them again as committed.
+    const FOR_UPDATE: &'static str = " FOR UPDATE OF u";
 
     /// A user's roles as one space-separated column, inside a query on `users`.
     const ROLES_OF_USER: &'static str = "(SELECT string_agg(role, ' ') FROM user_roles WHERE user_id = users.id)";

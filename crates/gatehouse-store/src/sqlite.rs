@@ -28,6 +28,7 @@ use time::OffsetDateTime;
 
 use crate::common;
 use crate::common::unit::{Conn, Fut, Held, OwnTx, Write};
+use crate::common::Dialect as _;
 
 /// Connections in the pool of a file database. SQLite writes one at a time
 /// anyway; a few connections let reads proceed alongside the writer (WAL).
@@ -164,9 +165,6 @@ impl SqliteStore {
         }
     }
 
-    /// Writes are serialised by the write lock: nothing more to lock.
-    const FOR_UPDATE: &'static str = "";
-
     /// Spends the old token, inserts its successor and (when due) moves the
     /// session's idle deadline, in one write transaction.
     pub(crate) async fn rotate_refresh_once(
@@ -221,6 +219,13 @@ impl SqliteStore {
     pub(crate) async fn change_feed(&self) -> Result<Option<gatehouse_core::store::Changes>, StoreError> {
         Ok(None)
     }
+}
+
+impl common::Dialect for SqliteStore {
+    type Time = String;
+
+    /// Writes are serialised by the write lock: nothing more to lock.
+    const FOR_UPDATE: &'static str = "";
 
     /// A user's roles as one space-separated column, inside a query on `users`.
     const ROLES_OF_USER: &'static str = "(SELECT group_concat(role, ' ') FROM user_roles WHERE user_id = users.id)";
