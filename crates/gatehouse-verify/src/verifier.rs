@@ -24,10 +24,14 @@ pub struct Verifier {
     inner: Arc<Inner>,
 }
 
+/// Where a verifier reads "now" (Unix seconds).
+type Now = Arc<dyn Fn() -> i64 + Send + Sync>;
+
 struct Inner {
     issuer: String,
     audience: String,
     leeway: u64,
+    now: Now,
     allowed: Vec<Algorithm>,
     jwks: Jwks,
     http: reqwest::Client,
@@ -58,6 +62,7 @@ pub struct VerifierBuilder {
     jwks_url: Option<String>,
     allowed: Vec<Algorithm>,
     leeway: u64,
+    now: Option<Now>,
     min_refresh: Duration,
     max_age: Duration,
     timeout: Duration,
@@ -78,6 +83,7 @@ impl Verifier {
             jwks_url: None,
             allowed: vec![Algorithm::EdDSA, Algorithm::ES256, Algorithm::RS256],
             leeway: 30,
+            now: None,
             min_refresh: Duration::from_secs(5),
             max_age: Duration::from_secs(600),
             timeout: Duration::from_secs(5),
@@ -112,8 +118,9 @@ impl Verifier {
             return Err(VerifyError::AlgorithmNotAllowed);
         }
         let mut validation = Validation::new(alg);
-        validation.leeway = inner.leeway;
-        validation.validate_nbf = true;
+        // `exp` and `nbf` are checked below, against the verifier's clock.
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
         validation.set_issuer(&[&inner.issuer]);
         validation.set_audience(&[&inner.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
@@ -128,6 +135,13 @@ impl Verifier {
                 _ => VerifyError::Malformed,
             })?
             .claims;
+        let (now, leeway) = ((inner.now)(), i64::try_from(inner.leeway).unwrap_or(i64::MAX));
+        if claims.exp < now.saturating_sub(leeway) {
+            return Err(VerifyError::Expired);
+        }
+        if claims.nbf > now.saturating_add(leeway) {
+            return Err(VerifyError::NotYetValid);
+        }
         if let Some(i) = &inner.introspection {
             self.introspect(i, token, "access_token").await?;
         }
@@ -219,6 +233,14 @@ impl VerifierBuilder {
         self
     }
 
+    /// The time `exp` and `nbf` are checked against, in Unix seconds
+    /// (default: the system clock). For tests and simulations that move
+    /// time instead of waiting for it.
+    pub fn clock(mut self, now: impl Fn() -> i64 + Send + Sync + 'static) -> Self {
+        self.now = Some(Arc::new(now));
+        self
+    }
+
     /// The least time between two JWKS fetches caused by unknown key ids.
     pub fn min_refresh(mut self, interval: Duration) -> Self {
         self.min_refresh = interval;
@@ -267,6 +289,7 @@ impl VerifierBuilder {
                 audience: self.audience.unwrap_or_else(|| self.issuer.clone()),
                 issuer: self.issuer,
                 leeway: self.leeway,
+                now: self.now.unwrap_or_else(|| Arc::new(system_now)),
                 allowed: self.allowed,
                 jwks,
                 http,
@@ -274,4 +297,10 @@ impl VerifierBuilder {
             }),
         })
     }
+}
+
+/// The system clock, in Unix seconds.
+fn system_now() -> i64 {
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    i64::try_from(since.as_secs()).unwrap_or(i64::MAX)
 }
