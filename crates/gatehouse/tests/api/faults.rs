@@ -251,6 +251,32 @@ on_both_backends! {
         .await;
         assert!(faults >= 4, "{faults}");
 
+        // Turning TOTP on: the enabled secret, the backup codes, the
+        // session's second factor and the record.
+        let dave = app.signed_up("dave").await;
+        let setup: Value = app.post("/api/auth/mfa/totp/setup").bearer_auth(s(&dave["access_token"])).send().await.unwrap().json().await.unwrap();
+        let dave_secret = data_encoding::BASE32_NOPAD.decode(s(&setup["secret"]).as_bytes()).unwrap();
+        let dave_code = crate::mfa::code(&app, &dave_secret, 0);
+        let enable = || {
+            app.post("/api/auth/mfa/totp/enable")
+                .bearer_auth(s(&dave["access_token"]))
+                .json(&json!({"code": dave_code}))
+                .send()
+        };
+        let (_, faults) = until_it_succeeds(&db, "TOTP enable", || async { enable().await.unwrap() }).await;
+        assert!(faults >= 4, "{faults}");
+
+        // An administrator giving and taking a role.
+        let dave_id = s(&dave["user"]["id"]).to_owned();
+        let role = |method: reqwest::Method| {
+            app.client
+                .request(method, app.url(&format!("/api/admin/users/{dave_id}/roles/admin")))
+                .bearer_auth(s(&admin["access_token"]))
+                .send()
+        };
+        until_it_succeeds(&db, "grant a role", || async { role(reqwest::Method::POST).await.unwrap() }).await;
+        until_it_succeeds(&db, "take a role", || async { role(reqwest::Method::DELETE).await.unwrap() }).await;
+
         // An administrator disabling an account.
         let bob_id = s(&bob["user"]["id"]).to_owned();
         let disable = || app.post(&format!("/api/admin/users/{bob_id}/disable")).bearer_auth(s(&admin["access_token"])).send();
