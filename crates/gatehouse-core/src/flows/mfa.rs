@@ -146,14 +146,32 @@ impl Accounts {
                 return Err(Error::InvalidMfaCode);
             }
         };
-        if !unit.consume_mfa_challenge(challenge.id, now).await? {
+        let pair = self.complete_second_step(unit, &challenge, &user, (amr::OTP, method), client, via).await?;
+        Ok((user, pair))
+    }
+
+    /// The end of a second step proven in `unit` (by `factor`: its `amr` and
+    /// the method the audit names): the challenge is spent, failures are
+    /// forgotten, the session opens and both records are written — in the
+    /// one unit, which commits here.
+    pub(super) async fn complete_second_step(
+        &self,
+        unit: Box<dyn StoreTx>,
+        challenge: &crate::mfa::MfaChallenge,
+        user: &User,
+        factor: (&str, &str),
+        client: &ClientInfo,
+        via: SignIn,
+    ) -> Result<TokenPair> {
+        let (factor_amr, method) = factor;
+        if !unit.consume_mfa_challenge(challenge.id, self.now()).await? {
             return Err(Error::InvalidToken);
         }
         if user.failed_logins > 0 {
             unit.clear_login_failures(user.id).await?;
         }
-        let amr = after_second_factor(&challenge.amr, amr::OTP);
-        let pair = self.open_session_in(unit.as_ref(), &user, amr, client, via).await?;
+        let amr = after_second_factor(&challenge.amr, factor_amr);
+        let pair = self.open_session_in(unit.as_ref(), user, amr, client, via).await?;
         self.audit_in(
             unit.as_ref(),
             AuditEvent::new(AuditKind::MfaVerified, Outcome::Success, client).by_and_for(user.id).detail(method),
@@ -165,7 +183,7 @@ impl Accounts {
         )
         .await?;
         unit.commit().await?;
-        Ok((user, pair))
+        Ok(pair)
     }
 
     /// Checks a TOTP code (6 digits) or a backup code, spending it in `unit`

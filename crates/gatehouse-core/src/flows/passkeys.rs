@@ -270,25 +270,8 @@ impl Accounts {
         };
         self.record_passkey_use(&credentials, &used).await?;
         let unit = self.begin().await?;
-        if !unit.consume_mfa_challenge(challenge.id, self.now()).await? {
-            return Err(Error::InvalidToken);
-        }
-        if user.failed_logins > 0 {
-            unit.clear_login_failures(user.id).await?;
-        }
-        let amr = super::mfa::after_second_factor(&challenge.amr, amr::HARDWARE_KEY);
-        let pair = self.open_session_in(unit.as_ref(), &user, amr, client, via).await?;
-        self.audit_in(
-            unit.as_ref(),
-            AuditEvent::new(AuditKind::MfaVerified, Outcome::Success, client).by_and_for(user.id).detail("webauthn"),
-        )
-        .await?;
-        self.audit_in(
-            unit.as_ref(),
-            AuditEvent::new(AuditKind::LoginSucceeded, Outcome::Success, client).by_and_for(user.id),
-        )
-        .await?;
-        unit.commit().await?;
+        let factor = (amr::HARDWARE_KEY, "webauthn");
+        let pair = self.complete_second_step(unit, &challenge, &user, factor, client, via).await?;
         Ok((user, pair))
     }
 

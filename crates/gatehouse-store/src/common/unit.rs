@@ -28,16 +28,24 @@ pub(crate) trait OwnTx: DerefMut + Send + Sized + 'static {
 
 /// Runs one statement of transaction control on a connection.
 pub(crate) trait Control: Send {
+    /// A statement that fails ends the whole transaction, and `COMMIT` then
+    /// rolls back without an error (PostgreSQL): check before committing.
+    const FAILED_COMMIT_IS_SILENT: bool;
+
     fn control<'a>(&'a mut self, sql: &'static str) -> Fut<'a, ()>;
 }
 
 impl Control for sqlx::SqliteConnection {
+    const FAILED_COMMIT_IS_SILENT: bool = false;
+
     fn control<'a>(&'a mut self, sql: &'static str) -> Fut<'a, ()> {
         Box::pin(async move { sqlx::Executor::execute(self, sql).await.map(|_| ()) })
     }
 }
 
 impl Control for sqlx::PgConnection {
+    const FAILED_COMMIT_IS_SILENT: bool = true;
+
     fn control<'a>(&'a mut self, sql: &'static str) -> Fut<'a, ()> {
         Box::pin(async move { sqlx::Executor::execute(self, sql).await.map(|_| ()) })
     }
@@ -93,8 +101,8 @@ where
     }
 
     /// Commits. On PostgreSQL a transaction in which a statement failed
-    /// answers `COMMIT` by rolling back, without an error: a query first
-    /// makes sure it has not failed, so that such a unit reports it.
+    /// answers `COMMIT` by rolling back, without an error: there a query
+    /// first makes sure it has not failed, so that such a unit reports it.
     pub(crate) async fn commit(&self) -> StoreResult<()> {
         let tx = self.tx.lock().await.take().ok_or_else(ended)?;
         let mut tx = tx;
@@ -104,9 +112,11 @@ where
                 "a step of the unit of work could not be undone; nothing was written".into(),
             ));
         }
-        if let Err(e) = tx.control("SELECT 1").await {
-            let _ = tx.rollback().await;
-            return Err(StoreError::Backend(format!("the unit of work failed earlier, nothing was written: {e}")));
+        if C::FAILED_COMMIT_IS_SILENT {
+            if let Err(e) = tx.control("SELECT 1").await {
+                let _ = tx.rollback().await;
+                return Err(StoreError::Backend(format!("the unit of work failed earlier, nothing was written: {e}")));
+            }
         }
         tx.commit().await.map_err(super::backend_err)
     }
