@@ -21,7 +21,7 @@ pub async fn healthz() -> Json<serde_json::Value> {
 /// The database answers.
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200), (status = 503)))]
 pub async fn readyz(State(state): State<AppState>) -> ApiResult<Json<serde_json::Value>> {
-    let store = state.accounts.store();
+    let store = state.store;
     store.ping().await.map_err(|e| {
         tracing::warn!(error = %e, "readiness check failed");
         ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "not_ready", "the database is not reachable")
@@ -46,7 +46,7 @@ pub async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderM
             return refused;
         }
     }
-    let hasher = state.accounts.hasher();
+    let hasher = state.hasher;
     metrics::gauge!("gatehouse_hash_pool_queue").set(hasher.queue_len() as f64);
     metrics::gauge!("gatehouse_hash_pool_workers").set(hasher.workers() as f64);
     let body = state.metrics.render();
@@ -59,7 +59,7 @@ pub async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderM
 /// The public signing keys (current and previous).
 #[utoipa::path(get, path = "/.well-known/jwks.json", tag = "operations", responses((status = 200)))]
 pub async fn jwks(State(state): State<AppState>) -> Response {
-    let mut res = Json(state.accounts.key_ring().jwks()).into_response();
+    let mut res = Json(state.tokens.key_ring().jwks()).into_response();
     res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
     res
 }

@@ -2,13 +2,32 @@
 
 use std::sync::Arc;
 
-use gatehouse_core::flows::Accounts;
+use gatehouse_core::clock::Clock;
+use gatehouse_core::flows::{AccountLifecycle, AccountsConfig, Admin, Authenticator, OAuthProvider, TokenIssuer};
+use gatehouse_core::password::PasswordHasher;
+use gatehouse_core::store::Store;
 use ipnet::IpNet;
 use metrics_exporter_prometheus::PrometheusHandle;
 
 #[derive(Clone)]
 pub struct AppState {
-    pub accounts: Arc<Accounts>,
+    /// Signing in, sessions, second factors, API keys.
+    pub auth: Arc<Authenticator>,
+    /// The OAuth 2.0 / OpenID Connect provider.
+    pub oauth: Arc<OAuthProvider>,
+    /// Administration.
+    pub admin: Arc<Admin>,
+    /// Sign-up, verification, reset, change, deletion.
+    pub lifecycle: Arc<AccountLifecycle>,
+    /// The signing keys (JWKS) and the access tokens' verifier.
+    pub tokens: Arc<TokenIssuer>,
+    pub config: Arc<AccountsConfig>,
+    /// The time every decision is made by.
+    pub clock: Arc<dyn Clock>,
+    /// For readiness (a round trip) only.
+    pub store: Arc<dyn Store>,
+    /// For readiness (the hashing queue) only.
+    pub hasher: Arc<PasswordHasher>,
     pub trusted_proxies: Arc<Vec<IpNet>>,
     pub metrics: PrometheusHandle,
     /// Send `Strict-Transport-Security` (the issuer is https).

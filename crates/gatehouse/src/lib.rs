@@ -55,11 +55,11 @@ async fn dispatch(command: Command, settings: Settings) -> CommandResult {
             let app = startup::Application::build(settings.clone()).await?;
             let stop = startup::shutdown_signal();
             let address = app.local_addr()?;
-            let issuer = &app.state().accounts.config().tokens.issuer;
+            let issuer = &app.state().config.tokens.issuer;
             tracing::info!(
                 %address,
                 %issuer,
-                database = %app.state().accounts.store().backend(),
+                database = %app.state().store.backend(),
                 "gatehouse is listening; open {issuer}/ in a browser"
             );
             if settings.issuer_is_default() && !address.ip().is_loopback() {

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use gatehouse_core::clock::{Clock, SystemClock};
-use gatehouse_core::flows::Accounts;
+use gatehouse_core::flows::Services;
 use gatehouse_core::password::PasswordHasher;
 use gatehouse_core::ratelimit::{MemoryRateLimiter, RateLimiter};
 use gatehouse_core::store::Change;
@@ -24,14 +24,14 @@ use crate::config::Settings;
 /// node does not know yet makes it re-read at once too (see `verify_access`).
 const KEY_RELOAD_PERIOD: Duration = Duration::from_secs(30);
 
-/// The account service and what it is built from, without HTTP (the CLI uses
-/// it), on the system's clock.
-pub async fn accounts(settings: &Settings) -> anyhow::Result<Arc<Accounts>> {
-    accounts_on(settings, Arc::new(SystemClock)).await
+/// The services and what they are built from, without HTTP (the CLI uses
+/// them), on the system's clock.
+pub async fn services(settings: &Settings) -> anyhow::Result<Services> {
+    services_on(settings, Arc::new(SystemClock)).await
 }
 
-/// [`accounts`] deciding every time by `clock`.
-pub async fn accounts_on(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Arc<Accounts>> {
+/// [`services`] deciding every time by `clock`.
+pub async fn services_on(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Services> {
     if settings.database_url.expose().starts_with("sqlite:")
         || matches!(settings.master_key, crate::config::MasterKeySource::DataDir(_))
     {
@@ -63,13 +63,13 @@ pub async fn accounts_on(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::
         settings.data_dir.join("outbox"),
     );
     let mailer = gatehouse_mail::start(mail).map_err(|e| anyhow::anyhow!(crate::config::ConfigError(e.to_string())))?;
-    let accounts = Accounts::new(store, hasher, limiter, master, mailer, settings.accounts.clone(), clock).await?;
-    Ok(Arc::new(accounts))
+    Ok(Services::new(store, hasher, limiter, master, mailer, settings.accounts.clone(), clock).await?)
 }
 
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    services: Services,
 }
 
 impl Application {
@@ -94,10 +94,18 @@ impl Application {
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<Self> {
         let settings = settings.bound_to(listener.local_addr()?)?;
-        let accounts = accounts_on(&settings, clock).await?;
+        let services = services_on(&settings, clock).await?;
         let metrics = gatehouse_server::middleware::install_recorder().map_err(anyhow::Error::msg)?;
         let state = AppState {
-            accounts,
+            auth: services.auth.clone(),
+            oauth: services.oauth.clone(),
+            admin: services.admin.clone(),
+            lifecycle: services.lifecycle.clone(),
+            tokens: services.tokens.clone(),
+            config: services.config.clone(),
+            clock: services.clock.clone(),
+            store: services.store().clone(),
+            hasher: services.hasher.clone(),
             trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
             metrics,
             hsts: settings.accounts.tokens.issuer.starts_with("https://"),
@@ -113,7 +121,7 @@ impl Application {
                 .as_ref()
                 .map(|t| gatehouse_core::crypto::TokenDigest::of(secrecy::ExposeSecret::expose_secret(t))),
         };
-        Ok(Self { listener, state })
+        Ok(Self { listener, state, services })
     }
 
     pub fn local_addr(&self) -> anyhow::Result<SocketAddr> {
@@ -128,11 +136,16 @@ impl Application {
         &self.state
     }
 
+    /// The services behind the HTTP layer.
+    pub fn services(&self) -> &Services {
+        &self.services
+    }
+
     pub async fn run_with_shutdown(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let reload = tokio::spawn(follow_changes(self.state.accounts.clone()));
+        let reload = tokio::spawn(follow_changes(self.services.clone()));
         let limits = (*self.state.limits).clone();
         let proxies = self.state.trusted_proxies.clone();
         let app = gatehouse_server::router(self.state);
@@ -145,8 +158,8 @@ impl Application {
 /// Follows what other processes change: on PostgreSQL the store's notices
 /// (keys rotated, clients deleted) are applied at once; in any case the keys
 /// are re-read every [`KEY_RELOAD_PERIOD`] (SQLite, or a lost notice).
-async fn follow_changes(accounts: Arc<Accounts>) {
-    let mut feed = match accounts.watch_changes().await {
+async fn follow_changes(services: Services) {
+    let mut feed = match services.watch_changes().await {
         Ok(feed) => feed,
         Err(e) => {
             tracing::warn!(error = %e, "cannot listen for changes; reloading keys every {KEY_RELOAD_PERIOD:?}");
@@ -172,7 +185,7 @@ async fn follow_changes(accounts: Arc<Accounts>) {
                 }
             },
         };
-        if let Err(e) = accounts.apply_change(&change).await {
+        if let Err(e) = services.apply_change(&change).await {
             tracing::warn!(error = %e, ?change, "cannot apply a change by another process");
         }
     }

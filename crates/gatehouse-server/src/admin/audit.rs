@@ -111,7 +111,7 @@ pub async fn list(
         limit: params.limit.unwrap_or(50).clamp(1, 500),
         offset: params.offset.unwrap_or(0),
     };
-    let events = state.accounts.audit_log(&actor, query.clone()).await?;
+    let events = state.admin.audit_log(&actor, query.clone()).await?;
     Ok(Json(AuditPage {
         events: events.iter().map(AuditView::from).collect(),
         limit: query.limit,

@@ -111,7 +111,7 @@ fn parse_alg(alg: Option<String>) -> Result<Option<SigningAlg>, Error> {
     responses((status = 200, body = ClientList), (status = 401, body = Problem), (status = 403, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list(State(state): State<AppState>, AdminActor(actor): AdminActor) -> ApiResult<Json<ClientList>> {
-    let clients = state.accounts.list_clients(&actor).await?;
+    let clients = state.admin.list_clients(&actor).await?;
     Ok(Json(ClientList { clients: clients.iter().map(ClientView::from).collect() }))
 }
 
@@ -125,7 +125,7 @@ pub async fn get(
     AdminActor(actor): AdminActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ClientView>> {
-    let client = state.accounts.client(&actor, &id).await?;
+    let client = state.admin.client(&actor, &id).await?;
     Ok(Json(ClientView::from(&client)))
 }
 
@@ -150,7 +150,7 @@ pub async fn create(
         first_party: body.first_party,
         id_token_alg,
     };
-    let registered = state.accounts.create_client(req, &actor, &info).await?;
+    let registered = state.admin.create_client(req, &actor, &info).await?;
     let view = RegisteredClientView {
         client: ClientView::from(&registered.client),
         client_secret: registered.secret.map(|s| s.expose_secret().to_owned()),
@@ -169,7 +169,7 @@ pub async fn delete(
     AdminActor(actor): AdminActor,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    state.accounts.delete_client(&id, &actor, &info).await?;
+    state.admin.delete_client(&id, &actor, &info).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -196,7 +196,7 @@ pub async fn update(
         first_party: body.first_party,
         id_token_alg: parse_alg(body.id_token_signed_response_alg)?,
     };
-    let client = state.accounts.update_client(&actor, &id, update, &info).await?;
+    let client = state.admin.update_client(&actor, &id, update, &info).await?;
     Ok(Json(ClientView::from(&client)))
 }
 
@@ -213,7 +213,7 @@ pub async fn rotate_secret(
     AdminActor(actor): AdminActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<RegisteredClientView>> {
-    let (client, secret) = state.accounts.rotate_client_secret(&actor, &id, &info).await?;
+    let (client, secret) = state.admin.rotate_client_secret(&actor, &id, &info).await?;
     Ok(Json(RegisteredClientView {
         client: ClientView::from(&client),
         client_secret: Some(secret.expose_secret().to_owned()),

@@ -43,7 +43,7 @@ pub struct KeyList {
     responses((status = 200, body = KeyList), (status = 401, body = Problem), (status = 403, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list(State(state): State<AppState>, AdminActor(actor): AdminActor) -> ApiResult<Json<KeyList>> {
-    let keys = state.accounts.all_keys(&actor).await?;
+    let keys = state.admin.all_keys(&actor).await?;
     Ok(Json(KeyList { keys: keys.iter().map(KeyView::from).collect() }))
 }
 
@@ -59,6 +59,6 @@ pub async fn rotate(
     Client(info): Client,
     AdminActor(actor): AdminActor,
 ) -> ApiResult<Json<KeyList>> {
-    let keys = state.accounts.rotate_keys(&actor, &info).await?;
+    let keys = state.admin.rotate_keys(&actor, &info).await?;
     Ok(Json(KeyList { keys: keys.iter().map(KeyView::from).collect() }))
 }

@@ -91,7 +91,7 @@ pub struct PermissionCatalog {
     responses((status = 200, body = RoleList), (status = 401, body = Problem), (status = 403, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list(State(state): State<AppState>, AdminActor(actor): AdminActor) -> ApiResult<Json<RoleList>> {
-    let roles = state.accounts.roles(&actor).await?;
+    let roles = state.admin.roles(&actor).await?;
     Ok(Json(RoleList { roles: roles.iter().map(RoleView::from).collect() }))
 }
 
@@ -107,7 +107,7 @@ pub async fn create(
     ApiJson(body): ApiJson<NewRoleBody>,
 ) -> ApiResult<(StatusCode, Json<RoleView>)> {
     let req = NewRole { name: body.name, description: body.description, permissions: body.permissions };
-    let role = state.accounts.create_role(&actor, req, &info).await?;
+    let role = state.admin.create_role(&actor, req, &info).await?;
     Ok((StatusCode::CREATED, Json(RoleView::from(&role))))
 }
 
@@ -120,7 +120,7 @@ pub async fn get(
     AdminActor(actor): AdminActor,
     Path(name): Path<String>,
 ) -> ApiResult<Json<RoleView>> {
-    let (role, holders) = state.accounts.role(&actor, &name).await?;
+    let (role, holders) = state.admin.role(&actor, &name).await?;
     let mut view = RoleView::from(&role);
     view.holders = Some(holders);
     Ok(Json(view))
@@ -141,7 +141,7 @@ pub async fn update(
     ApiJson(body): ApiJson<RoleUpdateBody>,
 ) -> ApiResult<Json<RoleView>> {
     let update = RoleUpdate { description: body.description, permissions: body.permissions };
-    let role = state.accounts.update_role(&actor, &name, update, &info).await?;
+    let role = state.admin.update_role(&actor, &name, update, &info).await?;
     Ok(Json(RoleView::from(&role)))
 }
 
@@ -157,7 +157,7 @@ pub async fn delete(
     Path(name): Path<String>,
     ApiQuery(params): ApiQuery<DeleteParams>,
 ) -> ApiResult<StatusCode> {
-    state.accounts.delete_role(&actor, &name, params.force.unwrap_or(false), &info).await?;
+    state.admin.delete_role(&actor, &name, params.force.unwrap_or(false), &info).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -110,7 +110,7 @@ pub struct EndedSessions {
 /// A user id from a URL: anything that is not one is simply not found.
 /// A user as an administrator sees it, now.
 fn view(state: &AppState, user: &User) -> Json<AdminUserView> {
-    Json(AdminUserView::at(user, state.accounts.now()))
+    Json(AdminUserView::at(user, state.clock.now()))
 }
 
 pub(super) fn user_id(raw: &str) -> Result<UserId, Error> {
@@ -135,11 +135,11 @@ pub async fn list(
     let filter = UserFilter { search: params.search, role, active: params.active };
     let limit = params.limit.unwrap_or(50).clamp(1, 500);
     let offset = params.offset.unwrap_or(0);
-    let mut users = state.accounts.list_users(&actor, &filter, limit + 1, offset).await?;
+    let mut users = state.admin.list_users(&actor, &filter, limit + 1, offset).await?;
     let next_offset = (users.len() > limit as usize).then(|| offset.saturating_add(limit));
     users.truncate(limit as usize);
     Ok(Json(UserPage {
-        users: users.iter().map(|u| AdminUserView::at(u, state.accounts.now())).collect(),
+        users: users.iter().map(|u| AdminUserView::at(u, state.clock.now())).collect(),
         limit,
         offset,
         next_offset,
@@ -164,7 +164,7 @@ pub async fn create(
         roles: parse_roles(&body.roles)?,
         email_verified: body.email_verified,
     };
-    let user = state.accounts.create_user(req, &actor, &info).await?;
+    let user = state.admin.create_user(req, &actor, &info).await?;
     Ok((StatusCode::CREATED, view(&state, &user)))
 }
 
@@ -177,9 +177,9 @@ pub async fn get(
     AdminActor(actor): AdminActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<AdminUserView>> {
-    let user = state.accounts.user(&actor, user_id(&id)?).await?;
-    let mut view = AdminUserView::at(&user, state.accounts.now());
-    view.user.mfa = (&state.accounts.mfa_status(user.id).await?).into();
+    let user = state.admin.user(&actor, user_id(&id)?).await?;
+    let mut view = AdminUserView::at(&user, state.clock.now());
+    view.user.mfa = (&state.auth.mfa_status(user.id).await?).into();
     Ok(Json(view))
 }
 
@@ -197,7 +197,7 @@ pub async fn update(
     ApiJson(body): ApiJson<UserUpdateBody>,
 ) -> ApiResult<Json<AdminUserView>> {
     let update = UserUpdate { username: body.username, email: body.email, email_verified: body.email_verified };
-    let user = state.accounts.update_user(&actor, user_id(&id)?, update, &info).await?;
+    let user = state.admin.update_user(&actor, user_id(&id)?, update, &info).await?;
     Ok(view(&state, &user))
 }
 
@@ -211,7 +211,7 @@ pub async fn delete(
     AdminActor(actor): AdminActor,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    state.accounts.delete_user_as_admin(&actor, user_id(&id)?, &info).await?;
+    state.admin.delete_user_as_admin(&actor, user_id(&id)?, &info).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -226,7 +226,7 @@ pub async fn disable(
     AdminActor(actor): AdminActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<AdminUserView>> {
-    Ok(view(&state, &state.accounts.set_active(&actor, user_id(&id)?, false, &info).await?))
+    Ok(view(&state, &state.admin.set_active(&actor, user_id(&id)?, false, &info).await?))
 }
 
 /// Enable a disabled account.
@@ -239,7 +239,7 @@ pub async fn enable(
     AdminActor(actor): AdminActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<AdminUserView>> {
-    Ok(view(&state, &state.accounts.set_active(&actor, user_id(&id)?, true, &info).await?))
+    Ok(view(&state, &state.admin.set_active(&actor, user_id(&id)?, true, &info).await?))
 }
 
 /// Forget failed sign-ins and lift the lock.
@@ -252,7 +252,7 @@ pub async fn unlock(
     AdminActor(actor): AdminActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<AdminUserView>> {
-    Ok(view(&state, &state.accounts.unlock(&actor, user_id(&id)?, &info).await?))
+    Ok(view(&state, &state.admin.unlock(&actor, user_id(&id)?, &info).await?))
 }
 
 /// Demand a new password: password sign-in is refused until it is reset,
@@ -267,7 +267,7 @@ pub async fn password_reset(
     AdminActor(actor): AdminActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<AdminUserView>> {
-    Ok(view(&state, &state.accounts.require_password_reset(&actor, user_id(&id)?, &info).await?))
+    Ok(view(&state, &state.admin.require_password_reset(&actor, user_id(&id)?, &info).await?))
 }
 
 /// A user's active sessions, newest first.
@@ -280,7 +280,7 @@ pub async fn sessions(
     AdminActor(actor): AdminActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<SessionList>> {
-    let sessions = state.accounts.user_sessions(&actor, user_id(&id)?).await?;
+    let sessions = state.admin.user_sessions(&actor, user_id(&id)?).await?;
     Ok(Json(SessionList { sessions: sessions.iter().map(|s| SessionView::new(s, false)).collect() }))
 }
 
@@ -295,7 +295,7 @@ pub async fn end_sessions(
     AdminActor(actor): AdminActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<EndedSessions>> {
-    let ended = state.accounts.end_user_sessions(&actor, user_id(&id)?, None, &info).await?;
+    let ended = state.admin.end_user_sessions(&actor, user_id(&id)?, None, &info).await?;
     Ok(Json(EndedSessions { ended }))
 }
 
@@ -311,7 +311,7 @@ pub async fn end_session(
     Path((id, session)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let session = uuid::Uuid::parse_str(&session).map_err(|_| Error::NotFound("no such session".into()))?;
-    state.accounts.end_user_sessions(&actor, user_id(&id)?, Some(SessionId(session)), &info).await?;
+    state.admin.end_user_sessions(&actor, user_id(&id)?, Some(SessionId(session)), &info).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -329,7 +329,7 @@ pub async fn set_roles(
     ApiJson(body): ApiJson<RolesBody>,
 ) -> ApiResult<Json<AdminUserView>> {
     let roles = parse_roles(&body.roles)?;
-    Ok(view(&state, &state.accounts.set_roles(&actor, user_id(&id)?, roles, &info).await?))
+    Ok(view(&state, &state.admin.set_roles(&actor, user_id(&id)?, roles, &info).await?))
 }
 
 /// Give a user one role (`roles:assign`); 201 when it is new, 200 when they had it.
@@ -345,7 +345,7 @@ pub async fn grant_role(
     Path((id, role)): Path<(String, String)>,
 ) -> ApiResult<(StatusCode, Json<AdminUserView>)> {
     let role = Role::parse(&role)?;
-    let (user, added) = state.accounts.grant_role(&actor, user_id(&id)?, &role, &info).await?;
+    let (user, added) = state.admin.grant_role(&actor, user_id(&id)?, &role, &info).await?;
     let status = if added { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, view(&state, &user)))
 }
@@ -363,7 +363,7 @@ pub async fn revoke_role(
     Path((id, role)): Path<(String, String)>,
 ) -> ApiResult<Json<AdminUserView>> {
     let role = Role::parse(&role).map_err(|_| Error::NotFound("no such role".into()))?;
-    Ok(view(&state, &state.accounts.revoke_role(&actor, user_id(&id)?, &role, &info).await?))
+    Ok(view(&state, &state.admin.revoke_role(&actor, user_id(&id)?, &role, &info).await?))
 }
 
 /// A user's API keys, revoked ones too, newest first (never a secret).
@@ -376,8 +376,8 @@ pub async fn api_keys(
     AdminActor(actor): AdminActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ApiKeyList>> {
-    let keys = state.accounts.user_api_keys(&actor, user_id(&id)?).await?;
-    Ok(Json(ApiKeyList::of(&keys, state.accounts.now())))
+    let keys = state.admin.user_api_keys(&actor, user_id(&id)?).await?;
+    Ok(Json(ApiKeyList::of(&keys, state.clock.now())))
 }
 
 /// Revoke one of a user's API keys.
@@ -392,6 +392,6 @@ pub async fn revoke_api_key(
     Path((id, key)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let key = uuid::Uuid::parse_str(&key).map_err(|_| Error::NotFound("no such API key".into()))?;
-    state.accounts.revoke_user_api_key(&actor, user_id(&id)?, key, &info).await?;
+    state.admin.revoke_user_api_key(&actor, user_id(&id)?, key, &info).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -27,7 +27,7 @@ pub async fn delete(
     Auth(auth): Auth,
     ApiJson(body): ApiJson<DeleteBody>,
 ) -> ApiResult<StatusCode> {
-    state.accounts.delete_account(&auth, body.password, &client).await?;
+    state.lifecycle.delete_account(&auth, body.password, &client).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -35,7 +35,7 @@ pub async fn delete(
 #[utoipa::path(get, path = "/api/auth/me/export", tag = "account",
     responses((status = 200, description = "user, sessions, factors (no secrets) and audit events")), security(("bearer" = [])))]
 pub async fn export(State(state): State<AppState>, Auth(auth): Auth) -> ApiResult<Json<serde_json::Value>> {
-    let e = state.accounts.export_account(&auth).await?;
+    let e = state.lifecycle.export_account(&auth).await?;
     let user: UserView = (&e.user).into();
     Ok(Json(json!({
         "user": user,
@@ -51,6 +51,6 @@ pub async fn export(State(state): State<AppState>, Auth(auth): Auth) -> ApiResul
             "at": rfc3339(a.at), "event": a.kind.as_str(), "outcome": a.outcome.as_str(),
             "ip": a.ip, "user_agent": a.user_agent, "detail": a.detail,
         })).collect::<Vec<_>>(),
-        "exported_at": rfc3339(state.accounts.now()),
+        "exported_at": rfc3339(state.clock.now()),
     })))
 }

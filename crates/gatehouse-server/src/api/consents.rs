@@ -34,7 +34,7 @@ pub struct ConsentList {
     responses((status = 200, body = ConsentList), (status = 401, body = Problem)), security(("bearer" = [])))]
 pub async fn list(State(state): State<AppState>, Auth(auth): Auth) -> ApiResult<Json<ConsentList>> {
     let consents = state
-        .accounts
+        .oauth
         .consents(auth.user_id())
         .await?
         .into_iter()
@@ -58,7 +58,7 @@ pub async fn revoke(
     Auth(auth): Auth,
     Path(client_id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    if state.accounts.revoke_consent(auth.user_id(), &client_id, &client).await? {
+    if state.oauth.revoke_consent(auth.user_id(), &client_id, &client).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(Error::NotFound("no consent for that application".into()).into())

@@ -25,7 +25,7 @@ pub async fn verify(
     Client(client): Client,
     ApiJson(body): ApiJson<TokenBody>,
 ) -> ApiResult<StatusCode> {
-    state.accounts.verify_email(body.token, &client).await?;
+    state.lifecycle.verify_email(body.token, &client).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -49,14 +49,14 @@ pub async fn resend(
     let body: ResendBody = optional_json(body)?;
     match (Auth::bearer(&headers), body.email) {
         (Some(token), _) => {
-            let auth = state.accounts.authenticate_for_enrollment(token).await?;
-            state.accounts.resend_verification(&auth, &client).await?;
+            let auth = state.auth.authenticate_for_enrollment(token).await?;
+            state.lifecycle.resend_verification(&auth, &client).await?;
         }
         (None, Some(email)) => {
-            state.accounts.check_resend_limits(&email, &client).await?;
-            let accounts = state.accounts.clone();
+            state.lifecycle.check_resend_limits(&email, &client).await?;
+            let lifecycle = state.lifecycle.clone();
             tokio::spawn(async move {
-                if let Err(e) = accounts.resend_verification_to(&email, &client).await {
+                if let Err(e) = lifecycle.resend_verification_to(&email, &client).await {
                     tracing::error!(error = %e, "verification resend failed");
                 }
             });
@@ -84,6 +84,6 @@ pub async fn change(
     Auth(auth): Auth,
     ApiJson(body): ApiJson<ChangeEmailBody>,
 ) -> ApiResult<StatusCode> {
-    state.accounts.request_email_change(&auth, &body.new_email, body.password, &client).await?;
+    state.lifecycle.request_email_change(&auth, &body.new_email, body.password, &client).await?;
     Ok(StatusCode::ACCEPTED)
 }

@@ -124,19 +124,19 @@ pub async fn create(
     Auth(auth): Auth,
     ApiJson(body): ApiJson<NewApiKeyBody>,
 ) -> ApiResult<(StatusCode, Json<NewApiKeyView>)> {
-    let expires_at = expiry(&body, state.accounts.now())?;
+    let expires_at = expiry(&body, state.clock.now())?;
     let proof = StepUpProof { password: body.password, code: body.code };
     let req = ApiKeyRequest { name: body.name, scopes: body.scopes, expires_at };
-    let (key, secret) = state.accounts.create_api_key(&auth, req, proof, &client).await?;
-    Ok((StatusCode::CREATED, Json(NewApiKeyView::new(&key, &secret, state.accounts.now()))))
+    let (key, secret) = state.auth.create_api_key(&auth, req, proof, &client).await?;
+    Ok((StatusCode::CREATED, Json(NewApiKeyView::new(&key, &secret, state.clock.now()))))
 }
 
 /// Your API keys, revoked ones too, newest first.
 #[utoipa::path(get, path = "/api/auth/api-keys", tag = "auth",
     responses((status = 200, body = ApiKeyList), (status = 401, body = Problem)), security(("bearer" = [])))]
 pub async fn list(State(state): State<AppState>, Auth(auth): Auth) -> ApiResult<Json<ApiKeyList>> {
-    let keys = state.accounts.my_api_keys(&auth).await?;
-    Ok(Json(ApiKeyList::of(&keys, state.accounts.now())))
+    let keys = state.auth.my_api_keys(&auth).await?;
+    Ok(Json(ApiKeyList::of(&keys, state.clock.now())))
 }
 
 fn key_id(raw: &str) -> Result<Uuid, Error> {
@@ -152,7 +152,7 @@ pub async fn revoke(
     Auth(auth): Auth,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    state.accounts.revoke_my_api_key(&auth, key_id(&id)?, &client).await?;
+    state.auth.revoke_my_api_key(&auth, key_id(&id)?, &client).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -172,6 +172,6 @@ pub async fn rotate(
 ) -> ApiResult<Json<NewApiKeyView>> {
     let id = key_id(&id)?;
     let body: StepUpBody = optional_json(body)?;
-    let (key, secret) = state.accounts.rotate_my_api_key(&auth, id, body.into(), &client).await?;
-    Ok(Json(NewApiKeyView::new(&key, &secret, state.accounts.now())))
+    let (key, secret) = state.auth.rotate_my_api_key(&auth, id, body.into(), &client).await?;
+    Ok(Json(NewApiKeyView::new(&key, &secret, state.clock.now())))
 }

@@ -31,9 +31,7 @@ pub async fn login(
         .filter(|s| !s.trim().is_empty())
         .ok_or_else(|| Error::InvalidRequest("give 'username' (or 'email') and 'password'".into()))?;
     let result = match LoginName::parse(&login) {
-        Ok(login) => {
-            state.accounts.login(LoginRequest { login, password: body.password, via: SignIn::Api }, &client).await
-        }
+        Ok(login) => state.auth.login(LoginRequest { login, password: body.password, via: SignIn::Api }, &client).await,
         Err(e) => Err(e),
     };
     let outcome = match &result {

@@ -23,8 +23,8 @@ pub async fn logout(
 ) -> ApiResult<StatusCode> {
     let body: LogoutBody = optional_json(body)?;
     match (body.refresh_token, auth) {
-        (Some(token), _) => state.accounts.logout_with_refresh(token, &client).await?,
-        (None, Some(auth)) => state.accounts.logout(&auth, &client).await?,
+        (Some(token), _) => state.auth.logout_with_refresh(token, &client).await?,
+        (None, Some(auth)) => state.auth.logout(&auth, &client).await?,
         (None, None) => return Err(Error::Unauthorized.into()),
     }
     Ok(StatusCode::NO_CONTENT)
@@ -48,6 +48,6 @@ pub async fn logout_all(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<StatusCode> {
     let body: LogoutAllBody = optional_json(body)?;
-    state.accounts.logout_all(&auth, body.revoke_api_keys.unwrap_or(true), &client).await?;
+    state.auth.logout_all(&auth, body.revoke_api_keys.unwrap_or(true), &client).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -13,10 +13,10 @@ use crate::state::AppState;
     responses((status = 200, body = UserEnvelope), (status = 401, body = Problem)), security(("bearer" = [])))]
 pub async fn me(State(state): State<AppState>, identity: Identity) -> ApiResult<Json<UserEnvelope>> {
     let user = match identity {
-        Identity::Session(auth) => state.accounts.me(&auth).await?,
+        Identity::Session(auth) => state.auth.me(&auth).await?,
         Identity::ApiKey(key) => key.user,
     };
     let mut view: UserView = (&user).into();
-    view.mfa = (&state.accounts.mfa_status(user.id).await?).into();
+    view.mfa = (&state.auth.mfa_status(user.id).await?).into();
     Ok(Json(UserEnvelope { user: view }))
 }

@@ -28,11 +28,11 @@ pub async fn forgot(
     Client(client): Client,
     ApiJson(body): ApiJson<ForgotBody>,
 ) -> ApiResult<(StatusCode, Json<ForgotResponse>)> {
-    state.accounts.check_forgot_limits(&body.email, &client).await?;
+    state.lifecycle.check_forgot_limits(&body.email, &client).await?;
     // Off the request path: the answer and its timing are the same either way.
-    let accounts = state.accounts.clone();
+    let lifecycle = state.lifecycle.clone();
     tokio::spawn(async move {
-        if let Err(e) = accounts.send_password_reset(&body.email, &client).await {
+        if let Err(e) = lifecycle.send_password_reset(&body.email, &client).await {
             tracing::error!(error = %e, "password reset request failed");
         }
     });
@@ -62,7 +62,7 @@ pub async fn reset(
     Client(client): Client,
     ApiJson(body): ApiJson<ResetBody>,
 ) -> ApiResult<StatusCode> {
-    state.accounts.reset_password(body.token, body.new_password, &client).await?;
+    state.lifecycle.reset_password(body.token, body.new_password, &client).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -88,6 +88,6 @@ pub async fn change(
     ApiJson(body): ApiJson<ChangeBody>,
 ) -> ApiResult<StatusCode> {
     let revoke = body.revoke_api_keys.unwrap_or(true);
-    state.accounts.change_password(&auth, body.current_password, body.new_password, revoke, &client).await?;
+    state.lifecycle.change_password(&auth, body.current_password, body.new_password, revoke, &client).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -55,7 +55,7 @@ pub async fn check(
     ApiJson(body): ApiJson<PasswordCheckBody>,
 ) -> ApiResult<Json<PasswordCheckResponse>> {
     let verdict =
-        state.accounts.check_password(&body.password, body.username.as_deref(), body.email.as_deref(), &client).await?;
+        state.auth.check_password(&body.password, body.username.as_deref(), body.email.as_deref(), &client).await?;
     Ok(Json(PasswordCheckResponse {
         acceptable: verdict.acceptable,
         score: verdict.score,

@@ -20,6 +20,6 @@ pub async fn refresh(
     Client(client): Client,
     ApiJson(body): ApiJson<RefreshBody>,
 ) -> ApiResult<Json<TokenResponse>> {
-    let (user, pair) = state.accounts.refresh(body.refresh_token, &client).await?;
+    let (user, pair) = state.auth.refresh(body.refresh_token, &client).await?;
     Ok(Json(TokenResponse::new(&user, pair)))
 }

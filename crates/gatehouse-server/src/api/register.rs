@@ -24,6 +24,6 @@ pub async fn register(
     ApiJson(body): ApiJson<RegisterBody>,
 ) -> ApiResult<(StatusCode, Json<UserEnvelope>)> {
     let req = RegisterRequest { username: body.username, email: body.email, password: body.password };
-    let user = state.accounts.register(req, &client).await?;
+    let user = state.lifecycle.register(req, &client).await?;
     Ok((StatusCode::CREATED, Json(UserEnvelope { user: (&user).into() })))
 }

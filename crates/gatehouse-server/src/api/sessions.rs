@@ -15,7 +15,7 @@ use crate::state::AppState;
 #[utoipa::path(get, path = "/api/auth/sessions", tag = "auth",
     responses((status = 200, body = SessionList), (status = 401, body = Problem)), security(("bearer" = [])))]
 pub async fn list(State(state): State<AppState>, Auth(auth): Auth) -> ApiResult<Json<SessionList>> {
-    let sessions = state.accounts.my_sessions(&auth).await?;
+    let sessions = state.auth.my_sessions(&auth).await?;
     let sessions = sessions.iter().map(|s| SessionView::new(s, s.id == auth.session_id())).collect();
     Ok(Json(SessionList { sessions }))
 }
@@ -31,6 +31,6 @@ pub async fn end(
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     let id = uuid::Uuid::parse_str(&id).map_err(|_| Error::NotFound("no such session".into()))?;
-    state.accounts.end_my_session(&auth, SessionId(id), &client).await?;
+    state.auth.end_my_session(&auth, SessionId(id), &client).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -44,7 +44,7 @@ impl FromRequestParts<AppState> for Auth {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = Self::bearer(&parts.headers).ok_or(Error::Unauthorized)?;
         no_api_keys_here(token)?;
-        let auth = state.accounts.authenticate_live(token).await?;
+        let auth = state.auth.authenticate_live(token).await?;
         Ok(Self(auth))
     }
 }
@@ -60,7 +60,7 @@ impl FromRequestParts<AppState> for MaybeAuth {
             None => Ok(Self(None)),
             Some(token) => {
                 no_api_keys_here(token)?;
-                Ok(Self(Some(state.accounts.authenticate_live(token).await?)))
+                Ok(Self(Some(state.auth.authenticate_live(token).await?)))
             }
         }
     }
@@ -76,14 +76,14 @@ impl FromRequestParts<AppState> for EnrollAuth {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = Auth::bearer(&parts.headers).ok_or(Error::Unauthorized)?;
         no_api_keys_here(token)?;
-        Ok(Self(state.accounts.authenticate_for_enrollment(token).await?))
+        Ok(Self(state.auth.authenticate_for_enrollment(token).await?))
     }
 }
 
 /// The request's API key, authenticated (and counted against the caller's IP).
 async fn api_key(parts: &mut Parts, state: &AppState, token: &str) -> Result<ApiKeyAuth, ApiError> {
     let Client(client) = Client::from_request_parts(parts, state).await?;
-    Ok(state.accounts.authenticate_api_key(token, &client).await?)
+    Ok(state.auth.authenticate_api_key(token, &client).await?)
 }
 
 /// Who is calling the admin API, with what they may do now: a signed-in
@@ -101,8 +101,8 @@ impl FromRequestParts<AppState> for AdminActor {
         if looks_like_api_key(token) {
             return Ok(Self(api_key(parts, state, token).await?.actor));
         }
-        let auth = state.accounts.authenticate_live(token).await?;
-        Ok(Self(state.accounts.actor(&auth).await?))
+        let auth = state.auth.authenticate_live(token).await?;
+        Ok(Self(state.admin.actor(&auth).await?))
     }
 }
 
@@ -122,6 +122,6 @@ impl FromRequestParts<AppState> for Identity {
         if looks_like_api_key(token) {
             return Ok(Self::ApiKey(Box::new(api_key(parts, state, token).await?)));
         }
-        Ok(Self::Session(Box::new(state.accounts.authenticate_for_enrollment(token).await?)))
+        Ok(Self::Session(Box::new(state.auth.authenticate_for_enrollment(token).await?)))
     }
 }

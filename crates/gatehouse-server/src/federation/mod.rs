@@ -56,7 +56,7 @@ pub struct StartQuery {
 }
 
 fn redirect_uri(state: &AppState, provider: &UpstreamProvider) -> String {
-    format!("{}/login/upstream/{}/callback", state.accounts.config().tokens.issuer, provider.id)
+    format!("{}/login/upstream/{}/callback", state.config.tokens.issuer, provider.id)
 }
 
 fn problem_page(state: &AppState, status: StatusCode, message: &str) -> Response {
@@ -64,14 +64,14 @@ fn problem_page(state: &AppState, status: StatusCode, message: &str) -> Response
         state,
         status,
         "message.html",
-        context! { product => &state.accounts.config().product_name, title => "Sign-in failed", message, error => true },
+        context! { product => &state.config.product_name, title => "Sign-in failed", message, error => true },
     );
     res.headers_mut().append(header::SET_COOKIE, browser::clear_cookie(PENDING_COOKIE));
     res
 }
 
 pub async fn start(State(state): State<AppState>, Path(id): Path<String>, Query(q): Query<StartQuery>) -> Response {
-    let provider = match state.accounts.upstream(&id).await {
+    let provider = match state.auth.upstream(&id).await {
         Ok(p) => p,
         Err(_) => return problem_page(&state, StatusCode::NOT_FOUND, "There is no such sign-in provider."),
     };
@@ -81,7 +81,7 @@ pub async fn start(State(state): State<AppState>, Path(id): Path<String>, Query(
         nonce: random_token().expose_secret().to_owned(),
         verifier: random_token().expose_secret().to_owned(),
         return_to: browser::safe_return_to(q.return_to.as_deref()),
-        expires: state.accounts.clock().unix() + PENDING_TTL_SECONDS,
+        expires: state.clock.unix() + PENDING_TTL_SECONDS,
     };
     let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(pending.verifier.as_bytes()));
     let url = match state
@@ -98,7 +98,7 @@ pub async fn start(State(state): State<AppState>, Path(id): Path<String>, Query(
     };
     let sealed = serde_json::to_vec(&pending)
         .map_err(gatehouse_core::Error::internal)
-        .and_then(|json| state.accounts.seal_browser_state(&json, PENDING_PURPOSE));
+        .and_then(|json| state.auth.seal_browser_state(&json, PENDING_PURPOSE));
     let sealed = match sealed {
         Ok(s) => URL_SAFE_NO_PAD.encode(s),
         Err(e) => {
@@ -124,9 +124,9 @@ pub struct CallbackQuery {
 fn pending_from(state: &AppState, headers: &HeaderMap, provider: &str) -> Option<PendingSignIn> {
     let raw = browser::cookie(headers, PENDING_COOKIE)?;
     let sealed = URL_SAFE_NO_PAD.decode(raw).ok()?;
-    let json = state.accounts.open_browser_state(&sealed, PENDING_PURPOSE).ok()?;
+    let json = state.auth.open_browser_state(&sealed, PENDING_PURPOSE).ok()?;
     let pending: PendingSignIn = serde_json::from_slice(&json).ok()?;
-    let live = pending.expires > state.accounts.clock().unix();
+    let live = pending.expires > state.clock.unix();
     (live && pending.provider == provider).then_some(pending)
 }
 
@@ -137,7 +137,7 @@ pub async fn callback(
     Path(id): Path<String>,
     Query(q): Query<CallbackQuery>,
 ) -> Response {
-    let Ok(provider) = state.accounts.upstream(&id).await else {
+    let Ok(provider) = state.auth.upstream(&id).await else {
         return problem_page(&state, StatusCode::NOT_FOUND, "There is no such sign-in provider.");
     };
     let Some(pending) = pending_from(&state, &headers, &provider.id) else {
@@ -171,7 +171,7 @@ pub async fn callback(
     let Some(code) = q.code.as_deref().filter(|c| !c.is_empty() && c.len() <= 2048) else {
         return problem_page(&state, StatusCode::BAD_REQUEST, "The sign-in answer has no code.");
     };
-    let secret = match state.accounts.upstream_secret(&provider) {
+    let secret = match state.auth.upstream_secret(&provider) {
         Ok(s) => s,
         Err(e) => {
             tracing::error!(upstream = %provider.id, error = %e, "cannot open an upstream secret");
@@ -188,7 +188,7 @@ pub async fn callback(
             return problem_page(&state, StatusCode::BAD_GATEWAY, &message);
         }
     };
-    let mut res = match state.accounts.federated_sign_in(&provider, &identity, false, &client).await {
+    let mut res = match state.auth.federated_sign_in(&provider, &identity, false, &client).await {
         Ok(LoginOutcome::Tokens(_, pair)) => {
             login::signed_in(&state, &headers, &client, pair, false, pending.return_to).await
         }

@@ -44,12 +44,12 @@ async fn authorize(
     headers: &HeaderMap,
     req: AuthorizationRequest,
 ) -> Response {
-    let valid = match state.accounts.check_authorization(&req).await {
+    let valid = match state.oauth.check_authorization(&req).await {
         Ok(v) => v,
         Err(e) => return refused(state, e),
     };
     let session = browser::session(state, headers).await;
-    match state.accounts.decide_authorization(&valid, session.as_ref(), None, client).await {
+    match state.oauth.decide_authorization(&valid, session.as_ref(), None, client).await {
         Ok(AuthorizeDecision::Redirect(url)) => Redirect::to(&url).into_response(),
         Ok(AuthorizeDecision::Login) => {
             // Back to this request after sign-in; prompt=login and max_age are
@@ -76,8 +76,7 @@ async fn authorize(
         Ok(AuthorizeDecision::Consent) => Redirect::to(&format!("/consent?{}", query_of(&req))).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "authorization failed");
-            Redirect::to(&valid.error(&state.accounts.config().tokens.issuer, "server_error", "try again later"))
-                .into_response()
+            Redirect::to(&valid.error(&state.config.tokens.issuer, "server_error", "try again later")).into_response()
         }
     }
 }
@@ -99,7 +98,7 @@ fn error_page(state: &AppState, message: &str) -> Response {
         state,
         StatusCode::BAD_REQUEST,
         "message.html",
-        context! { product => &state.accounts.config().product_name, title => "Sign-in request refused",
+        context! { product => &state.config.product_name, title => "Sign-in request refused",
         message, error => true },
     )
 }
@@ -123,7 +122,7 @@ pub async fn show_consent(
     headers: HeaderMap,
     Query(req): Query<AuthorizationRequest>,
 ) -> Response {
-    let valid = match state.accounts.check_authorization(&req).await {
+    let valid = match state.oauth.check_authorization(&req).await {
         Ok(v) => v,
         Err(e) => return refused(&state, e),
     };
@@ -146,12 +145,12 @@ fn consent_page(
         StatusCode::OK,
         "consent.html",
         context! {
-            product => &state.accounts.config().product_name,
+            product => &state.config.product_name,
             title => "Allow access?",
             client_name => &valid.client.name,
             username => session.user.username.as_str(),
             scopes => valid.scopes.iter().map(|s| describe(s)).collect::<Vec<_>>(),
-            csrf => state.accounts.csrf_token(&session.session),
+            csrf => state.auth.csrf_token(&session.session),
             params,
         },
     )
@@ -176,14 +175,14 @@ pub async fn submit_consent(
         Some(parsed) => parsed,
         None => return error_page(&state, "The consent form is malformed."),
     };
-    let valid = match state.accounts.check_authorization(&req).await {
+    let valid = match state.oauth.check_authorization(&req).await {
         Ok(v) => v,
         Err(e) => return refused(&state, e),
     };
     let Some(session) = browser::session(&state, &headers).await else {
         return Redirect::to(&format!("/oauth2/authorize?{}", query_of(&req))).into_response();
     };
-    if !browser::same_origin(&state, &headers) || !state.accounts.csrf_matches(&session.session, &answer.csrf) {
+    if !browser::same_origin(&state, &headers) || !state.auth.csrf_matches(&session.session, &answer.csrf) {
         return error_page(
             &state,
             "The form expired or did not come from this site. Start again from the application.",
@@ -194,13 +193,12 @@ pub async fn submit_consent(
         "deny" => false,
         _ => return consent_page(&state, &session, &valid, &req),
     };
-    match state.accounts.decide_authorization(&valid, Some(&session), Some(decision), &client).await {
+    match state.oauth.decide_authorization(&valid, Some(&session), Some(decision), &client).await {
         Ok(AuthorizeDecision::Redirect(url)) => Redirect::to(&url).into_response(),
         Ok(_) => Redirect::to(&format!("/oauth2/authorize?{}", query_of(&req))).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "consent failed");
-            Redirect::to(&valid.error(&state.accounts.config().tokens.issuer, "server_error", "try again later"))
-                .into_response()
+            Redirect::to(&valid.error(&state.config.tokens.issuer, "server_error", "try again later")).into_response()
         }
     }
 }

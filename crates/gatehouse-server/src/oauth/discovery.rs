@@ -12,7 +12,7 @@ use serde_json::json;
 use crate::state::AppState;
 
 pub async fn openid_configuration(State(state): State<AppState>) -> Response {
-    let issuer = &state.accounts.config().tokens.issuer;
+    let issuer = &state.config.tokens.issuer;
     let url = |path: &str| format!("{issuer}{path}");
     let doc = json!({
         "issuer": issuer,

@@ -29,7 +29,7 @@ pub async fn introspect(
     let form: TokenForm = parse_form(&headers, &body)?;
     let creds = client_credentials(&headers, form.client_id, form.client_secret)?;
     let token = form.token.ok_or_else(|| invalid_request("token is missing"))?;
-    let answer = state.accounts.introspect(&creds, &token).await?;
+    let answer = state.oauth.introspect(&creds, &token).await?;
     let mut res = Json(answer).into_response();
     no_store(res.headers_mut());
     Ok(res)
@@ -44,6 +44,6 @@ pub async fn revoke(
     let form: TokenForm = parse_form(&headers, &body)?;
     let creds = client_credentials(&headers, form.client_id, form.client_secret)?;
     let token = form.token.ok_or_else(|| invalid_request("token is missing"))?;
-    state.accounts.revoke_token(&creds, &token, &client).await?;
+    state.oauth.revoke_token(&creds, &token, &client).await?;
     Ok(StatusCode::OK.into_response())
 }

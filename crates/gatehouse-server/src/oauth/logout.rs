@@ -42,7 +42,7 @@ pub async fn post_logout(
     let confirmed = match (field("confirmed"), browser::session(&state, &headers).await) {
         (Some(_), Some(session)) => {
             browser::same_origin(&state, &headers)
-                && state.accounts.csrf_matches(&session.session, field("csrf").as_deref().unwrap_or(""))
+                && state.auth.csrf_matches(&session.session, field("csrf").as_deref().unwrap_or(""))
         }
         _ => false,
     };
@@ -56,9 +56,9 @@ async fn logout(
     req: &LogoutRequest,
     confirmed: bool,
 ) -> Response {
-    let product = &state.accounts.config().product_name;
+    let product = &state.config.product_name;
     let session = browser::session(state, headers).await;
-    let outcome = match state.accounts.rp_logout(req, session.as_ref(), confirmed, client).await {
+    let outcome = match state.oauth.rp_logout(req, session.as_ref(), confirmed, client).await {
         Ok(o) => o,
         Err(e) => {
             // Only a refusal of the request is explained; anything else is
@@ -80,7 +80,7 @@ async fn logout(
     };
     let mut res = match outcome {
         LogoutOutcome::Confirm { client_name } => {
-            let csrf = session.as_ref().map(|s| state.accounts.csrf_token(&s.session)).unwrap_or_default();
+            let csrf = session.as_ref().map(|s| state.auth.csrf_token(&s.session)).unwrap_or_default();
             let params: Vec<(&str, &str)> = [
                 ("id_token_hint", req.id_token_hint.as_deref()),
                 ("client_id", req.client_id.as_deref()),

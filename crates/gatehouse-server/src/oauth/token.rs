@@ -43,7 +43,7 @@ pub async fn token(
         refresh_token: form.refresh_token,
         scope: form.scope,
     });
-    let issued = state.accounts.oauth_token(&creds, grant, &client).await?;
+    let issued = state.oauth.oauth_token(&creds, grant, &client).await?;
     let mut body = json!({
         "access_token": issued.access_token.expose_secret(),
         "token_type": "Bearer",

@@ -41,7 +41,7 @@ pub async fn post_userinfo(
 }
 
 async fn answer(state: &AppState, token: &str) -> Result<Response, OAuthError> {
-    let info = state.accounts.userinfo(token).await?;
+    let info = state.oauth.userinfo(token).await?;
     let mut res = Json(info).into_response();
     super::no_store(res.headers_mut());
     Ok(res)

@@ -42,9 +42,9 @@ pub fn set_cookie(name: &str, value: &str, max_age: Option<u64>) -> HeaderValue 
 /// absolute deadline when the sign-in chose "Remember me" — its lifetime is
 /// longer than an ordinary one — a browser-session cookie otherwise.
 pub fn renewed_session_cookie(state: &AppState, old: &gatehouse_core::session::Session, value: &str) -> HeaderValue {
-    let now = state.accounts.now();
+    let now = state.clock.now();
     let lifetime = old.absolute_expires_at - old.created_at;
-    let remembered = lifetime > state.accounts.config().browser.absolute;
+    let remembered = lifetime > state.config.browser.absolute;
     let max_age = remembered.then(|| (old.absolute_expires_at - now).whole_seconds().max(0).unsigned_abs());
     set_cookie(SESSION_COOKIE, value, max_age)
 }
@@ -80,7 +80,7 @@ pub fn new_signed_out_csrf() -> (SecretString, HeaderValue) {
 /// logged and treated as "not signed in".
 pub async fn session(state: &AppState, headers: &HeaderMap) -> Option<BrowserSession> {
     let value = cookie(headers, SESSION_COOKIE)?;
-    match state.accounts.browser_session(&SecretString::from(value)).await {
+    match state.auth.browser_session(&SecretString::from(value)).await {
         Ok(found) => found,
         Err(e) => {
             tracing::error!(error = %e, "cannot read a browser session");

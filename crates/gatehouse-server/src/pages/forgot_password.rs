@@ -68,7 +68,7 @@ async fn submit(
         let error = "Enter the email address of your account, like name@example.com.";
         return form_page(&state, StatusCode::UNPROCESSABLE_ENTITY, email, None, Some(error));
     }
-    if let Err(e) = state.accounts.check_forgot_limits(email, &client).await {
+    if let Err(e) = state.lifecycle.check_forgot_limits(email, &client).await {
         let (status, notice) = match e.code() {
             ErrorCode::RateLimited => {
                 (StatusCode::TOO_MANY_REQUESTS, "Too many requests. Wait a little, then try again.")
@@ -81,14 +81,14 @@ async fn submit(
         return form_page(&state, status, email, Some(notice), None);
     }
     // Off the request path: the answer and its timing are the same either way.
-    let accounts = state.accounts.clone();
+    let lifecycle = state.lifecycle.clone();
     let address = email.to_owned();
     tokio::spawn(async move {
-        if let Err(e) = accounts.send_password_reset(&address, &client).await {
+        if let Err(e) = lifecycle.send_password_reset(&address, &client).await {
             tracing::error!(error = %e, "password reset request failed");
         }
     });
-    let valid_for = human(state.accounts.config().password_reset_ttl);
+    let valid_for = human(state.config.password_reset_ttl);
     let mut res = render(
         &state,
         StatusCode::OK,

@@ -80,7 +80,7 @@ async fn form_page(
     error: Option<&str>,
 ) -> Response {
     let return_to = browser::safe_return_to(return_to);
-    let upstreams: Vec<(String, String)> = match state.accounts.upstreams().await {
+    let upstreams: Vec<(String, String)> = match state.auth.upstreams().await {
         Ok(list) => list
             .into_iter()
             .map(|p| {
@@ -105,7 +105,7 @@ async fn form_page(
             title => "Sign in",
             csrf => csrf.expose_secret(),
             sign_up => sign_up_link(return_to.as_deref()),
-            passkeys => state.accounts.passkeys_enabled(),
+            passkeys => state.auth.passkeys_enabled(),
             return_to,
             login,
             error,
@@ -144,7 +144,7 @@ pub async fn submit(
     let attempt = match LoginName::parse(&form.login) {
         Ok(login) => {
             let req = LoginRequest { login, password: form.password.into(), via: SignIn::Browser { remember } };
-            state.accounts.login(req, &client).await
+            state.auth.login(req, &client).await
         }
         Err(e) => Err(e),
     };
@@ -172,7 +172,7 @@ pub async fn submit_mfa(
     }
     let remember = form.remember.is_some();
     let code = form.code.trim().to_owned();
-    match state.accounts.verify_mfa(form.mfa_token.clone().into(), &code, &client, SignIn::Browser { remember }).await {
+    match state.auth.verify_mfa(form.mfa_token.clone().into(), &code, &client, SignIn::Browser { remember }).await {
         Ok((_, pair)) => signed_in(&state, &headers, &client, pair, remember, return_to).await,
         Err(e) if e.code() == ErrorCode::InvalidMfaCode => render(
             &state,
@@ -215,7 +215,7 @@ pub(crate) fn mfa_page(
             return_to,
             remember,
             totp => has("totp") || has("backup_code") || !has("webauthn"),
-            passkey => has("webauthn") && state.accounts.passkeys_enabled(),
+            passkey => has("webauthn") && state.auth.passkeys_enabled(),
         },
     );
     res.headers_mut().append(header::SET_COOKIE, csrf_cookie);
@@ -238,11 +238,11 @@ pub(crate) async fn signed_in(
     return_to: Option<String>,
 ) -> Response {
     if let Some(old) = browser::session(state, headers).await {
-        if let Err(e) = state.accounts.end_browser_session(&old, client).await {
+        if let Err(e) = state.auth.end_browser_session(&old, client).await {
             tracing::warn!(error = %e, "cannot end the previous browser session");
         }
     }
-    let max_age = remember.then(|| state.accounts.config().browser.remembered.as_secs());
+    let max_age = remember.then(|| state.config.browser.remembered.as_secs());
     let cookie = browser::set_cookie(SESSION_COOKIE, pair.refresh_token.expose_secret(), max_age);
     let mut res = Redirect::to(return_to.as_deref().unwrap_or("/account")).into_response();
     res.headers_mut().append(header::SET_COOKIE, cookie);

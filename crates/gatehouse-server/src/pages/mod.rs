@@ -71,7 +71,7 @@ pub fn router() -> Router<AppState> {
 
 /// Renders a page with the page CSP; `product` is always in the context.
 pub(crate) fn render(state: &AppState, status: StatusCode, name: &str, ctx: minijinja::Value) -> Response {
-    let ctx = minijinja::context! { product => &state.accounts.config().product_name, ..ctx };
+    let ctx = minijinja::context! { product => &state.config.product_name, ..ctx };
     match state.theme.render(name, ctx) {
         Ok(html) => {
             let mut res = (status, Html(html)).into_response();

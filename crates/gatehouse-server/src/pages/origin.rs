@@ -50,7 +50,7 @@ impl Origin {
 
     /// The issuer's origin.
     pub fn of_issuer(state: &AppState) -> Option<Origin> {
-        Origin::parse(&state.accounts.config().tokens.issuer)
+        Origin::parse(&state.config.tokens.issuer)
     }
 
     /// `localhost` (and its subdomains, which browsers resolve to loopback
@@ -99,7 +99,7 @@ pub fn form_origin_ok(state: &AppState, headers: &HeaderMap) -> bool {
 /// names it), or else the form expired.
 pub fn refusal_message(state: &AppState, headers: &HeaderMap) -> String {
     if !form_origin_ok(state, headers) {
-        let issuer = &state.accounts.config().tokens.issuer;
+        let issuer = &state.config.tokens.issuer;
         let sent = headers.get(ORIGIN).and_then(|v| v.to_str().ok()).unwrap_or("another site");
         tracing::info!(origin = sent, issuer = %issuer, "a form from another origin was refused");
         return format!(

@@ -87,7 +87,7 @@ pub struct LoginFinishBody {
 /// `POST /account/passkeys/register/start`: options to create a passkey.
 async fn register_start(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
     let signed_in = signed_in(&state, &headers).await?;
-    let start = state.accounts.start_passkey_registration(&signed_in.auth(&state)).await?;
+    let start = state.auth.start_passkey_registration(&signed_in.auth(&state)).await?;
     Ok(no_store(Json(CeremonyResponse::from(start))))
 }
 
@@ -103,7 +103,7 @@ async fn register_finish(
     let signed_in = signed_in(&state, &headers).await?;
     let auth = signed_in.auth(&state);
     let (_, codes) = state
-        .accounts
+        .auth
         .finish_passkey_registration(&auth, body.ceremony_id, body.name.as_deref(), &body.credential, &client)
         .await?;
     let codes: Vec<&str> = codes.iter().map(|c| c.expose_secret()).collect();
@@ -121,7 +121,7 @@ async fn mfa_start(
 ) -> ApiResult<Response> {
     check_sign_in_csrf(&state, &headers)?;
     // Always `Some`: an empty token is refused, never a passwordless start.
-    let start = state.accounts.start_passkey_login(Some(SecretString::from(body.mfa_token))).await?;
+    let start = state.auth.start_passkey_login(Some(SecretString::from(body.mfa_token))).await?;
     Ok(no_store(Json(CeremonyResponse::from(start))))
 }
 
@@ -135,7 +135,7 @@ async fn mfa_finish(
     check_sign_in_csrf(&state, &headers)?;
     let token = Some(SecretString::from(body.mfa_token));
     let (_, pair) = state
-        .accounts
+        .auth
         .finish_passkey_login(
             body.ceremony_id,
             token,
@@ -151,7 +151,7 @@ async fn mfa_finish(
 /// username asked).
 async fn login_start(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
     check_sign_in_csrf(&state, &headers)?;
-    let start = state.accounts.start_passkey_login(None).await?;
+    let start = state.auth.start_passkey_login(None).await?;
     Ok(no_store(Json(CeremonyResponse::from(start))))
 }
 
@@ -164,7 +164,7 @@ async fn login_finish(
 ) -> ApiResult<Response> {
     check_sign_in_csrf(&state, &headers)?;
     let (_, pair) = state
-        .accounts
+        .auth
         .finish_passkey_login(
             body.ceremony_id,
             None,
@@ -206,7 +206,7 @@ async fn signed_in(state: &AppState, headers: &HeaderMap) -> ApiResult<SignedIn>
     let Some(browser) = browser::session(state, headers).await else {
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "sign in first"));
     };
-    let csrf = state.accounts.csrf_token(&browser.session);
+    let csrf = state.auth.csrf_token(&browser.session);
     let signed_in = SignedIn { browser, csrf };
     if !signed_in.check_form(state, headers, presented(headers)) {
         return Err(forged());
@@ -220,11 +220,11 @@ async fn signed_in(state: &AppState, headers: &HeaderMap) -> ApiResult<SignedIn>
 async fn renew(state: &AppState, headers: &HeaderMap, signed_in: &SignedIn, client: &ClientInfo) -> HeaderValue {
     // Read again: adding the passkey changed how the session was authenticated.
     let current = browser::session(state, headers).await.unwrap_or_else(|| signed_in.browser.clone());
-    match state.accounts.renew_browser_session(&current, client).await {
+    match state.auth.renew_browser_session(&current, client).await {
         Ok(value) => browser::renewed_session_cookie(state, &current.session, value.expose_secret()),
         Err(e) => {
             tracing::error!(error = %e, "cannot renew a browser session; ending it");
-            if let Err(e) = state.accounts.end_browser_session(&current, client).await {
+            if let Err(e) = state.auth.end_browser_session(&current, client).await {
                 tracing::error!(error = %e, "cannot end a browser session");
             }
             browser::clear_cookie(SESSION_COOKIE)

@@ -106,7 +106,7 @@ fn form_page(
     errors: &Errors,
 ) -> Response {
     let (csrf, cookie) = browser::new_signed_out_csrf();
-    let policy = state.accounts.config().password_policy;
+    let policy = state.config.password_policy;
     let mut res = render(
         state,
         status,
@@ -150,8 +150,8 @@ async fn submit(
     let password = SecretString::from(form.password);
     let req =
         RegisterRequest { username: form.username.clone(), email: form.email.clone(), password: password.clone() };
-    match state.accounts.register(req, &client).await {
-        Ok(user) if state.accounts.config().require_verified_email => {
+    match state.lifecycle.register(req, &client).await {
+        Ok(user) if state.config.require_verified_email => {
             check_your_email(&state, user.email.as_str(), return_to.as_deref())
         }
         Ok(user) => sign_in(&state, &headers, &client, user.username.as_str(), password, return_to).await,
@@ -257,7 +257,7 @@ async fn sign_in(
         return axum::response::Redirect::to("/login").into_response();
     };
     let req = LoginRequest { login, password, via: SignIn::Browser { remember: false } };
-    match state.accounts.login(req, client).await {
+    match state.auth.login(req, client).await {
         Ok(LoginOutcome::Tokens(_, pair)) => {
             super::login::signed_in(state, headers, client, pair, false, return_to).await
         }

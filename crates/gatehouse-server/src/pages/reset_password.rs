@@ -43,7 +43,7 @@ pub async fn show(State(state): State<AppState>, Query(q): Query<TokenQuery>) ->
 }
 
 fn form_page(state: &AppState, status: StatusCode, token: &str, error: FieldError) -> Response {
-    let min_length = state.accounts.config().password_policy.min_length;
+    let min_length = state.config.password_policy.min_length;
     render(
         state,
         status,
@@ -62,7 +62,7 @@ pub async fn submit(
         return form_page(&state, StatusCode::UNPROCESSABLE_ENTITY, &form.token, error);
     }
     let token = form.token.clone();
-    match state.accounts.reset_password(form.token.into(), form.new_password.into(), &client).await {
+    match state.lifecycle.reset_password(form.token.into(), form.new_password.into(), &client).await {
         Ok(()) => render(
             &state,
             StatusCode::OK,

@@ -23,12 +23,12 @@ pub struct SignedIn {
 impl SignedIn {
     /// The session as the account flows see a caller.
     pub fn auth(&self, state: &AppState) -> Authenticated {
-        state.accounts.browser_auth(&self.browser)
+        state.auth.browser_auth(&self.browser)
     }
 
     /// Whether a form post is genuine: same origin and the session's CSRF token.
     pub fn check_form(&self, state: &AppState, headers: &HeaderMap, presented: &str) -> bool {
-        browser::same_origin(state, headers) && state.accounts.csrf_matches(&self.browser.session, presented)
+        browser::same_origin(state, headers) && state.auth.csrf_matches(&self.browser.session, presented)
     }
 
     /// The person holds the `admin` role.
@@ -48,7 +48,7 @@ where
         let state = AppState::from_ref(state);
         match browser::session(&state, &parts.headers).await {
             Some(browser) => {
-                let csrf = state.accounts.csrf_token(&browser.session);
+                let csrf = state.auth.csrf_token(&browser.session);
                 Ok(Self { browser, csrf })
             }
             None => Err(to_login(parts)),

@@ -28,7 +28,7 @@ pub async fn submit(
     Client(client): Client,
     PageForm(q): PageForm<TokenQuery>,
 ) -> Response {
-    match state.accounts.verify_email(q.token.into(), &client).await {
+    match state.lifecycle.verify_email(q.token.into(), &client).await {
         Ok(kind) => {
             let message = match kind {
                 Verified::Email => "Your email address is verified.",

@@ -20,8 +20,8 @@ pub async fn run(path: &Path, settings: &Settings) -> CommandResult {
         return Err(CommandError::Usage(format!("{} exists; backup never overwrites a file", path.display())));
     }
     let target = path.to_str().ok_or_else(|| CommandError::Usage("the backup path must be valid UTF-8".into()))?;
-    let accounts = crate::startup::accounts(settings).await?;
-    let copied = accounts.store().backup_into(target).await.map_err(|e| CommandError::Runtime(e.into()))?;
+    let services = crate::startup::services(settings).await?;
+    let copied = services.store().backup_into(target).await.map_err(|e| CommandError::Runtime(e.into()))?;
     if !copied {
         return Err(CommandError::Usage("this database has no online copy; use its own backup tools".into()));
     }

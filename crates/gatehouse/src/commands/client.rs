@@ -20,7 +20,7 @@ fn client_json(c: &OAuthClient) -> serde_json::Value {
 }
 
 pub async fn run(cmd: ClientCommand, settings: &Settings) -> CommandResult {
-    let accounts = crate::startup::accounts(settings).await?;
+    let services = crate::startup::services(settings).await?;
     let cli = ClientInfo { ip: None, user_agent: Some("gatehouse-cli".into()) };
     let actor = Actor::command_line();
     match cmd {
@@ -44,7 +44,7 @@ pub async fn run(cmd: ClientCommand, settings: &Settings) -> CommandResult {
                 first_party,
                 id_token_alg,
             };
-            let registered = accounts.create_client(req, &actor, &cli).await?;
+            let registered = services.admin.create_client(req, &actor, &cli).await?;
             println!("client_id      {}", registered.client.id);
             match registered.secret {
                 Some(secret) => {
@@ -55,7 +55,7 @@ pub async fn run(cmd: ClientCommand, settings: &Settings) -> CommandResult {
             }
         }
         ClientCommand::List { json } => {
-            for c in accounts.list_clients(&actor).await? {
+            for c in services.admin.list_clients(&actor).await? {
                 if json {
                     println!("{}", client_json(&c));
                 } else {
@@ -74,16 +74,16 @@ pub async fn run(cmd: ClientCommand, settings: &Settings) -> CommandResult {
                 first_party,
                 id_token_alg: None,
             };
-            let c = accounts.update_client(&actor, &id, update, &cli).await?;
+            let c = services.admin.update_client(&actor, &id, update, &cli).await?;
             println!("{}", client_json(&c));
         }
         ClientCommand::RotateSecret { id } => {
-            let (_, secret) = accounts.rotate_client_secret(&actor, &id, &cli).await?;
+            let (_, secret) = services.admin.rotate_client_secret(&actor, &id, &cli).await?;
             println!("client_secret  {}", secret.expose_secret());
             println!("(the old secret no longer works; the new one is shown only now)");
         }
         ClientCommand::Delete { id } => {
-            accounts.delete_client(&id, &actor, &cli).await?;
+            services.admin.delete_client(&id, &actor, &cli).await?;
             println!("deleted client {id}");
         }
     }

@@ -10,8 +10,8 @@ use crate::cli::KeysCommand;
 use crate::config::Settings;
 
 pub async fn run(cmd: KeysCommand, settings: &Settings) -> CommandResult {
-    let accounts = crate::startup::accounts(settings).await?;
-    let store: &dyn Store = accounts.store().as_ref();
+    let services = crate::startup::services(settings).await?;
+    let store: &dyn Store = services.store().as_ref();
     match cmd {
         KeysCommand::List => {
             let keys = store.all_keys().await.map_err(|e| CommandError::Runtime(e.into()))?;
@@ -31,10 +31,11 @@ pub async fn run(cmd: KeysCommand, settings: &Settings) -> CommandResult {
             let cli = ClientInfo::default();
             for key in keys_rotate(
                 store,
+                store,
                 &master,
                 settings.accounts.signing_alg,
                 keep_published(settings.accounts.tokens.access_ttl),
-                accounts.now(),
+                services.clock.now(),
                 None,
                 &cli,
             )

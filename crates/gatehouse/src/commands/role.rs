@@ -23,12 +23,12 @@ fn print_role(r: &RoleDef) {
 }
 
 pub async fn run(cmd: RoleCommand, settings: &Settings) -> CommandResult {
-    let accounts = crate::startup::accounts(settings).await?;
+    let services = crate::startup::services(settings).await?;
     let client = cli_client();
     let actor = Actor::command_line();
     match cmd {
         RoleCommand::List { json } => {
-            for r in accounts.roles(&actor).await? {
+            for r in services.admin.roles(&actor).await? {
                 if json {
                     println!("{}", role_json(&r));
                 } else {
@@ -37,15 +37,15 @@ pub async fn run(cmd: RoleCommand, settings: &Settings) -> CommandResult {
             }
         }
         RoleCommand::Create { name, permissions, description } => {
-            print_role(&accounts.create_role(&actor, NewRole { name, description, permissions }, &client).await?);
+            print_role(&services.admin.create_role(&actor, NewRole { name, description, permissions }, &client).await?);
         }
         RoleCommand::Update { name, permissions, no_permissions, description } => {
             let permissions = (no_permissions || !permissions.is_empty()).then_some(permissions);
             let update = RoleUpdate { description, permissions };
-            print_role(&accounts.update_role(&actor, &name, update, &client).await?);
+            print_role(&services.admin.update_role(&actor, &name, update, &client).await?);
         }
         RoleCommand::Delete { name, force } => {
-            let holders = accounts.delete_role(&actor, &name, force, &client).await?;
+            let holders = services.admin.delete_role(&actor, &name, force, &client).await?;
             println!("deleted role {name} (taken from {holders} users)");
         }
         RoleCommand::Permissions => {

@@ -24,7 +24,7 @@ fn read_secret(path: &str) -> Result<String, CommandError> {
 }
 
 pub async fn run(cmd: UpstreamCommand, settings: &Settings) -> CommandResult {
-    let accounts = crate::startup::accounts(settings).await?;
+    let services = crate::startup::services(settings).await?;
     let cli = ClientInfo { ip: None, user_agent: Some("gatehouse-cli".into()) };
     match cmd {
         UpstreamCommand::Add {
@@ -47,7 +47,7 @@ pub async fn run(cmd: UpstreamCommand, settings: &Settings) -> CommandResult {
                 scopes,
                 link_by_email,
             };
-            let p = accounts.add_upstream(req, &cli).await?;
+            let p = services.auth.add_upstream(req, &cli).await?;
             println!("added upstream {} ({}, {})", p.id, p.name, p.kind.as_str());
             println!(
                 "register this redirect URI at the provider: {}/login/upstream/{}/callback",
@@ -55,7 +55,7 @@ pub async fn run(cmd: UpstreamCommand, settings: &Settings) -> CommandResult {
             );
         }
         UpstreamCommand::List => {
-            for p in accounts.upstreams().await? {
+            for p in services.auth.upstreams().await? {
                 println!(
                     "{:<16} {:<7} {:<20} {:<40} link-by-email={} {}",
                     p.id,
@@ -68,7 +68,7 @@ pub async fn run(cmd: UpstreamCommand, settings: &Settings) -> CommandResult {
             }
         }
         UpstreamCommand::Remove { id } => {
-            accounts.remove_upstream(&id, &cli).await?;
+            services.auth.remove_upstream(&id, &cli).await?;
             println!("removed upstream {id}");
         }
     }

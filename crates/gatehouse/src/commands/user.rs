@@ -6,7 +6,7 @@ use std::io::{BufRead, IsTerminal, Read};
 
 use gatehouse_core::account::{Role, User};
 use gatehouse_core::audit::ClientInfo;
-use gatehouse_core::flows::{Accounts, ImportedUser, NewUserRequest, UserUpdate};
+use gatehouse_core::flows::{Admin, ImportedUser, NewUserRequest, UserUpdate};
 use gatehouse_core::rbac::Actor;
 use gatehouse_core::store::UserFilter;
 use secrecy::SecretString;
@@ -69,7 +69,7 @@ fn user_json(u: &User) -> serde_json::Value {
 }
 
 pub async fn run(cmd: UserCommand, settings: &Settings) -> CommandResult {
-    let accounts = crate::startup::accounts(settings).await?;
+    let services = crate::startup::services(settings).await?;
     let client = cli_client();
     let actor = Actor::command_line();
     match cmd {
@@ -77,7 +77,7 @@ pub async fn run(cmd: UserCommand, settings: &Settings) -> CommandResult {
             let roles = parse_roles(&roles)?;
             let password = if invite { None } else { Some(read_password()?) };
             let req = NewUserRequest { username, email, password, roles, email_verified };
-            let user = accounts.create_user(req, &actor, &client).await?;
+            let user = services.admin.create_user(req, &actor, &client).await?;
             print_user(&user);
             if invite {
                 println!("a link to choose a password was mailed to {}", user.email);
@@ -86,7 +86,7 @@ pub async fn run(cmd: UserCommand, settings: &Settings) -> CommandResult {
         UserCommand::List { search, role, limit, offset, json } => {
             let role = role.as_deref().map(Role::parse).transpose()?;
             let filter = UserFilter { search, role, active: None };
-            for u in accounts.list_users(&actor, &filter, limit, offset).await? {
+            for u in services.admin.list_users(&actor, &filter, limit, offset).await? {
                 if json {
                     println!("{}", user_json(&u));
                 } else {
@@ -95,50 +95,50 @@ pub async fn run(cmd: UserCommand, settings: &Settings) -> CommandResult {
             }
         }
         UserCommand::SetRole { user, roles } => {
-            let target = accounts.find_user(&user).await?;
-            let updated = accounts.set_roles(&actor, target.id, parse_roles(&roles)?, &client).await?;
+            let target = services.admin.find_user(&user).await?;
+            let updated = services.admin.set_roles(&actor, target.id, parse_roles(&roles)?, &client).await?;
             print_user(&updated);
         }
         UserCommand::Update { user, username, email, email_verified } => {
-            let target = accounts.find_user(&user).await?;
+            let target = services.admin.find_user(&user).await?;
             let update = UserUpdate { username, email, email_verified };
-            print_user(&accounts.update_user(&actor, target.id, update, &client).await?);
+            print_user(&services.admin.update_user(&actor, target.id, update, &client).await?);
         }
         UserCommand::Logout { user } => {
-            let target = accounts.find_user(&user).await?;
-            let ended = accounts.end_user_sessions(&actor, target.id, None, &client).await?;
+            let target = services.admin.find_user(&user).await?;
+            let ended = services.admin.end_user_sessions(&actor, target.id, None, &client).await?;
             println!("ended {ended} sessions of {}", target.username);
         }
-        UserCommand::Disable { user } => set_active(&accounts, &user, false, &client).await?,
-        UserCommand::Enable { user } => set_active(&accounts, &user, true, &client).await?,
+        UserCommand::Disable { user } => set_active(&services.admin, &user, false, &client).await?,
+        UserCommand::Enable { user } => set_active(&services.admin, &user, true, &client).await?,
         UserCommand::Unlock { user } => {
-            let target = accounts.find_user(&user).await?;
-            print_user(&accounts.unlock(&actor, target.id, &client).await?);
+            let target = services.admin.find_user(&user).await?;
+            print_user(&services.admin.unlock(&actor, target.id, &client).await?);
         }
         UserCommand::ResetPassword { user } => {
-            let target = accounts.find_user(&user).await?;
-            print_user(&accounts.require_password_reset(&actor, target.id, &client).await?);
+            let target = services.admin.find_user(&user).await?;
+            print_user(&services.admin.require_password_reset(&actor, target.id, &client).await?);
             println!("sessions ended, API keys revoked, a reset link mailed to {}", target.email);
         }
         UserCommand::Delete { user } => {
-            let target = accounts.find_user(&user).await?;
-            accounts.delete_user_as_admin(&actor, target.id, &client).await?;
+            let target = services.admin.find_user(&user).await?;
+            services.admin.delete_user_as_admin(&actor, target.id, &client).await?;
             println!("deleted user {} ({})", target.username, target.id);
         }
-        UserCommand::Import { file } => import(&accounts, &file, &client).await?,
+        UserCommand::Import { file } => import(&services.admin, &file, &client).await?,
     }
     Ok(())
 }
 
-async fn set_active(accounts: &Accounts, user: &str, active: bool, client: &ClientInfo) -> CommandResult {
-    let target = accounts.find_user(user).await?;
-    print_user(&accounts.set_active(&Actor::command_line(), target.id, active, client).await?);
+async fn set_active(admin: &Admin, user: &str, active: bool, client: &ClientInfo) -> CommandResult {
+    let target = admin.find_user(user).await?;
+    print_user(&admin.set_active(&Actor::command_line(), target.id, active, client).await?);
     Ok(())
 }
 
 /// Imports every line it can; reports each failure with its line number and
 /// exits 2 if any line failed.
-async fn import(accounts: &Accounts, file: &std::path::Path, client: &ClientInfo) -> CommandResult {
+async fn import(admin: &Admin, file: &std::path::Path, client: &ClientInfo) -> CommandResult {
     let mut text = String::new();
     if file.as_os_str() == "-" {
         std::io::stdin().read_to_string(&mut text).map_err(|e| CommandError::Runtime(e.into()))?;
@@ -152,7 +152,7 @@ async fn import(accounts: &Accounts, file: &std::path::Path, client: &ClientInfo
             continue;
         }
         let result = match serde_json::from_str::<ImportedUser>(line) {
-            Ok(record) => accounts.import_user(record, client).await.map_err(|e| e.to_string()),
+            Ok(record) => admin.import_user(record, client).await.map_err(|e| e.to_string()),
             Err(e) => Err(format!("not a valid record: {e}")),
         };
         match result {

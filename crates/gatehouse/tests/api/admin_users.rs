@@ -65,8 +65,8 @@ on_both_backends! {
         }
         user_with(&app, "zed", &[]).await;
         let ops = crate::helpers::operator();
-        let zed = app.state.accounts.find_user("zed").await.unwrap();
-        app.state.accounts.set_active(&ops, zed.id, false, &Default::default()).await.unwrap();
+        let zed = app.state.admin.find_user("zed").await.unwrap();
+        app.state.admin.set_active(&ops, zed.id, false, &Default::default()).await.unwrap();
         let list = |q: &str| {
             let q = q.to_owned();
             let token = token.clone();

@@ -126,23 +126,23 @@ on_both_backends! {
         typo.replace_range(20..21, if &typo[20..21] == "A" { "B" } else { "A" });
         assert_problem(app.me(&typo).await, 401, "invalid_token").await;
         // Expired: token_expired.
-        let now = app.state.accounts.now();
+        let now = app.state.clock.now();
         let old = NewApiKey::mint(alice_id, "old".into(), vec![], now - time::Duration::days(2), Some(now - time::Duration::days(1)));
-        app.state.accounts.store().insert_api_key(&old.key).await.unwrap();
+        app.state.store.insert_api_key(&old.key).await.unwrap();
         assert_problem(app.me(old.secret.expose_secret()).await, 401, "token_expired").await;
         // The owner disabled: 403 account_disabled; enabled again: it works again.
         let live = NewApiKey::mint(alice_id, "live".into(), vec![], now, None);
-        app.state.accounts.store().insert_api_key(&live.key).await.unwrap();
+        app.state.store.insert_api_key(&live.key).await.unwrap();
         let secret = live.secret.expose_secret();
         assert_eq!(app.me(secret).await.status(), 200);
         let ops = crate::helpers::operator();
         let info = gatehouse_core::audit::ClientInfo::default();
-        app.state.accounts.set_active(&ops, alice_id, false, &info).await.unwrap();
+        app.state.admin.set_active(&ops, alice_id, false, &info).await.unwrap();
         assert_problem(app.me(secret).await, 403, "account_disabled").await;
-        app.state.accounts.set_active(&ops, alice_id, true, &info).await.unwrap();
+        app.state.admin.set_active(&ops, alice_id, true, &info).await.unwrap();
         assert_eq!(app.me(secret).await.status(), 200);
         // A forced password reset revokes every key.
-        app.state.accounts.require_password_reset(&ops, alice_id, &info).await.unwrap();
+        app.state.admin.require_password_reset(&ops, alice_id, &info).await.unwrap();
         assert_problem(app.me(secret).await, 401, "invalid_token").await;
     }
 
@@ -160,7 +160,7 @@ on_both_backends! {
         let ops = crate::helpers::operator();
         let info = gatehouse_core::audit::ClientInfo::default();
         let auditor = gatehouse_core::account::Role::parse("auditor").unwrap();
-        app.state.accounts.grant_role(&ops, sue_id, &auditor, &info).await.unwrap();
+        app.state.admin.grant_role(&ops, sue_id, &auditor, &info).await.unwrap();
         assert_problem(app.get("/api/admin/audit").bearer_auth(&key).send().await.unwrap(), 403, "mfa_enrollment_required").await;
         assert_eq!(introspect(&app, &key).await["active"], false);
         // She enrols a second factor: the key works again.
@@ -202,7 +202,7 @@ on_both_backends! {
         let ops = crate::helpers::operator();
         let info = gatehouse_core::audit::ClientInfo::default();
         let update = gatehouse_core::flows::RoleUpdate { permissions: Some(vec!["users:read".into()]), description: None };
-        app.state.accounts.update_role(&ops, "support", update, &info).await.unwrap();
+        app.state.admin.update_role(&ops, "support", update, &info).await.unwrap();
         assert_problem(app.get("/api/admin/audit").bearer_auth(&key).send().await.unwrap(), 403, "forbidden").await;
         assert_eq!(introspect(&app, &key).await["permissions"], json!([]));
     }

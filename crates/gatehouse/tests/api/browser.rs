@@ -203,7 +203,7 @@ pub struct TestClient {
 
 pub async fn register_client(app: &TestApp, req: NewClient) -> TestClient {
     let info = gatehouse_core::audit::ClientInfo::default();
-    let r = app.state.accounts.create_client(req, &crate::helpers::operator(), &info).await.expect("client registers");
+    let r = app.state.admin.create_client(req, &crate::helpers::operator(), &info).await.expect("client registers");
     TestClient { id: r.client.id, secret: r.secret.map(|s| s.expose_secret().to_owned()) }
 }
 

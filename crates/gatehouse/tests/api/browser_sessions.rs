@@ -10,7 +10,7 @@ use crate::on_both_backends;
 
 /// Signs Alice in on the login page; `remember` ticks "Remember me".
 async fn sign_in(app: &TestApp, remember: bool) -> (Browser, Page) {
-    let issuer = app.state.accounts.config().tokens.issuer.clone();
+    let issuer = app.state.config.tokens.issuer.clone();
     let mut browser = Browser::new(&issuer);
     let page = browser.get("/login").await;
     let csrf = page.field("csrf").expect("csrf field");
@@ -25,7 +25,7 @@ async fn sign_in(app: &TestApp, remember: bool) -> (Browser, Page) {
 
 async fn session_alive(app: &TestApp, browser: &Browser) -> bool {
     let cookie = browser.cookies["__Host-gatehouse"].clone();
-    app.state.accounts.browser_session(&cookie.into()).await.unwrap().is_some()
+    app.state.auth.browser_session(&cookie.into()).await.unwrap().is_some()
 }
 
 on_both_backends! {
@@ -36,7 +36,7 @@ on_both_backends! {
         let set = done.set_cookies.iter().find(|c| c.starts_with("__Host-gatehouse=")).unwrap();
         assert!(set.contains(&format!("Max-Age={}", 7 * 24 * 3600)), "{set}");
         let cookie = browser.cookies["__Host-gatehouse"].clone();
-        let found = app.state.accounts.browser_session(&cookie.into()).await.unwrap().unwrap();
+        let found = app.state.auth.browser_session(&cookie.into()).await.unwrap().unwrap();
         let lifetime = found.session.absolute_expires_at - found.session.created_at;
         assert_eq!(lifetime.whole_days(), 7);
         // Without it: a cookie that ends with the browser, and the 12 h lifetime.
@@ -44,7 +44,7 @@ on_both_backends! {
         let set = done.set_cookies.iter().find(|c| c.starts_with("__Host-gatehouse=")).unwrap();
         assert!(!set.contains("Max-Age"), "{set}");
         let cookie = browser.cookies["__Host-gatehouse"].clone();
-        let found = app.state.accounts.browser_session(&cookie.into()).await.unwrap().unwrap();
+        let found = app.state.auth.browser_session(&cookie.into()).await.unwrap().unwrap();
         assert_eq!((found.session.absolute_expires_at - found.session.created_at).whole_hours(), 12);
     }
 
@@ -143,7 +143,7 @@ async fn a_theme_directory_overrides_templates_and_assets() {
 async fn the_root_and_the_login_page_lead_a_person_on() {
     let app = spawn_provider(Backend::Sqlite, |_| {}).await;
     app.signed_up("alice").await;
-    let issuer = app.state.accounts.config().tokens.issuer.clone();
+    let issuer = app.state.config.tokens.issuer.clone();
     let mut visitor = Browser::new(&issuer);
     let root = visitor.get("/").await;
     assert_eq!((root.status, root.location.as_deref()), (303, Some(format!("{issuer}/login").as_str())));
@@ -173,7 +173,7 @@ async fn the_root_and_the_login_page_lead_a_person_on() {
 async fn loopback_names_are_one_origin_and_a_foreign_one_is_told_where_to_go() {
     let app = spawn_provider(Backend::Sqlite, |_| {}).await;
     app.signed_up("alice").await;
-    let issuer = app.state.accounts.config().tokens.issuer.clone();
+    let issuer = app.state.config.tokens.issuer.clone();
     assert!(issuer.starts_with("http://localhost:"), "{issuer}");
     let port = issuer.rsplit(':').next().unwrap();
     let no_redirects = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();

@@ -93,7 +93,7 @@ on_both_backends! {
 
         // End to end: the administrator is signed in. The integrator's client
         // gets no silent token; the first-party one answers only at its own URI.
-        let issuer = app.state.accounts.config().tokens.issuer.clone();
+        let issuer = app.state.config.tokens.issuer.clone();
         let mut browser = Browser::new(&issuer);
         let login = browser.get("/login").await;
         browser.sign_in(login, "root", STRONG_PASSWORD).await;

@@ -35,7 +35,7 @@ on_both_backends! {
         let app = spawn_provider(backend, |_| {}).await;
         app.signed_up("alice").await;
         let client = register_client(&app, web_app(false)).await;
-        let issuer = app.state.accounts.config().tokens.issuer.clone();
+        let issuer = app.state.config.tokens.issuer.clone();
         let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../e2e/screenshots")
             .join(format!("{backend:?}").to_lowercase());

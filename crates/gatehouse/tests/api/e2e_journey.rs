@@ -23,7 +23,7 @@ on_both_backends! {
         })
         .await;
         app.state
-            .accounts
+            .admin
             .create_user(
                 NewUserRequest {
                     username: "root".into(),
@@ -38,7 +38,7 @@ on_both_backends! {
             .await
             .unwrap();
         let client = register_client(&app, web_app(false)).await;
-        let issuer = app.state.accounts.config().tokens.issuer.clone();
+        let issuer = app.state.config.tokens.issuer.clone();
         let outbox = app.dir.join("outbox");
         std::fs::create_dir_all(&outbox).unwrap();
         let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -121,7 +121,7 @@ async fn signed_in_browser(issuer: &str, login: &str) -> (Browser, String) {
 
 /// The browser session a cookie value names: its kind and amr.
 async fn session_of(app: &TestApp, cookie: &str) -> (SessionKind, Vec<String>) {
-    let found = app.state.accounts.browser_session(&SecretString::from(cookie.to_owned())).await.unwrap();
+    let found = app.state.auth.browser_session(&SecretString::from(cookie.to_owned())).await.unwrap();
     let browser = found.expect("a live browser session");
     (browser.session.kind, browser.session.amr)
 }
@@ -130,7 +130,7 @@ on_both_backends! {
     async fn passkey_endpoints_refuse_forged_requests(backend) {
         let app = spawn_provider(backend, |_| {}).await;
         app.signed_up("alice").await;
-        let issuer = app.state.accounts.config().tokens.issuer.clone();
+        let issuer = app.state.config.tokens.issuer.clone();
         let base = issuer.as_str();
 
         // /login and /mfa: the double-submit token, and our origin.
@@ -206,7 +206,7 @@ on_both_backends! {
         let app = spawn_provider(backend, |_| {}).await;
         let alice = app.signed_up("alice").await;
         let handle = uuid::Uuid::parse_str(alice["user"]["id"].as_str().unwrap()).unwrap();
-        let issuer = app.state.accounts.config().tokens.issuer.clone();
+        let issuer = app.state.config.tokens.issuer.clone();
         let base = issuer.as_str();
         let mut key = WebauthnAuthenticator::new(SoftPasskey::new(true));
 
@@ -224,7 +224,7 @@ on_both_backends! {
         assert_eq!(added.body["backup_codes"].as_array().unwrap().len(), 10);
         assert!(set_cookie(&added, SESSION).is_some(), "the session is renewed");
         assert_ne!(b.cookies[SESSION], before);
-        assert!(app.state.accounts.browser_session(&SecretString::from(before)).await.unwrap().is_none());
+        assert!(app.state.auth.browser_session(&SecretString::from(before)).await.unwrap().is_none());
         let (_, amr) = session_of(&app, &b.cookies[SESSION]).await;
         assert_eq!(amr, ["pwd", "hwk", "mfa"]);
         let page = b.get("/account?done=passkey-added").await;
@@ -286,9 +286,8 @@ on_both_backends! {
         // No API session was left behind by the browser sign-ins.
         let api_sessions = app
             .state
-            .accounts
-            .store()
-            .active_sessions(gatehouse_core::account::UserId(handle), app.state.accounts.now())
+            .store
+            .active_sessions(gatehouse_core::account::UserId(handle), app.state.clock.now())
             .await
             .unwrap()
             .into_iter()
@@ -301,7 +300,7 @@ on_both_backends! {
         let app = spawn_provider(backend, |_| {}).await;
         app.signed_up("alice").await;
         app.signed_up("bob").await;
-        let issuer = app.state.accounts.config().tokens.issuer.clone();
+        let issuer = app.state.config.tokens.issuer.clone();
         let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../e2e/screenshots")
             .join(format!("{backend:?}").to_lowercase());

@@ -15,12 +15,12 @@ use crate::on_both_backends;
 /// `corp`.
 async fn pair(backend: Backend, link_by_email: bool, carol_verified: bool) -> (TestApp, TestApp) {
     let down = spawn_provider_at(backend, "localhost", |_| {}).await;
-    let down_issuer = down.state.accounts.config().tokens.issuer.clone();
+    let down_issuer = down.state.config.tokens.issuer.clone();
     let up = spawn_provider_at(backend, "127.0.0.1", |_| {}).await;
     let carol = up.signed_up("carol").await;
     if carol_verified {
         let id = uuid::Uuid::parse_str(carol["user"]["id"].as_str().unwrap()).unwrap();
-        let store = up.state.accounts.store();
+        let store = &up.state.store;
         store
             .set_email_verified(gatehouse_core::account::UserId(id), true, time::OffsetDateTime::now_utc())
             .await
@@ -36,9 +36,9 @@ async fn pair(backend: Backend, link_by_email: bool, carol_verified: bool) -> (T
         },
     )
     .await;
-    let up_issuer = up.state.accounts.config().tokens.issuer.clone();
+    let up_issuer = up.state.config.tokens.issuer.clone();
     down.state
-        .accounts
+        .auth
         .add_upstream(
             NewUpstream {
                 id: "corp".into(),
@@ -79,14 +79,14 @@ async fn through_upstream(browser: &mut Browser, login_page: Page) -> Page {
 on_both_backends! {
     async fn sign_in_through_an_upstream_gatehouse_creates_then_reuses_an_account(backend) {
         let (down, _up) = pair(backend, false, true).await;
-        let issuer = down.state.accounts.config().tokens.issuer.clone();
+        let issuer = down.state.config.tokens.issuer.clone();
         let mut browser = Browser::new(&issuer);
         let login = browser.get("/login").await;
         let done = through_upstream(&mut browser, login).await;
         assert_eq!(done.status, 200, "{}", done.body);
         assert!(done.body.contains("Your account"));
         let session = browser.cookies["__Host-gatehouse"].clone();
-        let found = down.state.accounts.browser_session(&session.clone().into()).await.unwrap().expect("a session");
+        let found = down.state.auth.browser_session(&session.clone().into()).await.unwrap().expect("a session");
         assert_eq!(found.user.username.as_str(), "carol");
         assert_eq!(found.user.email.as_str(), "carol@example.com");
         assert!(found.user.email_verified, "the upstream verified it");
@@ -101,15 +101,15 @@ on_both_backends! {
         // Still signed in upstream: straight back.
         let done = browser.follow(page).await;
         assert_eq!(done.status, 200, "{}", done.body);
-        let again = down.state.accounts.browser_session(&browser.cookies["__Host-gatehouse"].clone().into()).await.unwrap().unwrap();
+        let again = down.state.auth.browser_session(&browser.cookies["__Host-gatehouse"].clone().into()).await.unwrap().unwrap();
         assert_eq!(again.user.id, first_id);
-        let users = down.state.accounts.store().list_users(&Default::default(), 10, 0).await.unwrap();
+        let users = down.state.store.list_users(&Default::default(), 10, 0).await.unwrap();
         assert_eq!(users.len(), 1, "no second account");
     }
 
     async fn an_oauth_flow_downstream_can_start_with_an_upstream_sign_in(backend) {
         let (down, _up) = pair(backend, false, true).await;
-        let issuer = down.state.accounts.config().tokens.issuer.clone();
+        let issuer = down.state.config.tokens.issuer.clone();
         let app = register_client(&down, web_app(true)).await;
         let mut browser = Browser::new(&issuer);
         let auth = format!(
@@ -131,12 +131,12 @@ on_both_backends! {
         // Without link_by_email: refused, the local account untouched.
         let (down, _up) = pair(backend, false, true).await;
         down.signed_up("carol-local").await;
-        let issuer = down.state.accounts.config().tokens.issuer.clone();
+        let issuer = down.state.config.tokens.issuer.clone();
         let mut browser = Browser::new(&issuer);
         // carol-local registered as carol-local@example.com: give it Carol's address.
-        let users = down.state.accounts.store().list_users(&Default::default(), 10, 0).await.unwrap();
+        let users = down.state.store.list_users(&Default::default(), 10, 0).await.unwrap();
         let email = gatehouse_core::account::Email::parse("carol@example.com").unwrap();
-        down.state.accounts.store().set_email(users[0].id, &email, time::OffsetDateTime::now_utc()).await.unwrap();
+        down.state.store.set_email(users[0].id, &email, time::OffsetDateTime::now_utc()).await.unwrap();
         let login = browser.get("/login").await;
         let done = through_upstream(&mut browser, login).await;
         assert_eq!(done.status, 409, "{}", done.body);
@@ -146,9 +146,9 @@ on_both_backends! {
         // With link_by_email but an address the upstream did not verify: refused too.
         let (down, _up) = pair(backend, true, false).await;
         down.signed_up("carol-local").await;
-        let users = down.state.accounts.store().list_users(&Default::default(), 10, 0).await.unwrap();
-        down.state.accounts.store().set_email(users[0].id, &email, time::OffsetDateTime::now_utc()).await.unwrap();
-        let issuer = down.state.accounts.config().tokens.issuer.clone();
+        let users = down.state.store.list_users(&Default::default(), 10, 0).await.unwrap();
+        down.state.store.set_email(users[0].id, &email, time::OffsetDateTime::now_utc()).await.unwrap();
+        let issuer = down.state.config.tokens.issuer.clone();
         let mut browser = Browser::new(&issuer);
         let login = browser.get("/login").await;
         assert_eq!(through_upstream(&mut browser, login).await.status, 403);
@@ -157,27 +157,27 @@ on_both_backends! {
         // local account may have planted the address (a pre-hijack). Refused.
         let (down, _up) = pair(backend, true, true).await;
         down.signed_up("carol-local").await;
-        let users = down.state.accounts.store().list_users(&Default::default(), 10, 0).await.unwrap();
+        let users = down.state.store.list_users(&Default::default(), 10, 0).await.unwrap();
         // (set_email is what a confirmed email change does: it marks the address verified.)
-        down.state.accounts.store().set_email(users[0].id, &email, time::OffsetDateTime::now_utc()).await.unwrap();
-        down.state.accounts.store().set_email_verified(users[0].id, false, time::OffsetDateTime::now_utc()).await.unwrap();
-        let issuer = down.state.accounts.config().tokens.issuer.clone();
+        down.state.store.set_email(users[0].id, &email, time::OffsetDateTime::now_utc()).await.unwrap();
+        down.state.store.set_email_verified(users[0].id, false, time::OffsetDateTime::now_utc()).await.unwrap();
+        let issuer = down.state.config.tokens.issuer.clone();
         let mut browser = Browser::new(&issuer);
         let login = browser.get("/login").await;
         assert_eq!(through_upstream(&mut browser, login).await.status, 409, "an address unproven here is not linked");
-        assert!(down.state.accounts.store().upstream_links(users[0].id).await.unwrap().is_empty());
+        assert!(down.state.store.upstream_links(users[0].id).await.unwrap().is_empty());
 
         // With link_by_email and an address verified on both sides: linked to the existing account.
-        down.state.accounts.store().set_email_verified(users[0].id, true, time::OffsetDateTime::now_utc()).await.unwrap();
-        let issuer = down.state.accounts.config().tokens.issuer.clone();
+        down.state.store.set_email_verified(users[0].id, true, time::OffsetDateTime::now_utc()).await.unwrap();
+        let issuer = down.state.config.tokens.issuer.clone();
         let mut browser = Browser::new(&issuer);
         let login = browser.get("/login").await;
         let done = through_upstream(&mut browser, login).await;
         assert_eq!(done.status, 200, "{}", done.body);
-        let s = down.state.accounts.browser_session(&browser.cookies["__Host-gatehouse"].clone().into()).await.unwrap().unwrap();
+        let s = down.state.auth.browser_session(&browser.cookies["__Host-gatehouse"].clone().into()).await.unwrap().unwrap();
         assert_eq!(s.user.id, users[0].id);
         assert_eq!(s.user.username.as_str(), "carol-local");
-        let links = down.state.accounts.store().upstream_links(users[0].id).await.unwrap();
+        let links = down.state.store.upstream_links(users[0].id).await.unwrap();
         assert_eq!(links.len(), 1);
     }
 
@@ -185,12 +185,12 @@ on_both_backends! {
         let (down, _up) = pair(backend, true, true).await;
         let local = down.signed_up("carol-local").await;
         let (_, backup_codes) = crate::mfa::enroll(&down, local["access_token"].as_str().unwrap()).await;
-        let users = down.state.accounts.store().list_users(&Default::default(), 10, 0).await.unwrap();
+        let users = down.state.store.list_users(&Default::default(), 10, 0).await.unwrap();
         let email = gatehouse_core::account::Email::parse("carol@example.com").unwrap();
         let now = time::OffsetDateTime::now_utc();
-        down.state.accounts.store().set_email(users[0].id, &email, now).await.unwrap();
-        down.state.accounts.store().set_email_verified(users[0].id, true, now).await.unwrap();
-        let issuer = down.state.accounts.config().tokens.issuer.clone();
+        down.state.store.set_email(users[0].id, &email, now).await.unwrap();
+        down.state.store.set_email_verified(users[0].id, true, now).await.unwrap();
+        let issuer = down.state.config.tokens.issuer.clone();
         let mut browser = Browser::new(&issuer);
         let login = browser.get("/login").await;
         let page = through_upstream(&mut browser, login).await;
@@ -213,14 +213,14 @@ on_both_backends! {
         let res = browser.post("/mfa", &pairs).await;
         assert_eq!(res.status, 303, "{}", res.body);
         assert!(res.location.as_deref().is_some_and(|l| l.ends_with("/account")));
-        let s = down.state.accounts.browser_session(&browser.cookies["__Host-gatehouse"].clone().into()).await.unwrap().unwrap();
+        let s = down.state.auth.browser_session(&browser.cookies["__Host-gatehouse"].clone().into()).await.unwrap().unwrap();
         assert_eq!(s.user.id, users[0].id);
         assert_eq!(s.session.amr, ["fed", "otp", "mfa"], "the first factor was the upstream sign-in");
     }
 
     async fn forged_or_stale_callbacks_are_refused(backend) {
         let (down, _up) = pair(backend, false, true).await;
-        let issuer = down.state.accounts.config().tokens.issuer.clone();
+        let issuer = down.state.config.tokens.issuer.clone();
         let mut browser = Browser::new(&issuer);
         // No pending sign-in in this browser (e.g. an attacker's link): refused.
         let page = browser.get("/login/upstream/corp/callback?code=abc&state=xyz").await;
@@ -249,19 +249,19 @@ on_both_backends! {
     async fn an_address_the_upstream_did_not_verify_creates_nothing_and_reserves_nothing(backend) {
         // The attacker signs up upstream with Carol's address, which they cannot verify.
         let (down, _up) = pair(backend, false, false).await;
-        let issuer = down.state.accounts.config().tokens.issuer.clone();
+        let issuer = down.state.config.tokens.issuer.clone();
         let mut attacker = Browser::new(&issuer);
         let login = attacker.get("/login").await;
         let refused = through_upstream(&mut attacker, login).await;
         assert_eq!(refused.status, 403, "{}", refused.body);
         assert!(refused.body.contains("not verified at that provider"), "{}", refused.body);
         assert!(!attacker.cookies.contains_key("__Host-gatehouse"));
-        let users = down.state.accounts.store().list_users(&Default::default(), 10, 0).await.unwrap();
+        let users = down.state.store.list_users(&Default::default(), 10, 0).await.unwrap();
         assert!(users.is_empty(), "no account made or reserved");
         // Carol herself signs up with her address and a password: nothing stands in her way.
         let r = down.register("carol", "carol@example.com", STRONG_PASSWORD).await;
         assert_eq!(r.status(), 201);
-        let refused = down.state.accounts.store().query(&gatehouse_core::audit::AuditQuery {
+        let refused = down.state.store.query(&gatehouse_core::audit::AuditQuery {
             kind: Some(gatehouse_core::audit::AuditKind::LoginFailed),
             limit: 10,
             ..Default::default()
@@ -274,12 +274,12 @@ on_both_backends! {
         // identity (Carol's address, unverified upstream) made the local
         // account and its link. The migration marks such links.
         let (down, up) = pair(backend, false, false).await;
-        let store = down.state.accounts.store();
+        let store = &down.state.store;
         let now = time::OffsetDateTime::now_utc();
         let planted = down.register("carol", "carol@example.com", STRONG_PASSWORD).await;
         assert_eq!(planted.status(), 201);
         let user = store.user_by_login("carol").await.unwrap().unwrap();
-        let upstream_carol = up.state.accounts.store().user_by_login("carol").await.unwrap().unwrap();
+        let upstream_carol = up.state.store.user_by_login("carol").await.unwrap().unwrap();
         store
             .insert_upstream_link(&gatehouse_core::federation::UpstreamLink {
                 provider_id: "corp".into(),
@@ -291,7 +291,7 @@ on_both_backends! {
             .await
             .unwrap();
         // The attacker is in, through the link.
-        let issuer = down.state.accounts.config().tokens.issuer.clone();
+        let issuer = down.state.config.tokens.issuer.clone();
         let mut attacker = Browser::new(&issuer);
         let login = attacker.get("/login").await;
         let inside = through_upstream(&mut attacker, login).await;
@@ -306,7 +306,7 @@ on_both_backends! {
 
         // The link is gone, the attacker's session with it, and the upstream identity opens nothing.
         assert!(store.upstream_links(user.id).await.unwrap().is_empty());
-        assert!(down.state.accounts.browser_session(&attacker_session.into()).await.unwrap().is_none());
+        assert!(down.state.auth.browser_session(&attacker_session.into()).await.unwrap().is_none());
         let mut attacker = Browser::new(&issuer);
         let login = attacker.get("/login").await;
         let refused = through_upstream(&mut attacker, login).await;
@@ -317,11 +317,11 @@ on_both_backends! {
 
     async fn a_link_from_an_unproven_address_is_dropped_when_the_owner_verifies_it(backend) {
         let (down, up) = pair(backend, false, false).await;
-        let store = down.state.accounts.store();
+        let store = &down.state.store;
         let planted = down.register("carol", "carol@example.com", STRONG_PASSWORD).await;
         assert_eq!(planted.status(), 201);
         let user = store.user_by_login("carol").await.unwrap().unwrap();
-        let upstream_carol = up.state.accounts.store().user_by_login("carol").await.unwrap().unwrap();
+        let upstream_carol = up.state.store.user_by_login("carol").await.unwrap().unwrap();
         let link = gatehouse_core::federation::UpstreamLink {
             provider_id: "corp".into(),
             subject: upstream_carol.id.to_string(),
@@ -386,7 +386,7 @@ async fn an_upstream_answer_past_the_size_bound_is_refused_as_it_arrives() {
     });
     let down = spawn_provider(Backend::Sqlite, |_| {}).await;
     down.state
-        .accounts
+        .auth
         .add_upstream(
             NewUpstream {
                 id: "huge".into(),
@@ -402,7 +402,7 @@ async fn an_upstream_answer_past_the_size_bound_is_refused_as_it_arrives() {
         )
         .await
         .unwrap();
-    let mut browser = Browser::new(&down.state.accounts.config().tokens.issuer);
+    let mut browser = Browser::new(&down.state.config.tokens.issuer);
     let page = browser.get("/login/upstream/huge").await;
     assert_eq!(page.status, 502, "{}", page.body);
     assert!(page.body.contains("cannot be reached"));

@@ -252,7 +252,7 @@ impl TestApp {
             email_verified: true,
         };
         let info = gatehouse_core::audit::ClientInfo::default();
-        self.state.accounts.create_user(root, &operator(), &info).await.expect("admin created");
+        self.state.admin.create_user(root, &operator(), &info).await.expect("admin created");
         self.login("root", STRONG_PASSWORD).await.json().await.expect("json")
     }
 
@@ -346,7 +346,7 @@ pub async fn audit_recorded(
         offset: 0,
     };
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while app.state.accounts.store().query(&query).await.expect("audit query").is_empty() {
+    while app.state.store.query(&query).await.expect("audit query").is_empty() {
         assert!(std::time::Instant::now() < deadline, "no {kind:?} {outcome:?} event was audited");
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }

@@ -220,7 +220,7 @@ on_both_backends! {
         // The name is free again; the audit trail stays, without IP or user agent.
         assert_eq!(app.register("alice", "alice@example.com", STRONG_PASSWORD).await.status(), 201);
         let user_id: uuid::Uuid = s(&t["user"]["id"]).parse().unwrap();
-        let events = app.state.accounts.audit_log(&crate::helpers::operator(), gatehouse_core::audit::AuditQuery {
+        let events = app.state.admin.audit_log(&crate::helpers::operator(), gatehouse_core::audit::AuditQuery {
             user: Some(gatehouse_core::account::UserId(user_id)), limit: 100, ..Default::default()
         }).await.unwrap();
         assert!(events.iter().any(|e| e.kind.as_str() == "account_deleted"));

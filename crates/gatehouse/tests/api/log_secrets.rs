@@ -93,7 +93,7 @@ async fn journey(backend: Backend) {
     // An OAuth code flow: the client's secret, the code, the verifier, the tokens.
     let client = register_client(&app, web_app(false)).await;
     secrets.push(("client secret", client.secret.clone().unwrap_or_default()));
-    let mut browser = Browser::new(&app.state.accounts.config().tokens.issuer);
+    let mut browser = Browser::new(&app.state.config.tokens.issuer);
     let login = browser.get("/login").await;
     assert_eq!(browser.sign_in(login, "alice", STRONG_PASSWORD).await.status, 303);
     for (name, value) in &browser.cookies {

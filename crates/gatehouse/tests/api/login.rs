@@ -1,5 +1,5 @@
 //! Login: success, wrong password, enumeration safety, lockout, rate limits,
-//! disabled accounts.
+//! disabled admin.
 
 use crate::on_both_backends;
 use gatehouse_core::audit::ClientInfo;
@@ -48,12 +48,12 @@ on_both_backends! {
         let locked = assert_problem(app.login("alice", STRONG_PASSWORD).await, 401, "invalid_credentials").await;
         let unknown = assert_problem(app.login("nobody", STRONG_PASSWORD).await, 401, "invalid_credentials").await;
         assert_eq!(locked, unknown, "a lock does not reveal the account");
-        let accounts = &app.state.accounts;
-        let user = accounts.find_user("alice").await.unwrap();
+        let admin = &app.state.admin;
+        let user = admin.find_user("alice").await.unwrap();
         assert!(user.locked_until.is_some());
-        accounts.unlock(&crate::helpers::operator(), user.id, &ClientInfo::default()).await.unwrap();
+        admin.unlock(&crate::helpers::operator(), user.id, &ClientInfo::default()).await.unwrap();
         assert_eq!(app.login("alice", STRONG_PASSWORD).await.status(), 200);
-        let events = accounts
+        let events = admin
             .audit_log(&crate::helpers::operator(), gatehouse_core::audit::AuditQuery {
                 kind: Some(gatehouse_core::audit::AuditKind::AccountLocked),
                 limit: 10,
@@ -89,9 +89,9 @@ on_both_backends! {
     async fn disabled_account_is_403_only_with_the_right_password(backend) {
         let app = TestApp::spawn(backend).await;
         let tokens = app.signed_up("alice").await;
-        let accounts = &app.state.accounts;
-        let user = accounts.find_user("alice").await.unwrap();
-        accounts.set_active(&crate::helpers::operator(), user.id, false, &ClientInfo::default()).await.unwrap();
+        let admin = &app.state.admin;
+        let user = admin.find_user("alice").await.unwrap();
+        admin.set_active(&crate::helpers::operator(), user.id, false, &ClientInfo::default()).await.unwrap();
         assert_problem(app.login("alice", "wrong password 123").await, 401, "invalid_credentials").await;
         assert_problem(app.login("alice", STRONG_PASSWORD).await, 403, "account_disabled").await;
         // Disabling ended the existing session.
@@ -127,7 +127,7 @@ on_both_backends! {
         }
         let at_the_edge = "n".repeat(254);
         assert_problem(app.login(&at_the_edge, "some password 123").await, 401, "invalid_credentials").await;
-        let audited = app.state.accounts.store().query(&gatehouse_core::audit::AuditQuery { limit: 100, ..Default::default() }).await.unwrap();
+        let audited = app.state.store.query(&gatehouse_core::audit::AuditQuery { limit: 100, ..Default::default() }).await.unwrap();
         assert_eq!(audited.len(), 1, "only the 254-character attempt reached the flow");
         // The page: the same answer, and what is shown again is cut to a name's length.
         let page = app.client.get(app.url("/login")).send().await.unwrap();

@@ -141,7 +141,7 @@ on_both_backends! {
         }
         assert_problem(second_step(&app, &token, &code(&app, &secret, 0)).await, 401, "invalid_token").await;
         // An expired challenge is refused.
-        let user = app.state.accounts.find_user("alice").await.unwrap();
+        let user = app.state.admin.find_user("alice").await.unwrap();
         let now = time::OffsetDateTime::now_utc();
         let expired = gatehouse_core::mfa::MfaChallenge {
             id: uuid::Uuid::now_v7(),
@@ -153,7 +153,7 @@ on_both_backends! {
             failed_attempts: 0,
             used_at: None,
         };
-        app.state.accounts.store().create_mfa_challenge(&expired).await.unwrap();
+        app.state.store.create_mfa_challenge(&expired).await.unwrap();
         assert_problem(second_step(&app, "expired-mfa-token", &code(&app, &secret, 0)).await, 401, "invalid_token").await;
         assert_problem(second_step(&app, "made-up", &code(&app, &secret, 0)).await, 401, "invalid_token").await;
     }
@@ -185,7 +185,7 @@ on_both_backends! {
         let app = TestApp::spawn(backend).await;
         let t = app.signed_up("alice").await;
         let (_, codes) = enroll(&app, s(&t["access_token"])).await;
-        let user = app.state.accounts.store().user_by_login("alice").await.unwrap().unwrap();
+        let user = app.state.store.user_by_login("alice").await.unwrap().unwrap();
         let plain = |code: &str| {
             let canonical: String = code.chars().filter(|c| *c != '-').collect();
             gatehouse_core::crypto::TokenDigest::of(&canonical)
@@ -198,7 +198,7 @@ on_both_backends! {
         // What an earlier version left: plain digests, unkeyed.
         let now = time::OffsetDateTime::now_utc();
         let plain_digests: Vec<_> = codes.iter().map(|c| plain(c)).collect();
-        app.state.accounts.store().replace_backup_codes(user.id, &plain_digests, now).await.unwrap();
+        app.state.store.replace_backup_codes(user.id, &plain_digests, now).await.unwrap();
         unkey_backup_codes(&url, user.id.0).await;
         // A restart re-keys them in place, and they still work.
         let app = app.restart().await;
@@ -237,8 +237,8 @@ on_both_backends! {
         let app = TestApp::spawn_with(backend, |c| c.mfa_required_roles = Some(vec!["admin".into()])).await;
         fresh_step(&app).await;
         app.signed_up("alice").await;
-        let accounts = &app.state.accounts;
-        accounts.create_user(gatehouse_core::flows::NewUserRequest {
+        let admin = &app.state.admin;
+        admin.create_user(gatehouse_core::flows::NewUserRequest {
             username: "root".into(), email: "root@example.com".into(), password: Some(STRONG_PASSWORD.to_owned().into()),
             roles: vec![gatehouse_core::account::Role::admin()], email_verified: true,
         }, &crate::helpers::operator(), &Default::default()).await.unwrap();
@@ -271,7 +271,7 @@ on_both_backends! {
             assert_problem(second_step(&app, &token, "111111").await, 401, "invalid_mfa_code").await;
         }
         assert_problem(second_step(&app, &token, &code(&app, &secret, 0)).await, 429, "rate_limited").await;
-        let events = app.state.accounts.audit_log(&crate::helpers::operator(), gatehouse_core::audit::AuditQuery { limit: 100, ..Default::default() }).await.unwrap();
+        let events = app.state.admin.audit_log(&crate::helpers::operator(), gatehouse_core::audit::AuditQuery { limit: 100, ..Default::default() }).await.unwrap();
         let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
         for k in ["totp_setup", "totp_enabled", "mfa_challenged", "mfa_failed"] {
             assert!(kinds.contains(&k), "{k} in {kinds:?}");

@@ -47,7 +47,7 @@ pub fn authorize_url(client_id: &str, extra: &[(&str, &str)]) -> String {
 pub async fn signed_in(backend: Backend, tweak: impl FnOnce(&mut gatehouse::config::RawConfig)) -> (TestApp, Browser) {
     let app = spawn_provider(backend, tweak).await;
     app.signed_up("alice").await;
-    let issuer = app.state.accounts.config().tokens.issuer.clone();
+    let issuer = app.state.config.tokens.issuer.clone();
     let mut browser = Browser::new(&issuer);
     let login = browser.get("/login").await;
     let done = browser.sign_in(login, "alice", STRONG_PASSWORD).await;
@@ -64,7 +64,7 @@ pub async fn code_for(browser: &mut Browser, client_id: &str, extra: &[(&str, &s
 }
 
 pub async fn token_request(app: &TestApp, client: &TestClient, form: &[(&str, &str)]) -> reqwest::Response {
-    let issuer = app.state.accounts.config().tokens.issuer.clone();
+    let issuer = app.state.config.tokens.issuer.clone();
     app.client
         .post(format!("{issuer}/oauth2/token"))
         .basic_auth(&client.id, client.secret.as_deref())
@@ -99,7 +99,7 @@ async fn assert_oauth_error(res: reqwest::Response, status: u16, error: &str) ->
 }
 
 async fn userinfo(app: &TestApp, token: &str) -> reqwest::Response {
-    let issuer = app.state.accounts.config().tokens.issuer.clone();
+    let issuer = app.state.config.tokens.issuer.clone();
     app.client.get(format!("{issuer}/oauth2/userinfo")).bearer_auth(token).send().await.unwrap()
 }
 
@@ -107,9 +107,9 @@ on_both_backends! {
     async fn the_permissions_scope_puts_what_the_roles_grant_into_tokens(backend) {
         let (app, mut browser) = signed_in(backend, |_| {}).await;
         crate::rbac::role(&app, "editor", &["posts:read", "posts:write"]).await;
-        let alice = app.state.accounts.find_user("alice").await.unwrap();
+        let alice = app.state.admin.find_user("alice").await.unwrap();
         let editor = gatehouse_core::account::Role::parse("editor").unwrap();
-        app.state.accounts.grant_role(&operator(), alice.id, &editor, &Default::default()).await.unwrap();
+        app.state.admin.grant_role(&operator(), alice.id, &editor, &Default::default()).await.unwrap();
         let mut req = web_app(true);
         req.scopes = vec!["openid".into(), "roles".into(), "permissions".into()];
         let client = register_client(&app, req).await;
@@ -158,7 +158,7 @@ on_both_backends! {
         let mut spa = web_app(false);
         spa.public = true;
         let spa = register_client(&app, spa).await;
-        let issuer = app.state.accounts.config().tokens.issuer.clone();
+        let issuer = app.state.config.tokens.issuer.clone();
         let cases: Vec<(String, &str)> = vec![
             (authorize_url(&client.id, &[("response_type", "token")]), "unsupported_response_type"),
             (authorize_url(&client.id, &[("response_type", "")]), "invalid_request"),
@@ -187,7 +187,7 @@ on_both_backends! {
         let app = spawn_provider(backend, |_| {}).await;
         app.signed_up("alice").await;
         let client = register_client(&app, web_app(false)).await;
-        let issuer = app.state.accounts.config().tokens.issuer.clone();
+        let issuer = app.state.config.tokens.issuer.clone();
         let mut browser = Browser::new(&issuer);
         let page = browser.get(&authorize_url(&client.id, &[("prompt", "none")])).await;
         assert_eq!(page.location_params()["error"], "login_required");
@@ -254,7 +254,7 @@ on_both_backends! {
         let res = token_request(&app, &client, &[("grant_type", "refresh_token"), ("refresh_token", refresh)]).await;
         assert_oauth_error(res, 400, "invalid_grant").await;
         let query = gatehouse_core::audit::AuditQuery { limit: 500, ..Default::default() };
-        let audit = app.state.accounts.store().query(&query).await.unwrap();
+        let audit = app.state.store.query(&query).await.unwrap();
         assert!(audit.iter().any(|e| e.kind.as_str() == "authorization_code_replayed"));
     }
 
@@ -271,7 +271,7 @@ on_both_backends! {
         // ...and has burnt nothing: the rightful client redeems it.
         let res = exchange(&app, &owner, &code, VERIFIER).await;
         assert_eq!(res.status(), 200);
-        let audit = app.state.accounts.store().query(&gatehouse_core::audit::AuditQuery { limit: 500, ..Default::default() }).await.unwrap();
+        let audit = app.state.store.query(&gatehouse_core::audit::AuditQuery { limit: 500, ..Default::default() }).await.unwrap();
         assert!(!audit.iter().any(|e| e.kind.as_str() == "authorization_code_replayed"));
     }
 
@@ -292,12 +292,12 @@ on_both_backends! {
         let res = token_request(&app, &client, &[("grant_type", "refresh_token"), ("refresh_token", full["refresh_token"].as_str().unwrap()), ("scope", "email admin")]).await;
         assert_oauth_error(res, 400, "invalid_scope").await;
         // The consent page's CSP lets its form end at the application (no form-action).
-        let page = app.client.get(format!("{}/login", app.state.accounts.config().tokens.issuer)).send().await.unwrap();
+        let page = app.client.get(format!("{}/login", app.state.config.tokens.issuer)).send().await.unwrap();
         let csp = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
         assert!(!csp.contains("form-action") && csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{csp}");
         // `no-referrer` would make browsers send `Origin: null`, which the CSRF check refuses.
         assert_eq!(page.headers()["referrer-policy"], "same-origin");
-        let api = app.client.get(format!("{}/healthz", app.state.accounts.config().tokens.issuer)).send().await.unwrap();
+        let api = app.client.get(format!("{}/healthz", app.state.config.tokens.issuer)).send().await.unwrap();
         assert_eq!(api.headers()["referrer-policy"], "no-referrer");
     }
 
@@ -423,7 +423,7 @@ on_both_backends! {
     async fn the_login_page_resists_csrf_fixation_and_open_redirects(backend) {
         let app = spawn_provider(backend, |_| {}).await;
         app.signed_up("alice").await;
-        let issuer = app.state.accounts.config().tokens.issuer.clone();
+        let issuer = app.state.config.tokens.issuer.clone();
         let mut browser = Browser::new(&issuer);
         // No CSRF cookie: refused.
         let res = browser.post("/login", &[("login", "alice"), ("password", STRONG_PASSWORD), ("csrf", "x")]).await;
@@ -461,7 +461,7 @@ on_both_backends! {
         browser.sign_in(page, "alice", STRONG_PASSWORD).await;
         let second = browser.cookies["__Host-gatehouse"].clone();
         assert_ne!(first, second);
-        assert!(app.state.accounts.browser_session(&first.into()).await.unwrap().is_none(), "the old session ended");
+        assert!(app.state.auth.browser_session(&first.into()).await.unwrap().is_none(), "the old session ended");
         // Wrong password: the same generic message.
         let page = browser.get("/login?prompt=login").await;
         let res = browser.sign_in(page, "alice", "wrong password entirely").await;
@@ -472,7 +472,7 @@ on_both_backends! {
     async fn the_token_endpoint_speaks_rfc_6749(backend) {
         let app = spawn_provider(backend, |_| {}).await;
         let client = register_client(&app, web_app(true)).await;
-        let issuer = app.state.accounts.config().tokens.issuer.clone();
+        let issuer = app.state.config.tokens.issuer.clone();
         let json_body = app
             .client
             .post(format!("{issuer}/oauth2/token"))
@@ -534,7 +534,7 @@ on_both_backends! {
 
     async fn discovery_advertises_only_what_works(backend) {
         let app = spawn_provider(backend, |_| {}).await;
-        let issuer = app.state.accounts.config().tokens.issuer.clone();
+        let issuer = app.state.config.tokens.issuer.clone();
         let doc: Value = app.client.get(format!("{issuer}/.well-known/openid-configuration")).send().await.unwrap().json().await.unwrap();
         assert_eq!(doc["issuer"], issuer);
         assert_eq!(doc["response_types_supported"], json!(["code"]));

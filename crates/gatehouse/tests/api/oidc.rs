@@ -26,7 +26,7 @@ fn http() -> openidconnect::reqwest::Client {
 }
 
 fn issuer(app: &TestApp) -> String {
-    app.state.accounts.config().tokens.issuer.clone()
+    app.state.config.tokens.issuer.clone()
 }
 
 /// Runs the openid-client relying party (interop/openid-client) and parses its JSON.

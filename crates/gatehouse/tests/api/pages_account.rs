@@ -16,7 +16,7 @@ const COOKIE: &str = "__Host-gatehouse";
 const NEW_PASSWORD: &str = "purple elephant juggling 77 teacups";
 
 fn issuer(app: &TestApp) -> String {
-    app.state.accounts.config().tokens.issuer.clone()
+    app.state.config.tokens.issuer.clone()
 }
 
 /// Alice, registered (with an API session: the returned tokens) and signed in
@@ -199,7 +199,7 @@ on_both_backends! {
         assert_eq!(between(&wrong.body, "<p class=\"secret\">", "</p>"), shown, "the same secret");
         let code = totp_code(&app, &secret, 0);
         assert_forgeries_refused(&mut browser, "/account/totp/enable", &[("code", &code)]).await;
-        assert!(!app.state.accounts.mfa_status(app.state.accounts.browser_session(&old_cookie.clone().into()).await.unwrap().unwrap().user.id).await.unwrap().totp);
+        assert!(!app.state.auth.mfa_status(app.state.auth.browser_session(&old_cookie.clone().into()).await.unwrap().unwrap().user.id).await.unwrap().totp);
 
         let codes = browser.post("/account/totp/enable", &[("csrf", &csrf), ("code", &code)]).await;
         assert_eq!(codes.status, 200, "{}", codes.body);
@@ -416,7 +416,7 @@ on_both_backends! {
     async fn admins_see_the_way_to_administration(backend) {
         let app = spawn_provider(backend, |_| {}).await;
         let info = gatehouse_core::audit::ClientInfo::default();
-        app.state.accounts.create_user(gatehouse_core::flows::NewUserRequest {
+        app.state.admin.create_user(gatehouse_core::flows::NewUserRequest {
             username: "root".into(), email: "root@example.com".into(),
             password: Some(STRONG_PASSWORD.to_owned().into()), roles: vec![gatehouse_core::account::Role::admin()], email_verified: true,
         }, &crate::helpers::operator(), &info).await.unwrap();

@@ -19,12 +19,12 @@ async fn make_admin(app: &TestApp, name: &str) -> UserId {
         roles: vec![Role::admin(), Role::user()],
         email_verified: true,
     };
-    app.state.accounts.create_user(req, &crate::helpers::operator(), &ClientInfo::default()).await.unwrap().id
+    app.state.admin.create_user(req, &crate::helpers::operator(), &ClientInfo::default()).await.unwrap().id
 }
 
 /// A browser signed in as `login` through the login page.
 async fn sign_in(app: &TestApp, login: &str) -> Browser {
-    let issuer = app.state.accounts.config().tokens.issuer.clone();
+    let issuer = app.state.config.tokens.issuer.clone();
     let mut browser = Browser::new(&issuer);
     let page = browser.get("/login").await;
     let done = browser.sign_in(page, login, STRONG_PASSWORD).await;
@@ -36,18 +36,18 @@ async fn sign_in(app: &TestApp, login: &str) -> Browser {
 /// The CSRF token of the browser's session (what its pages' forms carry).
 async fn csrf_of(app: &TestApp, browser: &Browser) -> String {
     let cookie = browser.cookies["__Host-gatehouse"].clone();
-    let found = app.state.accounts.browser_session(&cookie.into()).await.unwrap().expect("a live session");
-    app.state.accounts.csrf_token(&found.session)
+    let found = app.state.auth.browser_session(&cookie.into()).await.unwrap().expect("a live session");
+    app.state.auth.csrf_token(&found.session)
 }
 
 async fn user(app: &TestApp, name: &str) -> gatehouse_core::account::User {
-    app.state.accounts.find_user(name).await.unwrap()
+    app.state.admin.find_user(name).await.unwrap()
 }
 
 /// The audit events of `kind`, newest first.
 async fn events_of(app: &TestApp, kind: AuditKind) -> Vec<AuditEvent> {
     let q = AuditQuery { kind: Some(kind), limit: 500, ..Default::default() };
-    app.state.accounts.audit_log(&crate::helpers::operator(), q).await.unwrap()
+    app.state.admin.audit_log(&crate::helpers::operator(), q).await.unwrap()
 }
 
 /// How many events of `kind` the audit log holds.
@@ -63,7 +63,7 @@ fn event_rows(page: &Page) -> usize {
 /// A form post the way another site (or a tool) sends it: the browser's
 /// cookies, and this `Origin`.
 async fn post_from(app: &TestApp, browser: &Browser, path: &str, origin: &str, form: &[(&str, &str)]) -> u16 {
-    let issuer = app.state.accounts.config().tokens.issuer.clone();
+    let issuer = app.state.config.tokens.issuer.clone();
     let cookie = browser.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let res = http.post(format!("{issuer}{path}")).header("cookie", cookie).header("origin", origin).form(form);
@@ -92,7 +92,7 @@ on_both_backends! {
         app.login("bob", "wrong password 123").await;
 
         // No session: to the login page, and back afterwards.
-        let issuer = app.state.accounts.config().tokens.issuer.clone();
+        let issuer = app.state.config.tokens.issuer.clone();
         let mut anonymous = Browser::new(&issuer);
         let page = anonymous.get("/admin/users?q=bo").await;
         assert_eq!(page.status, 303);
@@ -133,7 +133,7 @@ on_both_backends! {
         assert!(bob_after.is_active);
         assert_eq!(bob_after.failed_logins, 1, "not unlocked");
         assert!(!bob_after.has_role("admin") && !user(&app, "alice").await.has_role("admin"));
-        let clients = app.state.accounts.list_clients(&crate::helpers::operator()).await.unwrap();
+        let clients = app.state.admin.list_clients(&crate::helpers::operator()).await.unwrap();
         assert_eq!(clients.len(), 1);
         assert_eq!(clients[0].id, shop.id);
         for kind in [AuditKind::AccountDisabled, AuditKind::AccountEnabled, AuditKind::AccountUnlocked,
@@ -143,7 +143,7 @@ on_both_backends! {
         assert_eq!(count(&app, AuditKind::ClientCreated).await, 1, "only the test's own client");
 
         // The same browser session becomes an admin's once the role is given.
-        app.state.accounts.set_roles(&crate::helpers::operator(), alice_id, vec![Role::admin()], &ClientInfo::default()).await.unwrap();
+        app.state.admin.set_roles(&crate::helpers::operator(), alice_id, vec![Role::admin()], &ClientInfo::default()).await.unwrap();
         assert_eq!(alice.get("/admin/users").await.status, 200);
     }
 
@@ -230,7 +230,7 @@ on_both_backends! {
                 username: format!("user{i:02}"), email: format!("user{i:02}@example.com"),
                 password: Some(STRONG_PASSWORD.to_owned().into()), roles: vec![], email_verified: false,
             };
-            app.state.accounts.create_user(req, &crate::helpers::operator(), &ClientInfo::default()).await.unwrap();
+            app.state.admin.create_user(req, &crate::helpers::operator(), &ClientInfo::default()).await.unwrap();
         }
         let first = root.get("/admin/users").await;
         assert_eq!(first.body.matches("<a href=\"/admin/users/").count(), 50);
@@ -260,7 +260,7 @@ on_both_backends! {
             description: String::new(),
             permissions: vec!["users:read".into()],
         };
-        app.state.accounts.create_role(&crate::helpers::operator(), role, &ClientInfo::default()).await.unwrap();
+        app.state.admin.create_role(&crate::helpers::operator(), role, &ClientInfo::default()).await.unwrap();
 
         let page = root.post(&path, &[("csrf", &csrf), ("roles", "support:read, user  user")]).await;
         assert_eq!(page.status, 303);
@@ -313,7 +313,7 @@ on_both_backends! {
         assert!(page.body.contains("Copy the secret now; it is not shown again"));
         let id = between(&page.body, "<code class=\"client-id\">", "</code>").to_owned();
         let secret = between(&page.body, "<p class=\"secret\" id=\"client-secret\">", "</p>").to_owned();
-        let client = app.state.accounts.client(&crate::helpers::operator(), &id).await.unwrap();
+        let client = app.state.admin.client(&crate::helpers::operator(), &id).await.unwrap();
         assert!(client.secret_matches(&secret) && client.first_party);
         assert_eq!(client.redirect_uris, ["https://shop.example.com/cb", "http://localhost:3000/cb"]);
         assert_eq!(client.scopes, ["openid", "email"]);
@@ -333,7 +333,7 @@ on_both_backends! {
         let page = root.post("/admin/clients", &[("csrf", &csrf), ("name", "Nothing"), ("redirect_uris", ""), ("kind", "sideways")]).await;
         assert_eq!(page.status, 422);
         assert!(page.body.contains("Add at least one redirect URI") && page.body.contains("id=\"kind-error\""));
-        assert_eq!(app.state.accounts.list_clients(&crate::helpers::operator()).await.unwrap().len(), 1);
+        assert_eq!(app.state.admin.list_clients(&crate::helpers::operator()).await.unwrap().len(), 1);
 
         // A public client has no secret.
         let page = root.post("/admin/clients", &[("csrf", &csrf), ("name", "SPA"),
@@ -341,14 +341,14 @@ on_both_backends! {
         assert_eq!(page.status, 200);
         assert!(page.body.contains("A public client has no secret") && !page.body.contains("client-secret"));
         let spa = between(&page.body, "<code class=\"client-id\">", "</code>").to_owned();
-        assert_eq!(app.state.accounts.client(&crate::helpers::operator(), &spa).await.unwrap().scopes, ["openid", "profile", "email"]);
+        assert_eq!(app.state.admin.client(&crate::helpers::operator(), &spa).await.unwrap().scopes, ["openid", "profile", "email"]);
 
         // Delete, then delete again.
         let path = format!("/admin/clients/{id}/delete");
         let page = root.post(&path, &[("csrf", &csrf)]).await;
         assert_eq!(page.status, 303);
         assert!(page.location.as_deref().unwrap().ends_with("/admin/clients?notice=deleted"));
-        assert!(app.state.accounts.client(&crate::helpers::operator(), &id).await.is_err());
+        assert!(app.state.admin.client(&crate::helpers::operator(), &id).await.is_err());
         let list = root.get(&page.location.unwrap()).await;
         assert!(list.body.contains("The client is deleted") && !list.body.contains(&id) && list.body.contains(&spa));
         let page = root.post(&path, &[("csrf", &csrf)]).await;
@@ -425,7 +425,7 @@ on_both_backends! {
         let shop = register_client(&app, web_app(false)).await;
         let mut root = sign_in(&app, "root").await;
         let csrf = csrf_of(&app, &root).await;
-        let own = app.state.accounts.config().tokens.issuer.clone();
+        let own = app.state.config.tokens.issuer.clone();
         let forms: Vec<(String, Vec<(&str, &str)>)> = vec![
             (format!("/admin/users/{}/disable", alice.id), vec![]),
             (format!("/admin/users/{}/roles", alice.id), vec![("roles", "admin")]),
@@ -449,7 +449,7 @@ on_both_backends! {
         }
         let alice_after = user(&app, "alice").await;
         assert!(alice_after.is_active && !alice_after.has_role("admin") && alice_after.failed_logins == 1);
-        let clients = app.state.accounts.list_clients(&crate::helpers::operator()).await.unwrap();
+        let clients = app.state.admin.list_clients(&crate::helpers::operator()).await.unwrap();
         assert_eq!((clients.len(), clients[0].id.as_str()), (1, shop.id.as_str()));
         for kind in [AuditKind::AccountDisabled, AuditKind::RoleChanged, AuditKind::AccountUnlocked, AuditKind::ClientDeleted] {
             assert_eq!(count(&app, kind).await, 0, "{kind:?}");
@@ -471,6 +471,6 @@ on_both_backends! {
         let form = [("csrf", csrf.as_str()), ("name", "Evil"), ("redirect_uris", "https://evil.example/cb"), ("kind", "confidential")];
         let page = root.post("/admin/clients", &form).await;
         assert_eq!(page.status, 403);
-        assert!(app.state.accounts.list_clients(&crate::helpers::operator()).await.unwrap().is_empty());
+        assert!(app.state.admin.list_clients(&crate::helpers::operator()).await.unwrap().is_empty());
     }
 }

@@ -19,7 +19,7 @@ const TERMS: &str = "https://example.com/terms";
 const PRIVACY: &str = "https://example.com/privacy";
 
 fn issuer(app: &TestApp) -> String {
-    app.state.accounts.config().tokens.issuer.clone()
+    app.state.config.tokens.issuer.clone()
 }
 
 /// The value a response set for cookie `name` (None if it set none or cleared it).
@@ -33,7 +33,7 @@ fn set_cookie(page: &Page, name: &str) -> Option<String> {
 
 /// Whether the cookie value is a live browser session, and whose.
 async fn session_user(app: &TestApp, cookie: &str) -> Option<String> {
-    let found = app.state.accounts.browser_session(&SecretString::from(cookie.to_owned())).await.unwrap();
+    let found = app.state.auth.browser_session(&SecretString::from(cookie.to_owned())).await.unwrap();
     found.map(|s| s.user.username.as_str().to_owned())
 }
 

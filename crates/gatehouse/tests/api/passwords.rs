@@ -13,7 +13,7 @@ async fn import(app: &TestApp, name: &str, hash: String) {
         roles: vec!["user".into()],
         email_verified: true,
     };
-    app.state.accounts.import_user(record, &ClientInfo::default()).await.unwrap();
+    app.state.admin.import_user(record, &ClientInfo::default()).await.unwrap();
 }
 
 on_both_backends! {
@@ -31,7 +31,7 @@ on_both_backends! {
             import(&app, name, hash.clone()).await;
             assert_problem(app.login(name, "the wrong password entirely").await, 401, "invalid_credentials").await;
             assert_eq!(app.login(name, password).await.status(), 200, "{name}");
-            let stored = app.state.accounts.find_user(name).await.unwrap().password_hash;
+            let stored = app.state.admin.find_user(name).await.unwrap().password_hash;
             assert!(stored.expose().starts_with("$argon2id$v=19$m=1024,t=1,p=1$"), "{name} upgraded: {stored:?}");
             assert_eq!(app.login(name, password).await.status(), 200, "{name} after rehash");
         }
@@ -45,7 +45,7 @@ on_both_backends! {
             .hash_password(b"an old but decent passphrase", &salt).unwrap().to_string();
         import(&app, "old-argon", old).await;
         assert_eq!(app.login("old-argon", "an old but decent passphrase").await.status(), 200);
-        let stored = app.state.accounts.find_user("old-argon").await.unwrap().password_hash;
+        let stored = app.state.admin.find_user("old-argon").await.unwrap().password_hash;
         assert!(stored.expose().starts_with("$argon2id$v=19$m=1024,t=1,p=1$"), "{stored:?}");
     }
 
@@ -55,7 +55,7 @@ on_both_backends! {
             username: "md5-user".into(), email: "md5@example.com".into(),
             password_hash: "5f4dcc3b5aa765d61d8327deb882cf99".into(), roles: vec![], email_verified: false,
         };
-        let err = app.state.accounts.import_user(record, &ClientInfo::default()).await.unwrap_err();
+        let err = app.state.admin.import_user(record, &ClientInfo::default()).await.unwrap_err();
         assert_eq!(err.code().as_str(), "invalid_request");
     }
 }

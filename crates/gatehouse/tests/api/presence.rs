@@ -25,7 +25,7 @@ async fn audited(app: &TestApp, kind: &str) -> Vec<gatehouse_core::audit::AuditE
         limit: 100,
         ..Default::default()
     };
-    app.state.accounts.store().query(&query).await.unwrap()
+    app.state.store.query(&query).await.unwrap()
 }
 
 on_both_backends! {
@@ -123,6 +123,6 @@ on_both_backends! {
         assert!(retry_after > 500, "the lockout's time left: {retry_after}");
         assert_problem(r, 429, "rate_limited").await;
         // The password did not change.
-        assert_eq!(app.state.accounts.store().user_by_login("alice").await.unwrap().unwrap().failed_logins, 3);
+        assert_eq!(app.state.store.user_by_login("alice").await.unwrap().unwrap().failed_logins, 3);
     }
 }

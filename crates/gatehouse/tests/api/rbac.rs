@@ -26,7 +26,7 @@ pub async fn role(app: &TestApp, role: &str, permissions: &[&str]) {
         description: String::new(),
         permissions: permissions.iter().map(|p| (*p).to_owned()).collect(),
     };
-    app.state.accounts.create_role(&operator(), req, &ClientInfo::default()).await.unwrap();
+    app.state.admin.create_role(&operator(), req, &ClientInfo::default()).await.unwrap();
 }
 
 /// Creates `name` holding `roles` (and `user`) as the operator would; returns the id.
@@ -40,7 +40,7 @@ pub async fn user_with(app: &TestApp, name: &str, roles: &[&str]) -> UserId {
         roles,
         email_verified: true,
     };
-    app.state.accounts.create_user(req, &operator(), &ClientInfo::default()).await.unwrap().id
+    app.state.admin.create_user(req, &operator(), &ClientInfo::default()).await.unwrap().id
 }
 
 /// A person holding exactly `permissions` (through a role of their own), signed in.
@@ -55,8 +55,8 @@ pub async fn holder(app: &TestApp, name: &str, permissions: &[&str]) -> (UserId,
 /// An API key of `user` with `scopes`, stored directly (no step-up, no limits).
 pub async fn key_of(app: &TestApp, user: UserId, scopes: &[&str]) -> String {
     let scopes = scopes.iter().map(|p| Permission::parse(p).unwrap()).collect();
-    let minted = NewApiKey::mint(user, "test".into(), scopes, app.state.accounts.now(), None);
-    app.state.accounts.store().insert_api_key(&minted.key).await.unwrap();
+    let minted = NewApiKey::mint(user, "test".into(), scopes, app.state.clock.now(), None);
+    app.state.store.insert_api_key(&minted.key).await.unwrap();
     minted.secret.expose_secret().to_owned()
 }
 
@@ -77,14 +77,14 @@ async fn fixture(app: &TestApp, n: usize) -> Fixture {
     let name = format!("target{n}");
     let user = user_with(app, &name, &[]).await;
     let login: Value = app.login(&name, STRONG_PASSWORD).await.json().await.unwrap();
-    let minted = NewApiKey::mint(user, "t".into(), vec![], app.state.accounts.now(), None);
-    app.state.accounts.store().insert_api_key(&minted.key).await.unwrap();
+    let minted = NewApiKey::mint(user, "t".into(), vec![], app.state.clock.now(), None);
+    app.state.store.insert_api_key(&minted.key).await.unwrap();
     let client = NewClient {
         name: format!("App {n}"),
         redirect_uris: vec!["https://app.example.com/cb".into()],
         ..Default::default()
     };
-    let client = app.state.accounts.create_client(client, &operator(), &ClientInfo::default()).await.unwrap();
+    let client = app.state.admin.create_client(client, &operator(), &ClientInfo::default()).await.unwrap();
     let spare = format!("spare{n}");
     role(app, &spare, &[]).await;
     Fixture {
@@ -222,7 +222,7 @@ on_both_backends! {
         }
         let r = app.client.delete(app.url(&format!("/api/admin/users/{root}"))).bearer_auth(&support).send().await.unwrap();
         assert_problem(r, 403, "forbidden").await;
-        assert!(app.state.accounts.find_user("root").await.unwrap().is_active);
+        assert!(app.state.admin.find_user("root").await.unwrap().is_active);
         // Granting needs holding: not a role with a permission it lacks, never admin.
         role(&app, "keymaster", &["keys:rotate"]).await;
         let r = post(format!("/api/admin/users/{bob}/roles/keymaster"), support.clone()).await;
@@ -235,7 +235,7 @@ on_both_backends! {
         let r = app.client.put(app.url(&format!("/api/admin/users/{bob}/roles")))
             .bearer_auth(&support).json(&json!({"roles": ["user", "keymaster"]})).send().await.unwrap();
         assert_problem(r, 403, "forbidden").await;
-        assert!(!app.state.accounts.find_user("bob").await.unwrap().has_role("keymaster"), "nothing half-written");
+        assert!(!app.state.admin.find_user("bob").await.unwrap().has_role("keymaster"), "nothing half-written");
         // Defining needs holding too, and taking away counts like granting.
         let r = app.post("/api/admin/roles").bearer_auth(&support)
             .json(&json!({"name": "sneaky", "permissions": ["keys:rotate"]})).send().await.unwrap();
@@ -292,15 +292,15 @@ on_both_backends! {
         // Not the last active administrator, whoever asks.
         let ops = user_with(&app, "ops", &[]).await;
         let root_id = UserId(root.parse().unwrap());
-        let err = app.state.accounts.set_active(&operator(), root_id, false, &ClientInfo::default()).await.unwrap_err();
+        let err = app.state.admin.set_active(&operator(), root_id, false, &ClientInfo::default()).await.unwrap_err();
         assert_eq!(err.code().as_str(), "last_admin");
-        let err = app.state.accounts.revoke_role(&operator(), root_id, &Role::admin(), &ClientInfo::default()).await.unwrap_err();
+        let err = app.state.admin.revoke_role(&operator(), root_id, &Role::admin(), &ClientInfo::default()).await.unwrap_err();
         assert_eq!(err.code().as_str(), "last_admin");
-        let err = app.state.accounts.delete_user_as_admin(&operator(), root_id, &ClientInfo::default()).await.unwrap_err();
+        let err = app.state.admin.delete_user_as_admin(&operator(), root_id, &ClientInfo::default()).await.unwrap_err();
         assert_eq!(err.code().as_str(), "last_admin");
         // With a second administrator, the first may go.
         assert_eq!(post(format!("/api/admin/users/{ops}/roles/admin")).await.status(), 201);
-        app.state.accounts.set_active(&operator(), root_id, false, &ClientInfo::default()).await.unwrap();
+        app.state.admin.set_active(&operator(), root_id, false, &ClientInfo::default()).await.unwrap();
         // A disabled administrator's token no longer works on the admin API.
         assert_problem(app.get("/api/admin/users").bearer_auth(&token).send().await.unwrap(), 401, "invalid_token").await;
     }

@@ -35,7 +35,7 @@ on_both_backends! {
         // The whole session is gone: the legitimate successor and access token too.
         assert_problem(app.refresh(s(&second["refresh_token"])).await, 401, "invalid_token").await;
         assert_eq!(app.me(s(&second["access_token"])).await.status(), 401);
-        let events = app.state.accounts.audit_log(&crate::helpers::operator(), gatehouse_core::audit::AuditQuery {
+        let events = app.state.admin.audit_log(&crate::helpers::operator(), gatehouse_core::audit::AuditQuery {
             kind: Some(gatehouse_core::audit::AuditKind::RefreshReuseDetected), limit: 5, ..Default::default()
         }).await.unwrap();
         assert_eq!(events.len(), 1);
@@ -51,7 +51,7 @@ on_both_backends! {
         let b: Value = r.json().await.unwrap();
         assert_eq!(a["refresh_token"], b["refresh_token"], "same successor, no second rotation");
         // The retry is on the record.
-        let retried = app.state.accounts.audit_log(&crate::helpers::operator(), gatehouse_core::audit::AuditQuery {
+        let retried = app.state.admin.audit_log(&crate::helpers::operator(), gatehouse_core::audit::AuditQuery {
             kind: Some(gatehouse_core::audit::AuditKind::Refresh), limit: 5, ..Default::default()
         }).await.unwrap();
         assert_eq!(retried.len(), 1);

@@ -83,7 +83,7 @@ on_both_backends! {
         claims.iat = now - 3600;
         claims.nbf = now - 3600;
         claims.exp = now - 120; // beyond the 30 s leeway
-        let ring = app.state.accounts.key_ring();
+        let ring = app.state.tokens.key_ring();
         let expired = AccessTokenIssuer::sign(&ring, &claims).unwrap();
         use secrecy::ExposeSecret;
         assert_problem(app.me(expired.expose_secret()).await, 401, "token_expired").await;
@@ -116,7 +116,7 @@ on_both_backends! {
         // A wrong typ (e.g. an ID token replayed as an access token) is refused.
         let (_, claims) = jwt_parts(s(&t["access_token"]));
         let claims: AccessClaims = serde_json::from_value(claims).unwrap();
-        let ring = app.state.accounts.key_ring();
+        let ring = app.state.tokens.key_ring();
         let good = AccessTokenIssuer::sign(&ring, &claims).unwrap();
         use secrecy::ExposeSecret;
         let parts: Vec<&str> = good.expose_secret().split('.').collect();
@@ -130,7 +130,7 @@ on_both_backends! {
         let app = TestApp::spawn(backend).await;
         let before = app.signed_up("alice").await;
         let old_kid = jwt_parts(s(&before["access_token"])).0["kid"].clone();
-        app.state.accounts.rotate_keys(&crate::helpers::operator(), &Default::default()).await.unwrap();
+        app.state.admin.rotate_keys(&crate::helpers::operator(), &Default::default()).await.unwrap();
         let keys = jwks(&app).await;
         assert_eq!(keys["keys"].as_array().unwrap().len(), 2, "current + previous published");
         assert_eq!(app.me(s(&before["access_token"])).await.status(), 200, "old token still valid");
@@ -143,7 +143,7 @@ on_both_backends! {
         // it needs: all three keys are published and both tokens verify (the
         // first key goes at a rotation once its tokens have expired; see the
         // store's keys_stay_published_while_their_tokens_may_live).
-        app.state.accounts.rotate_keys(&crate::helpers::operator(), &Default::default()).await.unwrap();
+        app.state.admin.rotate_keys(&crate::helpers::operator(), &Default::default()).await.unwrap();
         let keys = jwks(&app).await;
         assert_eq!(keys["keys"].as_array().unwrap().len(), 3);
         assert_eq!(app.me(s(&before["access_token"])).await.status(), 200);

@@ -276,7 +276,7 @@ async fn a_token_with_a_key_id_the_node_has_not_loaded_makes_it_reload_once() {
     let a = TestApp::spawn(Backend::Sqlite).await;
     let b = TestApp::start_on(&a).await;
     let alice = a.signed_up("alice").await;
-    a.state.accounts.rotate_keys(&crate::helpers::operator(), &Default::default()).await.unwrap();
+    a.state.admin.rotate_keys(&crate::helpers::operator(), &Default::default()).await.unwrap();
     let fresh: Value = a.login("alice", STRONG_PASSWORD).await.json().await.unwrap();
     assert_ne!(kid_of(s(&fresh["access_token"])), kid_of(s(&alice["access_token"])));
     assert_eq!(b.me(s(&fresh["access_token"])).await.status(), 200);

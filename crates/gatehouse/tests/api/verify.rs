@@ -150,7 +150,7 @@ on_both_backends! {
         let verifier = verifier_for(&app).build().unwrap();
         let first: Value = app.signed_up("alice").await;
         verifier.verify(s(&first["access_token"])).await.unwrap();
-        app.state.accounts.rotate_keys(&crate::helpers::operator(), &ClientInfo::default()).await.unwrap();
+        app.state.admin.rotate_keys(&crate::helpers::operator(), &ClientInfo::default()).await.unwrap();
         // A token with the new kid makes the verifier fetch the JWKS again.
         let second: Value = app.login("alice", STRONG_PASSWORD).await.json().await.unwrap();
         verifier.verify(s(&second["access_token"])).await.unwrap();
@@ -159,9 +159,9 @@ on_both_backends! {
         // (keep_for zero stands for that lifetime having passed), and its
         // tokens are refused.
         let master = gatehouse::master_key::load(&gatehouse::config::MasterKeySource::DataDir(app.dir.join("master.key"))).unwrap();
-        let store = app.state.accounts.store();
-        gatehouse_core::flows::keys_rotate(store.as_ref(), &master, gatehouse_core::token::SigningAlg::EdDsa, Duration::ZERO, app.state.accounts.now(), None, &ClientInfo::default()).await.unwrap();
-        app.state.accounts.reload_keys().await.unwrap();
+        let store = &app.state.store;
+        gatehouse_core::flows::keys_rotate(store.as_ref(), store.as_ref(), &master, gatehouse_core::token::SigningAlg::EdDsa, Duration::ZERO, app.state.clock.now(), None, &ClientInfo::default()).await.unwrap();
+        app.state.tokens.reload_keys().await.unwrap();
         let third: Value = app.login("alice", STRONG_PASSWORD).await.json().await.unwrap();
         verifier.verify(s(&third["access_token"])).await.unwrap();
         assert_eq!(verifier.verify(s(&first["access_token"])).await, Err(VerifyError::UnknownKey));

@@ -25,6 +25,6 @@ pub async fn regenerate(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<BackupCodesResponse>> {
     let body: StepUpBody = optional_json(body)?;
-    let codes = state.accounts.regenerate_backup_codes(&auth, body.into(), &client).await?;
+    let codes = state.auth.regenerate_backup_codes(&auth, body.into(), &client).await?;
     Ok(Json(BackupCodesResponse::new(codes)))
 }

@@ -41,7 +41,7 @@ pub async fn setup(
     Client(client): Client,
     EnrollAuth(auth): EnrollAuth,
 ) -> ApiResult<Json<TotpSetupResponse>> {
-    let e = state.accounts.setup_totp(&auth, &client).await?;
+    let e = state.auth.setup_totp(&auth, &client).await?;
     Ok(Json(TotpSetupResponse {
         secret: e.secret.expose_secret().to_owned(),
         otpauth_uri: e.otpauth_uri.expose_secret().to_owned(),
@@ -64,7 +64,7 @@ pub async fn enable(
     EnrollAuth(auth): EnrollAuth,
     ApiJson(body): ApiJson<TotpCodeBody>,
 ) -> ApiResult<Json<BackupCodesResponse>> {
-    let codes = state.accounts.enable_totp(&auth, &body.code, &client).await?;
+    let codes = state.auth.enable_totp(&auth, &body.code, &client).await?;
     Ok(Json(BackupCodesResponse::new(codes)))
 }
 
@@ -83,6 +83,6 @@ pub async fn disable(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<StatusCode> {
     let body: StepUpBody = optional_json(body)?;
-    state.accounts.disable_totp(&auth, body.into(), &client).await?;
+    state.auth.disable_totp(&auth, body.into(), &client).await?;
     Ok(StatusCode::NO_CONTENT)
 }

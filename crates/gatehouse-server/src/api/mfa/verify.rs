@@ -43,12 +43,9 @@ pub async fn verify(
     ApiJson(body): ApiJson<MfaVerifyBody>,
 ) -> ApiResult<Json<TokenResponse>> {
     let (user, pair) = match (body.code, body.ceremony_id, body.credential) {
-        (Some(code), None, None) => state.accounts.verify_mfa(body.mfa_token, &code, &client, SignIn::Api).await?,
+        (Some(code), None, None) => state.auth.verify_mfa(body.mfa_token, &code, &client, SignIn::Api).await?,
         (None, Some(ceremony), Some(credential)) => {
-            state
-                .accounts
-                .finish_passkey_login(ceremony, Some(body.mfa_token), &credential, &client, SignIn::Api)
-                .await?
+            state.auth.finish_passkey_login(ceremony, Some(body.mfa_token), &credential, &client, SignIn::Api).await?
         }
         _ => {
             return Err(Error::InvalidRequest(

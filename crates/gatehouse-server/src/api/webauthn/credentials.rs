@@ -49,7 +49,7 @@ fn credential_id(raw: &str) -> Result<Uuid, Error> {
 #[utoipa::path(get, path = "/api/auth/webauthn/credentials", tag = "webauthn",
     responses((status = 200, body = CredentialList), (status = 401, body = Problem)), security(("bearer" = [])))]
 pub async fn list(State(state): State<AppState>, Auth(auth): Auth) -> ApiResult<Json<CredentialList>> {
-    let credentials = state.accounts.list_passkeys(&auth).await?;
+    let credentials = state.auth.list_passkeys(&auth).await?;
     Ok(Json(CredentialList { credentials: credentials.iter().map(CredentialView::from).collect() }))
 }
 
@@ -68,7 +68,7 @@ pub async fn rename(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<RenameBody>,
 ) -> ApiResult<StatusCode> {
-    state.accounts.rename_passkey(&auth, credential_id(&id)?, &body.name).await?;
+    state.auth.rename_passkey(&auth, credential_id(&id)?, &body.name).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -85,6 +85,6 @@ pub async fn remove(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<StatusCode> {
     let body: StepUpBody = optional_json(body)?;
-    state.accounts.remove_passkey(&auth, credential_id(&id)?, body.into(), &client).await?;
+    state.auth.remove_passkey(&auth, credential_id(&id)?, body.into(), &client).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -33,7 +33,7 @@ pub async fn start(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<CeremonyResponse>> {
     let body: LoginStartBody = optional_json(body)?;
-    Ok(Json(state.accounts.start_passkey_login(body.mfa_token).await?.into()))
+    Ok(Json(state.auth.start_passkey_login(body.mfa_token).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -61,7 +61,7 @@ pub async fn finish(
     ApiJson(body): ApiJson<LoginFinishBody>,
 ) -> ApiResult<Json<TokenResponse>> {
     let (user, pair) = state
-        .accounts
+        .auth
         .finish_passkey_login(body.ceremony_id, body.mfa_token, &body.credential, &client, SignIn::Api)
         .await?;
     Ok(Json(TokenResponse::new(&user, pair)))

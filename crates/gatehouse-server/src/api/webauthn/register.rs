@@ -18,7 +18,7 @@ use crate::state::AppState;
     responses((status = 200, body = CeremonyResponse), (status = 400, body = Problem), (status = 401, body = Problem)),
     security(("bearer" = [])))]
 pub async fn start(State(state): State<AppState>, EnrollAuth(auth): EnrollAuth) -> ApiResult<Json<CeremonyResponse>> {
-    Ok(Json(state.accounts.start_passkey_registration(&auth).await?.into()))
+    Ok(Json(state.auth.start_passkey_registration(&auth).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -50,7 +50,7 @@ pub async fn finish(
     ApiJson(body): ApiJson<RegisterFinishBody>,
 ) -> ApiResult<(StatusCode, Json<RegisterFinishResponse>)> {
     let (credential, codes) = state
-        .accounts
+        .auth
         .finish_passkey_registration(&auth, body.ceremony_id, body.name.as_deref(), &body.credential, &client)
         .await?;
     use secrecy::ExposeSecret;

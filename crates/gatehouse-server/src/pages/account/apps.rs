@@ -31,7 +31,7 @@ pub async fn remove(
         return refused;
     }
     let user = signed_in.browser.user.id;
-    match state.accounts.revoke_consent(user, &form.client_id, &client).await {
+    match state.oauth.revoke_consent(user, &form.client_id, &client).await {
         Ok(true) => done(Done::AppRemoved),
         Ok(false) => {
             let fb = Feedback::field(StatusCode::NOT_FOUND, "apps", "That app has no access to your account.");

@@ -268,11 +268,11 @@ async fn renew(
 ) -> Option<HeaderValue> {
     // Read again: the flow may just have changed how and when it was authenticated.
     let current = browser::session(state, headers).await.unwrap_or_else(|| signed_in.browser.clone());
-    match state.accounts.renew_browser_session(&current, client).await {
+    match state.auth.renew_browser_session(&current, client).await {
         Ok(value) => Some(browser::renewed_session_cookie(state, &current.session, value.expose_secret())),
         Err(e) => {
             tracing::error!(error = %e, "cannot renew a browser session; ending it");
-            if let Err(e) = state.accounts.end_browser_session(&current, client).await {
+            if let Err(e) = state.auth.end_browser_session(&current, client).await {
                 tracing::error!(error = %e, "cannot end a browser session");
             }
             None
@@ -344,11 +344,11 @@ struct AppRow {
 
 /// Everything the page shows.
 async fn view(state: &AppState, signed_in: &SignedIn) -> Result<minijinja::Value, Error> {
-    let accounts = &state.accounts;
+    let auth_service = &state.auth;
     let auth = signed_in.auth(state);
     let user = &signed_in.browser.user;
-    let mfa = accounts.mfa_status(auth.user_id()).await?;
-    let passkeys: Vec<PasskeyRow> = accounts
+    let mfa = auth_service.mfa_status(auth.user_id()).await?;
+    let passkeys: Vec<PasskeyRow> = auth_service
         .list_passkeys(&auth)
         .await?
         .into_iter()
@@ -359,10 +359,10 @@ async fn view(state: &AppState, signed_in: &SignedIn) -> Result<minijinja::Value
             last_used: p.last_used_at.map(when),
         })
         .collect();
-    let consents = accounts.consents(auth.user_id()).await?;
+    let consents = state.oauth.consents(auth.user_id()).await?;
     let names: HashMap<String, String> =
         consents.iter().filter_map(|(c, client)| Some((c.client_id.clone(), client.as_ref()?.name.clone()))).collect();
-    let sessions: Vec<SessionRow> = accounts
+    let sessions: Vec<SessionRow> = auth_service
         .my_sessions(&auth)
         .await?
         .iter()
@@ -377,8 +377,8 @@ async fn view(state: &AppState, signed_in: &SignedIn) -> Result<minijinja::Value
             client_id: c.client_id,
         })
         .collect();
-    let api_keys = accounts.my_api_keys(&auth).await?.iter().filter(|k| k.revoked_at.is_none()).count();
-    let step_up_window = time::Duration::try_from(accounts.config().step_up_window).unwrap_or(time::Duration::ZERO);
+    let api_keys = auth_service.my_api_keys(&auth).await?.iter().filter(|k| k.revoked_at.is_none()).count();
+    let step_up_window = time::Duration::try_from(state.config.step_up_window).unwrap_or(time::Duration::ZERO);
     Ok(context! {
         title => "Your account",
         csrf => &signed_in.csrf,
@@ -388,13 +388,13 @@ async fn view(state: &AppState, signed_in: &SignedIn) -> Result<minijinja::Value
         email => user.email.as_str(),
         email_verified => user.email_verified,
         member_since => when(user.created_at),
-        min_length => accounts.config().password_policy.min_length,
+        min_length => state.config.password_policy.min_length,
         totp => mfa.totp,
         second_factor => mfa.has_second_factor(),
         backup_codes => mfa.backup_codes_remaining,
         api_keys,
-        step_up => accounts.now() - signed_in.browser.session.auth_time > step_up_window,
-        passkeys_enabled => accounts.passkeys_enabled(),
+        step_up => state.clock.now() - signed_in.browser.session.auth_time > step_up_window,
+        passkeys_enabled => auth_service.passkeys_enabled(),
         passkeys,
         sessions,
         apps,

@@ -45,7 +45,7 @@ pub async fn rename(
         return refused;
     }
     let Ok(id) = Uuid::parse_str(&form.id) else { return gone(&state, &signed_in).await };
-    match state.accounts.rename_passkey(&signed_in.auth(&state), id, &form.name).await {
+    match state.auth.rename_passkey(&signed_in.auth(&state), id, &form.name).await {
         Ok(()) => done(Done::PasskeyRenamed),
         Err(e) => {
             let (status, message) = match e.code() {
@@ -73,7 +73,7 @@ pub async fn remove(
     }
     let Ok(id) = Uuid::parse_str(&form.id) else { return gone(&state, &signed_in).await };
     let auth = signed_in.auth(&state);
-    match state.accounts.remove_passkey(&auth, id, proof(form.passkey_password), &client).await {
+    match state.auth.remove_passkey(&auth, id, proof(form.passkey_password), &client).await {
         Ok(()) => done(Done::PasskeyRemoved),
         Err(e) => {
             let (status, message) = failure(&e);

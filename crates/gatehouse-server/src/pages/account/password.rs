@@ -51,7 +51,7 @@ pub async fn change(
     }
     let auth = signed_in.auth(&state);
     let changed = state
-        .accounts
+        .lifecycle
         .change_password(
             &auth,
             form.current_password.into(),

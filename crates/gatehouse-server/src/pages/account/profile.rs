@@ -34,7 +34,7 @@ pub async fn resend(
     if !signed_in.check_form(&state, &headers, &form.csrf) {
         return signed_in::forged(&state);
     }
-    match state.accounts.resend_verification(&signed_in.auth(&state), &client).await {
+    match state.lifecycle.resend_verification(&signed_in.auth(&state), &client).await {
         Ok(()) => done(Done::VerificationSent),
         Err(e) => {
             let (status, message) = failure(&e);
@@ -60,7 +60,7 @@ pub async fn change_email(
         return page(&state, &signed_in, fb.keep("new_email", new_email)).await;
     }
     let auth = signed_in.auth(&state);
-    match state.accounts.request_email_change(&auth, &new_email, form.email_password.into(), &client).await {
+    match state.lifecycle.request_email_change(&auth, &new_email, form.email_password.into(), &client).await {
         Ok(()) => done(Done::EmailChangeRequested),
         Err(e) => {
             let (status, message) = match e.code() {

@@ -39,7 +39,7 @@ pub async fn end(
     if id == signed_in.browser.session.id {
         return end_this(&state, &signed_in, &client).await;
     }
-    match state.accounts.end_my_session(&signed_in.auth(&state), id, &client).await {
+    match state.auth.end_my_session(&signed_in.auth(&state), id, &client).await {
         Ok(()) => done(Done::SessionEnded),
         Err(e) if e.code() == ErrorCode::NotFound => gone(&state, &signed_in).await,
         Err(e) => {
@@ -71,7 +71,7 @@ pub async fn end_all(
         return refused;
     }
     let revoke = form.revoke_api_keys.is_some();
-    match state.accounts.logout_all(&signed_in.auth(&state), revoke, &client).await {
+    match state.auth.logout_all(&signed_in.auth(&state), revoke, &client).await {
         Ok(_) => signed_out(),
         Err(e) => {
             tracing::error!(error = %e, "cannot end every session");
@@ -98,7 +98,7 @@ pub async fn logout(
 
 /// Ends this browser's session server-side, then clears its cookie.
 async fn end_this(state: &AppState, signed_in: &SignedIn, client: &gatehouse_core::audit::ClientInfo) -> Response {
-    match state.accounts.end_browser_session(&signed_in.browser, client).await {
+    match state.auth.end_browser_session(&signed_in.browser, client).await {
         Ok(()) => signed_out(),
         Err(e) => {
             tracing::error!(error = %e, "cannot end a browser session");

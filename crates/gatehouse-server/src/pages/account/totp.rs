@@ -53,7 +53,7 @@ pub async fn setup(
     if !signed_in.check_form(&state, &headers, &form.csrf) {
         return signed_in::forged(&state);
     }
-    match state.accounts.setup_totp(&signed_in.auth(&state), &client).await {
+    match state.auth.setup_totp(&signed_in.auth(&state), &client).await {
         Ok(enrollment) => totp_page(&state, &signed_in, StatusCode::OK, &enrollment, None),
         Err(e) => {
             let (status, message) = failure(&e);
@@ -76,14 +76,14 @@ pub async fn enable(
     }
     let auth = signed_in.auth(&state);
     let code: String = form.code.chars().filter(|c| !c.is_whitespace()).collect();
-    match state.accounts.enable_totp(&auth, &code, &client).await {
+    match state.auth.enable_totp(&auth, &code, &client).await {
         Ok(codes) => {
             let cookie = renew(&state, &headers, &signed_in, &client).await;
             let title = "Two-step verification is on";
             let res = codes_page(&state, title, &codes, &format!("/account?done={}", Done::TotpOn.as_str()));
             with_session_cookie(res, cookie)
         }
-        Err(e) if e.code() == ErrorCode::InvalidMfaCode => match state.accounts.pending_totp(&auth).await {
+        Err(e) if e.code() == ErrorCode::InvalidMfaCode => match state.lifecycle.pending_totp(&auth).await {
             Ok(Some(enrollment)) => {
                 let error = "That code is not right. Check that your device's clock is correct and try again.";
                 totp_page(&state, &signed_in, StatusCode::UNAUTHORIZED, &enrollment, Some(error))
@@ -117,7 +117,7 @@ pub async fn disable(
     if let Some(refused) = refusal(&state, &signed_in, &headers, &form.csrf) {
         return refused;
     }
-    match state.accounts.disable_totp(&signed_in.auth(&state), proof(form.totp_password), &client).await {
+    match state.auth.disable_totp(&signed_in.auth(&state), proof(form.totp_password), &client).await {
         Ok(()) => done(Done::TotpOff),
         Err(e) => step_up_failed(&state, &signed_in, &e, "totp_password").await,
     }
@@ -134,7 +134,7 @@ pub async fn backup_codes(
     if let Some(refused) = refusal(&state, &signed_in, &headers, &form.csrf) {
         return refused;
     }
-    match state.accounts.regenerate_backup_codes(&signed_in.auth(&state), proof(form.codes_password), &client).await {
+    match state.auth.regenerate_backup_codes(&signed_in.auth(&state), proof(form.codes_password), &client).await {
         Ok(codes) => codes_page(&state, "New backup codes", &codes, "/account"),
         Err(e) => step_up_failed(&state, &signed_in, &e, "codes_password").await,
     }

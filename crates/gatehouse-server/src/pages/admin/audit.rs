@@ -85,7 +85,7 @@ pub async fn list(State(state): State<AppState>, Admin(admin): Admin, Query(filt
     let (events, more) = if errors.any() {
         (Vec::new(), false)
     } else {
-        match state.accounts.audit_log(&super::actor(&admin), query).await {
+        match state.admin.audit_log(&super::actor(&admin), query).await {
             Ok(mut events) => {
                 let more = events.len() > PER_PAGE as usize;
                 events.truncate(PER_PAGE as usize);
@@ -170,7 +170,7 @@ async fn query_of(
 /// The id of the user a filter names. An id that is no longer a user's
 /// (a deleted account) still filters: its events stay in the log.
 async fn resolve_user(state: &AppState, key: &str) -> Result<Option<UserId>, gatehouse_core::Error> {
-    match state.accounts.find_user(key).await {
+    match state.admin.find_user(key).await {
         Ok(user) => Ok(Some(user.id)),
         Err(e) if e.code() == ErrorCode::NotFound => Ok(uuid::Uuid::parse_str(key).ok().map(UserId)),
         Err(e) => Err(e),
@@ -227,7 +227,7 @@ async fn usernames(state: &AppState, events: &[AuditEvent]) -> HashMap<UserId, S
     ids.dedup();
     let mut names = HashMap::new();
     for id in ids {
-        match state.accounts.find_user(&id.to_string()).await {
+        match state.admin.find_user(&id.to_string()).await {
             Ok(user) if user.id == id => {
                 names.insert(id, user.username.as_str().to_owned());
             }

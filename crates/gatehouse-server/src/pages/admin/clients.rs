@@ -115,7 +115,7 @@ pub async fn create(
             return page(&state, &admin, status, Page { form, errors, ..Default::default() }).await;
         }
     };
-    match state.accounts.create_client(req, &super::actor(&admin), &client).await {
+    match state.admin.create_client(req, &super::actor(&admin), &client).await {
         Ok(registered) => {
             let form = ClientForm { kind: "confidential".into(), ..Default::default() };
             let created = Some(created_view(&registered));
@@ -144,7 +144,7 @@ pub async fn delete(
     if !admin.check_form(&state, &headers, &form.csrf) {
         return forged(&state);
     }
-    match state.accounts.delete_client(&id, &super::actor(&admin), &client).await {
+    match state.admin.delete_client(&id, &super::actor(&admin), &client).await {
         Ok(()) => back("/admin/clients", "deleted"),
         Err(e) if e.code() == ErrorCode::NotFound => back("/admin/clients", "missing"),
         Err(e) => internal(&state, &e),
@@ -235,7 +235,7 @@ struct Page {
 }
 
 async fn page(state: &AppState, admin: &SignedIn, status: StatusCode, p: Page) -> Response {
-    let clients = match state.accounts.list_clients(&super::actor(admin)).await {
+    let clients = match state.admin.list_clients(&super::actor(admin)).await {
         Ok(clients) => clients,
         Err(e) => return internal(state, &e),
     };

@@ -82,15 +82,14 @@ pub async fn list(State(state): State<AppState>, Admin(admin): Admin, Query(quer
     let q: String = query.q.unwrap_or_default().trim().chars().take(254).collect();
     let page = page_number(query.page.as_deref());
     let filter = gatehouse_core::store::UserFilter { search: Some(q.clone()), ..Default::default() };
-    let mut users = match state.accounts.list_users(&actor(&admin), &filter, PER_PAGE + 1, (page - 1) * PER_PAGE).await
-    {
+    let mut users = match state.admin.list_users(&actor(&admin), &filter, PER_PAGE + 1, (page - 1) * PER_PAGE).await {
         Ok(users) => users,
         Err(e) => return internal(&state, &e),
     };
     let more = users.len() > PER_PAGE as usize;
     users.truncate(PER_PAGE as usize);
     let (previous, next) = pager("/admin/users", &[("q", &q)], page, more);
-    let now = state.accounts.now();
+    let now = state.clock.now();
     let rows: Vec<UserRow> = users.iter().map(|u| UserRow::at(u, now)).collect();
     super::super::render(
         &state,
@@ -133,7 +132,7 @@ pub async fn disable(
     if user.id == admin.browser.user.id {
         return back(&path_of(user.id), "self_disable");
     }
-    match state.accounts.set_active(&actor(&admin), user.id, false, &client).await {
+    match state.admin.set_active(&actor(&admin), user.id, false, &client).await {
         Ok(_) => back(&path_of(user.id), "disabled"),
         Err(e) if e.code() == ErrorCode::LastAdmin => back(&path_of(user.id), "last_admin"),
         Err(e) => internal(&state, &e),
@@ -153,7 +152,7 @@ pub async fn enable(
         Ok(user) => user,
         Err(res) => return res,
     };
-    match state.accounts.set_active(&actor(&admin), user.id, true, &client).await {
+    match state.admin.set_active(&actor(&admin), user.id, true, &client).await {
         Ok(_) => back(&path_of(user.id), "enabled"),
         Err(e) => internal(&state, &e),
     }
@@ -172,7 +171,7 @@ pub async fn unlock(
         Ok(user) => user,
         Err(res) => return res,
     };
-    match state.accounts.unlock(&actor(&admin), user.id, &client).await {
+    match state.admin.unlock(&actor(&admin), user.id, &client).await {
         Ok(_) => back(&path_of(user.id), "unlocked"),
         Err(e) => internal(&state, &e),
     }
@@ -205,7 +204,7 @@ pub async fn roles(
     if is_self && !roles.iter().any(|r| r.as_str() == Role::ADMIN) {
         return refused("You cannot remove your own admin role; ask another administrator.".into()).await;
     }
-    match state.accounts.set_roles(&actor(&admin), user.id, roles, &client).await {
+    match state.admin.set_roles(&actor(&admin), user.id, roles, &client).await {
         Ok(_) => back(&path_of(user.id), "roles"),
         // The refusals a person can act on are shown by the field.
         Err(e) if e.code() != ErrorCode::Internal => refused(e.to_string()).await,
@@ -252,7 +251,7 @@ async fn load(state: &AppState, id: &str) -> Result<User, Response> {
     let Ok(id) = uuid::Uuid::parse_str(id) else {
         return Err(missing());
     };
-    match state.accounts.find_user(&id.to_string()).await {
+    match state.admin.find_user(&id.to_string()).await {
         // find_user also matches names; only the id counts here.
         Ok(user) if user.id == UserId(id) => Ok(user),
         Ok(_) => Err(missing()),
@@ -276,7 +275,7 @@ async fn detail_page(
     roles_error: Option<String>,
 ) -> Response {
     let query = AuditQuery { user: Some(user.id), limit: 20, ..Default::default() };
-    let events = match state.accounts.audit_log(&actor(admin), query).await {
+    let events = match state.admin.audit_log(&actor(admin), query).await {
         Ok(events) => super::audit::rows(state, &events).await,
         Err(e) => return internal(state, &e),
     };
@@ -287,7 +286,7 @@ async fn detail_page(
         context! {
             title => format!("User {}", user.username.as_str()),
             tab => "users",
-            user => UserRow::at(user, state.accounts.now()),
+            user => UserRow::at(user, state.clock.now()),
             is_self => user.id == admin.browser.user.id,
             roles,
             roles_error,
