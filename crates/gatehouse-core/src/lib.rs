@@ -24,6 +24,9 @@ pub mod ratelimit;
 pub mod rbac;
 pub mod session;
 pub mod store;
+// Built for this crate's tests, and for other crates' with `test-support`.
+#[cfg(any(test, feature = "test-support"))]
+pub mod testing;
 pub mod token;
 
 pub use error::{Error, ErrorCode};

@@ -1,5 +1,5 @@
 //! The store contract cases, by capability, and the fixtures they share. Each
-//! case takes the URL of a fresh, empty database.
+//! case takes the URL of a fresh, empty database (or [`MEMORY`]).
 
 mod api_keys;
 mod audit;
@@ -38,7 +38,14 @@ pub use units::*;
 pub use users::*;
 pub use webauthn::*;
 
+/// The URL of the in-memory store (`gatehouse_core::testing::MemoryStore`).
+pub const MEMORY: &str = "memory:";
+
+/// The store at `url`; [`MEMORY`] is a fresh in-memory store at each call.
 pub async fn open(url: &str) -> Arc<dyn Store> {
+    if url == MEMORY {
+        return Arc::new(gatehouse_core::testing::MemoryStore::new());
+    }
     gatehouse_store::connect(url).await.unwrap()
 }
 

@@ -1,0 +1,244 @@
+//! [`MemoryStore`]: every store trait of [`crate::store`] over plain tables
+//! in memory, for fast flow tests. The semantics are those of the SQL
+//! backends in `gatehouse-store` (their queries in `common/*.rs`, their
+//! schema in `migrations/`): the same unique rules and foreign keys,
+//! reported as the same [`Constraint`]s, the same cascades, orders and
+//! expiry checks against the `now` the caller gives.
+//!
+//! The state is one [`State`] value (a `Vec` or map per table) behind a
+//! `std::sync::Mutex`. Every writer takes turns at an async writer gate, as
+//! SQLite's writers take its write lock: a plain write through the store
+//! holds it for that one call, a unit of work ([`Store::begin`]) for its
+//! whole life. A unit works on its own copy of the state and swaps it in at
+//! [`StoreTx::commit`]; dropped, it writes nothing. Reads through the store
+//! read the committed state at once, even while a unit is open.
+//!
+//! Each store method checks every rule before it changes anything, so a
+//! method that fails changes nothing, inside a unit or not. A unit in which
+//! a step broke a rule (a [`StoreError::Conflict`]) refuses to commit, as
+//! PostgreSQL does.
+//!
+//! The trait implementations are split by capability, one file each:
+//! `users`, `roles`, `api_keys`, `sessions`, `keys`, `audit`, `mfa`,
+//! `webauthn`, `lifecycle`, `clients`, `oauth` and `federation`. They are
+//! written once, on [`MemoryStore`]: a unit of work is a `MemoryStore` too,
+//! one that holds its copy of the state (`unit`) and works on that.
+//!
+//! Times are kept as given (the SQL stores cut them to microseconds in UTC).
+
+mod api_keys;
+mod audit;
+mod clients;
+mod federation;
+mod keys;
+mod lifecycle;
+mod mfa;
+mod oauth;
+mod roles;
+mod sessions;
+mod users;
+mod webauthn;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+use tokio::sync::OwnedMutexGuard;
+
+use crate::account::{Role, User};
+use crate::api_key::ApiKey;
+use crate::audit::AuditEvent;
+use crate::federation::{UpstreamLink, UpstreamProvider};
+use crate::lifecycle::EmailToken;
+use crate::mfa::{MfaChallenge, TotpRecord, WebauthnCeremony, WebauthnCredential};
+use crate::oauth::{AuthorizationCode, Consent, OAuthClient};
+use crate::rbac::RoleDef;
+use crate::session::{RefreshRecord, Session};
+use crate::store::{Constraint, Store, StoreError, StoreResult, StoreTx};
+
+/// Gatehouse's data in memory: a fresh, empty database per
+/// [`MemoryStore::new`] (with the built-in roles, as migrated). See the
+/// module docs.
+pub struct MemoryStore {
+    shared: Arc<Shared>,
+    /// The unit of work this value is, if any (made by [`Store::begin`]).
+    unit: Option<Unit>,
+}
+
+/// What the store and its units share.
+struct Shared {
+    committed: Mutex<State>,
+    /// Held by every writer: a plain write for its call, a unit for its life.
+    writer: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// An open unit of work: its copy of the state and its turn at the gate.
+struct Unit {
+    state: Mutex<State>,
+    /// A step broke a rule: the unit must not commit (see [`StoreTx`]).
+    failed: AtomicBool,
+    _turn: OwnedMutexGuard<()>,
+}
+
+/// Every table. Rows are kept in the order written; each query sorts as
+/// its SQL does.
+#[derive(Clone, Default)]
+struct State {
+    /// Users with their roles (sorted, without duplicates: `user_roles`).
+    /// `permissions` is left empty here and filled in from the roles at
+    /// each read, as the SQL stores do.
+    users: Vec<User>,
+    /// Role definitions by name, their permissions sorted (`role_permissions`).
+    roles: BTreeMap<Role, RoleDef>,
+    sessions: Vec<Session>,
+    refresh_tokens: Vec<RefreshRecord>,
+    keys: Vec<keys::KeyRow>,
+    audit: Vec<AuditEvent>,
+    totp: Vec<TotpRecord>,
+    backup_codes: Vec<mfa::BackupCode>,
+    challenges: Vec<MfaChallenge>,
+    credentials: Vec<WebauthnCredential>,
+    ceremonies: Vec<WebauthnCeremony>,
+    email_tokens: Vec<EmailToken>,
+    clients: Vec<OAuthClient>,
+    codes: Vec<AuthorizationCode>,
+    consents: Vec<Consent>,
+    upstreams: Vec<UpstreamProvider>,
+    links: Vec<UpstreamLink>,
+    api_keys: Vec<ApiKey>,
+}
+
+impl MemoryStore {
+    /// An empty store holding only the built-in roles `admin` and `user`,
+    /// without permissions, as migration 0009 leaves a fresh database (the
+    /// server's start-up sync fills them in: `sync_builtin_roles`).
+    pub fn new() -> Self {
+        let mut state = State::default();
+        for mut role in RoleDef::builtins(OffsetDateTime::now_utc()) {
+            role.permissions.clear();
+            state.roles.insert(role.name.clone(), role);
+        }
+        let shared = Shared { committed: Mutex::new(state), writer: Arc::default() };
+        Self { shared: Arc::new(shared), unit: None }
+    }
+
+    /// Runs `read` on the state this value sees: the unit's copy inside a
+    /// unit of work, the committed state otherwise.
+    fn read<T>(&self, read: impl FnOnce(&State) -> T) -> T {
+        match &self.unit {
+            Some(unit) => read(&lock(&unit.state)),
+            None => read(&lock(&self.shared.committed)),
+        }
+    }
+
+    /// Runs `write` on the state this value writes to: the unit's copy, or
+    /// the committed state while holding the writer gate. `write` checks
+    /// every rule before it changes anything.
+    async fn write<T>(&self, write: impl FnOnce(&mut State) -> StoreResult<T> + Send) -> StoreResult<T> {
+        match &self.unit {
+            Some(unit) => {
+                let result = write(&mut lock(&unit.state));
+                if matches!(result, Err(StoreError::Conflict(_))) {
+                    unit.failed.store(true, Ordering::Relaxed);
+                }
+                result
+            }
+            None => {
+                let _turn = self.shared.writer.lock().await;
+                write(&mut lock(&self.shared.committed))
+            }
+        }
+    }
+}
+
+impl Default for MemoryStore {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for MemoryStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoryStore").field("unit", &self.unit.is_some()).finish_non_exhaustive()
+    }
+}
+
+/// The guarded value, even if a thread panicked while holding the lock (no
+/// method leaves a table half-changed: each checks before it writes).
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A broken rule of the schema.
+fn conflict<T>(rule: Constraint) -> StoreResult<T> {
+    Err(StoreError::Conflict(rule))
+}
+
+/// Whether two names are the same, case-insensitively (SQL `lower(a) = lower(b)`).
+fn same_ignoring_case(a: &str, b: &str) -> bool {
+    a.to_lowercase() == b.to_lowercase()
+}
+
+/// A list of words as the SQL stores read it back (`amr`, scopes): they keep
+/// it as one space-separated text, so empty words vanish and a word with a
+/// space in it comes back as two.
+fn stored_words(words: &[String]) -> Vec<String> {
+    words.join(" ").split_whitespace().map(str::to_owned).collect()
+}
+
+/// A count as the traits report it.
+fn count(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
+/// `limit` rows from `offset` on (SQL `LIMIT`/`OFFSET`).
+fn page<T>(rows: impl Iterator<Item = T>, limit: u32, offset: u32) -> impl Iterator<Item = T> {
+    let offset = usize::try_from(offset).unwrap_or(usize::MAX);
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    rows.skip(offset).take(limit)
+}
+
+#[async_trait]
+impl StoreTx for MemoryStore {
+    async fn commit(self: Box<Self>) -> StoreResult<()> {
+        let Some(unit) = self.unit else { return Ok(()) };
+        if unit.failed.load(Ordering::Relaxed) {
+            return Err(StoreError::Backend("a step of the unit of work failed: nothing was written".into()));
+        }
+        let state = unit.state.into_inner().unwrap_or_else(PoisonError::into_inner);
+        *lock(&self.shared.committed) = state;
+        // The unit's turn at the writer gate ends here, after the swap.
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Store for MemoryStore {
+    async fn begin(&self) -> StoreResult<Box<dyn StoreTx>> {
+        if self.unit.is_some() {
+            return Err(StoreError::Backend("a unit of work cannot begin another".into()));
+        }
+        let turn = self.shared.writer.clone().lock_owned().await;
+        let copy = lock(&self.shared.committed).clone();
+        let unit = Unit { state: Mutex::new(copy), failed: AtomicBool::new(false), _turn: turn };
+        Ok(Box::new(Self { shared: self.shared.clone(), unit: Some(unit) }))
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        Ok(())
+    }
+
+    fn backend(&self) -> &'static str {
+        "memory"
+    }
+
+    /// There is no file to copy.
+    async fn backup_into(&self, _path: &str) -> StoreResult<bool> {
+        Ok(false)
+    }
+}
