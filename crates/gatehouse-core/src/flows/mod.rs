@@ -20,6 +20,8 @@ mod config;
 mod lifecycle;
 mod oauth;
 pub mod parts;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 

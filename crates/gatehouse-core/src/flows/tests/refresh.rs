@@ -1,0 +1,54 @@
+//! Refresh-token rotation: a retry within the grace window gets the same
+//! successor; a spent token presented later is reuse and ends the session.
+
+use std::time::Duration;
+
+use secrecy::ExposeSecret;
+
+use super::{client, password, Harness};
+use crate::account::LoginName;
+use crate::error::Error;
+use crate::flows::{LoginOutcome, LoginRequest, SignIn, TokenPair};
+
+async fn signed_in(h: &Harness) -> TokenPair {
+    h.user("alice", vec![]).await;
+    let req = LoginRequest { login: LoginName::parse("alice").unwrap(), password: password(), via: SignIn::Api };
+    match h.services.auth.login(req, &client()).await.unwrap() {
+        LoginOutcome::Tokens(_, pair) => pair,
+        LoginOutcome::MfaRequired { .. } => panic!("no second factor"),
+    }
+}
+
+#[tokio::test]
+async fn a_retry_within_the_grace_window_gets_the_same_successor() {
+    let h = Harness::new().await;
+    let first = signed_in(&h).await;
+    let auth = &h.services.auth;
+    let (_, a) = auth.refresh(first.refresh_token.clone(), &client()).await.unwrap();
+    let (_, b) = auth.refresh(first.refresh_token.clone(), &client()).await.unwrap();
+    assert_eq!(a.refresh_token.expose_secret(), b.refresh_token.expose_secret());
+    assert_ne!(a.refresh_token.expose_secret(), first.refresh_token.expose_secret());
+}
+
+#[tokio::test]
+async fn a_spent_token_presented_after_the_grace_window_ends_the_session() {
+    let h = Harness::new().await;
+    let first = signed_in(&h).await;
+    let auth = &h.services.auth;
+    let (_, next) = auth.refresh(first.refresh_token.clone(), &client()).await.unwrap();
+    h.advance(Duration::from_secs(3));
+    let reused = auth.refresh(first.refresh_token.clone(), &client()).await;
+    assert!(matches!(reused, Err(Error::TokenReused)), "{reused:?}");
+    // The whole session ended: its newest token is dead too.
+    let after = auth.refresh(next.refresh_token, &client()).await;
+    assert!(matches!(after, Err(Error::InvalidToken)), "{after:?}");
+}
+
+#[tokio::test]
+async fn a_session_past_its_idle_deadline_cannot_refresh() {
+    let h = Harness::new().await;
+    let first = signed_in(&h).await;
+    h.advance(Duration::from_secs(7 * 86400 + 1));
+    let late = h.services.auth.refresh(first.refresh_token, &client()).await;
+    assert!(matches!(late, Err(Error::TokenExpired)), "{late:?}");
+}
