@@ -10,12 +10,13 @@
 use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use jsonwebtoken::jwk::Jwk;
 use jsonwebtoken::{Algorithm, DecodingKey};
 
 use crate::error::VerifyError;
+use crate::verifier::Now;
 
 /// The largest JWKS document read.
 const MAX_JWKS_BYTES: usize = 256 * 1024;
@@ -23,10 +24,11 @@ const MAX_JWKS_BYTES: usize = 256 * 1024;
 #[derive(Default)]
 struct KeySet {
     keys: HashMap<String, (DecodingKey, Algorithm)>,
-    /// When the keys were last fetched successfully.
-    fetched: Option<Instant>,
+    /// When the keys were last fetched successfully (the verifier's clock,
+    /// Unix seconds).
+    fetched: Option<i64>,
     /// When a fetch was last tried, successful or not.
-    attempted: Option<Instant>,
+    attempted: Option<i64>,
 }
 
 pub(crate) struct Jwks {
@@ -35,6 +37,9 @@ pub(crate) struct Jwks {
     allowed: Vec<Algorithm>,
     min_refresh: Duration,
     max_age: Duration,
+    /// The verifier's clock: the intervals above are measured on it, so a
+    /// test moves it instead of waiting.
+    now: Now,
     set: RwLock<Arc<KeySet>>,
     refreshing: tokio::sync::Mutex<()>,
 }
@@ -46,6 +51,7 @@ impl Jwks {
         allowed: Vec<Algorithm>,
         min_refresh: Duration,
         max_age: Duration,
+        now: Now,
     ) -> Self {
         Self {
             url,
@@ -53,9 +59,15 @@ impl Jwks {
             allowed,
             min_refresh,
             max_age,
+            now,
             set: RwLock::new(Arc::new(KeySet::default())),
             refreshing: tokio::sync::Mutex::new(()),
         }
+    }
+
+    /// How long ago `then` was, by the verifier's clock (whole seconds).
+    fn since(&self, then: i64) -> Duration {
+        Duration::from_secs(u64::try_from((self.now)().saturating_sub(then)).unwrap_or(0))
     }
 
     fn current(&self) -> Arc<KeySet> {
@@ -76,7 +88,7 @@ impl Jwks {
     /// old or does not know `kid`.
     pub(crate) async fn key(&self, kid: &str) -> Result<(DecodingKey, Algorithm), VerifyError> {
         let set = self.current();
-        let fresh = set.fetched.is_some_and(|t| t.elapsed() < self.max_age);
+        let fresh = set.fetched.is_some_and(|t| self.since(t) < self.max_age);
         if fresh {
             if let Some(k) = set.keys.get(kid) {
                 return Ok(k.clone());
@@ -95,14 +107,14 @@ impl Jwks {
         if !Arc::ptr_eq(&now, seen) {
             return Ok(());
         }
-        if now.attempted.is_some_and(|t| t.elapsed() < self.min_refresh) {
+        if now.attempted.is_some_and(|t| self.since(t) < self.min_refresh) {
             return if now.fetched.is_some() {
                 Ok(())
             } else {
                 Err(VerifyError::Unavailable("the JWKS could not be fetched".into()))
             };
         }
-        let attempted = Some(Instant::now());
+        let attempted = Some((self.now)());
         match self.fetch().await {
             Ok(keys) => {
                 self.replace(KeySet { keys, fetched: attempted, attempted });

@@ -25,7 +25,7 @@ pub struct Verifier {
 }
 
 /// Where a verifier reads "now" (Unix seconds).
-type Now = Arc<dyn Fn() -> i64 + Send + Sync>;
+pub(crate) type Now = Arc<dyn Fn() -> i64 + Send + Sync>;
 
 struct Inner {
     issuer: String,
@@ -278,7 +278,8 @@ impl VerifierBuilder {
         let http = reqwest::Client::builder().timeout(self.timeout).build()?;
         let base = self.issuer.trim_end_matches('/');
         let jwks_url = self.jwks_url.unwrap_or_else(|| format!("{base}/.well-known/jwks.json"));
-        let jwks = Jwks::new(jwks_url, http.clone(), self.allowed.clone(), self.min_refresh, self.max_age);
+        let now = self.now.unwrap_or_else(|| Arc::new(system_now));
+        let jwks = Jwks::new(jwks_url, http.clone(), self.allowed.clone(), self.min_refresh, self.max_age, now.clone());
         let introspection = self.introspection.map(|(client_id, client_secret)| Introspection {
             url: self.introspection_url.unwrap_or_else(|| format!("{base}/oauth2/introspect")),
             client_id,
@@ -289,7 +290,7 @@ impl VerifierBuilder {
                 audience: self.audience.unwrap_or_else(|| self.issuer.clone()),
                 issuer: self.issuer,
                 leeway: self.leeway,
-                now: self.now.unwrap_or_else(|| Arc::new(system_now)),
+                now,
                 allowed: self.allowed,
                 jwks,
                 http,

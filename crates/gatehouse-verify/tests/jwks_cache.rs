@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -73,6 +74,29 @@ async fn serve(state: Shared) -> String {
     url
 }
 
+/// The verifiers' clock (Unix seconds): the system's at first, then moved by
+/// the test instead of sleeping.
+#[derive(Clone)]
+struct Clock(Arc<AtomicI64>);
+
+impl Default for Clock {
+    fn default() -> Self {
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+        Self(Arc::new(AtomicI64::new(i64::try_from(now).unwrap())))
+    }
+}
+
+impl Clock {
+    fn reader(&self) -> impl Fn() -> i64 + Send + Sync + 'static {
+        let at = self.0.clone();
+        move || at.load(Ordering::SeqCst)
+    }
+
+    fn advance(&self, seconds: i64) {
+        self.0.fetch_add(seconds, Ordering::SeqCst);
+    }
+}
+
 fn fetches(s: &Shared) -> u32 {
     s.lock().unwrap().fetches
 }
@@ -83,7 +107,13 @@ async fn unknown_key_ids_cost_one_fetch_per_interval_and_rotation_is_followed() 
     let state = Shared::default();
     state.lock().unwrap().keys.push(k1.jwk.clone());
     let url = serve(state.clone()).await;
-    let verifier = Verifier::builder(ISSUER).jwks_url(url).min_refresh(Duration::from_millis(500)).build().unwrap();
+    let clock = Clock::default();
+    let verifier = Verifier::builder(ISSUER)
+        .jwks_url(url)
+        .min_refresh(Duration::from_secs(5))
+        .clock(clock.reader())
+        .build()
+        .unwrap();
 
     // Many concurrent first requests: one fetch.
     let t1 = token(&k1, "k1");
@@ -98,7 +128,7 @@ async fn unknown_key_ids_cost_one_fetch_per_interval_and_rotation_is_followed() 
     assert_eq!(fetches(&state), 1);
 
     // A rotation: the new key is published; its first token refreshes the cache once.
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    clock.advance(6);
     let k2 = key("k2");
     state.lock().unwrap().keys.insert(0, k2.jwk.clone());
     verifier.verify(&token(&k2, "k2")).await.unwrap();
@@ -112,16 +142,18 @@ async fn known_keys_keep_working_while_the_jwks_is_down() {
     let state = Shared::default();
     state.lock().unwrap().keys.push(k1.jwk.clone());
     let url = serve(state.clone()).await;
+    let clock = Clock::default();
     let verifier = Verifier::builder(ISSUER)
         .jwks_url(url)
-        .min_refresh(Duration::from_millis(100))
-        .max_age(Duration::from_millis(100))
+        .min_refresh(Duration::from_secs(1))
+        .max_age(Duration::from_secs(1))
+        .clock(clock.reader())
         .build()
         .unwrap();
     let t1 = token(&k1, "k1");
     verifier.verify(&t1).await.unwrap();
     state.lock().unwrap().down = true;
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    clock.advance(2);
     // The cache is stale and the refresh fails: the known key still verifies.
     verifier.verify(&t1).await.unwrap();
     assert_eq!(fetches(&state), 2);

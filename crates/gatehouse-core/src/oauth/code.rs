@@ -60,3 +60,22 @@ pub struct Consent {
     pub scope: String,
     pub granted_at: OffsetDateTime,
 }
+
+/// A PKCE verifier or challenge: 43 to 128 unreserved characters (RFC 7636 §4.1).
+pub fn is_pkce_value(s: &str) -> bool {
+    (43..=128).contains(&s.len())
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pkce_values_follow_rfc_7636() {
+        assert!(is_pkce_value(&"a".repeat(43)));
+        assert!(!is_pkce_value(&"a".repeat(42)));
+        assert!(!is_pkce_value(&"a".repeat(129)));
+        assert!(!is_pkce_value(&format!("{}+", "a".repeat(43))));
+    }
+}

@@ -7,5 +7,5 @@ mod code;
 mod error;
 
 pub use client::{ClientKind, ClientUpdate, NewClient, OAuthClient, RegisteredClient, TokenEndpointAuth};
-pub use code::{AuthorizationCode, Consent, Redemption};
+pub use code::{is_pkce_value, AuthorizationCode, Consent, Redemption};
 pub use error::{OAuthErrorCode, OAuthFailure};

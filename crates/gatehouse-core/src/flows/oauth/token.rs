@@ -310,7 +310,7 @@ impl OAuthProvider {
         }
         match (&code.code_challenge, verifier.map(ExposeSecret::expose_secret)) {
             (Some(challenge), Some(verifier)) => {
-                let ok_form = super::authorize::is_pkce_value(verifier);
+                let ok_form = crate::oauth::is_pkce_value(verifier);
                 let computed = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
                 if !ok_form || !TokenDigest::of(&computed).matches(&TokenDigest::of(challenge)) {
                     return Err(invalid_grant("the PKCE code_verifier does not match the code_challenge"));
