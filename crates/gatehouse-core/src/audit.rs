@@ -250,7 +250,7 @@ impl AuditEvent {
     pub fn new(kind: AuditKind, outcome: Outcome, client: &ClientInfo) -> Self {
         Self {
             id: Uuid::now_v7(),
-            // The flows' clock sets it when the event is written (`Accounts::audit`).
+            // The flows' clock sets it when the event is written (`AuditSink::record`).
             at: crate::clock::Clock::now(&crate::clock::SystemClock),
             kind,
             outcome,

@@ -125,6 +125,6 @@ pub struct Rotation {
     pub now: OffsetDateTime,
     /// The session's new idle deadline (and `now` its last use); `None`
     /// leaves the session row alone — it was used moments ago, and skipping
-    /// the write keeps the rotation short (see `flows/refresh.rs`).
+    /// the write keeps the rotation short (see `flows/parts/refresh_tokens.rs`).
     pub idle_expires_at: Option<OffsetDateTime>,
 }

@@ -233,21 +233,24 @@ impl VerifierBuilder {
         self
     }
 
-    /// The time `exp` and `nbf` are checked against, in Unix seconds
-    /// (default: the system clock). For tests and simulations that move
+    /// The time `exp` and `nbf` are checked against, and the JWKS cache's
+    /// intervals are measured on, in Unix seconds (default: the system clock). For tests and simulations that move
     /// time instead of waiting for it.
     pub fn clock(mut self, now: impl Fn() -> i64 + Send + Sync + 'static) -> Self {
         self.now = Some(Arc::new(now));
         self
     }
 
-    /// The least time between two JWKS fetches caused by unknown key ids.
+    /// The least time between two JWKS fetches caused by unknown key ids
+    /// (measured in whole seconds on the verifier's clock, see
+    /// [`VerifierBuilder::clock`]).
     pub fn min_refresh(mut self, interval: Duration) -> Self {
         self.min_refresh = interval;
         self
     }
 
-    /// The oldest the cached JWKS may be before it is fetched again.
+    /// The oldest the cached JWKS may be before it is fetched again (whole
+    /// seconds on the verifier's clock).
     pub fn max_age(mut self, age: Duration) -> Self {
         self.max_age = age;
         self

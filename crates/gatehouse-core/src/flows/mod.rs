@@ -191,7 +191,6 @@ impl Services {
             limits,
             outbox,
             passwords,
-            master,
             config: config.clone(),
             clock: clock.clone(),
         });

@@ -66,7 +66,7 @@ pub struct PasskeyUse {
 
 impl Passkeys {
     /// rp_id = host of the issuer (e.g. "localhost" / "id.example.com"), origin = issuer URL
-    /// (scheme://host[:port]). Only that exact origin is accepted (no subdomains, no other port).
+    /// (`scheme://host[:port]`). Only that exact origin is accepted (no subdomains, no other port).
     pub fn new(rp_id: &str, origin: &str, rp_name: &str) -> Result<Self, Error> {
         // Browsers refuse IP addresses as relying parties; say so here rather
         // than let webauthn-rs log its own error line at every start.

@@ -3,7 +3,7 @@
 //!
 //! A rotation takes effect on this node at once; other nodes on PostgreSQL
 //! hear of it by notice, and any node re-reads the keys when a token names a
-//! key id it has not loaded (see `Accounts::verify_access`).
+//! key id it has not loaded (see `TokenIssuer::verify_access`).
 
 use axum::extract::State;
 use axum::Json;

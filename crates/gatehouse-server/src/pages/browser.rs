@@ -38,7 +38,7 @@ pub fn set_cookie(name: &str, value: &str, max_age: Option<u64>) -> HeaderValue 
 }
 
 /// The `Set-Cookie` of a renewed browser session (see
-/// `Accounts::renew_browser_session`): persistent until the session's
+/// `Authenticator::renew_browser_session`): persistent until the session's
 /// absolute deadline when the sign-in chose "Remember me" — its lifetime is
 /// longer than an ordinary one — a browser-session cookie otherwise.
 pub fn renewed_session_cookie(state: &AppState, old: &gatehouse_core::session::Session, value: &str) -> HeaderValue {

@@ -72,20 +72,30 @@ impl Authenticator {
             Some(method) => method,
             None => {
                 drop(unit);
-                self.mfa.fail_mfa_challenge(challenge.id).await?;
-                self.proofs.on_wrong_password(&user, client).await?;
-                self.audit
-                    .record(
-                        AuditEvent::new(AuditKind::MfaFailed, Outcome::Failure, client)
-                            .subject(user.id)
-                            .detail("wrong code"),
-                    )
-                    .await;
+                self.failed_second_step(&challenge, &user, "wrong code", client).await?;
                 return Err(Error::InvalidMfaCode);
             }
         };
         let pair = self.complete_second_step(unit, &challenge, &user, (amr::OTP, method), client, via).await?;
         Ok((user, pair))
+    }
+
+    /// A second step that failed (`what`: a wrong code, a refused passkey):
+    /// the challenge counts it, the account's lockout counts it, the audit
+    /// log says so.
+    pub(super) async fn failed_second_step(
+        &self,
+        challenge: &crate::mfa::MfaChallenge,
+        user: &User,
+        what: &str,
+        client: &ClientInfo,
+    ) -> Result<()> {
+        self.mfa.fail_mfa_challenge(challenge.id).await?;
+        self.proofs.on_wrong_password(user, client).await?;
+        self.audit
+            .record(AuditEvent::new(AuditKind::MfaFailed, Outcome::Failure, client).subject(user.id).detail(what))
+            .await;
+        Ok(())
     }
 
     /// The end of a second step proven in `unit` (by `factor`: its `amr` and

@@ -14,6 +14,7 @@ mod password_check;
 mod refresh;
 mod sessions;
 mod totp;
+mod totp_pending;
 
 use std::sync::Arc;
 

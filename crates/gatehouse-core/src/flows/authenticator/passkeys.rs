@@ -269,15 +269,7 @@ impl Authenticator {
         let used = match self.passkeys()?.finish_authentication(response, &ceremony.state, &passkeys) {
             Ok(used) => used,
             Err(e) => {
-                self.mfa.fail_mfa_challenge(challenge.id).await?;
-                self.proofs.on_wrong_password(&user, client).await?;
-                self.audit
-                    .record(
-                        AuditEvent::new(AuditKind::MfaFailed, Outcome::Failure, client)
-                            .subject(user.id)
-                            .detail("webauthn"),
-                    )
-                    .await;
+                self.failed_second_step(&challenge, &user, "webauthn", client).await?;
                 return Err(e);
             }
         };

@@ -2,7 +2,6 @@
 //! and change, export and deletion.
 
 mod account_deletion;
-mod account_page;
 mod email_change;
 mod email_verification;
 mod password_change;
@@ -20,7 +19,6 @@ use super::AccountsConfig;
 use crate::account::UserId;
 use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::clock::Clock;
-use crate::crypto::MasterKey;
 use crate::error::Result;
 use crate::store::{AuditStore, LifecycleStore, MfaStore, SessionStore, StoreTx, UserStore, WebauthnStore};
 
@@ -40,7 +38,6 @@ pub struct AccountLifecycle {
     pub(super) limits: Limits,
     pub(super) outbox: Arc<Outbox>,
     pub(super) passwords: NewPasswords,
-    pub(super) master: Arc<MasterKey>,
     pub(super) config: Arc<AccountsConfig>,
     pub(super) clock: Arc<dyn Clock>,
 }

@@ -121,7 +121,7 @@ impl TokenIssuer {
     /// Verifies an access token (signature and claims; see
     /// [`AccessTokenIssuer::verify`]). A token signed with a key this node has
     /// not loaded yet — another node rotated a moment ago — makes it re-read
-    /// the keys first, at most once per [`keys::KID_RELOAD_INTERVAL`].
+    /// the keys first, at most once a second (`keys::KID_RELOAD_INTERVAL`).
     pub async fn verify_access(&self, token: &str) -> Result<AccessClaims> {
         let ring = self.key_ring();
         let now = self.clock.unix();

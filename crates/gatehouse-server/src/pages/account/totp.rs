@@ -83,7 +83,7 @@ pub async fn enable(
             let res = codes_page(&state, title, &codes, &format!("/account?done={}", Done::TotpOn.as_str()));
             with_session_cookie(res, cookie)
         }
-        Err(e) if e.code() == ErrorCode::InvalidMfaCode => match state.lifecycle.pending_totp(&auth).await {
+        Err(e) if e.code() == ErrorCode::InvalidMfaCode => match state.auth.pending_totp(&auth).await {
             Ok(Some(enrollment)) => {
                 let error = "That code is not right. Check that your device's clock is correct and try again.";
                 totp_page(&state, &signed_in, StatusCode::UNAUTHORIZED, &enrollment, Some(error))

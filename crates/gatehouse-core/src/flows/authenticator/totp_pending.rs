@@ -5,15 +5,15 @@
 
 use secrecy::ExposeSecret;
 
-use super::AccountLifecycle;
+use super::Authenticator;
 use crate::error::Result;
 use crate::flows::parts::presence::totp_context;
 use crate::flows::parts::{load_user, Authenticated};
 use crate::flows::TotpEnrollment;
 use crate::mfa::totp::{qr_codes, TotpSecret};
 
-impl AccountLifecycle {
-    /// The authenticator-app setup started by [`AccountLifecycle::setup_totp`] and not
+impl Authenticator {
+    /// The authenticator-app setup started by [`Authenticator::setup_totp`] and not
     /// yet confirmed, if any (`None` when there is none or the app is on).
     pub async fn pending_totp(&self, auth: &Authenticated) -> Result<Option<TotpEnrollment>> {
         let user = load_user(self.users.as_ref(), auth.user_id()).await?;
