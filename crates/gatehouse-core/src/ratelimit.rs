@@ -1,17 +1,21 @@
 //! Rate limiting: fixed-window counters keyed by scope and subject (an IP or an
 //! account). In-process here; `gatehouse_store::RedisRateLimiter`, behind the
-//! same trait, lets several nodes share limits.
+//! same trait, lets several nodes share limits. Both measure windows on the
+//! injected [`Clock`], so a test moves the clock past a window instead of
+//! waiting for it to end.
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::hash::{BuildHasher, RandomState};
 use std::net::{IpAddr, Ipv6Addr};
 use std::str::FromStr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use async_trait::async_trait;
+use time::OffsetDateTime;
 
+use crate::clock::Clock;
 use crate::error::Error;
 
 /// "N requests per window", written `N/s`, `N/min`, `N/h` or `N/d` in config.
@@ -73,6 +77,11 @@ pub trait RateLimiter: Send + Sync {
     async fn hit(&self, key: &str, rate: Rate) -> Result<(), Error>;
 }
 
+/// `t` as whole milliseconds since the Unix epoch (0 before it).
+pub fn unix_millis(t: OffsetDateTime) -> u64 {
+    u64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(0)
+}
+
 /// The unit one client's requests are counted by: an IPv4 address, or an
 /// IPv6 /64 — what one subscriber is usually given, so an attacker with one
 /// prefix cannot rotate through 2^64 addresses.
@@ -101,7 +110,7 @@ pub fn client_unit(ip: IpAddr) -> IpAddr {
 pub struct MemoryRateLimiter {
     windows: Mutex<Windows>,
     hasher: RandomState,
-    epoch: Instant,
+    clock: Arc<dyn Clock>,
 }
 
 /// Windows held by default: about 12 MB at most.
@@ -109,35 +118,30 @@ pub const DEFAULT_CAPACITY: usize = 200_000;
 
 struct Windows {
     counters: HashMap<u64, Counter>,
-    /// Per window length: (start in ms since `epoch`, key), oldest first.
+    /// Per window length: (start in Unix ms, key), oldest first.
     queues: Vec<(Duration, VecDeque<(u64, u64)>)>,
     capacity: usize,
 }
 
 #[derive(Clone, Copy)]
 struct Counter {
-    /// Milliseconds since the limiter's epoch.
+    /// Unix milliseconds on the limiter's clock.
     started: u64,
     count: u32,
     /// Index into `queues`.
     queue: u32,
 }
 
-impl Default for MemoryRateLimiter {
-    fn default() -> Self {
-        Self::with_capacity(DEFAULT_CAPACITY)
-    }
-}
-
 impl MemoryRateLimiter {
-    pub fn new() -> Self {
-        Self::default()
+    /// A limiter holding up to [`DEFAULT_CAPACITY`] windows, timed by `clock`.
+    pub fn new(clock: Arc<dyn Clock>) -> Self {
+        Self::with_capacity(DEFAULT_CAPACITY, clock)
     }
 
     /// A limiter holding at most `capacity` windows.
-    pub fn with_capacity(capacity: usize) -> Self {
+    pub fn with_capacity(capacity: usize, clock: Arc<dyn Clock>) -> Self {
         let windows = Windows { counters: HashMap::new(), queues: Vec::new(), capacity: capacity.max(1) };
-        Self { windows: Mutex::new(windows), hasher: RandomState::new(), epoch: Instant::now() }
+        Self { windows: Mutex::new(windows), hasher: RandomState::new(), clock }
     }
 
     /// Windows held now.
@@ -149,10 +153,11 @@ impl MemoryRateLimiter {
         self.len() == 0
     }
 
-    /// Counts a hit of `key` at `now`.
-    fn hit_at(&self, key: &str, rate: Rate, now: Instant) -> Result<(), Error> {
+    /// Counts a hit of `key` at `now`. A clock stepped back (the system's,
+    /// by NTP) only keeps a window open longer: `now - started` saturates.
+    fn hit_at(&self, key: &str, rate: Rate, now: OffsetDateTime) -> Result<(), Error> {
         let key = self.hasher.hash_one(key);
-        let now = u64::try_from(now.saturating_duration_since(self.epoch).as_millis()).unwrap_or(u64::MAX);
+        let now = unix_millis(now);
         let window = u64::try_from(rate.window.as_millis()).unwrap_or(u64::MAX).max(1);
         let mut windows = self.windows.lock().map_err(|_| Error::internal("rate limiter lock poisoned"))?;
         windows.evict_ended(now);
@@ -235,17 +240,22 @@ impl Windows {
 #[async_trait]
 impl RateLimiter for MemoryRateLimiter {
     async fn hit(&self, key: &str, rate: Rate) -> Result<(), Error> {
-        self.hit_at(key, rate, Instant::now())
+        self.hit_at(key, rate, self.clock.now())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::{ShiftedClock, SystemClock};
+
+    fn limiter() -> MemoryRateLimiter {
+        MemoryRateLimiter::new(Arc::new(SystemClock))
+    }
 
     #[tokio::test]
     async fn limits_per_key() {
-        let rl = MemoryRateLimiter::new();
+        let rl = limiter();
         let rate = Rate::per_minute(2);
         assert!(rl.hit("a", rate).await.is_ok());
         assert!(rl.hit("a", rate).await.is_ok());
@@ -258,10 +268,22 @@ mod tests {
         assert!(rl.hit("b", rate).await.is_ok());
     }
 
+    #[tokio::test]
+    async fn a_window_ends_when_its_clock_moves_past_it() {
+        let clock = Arc::new(ShiftedClock::new());
+        let rl = MemoryRateLimiter::new(clock.clone());
+        let rate = Rate::per_minute(1);
+        assert!(rl.hit("a", rate).await.is_ok());
+        assert!(rl.hit("a", rate).await.is_err());
+        clock.advance(Duration::from_secs(61));
+        assert!(rl.hit("a", rate).await.is_ok(), "a new window, with no wait");
+        assert!(rl.hit("a", rate).await.is_err());
+    }
+
     #[test]
     fn windows_end_and_are_evicted_in_order() {
-        let rl = MemoryRateLimiter::new();
-        let t0 = Instant::now();
+        let rl = limiter();
+        let t0 = OffsetDateTime::now_utc();
         let minute = Rate::per_minute(1);
         assert!(rl.hit_at("a", minute, t0).is_ok());
         assert!(rl.hit_at("a", minute, t0 + Duration::from_secs(30)).is_err());
@@ -276,8 +298,8 @@ mod tests {
 
     #[test]
     fn a_full_table_drops_its_oldest_window() {
-        let rl = MemoryRateLimiter::with_capacity(3);
-        let t0 = Instant::now();
+        let rl = MemoryRateLimiter::with_capacity(3, Arc::new(SystemClock));
+        let t0 = OffsetDateTime::now_utc();
         let rate = Rate::per_hour(1);
         for (n, key) in ["a", "b", "c", "d"].into_iter().enumerate() {
             assert!(rl.hit_at(key, rate, t0 + Duration::from_secs(n as u64)).is_ok());
@@ -297,9 +319,9 @@ mod tests {
 
     #[test]
     fn memory_stays_flat_under_a_hundred_thousand_long_distinct_keys() {
-        let rl = MemoryRateLimiter::new();
+        let rl = limiter();
         let rate = Rate::per_minute(10);
-        let t0 = Instant::now();
+        let t0 = OffsetDateTime::now_utc();
         // A 4 KB login name, different each time (the first bytes change).
         let mut name = vec![b'x'; 4096];
         let before = rss();

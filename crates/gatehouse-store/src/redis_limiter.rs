@@ -1,14 +1,22 @@
 //! [`RedisRateLimiter`]: the rate-limit counters in Redis, so that every node
 //! behind a load balancer counts into the same fixed windows.
 //!
-//! One hit is one Lua script, atomic on the Redis server: `INCR` the window's
-//! counter, give it the window as its `PEXPIRE` when it has no expiry yet (the
-//! first hit, or a key that lost its expiry), and return the count and `PTTL`.
-//! Concurrent hits from any number of nodes therefore never race.
+//! One hit is one Lua script, atomic on the Redis server, with the same
+//! semantics as the in-process limiter: a key's window starts at its first hit
+//! and lasts the rate's window, measured on the node's injected [`Clock`] (the
+//! script is handed "now"), never on Redis's. A hit after the window ends
+//! starts a new one; otherwise it counts into the current one. Concurrent hits
+//! from any number of nodes therefore never race, and a test moves its clock
+//! past a window instead of waiting for Redis to expire a key. The key's
+//! `PEXPIRE` (window + [`EXPIRY_SLACK`]) only collects keys nobody hits again.
+//! Nodes' clocks are expected to agree to within a second or so (NTP); a node
+//! whose clock is behind a window's start counts into that window.
 //!
-//! Keys are `<prefix><hex of the first 16 bytes of SHA-256(key)>`: the limiter's
-//! keys name IP addresses, account ids, user names and email addresses, and
-//! none of those need to sit in a shared cache in clear.
+//! Keys are `<prefix>w:<hex of the first 16 bytes of SHA-256(key)>`: the
+//! limiter's keys name IP addresses, account ids, user names and email
+//! addresses, and none of those need to sit in a shared cache in clear. (The
+//! `w:` sets them apart from the plain counters that versions before the
+//! clock kept under `<prefix><hex>`.)
 //!
 //! Redis trouble never becomes a 500 or a hanging request. Each hit waits at
 //! most [`TIMEOUT`]; a failure counts `gatehouse_ratelimit_redis_errors_total`,
@@ -18,11 +26,12 @@
 //! limits on its own) or, with `fail_closed`, refused with
 //! [`Error::ServerBusy`] (a 503) — for every key, not only the login ones.
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use gatehouse_core::ratelimit::{MemoryRateLimiter, Rate, RateLimiter};
+use gatehouse_core::clock::Clock;
+use gatehouse_core::ratelimit::{unix_millis, MemoryRateLimiter, Rate, RateLimiter};
 use gatehouse_core::Error;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use sha2::{Digest, Sha256};
@@ -40,16 +49,24 @@ pub const COOLDOWN: Duration = Duration::from_secs(1);
 /// At most one warning per this period while Redis keeps failing.
 pub const WARN_EVERY: Duration = Duration::from_secs(30);
 
-/// Counts one hit; returns the count in the window and the window's remaining
-/// milliseconds.
+/// How long past its window a counter stays in Redis: room for nodes' clocks
+/// to disagree before a key is collected.
+pub const EXPIRY_SLACK: Duration = Duration::from_secs(60);
+
+/// Counts one hit. `KEYS[1]` is a hash (`s`: the window's start in Unix ms,
+/// `n`: hits in it); `ARGV` = now (ms), window (ms), expiry (ms). Returns the
+/// count in the window and the window's remaining milliseconds.
 const HIT_SCRIPT: &str = r"
-local count = redis.call('INCR', KEYS[1])
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
-  ttl = tonumber(ARGV[1])
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local started = tonumber(redis.call('HGET', KEYS[1], 's'))
+if started == nil or now - started >= window then
+  redis.call('HSET', KEYS[1], 's', now, 'n', 1)
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+  return {1, window}
 end
-return {count, ttl}
+local count = redis.call('HINCRBY', KEYS[1], 'n', 1)
+return {count, math.min(window, started + window - now)}
 ";
 
 /// `redis_url` could not be used; the URL itself is not repeated (it may hold
@@ -67,6 +84,7 @@ pub struct RedisRateLimiter {
     script: redis::Script,
     conn: Mutex<ConnectionManager>,
     fallback: MemoryRateLimiter,
+    clock: Arc<dyn Clock>,
     health: Mutex<Health>,
 }
 
@@ -86,8 +104,13 @@ impl RedisRateLimiter {
     /// `rediss://…` or `unix://…`) whose keys start with `prefix`
     /// ([`DEFAULT_PREFIX`] in production). A malformed URL is an error; an
     /// unreachable server is only a warning: the fallback applies until it
-    /// answers.
-    pub async fn connect(url: &str, prefix: &str, fail_closed: bool) -> Result<Self, RedisUrlError> {
+    /// answers. Windows are measured on `clock`.
+    pub async fn connect(
+        url: &str,
+        prefix: &str,
+        fail_closed: bool,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, RedisUrlError> {
         let client = redis::Client::open(url).map_err(|e| {
             RedisUrlError(format!(
                 "not a usable Redis URL ({e}); write redis://[:PASSWORD@]HOST[:PORT][/DB], rediss://… or unix://PATH"
@@ -102,7 +125,8 @@ impl RedisRateLimiter {
             fail_closed,
             script: redis::Script::new(HIT_SCRIPT),
             conn: Mutex::new(conn),
-            fallback: MemoryRateLimiter::new(),
+            fallback: MemoryRateLimiter::new(clock.clone()),
+            clock,
             health: Mutex::new(Health::default()),
         };
         match limiter.ping().await {
@@ -126,7 +150,7 @@ impl RedisRateLimiter {
     /// The Redis key for a limiter key.
     fn redis_key(&self, key: &str) -> String {
         let digest = Sha256::digest(key.as_bytes());
-        format!("{}{}", self.prefix, hex::encode(&digest[..16]))
+        format!("{}w:{}", self.prefix, hex::encode(&digest[..16]))
     }
 
     /// A connection manager that connects on first use. It reconnects by
@@ -148,8 +172,10 @@ impl RedisRateLimiter {
     async fn count(&self, key: &str, window: Duration) -> Result<(i64, i64), String> {
         let mut conn = self.connection();
         let window_ms = u64::try_from(window.as_millis()).unwrap_or(u64::MAX).max(1);
+        let expiry_ms = window_ms.saturating_add(u64::try_from(EXPIRY_SLACK.as_millis()).unwrap_or(0));
+        let now_ms = unix_millis(self.clock.now());
         let mut invocation = self.script.key(self.redis_key(key));
-        let hit = invocation.arg(window_ms).invoke_async::<(i64, i64)>(&mut conn);
+        let hit = invocation.arg(now_ms).arg(window_ms).arg(expiry_ms).invoke_async::<(i64, i64)>(&mut conn);
         match tokio::time::timeout(TIMEOUT, hit).await {
             Ok(Ok(answer)) => Ok(answer),
             Ok(Err(e)) => Err(e.to_string()),
@@ -235,12 +261,14 @@ impl RateLimiter for RedisRateLimiter {
 
 #[cfg(test)]
 mod tests {
+    use gatehouse_core::clock::SystemClock;
+
     use super::*;
 
     #[tokio::test]
     async fn a_bad_url_is_refused_without_echoing_it() {
         for url in ["http://user:hunter2@example.com", "not a url", "redis://:hunter2@"] {
-            let err = RedisRateLimiter::connect(url, DEFAULT_PREFIX, false).await.err();
+            let err = RedisRateLimiter::connect(url, DEFAULT_PREFIX, false, Arc::new(SystemClock)).await.err();
             let message = err.map(|e| e.to_string()).unwrap_or_default();
             assert!(message.starts_with("redis_url: ") && !message.contains("hunter2"), "{url}: {message}");
         }
@@ -249,9 +277,9 @@ mod tests {
     #[tokio::test]
     async fn keys_are_prefixed_digests() {
         // Port 1: nothing listens, which this test does not mind.
-        let limiter = RedisRateLimiter::connect("redis://127.0.0.1:1", "p:", false).await.unwrap();
+        let limiter = RedisRateLimiter::connect("redis://127.0.0.1:1", "p:", false, Arc::new(SystemClock)).await.unwrap();
         let key = limiter.redis_key("forgot:email:alice@example.com");
-        assert!(key.starts_with("p:") && key.len() == 2 + 32 && !key.contains("alice"), "{key}");
+        assert!(key.starts_with("p:w:") && key.len() == 4 + 32 && !key.contains("alice"), "{key}");
         assert_ne!(key, limiter.redis_key("forgot:email:bob@example.com"));
     }
 }

@@ -8,6 +8,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use gatehouse_core::clock::{Clock, ShiftedClock, SystemClock};
 use gatehouse_core::ratelimit::{Rate, RateLimiter};
 use gatehouse_core::Error;
 use gatehouse_store::RedisRateLimiter;
@@ -23,8 +24,13 @@ fn unique_prefix() -> String {
 
 /// A limiter ("a node") on the test Redis; panics if Redis does not answer.
 async fn node(prefix: &str) -> RedisRateLimiter {
+    node_on(prefix, Arc::new(SystemClock)).await
+}
+
+/// [`node`] timing its windows by `clock`.
+async fn node_on(prefix: &str, clock: Arc<dyn Clock>) -> RedisRateLimiter {
     let url = redis_url();
-    let limiter = RedisRateLimiter::connect(&url, prefix, false).await.unwrap();
+    let limiter = RedisRateLimiter::connect(&url, prefix, false, clock).await.unwrap();
     if let Err(e) = limiter.ping().await {
         panic!("Redis is required for the tests and is not reachable at {url}: {e} (start it: .ci/run does)");
     }
@@ -72,17 +78,31 @@ async fn concurrent_hits_never_overshoot() {
 }
 
 #[tokio::test]
-async fn windows_expire() {
-    let limiter = node(&unique_prefix()).await;
-    let rate = Rate::new(2, Duration::from_millis(600));
+async fn windows_end_on_the_nodes_clock() {
+    let clock = Arc::new(ShiftedClock::new());
+    let limiter = node_on(&unique_prefix(), clock.clone()).await;
+    let rate = Rate::per_minute(2);
     limiter.hit("mfa:account:1", rate).await.unwrap();
     limiter.hit("mfa:account:1", rate).await.unwrap();
     let wait = retry_after(limiter.hit("mfa:account:1", rate).await);
-    assert!(wait >= Duration::from_secs(1), "at least a second, as the in-process limiter says: {wait:?}");
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(wait > Duration::from_secs(59) && wait <= Duration::from_secs(60), "{wait:?}");
+    clock.advance(Duration::from_secs(30));
+    let wait = retry_after(limiter.hit("mfa:account:1", rate).await);
+    assert!(wait > Duration::from_secs(29) && wait <= Duration::from_secs(30), "the same window: {wait:?}");
+    // The key is still in Redis (no real time passed); the clock ends the window.
+    clock.advance(Duration::from_secs(31));
     limiter.hit("mfa:account:1", rate).await.expect("a new window");
     limiter.hit("mfa:account:1", rate).await.unwrap();
     retry_after(limiter.hit("mfa:account:1", rate).await);
+}
+
+#[tokio::test]
+async fn a_retry_is_never_asked_for_sooner_than_a_second() {
+    let limiter = node(&unique_prefix()).await;
+    let rate = Rate::new(1, Duration::from_millis(300));
+    limiter.hit("mfa:account:2", rate).await.unwrap();
+    let wait = retry_after(limiter.hit("mfa:account:2", rate).await);
+    assert_eq!(wait, Duration::from_secs(1), "as the in-process limiter says");
 }
 
 fn counter(snapshotter: &metrics_util::debugging::Snapshotter, name: &str) -> u64 {
@@ -107,7 +127,7 @@ async fn unreachable_redis_fails_open_to_memory_quickly() {
 
     let started = Instant::now();
     // Nothing listens on port 1.
-    let limiter = RedisRateLimiter::connect("redis://127.0.0.1:1", "gh_test:", false).await.unwrap();
+    let limiter = RedisRateLimiter::connect("redis://127.0.0.1:1", "gh_test:", false, Arc::new(SystemClock)).await.unwrap();
     let rate = Rate::per_minute(2);
     limiter.hit("login:ip:203.0.113.9", rate).await.unwrap();
     limiter.hit("login:ip:203.0.113.9", rate).await.unwrap();
@@ -121,7 +141,7 @@ async fn unreachable_redis_fails_open_to_memory_quickly() {
 #[tokio::test]
 async fn unreachable_redis_fails_closed_quickly_when_configured() {
     let started = Instant::now();
-    let limiter = RedisRateLimiter::connect("redis://127.0.0.1:1", "gh_test:", true).await.unwrap();
+    let limiter = RedisRateLimiter::connect("redis://127.0.0.1:1", "gh_test:", true, Arc::new(SystemClock)).await.unwrap();
     for _ in 0..3 {
         let result = limiter.hit("login:ip:203.0.113.9", Rate::per_minute(100)).await;
         assert!(matches!(result, Err(Error::ServerBusy)), "{result:?}");

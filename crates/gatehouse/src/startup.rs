@@ -51,11 +51,12 @@ pub async fn services_on(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::
                 url.expose(),
                 gatehouse_store::redis_limiter::DEFAULT_PREFIX,
                 settings.rate_limit_fail_closed,
+                clock.clone(),
             )
             .await
             .map_err(|e| anyhow::anyhow!(crate::config::ConfigError(e.to_string())))?,
         ),
-        None => Arc::new(MemoryRateLimiter::new()),
+        None => Arc::new(MemoryRateLimiter::new(clock.clone())),
     };
     let mail = gatehouse_mail::MailSettings::new(
         settings.smtp_url.clone(),

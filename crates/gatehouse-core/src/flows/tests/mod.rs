@@ -86,7 +86,7 @@ impl Harness {
         let services = Services::new(
             Arc::new(MemoryStore::new()),
             Arc::new(PasswordHasher::new(params, 1, 64).unwrap()),
-            Arc::new(MemoryRateLimiter::new()),
+            Arc::new(MemoryRateLimiter::new(clock.clone())),
             Arc::new(MasterKey::generate()),
             mail.clone(),
             config(),

@@ -151,7 +151,9 @@ async fn plain_reads_during_a_unit_see_the_committed_state() {
     assert!(!store.user_by_id(alice.id).await.unwrap().unwrap().is_active);
 }
 
-#[tokio::test]
+/// Time is paused: the sleep below returns only once every other task is
+/// stuck, so "not finished" means blocked, never merely slow.
+#[tokio::test(start_paused = true)]
 async fn a_plain_write_waits_for_the_open_unit() {
     let store = Arc::new(MemoryStore::new());
     let alice = store.insert_user(&new_user("alice")).await.unwrap();
