@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod account;
+pub mod amr;
 pub mod api_key;
 pub mod audit;
 pub mod clock;

@@ -44,7 +44,7 @@ pub enum SessionKind {
     Browser,
     /// Tokens issued to an OAuth client on the user's behalf (authorization
     /// code grant), limited to the granted scope.
-    OAuth { client_id: String, scope: String },
+    OAuth { client_id: String, scope: crate::oauth::ScopeSet },
 }
 
 impl SessionKind {
@@ -80,7 +80,7 @@ pub struct Session {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     /// How the user authenticated (RFC 8176 method references, e.g. `pwd`, `otp`, `mfa`).
-    pub amr: Vec<String>,
+    pub amr: crate::amr::Amr,
     /// When the user last proved who they are in this session (login or step-up).
     pub auth_time: OffsetDateTime,
     pub kind: SessionKind,

@@ -172,7 +172,7 @@ pub trait SessionStore: Send + Sync {
     async fn revoke_session(&self, id: SessionId, now: OffsetDateTime) -> StoreResult<bool>;
     /// Records a fresh proof of identity in a session (step-up): sets its
     /// `auth_time` and `amr`.
-    async fn reauthenticated(&self, id: SessionId, amr: &[String], at: OffsetDateTime) -> StoreResult<()>;
+    async fn reauthenticated(&self, id: SessionId, amr: &crate::amr::Amr, at: OffsetDateTime) -> StoreResult<()>;
     /// Revokes every session of a user; returns how many were active.
     async fn revoke_user_sessions(&self, user: UserId, now: OffsetDateTime) -> StoreResult<u64>;
     /// Marks a session used: sets `last_used_at` and pushes `idle_expires_at`.

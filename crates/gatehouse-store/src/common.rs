@@ -112,16 +112,6 @@ pub(crate) fn contains_pattern(needle: &str) -> String {
     pattern
 }
 
-/// Authentication method references as stored: one space-separated text.
-pub(crate) fn join_amr(amr: &[String]) -> String {
-    amr.join(" ")
-}
-
-/// The references of a stored `amr` text (see [`join_amr`]).
-pub(crate) fn split_amr(stored: &str) -> Vec<String> {
-    stored.split_whitespace().map(str::to_owned).collect()
-}
-
 /// Implements every store trait for `$store` on database `$db`.
 macro_rules! impl_store {
     ($store:ty, $db:ty, $name:literal) => {
@@ -199,14 +189,6 @@ mod tests {
         assert_eq!(constraint_named("roles_pkey"), Constraint::RoleName);
         assert_eq!(constraint_named("oauth_codes_pkey"), Constraint::SecretDigest);
         assert_eq!(constraint_named("users.id"), Constraint::Unlisted);
-    }
-
-    #[test]
-    fn amr_round_trips_through_text() {
-        let amr = vec!["pwd".to_owned(), "otp".to_owned(), "mfa".to_owned()];
-        assert_eq!(join_amr(&amr), "pwd otp mfa");
-        assert_eq!(split_amr(&join_amr(&amr)), amr);
-        assert!(split_amr("").is_empty());
     }
 
     #[test]

@@ -277,7 +277,8 @@ mod tests {
     #[tokio::test]
     async fn keys_are_prefixed_digests() {
         // Port 1: nothing listens, which this test does not mind.
-        let limiter = RedisRateLimiter::connect("redis://127.0.0.1:1", "p:", false, Arc::new(SystemClock)).await.unwrap();
+        let limiter =
+            RedisRateLimiter::connect("redis://127.0.0.1:1", "p:", false, Arc::new(SystemClock)).await.unwrap();
         let key = limiter.redis_key("forgot:email:alice@example.com");
         assert!(key.starts_with("p:w:") && key.len() == 4 + 32 && !key.contains("alice"), "{key}");
         assert_ne!(key, limiter.redis_key("forgot:email:bob@example.com"));

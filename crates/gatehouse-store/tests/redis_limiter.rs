@@ -127,7 +127,8 @@ async fn unreachable_redis_fails_open_to_memory_quickly() {
 
     let started = Instant::now();
     // Nothing listens on port 1.
-    let limiter = RedisRateLimiter::connect("redis://127.0.0.1:1", "gh_test:", false, Arc::new(SystemClock)).await.unwrap();
+    let limiter =
+        RedisRateLimiter::connect("redis://127.0.0.1:1", "gh_test:", false, Arc::new(SystemClock)).await.unwrap();
     let rate = Rate::per_minute(2);
     limiter.hit("login:ip:203.0.113.9", rate).await.unwrap();
     limiter.hit("login:ip:203.0.113.9", rate).await.unwrap();
@@ -141,7 +142,8 @@ async fn unreachable_redis_fails_open_to_memory_quickly() {
 #[tokio::test]
 async fn unreachable_redis_fails_closed_quickly_when_configured() {
     let started = Instant::now();
-    let limiter = RedisRateLimiter::connect("redis://127.0.0.1:1", "gh_test:", true, Arc::new(SystemClock)).await.unwrap();
+    let limiter =
+        RedisRateLimiter::connect("redis://127.0.0.1:1", "gh_test:", true, Arc::new(SystemClock)).await.unwrap();
     for _ in 0..3 {
         let result = limiter.hit("login:ip:203.0.113.9", Rate::per_minute(100)).await;
         assert!(matches!(result, Err(Error::ServerBusy)), "{result:?}");

@@ -121,8 +121,8 @@ impl AccountsConfig {
 
     /// The user must enrol a second factor before getting full tokens: policy
     /// demands one and this session was not authenticated with one.
-    pub fn must_enroll(&self, user: &User, amr: &[String]) -> bool {
-        self.mfa_required_for(user) && !amr.iter().any(|m| m == crate::mfa::amr::MFA)
+    pub fn must_enroll(&self, user: &User, amr: &crate::amr::Amr) -> bool {
+        self.mfa_required_for(user) && !amr.is_multi_factor()
     }
 }
 

@@ -28,7 +28,7 @@ use std::sync::Arc;
 pub use admin::{Admin, ImportedUser, NewRole, NewUserRequest, RoleUpdate, UserUpdate};
 pub use authenticator::{
     ApiKeyAuth, ApiKeyRequest, Authenticator, BrowserSession, CeremonyStart, LoginOutcome, LoginRequest, MfaStatus,
-    NewUpstream, StepUpProof, TotpEnrollment, FEDERATED_AMR,
+    NewUpstream, StepUpProof, TotpEnrollment,
 };
 pub use config::{
     AccountsConfig, BrowserSessionConfig, LockoutPolicy, OAuthConfig, RateLimits, SignIn, WebauthnSettings,
@@ -36,8 +36,8 @@ pub use config::{
 pub use lifecycle::{AccountExport, AccountLifecycle, RegisterRequest, Verified};
 pub use oauth::{
     append_query, AuthorizationRequest, AuthorizeDecision, AuthorizeError, ClientCredentials, Introspection,
-    LogoutOutcome, LogoutRequest, OAuthProvider, OAuthTokenResponse, Prompt, TokenFields, TokenGrant, UserInfo,
-    ValidAuthorization, SUPPORTED_SCOPES,
+    LogoutOutcome, LogoutRequest, OAuthProvider, OAuthTokenResponse, Prompt, Refusal, TokenFields, TokenGrant,
+    Untrusted, UserInfo, ValidAuthorization, SUPPORTED_SCOPES,
 };
 pub use parts::keys::{keep_published, rotate as keys_rotate};
 pub use parts::presence::FAILED_PROOFS_PER_SESSION;

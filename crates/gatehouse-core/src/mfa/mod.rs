@@ -90,37 +90,10 @@ pub struct MfaChallenge {
     pub id: Uuid,
     pub user_id: UserId,
     pub digest: TokenDigest,
-    /// Methods already passed (the first factor), e.g. `["pwd"]`.
-    pub amr: Vec<String>,
+    /// Methods already passed (the first factor), e.g. `pwd`.
+    pub amr: crate::amr::Amr,
     pub created_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
     pub failed_attempts: u32,
     pub used_at: Option<OffsetDateTime>,
-}
-
-/// Authentication method references (RFC 8176) that Gatehouse records.
-pub mod amr {
-    pub const PASSWORD: &str = "pwd";
-    pub const OTP: &str = "otp";
-    /// Proof of possession of a hardware-secured key (WebAuthn).
-    pub const HARDWARE_KEY: &str = "hwk";
-    /// Multiple factors.
-    pub const MFA: &str = "mfa";
-}
-
-/// Authentication context classes.
-pub mod acr {
-    /// One factor.
-    pub const SINGLE_FACTOR: &str = "urn:gatehouse:acr:1fa";
-    /// Two or more factors.
-    pub const MULTI_FACTOR: &str = "urn:gatehouse:acr:2fa";
-
-    /// The class for a list of methods.
-    pub fn for_amr(amr: &[String]) -> &'static str {
-        if amr.iter().any(|m| m == super::amr::MFA) {
-            MULTI_FACTOR
-        } else {
-            SINGLE_FACTOR
-        }
-    }
 }

@@ -9,7 +9,9 @@
 
 use time::OffsetDateTime;
 
+use super::ScopeSet;
 use crate::account::UserId;
+use crate::amr::Amr;
 use crate::crypto::TokenDigest;
 use crate::session::SessionId;
 
@@ -25,13 +27,13 @@ pub struct AuthorizationCode {
     pub grant_session: SessionId,
     /// Exactly as sent to /authorize; the token request must repeat it.
     pub redirect_uri: String,
-    /// Granted scopes, space-separated.
-    pub scope: String,
+    /// Granted scopes.
+    pub scope: ScopeSet,
     pub nonce: Option<String>,
     /// PKCE S256 challenge (RFC 7636), base64url without padding.
     pub code_challenge: Option<String>,
     pub auth_time: OffsetDateTime,
-    pub amr: Vec<String>,
+    pub amr: Amr,
     pub created_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
     pub redeemed_at: Option<OffsetDateTime>,
@@ -56,8 +58,8 @@ pub enum Redemption {
 pub struct Consent {
     pub user_id: UserId,
     pub client_id: String,
-    /// Approved scopes, space-separated, sorted.
-    pub scope: String,
+    /// Approved scopes.
+    pub scope: ScopeSet,
     pub granted_at: OffsetDateTime,
 }
 

@@ -31,6 +31,39 @@ impl OAuthErrorCode {
     }
 }
 
+/// An `error` the authorization endpoint sends back to the client on its
+/// redirect URI (RFC 6749 §4.1.2.1, OpenID Connect Core §3.1.2.6, RFC 9101 §6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthorizeErrorCode {
+    InvalidRequest,
+    UnauthorizedClient,
+    AccessDenied,
+    UnsupportedResponseType,
+    InvalidScope,
+    ServerError,
+    LoginRequired,
+    ConsentRequired,
+    RequestNotSupported,
+    RequestUriNotSupported,
+}
+
+impl AuthorizeErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidRequest => "invalid_request",
+            Self::UnauthorizedClient => "unauthorized_client",
+            Self::AccessDenied => "access_denied",
+            Self::UnsupportedResponseType => "unsupported_response_type",
+            Self::InvalidScope => "invalid_scope",
+            Self::ServerError => "server_error",
+            Self::LoginRequired => "login_required",
+            Self::ConsentRequired => "consent_required",
+            Self::RequestNotSupported => "request_not_supported",
+            Self::RequestUriNotSupported => "request_uri_not_supported",
+        }
+    }
+}
+
 /// Why an OAuth endpoint refused: a protocol error for the client, or a
 /// server-side condition (rate limit, busy, storage) answered as problem+json.
 #[derive(Debug)]

@@ -5,7 +5,9 @@
 mod client;
 mod code;
 mod error;
+mod scope;
 
 pub use client::{ClientKind, ClientUpdate, NewClient, OAuthClient, RegisteredClient, TokenEndpointAuth};
 pub use code::{is_pkce_value, AuthorizationCode, Consent, Redemption};
-pub use error::{OAuthErrorCode, OAuthFailure};
+pub use error::{AuthorizeErrorCode, OAuthErrorCode, OAuthFailure};
+pub use scope::{is_scope_token, MalformedScope, ScopeSet, MAX_SCOPE_LEN};

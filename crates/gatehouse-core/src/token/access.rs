@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::keys::KeyRing;
 use crate::account::{Role, UserId};
+use crate::amr::Amr;
 use crate::error::Error;
 use crate::rbac::Permission;
 use crate::session::SessionId;
@@ -52,7 +53,7 @@ pub struct AccessClaims {
     pub permissions: Vec<String>,
     /// How the user authenticated (RFC 8176), e.g. `["pwd"]` or `["pwd","otp","mfa"]`.
     #[serde(default)]
-    pub amr: Vec<String>,
+    pub amr: Amr,
     /// Authentication context class: one or several factors.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub acr: String,
@@ -103,7 +104,7 @@ pub struct Grant<'a> {
     pub roles: &'a [Role],
     /// Put into the token as the `permissions` claim.
     pub permissions: &'a [Permission],
-    pub amr: &'a [String],
+    pub amr: &'a Amr,
     pub auth_time: i64,
     pub scope: &'a str,
     /// The OAuth client the token is for, if any.
@@ -149,8 +150,8 @@ impl AccessTokenIssuer {
             scope: grant.scope.to_owned(),
             roles: grant.roles.iter().map(|r| r.as_str().to_owned()).collect(),
             permissions: grant.permissions.iter().map(|p| p.as_str().to_owned()).collect(),
-            amr: grant.amr.to_vec(),
-            acr: crate::mfa::acr::for_amr(grant.amr).to_owned(),
+            amr: grant.amr.clone(),
+            acr: grant.amr.acr().to_owned(),
             auth_time: grant.auth_time,
             client_id: grant.client_id.map(str::to_owned),
         }
@@ -178,7 +179,7 @@ impl AccessTokenIssuer {
             scope: scope.to_owned(),
             roles: Vec::new(),
             permissions: Vec::new(),
-            amr: Vec::new(),
+            amr: Amr::none(),
             acr: String::new(),
             auth_time: 0,
             client_id: Some(client_id.to_owned()),
@@ -242,7 +243,10 @@ impl AccessTokenIssuer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::amr::AuthMethod;
     use crate::crypto::MasterKey;
+
+    static NO_METHODS: Amr = Amr::NONE;
     use crate::token::{SigningAlg, SigningKey};
 
     fn ring(alg: SigningAlg) -> KeyRing {
@@ -263,7 +267,7 @@ mod tests {
         for alg in [SigningAlg::EdDsa, SigningAlg::Es256, SigningAlg::Rs256] {
             let ring = ring(alg);
             let roles = [Role::user()];
-            let amr = ["pwd".to_owned()];
+            let amr = Amr::one(AuthMethod::Password);
             let grant = Grant {
                 user: UserId::new(),
                 session: SessionId::new(),
@@ -288,7 +292,7 @@ mod tests {
             session: SessionId::new(),
             roles: &[],
             permissions: &[],
-            amr: &[],
+            amr: &NO_METHODS,
             auth_time: 0,
             scope: DEFAULT_SCOPE,
             client_id: None,

@@ -28,7 +28,7 @@ pub struct IdClaims {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
     pub acr: String,
-    pub amr: Vec<String>,
+    pub amr: crate::amr::Amr,
     /// Left half of the hash of the access token (Core §3.1.3.6).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_hash: Option<String>,
@@ -104,7 +104,7 @@ mod tests {
             auth_time: 0,
             nonce: Some("n".into()),
             acr: "1".into(),
-            amr: vec!["pwd".into()],
+            amr: crate::amr::Amr::one(crate::amr::AuthMethod::Password),
             at_hash: None,
             sid: None,
             extra: Map::new(),

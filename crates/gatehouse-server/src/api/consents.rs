@@ -41,7 +41,7 @@ pub async fn list(State(state): State<AppState>, Auth(auth): Auth) -> ApiResult<
         .map(|(c, client)| ConsentView {
             client_id: c.client_id,
             client_name: client.map(|c| c.name),
-            scope: c.scope,
+            scope: c.scope.to_string(),
             granted_at: rfc3339(c.granted_at),
         })
         .collect();

@@ -7,8 +7,9 @@ use axum::extract::{Query, RawForm, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use gatehouse_core::flows::{
-    AuthorizationRequest, AuthorizeDecision, AuthorizeError, BrowserSession, ValidAuthorization,
+    AuthorizationRequest, AuthorizeDecision, AuthorizeError, BrowserSession, Refusal, ValidAuthorization,
 };
+use gatehouse_core::oauth::AuthorizeErrorCode;
 use minijinja::context;
 use serde::Deserialize;
 
@@ -50,7 +51,9 @@ async fn authorize(
     };
     let session = browser::session(state, headers).await;
     match state.oauth.decide_authorization(&valid, session.as_ref(), None, client).await {
-        Ok(AuthorizeDecision::Redirect(url)) => Redirect::to(&url).into_response(),
+        Ok(AuthorizeDecision::Issued(url) | AuthorizeDecision::Refused(Refusal { url, .. })) => {
+            Redirect::to(&url).into_response()
+        }
         Ok(AuthorizeDecision::Login) => {
             // Back to this request after sign-in; prompt=login and max_age are
             // satisfied by that sign-in (keeping them would ask again forever).
@@ -76,7 +79,7 @@ async fn authorize(
         Ok(AuthorizeDecision::Consent) => Redirect::to(&format!("/consent?{}", query_of(&req))).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "authorization failed");
-            Redirect::to(&valid.error(&state.config.tokens.issuer, "server_error", "try again later")).into_response()
+            server_error(state, &valid)
         }
     }
 }
@@ -87,9 +90,15 @@ fn query_of(req: &AuthorizationRequest) -> String {
 
 fn refused(state: &AppState, e: AuthorizeError) -> Response {
     match e {
-        AuthorizeError::NoRedirect(why) => error_page(state, &why),
-        AuthorizeError::Redirect { url } => Redirect::to(&url).into_response(),
+        AuthorizeError::Untrusted(why) => error_page(state, why.message()),
+        AuthorizeError::Refused(refusal) => Redirect::to(&refusal.url).into_response(),
     }
+}
+
+/// Back to the client with `server_error`: the flow failed on our side.
+fn server_error(state: &AppState, valid: &ValidAuthorization) -> Response {
+    let refusal = valid.refusal(&state.config.tokens.issuer, AuthorizeErrorCode::ServerError, "try again later");
+    Redirect::to(&refusal.url).into_response()
 }
 
 /// An error the client must not receive by redirect: shown to the person.
@@ -149,7 +158,7 @@ fn consent_page(
             title => "Allow access?",
             client_name => &valid.client.name,
             username => session.user.username.as_str(),
-            scopes => valid.scopes.iter().map(|s| describe(s)).collect::<Vec<_>>(),
+            scopes => valid.scopes.iter().map(describe).collect::<Vec<_>>(),
             csrf => state.auth.csrf_token(&session.session),
             params,
         },
@@ -194,11 +203,15 @@ pub async fn submit_consent(
         _ => return consent_page(&state, &session, &valid, &req),
     };
     match state.oauth.decide_authorization(&valid, Some(&session), Some(decision), &client).await {
-        Ok(AuthorizeDecision::Redirect(url)) => Redirect::to(&url).into_response(),
-        Ok(_) => Redirect::to(&format!("/oauth2/authorize?{}", query_of(&req))).into_response(),
+        Ok(AuthorizeDecision::Issued(url) | AuthorizeDecision::Refused(Refusal { url, .. })) => {
+            Redirect::to(&url).into_response()
+        }
+        Ok(AuthorizeDecision::Login | AuthorizeDecision::Consent) => {
+            Redirect::to(&format!("/oauth2/authorize?{}", query_of(&req))).into_response()
+        }
         Err(e) => {
             tracing::error!(error = %e, "consent failed");
-            Redirect::to(&valid.error(&state.config.tokens.issuer, "server_error", "try again later")).into_response()
+            server_error(&state, &valid)
         }
     }
 }

@@ -48,7 +48,7 @@ pub async fn token(
         "access_token": issued.access_token.expose_secret(),
         "token_type": "Bearer",
         "expires_in": issued.expires_in,
-        "scope": issued.scope,
+        "scope": issued.scope.to_string(),
     });
     if let Some(refresh) = &issued.refresh_token {
         body["refresh_token"] = json!(refresh.expose_secret());

@@ -55,7 +55,7 @@ macro_rules! impl_mfa_store {
                     id,
                     user_id: gatehouse_core::account::UserId(row.try_get("user_id")?),
                     digest,
-                    amr: $crate::common::split_amr(row.try_get("amr")?),
+                    amr: gatehouse_core::amr::Amr::from_column(row.try_get("amr")?),
                     created_at: row.try_get("created_at")?,
                     expires_at: row.try_get("expires_at")?,
                     failed_attempts: u32::try_from(failed_attempts).unwrap_or(0),
@@ -282,7 +282,7 @@ macro_rules! impl_mfa_store {
                 .bind(challenge.id)
                 .bind(challenge.user_id.0)
                 .bind(challenge.digest.as_bytes())
-                .bind($crate::common::join_amr(&challenge.amr))
+                .bind(challenge.amr.to_string())
                 .bind(Self::ts(challenge.created_at))
                 .bind(Self::ts(challenge.expires_at))
                 .bind(failed_attempts)

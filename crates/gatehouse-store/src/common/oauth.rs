@@ -42,11 +42,11 @@ macro_rules! impl_oauth_store {
                     browser_session: gatehouse_core::session::SessionId(row.try_get("browser_session")?),
                     grant_session: gatehouse_core::session::SessionId(row.try_get("grant_session")?),
                     redirect_uri: row.try_get("redirect_uri")?,
-                    scope: row.try_get("scope")?,
+                    scope: gatehouse_core::oauth::ScopeSet::from_stored(row.try_get("scope")?),
                     nonce: row.try_get("nonce")?,
                     code_challenge: row.try_get("code_challenge")?,
                     auth_time: row.try_get("auth_time")?,
-                    amr: $crate::common::split_amr(row.try_get("amr")?),
+                    amr: gatehouse_core::amr::Amr::from_column(row.try_get("amr")?),
                     created_at: row.try_get("created_at")?,
                     expires_at: row.try_get("expires_at")?,
                     redeemed_at: row.try_get("redeemed_at")?,
@@ -60,7 +60,7 @@ macro_rules! impl_oauth_store {
                 Ok(gatehouse_core::oauth::Consent {
                     user_id: gatehouse_core::account::UserId(row.try_get("user_id")?),
                     client_id: row.try_get("client_id")?,
-                    scope: row.try_get("scope")?,
+                    scope: gatehouse_core::oauth::ScopeSet::from_stored(row.try_get("scope")?),
                     granted_at: row.try_get("granted_at")?,
                 })
             }
@@ -83,11 +83,11 @@ macro_rules! impl_oauth_store {
                 .bind(code.browser_session.0)
                 .bind(code.grant_session.0)
                 .bind(code.redirect_uri.as_str())
-                .bind(code.scope.as_str())
+                .bind(code.scope.to_string())
                 .bind(code.nonce.as_deref())
                 .bind(code.code_challenge.as_deref())
                 .bind(Self::ts(code.auth_time))
-                .bind($crate::common::join_amr(&code.amr))
+                .bind(code.amr.to_string())
                 .bind(Self::ts(code.created_at))
                 .bind(Self::ts(code.expires_at))
                 .bind(code.redeemed_at.map(Self::ts))
@@ -169,7 +169,7 @@ macro_rules! impl_oauth_store {
                 ))
                 .bind(consent.user_id.0)
                 .bind(consent.client_id.as_str())
-                .bind(consent.scope.as_str())
+                .bind(consent.scope.to_string())
                 .bind(Self::ts(consent.granted_at))
                 .execute(&mut *self.conn().await?)
                 .await

@@ -44,16 +44,18 @@ pub(crate) fn session_kind(
     match (kind, client_id, scope) {
         ("api", _, _) => Ok(SessionKind::Api),
         ("browser", _, _) => Ok(SessionKind::Browser),
-        ("oauth", Some(client_id), Some(scope)) => Ok(SessionKind::OAuth { client_id, scope }),
+        ("oauth", Some(client_id), Some(scope)) => {
+            Ok(SessionKind::OAuth { client_id, scope: gatehouse_core::oauth::ScopeSet::from_stored(&scope) })
+        }
         ("oauth", _, _) => Err(super::corrupt(format!("session {id}: an OAuth session without its client or scope"))),
         (other, _, _) => Err(super::corrupt(format!("session {id}: unknown kind '{other}'"))),
     }
 }
 
 /// The granted scope of an OAuth session, as stored (`NULL` for other kinds).
-pub(crate) fn session_scope(kind: &SessionKind) -> Option<&str> {
+pub(crate) fn session_scope(kind: &SessionKind) -> Option<String> {
     match kind {
-        SessionKind::OAuth { scope, .. } => Some(scope),
+        SessionKind::OAuth { scope, .. } => Some(scope.to_string()),
         SessionKind::Api | SessionKind::Browser => None,
     }
 }
@@ -83,7 +85,7 @@ macro_rules! impl_session_store {
                     revoked_at: row.try_get("revoked_at")?,
                     ip: row.try_get("ip")?,
                     user_agent: row.try_get("user_agent")?,
-                    amr: $crate::common::split_amr(row.try_get("amr")?),
+                    amr: gatehouse_core::amr::Amr::from_column(row.try_get("amr")?),
                     auth_time: row.try_get("auth_time")?,
                     kind,
                 })
@@ -143,7 +145,7 @@ macro_rules! impl_session_store {
                 .bind(session.revoked_at.map(Self::ts))
                 .bind(session.ip.as_deref())
                 .bind(session.user_agent.as_deref())
-                .bind($crate::common::join_amr(&session.amr))
+                .bind(session.amr.to_string())
                 .bind(Self::ts(session.auth_time))
                 .bind(session.kind.as_str())
                 .bind(session.kind.client_id())
@@ -278,13 +280,13 @@ macro_rules! impl_session_store {
             async fn reauthenticated(
                 &self,
                 id: gatehouse_core::session::SessionId,
-                amr: &[String],
+                amr: &gatehouse_core::amr::Amr,
                 at: time::OffsetDateTime,
             ) -> gatehouse_core::store::StoreResult<()> {
                 sqlx::query("UPDATE sessions SET auth_time = $2, amr = $3 WHERE id = $1")
                     .bind(id.0)
                     .bind(Self::ts(at))
-                    .bind($crate::common::join_amr(amr))
+                    .bind(amr.to_string())
                     .execute(&mut *self.conn().await?)
                     .await
                     .map_err(Self::db_err)?;
@@ -357,9 +359,12 @@ mod tests {
         let some = |s: &str| Some(s.to_owned());
         assert_eq!(session_kind(id, "api", None, None).ok(), Some(SessionKind::Api));
         assert_eq!(session_kind(id, "browser", None, None).ok(), Some(SessionKind::Browser));
-        let oauth = SessionKind::OAuth { client_id: "gh_x".into(), scope: "openid".into() };
+        let oauth = SessionKind::OAuth {
+            client_id: "gh_x".into(),
+            scope: gatehouse_core::oauth::ScopeSet::from_stored("openid"),
+        };
         assert_eq!(session_kind(id, "oauth", some("gh_x"), some("openid")).ok(), Some(oauth.clone()));
-        assert_eq!(session_scope(&oauth), Some("openid"));
+        assert_eq!(session_scope(&oauth), some("openid"));
         assert_eq!(session_scope(&SessionKind::Api), None);
         assert!(session_kind(id, "oauth", None, some("openid")).is_err());
         assert!(session_kind(id, "oauth", some("gh_x"), None).is_err());

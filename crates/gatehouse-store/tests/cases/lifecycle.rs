@@ -206,7 +206,12 @@ async fn give_everything(store: &dyn gatehouse_core::store::Store, user: UserId,
     store.insert_client(&client(&client_id, t)).await.unwrap();
     let code = code(&client_id, user, &format!("{name}-code"), t);
     store.insert_authorization_code(&code).await.unwrap();
-    let consent = Consent { user_id: user, client_id: client_id.clone(), scope: "openid".into(), granted_at: t };
+    let consent = Consent {
+        user_id: user,
+        client_id: client_id.clone(),
+        scope: gatehouse_core::oauth::ScopeSet::from_stored("openid"),
+        granted_at: t,
+    };
     store.put_consent(&consent).await.unwrap();
     // Upstream providers are nobody's; the identities linked to the user are hers.
     let upstream_id = format!("idp-{name}");

@@ -13,8 +13,8 @@ use uuid::Uuid;
 
 use super::{add_user, first_refresh, new_user, now, open, session_for, winners};
 
-fn amr(methods: &[&str]) -> Vec<String> {
-    methods.iter().map(|m| (*m).to_owned()).collect()
+fn amr(methods: &[&str]) -> gatehouse_core::amr::Amr {
+    gatehouse_core::amr::Amr::from_stored(methods.iter().copied())
 }
 
 pub(super) fn challenge(user: gatehouse_core::account::UserId, secret: &str, at: OffsetDateTime) -> MfaChallenge {
@@ -50,7 +50,7 @@ pub async fn sessions_keep_amr_and_auth_time(url: String) {
     let later = t + Duration::minutes(20);
     store.reauthenticated(session.id, &amr(&["pwd", "hwk"]), later).await.unwrap();
     let read = store.session(session.id).await.unwrap().unwrap();
-    assert_eq!(read.amr, ["pwd", "hwk"]);
+    assert_eq!(read.amr.to_claim(), ["pwd", "hwk"]);
     assert_eq!(read.auth_time, later);
     assert_eq!(read.created_at, t, "only auth_time and amr change");
     let active = store.active_sessions(user.id, t).await.unwrap();
@@ -111,14 +111,14 @@ pub async fn sessions_from_before_mfa_still_read(url: String) {
 
     let store = open(&url).await;
     let read = store.session(SessionId(session_id)).await.unwrap().unwrap();
-    assert_eq!(read.amr, ["pwd"]);
+    assert_eq!(read.amr.to_claim(), ["pwd"]);
     assert_eq!(read.auth_time, t);
     assert_eq!(read.created_at, t);
     assert_eq!(read.kind, gatehouse_core::session::SessionKind::Api, "sessions from before 0006 are API sessions");
     store.reauthenticated(read.id, &amr(&["pwd", "otp", "mfa"]), t + Duration::minutes(1)).await.unwrap();
     let read = store.session(read.id).await.unwrap().unwrap();
     assert_eq!(read.auth_time, t + Duration::minutes(1));
-    assert_eq!(read.amr, ["pwd", "otp", "mfa"]);
+    assert_eq!(read.amr.to_claim(), ["pwd", "otp", "mfa"]);
     // The new tables are there too.
     assert!(store.totp(user.id).await.unwrap().is_none());
 }
@@ -268,7 +268,7 @@ pub async fn mfa_challenge_lifecycle(url: String) {
     assert_eq!(read.id, c.id);
     assert_eq!(read.user_id, alice.id);
     assert!(read.digest.matches(&c.digest));
-    assert_eq!(read.amr, ["pwd"]);
+    assert_eq!(read.amr.to_claim(), ["pwd"]);
     assert_eq!(read.created_at, t);
     assert_eq!(read.expires_at, c.expires_at);
     assert_eq!(read.failed_attempts, 0);

@@ -117,7 +117,7 @@ pub fn session_for(user: UserId, created_at: OffsetDateTime, idle: Duration, abs
         revoked_at: None,
         ip: Some("203.0.113.7".into()),
         user_agent: Some("test-agent/1.0".into()),
-        amr: vec!["pwd".into()],
+        amr: gatehouse_core::amr::Amr::one(gatehouse_core::amr::AuthMethod::Password),
         auth_time: created_at,
         kind: SessionKind::Api,
     }

@@ -37,11 +37,12 @@ pub(super) fn code(client_id: &str, user: UserId, secret: &str, at: OffsetDateTi
         browser_session: SessionId::new(),
         grant_session: SessionId::new(),
         redirect_uri: format!("https://{client_id}.example/callback"),
-        scope: "openid profile".into(),
+        scope: gatehouse_core::oauth::ScopeSet::from_stored("openid profile"),
         nonce: Some(format!("nonce-{secret}")),
         code_challenge: Some("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".into()),
         auth_time: at - Duration::minutes(5),
-        amr: vec!["pwd".into(), "otp".into(), "mfa".into()],
+        amr: gatehouse_core::amr::Amr::one(gatehouse_core::amr::AuthMethod::Password)
+            .with_second_factor(gatehouse_core::amr::AuthMethod::Otp),
         created_at: at,
         expires_at: at + Duration::seconds(60),
         redeemed_at: None,
@@ -51,12 +52,20 @@ pub(super) fn code(client_id: &str, user: UserId, secret: &str, at: OffsetDateTi
 /// An OAuth session of `client_id` (active for an hour).
 pub(super) fn oauth_session(user: UserId, client_id: &str, at: OffsetDateTime) -> Session {
     let mut session = session_for(user, at, Duration::hours(1), Duration::days(30));
-    session.kind = SessionKind::OAuth { client_id: client_id.into(), scope: "openid email".into() };
+    session.kind = SessionKind::OAuth {
+        client_id: client_id.into(),
+        scope: gatehouse_core::oauth::ScopeSet::from_stored("openid email"),
+    };
     session
 }
 
 fn consent(user: UserId, client_id: &str, scope: &str, at: OffsetDateTime) -> Consent {
-    Consent { user_id: user, client_id: client_id.into(), scope: scope.into(), granted_at: at }
+    Consent {
+        user_id: user,
+        client_id: client_id.into(),
+        scope: gatehouse_core::oauth::ScopeSet::from_stored(scope),
+        granted_at: at,
+    }
 }
 
 fn assert_same_code(read: &AuthorizationCode, expected: &AuthorizationCode) {
@@ -115,7 +124,7 @@ pub async fn authorization_codes_are_redeemed_once(url: String) {
     let mut plain = code("app", alice.id, "code-2", t);
     plain.nonce = None;
     plain.code_challenge = None;
-    plain.amr = vec!["pwd".into()];
+    plain.amr = gatehouse_core::amr::Amr::one(gatehouse_core::amr::AuthMethod::Password);
     store.insert_authorization_code(&plain).await.unwrap();
 
     let at = t + Duration::seconds(10);
@@ -250,7 +259,13 @@ pub async fn session_kinds_round_trip(url: String) {
     assert_eq!(store.session(api.id).await.unwrap().as_ref().map(kind), Some(SessionKind::Api));
     assert_eq!(store.session(browser.id).await.unwrap().as_ref().map(kind), Some(SessionKind::Browser));
     let read = store.session(oauth.id).await.unwrap().unwrap();
-    assert_eq!(read.kind, SessionKind::OAuth { client_id: "app".into(), scope: "openid email".into() });
+    assert_eq!(
+        read.kind,
+        SessionKind::OAuth {
+            client_id: "app".into(),
+            scope: gatehouse_core::oauth::ScopeSet::from_stored("openid email")
+        }
+    );
     assert_eq!(read.kind.client_id(), Some("app"));
     let (_, joined) = store.refresh_by_digest(&TokenDigest::of("secret-2")).await.unwrap().unwrap();
     assert_eq!(joined.kind, oauth.kind);

@@ -90,7 +90,7 @@ on_both_backends! {
         assert_eq!(found.user.username.as_str(), "carol");
         assert_eq!(found.user.email.as_str(), "carol@example.com");
         assert!(found.user.email_verified, "the upstream verified it");
-        assert_eq!(found.session.amr, ["fed"]);
+        assert_eq!(found.session.amr.to_claim(), ["fed"]);
         let first_id = found.user.id;
 
         // Signed out and in again: the link finds the same account.
@@ -215,7 +215,7 @@ on_both_backends! {
         assert!(res.location.as_deref().is_some_and(|l| l.ends_with("/account")));
         let s = down.state.auth.browser_session(&browser.cookies["__Host-gatehouse"].clone().into()).await.unwrap().unwrap();
         assert_eq!(s.user.id, users[0].id);
-        assert_eq!(s.session.amr, ["fed", "otp", "mfa"], "the first factor was the upstream sign-in");
+        assert_eq!(s.session.amr.to_claim(), ["fed", "otp", "mfa"], "the first factor was the upstream sign-in");
     }
 
     async fn forged_or_stale_callbacks_are_refused(backend) {

@@ -147,7 +147,7 @@ on_both_backends! {
             id: uuid::Uuid::now_v7(),
             user_id: user.id,
             digest: gatehouse_core::crypto::TokenDigest::of("expired-mfa-token"),
-            amr: vec!["pwd".into()],
+            amr: gatehouse_core::amr::Amr::one(gatehouse_core::amr::AuthMethod::Password),
             created_at: now - time::Duration::minutes(10),
             expires_at: now - time::Duration::minutes(5),
             failed_attempts: 0,

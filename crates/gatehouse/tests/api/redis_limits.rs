@@ -21,7 +21,10 @@ fn redis_url() -> String {
 
 async fn require_redis() -> String {
     let url = redis_url();
-    let limiter = RedisRateLimiter::connect(&url, DEFAULT_PREFIX, false, std::sync::Arc::new(gatehouse_core::clock::SystemClock)).await.unwrap();
+    let limiter =
+        RedisRateLimiter::connect(&url, DEFAULT_PREFIX, false, std::sync::Arc::new(gatehouse_core::clock::SystemClock))
+            .await
+            .unwrap();
     if let Err(e) = limiter.ping().await {
         panic!("Redis is required for the tests and is not reachable at {url}: {e} (start it: .ci/run does)");
     }

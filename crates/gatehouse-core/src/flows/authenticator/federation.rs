@@ -27,15 +27,13 @@ use time::OffsetDateTime;
 use super::login::LoginOutcome;
 use super::Authenticator;
 use crate::account::{Email, NewUser, User, UserId, Username};
+use crate::amr::{Amr, AuthMethod};
 use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::crypto::random_token;
 use crate::error::{Error, Result};
 use crate::federation::{check_provider_id, UpstreamIdentity, UpstreamKind, UpstreamLink, UpstreamProvider};
 use crate::flows::SignIn;
 use crate::store::StoreError;
-
-/// The `amr` of a sign-in at an upstream provider.
-pub const FEDERATED_AMR: &str = "fed";
 
 /// What an operator asks for (`gatehouse upstream add`).
 #[derive(Clone, Debug, Default)]
@@ -161,12 +159,12 @@ impl Authenticator {
         }
         let status = mfa_status(self.mfa.as_ref(), self.webauthn.as_ref(), user.id).await?;
         if status.has_second_factor() {
-            let (mfa_token, expires_in) = self.challenge(&user, FEDERATED_AMR, client).await?;
+            let (mfa_token, expires_in) = self.challenge(&user, AuthMethod::Federated, client).await?;
             return Ok(LoginOutcome::MfaRequired { mfa_token, methods: status.methods(), expires_in });
         }
         let pair = self
             .tokens
-            .open_session(&user, vec![FEDERATED_AMR.to_owned()], client, SignIn::Browser { remember })
+            .open_session(&user, Amr::one(AuthMethod::Federated), client, SignIn::Browser { remember })
             .await?;
         self.audit
             .record(

@@ -14,12 +14,13 @@ use uuid::Uuid;
 
 use super::Authenticator;
 use crate::account::{LoginName, User};
+use crate::amr::{Amr, AuthMethod};
 use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::crypto::{random_token, TokenDigest};
 use crate::error::{Error, Result};
 use crate::flows::parts::{ip_key, mfa_status, TokenPair};
 use crate::flows::SignIn;
-use crate::mfa::{amr, MfaChallenge};
+use crate::mfa::MfaChallenge;
 
 /// Lifetime of an `mfa_token`.
 pub const MFA_TOKEN_TTL: Duration = Duration::from_secs(5 * 60);
@@ -122,10 +123,10 @@ impl Authenticator {
         }
         let status = mfa_status(self.mfa.as_ref(), self.webauthn.as_ref(), user.id).await?;
         if status.has_second_factor() {
-            let (mfa_token, expires_in) = self.challenge(&user, amr::PASSWORD, client).await?;
+            let (mfa_token, expires_in) = self.challenge(&user, AuthMethod::Password, client).await?;
             return Ok(LoginOutcome::MfaRequired { mfa_token, methods: status.methods(), expires_in });
         }
-        let pair = self.tokens.open_session(&user, vec![amr::PASSWORD.to_owned()], client, req.via).await?;
+        let pair = self.tokens.open_session(&user, Amr::one(AuthMethod::Password), client, req.via).await?;
         self.audit
             .record(AuditEvent::new(AuditKind::LoginSucceeded, Outcome::Success, client).by_and_for(user.id))
             .await;
@@ -134,14 +135,19 @@ impl Authenticator {
 
     /// Opens a challenge for a user who passed the first factor (`first`:
     /// `pwd`, or `fed` for an upstream sign-in).
-    pub(super) async fn challenge(&self, user: &User, first: &str, client: &ClientInfo) -> Result<(SecretString, u64)> {
+    pub(super) async fn challenge(
+        &self,
+        user: &User,
+        first: AuthMethod,
+        client: &ClientInfo,
+    ) -> Result<(SecretString, u64)> {
         let token = random_token();
         let now = self.clock.now();
         let challenge = MfaChallenge {
             id: Uuid::now_v7(),
             user_id: user.id,
             digest: TokenDigest::of(token.expose_secret()),
-            amr: vec![first.to_owned()],
+            amr: Amr::one(first),
             created_at: now,
             expires_at: now + MFA_TOKEN_TTL,
             failed_attempts: 0,

@@ -9,11 +9,11 @@ use secrecy::SecretString;
 
 use super::Authenticator;
 use crate::account::{User, UserId};
+use crate::amr::{Amr, AuthMethod};
 use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::error::{Error, Result};
 use crate::flows::parts::{ip_key, load_user, mfa_status, MfaStatus, Proof, TokenPair};
 use crate::flows::{Authenticated, SignIn};
-use crate::mfa::amr;
 use crate::store::StoreTx;
 
 /// Wrong codes allowed per `mfa_token`.
@@ -28,17 +28,8 @@ pub struct StepUpProof {
 }
 
 /// The full amr of a session that passed a password and a one-time code.
-fn two_factor_amr() -> Vec<String> {
-    after_second_factor(&[amr::PASSWORD.to_owned()], amr::OTP)
-}
-
-/// The amr of a login that passed `first` (a challenge's methods: `pwd`, or
-/// `fed` after an upstream sign-in) and then `second` (`otp`, `hwk`).
-pub(super) fn after_second_factor(first: &[String], second: &str) -> Vec<String> {
-    let mut amr = first.to_vec();
-    amr.push(second.to_owned());
-    amr.push(amr::MFA.to_owned());
-    amr
+fn two_factor_amr() -> Amr {
+    Amr::one(AuthMethod::Password).with_second_factor(AuthMethod::Otp)
 }
 
 impl Authenticator {
@@ -76,7 +67,7 @@ impl Authenticator {
                 return Err(Error::InvalidMfaCode);
             }
         };
-        let pair = self.complete_second_step(unit, &challenge, &user, (amr::OTP, method), client, via).await?;
+        let pair = self.complete_second_step(unit, &challenge, &user, (AuthMethod::Otp, method), client, via).await?;
         Ok((user, pair))
     }
 
@@ -107,7 +98,7 @@ impl Authenticator {
         unit: Box<dyn StoreTx>,
         challenge: &crate::mfa::MfaChallenge,
         user: &User,
-        factor: (&str, &str),
+        factor: (AuthMethod, &str),
         client: &ClientInfo,
         via: SignIn,
     ) -> Result<TokenPair> {
@@ -118,7 +109,7 @@ impl Authenticator {
         if user.failed_logins > 0 {
             unit.clear_login_failures(user.id).await?;
         }
-        let amr = after_second_factor(&challenge.amr, factor_amr);
+        let amr = challenge.amr.with_second_factor(factor_amr);
         let pair = self.tokens.open_session_in(unit.as_ref(), user, amr, client, via).await?;
         self.audit
             .record_in(

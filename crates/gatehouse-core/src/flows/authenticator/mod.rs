@@ -21,7 +21,7 @@ use std::sync::Arc;
 pub use crate::flows::parts::MfaStatus;
 pub use api_keys::{ApiKeyAuth, ApiKeyRequest};
 pub use browser::BrowserSession;
-pub use federation::{NewUpstream, FEDERATED_AMR};
+pub use federation::NewUpstream;
 pub use login::{LoginOutcome, LoginRequest};
 pub use mfa::StepUpProof;
 pub use passkeys::CeremonyStart;

@@ -13,13 +13,14 @@ use uuid::Uuid;
 use super::mfa::StepUpProof;
 use super::Authenticator;
 use crate::account::{User, UserId};
+use crate::amr::{Amr, AuthMethod};
 use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::crypto::TokenDigest;
 use crate::error::{Error, Result};
 use crate::flows::parts::{load_user, mfa_status, Authenticated, TokenPair};
 use crate::flows::SignIn;
 use crate::mfa::webauthn::PasskeyUse;
-use crate::mfa::{amr, CeremonyKind, WebauthnCeremony, WebauthnCredential};
+use crate::mfa::{CeremonyKind, WebauthnCeremony, WebauthnCredential};
 
 /// How long a browser has between start and finish.
 pub const CEREMONY_TTL: Duration = Duration::from_secs(5 * 60);
@@ -140,7 +141,7 @@ impl Authenticator {
         } else {
             Vec::new()
         };
-        let amr = vec![amr::PASSWORD.to_owned(), amr::HARDWARE_KEY.to_owned(), amr::MFA.to_owned()];
+        let amr = Amr::one(AuthMethod::Password).with_second_factor(AuthMethod::HardwareKey);
         unit.reauthenticated(auth.session_id(), &amr, now).await?;
         self.audit
             .record_in(
@@ -275,7 +276,7 @@ impl Authenticator {
         };
         self.record_passkey_use(&credentials, &used).await?;
         let unit = self.units.begin().await?;
-        let factor = (amr::HARDWARE_KEY, "webauthn");
+        let factor = (AuthMethod::HardwareKey, "webauthn");
         let pair = self.complete_second_step(unit, &challenge, &user, factor, client, via).await?;
         Ok((user, pair))
     }
@@ -317,7 +318,7 @@ impl Authenticator {
             return Err(Error::EmailNotVerified);
         }
         self.record_passkey_use(std::slice::from_ref(&credential), &used).await?;
-        let amr = vec![amr::HARDWARE_KEY.to_owned(), amr::MFA.to_owned()];
+        let amr = Amr::passkey();
         let pair = self.tokens.open_session(&user, amr, client, via).await?;
         self.audit
             .record(

@@ -6,13 +6,14 @@ use secrecy::SecretString;
 
 use super::mfa::StepUpProof;
 use super::Authenticator;
+use crate::amr::{Amr, AuthMethod};
 use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::error::{Error, Result};
 use crate::flows::parts::presence::totp_context;
 use crate::flows::parts::{load_user, mfa_status, Authenticated};
 use crate::mfa::backup;
 use crate::mfa::totp::{qr_codes, TotpSecret};
-use crate::mfa::{amr, TotpRecord};
+use crate::mfa::TotpRecord;
 use crate::store::StoreTx;
 
 /// What a person needs to add Gatehouse to an authenticator app.
@@ -82,7 +83,7 @@ impl Authenticator {
         } else {
             Vec::new()
         };
-        let amr = vec![amr::PASSWORD.to_owned(), amr::OTP.to_owned(), amr::MFA.to_owned()];
+        let amr = Amr::one(AuthMethod::Password).with_second_factor(AuthMethod::Otp);
         unit.reauthenticated(auth.session_id(), &amr, now).await?;
         self.audit
             .record_in(

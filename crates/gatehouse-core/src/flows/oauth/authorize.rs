@@ -15,7 +15,7 @@ use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::crypto::{random_token, TokenDigest};
 use crate::error::Result;
 use crate::flows::BrowserSession;
-use crate::oauth::{AuthorizationCode, ClientKind, Consent, OAuthClient};
+use crate::oauth::{AuthorizationCode, AuthorizeErrorCode as Code, ClientKind, Consent, OAuthClient, ScopeSet};
 use crate::session::SessionId;
 
 /// The scopes Gatehouse knows (a client may be allowed a subset).
@@ -49,13 +49,51 @@ pub enum Prompt {
     SelectAccount,
 }
 
+/// Why a request cannot be answered by redirect: the client or its redirect
+/// URI is not known good, so the person is told on a page instead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Untrusted {
+    /// No `client_id`, or an absurd one.
+    NoClient,
+    UnknownClient,
+    /// A `redirect_uri` the client has not registered.
+    UnregisteredRedirectUri,
+    /// No `redirect_uri`, and the client registered several.
+    NoRedirectUri,
+    /// The client could not be read (storage trouble).
+    Unavailable,
+}
+
+impl Untrusted {
+    /// What the person is told.
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::NoClient => "The request names no client (client_id).",
+            Self::UnknownClient => "The application is not registered here.",
+            Self::UnregisteredRedirectUri => "The application sent a redirect URI it has not registered.",
+            Self::NoRedirectUri => "The request has no redirect_uri.",
+            Self::Unavailable => "Sign-in is unavailable right now; try again later.",
+        }
+    }
+}
+
+/// An error sent back to the client on its validated redirect URI
+/// (RFC 6749 §4.1.2.1, with the issuer per RFC 9207).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    pub code: Code,
+    pub description: String,
+    /// The redirect URI with `error`, `error_description`, `state` and `iss`.
+    pub url: String,
+}
+
 /// Why an authorization request fails.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AuthorizeError {
-    /// The client or redirect URI cannot be trusted: show this on a page.
-    NoRedirect(String),
+    /// Show this on a page; never redirect.
+    Untrusted(Untrusted),
     /// Send the error back to the client.
-    Redirect { url: String },
+    Refused(Refusal),
 }
 
 /// A request that passed every check.
@@ -63,8 +101,7 @@ pub enum AuthorizeError {
 pub struct ValidAuthorization {
     pub client: OAuthClient,
     pub redirect_uri: String,
-    /// Sorted, without duplicates.
-    pub scopes: Vec<String>,
+    pub scopes: ScopeSet,
     pub state: Option<String>,
     pub nonce: Option<String>,
     pub code_challenge: Option<String>,
@@ -80,8 +117,20 @@ pub enum AuthorizeDecision {
     Login,
     /// The person must approve the client's access.
     Consent,
-    /// Send the browser to this URL (the client's redirect URI with a code or an error).
-    Redirect(String),
+    /// Send the browser to this URL: the client's redirect URI with a code.
+    Issued(String),
+    /// Send the browser back to the client with an error.
+    Refused(Refusal),
+}
+
+impl AuthorizeDecision {
+    /// Where the browser goes next, when it goes back to the client.
+    pub fn redirect(&self) -> Option<&str> {
+        match self {
+            Self::Issued(url) | Self::Refused(Refusal { url, .. }) => Some(url),
+            Self::Login | Self::Consent => None,
+        }
+    }
 }
 
 /// `redirect_uri` with `params` appended to its query.
@@ -97,18 +146,13 @@ pub fn append_query(redirect_uri: &str, params: &[(&str, &str)]) -> String {
 impl ValidAuthorization {
     /// An error response to the client, per RFC 6749 §4.1.2.1 with the
     /// issuer (RFC 9207).
-    pub fn error(&self, issuer: &str, error: &str, description: &str) -> String {
-        let mut params = vec![("error", error), ("error_description", description)];
+    pub fn refusal(&self, issuer: &str, code: Code, description: &str) -> Refusal {
+        let mut params = vec![("error", code.as_str()), ("error_description", description)];
         if let Some(state) = &self.state {
             params.push(("state", state));
         }
         params.push(("iss", issuer));
-        append_query(&self.redirect_uri, &params)
-    }
-
-    /// The scopes as one space-separated string.
-    pub fn scope(&self) -> String {
-        self.scopes.join(" ")
+        Refusal { code, description: description.to_owned(), url: append_query(&self.redirect_uri, &params) }
     }
 }
 
@@ -120,30 +164,26 @@ impl OAuthProvider {
     ) -> std::result::Result<ValidAuthorization, AuthorizeError> {
         let client_id = req.client_id.as_deref().filter(|c| !c.is_empty() && c.len() <= 128);
         let Some(client_id) = client_id else {
-            return Err(AuthorizeError::NoRedirect("The request names no client (client_id).".into()));
+            return Err(AuthorizeError::Untrusted(Untrusted::NoClient));
         };
         let client = match self.clients.client(client_id).await {
             Ok(Some(c)) => c,
-            Ok(None) => return Err(AuthorizeError::NoRedirect("The application is not registered here.".into())),
+            Ok(None) => return Err(AuthorizeError::Untrusted(Untrusted::UnknownClient)),
             Err(e) => {
                 tracing::error!(error = %e, "cannot read a client");
-                return Err(AuthorizeError::NoRedirect("Sign-in is unavailable right now; try again later.".into()));
+                return Err(AuthorizeError::Untrusted(Untrusted::Unavailable));
             }
         };
         let redirect_uri = match req.redirect_uri.as_deref() {
             Some(uri) if client.redirect_uris.iter().any(|r| r == uri) => uri.to_owned(),
-            Some(_) => {
-                return Err(AuthorizeError::NoRedirect(
-                    "The application sent a redirect URI it has not registered.".into(),
-                ))
-            }
+            Some(_) => return Err(AuthorizeError::Untrusted(Untrusted::UnregisteredRedirectUri)),
             None if client.redirect_uris.len() == 1 => client.redirect_uris[0].clone(),
-            None => return Err(AuthorizeError::NoRedirect("The request has no redirect_uri.".into())),
+            None => return Err(AuthorizeError::Untrusted(Untrusted::NoRedirectUri)),
         };
         let mut valid = ValidAuthorization {
             client,
             redirect_uri,
-            scopes: Vec::new(),
+            scopes: ScopeSet::new(),
             state: req.state.clone().filter(|s| !s.is_empty()),
             nonce: req.nonce.clone().filter(|s| !s.is_empty()),
             code_challenge: None,
@@ -152,47 +192,46 @@ impl OAuthProvider {
             login_hint: req.login_hint.clone().filter(|s| !s.is_empty() && s.len() <= 256),
         };
         let issuer = self.config.tokens.issuer.as_str();
-        let fail = |valid: &ValidAuthorization, error: &str, description: &str| AuthorizeError::Redirect {
-            url: valid.error(issuer, error, description),
+        let fail = |valid: &ValidAuthorization, code: Code, description: &str| {
+            AuthorizeError::Refused(valid.refusal(issuer, code, description))
         };
 
         if valid.state.as_ref().is_some_and(|s| s.len() > 2048) {
             valid.state = None;
-            return Err(fail(&valid, "invalid_request", "state is longer than 2048 characters"));
+            return Err(fail(&valid, Code::InvalidRequest, "state is longer than 2048 characters"));
         }
         if req.request.is_some() {
-            return Err(fail(&valid, "request_not_supported", "request objects are not supported"));
+            return Err(fail(&valid, Code::RequestNotSupported, "request objects are not supported"));
         }
         if req.request_uri.is_some() {
-            return Err(fail(&valid, "request_uri_not_supported", "request_uri is not supported"));
+            return Err(fail(&valid, Code::RequestUriNotSupported, "request_uri is not supported"));
         }
         match req.response_type.as_deref() {
             Some("code") => {}
-            None => return Err(fail(&valid, "invalid_request", "response_type is missing")),
-            Some(_) => return Err(fail(&valid, "unsupported_response_type", "only response_type=code is supported")),
+            None => return Err(fail(&valid, Code::InvalidRequest, "response_type is missing")),
+            Some(_) => return Err(fail(&valid, Code::UnsupportedResponseType, "only response_type=code is supported")),
         }
         if req.response_mode.as_deref().is_some_and(|m| m != "query") {
-            return Err(fail(&valid, "invalid_request", "only response_mode=query is supported"));
+            return Err(fail(&valid, Code::InvalidRequest, "only response_mode=query is supported"));
         }
         if !valid.client.grant_types.iter().any(|g| g == "authorization_code") {
-            return Err(fail(&valid, "unauthorized_client", "this client may not use the authorization code grant"));
+            return Err(fail(&valid, Code::UnauthorizedClient, "this client may not use the authorization code grant"));
         }
 
-        let requested = req.scope.as_deref().unwrap_or("openid");
-        let mut scopes: Vec<String> = requested.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
-        scopes.sort();
-        scopes.dedup();
+        let scopes = match req.scope.as_deref().unwrap_or("openid").parse::<ScopeSet>() {
+            Ok(scopes) => scopes,
+            Err(malformed) => return Err(fail(&valid, Code::InvalidScope, &malformed.to_string())),
+        };
         if scopes.is_empty() {
-            return Err(fail(&valid, "invalid_scope", "no scope requested"));
+            return Err(fail(&valid, Code::InvalidScope, "no scope requested"));
         }
-        if let Some(bad) = scopes.iter().find(|s| !valid.client.scopes.contains(s)) {
-            let description =
-                format!("scope '{}' is not allowed for this client", bad.chars().take(64).collect::<String>());
-            return Err(fail(&valid, "invalid_scope", &description));
+        if let Some(bad) = scopes.first_not_in(|s| valid.client.scopes.iter().any(|allowed| allowed == s)) {
+            let description = format!("scope '{bad}' is not allowed for this client");
+            return Err(fail(&valid, Code::InvalidScope, &description));
         }
         valid.scopes = scopes;
         if valid.nonce.as_ref().is_some_and(|n| n.len() > 512) {
-            return Err(fail(&valid, "invalid_request", "nonce is longer than 512 characters"));
+            return Err(fail(&valid, Code::InvalidRequest, "nonce is longer than 512 characters"));
         }
 
         match (req.code_challenge.as_deref(), req.code_challenge_method.as_deref()) {
@@ -200,11 +239,15 @@ impl OAuthProvider {
                 valid.code_challenge = Some(challenge.to_owned());
             }
             (Some(_), Some("S256")) => {
-                return Err(fail(&valid, "invalid_request", "code_challenge must be 43 to 128 URL-safe characters"))
+                return Err(fail(&valid, Code::InvalidRequest, "code_challenge must be 43 to 128 URL-safe characters"))
             }
-            (Some(_), _) => return Err(fail(&valid, "invalid_request", "code_challenge_method must be S256")),
+            (Some(_), _) => return Err(fail(&valid, Code::InvalidRequest, "code_challenge_method must be S256")),
             (None, _) if valid.client.kind == ClientKind::Public || self.config.oauth.pkce_required => {
-                return Err(fail(&valid, "invalid_request", "PKCE is required: send code_challenge with method S256"))
+                return Err(fail(
+                    &valid,
+                    Code::InvalidRequest,
+                    "PKCE is required: send code_challenge with method S256",
+                ))
             }
             (None, _) => {}
         }
@@ -215,17 +258,19 @@ impl OAuthProvider {
                 "login" => Prompt::Login,
                 "consent" => Prompt::Consent,
                 "select_account" => Prompt::SelectAccount,
-                _ => return Err(fail(&valid, "invalid_request", "unknown prompt value")),
+                _ => return Err(fail(&valid, Code::InvalidRequest, "unknown prompt value")),
             };
             valid.prompt.push(prompt);
         }
         if valid.prompt.contains(&Prompt::None) && valid.prompt.len() > 1 {
-            return Err(fail(&valid, "invalid_request", "prompt=none cannot be combined with other values"));
+            return Err(fail(&valid, Code::InvalidRequest, "prompt=none cannot be combined with other values"));
         }
         if let Some(max_age) = req.max_age.as_deref() {
             match max_age.parse::<i64>() {
                 Ok(n) if n >= 0 => valid.max_age = Some(n),
-                _ => return Err(fail(&valid, "invalid_request", "max_age must be a non-negative number of seconds")),
+                _ => {
+                    return Err(fail(&valid, Code::InvalidRequest, "max_age must be a non-negative number of seconds"))
+                }
             }
         }
         Ok(valid)
@@ -242,7 +287,7 @@ impl OAuthProvider {
     ) -> Result<AuthorizeDecision> {
         let issuer = self.config.tokens.issuer.as_str();
         let redirect =
-            |error: &str, description: &str| Ok(AuthorizeDecision::Redirect(valid.error(issuer, error, description)));
+            |code: Code, description: &str| Ok(AuthorizeDecision::Refused(valid.refusal(issuer, code, description)));
         let interactive = !valid.prompt.contains(&Prompt::None);
         let now = self.clock.now();
 
@@ -253,13 +298,13 @@ impl OAuthProvider {
         let browser = match browser {
             Some(b) if fresh_enough(b) && !valid.prompt.contains(&Prompt::Login) => b,
             _ if interactive => return Ok(AuthorizeDecision::Login),
-            _ => return redirect("login_required", "the person is not signed in"),
+            _ => return redirect(Code::LoginRequired, "the person is not signed in"),
         };
         if self.config.must_enroll(&browser.user, &browser.session.amr) {
-            return redirect("access_denied", "the account must set up a second factor first");
+            return redirect(Code::AccessDenied, "the account must set up a second factor first");
         }
         if self.config.require_verified_email && !browser.user.email_verified {
-            return redirect("access_denied", "the account's email address is not verified");
+            return redirect(Code::AccessDenied, "the account's email address is not verified");
         }
 
         if !valid.client.first_party {
@@ -269,21 +314,20 @@ impl OAuthProvider {
                         .record(
                             AuditEvent::new(AuditKind::ConsentGranted, Outcome::Failure, client)
                                 .by_and_for(browser.user.id)
-                                .detail(format!("denied {} ({})", valid.client.id, valid.scope())),
+                                .detail(format!("denied {} ({})", valid.client.id, valid.scopes)),
                         )
                         .await;
-                    return redirect("access_denied", "the person declined");
+                    return redirect(Code::AccessDenied, "the person declined");
                 }
                 Some(true) => self.remember_consent(valid, browser, client).await?,
                 None => {
                     let remembered = self.grants.consent(browser.user.id, &valid.client.id).await?;
-                    let covered =
-                        remembered.is_some_and(|c| valid.scopes.iter().all(|s| c.scope.split(' ').any(|g| g == s)));
+                    let covered = remembered.is_some_and(|c| valid.scopes.is_subset(&c.scope));
                     if !covered || valid.prompt.contains(&Prompt::Consent) {
                         return if interactive {
                             Ok(AuthorizeDecision::Consent)
                         } else {
-                            redirect("consent_required", "the person has not approved this application")
+                            redirect(Code::ConsentRequired, "the person has not approved this application")
                         };
                     }
                 }
@@ -294,7 +338,7 @@ impl OAuthProvider {
             .record(
                 AuditEvent::new(AuditKind::AuthorizationCodeIssued, Outcome::Success, client)
                     .by_and_for(browser.user.id)
-                    .detail(format!("client {} ({})", valid.client.id, valid.scope())),
+                    .detail(format!("client {} ({})", valid.client.id, valid.scopes)),
             )
             .await;
         let mut params = vec![("code", code.as_str())];
@@ -302,7 +346,7 @@ impl OAuthProvider {
             params.push(("state", state));
         }
         params.push(("iss", issuer));
-        Ok(AuthorizeDecision::Redirect(append_query(&valid.redirect_uri, &params)))
+        Ok(AuthorizeDecision::Issued(append_query(&valid.redirect_uri, &params)))
     }
 
     async fn remember_consent(
@@ -311,16 +355,14 @@ impl OAuthProvider {
         browser: &BrowserSession,
         client: &ClientInfo,
     ) -> Result<()> {
-        let mut scopes = valid.scopes.clone();
-        if let Some(old) = self.grants.consent(browser.user.id, &valid.client.id).await? {
-            scopes.extend(old.scope.split(' ').filter(|s| !s.is_empty()).map(str::to_owned));
-        }
-        scopes.sort();
-        scopes.dedup();
+        let scope = match self.grants.consent(browser.user.id, &valid.client.id).await? {
+            Some(old) => valid.scopes.union(&old.scope),
+            None => valid.scopes.clone(),
+        };
         let consent = Consent {
             user_id: browser.user.id,
             client_id: valid.client.id.clone(),
-            scope: scopes.join(" "),
+            scope,
             granted_at: self.clock.now(),
         };
         self.grants.put_consent(&consent).await?;
@@ -348,7 +390,7 @@ impl OAuthProvider {
             browser_session: browser.session.id,
             grant_session: SessionId::new(),
             redirect_uri: valid.redirect_uri.clone(),
-            scope: valid.scope(),
+            scope: valid.scopes.clone(),
             nonce: valid.nonce.clone(),
             code_challenge: valid.code_challenge.clone(),
             auth_time: browser.session.auth_time,

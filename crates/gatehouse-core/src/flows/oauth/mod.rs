@@ -9,7 +9,8 @@ mod tokens;
 use std::sync::Arc;
 
 pub use authorize::{
-    append_query, AuthorizationRequest, AuthorizeDecision, AuthorizeError, Prompt, ValidAuthorization, SUPPORTED_SCOPES,
+    append_query, AuthorizationRequest, AuthorizeDecision, AuthorizeError, Prompt, Refusal, Untrusted,
+    ValidAuthorization, SUPPORTED_SCOPES,
 };
 pub use token::{ClientCredentials, OAuthTokenResponse, TokenFields, TokenGrant};
 pub use tokens::{Introspection, LogoutOutcome, LogoutRequest, UserInfo};

@@ -18,7 +18,7 @@ use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::crypto::{random_token, TokenDigest};
 use crate::error::Error;
 use crate::flows::parts::{first_link, ip_key};
-use crate::oauth::{ClientKind, OAuthClient, OAuthErrorCode as Code, OAuthFailure, Redemption};
+use crate::oauth::{ClientKind, OAuthClient, OAuthErrorCode as Code, OAuthFailure, Redemption, ScopeSet};
 use crate::session::{Session, SessionId, SessionKind};
 use crate::token::{at_hash, sign_id_token, AccessTokenIssuer, IdClaims};
 
@@ -40,9 +40,20 @@ pub struct ClientCredentials {
 /// edge: each grant with its own fields, its secrets as secrets.
 #[derive(Debug)]
 pub enum TokenGrant {
-    AuthorizationCode { code: SecretString, redirect_uri: Option<String>, code_verifier: Option<SecretString> },
-    RefreshToken { refresh_token: SecretString, scope: Option<String> },
-    ClientCredentials { scope: Option<String> },
+    AuthorizationCode {
+        code: SecretString,
+        redirect_uri: Option<String>,
+        code_verifier: Option<SecretString>,
+    },
+    /// `scope`: narrower than the grant's, or `None` for all of it.
+    RefreshToken {
+        refresh_token: SecretString,
+        scope: Option<ScopeSet>,
+    },
+    /// `scope`: a subset of the client's, or `None` for all of them.
+    ClientCredentials {
+        scope: Option<ScopeSet>,
+    },
 }
 
 /// A token request's fields, as sent.
@@ -59,9 +70,16 @@ pub struct TokenFields {
 impl TokenGrant {
     /// The grant a request's fields make: `unsupported_grant_type` for an
     /// unknown `grant_type`, `invalid_request` when the grant's own field is
-    /// missing.
+    /// missing, `invalid_scope` for a `scope` that is not a list of scope
+    /// tokens. An empty `scope` is the same as none.
     pub fn parse(fields: TokenFields) -> Result<Self> {
         let secret = |value: Option<String>| value.map(SecretString::from);
+        let scope = match fields.scope.as_deref().map(str::parse::<ScopeSet>) {
+            Some(Ok(set)) if set.is_empty() => None,
+            Some(Ok(set)) => Some(set),
+            Some(Err(malformed)) => return Err(OAuthFailure::new(Code::InvalidScope, malformed.to_string())),
+            None => None,
+        };
         match fields.grant_type.as_deref().unwrap_or("") {
             "authorization_code" => {
                 let code = fields
@@ -77,9 +95,9 @@ impl TokenGrant {
             "refresh_token" => Ok(Self::RefreshToken {
                 refresh_token: secret(fields.refresh_token)
                     .ok_or_else(|| OAuthFailure::new(Code::InvalidRequest, "refresh_token is missing"))?,
-                scope: fields.scope,
+                scope,
             }),
-            "client_credentials" => Ok(Self::ClientCredentials { scope: fields.scope }),
+            "client_credentials" => Ok(Self::ClientCredentials { scope }),
             _ => Err(OAuthFailure::new(
                 Code::UnsupportedGrantType,
                 "supported: authorization_code, refresh_token, client_credentials",
@@ -102,13 +120,9 @@ impl TokenGrant {
 pub struct OAuthTokenResponse {
     pub access_token: SecretString,
     pub expires_in: u64,
-    pub scope: String,
+    pub scope: ScopeSet,
     pub refresh_token: Option<SecretString>,
     pub id_token: Option<String>,
-}
-
-fn has(scope: &str, wanted: &str) -> bool {
-    scope.split(' ').any(|s| s == wanted)
 }
 
 fn invalid_grant(description: &str) -> OAuthFailure {
@@ -117,18 +131,14 @@ fn invalid_grant(description: &str) -> OAuthFailure {
 
 /// `scope` asked for at the token endpoint, checked against what may be had:
 /// `None` asks for all of it.
-fn narrow(requested: Option<&str>, allowed: &[&str]) -> Result<Vec<String>> {
-    let Some(requested) = requested.filter(|s| !s.trim().is_empty()) else {
-        return Ok(allowed.iter().map(|s| (*s).to_owned()).collect());
+fn narrow(requested: Option<&ScopeSet>, allowed: &ScopeSet) -> Result<ScopeSet> {
+    let Some(requested) = requested else {
+        return Ok(allowed.clone());
     };
-    let mut scopes: Vec<String> = requested.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
-    scopes.sort();
-    scopes.dedup();
-    if let Some(bad) = scopes.iter().find(|s| !allowed.contains(&s.as_str())) {
-        let bad: String = bad.chars().take(64).collect();
+    if let Some(bad) = requested.first_not_in(|s| allowed.contains(s)) {
         return Err(OAuthFailure::new(Code::InvalidScope, format!("scope '{bad}' is not available here")));
     }
-    Ok(scopes)
+    Ok(requested.clone())
 }
 
 impl OAuthProvider {
@@ -178,9 +188,9 @@ impl OAuthProvider {
                 self.redeem_code(&client, code, redirect_uri.as_deref(), code_verifier.as_ref(), client_info).await
             }
             TokenGrant::RefreshToken { refresh_token, scope } => {
-                self.refresh_grant(&client, refresh_token, scope.as_deref(), client_info).await
+                self.refresh_grant(&client, refresh_token, scope.as_ref(), client_info).await
             }
-            TokenGrant::ClientCredentials { scope } => self.client_credentials_grant(&client, scope.as_deref()),
+            TokenGrant::ClientCredentials { scope } => self.client_credentials_grant(&client, scope.as_ref()),
         }
     }
 
@@ -266,9 +276,8 @@ impl OAuthProvider {
             )
             .await?;
         unit.commit().await?;
-        let scopes: Vec<&str> = code.scope.split(' ').collect();
-        let mut response = self.user_tokens(client, &user, &session, &scopes, refresh).await?;
-        if has(&code.scope, "openid") {
+        let mut response = self.user_tokens(client, &user, &session, &code.scope, refresh).await?;
+        if code.scope.contains("openid") {
             // The first ID token carries the nonce and the browser session.
             let access = response.access_token.expose_secret().to_owned();
             response.id_token = Some(
@@ -329,7 +338,7 @@ impl OAuthProvider {
         &self,
         client: &OAuthClient,
         token: &SecretString,
-        scope: Option<&str>,
+        scope: Option<&ScopeSet>,
         info: &ClientInfo,
     ) -> Result<OAuthTokenResponse> {
         let belongs = |s: &Session| s.kind.client_id() == Some(client.id.as_str());
@@ -349,11 +358,9 @@ impl OAuthProvider {
             SessionKind::OAuth { scope, .. } => scope.clone(),
             _ => return Err(invalid_grant("unknown or revoked refresh token")),
         };
-        let granted_list: Vec<&str> = granted.split(' ').collect();
-        let scopes = narrow(scope, &granted_list)?;
-        let scopes: Vec<&str> = scopes.iter().map(String::as_str).collect();
+        let scopes = narrow(scope, &granted)?;
         let mut response = self.user_tokens(client, &user, &session, &scopes, successor).await?;
-        if scopes.contains(&"openid") {
+        if scopes.contains("openid") {
             let access = response.access_token.expose_secret().to_owned();
             response.id_token =
                 Some(self.id_token(client, &user, &session, &response.scope, None, None, &access).await?);
@@ -361,18 +368,17 @@ impl OAuthProvider {
         Ok(response)
     }
 
-    fn client_credentials_grant(&self, client: &OAuthClient, scope: Option<&str>) -> Result<OAuthTokenResponse> {
+    fn client_credentials_grant(&self, client: &OAuthClient, scope: Option<&ScopeSet>) -> Result<OAuthTokenResponse> {
         if client.kind != ClientKind::Confidential {
             return Err(OAuthFailure::new(Code::UnauthorizedClient, "client credentials need a confidential client"));
         }
-        let allowed: Vec<&str> =
-            client.scopes.iter().map(String::as_str).filter(|s| !USER_SCOPES.contains(s)).collect();
-        let scope = narrow(scope, &allowed)?.join(" ");
+        let allowed = ScopeSet::from_stored(&client.scopes.join(" ")).filter(|s| !USER_SCOPES.contains(&s));
+        let scope = narrow(scope, &allowed)?;
         let access = AccessTokenIssuer::issue_for_client(
             &self.tokens.key_ring(),
             &self.config.tokens,
             &client.id,
-            &scope,
+            &scope.to_string(),
             self.clock.unix(),
         )?;
         Ok(OAuthTokenResponse {
@@ -391,21 +397,20 @@ impl OAuthProvider {
         client: &OAuthClient,
         user: &User,
         session: &Session,
-        scopes: &[&str],
+        scope: &ScopeSet,
         refresh: SecretString,
     ) -> Result<OAuthTokenResponse> {
-        let scope = scopes.join(" ");
-        let access = self.tokens.access_token(user, session, &scope, Some(&client.id))?;
+        let access = self.tokens.access_token(user, session, &scope.to_string(), Some(&client.id))?;
         // Whether the grant (not this request's possibly narrower scope) allows refresh.
         let granted_offline = match &session.kind {
-            SessionKind::OAuth { scope, .. } => has(scope, "offline_access"),
+            SessionKind::OAuth { scope, .. } => scope.contains("offline_access"),
             _ => false,
         };
         let offline = granted_offline && client.grant_types.iter().any(|g| g == "refresh_token");
         Ok(OAuthTokenResponse {
             access_token: access.token,
             expires_in: access.expires_in,
-            scope,
+            scope: scope.clone(),
             refresh_token: offline.then_some(refresh),
             id_token: None,
         })
@@ -418,7 +423,7 @@ impl OAuthProvider {
         client: &OAuthClient,
         user: &User,
         session: &Session,
-        scope: &str,
+        scope: &ScopeSet,
         nonce: Option<String>,
         browser_session: Option<SessionId>,
         access_token: &str,
@@ -434,7 +439,7 @@ impl OAuthProvider {
             iat: now,
             auth_time: session.auth_time.unix_timestamp(),
             nonce,
-            acr: crate::mfa::acr::for_amr(&session.amr).to_owned(),
+            acr: session.amr.acr().to_owned(),
             amr: session.amr.clone(),
             at_hash: Some(at_hash(client.id_token_alg, access_token)),
             sid: browser_session.map(|s| s.to_string()),
@@ -447,21 +452,21 @@ impl OAuthProvider {
 
 /// The claims about `user` that `scope` releases (Core §5.4), shared by ID
 /// tokens and userinfo.
-pub(super) fn user_claims(user: &User, scope: &str) -> Map<String, Value> {
+pub(super) fn user_claims(user: &User, scope: &ScopeSet) -> Map<String, Value> {
     let mut claims = Map::new();
-    if has(scope, "profile") {
+    if scope.contains("profile") {
         claims.insert("preferred_username".into(), json!(user.username.as_str()));
         claims.insert("name".into(), json!(user.username.as_str()));
         claims.insert("updated_at".into(), json!(user.updated_at.unix_timestamp()));
     }
-    if has(scope, "email") {
+    if scope.contains("email") {
         claims.insert("email".into(), json!(user.email.as_str()));
         claims.insert("email_verified".into(), json!(user.email_verified));
     }
-    if has(scope, "roles") {
+    if scope.contains("roles") {
         claims.insert("roles".into(), json!(user.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>()));
     }
-    if has(scope, crate::token::PERMISSIONS_SCOPE) {
+    if scope.contains(crate::token::PERMISSIONS_SCOPE) {
         claims.insert("permissions".into(), json!(user.permissions.iter().map(|p| p.as_str()).collect::<Vec<_>>()));
     }
     claims
@@ -495,9 +500,22 @@ mod tests {
 
     #[test]
     fn scope_narrowing() {
-        let allowed = ["openid", "email"];
-        assert_eq!(narrow(None, &allowed).unwrap(), ["openid", "email"]);
-        assert_eq!(narrow(Some("email"), &allowed).unwrap(), ["email"]);
-        assert!(narrow(Some("email admin"), &allowed).is_err());
+        let set = |s: &str| s.parse::<ScopeSet>().unwrap();
+        let allowed = set("openid email");
+        assert_eq!(narrow(None, &allowed).unwrap(), allowed);
+        assert_eq!(narrow(Some(&set("email")), &allowed).unwrap(), set("email"));
+        assert!(narrow(Some(&set("email admin")), &allowed).is_err());
+    }
+
+    #[test]
+    fn a_malformed_scope_is_refused_at_parsing_and_an_empty_one_is_none() {
+        let fields = |scope: &str| TokenFields {
+            grant_type: Some("client_credentials".into()),
+            scope: Some(scope.into()),
+            ..TokenFields::default()
+        };
+        let bad = TokenGrant::parse(fields("read \\write"));
+        assert!(matches!(bad, Err(OAuthFailure::Protocol { code: Code::InvalidScope, .. })), "{bad:?}");
+        assert!(matches!(TokenGrant::parse(fields("  ")), Ok(TokenGrant::ClientCredentials { scope: None })));
     }
 }

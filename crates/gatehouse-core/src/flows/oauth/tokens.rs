@@ -17,7 +17,7 @@ use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::crypto::TokenDigest;
 use crate::error::{Error, Result};
 use crate::flows::BrowserSession;
-use crate::oauth::{ClientKind, OAuthClient, OAuthErrorCode as Code, OAuthFailure};
+use crate::oauth::{ClientKind, OAuthClient, OAuthErrorCode as Code, OAuthFailure, ScopeSet};
 use crate::session::SessionKind;
 use crate::token::{read_id_token_hint, AccessClaims};
 
@@ -81,7 +81,7 @@ impl OAuthProvider {
         let user = load_user(self.users.as_ref(), claims.user_id()?).await.map_err(|_| invalid())?;
         let mut info = Map::new();
         info.insert("sub".into(), json!(user.id.to_string()));
-        info.extend(user_claims(&user, &claims.scope));
+        info.extend(user_claims(&user, &ScopeSet::from_stored(&claims.scope)));
         Ok(info)
     }
 
@@ -158,7 +158,7 @@ impl OAuthProvider {
                         return Ok(json!({
                             "active": true,
                             "token_type": "refresh_token",
-                            "scope": scope,
+                            "scope": scope.to_string(),
                             "client_id": client_id,
                             "sub": session.user_id.to_string(),
                             "iss": self.config.tokens.issuer,

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::keys::{self, ReloadGate};
 use crate::account::{User, UserId};
+use crate::amr::Amr;
 use crate::audit::ClientInfo;
 use crate::clock::Clock;
 use crate::crypto::{random_token, MasterKey, TokenDigest};
@@ -179,13 +180,7 @@ impl TokenIssuer {
 
     /// Opens a new session for `user`, authenticated by `amr`, and returns its
     /// first token pair (for a browser, the refresh token is the cookie value).
-    pub async fn open_session(
-        &self,
-        user: &User,
-        amr: Vec<String>,
-        client: &ClientInfo,
-        via: SignIn,
-    ) -> Result<TokenPair> {
+    pub async fn open_session(&self, user: &User, amr: Amr, client: &ClientInfo, via: SignIn) -> Result<TokenPair> {
         let (session, refresh) = self.new_session(user, amr, client, via);
         self.sessions.create_session(&session, &first_link(&session, &refresh)).await?;
         self.token_pair(user, &session, refresh)
@@ -196,7 +191,7 @@ impl TokenIssuer {
         &self,
         unit: &dyn StoreTx,
         user: &User,
-        amr: Vec<String>,
+        amr: Amr,
         client: &ClientInfo,
         via: SignIn,
     ) -> Result<TokenPair> {
@@ -206,13 +201,7 @@ impl TokenIssuer {
     }
 
     /// A new session and its first refresh token (not yet stored).
-    pub fn new_session(
-        &self,
-        user: &User,
-        amr: Vec<String>,
-        client: &ClientInfo,
-        via: SignIn,
-    ) -> (Session, SecretString) {
+    pub fn new_session(&self, user: &User, amr: Amr, client: &ClientInfo, via: SignIn) -> (Session, SecretString) {
         let now = self.clock.now();
         let config = &self.config;
         let (kind, idle, absolute) = match via {
@@ -243,17 +232,17 @@ impl TokenIssuer {
     /// The access token of `session` with `refresh` beside it.
     pub fn token_pair(&self, user: &User, session: &Session, refresh: SecretString) -> Result<TokenPair> {
         let (scope, client_id) = match &session.kind {
-            SessionKind::OAuth { client_id, scope } => (scope.as_str(), Some(client_id.as_str())),
-            _ if self.config.must_enroll(user, &session.amr) => (ENROLL_SCOPE, None),
-            _ => (DEFAULT_SCOPE, None),
+            SessionKind::OAuth { client_id, scope } => (scope.to_string(), Some(client_id.as_str())),
+            _ if self.config.must_enroll(user, &session.amr) => (ENROLL_SCOPE.to_owned(), None),
+            _ => (DEFAULT_SCOPE.to_owned(), None),
         };
-        let access = self.access_token(user, session, scope, client_id)?;
+        let access = self.access_token(user, session, &scope, client_id)?;
         Ok(TokenPair {
             access_token: access.token,
             expires_in: access.expires_in,
             refresh_token: refresh,
             session_id: session.id,
-            scope: scope.to_owned(),
+            scope,
         })
     }
 

@@ -5,6 +5,7 @@
 //! PostgreSQL.
 
 mod admin;
+mod authorize;
 mod lifecycle;
 mod login;
 mod refresh;

@@ -10,7 +10,7 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use super::{conflict, stored_words, MemoryStore};
+use super::{conflict, MemoryStore};
 use crate::account::UserId;
 use crate::crypto::TokenDigest;
 use crate::mfa::{MfaChallenge, TotpRecord};
@@ -185,7 +185,7 @@ impl MfaStore for MemoryStore {
             if !state.has_user(challenge.user_id) {
                 return conflict(Constraint::MissingReference);
             }
-            state.challenges.push(MfaChallenge { amr: stored_words(&challenge.amr), ..challenge.clone() });
+            state.challenges.push(challenge.clone());
             Ok(())
         })
         .await

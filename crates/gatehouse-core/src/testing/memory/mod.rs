@@ -184,13 +184,6 @@ fn same_ignoring_case(a: &str, b: &str) -> bool {
     a.to_lowercase() == b.to_lowercase()
 }
 
-/// A list of words as the SQL stores read it back (`amr`, scopes): they keep
-/// it as one space-separated text, so empty words vanish and a word with a
-/// space in it comes back as two.
-fn stored_words(words: &[String]) -> Vec<String> {
-    words.join(" ").split_whitespace().map(str::to_owned).collect()
-}
-
 /// A count as the traits report it.
 fn count(n: usize) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)

@@ -11,7 +11,7 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use super::{conflict, stored_words, MemoryStore};
+use super::{conflict, MemoryStore};
 use crate::account::UserId;
 use crate::crypto::TokenDigest;
 use crate::oauth::{AuthorizationCode, Consent, Redemption};
@@ -27,7 +27,7 @@ impl OAuthStore for MemoryStore {
             if !state.has_client(&code.client_id) || !state.has_user(code.user_id) {
                 return conflict(Constraint::MissingReference);
             }
-            state.codes.push(AuthorizationCode { amr: stored_words(&code.amr), ..code.clone() });
+            state.codes.push(code.clone());
             Ok(())
         })
         .await

@@ -11,8 +11,9 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use super::{conflict, count, stored_words, MemoryStore, State};
+use super::{conflict, count, MemoryStore, State};
 use crate::account::UserId;
+use crate::amr::Amr;
 use crate::crypto::TokenDigest;
 use crate::session::{RefreshRecord, Rotation, Session, SessionId};
 use crate::store::{Constraint, SessionStore, StoreResult};
@@ -72,7 +73,7 @@ impl SessionStore for MemoryStore {
             if first.session_id != session.id && !state.sessions.iter().any(|s| s.id == first.session_id) {
                 return conflict(Constraint::MissingReference);
             }
-            state.sessions.push(Session { amr: stored_words(&session.amr), ..session.clone() });
+            state.sessions.push(session.clone());
             state.refresh_tokens.push(first.clone());
             Ok(())
         })
@@ -142,11 +143,11 @@ impl SessionStore for MemoryStore {
         self.write(|state| Ok(state.revoke_sessions(now, |s| s.id == id) > 0)).await
     }
 
-    async fn reauthenticated(&self, id: SessionId, amr: &[String], at: OffsetDateTime) -> StoreResult<()> {
+    async fn reauthenticated(&self, id: SessionId, amr: &Amr, at: OffsetDateTime) -> StoreResult<()> {
         self.write(|state| {
             if let Some(session) = state.session_mut(id) {
                 session.auth_time = at;
-                session.amr = stored_words(amr);
+                session.amr = amr.clone();
             }
             Ok(())
         })

@@ -49,7 +49,7 @@ fn session(user: UserId, kind: SessionKind, t: OffsetDateTime) -> Session {
         revoked_at: None,
         ip: None,
         user_agent: None,
-        amr: vec!["pwd".into()],
+        amr: crate::amr::Amr::one(crate::amr::AuthMethod::Password),
         auth_time: t,
         kind,
     }
@@ -194,7 +194,8 @@ async fn give_everything(store: &MemoryStore, user: UserId, name: &str) {
         })
         .await
         .unwrap();
-    let oauth = SessionKind::OAuth { client_id: client_id.clone(), scope: "openid".into() };
+    let oauth =
+        SessionKind::OAuth { client_id: client_id.clone(), scope: crate::oauth::ScopeSet::from_stored("openid") };
     for (i, kind) in [SessionKind::Api, oauth].into_iter().enumerate() {
         let s = session(user, kind, t);
         store.create_session(&s, &first_refresh(&s, &format!("{name}-refresh-{i}"))).await.unwrap();
@@ -205,7 +206,7 @@ async fn give_everything(store: &MemoryStore, user: UserId, name: &str) {
         id: uuid::Uuid::now_v7(),
         user_id: user,
         digest: TokenDigest::of(&format!("{name}-challenge")),
-        amr: vec!["pwd".into()],
+        amr: crate::amr::Amr::one(crate::amr::AuthMethod::Password),
         created_at: t,
         expires_at: t + Duration::minutes(5),
         failed_attempts: 0,
@@ -250,17 +251,18 @@ async fn give_everything(store: &MemoryStore, user: UserId, name: &str) {
         browser_session: SessionId::new(),
         grant_session: SessionId::new(),
         redirect_uri: "https://app.example/cb".into(),
-        scope: "openid".into(),
+        scope: crate::oauth::ScopeSet::from_stored("openid"),
         nonce: None,
         code_challenge: None,
         auth_time: t,
-        amr: vec!["pwd".into()],
+        amr: crate::amr::Amr::one(crate::amr::AuthMethod::Password),
         created_at: t,
         expires_at: t + Duration::minutes(1),
         redeemed_at: None,
     };
     store.insert_authorization_code(&code).await.unwrap();
-    let consent = Consent { user_id: user, client_id, scope: "openid".into(), granted_at: t };
+    let consent =
+        Consent { user_id: user, client_id, scope: crate::oauth::ScopeSet::from_stored("openid"), granted_at: t };
     store.put_consent(&consent).await.unwrap();
     let provider_id = format!("idp-{name}");
     let provider = UpstreamProvider {

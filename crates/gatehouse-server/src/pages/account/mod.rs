@@ -372,7 +372,7 @@ async fn view(state: &AppState, signed_in: &SignedIn) -> Result<minijinja::Value
         .into_iter()
         .map(|(c, client)| AppRow {
             name: client.map(|cl| cl.name).unwrap_or_else(|| c.client_id.clone()),
-            scopes: c.scope.split_whitespace().map(str::to_owned).collect(),
+            scopes: c.scope.iter().map(str::to_owned).collect(),
             granted: when(c.granted_at),
             client_id: c.client_id,
         })
