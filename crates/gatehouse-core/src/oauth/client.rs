@@ -6,6 +6,7 @@
 use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
+use super::GrantType;
 use crate::crypto::{random_token, TokenDigest};
 use crate::error::Error;
 use crate::token::SigningAlg;
@@ -61,7 +62,6 @@ impl TokenEndpointAuth {
     }
 }
 
-const GRANTS: [&str; 3] = ["authorization_code", "refresh_token", "client_credentials"];
 const SCOPE_CHARS: &str = "abcdefghijklmnopqrstuvwxyz0123456789_:.-";
 
 /// A client as stored.
@@ -73,7 +73,7 @@ pub struct OAuthClient {
     pub secret_digest: Option<TokenDigest>,
     pub redirect_uris: Vec<String>,
     pub post_logout_redirect_uris: Vec<String>,
-    pub grant_types: Vec<String>,
+    pub grant_types: Vec<GrantType>,
     pub scopes: Vec<String>,
     pub token_endpoint_auth: TokenEndpointAuth,
     /// Skips the consent page (an operator's own application).
@@ -85,6 +85,11 @@ pub struct OAuthClient {
 }
 
 impl OAuthClient {
+    /// Whether the client was registered for `grant`.
+    pub fn allows(&self, grant: GrantType) -> bool {
+        self.grant_types.contains(&grant)
+    }
+
     /// Checks a presented secret in constant time.
     pub fn secret_matches(&self, presented: &str) -> bool {
         self.secret_digest.as_ref().is_some_and(|d| d.matches(&TokenDigest::of(presented)))
@@ -150,7 +155,7 @@ impl NewClient {
     /// Validates the request and mints the client id and (for confidential
     /// clients) the secret.
     pub fn register(mut self, now: OffsetDateTime) -> Result<RegisteredClient, Error> {
-        self.check()?;
+        let grant_types = self.check()?;
         let id = format!("gh_{}", &random_token().expose_secret()[..22]);
         let (kind, secret, auth) = if self.public {
             (ClientKind::Public, None, TokenEndpointAuth::None)
@@ -164,7 +169,7 @@ impl NewClient {
             secret_digest: secret.as_ref().map(|s| TokenDigest::of(s.expose_secret())),
             redirect_uris: self.redirect_uris,
             post_logout_redirect_uris: self.post_logout_redirect_uris,
-            grant_types: self.grant_types,
+            grant_types,
             scopes: self.scopes,
             token_endpoint_auth: auth,
             first_party: self.first_party,
@@ -175,8 +180,8 @@ impl NewClient {
     }
 
     /// Validates every field and fills in the defaults (shared by
-    /// registration and [`ClientUpdate::apply`]).
-    fn check(&mut self) -> Result<(), Error> {
+    /// registration and [`ClientUpdate::apply`]); returns the grants.
+    fn check(&mut self) -> Result<Vec<GrantType>, Error> {
         self.name = self.name.trim().to_owned();
         if self.name.is_empty() || self.name.chars().count() > 100 {
             return Err(Error::InvalidRequest("a client needs a name of 1 to 100 characters".into()));
@@ -187,13 +192,17 @@ impl NewClient {
         if self.grant_types.is_empty() {
             self.grant_types = vec!["authorization_code".to_owned(), "refresh_token".to_owned()];
         }
-        if let Some(g) = self.grant_types.iter().find(|g| !GRANTS.contains(&g.as_str())) {
-            return Err(Error::InvalidRequest(format!("unknown grant type '{g}' (supported: {})", GRANTS.join(", "))));
+        let mut grants = Vec::new();
+        for name in &self.grant_types {
+            let grant: GrantType = name.parse().map_err(|e| Error::InvalidRequest(format!("'{name}': {e}")))?;
+            if !grants.contains(&grant) {
+                grants.push(grant);
+            }
         }
-        if self.grant_types.iter().any(|g| g == "authorization_code") && self.redirect_uris.is_empty() {
+        if grants.contains(&GrantType::AuthorizationCode) && self.redirect_uris.is_empty() {
             return Err(Error::InvalidRequest("the authorization_code grant needs at least one redirect URI".into()));
         }
-        if self.public && self.grant_types.iter().any(|g| g == "client_credentials") {
+        if self.public && grants.contains(&GrantType::ClientCredentials) {
             return Err(Error::InvalidRequest("a public client cannot use client_credentials".into()));
         }
         if self.scopes.is_empty() {
@@ -204,7 +213,7 @@ impl NewClient {
         {
             return Err(Error::InvalidRequest(format!("'{s}' is not a valid scope name")));
         }
-        Ok(())
+        Ok(grants)
     }
 }
 
@@ -232,17 +241,19 @@ impl ClientUpdate {
             post_logout_redirect_uris: self
                 .post_logout_redirect_uris
                 .unwrap_or_else(|| client.post_logout_redirect_uris.clone()),
-            grant_types: self.grant_types.unwrap_or_else(|| client.grant_types.clone()),
+            grant_types: self
+                .grant_types
+                .unwrap_or_else(|| client.grant_types.iter().map(|g| g.as_str().to_owned()).collect()),
             scopes: self.scopes.unwrap_or_else(|| client.scopes.clone()),
             first_party: self.first_party.unwrap_or(client.first_party),
             id_token_alg: Some(self.id_token_alg.unwrap_or(client.id_token_alg)),
         };
-        wanted.check()?;
+        let grant_types = wanted.check()?;
         Ok(OAuthClient {
             name: wanted.name,
             redirect_uris: wanted.redirect_uris,
             post_logout_redirect_uris: wanted.post_logout_redirect_uris,
-            grant_types: wanted.grant_types,
+            grant_types,
             scopes: wanted.scopes,
             first_party: wanted.first_party,
             id_token_alg: wanted.id_token_alg.unwrap_or(client.id_token_alg),
@@ -283,7 +294,7 @@ mod tests {
         let secret = r.secret.unwrap();
         assert!(r.client.secret_matches(secret.expose_secret()));
         assert!(!r.client.secret_matches("wrong"));
-        assert_eq!(r.client.grant_types, ["authorization_code", "refresh_token"]);
+        assert_eq!(r.client.grant_types, [GrantType::AuthorizationCode, GrantType::RefreshToken]);
         assert_eq!(r.client.token_endpoint_auth, TokenEndpointAuth::ClientSecretBasic);
     }
 

@@ -5,9 +5,11 @@
 mod client;
 mod code;
 mod error;
+mod grant_type;
 mod scope;
 
 pub use client::{ClientKind, ClientUpdate, NewClient, OAuthClient, RegisteredClient, TokenEndpointAuth};
 pub use code::{is_pkce_value, AuthorizationCode, Consent, Redemption};
 pub use error::{AuthorizeErrorCode, OAuthErrorCode, OAuthFailure};
+pub use grant_type::{GrantType, UnknownGrantType};
 pub use scope::{is_scope_token, MalformedScope, ScopeSet, MAX_SCOPE_LEN};

@@ -42,7 +42,7 @@ impl From<&OAuthClient> for ClientView {
             kind: c.kind.as_str(),
             redirect_uris: c.redirect_uris.clone(),
             post_logout_redirect_uris: c.post_logout_redirect_uris.clone(),
-            grant_types: c.grant_types.clone(),
+            grant_types: c.grant_types.iter().map(|g| g.as_str().to_owned()).collect(),
             scopes: c.scopes.clone(),
             token_endpoint_auth_method: c.token_endpoint_auth.as_str(),
             first_party: c.first_party,

@@ -15,12 +15,17 @@ macro_rules! client_columns {
 pub(crate) use client_columns;
 
 /// A JSON array of strings as stored.
-pub(crate) fn to_json(list: &[String]) -> String {
+pub(crate) fn to_json<T: serde::Serialize>(list: &[T]) -> String {
     serde_json::to_string(list).unwrap_or_else(|_| "[]".to_owned())
 }
 
-pub(crate) fn from_json(id: &str, column: &str, text: &str) -> Result<Vec<String>, sqlx::Error> {
-    serde_json::from_str(text).map_err(|e| super::corrupt(format!("client {id}: {column} is not a JSON list: {e}")))
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
+    id: &str,
+    column: &str,
+    text: &str,
+) -> Result<Vec<T>, sqlx::Error> {
+    serde_json::from_str(text)
+        .map_err(|e| super::corrupt(format!("client {id}: {column} is not a JSON list of its kind: {e}")))
 }
 
 macro_rules! impl_client_store {

@@ -4,7 +4,9 @@
 
 use gatehouse_core::account::UserId;
 use gatehouse_core::crypto::TokenDigest;
-use gatehouse_core::oauth::{AuthorizationCode, ClientKind, Consent, OAuthClient, Redemption, TokenEndpointAuth};
+use gatehouse_core::oauth::{
+    AuthorizationCode, ClientKind, Consent, GrantType, OAuthClient, Redemption, TokenEndpointAuth,
+};
 use gatehouse_core::session::{Session, SessionId, SessionKind};
 use gatehouse_core::store::{Constraint, StoreError};
 use gatehouse_core::token::SigningAlg;
@@ -20,7 +22,7 @@ pub(super) fn client(id: &str, at: OffsetDateTime) -> OAuthClient {
         secret_digest: Some(TokenDigest::of(&format!("{id}-secret"))),
         redirect_uris: vec![format!("https://{id}.example/callback")],
         post_logout_redirect_uris: Vec::new(),
-        grant_types: vec!["authorization_code".into(), "refresh_token".into()],
+        grant_types: vec![GrantType::AuthorizationCode, GrantType::RefreshToken],
         scopes: vec!["openid".into(), "profile".into(), "email".into()],
         token_endpoint_auth: TokenEndpointAuth::ClientSecretBasic,
         first_party: false,

@@ -59,7 +59,13 @@ pub async fn run(cmd: ClientCommand, settings: &Settings) -> CommandResult {
                 if json {
                     println!("{}", client_json(&c));
                 } else {
-                    println!("{:<26} {:<13} {:<24} {}", c.id, c.kind.as_str(), c.name, c.grant_types.join(","));
+                    println!(
+                        "{:<26} {:<13} {:<24} {}",
+                        c.id,
+                        c.kind.as_str(),
+                        c.name,
+                        c.grant_types.iter().map(|g| g.as_str()).collect::<Vec<_>>().join(",")
+                    );
                 }
             }
         }

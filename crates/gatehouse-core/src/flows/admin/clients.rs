@@ -23,7 +23,7 @@ impl Admin {
         actor.may_trust_client(&trust_given(None, &registered.client))?;
         // The key its ID tokens will be signed with is published now, before
         // the application first fetches the JWKS (relying parties cache it).
-        if registered.client.grant_types.iter().any(|g| g == "authorization_code") {
+        if registered.client.allows(crate::oauth::GrantType::AuthorizationCode) {
             self.tokens.ring_with(registered.client.id_token_alg).await?;
         }
         self.clients.insert_client(&registered.client).await?;
@@ -58,7 +58,7 @@ impl Admin {
         let before = self.stored_client(id).await?;
         let after = update.apply(&before)?;
         actor.may_trust_client(&trust_given(Some(&before), &after))?;
-        if after.grant_types.iter().any(|g| g == "authorization_code") {
+        if after.allows(crate::oauth::GrantType::AuthorizationCode) {
             self.tokens.ring_with(after.id_token_alg).await?;
         }
         if !self.clients.update_client(&after).await? {

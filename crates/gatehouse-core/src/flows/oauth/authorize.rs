@@ -15,7 +15,9 @@ use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::crypto::{random_token, TokenDigest};
 use crate::error::Result;
 use crate::flows::BrowserSession;
-use crate::oauth::{AuthorizationCode, AuthorizeErrorCode as Code, ClientKind, Consent, OAuthClient, ScopeSet};
+use crate::oauth::{
+    AuthorizationCode, AuthorizeErrorCode as Code, ClientKind, Consent, GrantType, OAuthClient, ScopeSet,
+};
 use crate::session::SessionId;
 
 /// The scopes Gatehouse knows (a client may be allowed a subset).
@@ -214,7 +216,7 @@ impl OAuthProvider {
         if req.response_mode.as_deref().is_some_and(|m| m != "query") {
             return Err(fail(&valid, Code::InvalidRequest, "only response_mode=query is supported"));
         }
-        if !valid.client.grant_types.iter().any(|g| g == "authorization_code") {
+        if !valid.client.allows(GrantType::AuthorizationCode) {
             return Err(fail(&valid, Code::UnauthorizedClient, "this client may not use the authorization code grant"));
         }
 

@@ -18,7 +18,7 @@ use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::crypto::{random_token, TokenDigest};
 use crate::error::Error;
 use crate::flows::parts::{first_link, ip_key};
-use crate::oauth::{ClientKind, OAuthClient, OAuthErrorCode as Code, OAuthFailure, Redemption, ScopeSet};
+use crate::oauth::{ClientKind, GrantType, OAuthClient, OAuthErrorCode as Code, OAuthFailure, Redemption, ScopeSet};
 use crate::session::{Session, SessionId, SessionKind};
 use crate::token::{at_hash, sign_id_token, AccessTokenIssuer, IdClaims};
 
@@ -105,12 +105,12 @@ impl TokenGrant {
         }
     }
 
-    /// The `grant_type` value.
-    pub fn grant_type(&self) -> &'static str {
+    /// Which grant this is.
+    pub fn grant_type(&self) -> GrantType {
         match self {
-            Self::AuthorizationCode { .. } => "authorization_code",
-            Self::RefreshToken { .. } => "refresh_token",
-            Self::ClientCredentials { .. } => "client_credentials",
+            Self::AuthorizationCode { .. } => GrantType::AuthorizationCode,
+            Self::RefreshToken { .. } => GrantType::RefreshToken,
+            Self::ClientCredentials { .. } => GrantType::ClientCredentials,
         }
     }
 }
@@ -177,7 +177,7 @@ impl OAuthProvider {
         let client = self.authenticate_client(creds).await?;
         let grant = grant?;
         let grant_type = grant.grant_type();
-        if !client.grant_types.iter().any(|g| g == grant_type) {
+        if !client.allows(grant_type) {
             return Err(OAuthFailure::new(
                 Code::UnauthorizedClient,
                 format!("this client may not use the {grant_type} grant"),
@@ -406,7 +406,7 @@ impl OAuthProvider {
             SessionKind::OAuth { scope, .. } => scope.contains("offline_access"),
             _ => false,
         };
-        let offline = granted_offline && client.grant_types.iter().any(|g| g == "refresh_token");
+        let offline = granted_offline && client.allows(GrantType::RefreshToken);
         Ok(OAuthTokenResponse {
             access_token: access.token,
             expires_in: access.expires_in,
@@ -488,7 +488,7 @@ mod tests {
         };
         for grant in ["authorization_code", "refresh_token", "client_credentials"] {
             let parsed = TokenGrant::parse(fields(grant)).unwrap();
-            assert_eq!(parsed.grant_type(), grant);
+            assert_eq!(parsed.grant_type().as_str(), grant);
             let shown = format!("{parsed:?}");
             assert!(!shown.contains("secret-"), "{shown}");
         }

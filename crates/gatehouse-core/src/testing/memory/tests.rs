@@ -185,7 +185,7 @@ async fn give_everything(store: &MemoryStore, user: UserId, name: &str) {
             secret_digest: None,
             redirect_uris: vec!["https://app.example/cb".into()],
             post_logout_redirect_uris: Vec::new(),
-            grant_types: vec!["authorization_code".into()],
+            grant_types: vec![crate::oauth::GrantType::AuthorizationCode],
             scopes: vec!["openid".into()],
             token_endpoint_auth: TokenEndpointAuth::None,
             first_party: false,
