@@ -43,7 +43,9 @@ impl ApiError {
     }
 }
 
-fn status_of(code: ErrorCode) -> StatusCode {
+/// The HTTP status of an error code: the one mapping, shared by the JSON
+/// API and the pages.
+pub(crate) fn status_of(code: ErrorCode) -> StatusCode {
     match code {
         ErrorCode::InvalidUsername | ErrorCode::InvalidEmail | ErrorCode::WeakPassword => {
             StatusCode::UNPROCESSABLE_ENTITY

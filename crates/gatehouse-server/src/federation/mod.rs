@@ -208,13 +208,13 @@ pub async fn callback(
                      or sign up here with a password."
                 }
                 ErrorCode::RateLimited => "Too many attempts. Wait a little and try again.",
+                ErrorCode::Internal | ErrorCode::ServerBusy => "Sign-in is unavailable right now. Try again later.",
                 _ => "The sign-in did not work. Start again.",
             };
             if e.code() == ErrorCode::Internal {
                 tracing::error!(upstream = %provider.id, error = %e, "federated sign-in failed");
             }
-            let status = if e.code() == ErrorCode::EmailTaken { StatusCode::CONFLICT } else { StatusCode::FORBIDDEN };
-            return problem_page(&state, status, message);
+            return problem_page(&state, crate::error::status_of(e.code()), message);
         }
     };
     res.headers_mut().append(header::SET_COOKIE, browser::clear_cookie(PENDING_COOKIE));

@@ -297,4 +297,31 @@ on_both_backends! {
         let again = exchange(&app, &client, &code, VERIFIER).await;
         assert_eq!(again.status(), 400, "spent once it worked");
     }
+
+    async fn a_first_sign_in_through_an_upstream_is_one_unit(backend) {
+        // The account, its link, the session and their records: all or none.
+        // (Each try is a whole new sign-in upstream, whose database is not armed.)
+        let (down, _up) = crate::federation::pair(backend, false, true).await;
+        let issuer = down.state.config.tokens.issuer.clone();
+        let db = Db::open(&down).await;
+        for n in 1..100 {
+            let before = db.snapshot().await;
+            db.arm(n).await;
+            let mut browser = Browser::new(&issuer);
+            let login = browser.get("/login").await;
+            let done = crate::federation::through_upstream(&mut browser, login).await;
+            db.arm(0).await;
+            if done.status == 200 {
+                assert!(n >= 4, "the account, its link, the session and the records: {n}");
+                assert!(done.body.contains("Your account"), "{}", done.body);
+                let users = down.state.store.list_users(&Default::default(), 10, 0).await.unwrap();
+                assert_eq!(users.len(), 1, "one account, however many tries failed");
+                return;
+            }
+            assert_eq!(done.status, 500, "fault at write {n}: {}", done.body);
+            let after = db.snapshot().await;
+            assert!(before == after, "fault at write {n}: half-written\n--- before\n{before}\n--- after\n{after}");
+        }
+        panic!("the sign-in never succeeded");
+    }
 }

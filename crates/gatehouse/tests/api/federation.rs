@@ -13,7 +13,7 @@ use crate::on_both_backends;
 /// The downstream Gatehouse (`localhost`) and its upstream (`127.0.0.1`),
 /// with Carol registered upstream and the upstream registered downstream as
 /// `corp`.
-async fn pair(backend: Backend, link_by_email: bool, carol_verified: bool) -> (TestApp, TestApp) {
+pub(crate) async fn pair(backend: Backend, link_by_email: bool, carol_verified: bool) -> (TestApp, TestApp) {
     let down = spawn_provider_at(backend, "localhost", |_| {}).await;
     let down_issuer = down.state.config.tokens.issuer.clone();
     let up = spawn_provider_at(backend, "127.0.0.1", |_| {}).await;
@@ -66,7 +66,7 @@ fn upstream_button(login_page: &Page) -> String {
 }
 
 /// From the downstream login page through the upstream's login and back.
-async fn through_upstream(browser: &mut Browser, login_page: Page) -> Page {
+pub(crate) async fn through_upstream(browser: &mut Browser, login_page: Page) -> Page {
     let href = upstream_button(&login_page);
     assert!(login_page.body.contains("Sign in with Corp"));
     let page = browser.get(&href).await;
@@ -105,6 +105,25 @@ on_both_backends! {
         assert_eq!(again.user.id, first_id);
         let users = down.state.store.list_users(&Default::default(), 10, 0).await.unwrap();
         assert_eq!(users.len(), 1, "no second account");
+    }
+
+    async fn a_taken_username_is_passed_over_in_a_fresh_unit(backend) {
+        // A local "carol" with another address: the upstream's Carol gets the
+        // next free name. On PostgreSQL the refused insert ends its unit, so
+        // the next name must be tried in a new one.
+        let (down, _up) = pair(backend, false, true).await;
+        assert_eq!(down.register("carol", "another.carol@example.com", STRONG_PASSWORD).await.status(), 201);
+        let issuer = down.state.config.tokens.issuer.clone();
+        let mut browser = Browser::new(&issuer);
+        let login = browser.get("/login").await;
+        let done = through_upstream(&mut browser, login).await;
+        assert_eq!(done.status, 200, "{}", done.body);
+        let session = browser.cookies["__Host-gatehouse"].clone();
+        let found = down.state.auth.browser_session(&session.into()).await.unwrap().expect("a session");
+        assert_eq!(found.user.username.as_str(), "carol-2");
+        assert_eq!(found.user.email.as_str(), "carol@example.com");
+        let users = down.state.store.list_users(&Default::default(), 10, 0).await.unwrap();
+        assert_eq!(users.len(), 2, "the local carol and the new carol-2, nothing else");
     }
 
     async fn an_oauth_flow_downstream_can_start_with_an_upstream_sign_in(backend) {

@@ -33,7 +33,7 @@ use crate::crypto::random_token;
 use crate::error::{Error, Result};
 use crate::federation::{check_provider_id, UpstreamIdentity, UpstreamKind, UpstreamLink, UpstreamProvider};
 use crate::flows::SignIn;
-use crate::store::StoreError;
+use crate::store::{StoreError, StoreTx};
 
 /// What an operator asks for (`gatehouse upstream add`).
 #[derive(Clone, Debug, Default)]
@@ -150,7 +150,10 @@ impl Authenticator {
         if identity.subject.is_empty() || identity.subject.len() > 255 {
             return Err(Error::InvalidRequest("the upstream sent no usable subject".into()));
         }
-        let user = self.account_for(provider, identity, client).await?;
+        // A new account or a new link comes with its unit still open, so that
+        // the first sign-in is one unit: account, link, session and records,
+        // or nothing. A refusal below drops it.
+        let (user, pending) = self.account_for(provider, identity, client).await?;
         if !user.is_active {
             return Err(Error::AccountDisabled);
         }
@@ -159,31 +162,48 @@ impl Authenticator {
         }
         let status = mfa_status(self.mfa.as_ref(), self.webauthn.as_ref(), user.id).await?;
         if status.has_second_factor() {
+            // The link stands on the upstream's proof; the second step is the
+            // local account's own and opens its session later.
+            if let Some(unit) = pending {
+                unit.commit().await?;
+            }
             let (mfa_token, expires_in) = self.challenge(&user, AuthMethod::Federated, client).await?;
             return Ok(LoginOutcome::MfaRequired { mfa_token, methods: status.methods(), expires_in });
         }
-        let pair = self
-            .tokens
-            .open_session(&user, Amr::one(AuthMethod::Federated), client, SignIn::Browser { remember })
-            .await?;
-        self.audit
-            .record(
-                AuditEvent::new(AuditKind::LoginSucceeded, Outcome::Success, client)
-                    .by_and_for(user.id)
-                    .detail(format!("via upstream {}", provider.id)),
-            )
-            .await;
+        let amr = Amr::one(AuthMethod::Federated);
+        let via = SignIn::Browser { remember };
+        let signed_in = AuditEvent::new(AuditKind::LoginSucceeded, Outcome::Success, client)
+            .by_and_for(user.id)
+            .detail(format!("via upstream {}", provider.id));
+        let pair = match pending {
+            Some(unit) => {
+                let pair = self.tokens.open_session_in(unit.as_ref(), &user, amr, client, via).await?;
+                self.audit.record_in(unit.as_ref(), signed_in).await?;
+                unit.commit().await?;
+                pair
+            }
+            None => {
+                let pair = self.tokens.open_session(&user, amr, client, via).await?;
+                self.audit.record(signed_in).await;
+                pair
+            }
+        };
         Ok(LoginOutcome::Tokens(Box::new(user), pair))
     }
 
+    /// The account an upstream identity signs in to: the linked one; else an
+    /// existing account with the same verified address (when the provider
+    /// links by email), linked now; else a new account, linked now. A new
+    /// link comes with the open unit that made it (with its account and its
+    /// audit records), for the caller to finish and commit.
     async fn account_for(
         &self,
         provider: &UpstreamProvider,
         identity: &UpstreamIdentity,
         client: &ClientInfo,
-    ) -> Result<User> {
+    ) -> Result<(User, Option<Box<dyn StoreTx>>)> {
         if let Some(link) = self.upstreams.upstream_link(&provider.id, &identity.subject).await? {
-            return load_user(self.users.as_ref(), link.user_id).await;
+            return Ok((load_user(self.users.as_ref(), link.user_id).await?, None));
         }
         let email = identity
             .email
@@ -203,18 +223,36 @@ impl Authenticator {
                 && existing.email_verified
                 && existing.email.as_str().eq_ignore_ascii_case(email.as_str())
             {
-                self.link(provider, identity, existing.id, client).await?;
-                return Ok(existing);
+                let unit = self.units.begin().await?;
+                if let Err(e) = self.link_in(unit.as_ref(), provider, identity, existing.id, client).await {
+                    drop(unit);
+                    return Ok((self.linked_meanwhile(provider, identity, e).await?, None));
+                }
+                return Ok((existing, Some(unit)));
             }
             return Err(Error::EmailTaken);
         }
-        let user = self.create_federated_user(identity, email, client).await?;
-        self.link(provider, identity, user.id, client).await?;
-        Ok(user)
+        self.create_federated_user(provider, identity, email, client).await
     }
 
-    async fn link(
+    /// After a failed link: the account the identity was linked to in the
+    /// meantime (a second tab finishing the same first sign-in), or `error`.
+    async fn linked_meanwhile(
         &self,
+        provider: &UpstreamProvider,
+        identity: &UpstreamIdentity,
+        error: Error,
+    ) -> Result<User> {
+        match self.upstreams.upstream_link(&provider.id, &identity.subject).await? {
+            Some(link) => load_user(self.users.as_ref(), link.user_id).await,
+            None => Err(error),
+        }
+    }
+
+    /// Links `identity` to `user` in `unit`, audited there.
+    async fn link_in(
+        &self,
+        unit: &dyn StoreTx,
         provider: &UpstreamProvider,
         identity: &UpstreamIdentity,
         user: UserId,
@@ -227,27 +265,35 @@ impl Authenticator {
             created_at: self.clock.now(),
             from_unverified_email: false,
         };
-        self.upstreams.insert_upstream_link(&link).await?;
+        unit.insert_upstream_link(&link).await?;
         self.audit
-            .record(
+            .record_in(
+                unit,
                 AuditEvent::new(AuditKind::UpstreamLinked, Outcome::Success, client)
                     .by_and_for(user)
                     .detail(format!("upstream {}", provider.id)),
             )
-            .await;
-        Ok(())
+            .await
     }
 
     /// A new account for an upstream identity: a username derived from the
     /// upstream's (made unique), the upstream's address, and an unusable
     /// random password (the person can set one with "forgot password").
+    ///
+    /// Each name tried is its own unit — account, link and records — so a
+    /// taken name costs one rolled-back unit and the next name is tried in a
+    /// fresh one (PostgreSQL refuses every statement of a transaction after
+    /// a failed one), and no attempt leaves anything behind. The unit that
+    /// worked is returned open.
     async fn create_federated_user(
         &self,
+        provider: &UpstreamProvider,
         identity: &UpstreamIdentity,
         email: Email,
         client: &ClientInfo,
-    ) -> Result<User> {
+    ) -> Result<(User, Option<Box<dyn StoreTx>>)> {
         let base = username_base(identity.username_hint.as_deref().unwrap_or_else(|| email.as_str()));
+        // Slow work before any unit opens (on SQLite a unit holds the write lock).
         let hash = self.hasher.hash(random_token()).await?;
         let now: OffsetDateTime = self.clock.now();
         for attempt in 0..20u32 {
@@ -269,22 +315,25 @@ impl Authenticator {
                 roles: self.config.default_roles.clone(),
                 created_at: now,
             };
-            match self.users.insert_user(&new).await {
-                Ok(user) => {
-                    self.audit
-                        .record(
-                            AuditEvent::new(AuditKind::Register, Outcome::Success, client)
-                                .by_and_for(user.id)
-                                .detail("via an upstream provider"),
-                        )
-                        .await;
-                    return Ok(user);
-                }
-                Err(e) => match Error::from(e) {
-                    Error::UsernameTaken => continue,
-                    other => return Err(other),
-                },
+            let unit = self.units.begin().await?;
+            let user = match unit.insert_user(&new).await.map_err(Error::from) {
+                Ok(user) => user,
+                Err(Error::UsernameTaken) => continue,
+                Err(other) => return Err(other),
+            };
+            self.audit
+                .record_in(
+                    unit.as_ref(),
+                    AuditEvent::new(AuditKind::Register, Outcome::Success, client)
+                        .by_and_for(user.id)
+                        .detail("via an upstream provider"),
+                )
+                .await?;
+            if let Err(e) = self.link_in(unit.as_ref(), provider, identity, user.id, client).await {
+                drop(unit);
+                return Ok((self.linked_meanwhile(provider, identity, e).await?, None));
             }
+            return Ok((user, Some(unit)));
         }
         Err(Error::Conflict("no free username could be derived; ask an administrator".into()))
     }
