@@ -245,6 +245,9 @@ pub trait MfaStore: Send + Sync {
     /// Marks an unused code as used; `false` when there is no such unused code.
     async fn use_backup_code(&self, user: UserId, digest: &TokenDigest, now: OffsetDateTime) -> StoreResult<bool>;
     async fn backup_codes_remaining(&self, user: UserId) -> StoreResult<u32>;
+    /// Which second factors the user has — an enabled TOTP secret, passkeys,
+    /// unused backup codes — in one round trip (every password sign-in asks).
+    async fn second_factors(&self, user: UserId) -> StoreResult<crate::mfa::MfaStatus>;
     /// Up to `limit` backup codes still stored as plain SHA-256 digests
     /// (before codes were keyed): their ids and digests.
     async fn unkeyed_backup_codes(&self, limit: u32) -> StoreResult<Vec<(uuid::Uuid, TokenDigest)>>;

@@ -157,6 +157,7 @@ store_tests!(
         totp_enrolment_and_step_replay,
         totp_steps_have_one_winner,
         backup_codes_are_single_use,
+        second_factors_are_counted_in_one_read,
         backup_code_use_has_one_winner,
         mfa_challenge_lifecycle,
         mfa_challenge_consumption_has_one_winner,

@@ -115,7 +115,6 @@ impl Services {
             api_keys: store.clone(),
             users: store.clone(),
             mfa: store.clone(),
-            webauthn: store.clone(),
             limits: limits.clone(),
             config: config.clone(),
             clock: clock.clone(),

@@ -97,3 +97,32 @@ pub struct MfaChallenge {
     pub failed_attempts: u32,
     pub used_at: Option<OffsetDateTime>,
 }
+
+/// Which second factors a user has: one store query (`MfaStore::second_factors`).
+#[derive(Clone, Debug, Default)]
+pub struct MfaStatus {
+    pub totp: bool,
+    pub passkeys: u32,
+    pub backup_codes_remaining: u32,
+}
+
+impl MfaStatus {
+    /// A factor that can be used on its own (backup codes are a fallback only).
+    pub fn has_second_factor(&self) -> bool {
+        self.totp || self.passkeys > 0
+    }
+
+    pub fn methods(&self) -> Vec<String> {
+        let mut methods = Vec::new();
+        if self.totp {
+            methods.push("totp".to_owned());
+        }
+        if self.passkeys > 0 {
+            methods.push("webauthn".to_owned());
+        }
+        if self.backup_codes_remaining > 0 {
+            methods.push("backup_code".to_owned());
+        }
+        methods
+    }
+}

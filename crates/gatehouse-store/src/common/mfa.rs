@@ -183,6 +183,32 @@ macro_rules! impl_mfa_store {
                 tx.commit().await.map_err(Self::db_err)
             }
 
+            async fn second_factors(
+                &self,
+                user: gatehouse_core::account::UserId,
+            ) -> gatehouse_core::store::StoreResult<gatehouse_core::mfa::MfaStatus> {
+                use sqlx::Row as _;
+                let row = sqlx::query(
+                    "SELECT \
+                       (SELECT COUNT(*) FROM mfa_totp WHERE user_id = $1 AND enabled_at IS NOT NULL) AS totp, \
+                       (SELECT COUNT(*) FROM webauthn_credentials WHERE user_id = $1) AS passkeys, \
+                       (SELECT COUNT(*) FROM mfa_backup_codes WHERE user_id = $1 AND used_at IS NULL) AS backup_codes",
+                )
+                .bind(user.0)
+                .fetch_one(&mut *self.conn().await?)
+                .await
+                .map_err(Self::db_err)?;
+                let count = |column: &str| -> Result<u32, sqlx::Error> {
+                    let n: i64 = row.try_get(column)?;
+                    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+                };
+                Ok(gatehouse_core::mfa::MfaStatus {
+                    totp: count("totp").map_err(Self::db_err)? > 0,
+                    passkeys: count("passkeys").map_err(Self::db_err)?,
+                    backup_codes_remaining: count("backup_codes").map_err(Self::db_err)?,
+                })
+            }
+
             async fn unkeyed_backup_codes(
                 &self,
                 limit: u32,

@@ -240,6 +240,33 @@ pub async fn backup_codes_are_single_use(url: String) {
     assert_eq!(store.backup_codes_remaining(bob.id).await.unwrap(), 1);
 }
 
+pub async fn second_factors_are_counted_in_one_read(url: String) {
+    let store = open(&url).await;
+    let alice = add_user(store.as_ref(), "alice").await;
+    let bob = add_user(store.as_ref(), "bob").await;
+    let t = now();
+    let status = store.second_factors(alice.id).await.unwrap();
+    assert!(!status.totp && status.passkeys == 0 && status.backup_codes_remaining == 0, "{status:?}");
+    // A pending secret is not a factor yet.
+    assert!(store.put_pending_totp(alice.id, b"sealed", t).await.unwrap());
+    assert!(!store.second_factors(alice.id).await.unwrap().totp);
+    assert!(store.enable_totp(alice.id, 1, t).await.unwrap());
+    let codes: Vec<TokenDigest> = (0..3).map(|i| TokenDigest::of(&format!("code-{i}"))).collect();
+    store.replace_backup_codes(alice.id, &codes, t).await.unwrap();
+    assert!(store.use_backup_code(alice.id, &codes[0], t).await.unwrap());
+    for (n, key) in [b"key-1".as_slice(), b"key-2"].into_iter().enumerate() {
+        let name = format!("Key {n}");
+        store.add_webauthn_credential(&super::webauthn::credential(alice.id, key, &name, t)).await.unwrap();
+    }
+    store.add_webauthn_credential(&super::webauthn::credential(bob.id, b"bob-key", "Bob's", t)).await.unwrap();
+    let status = store.second_factors(alice.id).await.unwrap();
+    assert!(status.totp, "{status:?}");
+    assert_eq!((status.passkeys, status.backup_codes_remaining), (2, 2), "{status:?}");
+    assert_eq!(status.methods(), ["totp", "webauthn", "backup_code"]);
+    let bobs = store.second_factors(bob.id).await.unwrap();
+    assert!(!bobs.totp && bobs.passkeys == 1 && bobs.backup_codes_remaining == 0, "{bobs:?}");
+}
+
 pub async fn backup_code_use_has_one_winner(url: String) {
     let store = open(&url).await;
     let alice = add_user(store.as_ref(), "alice").await;

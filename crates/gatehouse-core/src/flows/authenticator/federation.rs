@@ -20,7 +20,7 @@
 //! second factor set up on the account is asked for, and an unverified
 //! address is refused when verification is required.
 
-use crate::flows::parts::{load_user, mfa_status};
+use crate::flows::parts::load_user;
 use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
@@ -160,7 +160,7 @@ impl Authenticator {
         if self.config.require_verified_email && !user.email_verified {
             return Err(Error::EmailNotVerified);
         }
-        let status = mfa_status(self.mfa.as_ref(), self.webauthn.as_ref(), user.id).await?;
+        let status = self.mfa.second_factors(user.id).await?;
         if status.has_second_factor() {
             // The link stands on the upstream's proof; the second step is the
             // local account's own and opens its session later.

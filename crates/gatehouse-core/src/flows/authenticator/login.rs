@@ -18,7 +18,7 @@ use crate::amr::{Amr, AuthMethod};
 use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::crypto::{random_token, TokenDigest};
 use crate::error::{Error, Result};
-use crate::flows::parts::{ip_key, mfa_status, TokenPair};
+use crate::flows::parts::{ip_key, TokenPair};
 use crate::flows::SignIn;
 use crate::mfa::MfaChallenge;
 
@@ -121,7 +121,7 @@ impl Authenticator {
         if verification.needs_rehash {
             self.upgrade_hash(&user, req.password, client).await;
         }
-        let status = mfa_status(self.mfa.as_ref(), self.webauthn.as_ref(), user.id).await?;
+        let status = self.mfa.second_factors(user.id).await?;
         if status.has_second_factor() {
             let (mfa_token, expires_in) = self.challenge(&user, AuthMethod::Password, client).await?;
             return Ok(LoginOutcome::MfaRequired { mfa_token, methods: status.methods(), expires_in });

@@ -12,7 +12,7 @@ use crate::account::{User, UserId};
 use crate::amr::{Amr, AuthMethod};
 use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::error::{Error, Result};
-use crate::flows::parts::{ip_key, load_user, mfa_status, MfaStatus, Proof, TokenPair};
+use crate::flows::parts::{ip_key, load_user, MfaStatus, Proof, TokenPair};
 use crate::flows::{Authenticated, SignIn};
 use crate::store::StoreTx;
 
@@ -35,7 +35,7 @@ fn two_factor_amr() -> Amr {
 impl Authenticator {
     /// Which second factors the user has.
     pub async fn mfa_status(&self, user: UserId) -> Result<MfaStatus> {
-        mfa_status(self.mfa.as_ref(), self.webauthn.as_ref(), user).await
+        Ok(self.mfa.second_factors(user).await?)
     }
 
     /// Completes a login with a TOTP code or a backup code.

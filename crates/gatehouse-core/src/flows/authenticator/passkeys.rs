@@ -17,7 +17,7 @@ use crate::amr::{Amr, AuthMethod};
 use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::crypto::TokenDigest;
 use crate::error::{Error, Result};
-use crate::flows::parts::{load_user, mfa_status, Authenticated, TokenPair};
+use crate::flows::parts::{load_user, Authenticated, TokenPair};
 use crate::flows::SignIn;
 use crate::mfa::webauthn::PasskeyUse;
 use crate::mfa::{CeremonyKind, WebauthnCeremony, WebauthnCredential};
@@ -116,8 +116,7 @@ impl Authenticator {
             return Err(Error::InvalidRequest("unknown or expired ceremony_id: start again".into()));
         }
         let new = self.passkeys()?.finish_registration(response, &ceremony.state)?;
-        let had_factor =
-            mfa_status(self.mfa.as_ref(), self.webauthn.as_ref(), auth.user_id()).await?.has_second_factor();
+        let had_factor = self.mfa.second_factors(auth.user_id()).await?.has_second_factor();
         let now = self.clock.now();
         let credential = WebauthnCredential {
             id: Uuid::now_v7(),
@@ -183,7 +182,7 @@ impl Authenticator {
         if !unit.delete_webauthn_credential(auth.user_id(), id).await? {
             return Err(Error::NotFound("no such credential".into()));
         }
-        if !crate::flows::parts::mfa_status(unit.as_ref(), unit.as_ref(), auth.user_id()).await?.has_second_factor() {
+        if !unit.second_factors(auth.user_id()).await?.has_second_factor() {
             unit.delete_backup_codes(auth.user_id()).await?;
         }
         self.audit

@@ -10,7 +10,7 @@ use crate::amr::{Amr, AuthMethod};
 use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::error::{Error, Result};
 use crate::flows::parts::presence::totp_context;
-use crate::flows::parts::{load_user, mfa_status, Authenticated};
+use crate::flows::parts::{load_user, Authenticated};
 use crate::mfa::backup;
 use crate::mfa::totp::{qr_codes, TotpSecret};
 use crate::mfa::TotpRecord;
@@ -97,13 +97,13 @@ impl Authenticator {
 
     /// Turns TOTP off; the backup codes go too when no other factor remains.
     pub async fn disable_totp(&self, auth: &Authenticated, proof: StepUpProof, client: &ClientInfo) -> Result<()> {
-        if !mfa_status(self.mfa.as_ref(), self.webauthn.as_ref(), auth.user_id()).await?.totp {
+        if !self.mfa.second_factors(auth.user_id()).await?.totp {
             return Err(Error::MfaNotEnabled);
         }
         self.require_recent_auth(auth, proof, client).await?;
         let unit = self.units.begin().await?;
         unit.delete_totp(auth.user_id()).await?;
-        if !mfa_status(unit.as_ref(), unit.as_ref(), auth.user_id()).await?.has_second_factor() {
+        if !unit.second_factors(auth.user_id()).await?.has_second_factor() {
             unit.delete_backup_codes(auth.user_id()).await?;
         }
         self.audit
@@ -123,7 +123,7 @@ impl Authenticator {
         proof: StepUpProof,
         client: &ClientInfo,
     ) -> Result<Vec<SecretString>> {
-        if !mfa_status(self.mfa.as_ref(), self.webauthn.as_ref(), auth.user_id()).await?.has_second_factor() {
+        if !self.mfa.second_factors(auth.user_id()).await?.has_second_factor() {
             return Err(Error::MfaNotEnabled);
         }
         self.require_recent_auth(auth, proof, client).await?;

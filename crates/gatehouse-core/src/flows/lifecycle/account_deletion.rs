@@ -8,7 +8,7 @@ use super::AccountLifecycle;
 use crate::account::User;
 use crate::audit::{AuditEvent, AuditKind, AuditQuery, ClientInfo, Outcome};
 use crate::error::{Error, Result};
-use crate::flows::parts::{load_user, mfa_status, Authenticated, Proof};
+use crate::flows::parts::{load_user, Authenticated, Proof};
 use crate::mfa::WebauthnCredential;
 use crate::session::Session;
 
@@ -47,7 +47,7 @@ impl AccountLifecycle {
 
     pub async fn export_account(&self, auth: &Authenticated) -> Result<AccountExport> {
         let user = load_user(self.users.as_ref(), auth.user_id()).await?;
-        let status = mfa_status(self.mfa.as_ref(), self.webauthn.as_ref(), user.id).await?;
+        let status = self.mfa.second_factors(user.id).await?;
         let sessions = self.sessions.active_sessions(user.id, self.clock.now()).await?;
         let passkeys = self.webauthn.webauthn_credentials(user.id).await?;
         let audit =

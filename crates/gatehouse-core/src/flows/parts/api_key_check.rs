@@ -4,20 +4,19 @@
 
 use std::sync::Arc;
 
-use super::{mfa_status, Limits};
+use super::Limits;
 use crate::api_key::digest_if_well_formed;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::flows::{AccountsConfig, ApiKeyAuth};
 use crate::rbac::Actor;
-use crate::store::{ApiKeyStore, MfaStore, UserStore, WebauthnStore};
+use crate::store::{ApiKeyStore, MfaStore, UserStore};
 
 /// Checks API keys.
 pub struct ApiKeyCheck {
     pub(crate) api_keys: Arc<dyn ApiKeyStore>,
     pub(crate) users: Arc<dyn UserStore>,
     pub(crate) mfa: Arc<dyn MfaStore>,
-    pub(crate) webauthn: Arc<dyn WebauthnStore>,
     pub(crate) limits: Limits,
     pub(crate) config: Arc<AccountsConfig>,
     pub(crate) clock: Arc<dyn Clock>,
@@ -41,9 +40,7 @@ impl ApiKeyCheck {
         }
         // A key made before the policy reached its owner (mfa_required, or a
         // role in mfa_required_roles given later) rests until they enrol.
-        if self.config.mfa_required_for(&user)
-            && !mfa_status(self.mfa.as_ref(), self.webauthn.as_ref(), user.id).await?.has_second_factor()
-        {
+        if self.config.mfa_required_for(&user) && !self.mfa.second_factors(user.id).await?.has_second_factor() {
             return Err(Error::MfaEnrollmentRequired);
         }
         self.limits.hit("api_key:key", &key.id.to_string(), self.config.limits.api_key_per_key).await?;

@@ -47,50 +47,14 @@ pub use units::Units;
 use crate::account::{User, UserId};
 use crate::audit::ClientInfo;
 use crate::error::{Error, Result};
-use crate::store::{MfaStore, UserStore, WebauthnStore};
+use crate::store::UserStore;
 
 /// The user with this id; `not_found` when there is none.
 pub(crate) async fn load_user(users: &dyn UserStore, id: UserId) -> Result<User> {
     users.user_by_id(id).await?.ok_or_else(|| Error::NotFound("no such user".into()))
 }
 
-/// Which second factors a user has.
-#[derive(Clone, Debug, Default)]
-pub struct MfaStatus {
-    pub totp: bool,
-    pub passkeys: u32,
-    pub backup_codes_remaining: u32,
-}
-
-impl MfaStatus {
-    /// A factor that can be used on its own (backup codes are a fallback only).
-    pub fn has_second_factor(&self) -> bool {
-        self.totp || self.passkeys > 0
-    }
-
-    pub fn methods(&self) -> Vec<String> {
-        let mut methods = Vec::new();
-        if self.totp {
-            methods.push("totp".to_owned());
-        }
-        if self.passkeys > 0 {
-            methods.push("webauthn".to_owned());
-        }
-        if self.backup_codes_remaining > 0 {
-            methods.push("backup_code".to_owned());
-        }
-        methods
-    }
-}
-
-/// The user's second factors as `mfa` and `webauthn` (the store's, or a unit
-/// of work's) see them.
-pub(crate) async fn mfa_status(mfa: &dyn MfaStore, webauthn: &dyn WebauthnStore, user: UserId) -> Result<MfaStatus> {
-    let totp = mfa.totp(user).await?.is_some_and(|t| t.enabled_at.is_some());
-    let passkeys = u32::try_from(webauthn.webauthn_credentials(user).await?.len()).unwrap_or(u32::MAX);
-    let backup_codes_remaining = mfa.backup_codes_remaining(user).await?;
-    Ok(MfaStatus { totp, passkeys, backup_codes_remaining })
-}
+pub use crate::mfa::MfaStatus;
 
 /// A short, non-reversible fingerprint of the client (IP + user agent), used to
 /// recognise "the same client" retrying a refresh.

@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 use super::{conflict, MemoryStore};
 use crate::account::UserId;
 use crate::crypto::TokenDigest;
-use crate::mfa::{MfaChallenge, TotpRecord};
+use crate::mfa::{MfaChallenge, MfaStatus, TotpRecord};
 use crate::store::{Constraint, MfaStore, StoreError, StoreResult};
 
 /// A stored backup code (its digest). `keyed` is false for codes stored as
@@ -139,6 +139,17 @@ impl MfaStore for MemoryStore {
         Ok(self.read(|state| {
             let remaining = state.backup_codes.iter().filter(|c| c.user_id == user && c.used_at.is_none()).count();
             u32::try_from(remaining).unwrap_or(u32::MAX)
+        }))
+    }
+
+    async fn second_factors(&self, user: UserId) -> StoreResult<MfaStatus> {
+        Ok(self.read(|state| MfaStatus {
+            totp: state.totp.iter().any(|t| t.user_id == user && t.enabled_at.is_some()),
+            passkeys: u32::try_from(state.credentials.iter().filter(|c| c.user_id == user).count()).unwrap_or(u32::MAX),
+            backup_codes_remaining: u32::try_from(
+                state.backup_codes.iter().filter(|c| c.user_id == user && c.used_at.is_none()).count(),
+            )
+            .unwrap_or(u32::MAX),
         }))
     }
 
