@@ -246,6 +246,34 @@ pub struct AuditEvent {
     pub detail: Option<String>,
 }
 
+/// The log target audit lines are written under: a log pipeline (or a SIEM)
+/// selects them by it, and `log_level` can keep them when it quiets the rest
+/// (`warn,gatehouse::audit=info`).
+pub const LOG_TARGET: &str = "gatehouse::audit";
+
+/// Writes `event` to the log as one line under [`LOG_TARGET`] — one JSON
+/// object with `log_format = "json"` — so that security events leave the
+/// process. The store calls it once the event is durable: after its insert,
+/// or after the unit of work holding it commits (an event of a unit that
+/// rolled back never happened, and is not logged). Like the record itself,
+/// the line holds no secret.
+pub fn emit(event: &AuditEvent) {
+    let at = event.at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+    tracing::info!(
+        target: "gatehouse::audit",
+        audit_id = %event.id,
+        at = %at,
+        kind = event.kind.as_str(),
+        outcome = event.outcome.as_str(),
+        actor = event.actor.map(|id| id.to_string()),
+        subject = event.subject.map(|id| id.to_string()),
+        ip = event.ip.as_deref(),
+        user_agent = event.user_agent.as_deref(),
+        detail = event.detail.as_deref(),
+        "audit event"
+    );
+}
+
 impl AuditEvent {
     pub fn new(kind: AuditKind, outcome: Outcome, client: &ClientInfo) -> Self {
         Self {

@@ -4,6 +4,7 @@
 
 use std::io::IsTerminal;
 
+use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
@@ -22,18 +23,23 @@ pub fn init(format: LogFormat, level: &str) {
 
 /// Like [`init`], writing to `sink`.
 pub fn init_to(format: LogFormat, level: &str, sink: Sink) {
+    match sink {
+        Sink::Stdout => init_with(format, level, std::io::stdout().is_terminal(), std::io::stdout),
+        Sink::Stderr => init_with(format, level, std::io::stderr().is_terminal(), std::io::stderr),
+    }
+}
+
+/// Installs the global subscriber writing to `writer` (colours when `ansi`).
+/// JSON lines carry their target, so a pipeline can pick out the audit events
+/// (`"target":"gatehouse::audit"`); text lines stay short.
+pub fn init_with<W>(format: LogFormat, level: &str, ansi: bool, writer: W)
+where
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+{
     let filter = EnvFilter::try_new(level).unwrap_or_else(|_| EnvFilter::new("info"));
-    let ansi = match sink {
-        Sink::Stdout => std::io::stdout().is_terminal(),
-        Sink::Stderr => std::io::stderr().is_terminal(),
-    };
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).with_ansi(ansi);
-    let _ = match (format, sink) {
-        (LogFormat::Json, Sink::Stdout) => builder.json().flatten_event(true).with_current_span(true).try_init(),
-        (LogFormat::Json, Sink::Stderr) => {
-            builder.json().flatten_event(true).with_current_span(true).with_writer(std::io::stderr).try_init()
-        }
-        (LogFormat::Text, Sink::Stdout) => builder.try_init(),
-        (LogFormat::Text, Sink::Stderr) => builder.with_writer(std::io::stderr).try_init(),
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi).with_writer(writer);
+    let _ = match format {
+        LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).try_init(),
+        LogFormat::Text => builder.with_target(false).try_init(),
     };
 }

@@ -52,6 +52,11 @@ macro_rules! impl_audit_store {
                 .execute(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
+                // To the log once durable: now, or when the unit commits.
+                match self.held.as_deref() {
+                    Some(held) => held.on_commit(event),
+                    None => gatehouse_core::audit::emit(event),
+                }
                 Ok(())
             }
 

@@ -12,7 +12,9 @@ use std::future::Future;
 use std::ops::{Deref, DerefMut};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::PoisonError;
 
+use gatehouse_core::audit::AuditEvent;
 use gatehouse_core::store::{StoreError, StoreResult};
 use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
@@ -67,6 +69,8 @@ pub(crate) struct Held<T> {
     /// A savepoint's release or rollback failed: the unit is not what its
     /// steps said, so it must not commit.
     broken: AtomicBool,
+    /// Audit events written in the unit: logged once it commits.
+    audited: std::sync::Mutex<Vec<AuditEvent>>,
 }
 
 impl<T> std::fmt::Debug for Held<T> {
@@ -85,7 +89,7 @@ where
     T: OwnTx + DerefMut<Target = C>,
 {
     pub(crate) fn new(tx: T) -> Self {
-        Self { tx: Mutex::new(Some(tx)), broken: AtomicBool::new(false) }
+        Self { tx: Mutex::new(Some(tx)), broken: AtomicBool::new(false), audited: std::sync::Mutex::default() }
     }
 
     /// The transaction's connection, for one query.
@@ -118,7 +122,15 @@ where
                 return Err(StoreError::Backend(format!("the unit of work failed earlier, nothing was written: {e}")));
             }
         }
-        tx.commit().await.map_err(super::backend_err)
+        tx.commit().await.map_err(super::backend_err)?;
+        let audited = std::mem::take(&mut *self.audited.lock().unwrap_or_else(PoisonError::into_inner));
+        audited.iter().for_each(gatehouse_core::audit::emit);
+        Ok(())
+    }
+
+    /// Logs `event` (see [`gatehouse_core::audit::emit`]) if the unit commits.
+    pub(crate) fn on_commit(&self, event: &AuditEvent) {
+        self.audited.lock().unwrap_or_else(PoisonError::into_inner).push(event.clone());
     }
 }
 

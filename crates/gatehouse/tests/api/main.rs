@@ -8,6 +8,7 @@ mod helpers;
 mod admin;
 mod admin_users;
 mod api_keys;
+mod audit_log;
 mod browser;
 mod browser_sessions;
 mod cli;
