@@ -59,6 +59,8 @@ pub enum AuditKind {
     UpstreamUnlinked,
     UserUpdated,
     PasswordResetForced,
+    /// An administrator removed a user's second factors (a lost device).
+    SecondFactorsReset,
     RoleCreated,
     RoleUpdated,
     RoleDeleted,
@@ -70,7 +72,7 @@ pub enum AuditKind {
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 58] = [
+    pub const ALL: [AuditKind; 59] = [
         Self::Register,
         Self::LoginSucceeded,
         Self::LoginFailed,
@@ -121,6 +123,7 @@ impl AuditKind {
         Self::UpstreamUnlinked,
         Self::UserUpdated,
         Self::PasswordResetForced,
+        Self::SecondFactorsReset,
         Self::RoleCreated,
         Self::RoleUpdated,
         Self::RoleDeleted,
@@ -183,6 +186,7 @@ impl AuditKind {
             Self::UpstreamUnlinked => "upstream_unlinked",
             Self::UserUpdated => "user_updated",
             Self::PasswordResetForced => "password_reset_forced",
+            Self::SecondFactorsReset => "second_factors_reset",
             Self::RoleCreated => "role_created",
             Self::RoleUpdated => "role_updated",
             Self::RoleDeleted => "role_deleted",

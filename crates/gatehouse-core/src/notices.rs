@@ -66,6 +66,8 @@ impl Notices {
             "invitation.txt",
             "password_reset_required.html",
             "password_reset_required.txt",
+            "second_factors_reset.html",
+            "second_factors_reset.txt",
         );
         Ok(Self { env, product: product.to_owned(), base_url: base_url.trim_end_matches('/').to_owned() })
     }
@@ -117,6 +119,13 @@ impl Notices {
         valid_for => human(valid_for) };
         let subject = format!("Choose a new password for your {} account", self.product);
         self.render(&user.email, subject, "password_reset_required", ctx)
+    }
+
+    /// An administrator removed the account's second factors.
+    pub fn second_factors_reset(&self, user: &User) -> Result<Mail, Error> {
+        let ctx = context! { username => user.username.as_str() };
+        let subject = format!("The second factors of your {} account were removed", self.product);
+        self.render(&user.email, subject, "second_factors_reset", ctx)
     }
 
     pub fn password_changed(&self, user: &User, all_sessions_ended: bool) -> Result<Mail, Error> {

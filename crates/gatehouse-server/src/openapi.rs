@@ -71,6 +71,7 @@ use crate::{admin, api, error, ops};
         admin::users::enable,
         admin::users::unlock,
         admin::users::password_reset,
+        admin::users::reset_mfa,
         admin::users::sessions,
         admin::users::end_sessions,
         admin::users::end_session,

@@ -274,6 +274,9 @@ pub enum UserCommand {
     Unlock { user: String },
     /// Demand a new password: sessions end, API keys are revoked, a reset link is mailed
     ResetPassword { user: String },
+    /// Remove the second factors (TOTP, backup codes, passkeys) of someone who lost them;
+    /// sessions end and a notice is mailed
+    ResetMfa { user: String },
     /// Delete an account and everything that is theirs
     Delete { user: String },
     /// Import users with existing password hashes from JSON lines (a file or - for stdin):

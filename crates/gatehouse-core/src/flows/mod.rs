@@ -25,7 +25,7 @@ mod tests;
 
 use std::sync::Arc;
 
-pub use admin::{Admin, ImportedUser, NewRole, NewUserRequest, RoleUpdate, UserUpdate};
+pub use admin::{Admin, FactorsReset, ImportedUser, NewRole, NewUserRequest, RoleUpdate, UserUpdate};
 pub use authenticator::{
     ApiKeyAuth, ApiKeyRequest, Authenticator, BrowserSession, CeremonyStart, LoginOutcome, LoginRequest, MfaStatus,
     NewUpstream, StepUpProof, TotpEnrollment,

@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/users/{id}/enable", post(users::enable))
         .route("/users/{id}/unlock", post(users::unlock))
         .route("/users/{id}/password-reset", post(users::password_reset))
+        .route("/users/{id}/mfa", axum::routing::delete(users::reset_mfa))
         .route("/users/{id}/sessions", get(users::sessions).delete(users::end_sessions))
         .route("/users/{id}/sessions/{session_id}", axum::routing::delete(users::end_session))
         .route("/users/{id}/roles", axum::routing::put(users::set_roles))

@@ -270,6 +270,37 @@ pub async fn password_reset(
     Ok(view(&state, &state.admin.require_password_reset(&actor, user_id(&id)?, &info).await?))
 }
 
+/// What a reset of a user's second factors removed.
+#[derive(Serialize, ToSchema)]
+pub struct FactorsResetView {
+    /// Whether a TOTP secret (enabled or pending) was removed.
+    totp_removed: bool,
+    passkeys_removed: u32,
+    sessions_ended: u64,
+}
+
+/// Reset a user's second factors (a lost phone and lost backup codes): TOTP,
+/// backup codes and passkeys are removed, every session ends, the person is
+/// mailed a notice. They sign in with the password alone next and enrol
+/// again where policy requires it. Needs `users:write`.
+#[utoipa::path(delete, path = "/api/admin/users/{id}/mfa", tag = "admin",
+    params(("id" = String, Path, description = "user id")),
+    responses((status = 200, body = FactorsResetView), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn reset_mfa(
+    State(state): State<AppState>,
+    Client(info): Client,
+    AdminActor(actor): AdminActor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<FactorsResetView>> {
+    let reset = state.admin.reset_second_factors(&actor, user_id(&id)?, &info).await?;
+    Ok(Json(FactorsResetView {
+        totp_removed: reset.totp,
+        passkeys_removed: reset.passkeys,
+        sessions_ended: reset.sessions,
+    }))
+}
+
 /// A user's active sessions, newest first.
 #[utoipa::path(get, path = "/api/admin/users/{id}/sessions", tag = "admin",
     params(("id" = String, Path, description = "user id")),

@@ -115,6 +115,17 @@ pub async fn run(cmd: UserCommand, settings: &Settings) -> CommandResult {
             let target = services.admin.find_user(&user).await?;
             print_user(&services.admin.unlock(&actor, target.id, &client).await?);
         }
+        UserCommand::ResetMfa { user } => {
+            let target = services.admin.find_user(&user).await?;
+            let reset = services.admin.reset_second_factors(&actor, target.id, &client).await?;
+            println!(
+                "{}: TOTP {}, {} passkeys and the backup codes removed; {} sessions ended; a notice was mailed",
+                target.username,
+                if reset.totp { "removed" } else { "none" },
+                reset.passkeys,
+                reset.sessions
+            );
+        }
         UserCommand::ResetPassword { user } => {
             let target = services.admin.find_user(&user).await?;
             print_user(&services.admin.require_password_reset(&actor, target.id, &client).await?);

@@ -192,4 +192,62 @@ on_both_backends! {
         let audit: Value = app.get("/api/admin/audit?event=password_reset_forced").bearer_auth(&token).send().await.unwrap().json().await.unwrap();
         assert_eq!(audit["events"][0]["detail"], "1 sessions ended, 1 API keys revoked");
     }
+
+    async fn an_administrator_resets_a_lost_second_factor(backend) {
+        let (app, sink) = app_with_mail(backend, |c| c.mfa_required_roles = Some(vec!["support".into()])).await;
+        let admin = app.signed_in_admin().await;
+        let token = s(&admin["access_token"]).to_owned();
+        crate::mfa::fresh_step(&app).await;
+        let alice = app.signed_up("alice").await;
+        let id = s(&alice["user"]["id"]).to_owned();
+        crate::mfa::enroll(&app, s(&alice["access_token"])).await;
+        assert_eq!(app.login("alice", STRONG_PASSWORD).await.json::<Value>().await.unwrap()["mfa_required"], true);
+        let reset = |by: String, whom: String| {
+            let app = &app;
+            async move {
+                let request = app.client.delete(app.url(&format!("/api/admin/users/{whom}/mfa")));
+                let request = if by.is_empty() { request } else { request.bearer_auth(by) };
+                request.send().await.unwrap()
+            }
+        };
+
+        // Refused: without users:write (a reader), for nobody, without a token.
+        role(&app, "helpdesk", &["users:read"]).await;
+        user_with(&app, "sam", &["helpdesk"]).await;
+        let sam: Value = app.login("sam", STRONG_PASSWORD).await.json().await.unwrap();
+        assert_problem(reset(s(&sam["access_token"]).to_owned(), id.clone()).await, 403, "forbidden").await;
+        let nobody = uuid::Uuid::new_v4().to_string();
+        assert_problem(reset(token.clone(), nobody).await, 404, "not_found").await;
+        assert_problem(reset(String::new(), id.clone()).await, 401, "unauthorized").await;
+        assert_eq!(app.login("alice", STRONG_PASSWORD).await.json::<Value>().await.unwrap()["mfa_required"], true, "nothing changed");
+
+        // Done: TOTP and backup codes gone, every session ended, a notice mailed, audited with the actor.
+        let r = reset(token.clone(), id.clone()).await;
+        assert_eq!(r.status(), 200);
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["totp_removed"], true, "{body}");
+        assert_eq!(body["passkeys_removed"], 0);
+        assert!(body["sessions_ended"].as_u64().unwrap() >= 1, "{body}");
+        assert_problem(app.me(s(&alice["access_token"])).await, 401, "invalid_token").await;
+        let pair: Value = app.login("alice", STRONG_PASSWORD).await.json().await.unwrap();
+        assert!(pair["access_token"].is_string(), "the password alone signs in: {pair}");
+        let me: Value = app.me(s(&pair["access_token"])).await.json().await.unwrap();
+        assert_eq!(me["user"]["mfa"]["enabled"], false);
+        assert_eq!(me["user"]["mfa"]["backup_codes_remaining"], 0);
+        sink.message_to("alice@example.com").await; // the verification mail of the sign-up
+        let notice = crate::smtp_sink::SmtpSink::text_body(&sink.message_to("alice@example.com").await);
+        assert!(notice.contains("removed the second factors"), "{notice}");
+        let audit: Value = app.get("/api/admin/audit?event=second_factors_reset").bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+        let event = &audit["events"][0];
+        assert_eq!(event["actor"], admin["user"]["id"], "{audit}");
+        assert_eq!(event["subject"], id.as_str());
+
+        // Where policy requires a second factor, the next sign-in may only enrol again.
+        role(&app, "support", &[]).await;
+        app.state.admin.grant_role(&crate::helpers::operator(), gatehouse_core::account::UserId(uuid::Uuid::parse_str(&id).unwrap()),
+            &gatehouse_core::account::Role::parse("support").unwrap(), &Default::default()).await.unwrap();
+        let again: Value = app.login("alice", STRONG_PASSWORD).await.json().await.unwrap();
+        assert_eq!(again["mfa_enrollment_required"], true, "{again}");
+        assert_eq!(again["scope"], "mfa_enroll");
+    }
 }

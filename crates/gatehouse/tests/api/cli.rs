@@ -98,6 +98,8 @@ fn operator_workflow(cli: &Cli) {
     let invited = cli.ok(&["user", "create", "--username", "carol", "--email", "carol@example.com", "--invite"], "");
     assert!(invited.contains("a link to choose a password was mailed"), "{invited}");
     assert!(cli.ok(&["user", "reset-password", "ops"], "").contains("API keys revoked"));
+    let reset = cli.ok(&["user", "reset-mfa", "ops@example.com"], "");
+    assert!(reset.contains("ops: TOTP none, 0 passkeys and the backup codes removed"), "{reset}");
     let renamed = cli.ok(&["user", "update", "carol", "--username", "caroline", "--email", "caroline@example.com"], "");
     assert!(renamed.contains("caroline") && renamed.contains("caroline@example.com"), "{renamed}");
     assert_eq!(cli.run(&["user", "update", "caroline", "--username", "root"], "").status.code(), Some(2), "taken");

@@ -282,6 +282,18 @@ on_both_backends! {
         let disable = || app.post(&format!("/api/admin/users/{bob_id}/disable")).bearer_auth(s(&admin["access_token"])).send();
         until_it_succeeds(&db, "disable", || async { disable().await.unwrap() }).await;
         assert_problem(app.login("bob", STRONG_PASSWORD).await, 403, "account_disabled").await;
+
+        // An administrator resetting Dave's second factors: TOTP, backup
+        // codes, sessions and the record at once.
+        let reset = || {
+            app.client
+                .delete(app.url(&format!("/api/admin/users/{dave_id}/mfa")))
+                .bearer_auth(s(&admin["access_token"]))
+                .send()
+        };
+        let (_, faults) = until_it_succeeds(&db, "second-factor reset", || async { reset().await.unwrap() }).await;
+        assert!(faults >= 3, "{faults}");
+        assert!(app.login("dave", STRONG_PASSWORD).await.json::<Value>().await.unwrap()["access_token"].is_string());
     }
 
     async fn a_code_is_redeemed_with_its_session_or_not_at_all(backend) {

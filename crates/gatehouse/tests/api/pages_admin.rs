@@ -1,6 +1,7 @@
 //! The `/admin` pages at the HTTP level: who may open them (a session with
 //! the admin role, on every page and every form), what each form does
-//! (disable, enable, unlock, roles, clients) and the audit log's filters.
+//! (disable, enable, unlock, second-factor reset, roles, clients) and the
+//! audit log's filters.
 
 use gatehouse_core::account::{Role, UserId};
 use gatehouse_core::audit::{AuditEvent, AuditKind, AuditQuery, ClientInfo};
@@ -116,6 +117,7 @@ on_both_backends! {
             (format!("/admin/users/{}/disable", bob.id), vec![]),
             (format!("/admin/users/{}/enable", bob.id), vec![]),
             (format!("/admin/users/{}/unlock", bob.id), vec![]),
+            (format!("/admin/users/{}/mfa-reset", bob.id), vec![("confirmed", "yes")]),
             (format!("/admin/users/{}/roles", bob.id), vec![("roles", "admin")]),
             (format!("/admin/users/{alice_id}/roles"), vec![("roles", "admin, user")]),
             ("/admin/clients".into(), vec![("name", "Evil"), ("redirect_uris", "https://evil.example/cb"), ("kind", "confidential")]),
@@ -137,7 +139,7 @@ on_both_backends! {
         assert_eq!(clients.len(), 1);
         assert_eq!(clients[0].id, shop.id);
         for kind in [AuditKind::AccountDisabled, AuditKind::AccountEnabled, AuditKind::AccountUnlocked,
-                     AuditKind::RoleChanged, AuditKind::ClientDeleted] {
+                     AuditKind::RoleChanged, AuditKind::ClientDeleted, AuditKind::SecondFactorsReset] {
             assert_eq!(count(&app, kind).await, 0, "{kind:?}");
         }
         assert_eq!(count(&app, AuditKind::ClientCreated).await, 1, "only the test's own client");
@@ -208,6 +210,16 @@ on_both_backends! {
         assert!(bob_after.failed_logins == 0 && bob_after.locked_until.is_none());
         assert_eq!(app.login("bob", STRONG_PASSWORD).await.status(), 200);
         assert_eq!(count(&app, AuditKind::AccountUnlocked).await, 1);
+
+        // Resetting second factors asks for the box to be ticked first.
+        let page = root.post(&format!("/admin/users/{}/mfa-reset", bob.id), &[("csrf", &csrf)]).await;
+        assert!(page.location.as_deref().unwrap().ends_with("?notice=mfa_unconfirmed"));
+        let page = root.get(&page.location.unwrap()).await;
+        assert!(page.body.contains("Tick the box"), "{}", page.body);
+        assert_eq!(count(&app, AuditKind::SecondFactorsReset).await, 0);
+        let page = root.post(&format!("/admin/users/{}/mfa-reset", bob.id), &[("csrf", &csrf), ("confirmed", "yes")]).await;
+        assert!(page.location.unwrap().ends_with("?notice=mfa_reset"));
+        assert_eq!(count(&app, AuditKind::SecondFactorsReset).await, 1);
 
         // An admin cannot disable their own account.
         let page = root.post(&format!("/admin/users/{root_id}/disable"), &[("csrf", &csrf)]).await;
@@ -430,6 +442,7 @@ on_both_backends! {
             (format!("/admin/users/{}/disable", alice.id), vec![]),
             (format!("/admin/users/{}/roles", alice.id), vec![("roles", "admin")]),
             (format!("/admin/users/{}/unlock", alice.id), vec![]),
+            (format!("/admin/users/{}/mfa-reset", alice.id), vec![("confirmed", "yes")]),
             ("/admin/clients".into(), vec![("name", "Evil"), ("redirect_uris", "https://evil.example/cb"), ("kind", "public")]),
             (format!("/admin/clients/{}/delete", shop.id), vec![]),
         ];
@@ -451,7 +464,8 @@ on_both_backends! {
         assert!(alice_after.is_active && !alice_after.has_role("admin") && alice_after.failed_logins == 1);
         let clients = app.state.admin.list_clients(&crate::helpers::operator()).await.unwrap();
         assert_eq!((clients.len(), clients[0].id.as_str()), (1, shop.id.as_str()));
-        for kind in [AuditKind::AccountDisabled, AuditKind::RoleChanged, AuditKind::AccountUnlocked, AuditKind::ClientDeleted] {
+        for kind in [AuditKind::AccountDisabled, AuditKind::RoleChanged, AuditKind::AccountUnlocked, AuditKind::ClientDeleted,
+                     AuditKind::SecondFactorsReset] {
             assert_eq!(count(&app, kind).await, 0, "{kind:?}");
         }
         // Our own Origin with the right token goes through.

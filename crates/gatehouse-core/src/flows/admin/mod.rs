@@ -13,7 +13,7 @@ mod users;
 use std::sync::Arc;
 
 pub use roles::{NewRole, RoleUpdate};
-pub use users::{ImportedUser, NewUserRequest, UserUpdate};
+pub use users::{FactorsReset, ImportedUser, NewUserRequest, UserUpdate};
 
 use super::parts::client_cache::ClientCache;
 use super::parts::{AuditSink, EmailLinks, NewPasswords, Outbox, TokenIssuer, Units};

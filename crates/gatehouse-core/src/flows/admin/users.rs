@@ -35,6 +35,15 @@ pub struct NewUserRequest {
     pub email_verified: bool,
 }
 
+/// What [`Admin::reset_second_factors`] removed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FactorsReset {
+    /// Whether there was a TOTP secret (enabled or pending).
+    pub totp: bool,
+    pub passkeys: u32,
+    pub sessions: u64,
+}
+
 /// A change to a user's names: every `Some` field replaces the stored one.
 #[derive(Clone, Debug, Default)]
 pub struct UserUpdate {
@@ -260,6 +269,34 @@ impl Admin {
             self.config.password_reset_ttl,
         ));
         load_user(self.users.as_ref(), id).await
+    }
+
+    /// Resets a user's second factors, for a person who lost their phone and
+    /// their backup codes: TOTP (enabled or pending), backup codes and
+    /// passkeys are removed and every session ends, in one unit; the person
+    /// is told by mail. They sign in with the password alone next, and are
+    /// asked to enrol again where policy requires a second factor.
+    pub async fn reset_second_factors(&self, actor: &Actor, id: UserId, client: &ClientInfo) -> Result<FactorsReset> {
+        let user = self.managed_user(actor, id, USERS_WRITE).await?;
+        let now = self.clock.now();
+        let unit = self.units.begin().await?;
+        let totp = unit.delete_totp(id).await?;
+        unit.delete_backup_codes(id).await?;
+        let mut passkeys = 0u32;
+        for credential in unit.webauthn_credentials(id).await? {
+            passkeys += u32::from(unit.delete_webauthn_credential(id, credential.id).await?);
+        }
+        let sessions = unit.revoke_user_sessions(id, now).await?;
+        let detail = format!(
+            "TOTP {}, {passkeys} passkeys, backup codes removed; {sessions} sessions ended",
+            if totp { "removed" } else { "none" }
+        );
+        self.audit
+            .record_in(unit.as_ref(), admin_event(AuditKind::SecondFactorsReset, actor, id, client).detail(detail))
+            .await?;
+        unit.commit().await?;
+        self.outbox.mail(self.outbox.notices.second_factors_reset(&user));
+        Ok(FactorsReset { totp, passkeys, sessions })
     }
 
     /// Deletes an account and everything that is theirs (the audit log keeps

@@ -114,6 +114,12 @@ impl Harness {
         self.clock.advance(by);
     }
 
+    /// Every mail handed over for `to`.
+    fn mail_to(&self, to: &str) -> Vec<Mail> {
+        let mails = self.mail.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        mails.iter().filter(|m| m.to.as_str() == to).cloned().collect()
+    }
+
     /// The secret of the last link mailed to `to` (`…?token=SECRET`).
     fn last_link(&self, to: &str) -> SecretString {
         let mails = self.mail.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);

@@ -36,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/users/{id}/disable", post(users::disable))
         .route("/admin/users/{id}/enable", post(users::enable))
         .route("/admin/users/{id}/unlock", post(users::unlock))
+        .route("/admin/users/{id}/mfa-reset", post(users::reset_mfa))
         .route("/admin/users/{id}/roles", post(users::roles))
         .route("/admin/clients", get(clients::list).post(clients::create))
         .route("/admin/clients/{id}/delete", post(clients::delete))

@@ -25,6 +25,8 @@ const NOTICES: &[(&str, &str, bool)] = &[
     ("disabled", "The account is disabled and its sessions have ended.", false),
     ("enabled", "The account is enabled.", false),
     ("unlocked", "The account is unlocked: failed sign-ins are forgotten.", false),
+    ("mfa_reset", "The second factors are removed and every session has ended; the person was mailed a notice.", false),
+    ("mfa_unconfirmed", "Tick the box to confirm you checked who asked, then reset again.", true),
     ("roles", "Roles saved.", false),
     ("self_disable", "You cannot disable your own account.", true),
     ("last_admin", "This is the last active administrator: give another account the admin role first.", true),
@@ -173,6 +175,38 @@ pub async fn unlock(
     };
     match state.admin.unlock(&actor(&admin), user.id, &client).await {
         Ok(_) => back(&path_of(user.id), "unlocked"),
+        Err(e) => internal(&state, &e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    csrf: String,
+    /// The box "I have checked who is asking" (a destructive action).
+    #[serde(default)]
+    confirmed: Option<String>,
+}
+
+/// `POST /admin/users/{id}/mfa-reset`: removes the second factors (a lost
+/// device) once the administrator ticked that they checked who is asking.
+pub async fn reset_mfa(
+    State(state): State<AppState>,
+    Client(client): Client,
+    headers: HeaderMap,
+    Admin(admin): Admin,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<ResetForm>,
+) -> Response {
+    let user = match checked(&state, &headers, &admin, &form.csrf, &id).await {
+        Ok(user) => user,
+        Err(res) => return res,
+    };
+    if form.confirmed.as_deref() != Some("yes") {
+        return back(&path_of(user.id), "mfa_unconfirmed");
+    }
+    match state.admin.reset_second_factors(&actor(&admin), user.id, &client).await {
+        Ok(_) => back(&path_of(user.id), "mfa_reset"),
         Err(e) => internal(&state, &e),
     }
 }
