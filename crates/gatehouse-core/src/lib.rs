@@ -23,6 +23,7 @@ pub mod oauth;
 pub mod password;
 pub mod ratelimit;
 pub mod rbac;
+pub mod retention;
 pub mod session;
 pub mod store;
 // Built for this crate's tests, and for other crates' with `test-support`.

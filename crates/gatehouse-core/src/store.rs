@@ -436,6 +436,11 @@ pub trait Store: Capabilities {
     /// `path` while the server keeps running (SQLite `VACUUM INTO`). `false`
     /// when the backend has its own tools for this (PostgreSQL: `pg_dump`).
     async fn backup_into(&self, path: &str) -> StoreResult<bool>;
+    /// Deletes what has expired (see [`crate::retention`]) in one
+    /// transaction. On PostgreSQL the purge holds an advisory lock: when
+    /// another node is purging at this moment it returns `None` and deletes
+    /// nothing, so several nodes never do the work twice.
+    async fn purge(&self, request: crate::retention::PurgeRequest) -> StoreResult<Option<crate::retention::Purged>>;
     /// A feed of changes made by other processes (PostgreSQL: `LISTEN
     /// gatehouse_changes`, fed by triggers). `None` when the backend has no
     /// such channel; a node then relies on its periodic key reload, on

@@ -31,6 +31,7 @@ pub(crate) mod keys;
 pub(crate) mod lifecycle;
 pub(crate) mod mfa;
 pub(crate) mod oauth;
+pub(crate) mod purge;
 pub(crate) mod roles;
 pub(crate) mod sessions;
 pub(crate) mod unit;
@@ -131,6 +132,7 @@ macro_rules! impl_store {
         $crate::common::webauthn::impl_webauthn_store!($store, $db);
         $crate::common::roles::impl_role_store!($store, $db);
         $crate::common::api_keys::impl_api_key_store!($store, $db);
+        $crate::common::purge::impl_purge!($store, $db, $name);
 
         #[async_trait::async_trait]
         impl gatehouse_core::store::StoreTx for $store {
@@ -160,6 +162,13 @@ macro_rules! impl_store {
                 }
                 sqlx::query("VACUUM INTO ?").bind(path).execute(&self.pool).await.map_err(Self::db_err)?;
                 Ok(true)
+            }
+
+            async fn purge(
+                &self,
+                request: gatehouse_core::retention::PurgeRequest,
+            ) -> gatehouse_core::store::StoreResult<Option<gatehouse_core::retention::Purged>> {
+                self.purge_expired(request).await
             }
 
             async fn watch_changes(

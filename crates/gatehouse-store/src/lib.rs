@@ -20,6 +20,7 @@ use std::sync::Arc;
 
 use gatehouse_core::store::{Store, StoreError};
 
+pub use common::purge::PURGE_LOCK;
 pub use postgres::PgStore;
 pub use redis_limiter::RedisRateLimiter;
 pub use sqlite::SqliteStore;

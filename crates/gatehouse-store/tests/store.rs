@@ -193,6 +193,8 @@ store_tests!(
         a_step_that_loses_inside_a_unit_undoes_only_itself,
         a_failed_step_is_never_committed_silently,
         concurrent_units_leave_an_active_holder,
+        purge_deletes_what_ended_and_keeps_what_is_live,
+        a_long_refresh_chain_leaves_nothing_once_its_session_ends,
     ],
     // Cases that need an SQL database: not run on the in-memory store.
     sql_only: [
@@ -205,6 +207,8 @@ store_tests!(
         deleting_a_user_takes_their_rows_and_anonymises_audit,
         // Two stores on one database, and a change made in raw SQL.
         role_changes_by_another_process_are_seen_at_once,
+        // Holds PostgreSQL's advisory lock from a second connection.
+        only_one_node_purges_at_a_time,
     ],
 );
 

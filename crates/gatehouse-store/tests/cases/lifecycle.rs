@@ -18,7 +18,7 @@ use super::oauth::{client, code};
 use super::webauthn::{ceremony, credential};
 use super::{add_user, first_refresh, now, open, session_for, winners};
 
-fn token(user: UserId, kind: EmailTokenKind, secret: &str, at: OffsetDateTime) -> EmailToken {
+pub(super) fn token(user: UserId, kind: EmailTokenKind, secret: &str, at: OffsetDateTime) -> EmailToken {
     EmailToken {
         id: Uuid::now_v7(),
         user_id: user,

@@ -58,6 +58,7 @@ use crate::lifecycle::EmailToken;
 use crate::mfa::{MfaChallenge, TotpRecord, WebauthnCeremony, WebauthnCredential};
 use crate::oauth::{AuthorizationCode, Consent, OAuthClient};
 use crate::rbac::RoleDef;
+use crate::retention::{PurgeRequest, Purged, CODE_REPLAY_MEMORY};
 use crate::session::{RefreshRecord, Session};
 use crate::store::{Constraint, Store, StoreError, StoreResult, StoreTx};
 
@@ -233,5 +234,37 @@ impl Store for MemoryStore {
     /// There is no file to copy.
     async fn backup_into(&self, _path: &str) -> StoreResult<bool> {
         Ok(false)
+    }
+
+    async fn purge(&self, request: PurgeRequest) -> StoreResult<Option<Purged>> {
+        let now = request.now;
+        self.write(|state| {
+            /// Keeps what `keep` accepts; returns how many went.
+            fn drop_unless<T>(rows: &mut Vec<T>, keep: impl Fn(&T) -> bool) -> u64 {
+                let before = rows.len();
+                rows.retain(keep);
+                count(before - rows.len())
+            }
+            let ended: Vec<crate::session::SessionId> = state
+                .sessions
+                .iter()
+                .filter(|s| s.revoked_at.is_some() || s.idle_expires_at <= now || s.absolute_expires_at <= now)
+                .map(|s| s.id)
+                .collect();
+            let code_cutoff = now - CODE_REPLAY_MEMORY;
+            Ok(Some(Purged {
+                refresh_tokens: drop_unless(&mut state.refresh_tokens, |r| !ended.contains(&r.session_id)),
+                sessions: drop_unless(&mut state.sessions, |s| !ended.contains(&s.id)),
+                email_tokens: drop_unless(&mut state.email_tokens, |t| t.expires_at > now),
+                authorization_codes: drop_unless(&mut state.codes, |c| c.expires_at > code_cutoff),
+                mfa_challenges: drop_unless(&mut state.challenges, |c| c.expires_at > now),
+                webauthn_ceremonies: drop_unless(&mut state.ceremonies, |c| c.expires_at > now),
+                audit_records: match request.audit_before {
+                    Some(before) => drop_unless(&mut state.audit, |e| e.at >= before),
+                    None => 0,
+                },
+            }))
+        })
+        .await
     }
 }
