@@ -34,6 +34,8 @@ pub enum Command {
     },
     /// Create or upgrade the database schema, then exit
     Migrate,
+    /// Delete expired sessions, tokens, links and codes (and audit records past audit_retention) now
+    Purge,
     /// Copy the SQLite database to a new file while the server runs (on PostgreSQL use pg_dump)
     Backup {
         /// Where to write the copy (must not exist yet)

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod data_dir;
+pub mod janitor;
 pub mod master_key;
 pub mod startup;
 pub mod telemetry;
@@ -86,6 +87,7 @@ async fn dispatch(command: Command, settings: Settings) -> CommandResult {
         Command::User(cmd) => commands::user::run(cmd, &settings).await?,
         Command::Role(cmd) => commands::role::run(cmd, &settings).await?,
         Command::Backup { path } => commands::backup::run(&path, &settings).await?,
+        Command::Purge => commands::purge::run(&settings).await?,
         Command::Keys(cmd) => commands::keys::run(cmd, &settings).await?,
         Command::Client(cmd) => commands::client::run(cmd, &settings).await?,
         Command::Upstream(cmd) => commands::upstream::run(cmd, &settings).await?,

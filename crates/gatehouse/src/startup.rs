@@ -71,6 +71,7 @@ pub struct Application {
     listener: TcpListener,
     state: AppState,
     services: Services,
+    retention: crate::janitor::Retention,
 }
 
 impl Application {
@@ -122,7 +123,11 @@ impl Application {
                 .as_ref()
                 .map(|t| gatehouse_core::crypto::TokenDigest::of(secrecy::ExposeSecret::expose_secret(t))),
         };
-        Ok(Self { listener, state, services })
+        let retention = crate::janitor::Retention {
+            purge_interval: settings.purge_interval,
+            audit_retention: settings.audit_retention,
+        };
+        Ok(Self { listener, state, services, retention })
     }
 
     pub fn local_addr(&self) -> anyhow::Result<SocketAddr> {
@@ -147,11 +152,15 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let reload = tokio::spawn(follow_changes(self.services.clone()));
+        let janitor = crate::janitor::spawn(self.services.store().clone(), self.services.clock.clone(), self.retention);
         let limits = (*self.state.limits).clone();
         let proxies = self.state.trusted_proxies.clone();
         let app = gatehouse_server::router(self.state);
         let result = gatehouse_server::listener::serve(self.listener, app, limits, proxies, shutdown).await;
         reload.abort();
+        if let Some(janitor) = janitor {
+            janitor.abort();
+        }
         result.context("server failed")
     }
 }

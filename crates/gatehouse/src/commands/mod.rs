@@ -4,6 +4,7 @@
 pub mod backup;
 pub mod client;
 pub mod keys;
+pub mod purge;
 pub mod role;
 pub mod upstream;
 pub mod user;

@@ -256,6 +256,12 @@ pub struct RawConfig {
     pub metrics_token: Option<String>,
     #[arg(long, env = "GATEHOUSE_METRICS_TOKEN_FILE")]
     pub metrics_token_file: Option<PathBuf>,
+    /// How often expired sessions, tokens, links and codes are deleted (0 turns the janitor off) [default: 10m]
+    #[arg(long, env = "GATEHOUSE_PURGE_INTERVAL")]
+    pub purge_interval: Option<String>,
+    /// How long audit records are kept (0 keeps them forever) [default: 365d]
+    #[arg(long, env = "GATEHOUSE_AUDIT_RETENTION")]
+    pub audit_retention: Option<String>,
 }
 
 macro_rules! overlay {
@@ -354,7 +360,9 @@ impl RawConfig {
             request_timeout,
             max_header_bytes,
             metrics_token,
-            metrics_token_file
+            metrics_token_file,
+            purge_interval,
+            audit_retention
         )
     }
 

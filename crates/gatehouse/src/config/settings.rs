@@ -41,6 +41,10 @@ pub struct Settings {
     pub limits: ConnectionLimits,
     /// The bearer token `/metrics` asks for, if any.
     pub metrics_token: Option<SecretString>,
+    /// How often the janitor purges; `None`: never (`purge_interval = 0`).
+    pub purge_interval: Option<Duration>,
+    /// How long audit records are kept; `None`: forever (`audit_retention = 0`).
+    pub audit_retention: Option<Duration>,
     /// The layers these settings were made from, to make them again once the
     /// listener has its port (see [`Settings::bound_to`]).
     source: RawConfig,
@@ -283,6 +287,10 @@ impl Settings {
             metrics_token: pick_secret("metrics_token", raw.metrics_token, raw.metrics_token_file)?
                 .filter(|t| !t.trim().is_empty())
                 .map(SecretString::from),
+            purge_interval: Some(duration("purge_interval", raw.purge_interval, Duration::from_secs(600))?)
+                .filter(|d| !d.is_zero()),
+            audit_retention: Some(duration("audit_retention", raw.audit_retention, Duration::from_secs(365 * 86400))?)
+                .filter(|d| !d.is_zero()),
             source,
         })
     }
@@ -343,6 +351,11 @@ impl Settings {
             format!("session_idle       {}s", a.session_idle.as_secs()),
             format!("session_absolute   {}s", a.session_absolute.as_secs()),
             format!("refresh_grace      {}s", a.refresh_grace.as_secs()),
+            format!(
+                "retention          purge every {}; audit records kept {}",
+                self.purge_interval.map(|d| format!("{}s", d.as_secs())).unwrap_or_else(|| "- (off)".into()),
+                self.audit_retention.map(|d| format!("{}s", d.as_secs())).unwrap_or_else(|| "forever".into())
+            ),
             format!(
                 "browser sessions   idle {}s, absolute {}s, remembered {}s",
                 a.browser.idle.as_secs(),

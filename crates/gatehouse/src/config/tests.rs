@@ -114,3 +114,15 @@ fn durations_and_bad_values() {
     let raw = RawConfig { master_key: Some("short".into()), ..Default::default() };
     assert!(Settings::from_raw(raw).is_err());
 }
+
+#[test]
+fn retention_defaults_zero_turns_off_and_bad_values_are_refused() {
+    let defaults = Settings::from_raw(RawConfig::default()).unwrap();
+    assert_eq!(defaults.purge_interval, Some(Duration::from_secs(600)));
+    assert_eq!(defaults.audit_retention, Some(Duration::from_secs(365 * 86400)));
+    let off = RawConfig { purge_interval: Some("0".into()), audit_retention: Some("0".into()), ..Default::default() };
+    let off = Settings::from_raw(off).unwrap();
+    assert_eq!((off.purge_interval, off.audit_retention), (None, None), "0: no janitor, audit kept forever");
+    let bad = RawConfig { audit_retention: Some("forever".into()), ..Default::default() };
+    assert!(Settings::from_raw(bad).is_err());
+}

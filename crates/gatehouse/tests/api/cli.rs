@@ -107,6 +107,10 @@ fn operator_workflow(cli: &Cli) {
     assert!(cli.ok(&["user", "delete", "caroline"], "").contains("deleted user caroline"));
     assert_eq!(cli.run(&["user", "delete", "caroline"], "").status.code(), Some(2));
     assert!(cli.ok(&["user", "unlock", "root"], "").contains("active"));
+    let purged = cli.ok(&["purge"], "");
+    for kind in ["sessions", "refresh_tokens", "email_tokens", "authorization_codes", "audit_records", "total"] {
+        assert!(purged.lines().any(|l| l.starts_with(kind)), "{kind} in {purged}");
+    }
     assert_eq!(cli.run(&["user", "disable", "nobody"], "").status.code(), Some(2));
     let hash = bcrypt::hash("legacy password one", 4).unwrap();
     let lines = format!(

@@ -19,6 +19,26 @@ on_both_backends! {
         assert!(metrics.contains("gatehouse_hash_pool_queue"));
     }
 
+    async fn the_janitor_purges_ended_sessions_while_the_server_runs(backend) {
+        let app = TestApp::spawn_with(backend, |c| c.purge_interval = Some("1s".into())).await;
+        let alice = app.signed_up("alice").await;
+        let refresh = alice["refresh_token"].as_str().unwrap_or_default().to_owned();
+        let digest = gatehouse_core::crypto::TokenDigest::of(&refresh);
+        let r = app.post("/api/auth/logout").json(&serde_json::json!({"refresh_token": refresh})).send().await.unwrap();
+        assert!(r.status().is_success(), "{}", r.status());
+        assert!(app.state.store.refresh_by_digest(&digest).await.unwrap().is_some(), "ended, not yet purged");
+        // The next pass (within a second) deletes the ended session and its token.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        while app.state.store.refresh_by_digest(&digest).await.unwrap().is_some() {
+            assert!(std::time::Instant::now() < deadline, "the janitor did not purge");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let metrics = app.get("/metrics").send().await.unwrap().text().await.unwrap();
+        assert!(metrics.contains("gatehouse_purged_rows_total{kind=\"sessions\"}"), "{metrics}");
+        // The live sign-in of the sign-up's verification link stays.
+        assert!(app.state.store.query(&gatehouse_core::audit::AuditQuery { limit: 5, ..Default::default() }).await.unwrap().len() >= 2);
+    }
+
     async fn every_response_has_security_headers_and_a_request_id(backend) {
         let app = TestApp::spawn(backend).await;
         for r in [app.get("/healthz").send().await.unwrap(), app.login("x", "y").await] {
