@@ -221,3 +221,18 @@ fn database_names_are_replaced_in_urls() {
     assert_eq!(with_database("postgres://u:p@h/db?sslmode=disable", "x"), "postgres://u:p@h/x?sslmode=disable");
     assert_eq!(with_database("postgresql://h", "x"), "postgresql://h/x");
 }
+
+/// Timings printed by hand, never run by CI (see `cases::purge_timing`).
+mod timing {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "a measurement: run by hand"]
+    async fn purge_timing_sqlite() {
+        crate::with_sqlite(crate::purge_timing).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "a measurement: run by hand"]
+    async fn purge_timing_postgres() {
+        crate::with_postgres(crate::purge_timing).await;
+    }
+}

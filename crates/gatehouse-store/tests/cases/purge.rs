@@ -150,3 +150,62 @@ pub async fn only_one_node_purges_at_a_time(url: String) {
     held.rollback().await.unwrap();
     assert!(store.purge(request).await.unwrap().is_some(), "the lock is free again");
 }
+
+/// Not a contract case: the time one purge pass takes on 50,000 ended
+/// sessions with one refresh token each (100,000 rows), printed. Run by hand:
+/// `cargo nextest run -p gatehouse-store --test store --run-ignored only purge_timing --no-capture`.
+pub async fn purge_timing(url: String) {
+    const SESSIONS: i64 = 50_000;
+    let store = open(&url).await;
+    let alice = add_user(store.as_ref(), "alice").await;
+    let t = now() - Duration::days(2);
+    let template = session_for(alice.id, t, Duration::hours(1), Duration::days(1));
+    store.create_session(&template, &first_refresh(&template, "template")).await.unwrap();
+    // Copies of the one session and its token, made in SQL (fast), all ended.
+    let (sessions, tokens) = if url.starts_with("postgres") {
+        (
+            "INSERT INTO sessions (id, user_id, created_at, last_used_at, idle_expires_at, absolute_expires_at, ip, user_agent, amr, auth_time, kind) \
+             SELECT gen_random_uuid(), user_id, created_at, last_used_at, idle_expires_at, absolute_expires_at, ip, user_agent, amr, auth_time, kind \
+             FROM sessions, generate_series(1, $1)",
+            "INSERT INTO refresh_tokens (id, session_id, digest, created_at) \
+             SELECT gen_random_uuid(), s.id, sha256(s.id::text::bytea), s.created_at FROM sessions s \
+             WHERE NOT EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.session_id = s.id)",
+        )
+    } else {
+        (
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
+             INSERT INTO sessions (id, user_id, created_at, last_used_at, idle_expires_at, absolute_expires_at, ip, user_agent, amr, auth_time, kind) \
+             SELECT randomblob(16), user_id, created_at, last_used_at, idle_expires_at, absolute_expires_at, ip, user_agent, amr, auth_time, kind \
+             FROM sessions, n",
+            "INSERT INTO refresh_tokens (id, session_id, digest, created_at) \
+             SELECT randomblob(16), s.id, randomblob(32), s.created_at FROM sessions s \
+             WHERE NOT EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.session_id = s.id)",
+        )
+    };
+    let run = |sql: &'static str| {
+        let url = url.clone();
+        async move {
+            if url.starts_with("postgres") {
+                let pool = sqlx::PgPool::connect(&url).await.unwrap();
+                sqlx::query(sql).bind(SESSIONS).execute(&pool).await.unwrap();
+            } else {
+                let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+                sqlx::query(sql).bind(SESSIONS).execute(&pool).await.unwrap();
+            }
+        }
+    };
+    run(sessions).await;
+    run(tokens).await;
+    let started = std::time::Instant::now();
+    let purged = store.purge(PurgeRequest { now: now(), audit_before: None }).await.unwrap().unwrap();
+    let took = started.elapsed();
+    assert_eq!((purged.sessions, purged.refresh_tokens), (SESSIONS as u64 + 1, SESSIONS as u64 + 1));
+    println!(
+        "purge_timing {}: {} rows ({} sessions + {} refresh tokens) in {} ms",
+        url.split(':').next().unwrap_or(""),
+        purged.total(),
+        purged.sessions,
+        purged.refresh_tokens,
+        took.as_millis()
+    );
+}
