@@ -139,3 +139,35 @@ async fn database_files_are_readable_by_their_owner_only() {
         assert_eq!(mode(name), 0o600, "{name} after a restart");
     }
 }
+
+/// The backup drill (SQLite): an online copy plus the master key, put in a
+/// fresh data directory, serve the same people — passwords, second factors
+/// (TOTP seeds are sealed with the master key) and tokens signed before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_and_the_master_key_restore_a_working_server() {
+    let old = TestApp::spawn(Backend::Sqlite).await;
+    crate::mfa::fresh_step(&old).await;
+    let alice = old.signed_up("alice").await;
+    let (secret, _) = crate::mfa::enroll(&old, alice["access_token"].as_str().unwrap_or_default()).await;
+    let bob = old.signed_up("bob").await;
+    let copy = old.dir.join("backup.db");
+    // What `gatehouse backup PATH` runs (the command itself: tests/api/cli.rs).
+    assert!(old.state.store.backup_into(copy.to_str().unwrap()).await.unwrap());
+    let master = old.dir.join("master.key");
+
+    let restored = TestApp::spawn_with(Backend::Sqlite, |c| {
+        let dir = c.data_dir.clone().expect("a data directory");
+        std::fs::copy(&copy, dir.join("gatehouse.db")).expect("the copy is restored");
+        std::fs::copy(&master, dir.join("master.key")).expect("the master key is restored");
+    })
+    .await;
+    assert_eq!(restored.login("bob", STRONG_PASSWORD).await.status(), 200);
+    // The restore happens later than the enrolment: a step after the one it spent.
+    restored.advance(old.clock.offset() + std::time::Duration::from_secs(60));
+    crate::mfa::fresh_step(&restored).await;
+    let mfa_token = crate::mfa::first_step(&restored, "alice").await;
+    let code = crate::mfa::code(&restored, &secret, 0);
+    assert_eq!(crate::mfa::second_step(&restored, &mfa_token, &code).await.status(), 200, "the TOTP seed opens");
+    let before = bob["access_token"].as_str().unwrap_or_default();
+    assert_eq!(restored.me(before).await.status(), 200, "a token signed before the backup still verifies");
+}
