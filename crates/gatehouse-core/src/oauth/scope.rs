@@ -55,7 +55,13 @@ impl ScopeSet {
     /// A value this server wrote (a database column): the well-formed tokens
     /// of it. Anything else is dropped, which can only narrow a grant.
     pub fn from_stored(stored: &str) -> Self {
-        Self(stored.split(' ').filter(|t| is_scope_token(t)).map(str::to_owned).collect())
+        Self::from_names(stored.split(' '))
+    }
+
+    /// Names this server checked when it stored them (a client's allowed
+    /// scopes): the well-formed ones, as [`ScopeSet::from_stored`] reads.
+    pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
+        Self(names.into_iter().filter(|t| is_scope_token(t)).map(str::to_owned).collect())
     }
 
     pub fn contains(&self, token: &str) -> bool {

@@ -47,14 +47,20 @@ macro_rules! impl_purge {
                             .rows_affected()
                     };
                 }
-                let ended = $crate::common::purge::ended_sessions!();
                 let purged = Purged {
                     // The tokens first: on SQLite the cascade is not counted.
                     refresh_tokens: delete!(
-                        &format!("DELETE FROM refresh_tokens WHERE session_id IN ({ended})"),
+                        concat!(
+                            "DELETE FROM refresh_tokens WHERE session_id IN (",
+                            $crate::common::purge::ended_sessions!(),
+                            ")"
+                        ),
                         now
                     ),
-                    sessions: delete!(&format!("DELETE FROM sessions WHERE id IN ({ended})"), now),
+                    sessions: delete!(
+                        concat!("DELETE FROM sessions WHERE id IN (", $crate::common::purge::ended_sessions!(), ")"),
+                        now
+                    ),
                     email_tokens: delete!("DELETE FROM email_tokens WHERE expires_at <= $1", now),
                     authorization_codes: delete!(
                         "DELETE FROM oauth_codes WHERE expires_at <= $1",

@@ -218,6 +218,7 @@ on_both_backends! {
         assert_problem(reset(s(&sam["access_token"]).to_owned(), id.clone()).await, 403, "forbidden").await;
         let nobody = uuid::Uuid::new_v4().to_string();
         assert_problem(reset(token.clone(), nobody).await, 404, "not_found").await;
+        assert_problem(reset(token.clone(), "not-a-user-id".into()).await, 404, "not_found").await;
         assert_problem(reset(String::new(), id.clone()).await, 401, "unauthorized").await;
         assert_eq!(app.login("alice", STRONG_PASSWORD).await.json::<Value>().await.unwrap()["mfa_required"], true, "nothing changed");
 

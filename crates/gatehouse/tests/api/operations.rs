@@ -35,7 +35,7 @@ on_both_backends! {
         }
         let metrics = app.get("/metrics").send().await.unwrap().text().await.unwrap();
         assert!(metrics.contains("gatehouse_purged_rows_total{kind=\"sessions\"}"), "{metrics}");
-        // The live sign-in of the sign-up's verification link stays.
+        // The audit log is not touched (its retention is a year).
         assert!(app.state.store.query(&gatehouse_core::audit::AuditQuery { limit: 5, ..Default::default() }).await.unwrap().len() >= 2);
     }
 

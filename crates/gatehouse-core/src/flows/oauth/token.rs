@@ -372,7 +372,8 @@ impl OAuthProvider {
         if client.kind != ClientKind::Confidential {
             return Err(OAuthFailure::new(Code::UnauthorizedClient, "client credentials need a confidential client"));
         }
-        let allowed = ScopeSet::from_stored(&client.scopes.join(" ")).filter(|s| !USER_SCOPES.contains(&s));
+        let allowed =
+            ScopeSet::from_names(client.scopes.iter().map(String::as_str).filter(|s| !USER_SCOPES.contains(s)));
         let scope = narrow(scope, &allowed)?;
         let access = AccessTokenIssuer::issue_for_client(
             &self.tokens.key_ring(),
