@@ -188,7 +188,7 @@ pub trait SessionStore: Send + Sync {
 
 #[async_trait]
 pub trait KeyStore: Send + Sync {
-    /// Keys still published (current and previous), newest first.
+    /// Keys still published (next, current and previous), newest first.
     async fn published_keys(&self) -> StoreResult<Vec<StoredKey>>;
     /// Every key including retired ones, newest first.
     async fn all_keys(&self) -> StoreResult<Vec<StoredKey>>;
@@ -201,7 +201,49 @@ pub trait KeyStore: Send + Sync {
     /// `keep_for` (the longest lifetime of a token it signed) before `new`
     /// was made; otherwise it stays published beside the others.
     async fn rotate_in(&self, new: &StoredKey, keep_for: std::time::Duration) -> StoreResult<()>;
+    /// Publishes `next` ahead of use, as next: it verifies but does not sign
+    /// until [`KeyStore::promote`]d. An algorithm has at most one next key:
+    /// `false` (nothing stored) when it has one already — another node
+    /// published it first.
+    async fn prepublish(&self, next: &StoredKey) -> StoreResult<bool>;
+    /// Makes the next key `kid` current at `now`, in one transaction and with
+    /// the same shifts and `keep_for` as [`KeyStore::rotate_in`]; `false`
+    /// (nothing changed) when `kid` is not a next key — another node made it
+    /// current first.
+    async fn promote(&self, kid: &str, now: OffsetDateTime, keep_for: std::time::Duration) -> StoreResult<bool>;
+    /// A key the server keeps for itself, sealed under the master key (see
+    /// [`SealedOwner::Kept`]), by name.
+    async fn kept_secret(&self, name: &str) -> StoreResult<Option<Vec<u8>>>;
+    /// Stores `sealed` as `name` unless that name is taken — another node
+    /// stored its own at the same moment; returns what is stored now.
+    async fn keep_secret(&self, name: &str, sealed: &[u8], now: OffsetDateTime) -> StoreResult<Vec<u8>>;
 }
+
+/// What a value sealed under the master key belongs to; the context it was
+/// sealed with follows from it (`flows::parts::master_key`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SealedOwner {
+    /// A signing key's private part, by kid.
+    SigningKey(String),
+    /// A user's TOTP secret (set up or waiting for its first code).
+    Totp(UserId),
+    /// An upstream identity provider's client secret, by provider id.
+    Upstream(String),
+    /// A key the server keeps for itself, by name (the backup codes' key).
+    Kept(String),
+}
+
+/// How many sealed values [`Store::reseal_all`] replaced, by owner.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Resealed {
+    pub signing_keys: u64,
+    pub totp_secrets: u64,
+    pub upstream_secrets: u64,
+    pub kept_secrets: u64,
+}
+
+/// Turns one sealed value into its replacement (see [`Store::reseal_all`]).
+pub type Resealer<'a> = dyn Fn(&SealedOwner, &[u8]) -> crate::error::Result<Vec<u8>> + Send + Sync + 'a;
 
 /// Something another process changed that a node may have cached.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -441,6 +483,11 @@ pub trait Store: Capabilities {
     /// another node is purging at this moment it returns `None` and deletes
     /// nothing, so several nodes never do the work twice.
     async fn purge(&self, request: crate::retention::PurgeRequest) -> StoreResult<Option<crate::retention::Purged>>;
+    /// Replaces every value sealed under the master key with what
+    /// `reseal` makes of it, in one transaction that keeps other writers of
+    /// those rows out until it ends (PostgreSQL: table locks; SQLite: its
+    /// write lock). The first error ends it and nothing is written.
+    async fn reseal_all(&self, reseal: &Resealer<'_>) -> crate::error::Result<Resealed>;
     /// A feed of changes made by other processes (PostgreSQL: `LISTEN
     /// gatehouse_changes`, fed by triggers). `None` when the backend has no
     /// such channel; a node then relies on its periodic key reload, on

@@ -32,6 +32,7 @@ pub(crate) mod lifecycle;
 pub(crate) mod mfa;
 pub(crate) mod oauth;
 pub(crate) mod purge;
+pub(crate) mod reseal;
 pub(crate) mod roles;
 pub(crate) mod sessions;
 pub(crate) mod unit;
@@ -133,6 +134,7 @@ macro_rules! impl_store {
         $crate::common::roles::impl_role_store!($store, $db);
         $crate::common::api_keys::impl_api_key_store!($store, $db);
         $crate::common::purge::impl_purge!($store, $db, $name);
+        $crate::common::reseal::impl_reseal!($store, $db, $name);
 
         #[async_trait::async_trait]
         impl gatehouse_core::store::StoreTx for $store {
@@ -169,6 +171,13 @@ macro_rules! impl_store {
                 request: gatehouse_core::retention::PurgeRequest,
             ) -> gatehouse_core::store::StoreResult<Option<gatehouse_core::retention::Purged>> {
                 self.purge_expired(request).await
+            }
+
+            async fn reseal_all(
+                &self,
+                reseal: &gatehouse_core::store::Resealer<'_>,
+            ) -> gatehouse_core::error::Result<gatehouse_core::store::Resealed> {
+                self.reseal_rows(reseal).await
             }
 
             async fn watch_changes(

@@ -152,6 +152,8 @@ store_tests!(
         key_rotation_cycles_statuses,
         each_algorithm_keeps_its_own_current_key,
         keys_stay_published_while_their_tokens_may_live,
+        keys_are_published_ahead_and_promoted_once,
+        sealed_values_are_replaced_all_or_none,
         audit_append_and_query,
         sessions_keep_amr_and_auth_time,
         totp_enrolment_and_step_replay,

@@ -292,4 +292,11 @@ pub enum KeysCommand {
     List,
     /// Make a new signing key current; the old ones stay published while tokens they signed may live
     Rotate,
+    /// Re-seal every stored secret (signing keys, TOTP secrets, upstream client secrets) under a
+    /// new master key, in one transaction; stop the servers first, start them with the new key after
+    RotateMaster {
+        /// The new master key (base64 of 32 bytes); a new one is made there (0600) if the file is missing
+        #[arg(long)]
+        new_master_key_file: std::path::PathBuf,
+    },
 }

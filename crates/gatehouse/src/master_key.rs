@@ -19,6 +19,16 @@ pub fn load(source: &MasterKeySource) -> anyhow::Result<MasterKey> {
     }
 }
 
+/// The key in the file at `path`, or a new key written there (0600) when
+/// there is no such file: `keys rotate-master`'s new key.
+pub fn read_or_create(path: &Path) -> anyhow::Result<MasterKey> {
+    if path.exists() {
+        read(path)
+    } else {
+        generate(path)
+    }
+}
+
 fn read(path: &Path) -> anyhow::Result<MasterKey> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read master key {}", path.display()))?;
     warn_if_readable_by_others(path);

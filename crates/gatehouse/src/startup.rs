@@ -167,7 +167,8 @@ impl Application {
 
 /// Follows what other processes change: on PostgreSQL the store's notices
 /// (keys rotated, clients deleted) are applied at once; in any case the keys
-/// are re-read every [`KEY_RELOAD_PERIOD`] (SQLite, or a lost notice).
+/// are re-read every [`KEY_RELOAD_PERIOD`] (SQLite, or a lost notice), right
+/// after a step of their schedule (`signing_key_rotation`), if any.
 async fn follow_changes(services: Services) {
     let mut feed = match services.watch_changes().await {
         Ok(feed) => feed,
@@ -186,7 +187,12 @@ async fn follow_changes(services: Services) {
             }
         };
         let change = tokio::select! {
-            _ = tick.tick() => Change::Keys,
+            _ = tick.tick() => {
+                if let Err(e) = services.admin.follow_key_schedule().await {
+                    tracing::warn!(error = %e, "cannot follow the signing keys' schedule");
+                }
+                Change::Keys
+            }
             change = notice => match change {
                 Some(change) => change,
                 None => {

@@ -86,6 +86,9 @@ impl Default for RateLimits {
 pub struct AccountsConfig {
     pub tokens: TokenSettings,
     pub signing_alg: SigningAlg,
+    /// Signing keys change on their own (`signing_key_rotation`); `None`:
+    /// only by hand.
+    pub key_schedule: Option<crate::flows::parts::keys::KeySchedule>,
     pub session_idle: Duration,
     pub session_absolute: Duration,
     /// A spent refresh token presented again by the same client within this

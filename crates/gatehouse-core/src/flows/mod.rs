@@ -39,7 +39,8 @@ pub use oauth::{
     LogoutOutcome, LogoutRequest, OAuthProvider, OAuthTokenResponse, Prompt, Refusal, TokenFields, TokenGrant,
     Untrusted, UserInfo, ValidAuthorization, SUPPORTED_SCOPES,
 };
-pub use parts::keys::{keep_published, rotate as keys_rotate};
+pub use parts::keys::{keep_published, rotate as keys_rotate, KeySchedule};
+pub use parts::master_key::rotate_master;
 pub use parts::presence::FAILED_PROOFS_PER_SESSION;
 pub use parts::{Authenticated, TokenIssuer, TokenPair};
 
@@ -82,6 +83,10 @@ impl Services {
         clock: Arc<dyn Clock>,
     ) -> Result<Self> {
         let config = Arc::new(config);
+        let backup_key = crate::mfa::backup::CodeKey::new(
+            parts::master_key::kept_key(store.as_ref(), &master, parts::master_key::BACKUP_CODE_KEY, clock.now())
+                .await?,
+        );
         let tokens = Arc::new(
             TokenIssuer::load(store.clone(), store.clone(), master.clone(), config.clone(), clock.clone()).await?,
         );
@@ -136,7 +141,7 @@ impl Services {
             limits: limits.clone(),
             hasher: hasher.clone(),
             master: master.clone(),
-            backup_key: crate::mfa::backup::CodeKey::derive(&master),
+            backup_key,
             passkeys: authenticator::passkeys_of(&config),
             config: config.clone(),
             clock: clock.clone(),

@@ -46,8 +46,15 @@ pub fn normalise(input: &str) -> Option<String> {
 pub struct CodeKey(SecretBox<[u8; 32]>);
 
 impl CodeKey {
+    /// The key as derived from `master` (what a database without a kept
+    /// key starts from: `flows::parts::master_key::kept_key`).
     pub fn derive(master: &MasterKey) -> Self {
         Self(master.derive("gatehouse/backup-codes/v1"))
+    }
+
+    /// The key the store keeps (sealed under the master key).
+    pub fn new(key: SecretBox<[u8; 32]>) -> Self {
+        Self(key)
     }
 
     /// The stored form of a typed code (from its canonical form), or `None`

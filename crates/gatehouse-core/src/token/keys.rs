@@ -61,6 +61,10 @@ impl FromStr for SigningAlg {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyStatus {
+    /// Published ahead of use (`signing_key_prepublish`): verifies, does not
+    /// sign yet, so relying parties have it in their cached JWKS before the
+    /// first token it signs reaches them.
+    Next,
     /// Signs new tokens and is published.
     Current,
     /// No longer signs, still published so that live tokens verify.
@@ -72,6 +76,7 @@ pub enum KeyStatus {
 impl KeyStatus {
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::Next => "next",
             Self::Current => "current",
             Self::Previous => "previous",
             Self::Retired => "retired",
@@ -80,6 +85,7 @@ impl KeyStatus {
 
     pub fn parse(s: &str) -> Option<Self> {
         match s {
+            "next" => Some(Self::Next),
             "current" => Some(Self::Current),
             "previous" => Some(Self::Previous),
             "retired" => Some(Self::Retired),
@@ -285,8 +291,12 @@ impl KeyRing {
         self.published.iter().find(|k| k.kid == kid)
     }
 
-    pub fn kids(&self) -> Vec<&str> {
-        self.published.iter().map(|k| k.kid.as_str()).collect()
+    /// Whether `stored` (newest first) holds the same keys in the same
+    /// statuses as this ring: a key made current on schedule changes no kid.
+    pub fn matches(&self, stored: &[StoredKey]) -> bool {
+        let published = stored.iter().filter(|k| k.status != KeyStatus::Retired);
+        published.clone().count() == self.published.len()
+            && published.zip(&self.published).all(|(a, b)| a.kid == b.kid && a.status == b.status)
     }
 
     /// The JWK Set document (`/.well-known/jwks.json`).

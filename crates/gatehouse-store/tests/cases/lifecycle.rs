@@ -259,6 +259,7 @@ async fn rows_of(url: &str, user: UserId) -> Vec<(String, i64)> {
     let not_owned = [
         "users",
         "signing_keys",
+        "kept_secrets",
         "audit_log",
         "oauth_clients",
         "upstream_providers",

@@ -104,6 +104,12 @@ pub struct RawConfig {
     /// EdDSA, ES256 or RS256 [default: EdDSA]
     #[arg(long, env = "GATEHOUSE_SIGNING_ALG")]
     pub signing_alg: Option<String>,
+    /// How often a new signing key takes over, e.g. 90d (0 or unset: only by hand with `keys rotate`) [default: off]
+    #[arg(long, env = "GATEHOUSE_SIGNING_KEY_ROTATION")]
+    pub signing_key_rotation: Option<String>,
+    /// How long a scheduled key is published in the JWK Set before it signs; shorter than the rotation [default: 1d]
+    #[arg(long, env = "GATEHOUSE_SIGNING_KEY_PREPUBLISH")]
+    pub signing_key_prepublish: Option<String>,
     /// Access token lifetime [default: 15m]
     #[arg(long, env = "GATEHOUSE_ACCESS_TOKEN_TTL")]
     pub access_token_ttl: Option<String>,
@@ -310,6 +316,8 @@ impl RawConfig {
             log_format,
             log_level,
             signing_alg,
+            signing_key_rotation,
+            signing_key_prepublish,
             access_token_ttl,
             session_idle,
             session_absolute,

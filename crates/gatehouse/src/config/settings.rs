@@ -215,9 +215,11 @@ impl Settings {
         if oauth.code_ttl.is_zero() || oauth.code_ttl > Duration::from_secs(600) {
             return Err(bad("oauth_code_ttl: more than zero and at most 10 minutes"));
         }
+        let key_schedule = key_schedule(raw.signing_key_rotation, raw.signing_key_prepublish)?;
         let accounts = AccountsConfig {
             tokens: TokenSettings { issuer, audience, access_ttl },
             signing_alg,
+            key_schedule,
             session_idle,
             session_absolute,
             refresh_grace: duration("refresh_grace", raw.refresh_grace, Duration::from_secs(2))?,
@@ -347,6 +349,16 @@ impl Settings {
             format!("audience           {}", a.tokens.audience),
             format!("master_key         {master}"),
             format!("signing_alg        {}", a.signing_alg.as_str()),
+            format!(
+                "signing keys       {}",
+                a.key_schedule
+                    .map(|s| format!(
+                        "a new key every {}s, published {}s before it signs",
+                        s.every.as_secs(),
+                        s.prepublish.as_secs()
+                    ))
+                    .unwrap_or_else(|| "rotated by hand".into())
+            ),
             format!("access_token_ttl   {}s", a.tokens.access_ttl.as_secs()),
             format!("session_idle       {}s", a.session_idle.as_secs()),
             format!("session_absolute   {}s", a.session_absolute.as_secs()),

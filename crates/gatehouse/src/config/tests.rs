@@ -126,3 +126,22 @@ fn retention_defaults_zero_turns_off_and_bad_values_are_refused() {
     let bad = RawConfig { audit_retention: Some("forever".into()), ..Default::default() };
     assert!(Settings::from_raw(bad).is_err());
 }
+
+#[test]
+fn keys_rotate_by_hand_unless_a_schedule_is_set_and_prepublish_is_shorter() {
+    let defaults = Settings::from_raw(RawConfig::default()).unwrap();
+    assert_eq!(defaults.accounts.key_schedule, None);
+    let zero = RawConfig { signing_key_rotation: Some("0".into()), ..Default::default() };
+    assert_eq!(Settings::from_raw(zero).unwrap().accounts.key_schedule, None);
+    let on = RawConfig { signing_key_rotation: Some("90d".into()), ..Default::default() };
+    let schedule = Settings::from_raw(on).unwrap().accounts.key_schedule.unwrap();
+    assert_eq!(schedule.every, Duration::from_secs(90 * 86400));
+    assert_eq!(schedule.prepublish, Duration::from_secs(86400), "published a day ahead by default");
+    let too_long = RawConfig {
+        signing_key_rotation: Some("12h".into()),
+        signing_key_prepublish: Some("1d".into()),
+        ..Default::default()
+    };
+    let err = Settings::from_raw(too_long).unwrap_err();
+    assert!(err.to_string().contains("signing_key_prepublish"), "{err}");
+}

@@ -120,3 +120,25 @@ pub(super) fn check_redis_url(url: &str) -> Result<(), ConfigError> {
 pub(super) fn duration(key: &str, value: Option<String>, default: Duration) -> Result<Duration, ConfigError> {
     value.map(|v| parse_duration(key, &v)).transpose().map(|d| d.unwrap_or(default))
 }
+
+/// `signing_key_rotation` and `signing_key_prepublish`: `None` when keys
+/// rotate only by hand (unset or 0). The key published ahead must be
+/// published for less than a key signs.
+pub(super) fn key_schedule(
+    rotation: Option<String>,
+    prepublish: Option<String>,
+) -> Result<Option<gatehouse_core::flows::KeySchedule>, ConfigError> {
+    let every = duration("signing_key_rotation", rotation, Duration::ZERO)?;
+    let prepublish = duration("signing_key_prepublish", prepublish, Duration::from_secs(86400))?;
+    if every.is_zero() {
+        return Ok(None);
+    }
+    if prepublish >= every {
+        return Err(bad(format!(
+            "signing_key_prepublish ({}s) must be shorter than signing_key_rotation ({}s)",
+            prepublish.as_secs(),
+            every.as_secs()
+        )));
+    }
+    Ok(Some(gatehouse_core::flows::KeySchedule { every, prepublish }))
+}

@@ -184,15 +184,28 @@ impl TestApp {
     }
 
     /// Stops the server and starts a new one on the same data and database.
-    pub async fn restart(mut self) -> TestApp {
+    pub async fn restart(self) -> TestApp {
+        self.restart_with(|_| {}).await
+    }
+
+    /// Stops the server (and waits until it has stopped); the data stay.
+    pub async fn stop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
         if let Some(server) = self.server.take() {
             let _ = server.await;
         }
+    }
+
+    /// Stops the server and starts a new one on the same data and database,
+    /// its settings changed by `tweak`.
+    pub async fn restart_with(mut self, tweak: impl FnOnce(&mut RawConfig)) -> TestApp {
+        self.stop().await;
         let tempdir = self._tempdir.take();
-        Self::start_at(self.backend, self.config.clone(), self.dir.clone(), tempdir, None, self.clock.clone()).await
+        let mut config = self.config.clone();
+        tweak(&mut config);
+        Self::start_at(self.backend, config, self.dir.clone(), tempdir, None, self.clock.clone()).await
     }
 
     /// A second server on `other`'s data directory and database (another node).

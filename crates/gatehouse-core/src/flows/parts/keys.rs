@@ -73,8 +73,9 @@ pub fn keep_published(access_ttl: Duration) -> Duration {
     access_ttl.saturating_add(Duration::from_secs(120))
 }
 
-/// Generates a new current key for `primary` and for every other algorithm
-/// in use; each old current key stays published as previous, as do earlier
+/// Makes a new current key for `primary` and for every other algorithm in
+/// use — the key published ahead of use where there is one, else a new
+/// one; each old current key stays published as previous, as do earlier
 /// ones that stopped signing less than `keep_for` ago ([`keep_published`]).
 /// Audited with `actor` (an administrator; `None` for the CLI); `now` is
 /// when the new keys are made.
@@ -99,13 +100,23 @@ pub async fn rotate(
     }
     let mut rotated = Vec::with_capacity(algs.len());
     for alg in algs {
-        let key = SigningKey::generate(alg, master, now)?;
-        keys.rotate_in(&key, keep_for).await?;
-        let mut event = AuditEvent::new(AuditKind::KeysRotated, Outcome::Success, client).detail(format!(
-            "new key {} ({})",
-            key.kid,
-            alg.as_str()
-        ));
+        // A key already published ahead of use is the better new key: relying
+        // parties may have it cached.
+        let waiting = published.iter().find(|k| k.alg == alg && k.status == KeyStatus::Next);
+        let (key, detail) = match waiting {
+            Some(next) if keys.promote(&next.kid, now, keep_for).await? => {
+                let key = StoredKey { status: KeyStatus::Current, ..next.clone() };
+                let detail = format!("key {} ({}), published ahead, signs from now", key.kid, alg.as_str());
+                (key, detail)
+            }
+            _ => {
+                let key = SigningKey::generate(alg, master, now)?;
+                keys.rotate_in(&key, keep_for).await?;
+                let detail = format!("new key {} ({})", key.kid, alg.as_str());
+                (key, detail)
+            }
+        };
+        let mut event = AuditEvent::new(AuditKind::KeysRotated, Outcome::Success, client).detail(detail);
         event.at = now;
         if let Some(actor) = actor {
             event = event.actor(actor);
@@ -114,6 +125,64 @@ pub async fn rotate(
         rotated.push(key);
     }
     Ok(rotated)
+}
+
+/// When keys change on their own (`signing_key_rotation`): a current key
+/// made `every` ago gets a successor, published as next for `prepublish`
+/// before it signs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeySchedule {
+    /// How long a key signs before the next one takes over.
+    pub every: Duration,
+    /// How long the next key is published before it signs: longer than a
+    /// relying party caches the JWK Set. Shorter than `every`.
+    pub prepublish: Duration,
+}
+
+/// One step of the [`KeySchedule`] at `now`, for every algorithm with a
+/// current key: a current key made `every` ago gets a next key; a next key
+/// published `prepublish` ago becomes current. A new key is so made every
+/// `every` and signs from `prepublish` after. Safe on
+/// several nodes at once (the store lets one next key per algorithm in, and
+/// promotes it once). Returns whether anything changed; each change is
+/// audited.
+pub async fn follow_schedule(
+    keys: &dyn KeyStore,
+    log: &dyn AuditStore,
+    master: &MasterKey,
+    schedule: KeySchedule,
+    keep_for: Duration,
+    now: OffsetDateTime,
+) -> Result<bool> {
+    let published = keys.published_keys().await?;
+    let mut changed = false;
+    for current in published.iter().filter(|k| k.status == KeyStatus::Current) {
+        let alg = current.alg;
+        let detail = match published.iter().find(|k| k.alg == alg && k.status == KeyStatus::Next) {
+            Some(next) if now >= next.created_at + schedule.prepublish => {
+                if !keys.promote(&next.kid, now, keep_for).await? {
+                    continue;
+                }
+                format!("key {} ({}) signs from now, on schedule; {} stops", next.kid, alg.as_str(), current.kid)
+            }
+            Some(_) => continue,
+            None if now >= current.created_at + schedule.every => {
+                let next = SigningKey::generate(alg, master, now)?;
+                if !keys.prepublish(&next).await? {
+                    continue;
+                }
+                format!("key {} ({}) published ahead of use, on schedule", next.kid, alg.as_str())
+            }
+            None => continue,
+        };
+        tracing::info!(alg = alg.as_str(), "{detail}");
+        let mut event =
+            AuditEvent::new(AuditKind::KeysRotated, Outcome::Success, &ClientInfo::default()).detail(detail);
+        event.at = now;
+        log.append(&event).await?;
+        changed = true;
+    }
+    Ok(changed)
 }
 
 #[cfg(test)]

@@ -12,6 +12,8 @@
 //!   password or code — and the lockout every wrong proof counts towards.
 //! - [`EmailLinks`]: the single-use links mailed for verification and reset.
 //! - [`ApiKeyCheck`]: whether a presented API key is live, and what it may do.
+//! - [`master_key`]: the keys kept sealed in the store, and moving every
+//!   stored secret to a new master key.
 
 mod api_key_check;
 mod audit_sink;
@@ -19,6 +21,7 @@ pub(crate) mod client_cache;
 mod email_links;
 pub(crate) mod keys;
 mod limits;
+pub(crate) mod master_key;
 mod outbox;
 mod passwords;
 pub(crate) mod presence;

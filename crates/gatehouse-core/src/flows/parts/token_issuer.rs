@@ -146,10 +146,7 @@ impl TokenIssuer {
     /// Re-reads the published keys; returns whether the ring changed.
     pub async fn reload_keys(&self) -> Result<bool> {
         let published = self.key_store.published_keys().await?;
-        let current = self.key_ring();
-        let same =
-            published.len() == current.kids().len() && published.iter().zip(current.kids()).all(|(a, b)| a.kid == b);
-        if same {
+        if self.key_ring().matches(&published) {
             return Ok(false);
         }
         let ring = KeyRing::open(&published, &self.master, self.config.signing_alg)?;

@@ -60,7 +60,7 @@ use crate::oauth::{AuthorizationCode, Consent, OAuthClient};
 use crate::rbac::RoleDef;
 use crate::retention::{PurgeRequest, Purged, CODE_REPLAY_MEMORY};
 use crate::session::{RefreshRecord, Session};
-use crate::store::{Constraint, Store, StoreError, StoreResult, StoreTx};
+use crate::store::{Constraint, Resealed, Resealer, SealedOwner, Store, StoreError, StoreResult, StoreTx};
 
 /// Gatehouse's data in memory: a fresh, empty database per
 /// [`MemoryStore::new`] (with the built-in roles, as migrated). See the
@@ -112,6 +112,8 @@ struct State {
     upstreams: Vec<UpstreamProvider>,
     links: Vec<UpstreamLink>,
     api_keys: Vec<ApiKey>,
+    /// The keys the server keeps, sealed, by name (`kept_secrets`).
+    kept: BTreeMap<String, Vec<u8>>,
 }
 
 impl MemoryStore {
@@ -234,6 +236,35 @@ impl Store for MemoryStore {
     /// There is no file to copy.
     async fn backup_into(&self, _path: &str) -> StoreResult<bool> {
         Ok(false)
+    }
+
+    async fn reseal_all(&self, reseal: &Resealer<'_>) -> crate::error::Result<Resealed> {
+        let _turn = match &self.unit {
+            Some(_) => return Err(StoreError::Backend("a unit of work cannot re-seal".into()).into()),
+            None => self.shared.writer.lock().await,
+        };
+        // Work on a copy: the first failure leaves the committed state as it was.
+        let mut state = lock(&self.shared.committed).clone();
+        let mut done = Resealed::default();
+        for row in &mut state.keys {
+            row.key.private_sealed = reseal(&SealedOwner::SigningKey(row.key.kid.clone()), &row.key.private_sealed)?;
+            done.signing_keys += 1;
+        }
+        for totp in &mut state.totp {
+            totp.secret_sealed = reseal(&SealedOwner::Totp(totp.user_id), &totp.secret_sealed)?;
+            done.totp_secrets += 1;
+        }
+        for provider in &mut state.upstreams {
+            provider.client_secret_sealed =
+                reseal(&SealedOwner::Upstream(provider.id.clone()), &provider.client_secret_sealed)?;
+            done.upstream_secrets += 1;
+        }
+        for (name, sealed) in &mut state.kept {
+            *sealed = reseal(&SealedOwner::Kept(name.clone()), sealed)?;
+            done.kept_secrets += 1;
+        }
+        *lock(&self.shared.committed) = state;
+        Ok(done)
     }
 
     async fn purge(&self, request: PurgeRequest) -> StoreResult<Option<Purged>> {

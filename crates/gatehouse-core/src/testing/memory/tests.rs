@@ -305,6 +305,7 @@ fn rows_of(state: &State, user: UserId) -> Vec<(&'static str, usize)> {
         upstreams: _,
         links,
         api_keys,
+        kept: _,
     } = state;
     let own_sessions: Vec<SessionId> = sessions.iter().filter(|s| s.user_id == user).map(|s| s.id).collect();
     vec![
