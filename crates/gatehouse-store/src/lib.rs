@@ -7,6 +7,11 @@
 //! `migrations/postgres`), how a time value is bound, how a write transaction
 //! begins and how a unique violation names its constraint.
 //!
+//! [`connect`] and [`migrate`] fail with an [`OpenError`] that tells a
+//! mistake in the configuration (a PostgreSQL server refusing the TLS that
+//! `sslmode` asks for, a certificate failing verification, a missing
+//! `sslrootcert` file) from a failure at run time (`postgres::tls`).
+//!
 //! [`RedisRateLimiter`] keeps the rate-limit counters in Redis, so that several
 //! nodes share one set of limits (`redis_limiter`).
 #![forbid(unsafe_code)]
@@ -21,6 +26,7 @@ use std::sync::Arc;
 use gatehouse_core::store::{Store, StoreError};
 
 pub use common::purge::PURGE_LOCK;
+pub use postgres::tls::ConnectError;
 pub use postgres::PgStore;
 pub use redis_limiter::RedisRateLimiter;
 pub use sqlite::SqliteStore;
@@ -48,10 +54,32 @@ impl Backend {
     }
 }
 
+/// Why a database could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// No connection to PostgreSQL (see [`postgres::tls`]).
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
+    /// Anything else: SQLite, migrations, an unknown URL scheme.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl OpenError {
+    /// Whether the configuration is at fault ([`ConnectError::is_configuration`]):
+    /// start-up then exits as for any configuration error.
+    pub fn is_configuration(&self) -> bool {
+        match self {
+            Self::Connect(e) => e.is_configuration(),
+            Self::Store(_) => false,
+        }
+    }
+}
+
 /// Opens the database at `database_url` (`sqlite:PATH`, `sqlite://PATH`,
 /// `postgres://...` or `postgresql://...`), applies pending migrations and
 /// returns it as a [`Store`]. A missing SQLite file is created.
-pub async fn connect(database_url: &str) -> Result<Arc<dyn Store>, StoreError> {
+pub async fn connect(database_url: &str) -> Result<Arc<dyn Store>, OpenError> {
     match Backend::of(database_url)? {
         Backend::Sqlite => {
             let store = SqliteStore::connect(database_url).await?;
@@ -67,19 +95,19 @@ pub async fn connect(database_url: &str) -> Result<Arc<dyn Store>, StoreError> {
 }
 
 /// Applies pending migrations to the database at `database_url` and closes it.
-pub async fn migrate(database_url: &str) -> Result<(), StoreError> {
+pub async fn migrate(database_url: &str) -> Result<(), OpenError> {
     match Backend::of(database_url)? {
         Backend::Sqlite => {
             let store = SqliteStore::connect(database_url).await?;
             let result = store.migrate().await;
             store.close().await;
-            result
+            Ok(result?)
         }
         Backend::Postgres => {
             let store = PgStore::connect(database_url).await?;
             let result = store.migrate().await;
             store.close().await;
-            result
+            Ok(result?)
         }
     }
 }

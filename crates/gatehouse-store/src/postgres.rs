@@ -1,6 +1,6 @@
 //! The PostgreSQL backend: connection options, migrations
 //! (`migrations/postgres`) and the few things PostgreSQL does its own way. The
-//! queries are in `common`.
+//! queries are in `common`; TLS and what a failed connection means in `tls`.
 //!
 //! The refresh rotation needs no explicit locking here: under READ COMMITTED
 //! a second `UPDATE ... WHERE spent_at IS NULL` on the same row waits for the
@@ -21,6 +21,10 @@ use crate::common;
 use crate::common::unit::{Conn, Held, Write};
 use crate::common::Dialect as _;
 
+pub mod tls;
+
+use tls::{ConnectError, FirstAttempt};
+
 const POOL_SIZE: u32 = 16;
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 /// The notice channel the triggers of `0008_change_notices.sql` speak on.
@@ -39,15 +43,33 @@ pub struct PgStore {
 }
 
 impl PgStore {
-    /// Connects to `url` (`postgres://user:password@host:port/database`).
-    /// Does not migrate.
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+    /// Connects to `url` (`postgres://user:password@host:port/database`,
+    /// with libpq's `sslmode`, `sslrootcert`, `sslcert`, `sslkey`: see
+    /// [`tls`]). Does not migrate.
+    ///
+    /// One connection is made on its own first, so that a server refusing
+    /// TLS, a certificate failing verification or a refused login is reported
+    /// at once as what it is. Only a refused TCP connection (a server still
+    /// starting) is tried again, by the pool, for [`ACQUIRE_TIMEOUT`].
+    pub async fn connect(url: &str) -> Result<Self, ConnectError> {
+        let (options, target) = tls::options(url)?;
+        let refused = match tls::first_connection(&options, &target, ACQUIRE_TIMEOUT).await {
+            Ok(()) => None,
+            Err(FirstAttempt::Refused(reason)) => Some(reason),
+            Err(FirstAttempt::Failed(e)) => return Err(e),
+        };
         let pool = PgPoolOptions::new()
             .max_connections(POOL_SIZE)
             .acquire_timeout(ACQUIRE_TIMEOUT)
-            .connect(url)
+            .connect_with(options)
             .await
-            .map_err(common::backend_err)?;
+            .map_err(|e| match (e, refused) {
+                (sqlx::Error::PoolTimedOut, Some(reason)) => ConnectError::Unreachable {
+                    target: target.clone(),
+                    reason: format!("{reason}, tried for {} s", ACQUIRE_TIMEOUT.as_secs()),
+                },
+                (e, _) => ConnectError::from_sqlx(e, &target),
+            })?;
         Ok(Self { pool, grants: std::sync::Arc::default(), held: None })
     }
 

@@ -14,7 +14,7 @@ pub mod telemetry;
 use std::process::ExitCode;
 
 use cli::{Cli, Command, ConfigCommand};
-use commands::{CommandError, CommandResult};
+use commands::CommandResult;
 use config::Settings;
 
 /// Runs a parsed command line; returns the process exit code.
@@ -75,9 +75,7 @@ async fn dispatch(command: Command, settings: Settings) -> CommandResult {
             if settings.database_url.expose().starts_with("sqlite:") {
                 data_dir::ensure(&settings.data_dir)?;
             }
-            gatehouse_store::migrate(settings.database_url.expose())
-                .await
-                .map_err(|e| CommandError::Runtime(anyhow::anyhow!(e)))?;
+            gatehouse_store::migrate(settings.database_url.expose()).await.map_err(startup::database_error)?;
             println!("database is up to date");
         }
         Command::Config(ConfigCommand::Check { .. }) => {

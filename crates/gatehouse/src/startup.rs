@@ -38,9 +38,7 @@ pub async fn services_on(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::
         crate::data_dir::ensure(&settings.data_dir)?;
     }
     let master = Arc::new(crate::master_key::load(&settings.master_key)?);
-    let store = gatehouse_store::connect(settings.database_url.expose())
-        .await
-        .with_context(|| "cannot open the database".to_string())?;
+    let store = gatehouse_store::connect(settings.database_url.expose()).await.map_err(database_error)?;
     let hasher = Arc::new(PasswordHasher::new(settings.hash_params, settings.hash_workers, settings.hash_queue)?);
     // With Redis the nodes share their limits. A malformed URL is a
     // configuration error; an unreachable server only a warning (the limiter
@@ -65,6 +63,20 @@ pub async fn services_on(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::
     );
     let mailer = gatehouse_mail::start(mail).map_err(|e| anyhow::anyhow!(crate::config::ConfigError(e.to_string())))?;
     Ok(Services::new(store, hasher, limiter, master, mailer, settings.accounts.clone(), clock).await?)
+}
+
+/// A database that cannot be opened because of what the configuration says
+/// (a PostgreSQL server refusing the TLS `sslmode` asks for, a certificate
+/// failing verification, a missing `sslrootcert`) is a [`ConfigError`]
+/// (exit code 2); anything else a failure at run time.
+///
+/// [`ConfigError`]: crate::config::ConfigError
+pub fn database_error(e: gatehouse_store::OpenError) -> anyhow::Error {
+    if e.is_configuration() {
+        anyhow::anyhow!(crate::config::ConfigError(e.to_string()))
+    } else {
+        anyhow::Error::new(e).context("cannot open the database")
+    }
 }
 
 pub struct Application {

@@ -34,6 +34,7 @@ mod pages_admin;
 mod pages_signup;
 mod passkeys;
 mod passwords;
+mod postgres_tls;
 mod presence;
 mod quick_start;
 mod rbac;
