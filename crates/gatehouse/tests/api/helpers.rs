@@ -131,6 +131,14 @@ impl TestApp {
         Self::start(backend, config, dir, Some(tempdir), listener).await
     }
 
+    /// A server on a data directory and database the test prepared (an
+    /// upgrade's fixture, say), with the test settings.
+    pub async fn spawn_in(backend: Backend, tempdir: tempfile::TempDir, database_url: String) -> TestApp {
+        let dir = tempdir.path().to_path_buf();
+        let config = base_config(&dir, database_url);
+        Self::start(backend, config, dir, Some(tempdir), None).await
+    }
+
     async fn start(
         backend: Backend,
         config: RawConfig,

@@ -46,4 +46,5 @@ mod slow_clients;
 mod smtp_sink;
 mod tokens;
 mod two_nodes;
+mod upgrade;
 mod verify;

@@ -55,7 +55,12 @@ pub(crate) async fn enroll(app: &TestApp, access: &str) -> (Vec<u8>, Vec<String>
 
 /// Password login that must ask for the second factor; returns the mfa_token.
 pub(crate) async fn first_step(app: &TestApp, name: &str) -> String {
-    let body: Value = app.login(name, STRONG_PASSWORD).await.json().await.unwrap();
+    first_step_with(app, name, STRONG_PASSWORD).await
+}
+
+/// [`first_step`] with this password.
+pub(crate) async fn first_step_with(app: &TestApp, name: &str, password: &str) -> String {
+    let body: Value = app.login(name, password).await.json().await.unwrap();
     assert_eq!(body["mfa_required"], true, "{body}");
     assert!(body.get("access_token").is_none());
     s(&body["mfa_token"]).to_owned()
