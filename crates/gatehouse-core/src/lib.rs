@@ -6,6 +6,7 @@
 //! traits in [`store`].
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod account;
 pub mod amr;
 pub mod api_key;

@@ -11,6 +11,7 @@ pub mod api;
 pub mod error;
 pub mod extract;
 pub mod federation;
+pub mod forward_auth;
 pub mod listener;
 pub mod middleware;
 pub mod oauth;
@@ -60,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(oauth::router())
         .merge(federation::router())
+        .merge(forward_auth::router())
         .route("/api/openapi.json", get(ops::openapi))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

@@ -6,7 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use crate::{admin, api, error, ops};
+use crate::{admin, api, error, forward_auth, ops};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -80,6 +80,8 @@ use crate::{admin, api, error, ops};
         admin::users::revoke_role,
         admin::users::api_keys,
         admin::users::revoke_api_key,
+        forward_auth::forward_auth,
+        forward_auth::auth_request,
         ops::healthz,
         ops::readyz,
         ops::jwks,
@@ -91,6 +93,7 @@ use crate::{admin, api, error, ops};
          (name = "mfa", description = "Second factors: authenticator apps and backup codes"),
          (name = "webauthn", description = "Passkeys and security keys"),
          (name = "admin", description = "Administration: each endpoint needs a permission (users:read, roles:write, …) held through a role or granted to an API key"),
+         (name = "forward-auth", description = "Reverse proxies ask whether a request to an application behind them may pass (trusted_proxies only)"),
          (name = "operations", description = "Health, readiness, keys"))
 )]
 pub struct ApiDoc;

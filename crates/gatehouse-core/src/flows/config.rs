@@ -114,6 +114,8 @@ pub struct AccountsConfig {
     pub password_reset_ttl: Duration,
     pub browser: BrowserSessionConfig,
     pub oauth: OAuthConfig,
+    /// Forward-auth: who may reach which application behind a reverse proxy.
+    pub access: crate::access::AccessRules,
 }
 
 impl AccountsConfig {
@@ -153,6 +155,9 @@ pub struct BrowserSessionConfig {
     pub absolute: Duration,
     /// The absolute lifetime with "Remember me".
     pub remembered: Duration,
+    /// The session cookie is shared with this domain's subdomains (the
+    /// applications behind forward-auth); `None`: Gatehouse's host only.
+    pub cookie_domain: Option<String>,
 }
 
 /// The OAuth 2.0 / OpenID Connect provider's policy.
@@ -176,6 +181,7 @@ impl Default for BrowserSessionConfig {
             idle: Duration::from_secs(30 * 60),
             absolute: Duration::from_secs(12 * 3600),
             remembered: Duration::from_secs(30 * 86400),
+            cookie_domain: None,
         }
     }
 }

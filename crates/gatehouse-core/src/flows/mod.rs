@@ -28,7 +28,7 @@ use std::sync::Arc;
 pub use admin::{Admin, FactorsReset, ImportedUser, NewRole, NewUserRequest, RoleUpdate, UserUpdate};
 pub use authenticator::{
     ApiKeyAuth, ApiKeyRequest, Authenticator, BrowserSession, CeremonyStart, LoginOutcome, LoginRequest, MfaStatus,
-    NewUpstream, StepUpProof, TotpEnrollment,
+    NewUpstream, ProxyVerdict, StepUpProof, TotpEnrollment,
 };
 pub use config::{
     AccountsConfig, BrowserSessionConfig, LockoutPolicy, OAuthConfig, RateLimits, SignIn, WebauthnSettings,

@@ -80,7 +80,7 @@ pub async fn start(State(state): State<AppState>, Path(id): Path<String>, Query(
         state: random_token().expose_secret().to_owned(),
         nonce: random_token().expose_secret().to_owned(),
         verifier: random_token().expose_secret().to_owned(),
-        return_to: browser::safe_return_to(q.return_to.as_deref()),
+        return_to: browser::safe_return_to(&state, q.return_to.as_deref()),
         expires: state.clock.unix() + PENDING_TTL_SECONDS,
     };
     let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(pending.verifier.as_bytes()));

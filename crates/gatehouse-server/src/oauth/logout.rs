@@ -10,7 +10,7 @@ use gatehouse_core::flows::{LogoutOutcome, LogoutRequest};
 use minijinja::context;
 
 use crate::extract::Client;
-use crate::pages::browser::{self, SESSION_COOKIE};
+use crate::pages::browser;
 use crate::pages::render;
 use crate::state::AppState;
 
@@ -105,6 +105,6 @@ async fn logout(
             context! { product, title => "Signed out", message => "You are signed out." },
         ),
     };
-    res.headers_mut().append(header::SET_COOKIE, browser::clear_cookie(SESSION_COOKIE));
+    res.headers_mut().append(header::SET_COOKIE, browser::clear_session_cookie(state));
     res
 }

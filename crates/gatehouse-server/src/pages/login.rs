@@ -14,7 +14,7 @@ use minijinja::context;
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 
-use super::browser::{self, CSRF_COOKIE, SESSION_COOKIE};
+use super::browser::{self, CSRF_COOKIE};
 use super::render;
 use crate::extract::{Client, PageForm};
 use crate::state::AppState;
@@ -58,7 +58,7 @@ pub struct MfaForm {
 /// on to `return_to` (or the account page) unless a sign-in is asked for again.
 pub async fn show(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<LoginQuery>) -> Response {
     if q.prompt.as_deref() != Some("login") && browser::session(&state, &headers).await.is_some() {
-        let target = browser::safe_return_to(q.return_to.as_deref()).unwrap_or_else(|| "/account".to_owned());
+        let target = browser::safe_return_to(&state, q.return_to.as_deref()).unwrap_or_else(|| "/account".to_owned());
         return Redirect::to(&target).into_response();
     }
     form_page(&state, StatusCode::OK, q.return_to.as_deref(), q.login_hint.as_deref().unwrap_or(""), None).await
@@ -79,7 +79,7 @@ async fn form_page(
     login: &str,
     error: Option<&str>,
 ) -> Response {
-    let return_to = browser::safe_return_to(return_to);
+    let return_to = browser::safe_return_to(state, return_to);
     let upstreams: Vec<(String, String)> = match state.auth.upstreams().await {
         Ok(list) => list
             .into_iter()
@@ -135,7 +135,7 @@ pub async fn submit(
     headers: HeaderMap,
     PageForm(form): PageForm<LoginForm>,
 ) -> Response {
-    let return_to = browser::safe_return_to(form.return_to.as_deref());
+    let return_to = browser::safe_return_to(&state, form.return_to.as_deref());
     if !browser::signed_out_csrf_ok(&state, &headers, &form.csrf) {
         let msg = super::origin::refusal_message(&state, &headers);
         return form_page(&state, StatusCode::FORBIDDEN, return_to.as_deref(), &form.login, Some(&msg)).await;
@@ -165,7 +165,7 @@ pub async fn submit_mfa(
     headers: HeaderMap,
     PageForm(form): PageForm<MfaForm>,
 ) -> Response {
-    let return_to = browser::safe_return_to(form.return_to.as_deref());
+    let return_to = browser::safe_return_to(&state, form.return_to.as_deref());
     if !browser::signed_out_csrf_ok(&state, &headers, &form.csrf) {
         let msg = super::origin::refusal_message(&state, &headers);
         return form_page(&state, StatusCode::FORBIDDEN, return_to.as_deref(), "", Some(&msg)).await;
@@ -243,7 +243,7 @@ pub(crate) async fn signed_in(
         }
     }
     let max_age = remember.then(|| state.config.browser.remembered.as_secs());
-    let cookie = browser::set_cookie(SESSION_COOKIE, pair.refresh_token.expose_secret(), max_age);
+    let cookie = browser::session_cookie(state, pair.refresh_token.expose_secret(), max_age);
     let mut res = Redirect::to(return_to.as_deref().unwrap_or("/account")).into_response();
     res.headers_mut().append(header::SET_COOKIE, cookie);
     res.headers_mut().append(header::SET_COOKIE, browser::clear_cookie(CSRF_COOKIE));

@@ -22,7 +22,7 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::browser::{self, SESSION_COOKIE};
+use super::browser;
 use super::signed_in::SignedIn;
 use crate::api::webauthn::CeremonyResponse;
 use crate::error::{ApiError, ApiResult};
@@ -227,7 +227,7 @@ async fn renew(state: &AppState, headers: &HeaderMap, signed_in: &SignedIn, clie
             if let Err(e) = state.auth.end_browser_session(&current, client).await {
                 tracing::error!(error = %e, "cannot end a browser session");
             }
-            browser::clear_cookie(SESSION_COOKIE)
+            browser::clear_session_cookie(state)
         }
     }
 }
@@ -242,7 +242,7 @@ async fn signed_in_json(
     remember: bool,
     return_to: Option<&str>,
 ) -> Response {
-    let target = browser::safe_return_to(return_to).unwrap_or_else(|| SIGNED_IN.to_owned());
+    let target = browser::safe_return_to(state, return_to).unwrap_or_else(|| SIGNED_IN.to_owned());
     let page = super::login::signed_in(state, headers, client, pair, remember, Some(target.clone())).await;
     let mut res = no_store(Json(json!({ "redirect": target })));
     for cookie in page.headers().get_all(header::SET_COOKIE) {

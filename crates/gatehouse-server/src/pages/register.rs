@@ -94,7 +94,7 @@ pub(super) fn sign_in_link(return_to: Option<&str>) -> String {
 }
 
 async fn show(State(state): State<AppState>, Query(q): Query<RegisterQuery>) -> Response {
-    let return_to = browser::safe_return_to(q.return_to.as_deref());
+    let return_to = browser::safe_return_to(&state, q.return_to.as_deref());
     form_page(&state, StatusCode::OK, return_to.as_deref(), &Typed::default(), &Errors::default())
 }
 
@@ -137,7 +137,7 @@ async fn submit(
     headers: HeaderMap,
     PageForm(form): PageForm<RegisterForm>,
 ) -> Response {
-    let return_to = browser::safe_return_to(form.return_to.as_deref());
+    let return_to = browser::safe_return_to(&state, form.return_to.as_deref());
     let typed = Typed { email: form.email.trim(), username: form.username.trim(), terms: form.terms.is_some() };
     if !browser::signed_out_csrf_ok(&state, &headers, &form.csrf) {
         let errors = Errors { form: Some(super::origin::refusal_message(&state, &headers)), ..Errors::default() };

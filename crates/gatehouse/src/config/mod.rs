@@ -12,7 +12,7 @@ mod secret_url;
 mod settings;
 mod values;
 
-pub use raw::{check_env_names, GlobalOptions, RawConfig};
+pub use raw::{check_env_names, GlobalOptions, RawAccessRule, RawConfig};
 pub use secret_url::SecretUrl;
 pub use settings::{LogFormat, MasterKeySource, Settings};
 pub use values::{default_issuer, parse_duration};

@@ -146,6 +146,15 @@ pub struct RawConfig {
     /// Proxies whose X-Forwarded-For is believed (CIDRs, comma-separated) [default: none]
     #[arg(long, env = "GATEHOUSE_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Option<Vec<String>>,
+    /// Share the sign-in cookie with this domain and its subdomains (e.g. example.com), for forward-auth [default: Gatehouse's host only]
+    #[arg(long, env = "GATEHOUSE_COOKIE_DOMAIN")]
+    pub cookie_domain: Option<String>,
+    /// Forward-auth: the policy of a request no access rule matches — bypass, one_factor, two_factor or deny [default: one_factor]
+    #[arg(long, env = "GATEHOUSE_ACCESS_DEFAULT_POLICY")]
+    pub access_default_policy: Option<String>,
+    /// Forward-auth's access rules, first match wins (the configuration file's `[[access_rules]]` only).
+    #[arg(skip)]
+    pub access_rules: Option<Vec<RawAccessRule>>,
     /// Login attempts per IP [default: 30/min]
     #[arg(long, env = "GATEHOUSE_LOGIN_RATE_PER_IP")]
     pub login_rate_per_ip: Option<String>,
@@ -270,6 +279,29 @@ pub struct RawConfig {
     pub audit_retention: Option<String>,
 }
 
+/// One `[[access_rules]]` table of the configuration file: where it applies
+/// (every host, path and method when left out) and what it asks.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAccessRule {
+    /// `app.example.com` or `*.example.com`.
+    #[serde(default)]
+    pub hosts: Vec<String>,
+    /// Path prefixes, whole segments.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    #[serde(default)]
+    pub methods: Vec<String>,
+    /// bypass, one_factor, two_factor or deny.
+    pub policy: String,
+    /// One of these roles (when given).
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// And all of these permissions.
+    #[serde(default)]
+    pub permissions: Vec<String>,
+}
+
 macro_rules! overlay {
     ($base:ident, $top:ident, $($field:ident),* $(,)?) => {
         RawConfig { $($field: $top.$field.or($base.$field),)* }
@@ -330,6 +362,9 @@ impl RawConfig {
             password_min_length,
             password_min_score,
             trusted_proxies,
+            cookie_domain,
+            access_default_policy,
+            access_rules,
             login_rate_per_ip,
             login_rate_per_account,
             register_rate_per_ip,

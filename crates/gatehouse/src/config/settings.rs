@@ -204,6 +204,7 @@ impl Settings {
                 raw.browser_session_remember,
                 Duration::from_secs(30 * 86400),
             )?,
+            cookie_domain: cookie_domain(raw.cookie_domain, &issuer)?,
         };
         if browser.idle.is_zero() || browser.absolute.is_zero() || browser.remembered.is_zero() {
             return Err(bad("browser session lifetimes must be longer than zero"));
@@ -216,6 +217,7 @@ impl Settings {
             return Err(bad("oauth_code_ttl: more than zero and at most 10 minutes"));
         }
         let key_schedule = key_schedule(raw.signing_key_rotation, raw.signing_key_prepublish)?;
+        let access = access_rules(raw.access_default_policy, raw.access_rules)?;
         let accounts = AccountsConfig {
             tokens: TokenSettings { issuer, audience, access_ttl },
             signing_alg,
@@ -241,6 +243,7 @@ impl Settings {
             password_reset_ttl: duration("password_reset_ttl", raw.password_reset_ttl, Duration::from_secs(30 * 60))?,
             browser,
             oauth,
+            access,
         };
         let mail_from = raw.mail_from.unwrap_or_else(|| format!("{} <no-reply@{mail_host}>", accounts.product_name));
         let limit_defaults = ConnectionLimits::default();
@@ -413,6 +416,11 @@ impl Settings {
                 a.lockout.max_delay.as_secs()
             ),
             format!("trusted_proxies    {:?}", self.trusted_proxies.iter().map(|n| n.to_string()).collect::<Vec<_>>()),
+            format!(
+                "forward-auth       {} access rules; otherwise {}",
+                a.access.rules.len(),
+                a.access.default_policy.as_str()
+            ),
             format!(
                 "connections        at most {}, {} per client address; headers within {}s, at most {} bytes; \
                  requests within {}s",

@@ -145,3 +145,44 @@ fn keys_rotate_by_hand_unless_a_schedule_is_set_and_prepublish_is_shorter() {
     let err = Settings::from_raw(too_long).unwrap_err();
     assert!(err.to_string().contains("signing_key_prepublish"), "{err}");
 }
+
+#[test]
+fn forward_auth_rules_and_the_cookie_domain_are_checked() {
+    use super::raw::RawAccessRule;
+    use gatehouse_core::access::Policy;
+    let defaults = Settings::from_raw(RawConfig::default()).unwrap();
+    assert_eq!(defaults.accounts.access.default_policy, Policy::OneFactor);
+    assert!(defaults.accounts.access.rules.is_empty() && defaults.accounts.browser.cookie_domain.is_none());
+    let rule = |policy: &str, hosts: &[&str]| RawAccessRule {
+        hosts: hosts.iter().map(|h| (*h).to_owned()).collect(),
+        policy: policy.into(),
+        ..Default::default()
+    };
+    let raw = RawConfig {
+        issuer: Some("https://id.example.com".into()),
+        cookie_domain: Some(".Example.com".into()),
+        access_default_policy: Some("deny".into()),
+        access_rules: Some(vec![rule("two_factor", &["*.example.com"]), rule("bypass", &[])]),
+        ..Default::default()
+    };
+    let settings = Settings::from_raw(raw).unwrap();
+    assert_eq!(settings.accounts.browser.cookie_domain.as_deref(), Some("example.com"));
+    assert_eq!(settings.accounts.access.rules.len(), 2);
+    assert_eq!(settings.accounts.access.default_policy, Policy::Deny);
+    let refused = |raw: RawConfig, says: &str| {
+        let err = Settings::from_raw(raw).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains(says), "{says}: {err}");
+    };
+    refused(RawConfig { access_rules: Some(vec![rule("maybe", &[])]), ..Default::default() }, "access_rules[1]");
+    refused(
+        RawConfig { access_rules: Some(vec![rule("bypass", &["bad host"])]), ..Default::default() },
+        "access_rules[1]",
+    );
+    refused(RawConfig { access_default_policy: Some("open".into()), ..Default::default() }, "access_default_policy");
+    let elsewhere = RawConfig {
+        issuer: Some("https://id.example.com".into()),
+        cookie_domain: Some("example.org".into()),
+        ..Default::default()
+    };
+    refused(elsewhere, "cookie_domain");
+}

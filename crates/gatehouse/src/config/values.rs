@@ -142,3 +142,56 @@ pub(super) fn key_schedule(
     }
     Ok(Some(gatehouse_core::flows::KeySchedule { every, prepublish }))
 }
+
+/// `access_default_policy` and the `[[access_rules]]` tables, each checked;
+/// an error names the rule by its place (`access_rules[2]`, from 1).
+pub(super) fn access_rules(
+    default_policy: Option<String>,
+    rules: Option<Vec<super::raw::RawAccessRule>>,
+) -> Result<gatehouse_core::access::AccessRules, ConfigError> {
+    use gatehouse_core::access::{AccessRule, AccessRules, Policy};
+    let default_policy = match default_policy {
+        Some(p) => p.trim().parse::<Policy>().map_err(|e| bad(format!("access_default_policy: {e}")))?,
+        None => Policy::OneFactor,
+    };
+    let rules = rules
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+        .map(|(i, raw)| {
+            let at = |e: gatehouse_core::Error| bad(format!("access_rules[{}]: {e}", i + 1));
+            AccessRule {
+                hosts: raw.hosts.iter().map(|h| h.parse()).collect::<Result<_, _>>().map_err(at)?,
+                paths: raw.paths,
+                methods: raw.methods,
+                policy: raw.policy.trim().parse().map_err(at)?,
+                roles: raw.roles.iter().map(|r| Role::parse(r)).collect::<Result<_, _>>().map_err(at)?,
+                permissions: gatehouse_core::rbac::parse_permissions(&raw.permissions).map_err(at)?,
+            }
+            .checked()
+            .map_err(at)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(AccessRules { rules, default_policy })
+}
+
+/// `cookie_domain`: a domain the issuer's host lies in (the browser would
+/// refuse a cookie for another), without a leading dot; empty is none.
+pub(super) fn cookie_domain(raw: Option<String>, issuer: &str) -> Result<Option<String>, ConfigError> {
+    let Some(domain) = raw.map(|d| d.trim().trim_start_matches('.').to_ascii_lowercase()).filter(|d| !d.is_empty())
+    else {
+        return Ok(None);
+    };
+    let valid = domain.contains('.')
+        && domain.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    if !valid {
+        return Err(bad(format!("cookie_domain: '{domain}' is not a domain name such as example.com")));
+    }
+    let host = url::Url::parse(issuer).ok().and_then(|u| u.host_str().map(str::to_ascii_lowercase)).unwrap_or_default();
+    if host != domain && !host.ends_with(&format!(".{domain}")) {
+        return Err(bad(format!(
+            "cookie_domain: the issuer's host {host} is not in {domain}, so browsers would refuse the cookie"
+        )));
+    }
+    Ok(Some(domain))
+}

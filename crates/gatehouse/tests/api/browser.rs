@@ -53,7 +53,17 @@ impl Page {
 
 impl Browser {
     pub fn new(base: &str) -> Self {
-        let http = reqwest::Client::builder()
+        Self::with_client(base, reqwest::Client::builder())
+    }
+
+    /// A browser that finds `host` at `addr` (a name no resolver knows,
+    /// such as `id.gatehouse.localhost`).
+    pub fn resolving(base: &str, host: &str, addr: std::net::SocketAddr) -> Self {
+        Self::with_client(base, reqwest::Client::builder().resolve(host, addr))
+    }
+
+    fn with_client(base: &str, builder: reqwest::ClientBuilder) -> Self {
+        let http = builder
             .redirect(reqwest::redirect::Policy::none())
             .user_agent("gatehouse-tests-browser/1")
             .build()

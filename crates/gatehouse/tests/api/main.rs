@@ -19,6 +19,7 @@ mod e2e_passkeys;
 mod errors;
 mod faults;
 mod federation;
+mod forward_auth;
 mod fuzz;
 mod key_schedule;
 mod lifecycle;

@@ -1,11 +1,12 @@
 //! The authenticator: how a person proves who they are and keeps a session —
 //! password sign-in with its lockout, second factors (TOTP, backup codes,
 //! passkeys), sign-in through an upstream provider, sessions and refresh,
-//! browser sessions, API keys, step-up.
+//! browser sessions, API keys, step-up, and forward-auth for reverse proxies.
 
 mod api_keys;
 mod browser;
 mod federation;
+mod forward_auth;
 mod login;
 mod logout;
 mod mfa;
@@ -22,6 +23,7 @@ pub use crate::flows::parts::MfaStatus;
 pub use api_keys::{ApiKeyAuth, ApiKeyRequest};
 pub use browser::BrowserSession;
 pub use federation::NewUpstream;
+pub use forward_auth::ProxyVerdict;
 pub use login::{LoginOutcome, LoginRequest};
 pub use mfa::StepUpProof;
 pub use passkeys::CeremonyStart;

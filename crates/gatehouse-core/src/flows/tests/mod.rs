@@ -52,6 +52,7 @@ struct Harness {
 
 fn config() -> AccountsConfig {
     AccountsConfig {
+        access: Default::default(),
         key_schedule: None,
         tokens: TokenSettings {
             issuer: "http://localhost:8080".into(),

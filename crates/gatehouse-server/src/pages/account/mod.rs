@@ -36,7 +36,7 @@ use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::browser::{self, SESSION_COOKIE};
+use super::browser;
 use super::render;
 use super::signed_in::SignedIn;
 use crate::state::AppState;
@@ -282,15 +282,15 @@ async fn renew(
 
 /// Sets the renewed session's cookie on `res`, or clears the cookie when the
 /// session could not be renewed (and was ended).
-fn with_session_cookie(mut res: Response, cookie: Option<HeaderValue>) -> Response {
-    let value = cookie.unwrap_or_else(|| browser::clear_cookie(SESSION_COOKIE));
+fn with_session_cookie(state: &AppState, mut res: Response, cookie: Option<HeaderValue>) -> Response {
+    let value = cookie.unwrap_or_else(|| browser::clear_session_cookie(state));
     res.headers_mut().append(header::SET_COOKIE, value);
     res
 }
 
 /// The browser is signed out: no cookie, off to the login page.
-fn signed_out() -> Response {
-    with_session_cookie(Redirect::to("/login").into_response(), None)
+fn signed_out(state: &AppState) -> Response {
+    with_session_cookie(state, Redirect::to("/login").into_response(), None)
 }
 
 /// `GET /account`.

@@ -66,7 +66,7 @@ pub async fn change(
         return page(&state, &signed_in, Feedback::field(status, field, message)).await;
     }
     match renew(&state, &headers, &signed_in, &client).await {
-        Some(cookie) => with_session_cookie(done(Done::PasswordChanged), Some(cookie)),
-        None => signed_out(),
+        Some(cookie) => with_session_cookie(&state, done(Done::PasswordChanged), Some(cookie)),
+        None => signed_out(&state),
     }
 }

@@ -72,7 +72,7 @@ pub async fn end_all(
     }
     let revoke = form.revoke_api_keys.is_some();
     match state.auth.logout_all(&signed_in.auth(&state), revoke, &client).await {
-        Ok(_) => signed_out(),
+        Ok(_) => signed_out(&state),
         Err(e) => {
             tracing::error!(error = %e, "cannot end every session");
             internal(&state)
@@ -89,7 +89,7 @@ pub async fn logout(
     headers: HeaderMap,
     PageForm(form): PageForm<CsrfForm>,
 ) -> Response {
-    let Ok(signed_in) = signed_in else { return signed_out() };
+    let Ok(signed_in) = signed_in else { return signed_out(&state) };
     if !signed_in.check_form(&state, &headers, &form.csrf) {
         return signed_in::forged(&state);
     }
@@ -99,7 +99,7 @@ pub async fn logout(
 /// Ends this browser's session server-side, then clears its cookie.
 async fn end_this(state: &AppState, signed_in: &SignedIn, client: &gatehouse_core::audit::ClientInfo) -> Response {
     match state.auth.end_browser_session(&signed_in.browser, client).await {
-        Ok(()) => signed_out(),
+        Ok(()) => signed_out(state),
         Err(e) => {
             tracing::error!(error = %e, "cannot end a browser session");
             internal(state)

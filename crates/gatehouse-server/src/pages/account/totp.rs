@@ -81,7 +81,7 @@ pub async fn enable(
             let cookie = renew(&state, &headers, &signed_in, &client).await;
             let title = "Two-step verification is on";
             let res = codes_page(&state, title, &codes, &format!("/account?done={}", Done::TotpOn.as_str()));
-            with_session_cookie(res, cookie)
+            with_session_cookie(&state, res, cookie)
         }
         Err(e) if e.code() == ErrorCode::InvalidMfaCode => match state.auth.pending_totp(&auth).await {
             Ok(Some(enrollment)) => {
