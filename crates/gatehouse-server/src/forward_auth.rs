@@ -13,8 +13,9 @@
 //! Those headers are believed only from a peer in `trusted_proxies`: anyone
 //! else is refused, since they could name any request. An allowed request
 //! is answered 200 with the person's identity in `X-Gatehouse-User`,
-//! `-User-Id`, `-Email` and `-Roles`, which the proxy passes to the
-//! application; a denied one 403. The decision itself is the core's
+//! `-User-Id`, `-Email` and `-Roles` (empty when no one is signed in, as on
+//! a `bypass` path), which the proxy passes to the application; a denied
+//! one 403. The decision itself is the core's
 //! ([`gatehouse_core::access`]).
 
 use std::net::SocketAddr;
@@ -119,15 +120,22 @@ async fn answer(state: &AppState, headers: &HeaderMap, request: &OriginalRequest
     let mut response = match decision {
         Decision::Allow => {
             let mut response = StatusCode::OK.into_response();
-            if let Some(found) = &session {
-                let user = &found.user;
-                let roles = user.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",");
-                let out = response.headers_mut();
-                put(out, "x-gatehouse-user", user.username.as_str());
-                put(out, "x-gatehouse-user-id", &user.id.to_string());
-                put(out, "x-gatehouse-email", user.email.as_str());
-                put(out, "x-gatehouse-roles", &roles);
-            }
+            // Always all four, empty for no one: a proxy that copies them
+            // (Caddy 2.6 writes a placeholder for a missing one) then
+            // overwrites whatever the client sent under those names.
+            let (name, id, email, roles) = match &session {
+                Some(found) => {
+                    let user = &found.user;
+                    let roles = user.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",");
+                    (user.username.as_str().to_owned(), user.id.to_string(), user.email.as_str().to_owned(), roles)
+                }
+                None => Default::default(),
+            };
+            let out = response.headers_mut();
+            put(out, "x-gatehouse-user", &name);
+            put(out, "x-gatehouse-user-id", &id);
+            put(out, "x-gatehouse-email", &email);
+            put(out, "x-gatehouse-roles", &roles);
             response
         }
         Decision::SignIn => {

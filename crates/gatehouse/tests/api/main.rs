@@ -37,6 +37,7 @@ mod passkeys;
 mod passwords;
 mod postgres_tls;
 mod presence;
+mod proxies;
 mod quick_start;
 mod rbac;
 mod redis_limits;
