@@ -5,7 +5,8 @@
 //! sent to sign in, comes back to the page they asked for, and the
 //! application sees who they are (never who the client claims to be); a rule
 //! that needs a role refuses; a `bypass` path passes anonymously; signing out
-//! at Gatehouse sends them to sign in again.
+//! at Gatehouse sends them to sign in again. Through nginx the same journey
+//! runs once more in real Chromium (`e2e/forward_auth.mjs`).
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -211,6 +212,20 @@ async fn journey(app: &TestApp, proxy: &Proxy, who: &str) {
     assert_eq!(page("/docs", Some(&cookie)).await.unwrap().status(), 302, "{who}");
 }
 
+/// The journey in real Chromium (e2e/forward_auth.mjs), through `proxy`.
+async fn in_chromium(app: &TestApp, proxy: &Proxy) {
+    let site = format!("http://{APP_HOST}:{}", proxy.port);
+    let (page, refused) = (format!("{site}/docs"), format!("{site}/admin"));
+    let issuer = app.state.config.tokens.issuer.clone();
+    let result = crate::e2e::chromium("forward_auth.mjs", &[&page, &refused, &issuer, "alice", STRONG_PASSWORD]).await;
+    assert!(result["loginUrl"].as_str().unwrap().starts_with(&format!("{issuer}/login?return_to=")), "{result}");
+    assert_eq!(result["seen"]["path"], "/docs", "{result}");
+    assert_eq!(result["seen"]["user"], "alice", "{result}");
+    assert_eq!(result["cookie"], json!({"domain": ".gatehouse.localhost", "secure": true, "httpOnly": true}));
+    assert_eq!(result["refusedStatus"], 403);
+    assert!(result["afterSignOut"].as_str().unwrap().starts_with(&format!("{issuer}/login")), "{result}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn nginx_and_caddy_protect_an_application_through_gatehouse() {
     let app = spawn_provider_at(Backend::Sqlite, ID_HOST, |c| {
@@ -229,6 +244,7 @@ async fn nginx_and_caddy_protect_an_application_through_gatehouse() {
 
     let proxy = nginx(gatehouse, upstream);
     journey(&app, &proxy, "nginx").await;
+    in_chromium(&app, &proxy).await;
     drop(proxy);
     let proxy = caddy(gatehouse, upstream);
     journey(&app, &proxy, "caddy").await;

@@ -1,0 +1,56 @@
+// Forward-auth in real headless Chromium, through a real proxy: an anonymous
+// visit to an application is sent to Gatehouse's sign-in page, signing in
+// brings the browser back to the page it asked for, where the application
+// sees who signed in; a page a rule keeps for another role is refused; after
+// signing out at Gatehouse the application sends the browser to sign in
+// again. Driven by crates/gatehouse/tests/api/proxies.rs:
+//   node forward_auth.mjs <page_url> <refused_url> <issuer> <login> <password>
+import { chromium } from 'playwright-core';
+
+const [pageUrl, refusedUrl, issuer, login, password] = process.argv.slice(2);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  // The test's hosts (*.gatehouse.localhost) are this machine.
+  args: ['--no-sandbox', '--host-resolver-rules=MAP *.gatehouse.localhost 127.0.0.1'],
+});
+let page;
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  page = await context.newPage();
+
+  await page.goto(pageUrl);
+  await page.waitForSelector('form[action="/login"]');
+  const loginUrl = page.url();
+  await page.fill('#login', login);
+  await page.fill('#password', password);
+  await Promise.all([
+    page.waitForURL((url) => url.href === pageUrl, { timeout: 10000 }),
+    page.click('button[type=submit]'),
+  ]);
+  const seen = JSON.parse(await page.locator('body').innerText());
+  const cookie = (await context.cookies(pageUrl)).find((c) => c.name === '__Secure-gatehouse');
+
+  const refused = await page.goto(refusedUrl);
+  const refusedStatus = refused ? refused.status() : null;
+
+  await page.goto(new URL('/account', issuer).href);
+  await page.waitForSelector('form[action="/logout"] button');
+  await Promise.all([page.waitForURL((url) => url.pathname === '/login'), page.click('form[action="/logout"] button')]);
+  await page.goto(pageUrl);
+  await page.waitForSelector('form[action="/login"]');
+
+  console.log(JSON.stringify({
+    loginUrl,
+    seen,
+    cookie: cookie ? { domain: cookie.domain, secure: cookie.secure, httpOnly: cookie.httpOnly } : null,
+    refusedStatus,
+    afterSignOut: page.url(),
+  }));
+} catch (e) {
+  const where = page ? `${page.url()}\n${(await page.content()).slice(0, 2000)}` : '';
+  console.error(String(e), where);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
