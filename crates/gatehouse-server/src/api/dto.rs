@@ -23,6 +23,17 @@ pub struct RegisterBody {
     pub password: SecretString,
 }
 
+/// How a sign-in hands over its session.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SessionMode {
+    /// An access and a refresh token in the answer.
+    #[default]
+    Tokens,
+    /// The browser session cookie (HttpOnly), no token.
+    Cookie,
+}
+
 #[derive(Deserialize, ToSchema)]
 pub struct LoginBody {
     /// Username or email.
@@ -33,6 +44,15 @@ pub struct LoginBody {
     pub email: Option<String>,
     #[schema(value_type = String, format = Password)]
     pub password: SecretString,
+    /// `cookie` for a first-party web app on Gatehouse's origin: the session
+    /// goes into an HttpOnly cookie and no token is returned; the request
+    /// (and every later one with the cookie) sends `X-Gatehouse-CSRF: 1`.
+    /// Default `tokens`.
+    #[serde(default)]
+    pub session: Option<SessionMode>,
+    /// With `session: cookie`: keep the cookie for the remembered lifetime.
+    #[serde(default)]
+    pub remember: bool,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -140,6 +160,15 @@ impl TokenResponse {
     }
 }
 
+/// A sign-in with `session: cookie` succeeded: the session is in the
+/// `Set-Cookie` of this answer, not in its body.
+#[derive(Serialize, ToSchema)]
+pub struct CookieSignIn {
+    /// Always `cookie`.
+    pub session: String,
+    pub user: UserView,
+}
+
 /// The first step of a login succeeded; a second factor is needed.
 #[derive(Serialize, ToSchema)]
 pub struct MfaRequiredResponse {
@@ -158,6 +187,7 @@ pub struct MfaRequiredResponse {
 pub enum LoginResponse {
     Tokens(Box<TokenResponse>),
     MfaRequired(MfaRequiredResponse),
+    Cookie(CookieSignIn),
 }
 
 #[derive(Serialize, ToSchema)]

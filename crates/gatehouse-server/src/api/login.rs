@@ -1,37 +1,54 @@
-//! `POST /api/auth/login`.
+//! `POST /api/auth/login`: tokens for an API client, or — with
+//! `"session": "cookie"` — the browser session cookie for a first-party
+//! single-page app ([`crate::extract::cookie_session`]).
 
 use axum::extract::State;
+use axum::http::header::SET_COOKIE;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
-use gatehouse_core::account::LoginName;
-use gatehouse_core::flows::{LoginOutcome, LoginRequest, SignIn};
+use gatehouse_core::account::{LoginName, User};
+use gatehouse_core::flows::{LoginOutcome, LoginRequest, SignIn, TokenPair};
 use gatehouse_core::Error;
+use secrecy::ExposeSecret;
 
-use super::dto::{LoginBody, LoginResponse, MfaRequiredResponse, TokenResponse};
+use super::dto::{CookieSignIn, LoginBody, LoginResponse, MfaRequiredResponse, SessionMode, TokenResponse};
 use crate::error::{ApiResult, Problem};
-use crate::extract::{ApiJson, Client};
+use crate::extract::{cookie_session, ApiJson, Client};
+use crate::pages::browser;
 use crate::state::AppState;
 
 /// Sign in with username (or email) and password.
 #[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginBody,
     responses(
-        (status = 200, description = "Tokens, or `{mfa_required: true, mfa_token, methods}` when a second factor is needed", body = LoginResponse),
+        (status = 200, description = "Tokens, or `{mfa_required: true, mfa_token, methods}` when a second factor is needed, or with `session: cookie` `{session: \"cookie\", user}` and the session in `Set-Cookie`", body = LoginResponse),
         (status = 401, description = "`invalid_credentials` (same for unknown user, wrong password, locked account)", body = Problem),
-        (status = 403, description = "`account_disabled` (only after the correct password)", body = Problem),
+        (status = 403, description = "`account_disabled` (only after the correct password); `forbidden`: `session: cookie` without `X-Gatehouse-CSRF: 1` or from another origin", body = Problem),
         (status = 429, description = "`rate_limited`, with Retry-After", body = Problem),
         (status = 503, description = "`server_busy`: the hashing pool is saturated", body = Problem),
     ))]
 pub async fn login(
     State(state): State<AppState>,
     Client(client): Client,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<LoginBody>,
-) -> ApiResult<Json<LoginResponse>> {
+) -> ApiResult<Response> {
+    let mode = body.session.unwrap_or_default();
+    let via = match mode {
+        SessionMode::Tokens => SignIn::Api,
+        SessionMode::Cookie => {
+            // A login CSRF would sign the victim's browser into someone else's account.
+            cookie_session::check(&state, &headers)?;
+            SignIn::Browser { remember: body.remember }
+        }
+    };
     let login = body
         .username
         .or(body.email)
         .filter(|s| !s.trim().is_empty())
         .ok_or_else(|| Error::InvalidRequest("give 'username' (or 'email') and 'password'".into()))?;
     let result = match LoginName::parse(&login) {
-        Ok(login) => state.auth.login(LoginRequest { login, password: body.password, via: SignIn::Api }, &client).await,
+        Ok(login) => state.auth.login(LoginRequest { login, password: body.password, via }, &client).await,
         Err(e) => Err(e),
     };
     let outcome = match &result {
@@ -40,16 +57,31 @@ pub async fn login(
         Err(e) => e.code().as_str(),
     };
     metrics::counter!("gatehouse_logins_total", "outcome" => outcome).increment(1);
-    Ok(Json(match result? {
-        LoginOutcome::Tokens(user, pair) => LoginResponse::Tokens(Box::new(TokenResponse::new(&user, pair))),
+    Ok(match result? {
+        LoginOutcome::Tokens(user, pair) if mode == SessionMode::Cookie => {
+            cookie_signed_in(&state, &user, &pair, body.remember)
+        }
+        LoginOutcome::Tokens(user, pair) => {
+            Json(LoginResponse::Tokens(Box::new(TokenResponse::new(&user, pair)))).into_response()
+        }
         LoginOutcome::MfaRequired { mfa_token, methods, expires_in } => {
-            use secrecy::ExposeSecret;
-            LoginResponse::MfaRequired(MfaRequiredResponse {
+            Json(LoginResponse::MfaRequired(MfaRequiredResponse {
                 mfa_required: true,
                 mfa_token: mfa_token.expose_secret().to_owned(),
                 methods,
                 expires_in,
-            })
+            }))
+            .into_response()
         }
-    }))
+    })
+}
+
+/// The answer of a sign-in that hands over the browser session cookie: the
+/// user in the body, the session (the pair's refresh token, never shown to
+/// scripts) in an HttpOnly cookie.
+pub(crate) fn cookie_signed_in(state: &AppState, user: &User, pair: &TokenPair, remember: bool) -> Response {
+    let max_age = remember.then(|| state.config.browser.remembered.as_secs());
+    let cookie = browser::session_cookie(state, pair.refresh_token.expose_secret(), max_age);
+    let body = LoginResponse::Cookie(CookieSignIn { session: "cookie".into(), user: user.into() });
+    ([(SET_COOKIE, cookie)], Json(body)).into_response()
 }

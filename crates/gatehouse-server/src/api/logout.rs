@@ -8,7 +8,12 @@ use gatehouse_core::Error;
 
 use super::dto::LogoutBody;
 use crate::error::{ApiResult, Problem};
-use crate::extract::{optional_json, Auth, Client, MaybeAuth};
+use axum::http::header::SET_COOKIE;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+
+use crate::extract::{cookie_session, optional_json, Auth, Client, MaybeAuth};
+use crate::pages::browser;
 use crate::state::AppState;
 
 /// End one session: the one of the refresh token in the body, or of the bearer token.
@@ -18,16 +23,22 @@ use crate::state::AppState;
 pub async fn logout(
     State(state): State<AppState>,
     Client(client): Client,
+    headers: HeaderMap,
     MaybeAuth(auth): MaybeAuth,
     body: Result<Bytes, BytesRejection>,
-) -> ApiResult<StatusCode> {
+) -> ApiResult<Response> {
     let body: LogoutBody = optional_json(body)?;
     match (body.refresh_token, auth) {
         (Some(token), _) => state.auth.logout_with_refresh(token, &client).await?,
         (None, Some(auth)) => state.auth.logout(&auth, &client).await?,
         (None, None) => return Err(Error::Unauthorized.into()),
     }
-    Ok(StatusCode::NO_CONTENT)
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    // A single-page app signed in with the cookie: the browser drops it too.
+    if cookie_session::present(&state, &headers) && Auth::bearer(&headers).is_none() {
+        response.headers_mut().insert(SET_COOKIE, browser::clear_session_cookie(&state));
+    }
+    Ok(response)
 }
 
 /// What signing out everywhere may take (the body is optional).

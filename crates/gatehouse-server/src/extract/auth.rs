@@ -1,5 +1,6 @@
 //! `Auth`: the caller's verified access token (`Authorization: Bearer …`), whose
-//! session must still be active. [`AdminActor`] also takes a personal API key
+//! session must still be active — or, without one, the browser session
+//! cookie of a first-party single-page app ([`super::cookie_session`]). [`AdminActor`] also takes a personal API key
 //! (`gatehouse_pat_…`), as does [`Identity`] (for `/me`); every other endpoint
 //! refuses keys: they never manage an account (sessions, password, factors,
 //! other keys).
@@ -12,7 +13,7 @@ use gatehouse_core::flows::{ApiKeyAuth, Authenticated};
 use gatehouse_core::rbac::Actor;
 use gatehouse_core::Error;
 
-use super::Client;
+use super::{cookie_session, Client};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -42,7 +43,13 @@ impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = Self::bearer(&parts.headers).ok_or(Error::Unauthorized)?;
+        let Some(token) = Self::bearer(&parts.headers) else {
+            let auth = cookie_session::authenticated(state, &parts.headers).await?;
+            if auth.may_only_enroll() {
+                return Err(Error::MfaEnrollmentRequired.into());
+            }
+            return Ok(Self(auth));
+        };
         no_api_keys_here(token)?;
         let auth = state.auth.authenticate_live(token).await?;
         Ok(Self(auth))
@@ -57,6 +64,9 @@ impl FromRequestParts<AppState> for MaybeAuth {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match Auth::bearer(&parts.headers) {
+            None if cookie_session::present(state, &parts.headers) => {
+                Ok(Self(Some(cookie_session::authenticated(state, &parts.headers).await?)))
+            }
             None => Ok(Self(None)),
             Some(token) => {
                 no_api_keys_here(token)?;
@@ -74,7 +84,9 @@ impl FromRequestParts<AppState> for EnrollAuth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = Auth::bearer(&parts.headers).ok_or(Error::Unauthorized)?;
+        let Some(token) = Auth::bearer(&parts.headers) else {
+            return Ok(Self(cookie_session::authenticated(state, &parts.headers).await?));
+        };
         no_api_keys_here(token)?;
         Ok(Self(state.auth.authenticate_for_enrollment(token).await?))
     }
@@ -117,7 +129,9 @@ impl FromRequestParts<AppState> for Identity {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = Auth::bearer(&parts.headers).ok_or(Error::Unauthorized)?.to_owned();
+        let Some(token) = Auth::bearer(&parts.headers).map(str::to_owned) else {
+            return Ok(Self::Session(Box::new(cookie_session::authenticated(state, &parts.headers).await?)));
+        };
         let token = token.as_str();
         if looks_like_api_key(token) {
             return Ok(Self::ApiKey(Box::new(api_key(parts, state, token).await?)));

@@ -1,9 +1,11 @@
 //! Request extractors whose rejections are `problem+json`: JSON bodies, query
-//! strings, page form posts, the bearer token (and the admin API's actor), and
+//! strings, page form posts, the bearer token or the session cookie (and the
+//! admin API's actor), and
 //! the client's address as far as it can be trusted.
 
 mod auth;
 mod client;
+pub mod cookie_session;
 mod form;
 mod json;
 mod query;

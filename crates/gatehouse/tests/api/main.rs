@@ -46,6 +46,7 @@ mod register;
 mod sessions;
 mod slow_clients;
 mod smtp_sink;
+mod spa_cookie;
 mod tokens;
 mod two_nodes;
 mod upgrade;

@@ -8,9 +8,12 @@ use utoipa::ToSchema;
 use gatehouse_core::flows::SignIn;
 use gatehouse_core::Error;
 
-use crate::api::dto::TokenResponse;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+
+use crate::api::dto::{SessionMode, TokenResponse};
 use crate::error::{ApiResult, Problem};
-use crate::extract::{ApiJson, Client};
+use crate::extract::{cookie_session, ApiJson, Client};
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -28,24 +31,41 @@ pub struct MfaVerifyBody {
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
     pub credential: Option<serde_json::Value>,
+    /// `cookie`: finish a sign-in begun with `session: cookie` — the
+    /// session goes into the HttpOnly cookie (send `X-Gatehouse-CSRF: 1`).
+    #[serde(default)]
+    pub session: Option<SessionMode>,
+    /// With `session: cookie`: keep the cookie for the remembered lifetime.
+    #[serde(default)]
+    pub remember: bool,
 }
 
 /// Complete a login with an authenticator code, a backup code or a passkey assertion.
 #[utoipa::path(post, path = "/api/auth/mfa/verify", tag = "mfa", request_body = MfaVerifyBody,
     responses(
-        (status = 200, body = TokenResponse),
+        (status = 200, description = "Tokens; with `session: cookie` `{session: \"cookie\", user}` and the session in `Set-Cookie`", body = TokenResponse),
+        (status = 403, description = "`forbidden`: `session: cookie` without `X-Gatehouse-CSRF: 1` or from another origin", body = Problem),
         (status = 401, description = "`invalid_mfa_code`, or `invalid_token` for an unknown, used or expired mfa_token", body = Problem),
         (status = 429, description = "`rate_limited`", body = Problem),
     ))]
 pub async fn verify(
     State(state): State<AppState>,
     Client(client): Client,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<MfaVerifyBody>,
-) -> ApiResult<Json<TokenResponse>> {
+) -> ApiResult<Response> {
+    let mode = body.session.unwrap_or_default();
+    let via = match mode {
+        SessionMode::Tokens => SignIn::Api,
+        SessionMode::Cookie => {
+            cookie_session::check(&state, &headers)?;
+            SignIn::Browser { remember: body.remember }
+        }
+    };
     let (user, pair) = match (body.code, body.ceremony_id, body.credential) {
-        (Some(code), None, None) => state.auth.verify_mfa(body.mfa_token, &code, &client, SignIn::Api).await?,
+        (Some(code), None, None) => state.auth.verify_mfa(body.mfa_token, &code, &client, via).await?,
         (None, Some(ceremony), Some(credential)) => {
-            state.auth.finish_passkey_login(ceremony, Some(body.mfa_token), &credential, &client, SignIn::Api).await?
+            state.auth.finish_passkey_login(ceremony, Some(body.mfa_token), &credential, &client, via).await?
         }
         _ => {
             return Err(Error::InvalidRequest(
@@ -54,5 +74,8 @@ pub async fn verify(
             .into())
         }
     };
-    Ok(Json(TokenResponse::new(&user, pair)))
+    if mode == SessionMode::Cookie {
+        return Ok(crate::api::login::cookie_signed_in(&state, &user, &pair, body.remember));
+    }
+    Ok(Json(TokenResponse::new(&user, pair)).into_response())
 }
