@@ -155,6 +155,15 @@ async fn connection(
 
 /// Sends one request on a fresh connection (set-up, not measured).
 pub async fn once(addr: SocketAddr, req: Request<Full<Bytes>>) -> anyhow::Result<(StatusCode, Bytes)> {
+    let (status, _, body) = once_with_headers(addr, req).await?;
+    Ok((status, body))
+}
+
+/// [`once`], with the answer's headers (a `Set-Cookie`, say).
+pub async fn once_with_headers(
+    addr: SocketAddr,
+    req: Request<Full<Bytes>>,
+) -> anyhow::Result<(StatusCode, hyper::HeaderMap, Bytes)> {
     let stream = TcpStream::connect(addr).await.with_context(|| format!("cannot connect to {addr}"))?;
     let (mut sender, conn) = http1::handshake(TokioIo::new(stream)).await?;
     let driver = tokio::spawn(async move {
@@ -162,9 +171,10 @@ pub async fn once(addr: SocketAddr, req: Request<Full<Bytes>>) -> anyhow::Result
     });
     let res = sender.send_request(req).await?;
     let status = res.status();
+    let headers = res.headers().clone();
     let body = res.into_body().collect().await?.to_bytes();
     driver.abort();
-    Ok((status, body))
+    Ok((status, headers, body))
 }
 
 /// Request builders with the headers every request carries.
@@ -198,6 +208,21 @@ pub mod req {
             b = b.header("authorization", format!("Bearer {t}"));
         }
         b.body(Full::new(Bytes::from(body.to_string()))).unwrap_or_else(|_| Request::new(Full::new(Bytes::new())))
+    }
+
+    /// What a reverse proxy asks about a browser's request to an
+    /// application behind it (`/api/forward-auth`), with the browser's
+    /// session cookie.
+    pub fn forward_auth(addr: SocketAddr, cookie: &str) -> Request<Full<Bytes>> {
+        base("GET", addr, "/api/forward-auth")
+            .header("x-forwarded-method", "GET")
+            .header("x-forwarded-proto", "https")
+            .header("x-forwarded-host", "app.bench.example")
+            .header("x-forwarded-uri", "/reports")
+            .header("accept", "text/html")
+            .header("cookie", format!("__Host-gatehouse={cookie}"))
+            .body(Full::new(Bytes::new()))
+            .unwrap_or_else(|_| Request::new(Full::new(Bytes::new())))
     }
 
     pub fn post_form(addr: SocketAddr, path: &str, basic: &str, body: &str) -> Request<Full<Bytes>> {

@@ -51,7 +51,9 @@ impl NodeConfig {
             .env("GATEHOUSE_DATABASE_URL", &self.database_url)
             .env("GATEHOUSE_MASTER_KEY", &self.master_key)
             .env("GATEHOUSE_ISSUER", ISSUER)
-            .env("GATEHOUSE_LOG_LEVEL", "warn");
+            .env("GATEHOUSE_LOG_LEVEL", "warn")
+            // The load generator asks as a reverse proxy does (forward-auth).
+            .env("GATEHOUSE_TRUSTED_PROXIES", "127.0.0.1/32,::1/128");
         for key in [
             "LOGIN_RATE_PER_IP",
             "LOGIN_RATE_PER_ACCOUNT",

@@ -191,6 +191,9 @@ pub fn markdown(r: &Report) -> String {
             b.backend
         ));
         md.push_str(&row("GET /api/auth/me", &b.me));
+        if let Some(f) = &b.forward_auth {
+            md.push_str(&row("GET /api/forward-auth (session cookie)", f));
+        }
         if let Some(v) = &b.verify_only {
             md.push_str(&row("GET /api/protected (verify only)", v));
         }

@@ -46,6 +46,9 @@ pub struct BackendResults {
     pub peak_rss_mib: f64,
     /// `me` again with its connections split over two nodes (PostgreSQL only).
     pub me_two_nodes: Option<Outcome>,
+    /// `GET /api/forward-auth`: a proxy asking about a browser with a
+    /// session cookie (the session and user reads, no token).
+    pub forward_auth: Option<Outcome>,
 }
 
 fn parse(body: &Bytes) -> anyhow::Result<Value> {
@@ -83,6 +86,30 @@ async fn sessions(addr: SocketAddr, n: usize) -> anyhow::Result<Vec<(String, Str
         let access = v["access_token"].as_str().context("no access_token")?.to_owned();
         let refresh = v["refresh_token"].as_str().context("no refresh_token")?.to_owned();
         out.push((access, refresh));
+    }
+    Ok(out)
+}
+
+/// One browser session per user, signed in as a first-party web app does
+/// (`"session": "cookie"`): the session cookie's value.
+async fn browser_sessions(addr: SocketAddr, n: usize) -> anyhow::Result<Vec<String>> {
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let body = json!({"username": username(i), "password": PASSWORD, "session": "cookie"});
+        let mut r = req::post_json(addr, "/api/auth/login", None, &body);
+        r.headers_mut().insert("x-gatehouse-csrf", hyper::header::HeaderValue::from_static("1"));
+        let (status, headers, body) = load::once_with_headers(addr, r).await?;
+        if !status.is_success() {
+            bail!("a cookie sign-in failed with {status}: {}", String::from_utf8_lossy(&body));
+        }
+        let cookie = headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|c| c.strip_prefix("__Host-gatehouse="))
+            .and_then(|c| c.split(';').next())
+            .context("no session cookie")?;
+        out.push(cookie.to_owned());
     }
     Ok(out)
 }
@@ -140,6 +167,14 @@ pub async fn run(name: &str, config: &NodeConfig, plan: Plan, two_nodes: bool) -
 
     eprintln!("[{name}] GET /api/auth/me");
     let me = load::run(&[addr], get_with_tokens(&[addr], "/api/auth/me", &access_tokens(&viewers)), plan.shape).await?;
+
+    eprintln!("[{name}] GET /api/forward-auth (browser sessions, as a proxy asks)");
+    let cookies = browser_sessions(addr, n).await?;
+    let scripts = cookies
+        .into_iter()
+        .map(|cookie| boxed(move |_: Option<(StatusCode, &Bytes)>| req::forward_auth(addr, &cookie)))
+        .collect();
+    let forward_auth = Some(load::run(&[addr], scripts, plan.shape).await?);
 
     eprintln!("[{name}] GET /api/protected (protected-api, gatehouse-verify)");
     let resource = config.start_protected_api(addr)?;
@@ -225,5 +260,6 @@ pub async fn run(name: &str, config: &NodeConfig, plan: Plan, two_nodes: bool) -
         login_saturated,
         peak_rss_mib,
         me_two_nodes,
+        forward_auth,
     })
 }
