@@ -69,10 +69,13 @@ pub enum HostPattern {
 impl HostPattern {
     /// Whether `host` (any case, with or without a port) is covered.
     pub fn matches(&self, host: &str) -> bool {
-        let host = host_without_port(host).to_ascii_lowercase();
+        let host = host_without_port(host);
         match self {
-            Self::Exact(name) => host == *name,
-            Self::Subdomains(suffix) => host.len() > suffix.len() && host.ends_with(suffix.as_str()),
+            Self::Exact(name) => host.eq_ignore_ascii_case(name),
+            Self::Subdomains(suffix) => {
+                host.len() > suffix.len()
+                    && host.get(host.len() - suffix.len()..).is_some_and(|end| end.eq_ignore_ascii_case(suffix))
+            }
         }
     }
 }

@@ -13,7 +13,7 @@ use gatehouse_core::Error;
 use secrecy::ExposeSecret;
 
 use super::dto::{CookieSignIn, LoginBody, LoginResponse, MfaRequiredResponse, SessionMode, TokenResponse};
-use crate::error::{ApiResult, Problem};
+use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{cookie_session, ApiJson, Client};
 use crate::pages::browser;
 use crate::state::AppState;
@@ -34,14 +34,7 @@ pub async fn login(
     ApiJson(body): ApiJson<LoginBody>,
 ) -> ApiResult<Response> {
     let mode = body.session.unwrap_or_default();
-    let via = match mode {
-        SessionMode::Tokens => SignIn::Api,
-        SessionMode::Cookie => {
-            // A login CSRF would sign the victim's browser into someone else's account.
-            cookie_session::check(&state, &headers)?;
-            SignIn::Browser { remember: body.remember }
-        }
-    };
+    let via = sign_in_via(&state, &headers, mode, body.remember)?;
     let login = body
         .username
         .or(body.email)
@@ -74,6 +67,24 @@ pub async fn login(
             .into_response()
         }
     })
+}
+
+/// How a sign-in asking for `mode` hands over its session. A cookie sign-in
+/// must be the app's own ([`cookie_session::check`]): a login CSRF would sign
+/// the victim's browser into someone else's account.
+pub(crate) fn sign_in_via(
+    state: &AppState,
+    headers: &HeaderMap,
+    mode: SessionMode,
+    remember: bool,
+) -> Result<SignIn, ApiError> {
+    match mode {
+        SessionMode::Tokens => Ok(SignIn::Api),
+        SessionMode::Cookie => {
+            cookie_session::check(state, headers)?;
+            Ok(SignIn::Browser { remember })
+        }
+    }
 }
 
 /// The answer of a sign-in that hands over the browser session cookie: the

@@ -12,7 +12,7 @@ use axum::http::header::SET_COOKIE;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
-use crate::extract::{cookie_session, optional_json, Auth, Client, MaybeAuth};
+use crate::extract::{optional_json, Auth, Client, MaybeAuth};
 use crate::pages::browser;
 use crate::state::AppState;
 
@@ -28,14 +28,18 @@ pub async fn logout(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let body: LogoutBody = optional_json(body)?;
+    let mut by_cookie = false;
     match (body.refresh_token, auth) {
         (Some(token), _) => state.auth.logout_with_refresh(token, &client).await?,
-        (None, Some(auth)) => state.auth.logout(&auth, &client).await?,
+        (None, Some(auth)) => {
+            state.auth.logout(&auth, &client).await?;
+            by_cookie = Auth::bearer(&headers).is_none();
+        }
         (None, None) => return Err(Error::Unauthorized.into()),
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
-    // A single-page app signed in with the cookie: the browser drops it too.
-    if cookie_session::present(&state, &headers) && Auth::bearer(&headers).is_none() {
+    // A single-page app signed out with its cookie: the browser drops it too.
+    if by_cookie {
         response.headers_mut().insert(SET_COOKIE, browser::clear_session_cookie(&state));
     }
     Ok(response)

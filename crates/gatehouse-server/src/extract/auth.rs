@@ -64,10 +64,10 @@ impl FromRequestParts<AppState> for MaybeAuth {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match Auth::bearer(&parts.headers) {
-            None if cookie_session::present(state, &parts.headers) => {
-                Ok(Self(Some(cookie_session::authenticated(state, &parts.headers).await?)))
-            }
-            None => Ok(Self(None)),
+            // Optional here: a cookie that is not the app's own, or names no
+            // live session, is no caller (a same-origin app using tokens may
+            // log out with its refresh token while a pages cookie is around).
+            None => Ok(Self(cookie_session::authenticated(state, &parts.headers).await.ok())),
             Some(token) => {
                 no_api_keys_here(token)?;
                 Ok(Self(Some(state.auth.authenticate_live(token).await?)))

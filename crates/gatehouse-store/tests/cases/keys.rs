@@ -7,11 +7,19 @@ use time::Duration;
 
 use super::{key, now, open};
 
+/// Each key's kid and status, in the order given.
+fn statuses(keys: Vec<StoredKey>) -> Vec<(String, KeyStatus)> {
+    keys.into_iter().map(|k| (k.kid, k.status)).collect()
+}
+
+fn entry(kid: &str, status: KeyStatus) -> (String, KeyStatus) {
+    (kid.to_owned(), status)
+}
+
 pub async fn key_rotation_cycles_statuses(url: String) {
     let store = open(&url).await;
     assert!(store.published_keys().await.unwrap().is_empty());
     let t = now();
-    let statuses = |keys: Vec<StoredKey>| keys.into_iter().map(|k| (k.kid, k.status)).collect::<Vec<_>>();
     let k1 = key("k1", t);
     store.rotate_in(&k1, std::time::Duration::ZERO).await.unwrap();
     let published = store.published_keys().await.unwrap();
@@ -110,8 +118,6 @@ pub async fn keys_stay_published_while_their_tokens_may_live(url: String) {
     let store = open(&url).await;
     let t = now();
     let keep = std::time::Duration::from_secs(15 * 60);
-    let statuses = |keys: Vec<StoredKey>| keys.into_iter().map(|k| (k.kid, k.status)).collect::<Vec<_>>();
-    let entry = |kid: &str, status: KeyStatus| (kid.to_owned(), status);
     store.rotate_in(&key("k1", t), keep).await.unwrap();
     // Two rotations a minute apart: both earlier keys may have signed live tokens.
     store.rotate_in(&key("k2", t + Duration::minutes(1)), keep).await.unwrap();
@@ -136,8 +142,6 @@ pub async fn keys_are_published_ahead_and_promoted_once(url: String) {
     let store = open(&url).await;
     let t = now();
     let keep = std::time::Duration::from_secs(15 * 60);
-    let statuses = |keys: Vec<StoredKey>| keys.into_iter().map(|k| (k.kid, k.status)).collect::<Vec<_>>();
-    let entry = |kid: &str, status: KeyStatus| (kid.to_owned(), status);
     store.rotate_in(&key("k1", t), keep).await.unwrap();
     let mut k2 = key("k2", t + Duration::days(90));
     k2.status = Current; // whatever it says, it goes in as next

@@ -11,7 +11,8 @@ use crate::browser::{spawn_provider, spawn_provider_at, Browser};
 use crate::helpers::{assert_problem, TestApp, STRONG_PASSWORD};
 use crate::on_both_backends;
 
-fn rule(hosts: &[&str], paths: &[&str], policy: &str, roles: &[&str]) -> RawAccessRule {
+/// An `[[access_rules]]` table.
+pub(crate) fn rule(hosts: &[&str], paths: &[&str], policy: &str, roles: &[&str]) -> RawAccessRule {
     let list = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect();
     RawAccessRule {
         hosts: list(hosts),

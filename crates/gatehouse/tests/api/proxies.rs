@@ -8,15 +8,15 @@
 //! at Gatehouse sends them to sign in again. Through nginx the same journey
 //! runs once more in real Chromium (`e2e/forward_auth.mjs`).
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use gatehouse::config::RawAccessRule;
 use serde_json::{json, Value};
 
 use crate::browser::{spawn_provider_at, Browser};
+use crate::forward_auth::rule;
 use crate::helpers::{Backend, TestApp, STRONG_PASSWORD};
 
 const APP_HOST: &str = "wiki.gatehouse.localhost";
@@ -63,12 +63,16 @@ impl Drop for Proxy {
     }
 }
 
-/// Starts `command` (made for a port) until it listens there. A port taken
-/// between choosing it and binding it makes the proxy exit: then another.
-fn start(name: &str, dir: tempfile::TempDir, command: impl Fn(&Path, u16) -> Command) -> Proxy {
+/// Starts `command` (made for a port) and waits until it listens there.
+/// nginx and Caddy cannot take a bound socket, so the port is chosen first:
+/// one another process took in between makes the proxy exit ("in use"), and
+/// then it gets another. Listening is only believed while the proxy still
+/// runs, so another process on that port is never taken for it.
+async fn start(name: &str, dir: tempfile::TempDir, command: impl Fn(&Path, u16) -> Command) -> Proxy {
+    let log_path = dir.path().join(format!("{name}.log"));
     for _ in 0..5 {
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let log = std::fs::File::create(dir.path().join(format!("{name}.log"))).unwrap();
+        let log = std::fs::File::create(&log_path).unwrap();
         let mut child = command(dir.path(), port)
             .stdout(Stdio::null())
             .stderr(log)
@@ -76,23 +80,24 @@ fn start(name: &str, dir: tempfile::TempDir, command: impl Fn(&Path, u16) -> Com
             .unwrap_or_else(|e| panic!("{name} is required for the proxy tests (.ci/run installs it): {e}"));
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Proxy { child, port, _dir: dir };
-            }
+            let listening = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok();
             if child.try_wait().unwrap().is_some() {
-                let said = std::fs::read_to_string(dir.path().join(format!("{name}.log"))).unwrap_or_default();
+                let said = std::fs::read_to_string(&log_path).unwrap_or_default();
                 assert!(said.contains("in use"), "{name} stopped: {said}");
                 break;
             }
+            if listening {
+                return Proxy { child, port, _dir: dir };
+            }
             assert!(Instant::now() < deadline, "{name} did not listen on {port}");
-            std::thread::sleep(Duration::from_millis(20));
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
     panic!("{name} found no free port");
 }
 
 /// docs/proxies/nginx.conf inside a minimal nginx.conf of its own.
-fn nginx(gatehouse: SocketAddr, app: SocketAddr) -> Proxy {
+async fn nginx(gatehouse: SocketAddr, app: SocketAddr) -> Proxy {
     start("nginx", tempfile::tempdir().unwrap(), |dir, port| {
         let site = example("nginx.conf")
             .replace("listen 443 ssl;", &format!("listen 127.0.0.1:{port};"))
@@ -113,10 +118,11 @@ fn nginx(gatehouse: SocketAddr, app: SocketAddr) -> Proxy {
         cmd.arg("-p").arg(dir).arg("-c").arg(dir.join("nginx.conf"));
         cmd
     })
+    .await
 }
 
 /// docs/proxies/Caddyfile under global options that keep Caddy to itself.
-fn caddy(gatehouse: SocketAddr, app: SocketAddr) -> Proxy {
+async fn caddy(gatehouse: SocketAddr, app: SocketAddr) -> Proxy {
     start("caddy", tempfile::tempdir().unwrap(), |dir, port| {
         let site = example("Caddyfile")
             .replace("wiki.example.com {", &format!("http://{APP_HOST}:{port} {{"))
@@ -132,17 +138,7 @@ fn caddy(gatehouse: SocketAddr, app: SocketAddr) -> Proxy {
             .env("XDG_CONFIG_HOME", dir.join("config"));
         cmd
     })
-}
-
-fn rule(hosts: &[&str], paths: &[&str], policy: &str, roles: &[&str]) -> RawAccessRule {
-    let list = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect();
-    RawAccessRule {
-        hosts: list(hosts),
-        paths: list(paths),
-        policy: policy.into(),
-        roles: list(roles),
-        ..Default::default()
-    }
+    .await
 }
 
 /// A client that finds both test hosts on this machine, follows no redirect.
@@ -242,11 +238,11 @@ async fn nginx_and_caddy_protect_an_application_through_gatehouse() {
     let gatehouse: SocketAddr = app.address.trim_start_matches("http://").parse().unwrap();
     let upstream = application().await;
 
-    let proxy = nginx(gatehouse, upstream);
+    let proxy = nginx(gatehouse, upstream).await;
     journey(&app, &proxy, "nginx").await;
     in_chromium(&app, &proxy).await;
     drop(proxy);
-    let proxy = caddy(gatehouse, upstream);
+    let proxy = caddy(gatehouse, upstream).await;
     journey(&app, &proxy, "caddy").await;
 }
 

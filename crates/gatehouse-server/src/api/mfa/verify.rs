@@ -5,7 +5,6 @@ use axum::Json;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use gatehouse_core::flows::SignIn;
 use gatehouse_core::Error;
 
 use axum::http::HeaderMap;
@@ -13,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::api::dto::{SessionMode, TokenResponse};
 use crate::error::{ApiResult, Problem};
-use crate::extract::{cookie_session, ApiJson, Client};
+use crate::extract::{ApiJson, Client};
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -55,13 +54,7 @@ pub async fn verify(
     ApiJson(body): ApiJson<MfaVerifyBody>,
 ) -> ApiResult<Response> {
     let mode = body.session.unwrap_or_default();
-    let via = match mode {
-        SessionMode::Tokens => SignIn::Api,
-        SessionMode::Cookie => {
-            cookie_session::check(&state, &headers)?;
-            SignIn::Browser { remember: body.remember }
-        }
-    };
+    let via = crate::api::login::sign_in_via(&state, &headers, mode, body.remember)?;
     let (user, pair) = match (body.code, body.ceremony_id, body.credential) {
         (Some(code), None, None) => state.auth.verify_mfa(body.mfa_token, &code, &client, via).await?,
         (None, Some(ceremony), Some(credential)) => {
