@@ -153,6 +153,27 @@ async fn connection(
     Ok((latencies, errors, first_error))
 }
 
+/// Sends `requests` one after the other on one keep-alive connection (a
+/// set-up, not measured); returns how many were not answered 2xx.
+pub async fn sweep(addr: SocketAddr, requests: Vec<Request<Full<Bytes>>>) -> anyhow::Result<u64> {
+    let stream = TcpStream::connect(addr).await.with_context(|| format!("cannot connect to {addr}"))?;
+    stream.set_nodelay(true)?;
+    let (mut sender, conn) = http1::handshake(TokioIo::new(stream)).await?;
+    tokio::task::spawn_local(async move {
+        let _ = conn.await;
+    });
+    let mut failed = 0;
+    for req in requests {
+        sender.ready().await.context("the server closed a connection")?;
+        let res = sender.send_request(req).await.context("request failed")?;
+        if !res.status().is_success() {
+            failed += 1;
+        }
+        res.into_body().collect().await.context("reading an answer failed")?;
+    }
+    Ok(failed)
+}
+
 /// Sends one request on a fresh connection (set-up, not measured).
 pub async fn once(addr: SocketAddr, req: Request<Full<Bytes>>) -> anyhow::Result<(StatusCode, Bytes)> {
     let (status, _, body) = once_with_headers(addr, req).await?;

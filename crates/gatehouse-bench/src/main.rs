@@ -7,6 +7,7 @@
 //! works (its figures mean nothing).
 
 mod baseline;
+mod live_sessions;
 mod load;
 mod node;
 mod report;
@@ -47,6 +48,9 @@ struct Args {
     /// Warm-up seconds per scenario (not measured)
     #[arg(long, default_value_t = 2.0)]
     warmup: f64,
+    /// Live browser sessions (each of its own user) for the session cache at scale
+    #[arg(long, default_value_t = 100_000)]
+    live_sessions: usize,
     /// A short run that only shows the suite works
     #[arg(long)]
     smoke: bool,
@@ -61,6 +65,7 @@ fn main() -> anyhow::Result<()> {
         args.connections = args.connections.min(4);
         args.seconds = args.seconds.min(0.5);
         args.warmup = args.warmup.min(0.1);
+        args.live_sessions = args.live_sessions.min(200);
     }
     anyhow::ensure!(args.connections > 0, "--connections must be at least 1");
     let binary = std::fs::canonicalize(&args.gatehouse)
@@ -72,6 +77,7 @@ fn main() -> anyhow::Result<()> {
 
     let plan = Plan {
         connections: args.connections,
+        live_sessions: args.live_sessions,
         shape: Shape { warmup: Duration::from_secs_f64(args.warmup), measure: Duration::from_secs_f64(args.seconds) },
     };
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;

@@ -82,6 +82,45 @@ pub fn checks(base: &Baselines, backends: &[BackendResults]) -> Vec<Check> {
             ));
             out.push(check(b, "verify only, p99", "< 10 ms".into(), format!("{:.2} ms", v.p99_ms), v.p99_ms < 10.0));
         }
+        // Issue 19: session checks at memory speed.
+        let need = 0.85 * base.ed25519_verify_per_s;
+        let mut session_checks = vec![("GET /api/auth/me", &b.me)];
+        if let Some(f) = &b.forward_auth {
+            session_checks.push(("GET /api/forward-auth", f));
+        }
+        if let Some(scale) = &b.at_scale {
+            session_checks.push(("GET /api/forward-auth, live sessions at scale", &scale.forward_auth));
+        }
+        for (name, o) in session_checks {
+            out.push(check(
+                b,
+                &format!("{name}, req/s"),
+                format!("≥ 0.85 × {:.0} Ed25519 verifies/s = {need:.0}", base.ed25519_verify_per_s),
+                format!("{:.0} ({:.2} ×)", o.rps, o.rps / base.ed25519_verify_per_s.max(1.0)),
+                o.rps >= need,
+            ));
+            out.push(check(
+                b,
+                &format!("{name}, p99"),
+                "< 10 ms".into(),
+                format!("{:.2} ms", o.p99_ms),
+                o.p99_ms < 10.0,
+            ));
+        }
+        if let Some(scale) = &b.at_scale {
+            out.push(check(
+                b,
+                &format!("RSS holding {} live sessions", scale.sessions),
+                "bounded (reported)".into(),
+                format!(
+                    "{:.1} MiB ({:.1} MiB before; {:.0} bytes a session)",
+                    scale.rss_after_mib,
+                    scale.rss_before_mib,
+                    (scale.rss_after_mib - scale.rss_before_mib) * 1024.0 * 1024.0 / scale.sessions.max(1) as f64
+                ),
+                true,
+            ));
+        }
         out.push(check(
             b,
             "client_credentials, req/s",
@@ -203,6 +242,12 @@ pub fn markdown(r: &Report) -> String {
         md.push_str(&row("POST /api/auth/login", &b.login_saturated));
         if let Some(t) = &b.me_two_nodes {
             md.push_str(&row("GET /api/auth/me, two nodes", t));
+        }
+        if let Some(scale) = &b.at_scale {
+            md.push_str(&row(
+                &format!("GET /api/forward-auth, {} live sessions at random", scale.sessions),
+                &scale.forward_auth,
+            ));
         }
     }
     md

@@ -22,6 +22,8 @@ pub const PASSWORD: &str = "correct horse battery staple 42";
 #[derive(Clone, Copy, Debug)]
 pub struct Plan {
     pub connections: usize,
+    /// Live sessions for the session cache at scale (0: not run).
+    pub live_sessions: usize,
     pub shape: Shape,
 }
 
@@ -49,6 +51,8 @@ pub struct BackendResults {
     /// `GET /api/forward-auth`: a proxy asking about a browser with a
     /// session cookie (the session and user reads, no token).
     pub forward_auth: Option<Outcome>,
+    /// Forward-auth with many live sessions, and the node's memory.
+    pub at_scale: Option<crate::live_sessions::AtScale>,
 }
 
 fn parse(body: &Bytes) -> anyhow::Result<Value> {
@@ -245,6 +249,26 @@ pub async fn run(name: &str, config: &NodeConfig, plan: Plan, two_nodes: bool) -
     } else {
         None
     };
+
+    let at_scale = if plan.live_sessions > 0 {
+        let many = plan.live_sessions;
+        eprintln!("[{name}] {many} live browser sessions: written, seen once each, then asked about at random");
+        let cookies = crate::live_sessions::seed(&config.database_url, many).await?;
+        let rss_before_mib = node.rss_mib()?;
+        let fill_seconds = crate::live_sessions::fill(addr, &cookies, n).await?;
+        let forward_auth = crate::live_sessions::load_at_random(addr, &cookies, n, plan.shape).await?;
+        let rss_after_mib = node.rss_mib()?;
+        eprintln!("[{name}] RSS {rss_before_mib:.1} MiB before, {rss_after_mib:.1} MiB with {many} sessions held");
+        Some(crate::live_sessions::AtScale {
+            sessions: many,
+            rss_before_mib,
+            rss_after_mib,
+            fill_seconds,
+            forward_auth,
+        })
+    } else {
+        None
+    };
     drop(node);
 
     Ok(BackendResults {
@@ -261,5 +285,6 @@ pub async fn run(name: &str, config: &NodeConfig, plan: Plan, two_nodes: bool) -
         peak_rss_mib,
         me_two_nodes,
         forward_auth,
+        at_scale,
     })
 }

@@ -11,6 +11,7 @@ pub mod account;
 pub mod amr;
 pub mod api_key;
 pub mod audit;
+pub mod cache;
 pub mod clock;
 pub mod crypto;
 pub mod error;

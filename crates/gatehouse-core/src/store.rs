@@ -245,16 +245,35 @@ pub struct Resealed {
 /// Turns one sealed value into its replacement (see [`Store::reseal_all`]).
 pub type Resealer<'a> = dyn Fn(&SealedOwner, &[u8]) -> crate::error::Result<Vec<u8>> + Send + Sync + 'a;
 
-/// Something another process changed that a node may have cached.
+/// Something a process changed that a node may have cached.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Change {
     /// The signing keys (a rotation).
     Keys,
     /// One OAuth client (deleted or updated).
     Client(String),
+    /// One session: ended, or its sign-in facts (`amr`, `auth_time`) changed.
+    Session(SessionId),
+    /// Every session of one user ended at once (sign out everywhere).
+    SessionsOf(UserId),
+    /// One user: what they are (name, address, password, active, roles), or
+    /// deleted.
+    User(UserId),
+    /// One user's second factors: a TOTP secret enabled or removed, backup
+    /// codes made or used, a passkey added or removed.
+    Factors(UserId),
+    /// The roles' definitions: what any user's roles grant may have changed.
+    Roles,
     /// The feed lost its connection: notices may have been missed, so
     /// everything cached should be read again.
     Missed,
+}
+
+/// Hears the changes this process makes through the store, synchronously,
+/// once they are durable: a write on its own as soon as it is done, the
+/// writes of a unit of work when it commits (see [`Store::observe_changes`]).
+pub trait ChangeObserver: Send + Sync {
+    fn changed(&self, change: &Change);
 }
 
 /// The feed of [`Change`]s (see [`Store::watch_changes`]).
@@ -494,5 +513,16 @@ pub trait Store: Capabilities {
     /// reloading for an unknown `kid`, and on the client cache's short life.
     async fn watch_changes(&self) -> StoreResult<Option<Changes>> {
         Ok(None)
+    }
+    /// Tells `observer` of every change this process makes through this
+    /// store — and through the units of work it begins — that a cache of
+    /// sessions, users or roles must hear at once ([`Change::Session`],
+    /// [`Change::SessionsOf`], [`Change::User`], [`Change::Factors`],
+    /// [`Change::Roles`]). Other
+    /// processes' changes arrive through [`Store::watch_changes`]. The store
+    /// holds the observer weakly (it usually holds the store): the caller
+    /// keeps it alive.
+    fn observe_changes(&self, observer: std::sync::Arc<dyn ChangeObserver>) {
+        let _ = observer;
     }
 }

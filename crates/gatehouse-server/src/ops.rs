@@ -49,6 +49,7 @@ pub async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderM
     let hasher = state.hasher;
     metrics::gauge!("gatehouse_hash_pool_queue").set(hasher.queue_len() as f64);
     metrics::gauge!("gatehouse_hash_pool_workers").set(hasher.workers() as f64);
+    metrics::gauge!("gatehouse_session_cache_sessions").set(state.auth.cached_sessions() as f64);
     let body = state.metrics.render();
     let mut res = body.into_response();
     res.headers_mut()

@@ -13,7 +13,10 @@
 //!   write transaction (its own, or a savepoint in the unit of work);
 //! - `async fn begin_unit(&self) -> Result<Self, StoreError>` — a copy of the
 //!   store holding a new unit of work, and `async fn commit_unit(&self)`;
-//! - a `grants: Arc<grants::GrantsCache>` field (what each role grants, see `grants`).
+//! - a `grants: Arc<grants::GrantsCache>` field (what each role grants, see `grants`);
+//! - an `observers: Arc<observe::Observers>` field and a `held:
+//!   Option<Arc<unit::Held<..>>>` field: who hears this process's changes,
+//!   and the unit of work that tells them at its commit.
 //!
 //! No query names the pool: each asks for `self.conn()`, so the same code
 //! runs on its own or inside a unit of work (`unit`).
@@ -31,6 +34,7 @@ pub(crate) mod keys;
 pub(crate) mod lifecycle;
 pub(crate) mod mfa;
 pub(crate) mod oauth;
+pub(crate) mod observe;
 pub(crate) mod purge;
 pub(crate) mod reseal;
 pub(crate) mod roles;
@@ -136,6 +140,17 @@ macro_rules! impl_store {
         $crate::common::purge::impl_purge!($store, $db, $name);
         $crate::common::reseal::impl_reseal!($store, $db, $name);
 
+        impl $store {
+            /// Tells this process's observers of `change`: now, or when the
+            /// unit of work this copy runs in commits.
+            fn note(&self, change: gatehouse_core::store::Change) {
+                match &self.held {
+                    Some(held) => held.note(change),
+                    None => self.observers.tell(&change),
+                }
+            }
+        }
+
         #[async_trait::async_trait]
         impl gatehouse_core::store::StoreTx for $store {
             async fn commit(self: Box<Self>) -> gatehouse_core::store::StoreResult<()> {
@@ -184,6 +199,10 @@ macro_rules! impl_store {
                 &self,
             ) -> gatehouse_core::store::StoreResult<Option<gatehouse_core::store::Changes>> {
                 self.change_feed().await
+            }
+
+            fn observe_changes(&self, observer: std::sync::Arc<dyn gatehouse_core::store::ChangeObserver>) {
+                self.observers.add(&observer);
             }
         }
     };

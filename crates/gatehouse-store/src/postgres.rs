@@ -38,6 +38,8 @@ pub struct PgStore {
     pool: PgPool,
     /// What each role grants (`common::grants`).
     grants: std::sync::Arc<common::grants::GrantsCache>,
+    /// Who hears this process's changes (`common::observe`).
+    observers: Arc<common::observe::Observers>,
     /// The unit of work this copy of the store runs in, if any (`Store::begin`).
     held: Option<Arc<Held<Transaction<'static, Postgres>>>>,
 }
@@ -70,7 +72,7 @@ impl PgStore {
                 },
                 (e, _) => ConnectError::from_sqlx(e, &target),
             })?;
-        Ok(Self { pool, grants: std::sync::Arc::default(), held: None })
+        Ok(Self { pool, grants: std::sync::Arc::default(), observers: Arc::default(), held: None })
     }
 
     /// Applies the pending migrations of `migrations/postgres`.
@@ -116,7 +118,7 @@ impl PgStore {
 
     async fn commit_unit(&self) -> Result<(), StoreError> {
         match &self.held {
-            Some(held) => held.commit().await,
+            Some(held) => held.commit(&self.observers).await,
             None => Ok(()),
         }
     }
@@ -166,10 +168,7 @@ impl PgStore {
         tokio::spawn(async move {
             loop {
                 let change = match listener.try_recv().await {
-                    Ok(Some(notice)) => match notice.payload().split_once(':') {
-                        Some(("client", id)) => Change::Client(id.to_owned()),
-                        _ => Change::Keys,
-                    },
+                    Ok(Some(notice)) => common::observe::change_of_notice(notice.payload()),
                     Ok(None) => Change::Missed,
                     Err(e) => {
                         tracing::warn!(error = %e, "cannot listen for change notices; retrying");

@@ -34,6 +34,9 @@ use crate::common::Dialect as _;
 /// anyway; a few connections let reads proceed alongside the writer (WAL).
 const POOL_SIZE: u32 = 4;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How often the server reads the change log (see [`SqliteStore::change_feed`]):
+/// what another process changes is heard within this.
+pub const CHANGE_LOG_POLL: Duration = Duration::from_millis(250);
 
 /// Gatehouse's data in an SQLite database.
 #[derive(Clone, Debug)]
@@ -43,6 +46,8 @@ pub struct SqliteStore {
     write_gate: Arc<tokio::sync::Mutex<()>>,
     /// What each role grants (`common::grants`).
     grants: Arc<common::grants::GrantsCache>,
+    /// Who hears this process's changes (`common::observe`).
+    observers: Arc<common::observe::Observers>,
     /// The unit of work this copy of the store runs in, if any (`Store::begin`).
     held: Option<Arc<Held<WriteTx>>>,
 }
@@ -106,7 +111,13 @@ impl SqliteStore {
             SqlitePoolOptions::new().max_connections(POOL_SIZE).connect_with(options).await
         }
         .map_err(common::backend_err)?;
-        Ok(Self { pool, write_gate: Arc::new(tokio::sync::Mutex::new(())), grants: Arc::default(), held: None })
+        Ok(Self {
+            pool,
+            write_gate: Arc::new(tokio::sync::Mutex::new(())),
+            grants: Arc::default(),
+            observers: Arc::default(),
+            held: None,
+        })
     }
 
     /// Applies the pending migrations of `migrations/sqlite`.
@@ -160,7 +171,7 @@ impl SqliteStore {
 
     async fn commit_unit(&self) -> Result<(), StoreError> {
         match &self.held {
-            Some(held) => held.commit().await,
+            Some(held) => held.commit(&self.observers).await,
             None => Ok(()),
         }
     }
@@ -215,9 +226,53 @@ impl SqliteStore {
         Ok(true)
     }
 
-    /// SQLite has no notices: see [`gatehouse_core::store::Store::watch_changes`].
+    /// Reads the change log the triggers write (migration 0013) every
+    /// [`CHANGE_LOG_POLL`], in a task that lives as long as the receiver:
+    /// every change committed since the last read, in order. The log keeps
+    /// the last 10,000 changes: a reader that finds a gap after its last
+    /// change says [`Change::Missed`]. So does a read that fails.
+    ///
+    /// [`Change::Missed`]: gatehouse_core::store::Change::Missed
     pub(crate) async fn change_feed(&self) -> Result<Option<gatehouse_core::store::Changes>, StoreError> {
-        Ok(None)
+        use gatehouse_core::store::Change;
+        let pool = self.pool.clone();
+        let mut last: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM change_log")
+            .fetch_one(&pool)
+            .await
+            .map_err(Self::db_err)?;
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(CHANGE_LOG_POLL);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if tx.is_closed() {
+                    break;
+                }
+                let rows: Vec<(i64, String)> =
+                    match sqlx::query_as("SELECT seq, notice FROM change_log WHERE seq > $1 ORDER BY seq LIMIT 1000")
+                        .bind(last)
+                        .fetch_all(&pool)
+                        .await
+                    {
+                        Ok(rows) => rows,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "cannot read the change log; retrying");
+                            let _ = tx.send(Change::Missed);
+                            continue;
+                        }
+                    };
+                for (seq, notice) in rows {
+                    let change =
+                        if seq == last + 1 { common::observe::change_of_notice(&notice) } else { Change::Missed };
+                    last = seq;
+                    if tx.send(change).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        Ok(Some(rx))
     }
 }
 

@@ -160,6 +160,7 @@ store_tests!(
         totp_steps_have_one_winner,
         backup_codes_are_single_use,
         second_factors_are_counted_in_one_read,
+        each_change_is_told_to_this_process_once_durable,
         backup_code_use_has_one_winner,
         mfa_challenge_lifecycle,
         mfa_challenge_consumption_has_one_winner,
@@ -209,6 +210,8 @@ store_tests!(
         deleting_a_user_takes_their_rows_and_anonymises_audit,
         // Two stores on one database, and a change made in raw SQL.
         role_changes_by_another_process_are_seen_at_once,
+        // Two stores on one database: the triggers' notices (PostgreSQL) or log (SQLite).
+        another_processes_changes_arrive_through_the_feed,
         // Holds PostgreSQL's advisory lock from a second connection.
         only_one_node_purges_at_a_time,
     ],

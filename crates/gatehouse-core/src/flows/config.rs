@@ -116,6 +116,9 @@ pub struct AccountsConfig {
     pub oauth: OAuthConfig,
     /// Forward-auth: who may reach which application behind a reverse proxy.
     pub access: crate::access::AccessRules,
+    /// Sessions (and users) kept in memory for the checks of every request
+    /// (see [`crate::flows::parts::LiveSessions`]).
+    pub session_cache_size: usize,
 }
 
 impl AccountsConfig {

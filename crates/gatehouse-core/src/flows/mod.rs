@@ -53,7 +53,9 @@ use crate::password::PasswordHasher;
 use crate::ratelimit::RateLimiter;
 use crate::store::{Change, Changes, Store};
 use parts::client_cache::ClientCache;
-use parts::{ApiKeyCheck, AuditSink, EmailLinks, Limits, NewPasswords, Outbox, Proofs, RefreshTokens, Units};
+use parts::{
+    ApiKeyCheck, AuditSink, EmailLinks, Limits, LiveSessions, NewPasswords, Outbox, Proofs, RefreshTokens, Units,
+};
 
 /// The four services and what they share, wired to one store.
 #[derive(Clone)]
@@ -68,6 +70,7 @@ pub struct Services {
     pub hasher: Arc<PasswordHasher>,
     store: Arc<dyn Store>,
     client_cache: Arc<ClientCache>,
+    live: Arc<LiveSessions>,
 }
 
 impl Services {
@@ -96,6 +99,14 @@ impl Services {
         let outbox = Arc::new(Outbox::new(mailer, Notices::new(&config.product_name, &config.tokens.issuer)?));
         let passwords = NewPasswords::new(hasher.clone(), config.password_policy);
         let client_cache = Arc::new(ClientCache::default());
+        let live = Arc::new(LiveSessions::new(
+            store.clone(),
+            store.clone(),
+            store.clone(),
+            config.session_cache_size,
+            clock.clone(),
+        ));
+        store.observe_changes(live.clone());
         let proofs = Arc::new(Proofs {
             users: store.clone(),
             sessions: store.clone(),
@@ -137,6 +148,7 @@ impl Services {
             proofs: proofs.clone(),
             refresh_tokens: refresh_tokens.clone(),
             api_key_check: api_key_check.clone(),
+            live: live.clone(),
             audit: audit.clone(),
             limits: limits.clone(),
             hasher: hasher.clone(),
@@ -156,6 +168,7 @@ impl Services {
             refresh_tokens,
             api_key_check,
             client_cache: client_cache.clone(),
+            live: live.clone(),
             audit: audit.clone(),
             limits: limits.clone(),
             config: config.clone(),
@@ -200,7 +213,7 @@ impl Services {
         });
         admin.sync_roles().await?;
         auth.rekey_backup_codes().await?;
-        Ok(Self { auth, oauth, admin, lifecycle, tokens, config, clock, hasher, store, client_cache })
+        Ok(Self { auth, oauth, admin, lifecycle, tokens, config, clock, hasher, store, client_cache, live })
     }
 
     /// The store the services were built on (for readiness, backups and the
@@ -217,6 +230,7 @@ impl Services {
 
     /// Drops or re-reads what another process changed.
     pub async fn apply_change(&self, change: &Change) -> Result<()> {
+        self.live.forget(change);
         match change {
             Change::Keys => {
                 self.tokens.reload_keys().await?;
@@ -226,6 +240,7 @@ impl Services {
                 self.client_cache.clear();
                 self.tokens.reload_keys().await?;
             }
+            Change::Session(_) | Change::SessionsOf(_) | Change::User(_) | Change::Factors(_) | Change::Roles => {}
         }
         Ok(())
     }

@@ -14,9 +14,9 @@ use crate::state::AppState;
 pub async fn me(State(state): State<AppState>, identity: Identity) -> ApiResult<Json<UserEnvelope>> {
     let user = match identity {
         Identity::Session(auth) => state.auth.me(&auth).await?,
-        Identity::ApiKey(key) => key.user,
+        Identity::ApiKey(key) => std::sync::Arc::new(key.user),
     };
-    let mut view: UserView = (&user).into();
+    let mut view: UserView = user.as_ref().into();
     view.mfa = (&state.auth.mfa_status(user.id).await?).into();
     Ok(Json(UserEnvelope { user: view }))
 }

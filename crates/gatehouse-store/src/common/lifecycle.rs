@@ -148,6 +148,7 @@ macro_rules! impl_lifecycle_store {
                     .execute(&mut *self.conn().await?)
                     .await
                     .map_err(Self::db_err)?;
+                self.note(gatehouse_core::store::Change::User(user));
                 Ok(())
             }
 
@@ -165,6 +166,7 @@ macro_rules! impl_lifecycle_store {
                     .execute(&mut *self.conn().await?)
                     .await
                     .map_err(Self::db_err)?;
+                self.note(gatehouse_core::store::Change::User(user));
                 Ok(())
             }
 
@@ -189,6 +191,7 @@ macro_rules! impl_lifecycle_store {
                     .await
                     .map_err(Self::db_err)?;
                 tx.commit().await.map_err(Self::db_err)?;
+                self.note(gatehouse_core::store::Change::User(user));
                 Ok(done.rows_affected() == 1)
             }
         }

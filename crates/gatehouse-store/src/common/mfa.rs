@@ -123,6 +123,7 @@ macro_rules! impl_mfa_store {
                 .execute(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
+                self.note(gatehouse_core::store::Change::Factors(user));
                 Ok(done.rows_affected() == 1)
             }
 
@@ -152,6 +153,7 @@ macro_rules! impl_mfa_store {
                     .execute(&mut *self.conn().await?)
                     .await
                     .map_err(Self::db_err)?;
+                self.note(gatehouse_core::store::Change::Factors(user));
                 Ok(done.rows_affected() == 1)
             }
 
@@ -180,7 +182,9 @@ macro_rules! impl_mfa_store {
                     .await
                     .map_err(Self::db_err)?;
                 }
-                tx.commit().await.map_err(Self::db_err)
+                tx.commit().await.map_err(Self::db_err)?;
+                self.note(gatehouse_core::store::Change::Factors(user));
+                Ok(())
             }
 
             async fn second_factors(
@@ -264,6 +268,7 @@ macro_rules! impl_mfa_store {
                 .execute(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
+                self.note(gatehouse_core::store::Change::Factors(user));
                 Ok(done.rows_affected() == 1)
             }
 
@@ -292,6 +297,7 @@ macro_rules! impl_mfa_store {
                     .execute(&mut *self.conn().await?)
                     .await
                     .map_err(Self::db_err)?;
+                self.note(gatehouse_core::store::Change::Factors(user));
                 Ok(())
             }
 

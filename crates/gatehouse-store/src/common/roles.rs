@@ -120,6 +120,7 @@ macro_rules! impl_role_store {
                     .map_err(Self::db_err)?;
                 Self::insert_permissions(&mut *tx, role.name.as_str(), &role.permissions).await?;
                 tx.commit().await.map_err(Self::db_err)?;
+                self.note(gatehouse_core::store::Change::Roles);
                 Ok(true)
             }
 
@@ -136,6 +137,7 @@ macro_rules! impl_role_store {
                     .rows_affected()
                     == 1;
                 tx.commit().await.map_err(Self::db_err)?;
+                self.note(gatehouse_core::store::Change::Roles);
                 Ok(deleted)
             }
 
@@ -195,7 +197,9 @@ macro_rules! impl_role_store {
                     .map_err(Self::db_err)?;
                     Self::insert_permissions(&mut *tx, role.name.as_str(), &role.permissions).await?;
                 }
-                tx.commit().await.map_err(Self::db_err)
+                tx.commit().await.map_err(Self::db_err)?;
+                self.note(gatehouse_core::store::Change::Roles);
+                Ok(())
             }
         }
     };

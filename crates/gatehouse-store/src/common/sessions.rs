@@ -274,6 +274,7 @@ macro_rules! impl_session_store {
                 .fetch_all(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
+                self.note(gatehouse_core::store::Change::Session(id));
                 Ok(Self::count_active(&rows).map_err(Self::db_err)? > 0)
             }
 
@@ -290,6 +291,7 @@ macro_rules! impl_session_store {
                     .execute(&mut *self.conn().await?)
                     .await
                     .map_err(Self::db_err)?;
+                self.note(gatehouse_core::store::Change::Session(id));
                 Ok(())
             }
 
@@ -307,6 +309,7 @@ macro_rules! impl_session_store {
                 .fetch_all(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
+                self.note(gatehouse_core::store::Change::SessionsOf(user));
                 Self::count_active(&rows).map_err(Self::db_err)
             }
 
@@ -342,6 +345,7 @@ macro_rules! impl_session_store {
                 .fetch_all(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
+                self.note(gatehouse_core::store::Change::SessionsOf(user));
                 Self::count_active(&rows).map_err(Self::db_err)
             }
         }

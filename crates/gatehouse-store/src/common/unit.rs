@@ -15,7 +15,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::PoisonError;
 
 use gatehouse_core::audit::AuditEvent;
-use gatehouse_core::store::{StoreError, StoreResult};
+use gatehouse_core::store::{Change, StoreError, StoreResult};
+
+use super::observe::Observers;
 use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
 /// A boxed, sendable future (the store's futures are awaited inside
@@ -71,6 +73,8 @@ pub(crate) struct Held<T> {
     broken: AtomicBool,
     /// Audit events written in the unit: logged once it commits.
     audited: std::sync::Mutex<Vec<AuditEvent>>,
+    /// Changes made in the unit: told once it commits.
+    changes: std::sync::Mutex<Vec<Change>>,
 }
 
 impl<T> std::fmt::Debug for Held<T> {
@@ -89,7 +93,12 @@ where
     T: OwnTx + DerefMut<Target = C>,
 {
     pub(crate) fn new(tx: T) -> Self {
-        Self { tx: Mutex::new(Some(tx)), broken: AtomicBool::new(false), audited: std::sync::Mutex::default() }
+        Self {
+            tx: Mutex::new(Some(tx)),
+            broken: AtomicBool::new(false),
+            audited: std::sync::Mutex::default(),
+            changes: std::sync::Mutex::default(),
+        }
     }
 
     /// The transaction's connection, for one query.
@@ -107,7 +116,7 @@ where
     /// Commits. On PostgreSQL a transaction in which a statement failed
     /// answers `COMMIT` by rolling back, without an error: there a query
     /// first makes sure it has not failed, so that such a unit reports it.
-    pub(crate) async fn commit(&self) -> StoreResult<()> {
+    pub(crate) async fn commit(&self, observers: &Observers) -> StoreResult<()> {
         let tx = self.tx.lock().await.take().ok_or_else(ended)?;
         let mut tx = tx;
         if self.broken.load(Ordering::Acquire) {
@@ -125,7 +134,14 @@ where
         tx.commit().await.map_err(super::backend_err)?;
         let audited = std::mem::take(&mut *self.audited.lock().unwrap_or_else(PoisonError::into_inner));
         audited.iter().for_each(gatehouse_core::audit::emit);
+        let changes = std::mem::take(&mut *self.changes.lock().unwrap_or_else(PoisonError::into_inner));
+        changes.iter().for_each(|change| observers.tell(change));
         Ok(())
+    }
+
+    /// Tells `change` to the store's observers if the unit commits.
+    pub(crate) fn note(&self, change: Change) {
+        self.changes.lock().unwrap_or_else(PoisonError::into_inner).push(change);
     }
 
     /// Logs `event` (see [`gatehouse_core::audit::emit`]) if the unit commits.

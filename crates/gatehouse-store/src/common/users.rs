@@ -135,6 +135,7 @@ macro_rules! impl_user_store {
                     Self::touch_user(&mut *tx, id, now).await?;
                 }
                 tx.commit().await.map_err(Self::db_err)?;
+                self.note(gatehouse_core::store::Change::User(id));
                 Ok(changed)
             }
 
@@ -314,6 +315,7 @@ macro_rules! impl_user_store {
                 .execute(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
+                self.note(gatehouse_core::store::Change::User(id));
                 Ok(())
             }
 
@@ -338,7 +340,9 @@ macro_rules! impl_user_store {
                         .map_err(Self::db_err)?;
                 }
                 Self::touch_user(&mut *tx, id, now).await?;
-                tx.commit().await.map_err(Self::db_err)
+                tx.commit().await.map_err(Self::db_err)?;
+                self.note(gatehouse_core::store::Change::User(id));
+                Ok(())
             }
 
             async fn grant_role(
@@ -382,6 +386,7 @@ macro_rules! impl_user_store {
                 .execute(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
+                self.note(gatehouse_core::store::Change::User(id));
                 Ok(())
             }
 
@@ -398,6 +403,7 @@ macro_rules! impl_user_store {
                     .execute(&mut *self.conn().await?)
                     .await
                     .map_err(Self::db_err)?;
+                self.note(gatehouse_core::store::Change::User(id));
                 Ok(())
             }
 
@@ -414,6 +420,7 @@ macro_rules! impl_user_store {
                     .execute(&mut *self.conn().await?)
                     .await
                     .map_err(Self::db_err)?;
+                self.note(gatehouse_core::store::Change::User(id));
                 Ok(())
             }
 

@@ -85,6 +85,7 @@ macro_rules! impl_webauthn_store {
                 .execute(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
+                self.note(gatehouse_core::store::Change::Factors(credential.user_id));
                 Ok(())
             }
 
@@ -169,6 +170,7 @@ macro_rules! impl_webauthn_store {
                     .execute(&mut *self.conn().await?)
                     .await
                     .map_err(Self::db_err)?;
+                self.note(gatehouse_core::store::Change::Factors(user));
                 Ok(done.rows_affected() == 1)
             }
 

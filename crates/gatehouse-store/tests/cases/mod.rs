@@ -3,6 +3,7 @@
 
 mod api_keys;
 mod audit;
+mod changes;
 mod federation;
 mod keys;
 mod lifecycle;
@@ -28,6 +29,7 @@ use uuid::Uuid;
 
 pub use api_keys::*;
 pub use audit::*;
+pub use changes::*;
 pub use federation::*;
 pub use keys::*;
 pub use lifecycle::*;

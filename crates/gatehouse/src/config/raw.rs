@@ -155,6 +155,9 @@ pub struct RawConfig {
     /// Forward-auth's access rules, first match wins (the configuration file's `[[access_rules]]` only).
     #[arg(skip)]
     pub access_rules: Option<Vec<RawAccessRule>>,
+    /// Sessions (and as many users) checked in memory, least recently used dropped first [default: 100000]
+    #[arg(long, env = "GATEHOUSE_SESSION_CACHE_SIZE")]
+    pub session_cache_size: Option<usize>,
     /// Login attempts per IP [default: 30/min]
     #[arg(long, env = "GATEHOUSE_LOGIN_RATE_PER_IP")]
     pub login_rate_per_ip: Option<String>,
@@ -365,6 +368,7 @@ impl RawConfig {
             cookie_domain,
             access_default_policy,
             access_rules,
+            session_cache_size,
             login_rate_per_ip,
             login_rate_per_account,
             register_rate_per_ip,

@@ -244,6 +244,11 @@ impl Settings {
             browser,
             oauth,
             access,
+            session_cache_size: match raw.session_cache_size {
+                None => 100_000,
+                Some(0) => return Err(bad("session_cache_size: at least 1")),
+                Some(n) => n,
+            },
         };
         let mail_from = raw.mail_from.unwrap_or_else(|| format!("{} <no-reply@{mail_host}>", accounts.product_name));
         let limit_defaults = ConnectionLimits::default();

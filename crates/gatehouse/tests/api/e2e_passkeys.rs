@@ -123,7 +123,7 @@ async fn signed_in_browser(issuer: &str, login: &str) -> (Browser, String) {
 async fn session_of(app: &TestApp, cookie: &str) -> (SessionKind, Vec<String>) {
     let found = app.state.auth.browser_session(&SecretString::from(cookie.to_owned())).await.unwrap();
     let browser = found.expect("a live browser session");
-    (browser.session.kind, browser.session.amr.to_claim())
+    (browser.session.kind.clone(), browser.session.amr.to_claim())
 }
 
 on_both_backends! {

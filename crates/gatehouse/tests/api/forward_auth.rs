@@ -23,7 +23,7 @@ pub(crate) fn rule(hosts: &[&str], paths: &[&str], policy: &str, roles: &[&str])
     }
 }
 
-async fn protected(backend: crate::helpers::Backend) -> TestApp {
+pub(crate) async fn protected(backend: crate::helpers::Backend) -> TestApp {
     spawn_provider(backend, |c| {
         c.trusted_proxies = Some(vec!["127.0.0.1/32".into(), "::1/128".into()]);
         c.access_default_policy = Some("deny".into());
@@ -38,7 +38,7 @@ async fn protected(backend: crate::helpers::Backend) -> TestApp {
 }
 
 /// What Traefik asks for `method url`, as a browser navigation (`html`) or not.
-async fn forward(app: &TestApp, url: &str, session: Option<&str>, html: bool) -> Response {
+pub(crate) async fn forward(app: &TestApp, url: &str, session: Option<&str>, html: bool) -> Response {
     forward_with(app, url, session.map(|s| ("__Host-gatehouse", s)), html).await
 }
 
@@ -82,7 +82,7 @@ fn header(r: &Response, name: &str) -> Option<String> {
 }
 
 /// Signs `name` in through the pages; returns the browser and its session cookie.
-async fn signed_in(app: &TestApp, name: &str) -> (Browser, String) {
+pub(crate) async fn signed_in(app: &TestApp, name: &str) -> (Browser, String) {
     let mut browser = Browser::new(&app.state.config.tokens.issuer);
     let login = browser.get("/login").await;
     let page = browser.sign_in(login, name, STRONG_PASSWORD).await;

@@ -281,6 +281,19 @@ impl TestApp {
         self.post("/api/auth/refresh").json(&json!({"refresh_token": refresh_token})).send().await.expect("request")
     }
 
+    /// The `gatehouse` binary on this server's data directory and database:
+    /// the operator's CLI, another process.
+    pub async fn cli(&self, args: &[&str]) -> std::process::Output {
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+            .args(args)
+            .env("GATEHOUSE_DATA_DIR", &self.dir)
+            .env("GATEHOUSE_DATABASE_URL", self.config.database_url.as_deref().expect("a database URL"))
+            .env("GATEHOUSE_LOG_LEVEL", "warn")
+            .output()
+            .await
+            .expect("the CLI runs")
+    }
+
     pub async fn me(&self, access_token: &str) -> Response {
         self.get("/api/auth/me").bearer_auth(access_token).send().await.expect("request")
     }

@@ -43,6 +43,7 @@ mod rbac;
 mod redis_limits;
 mod refresh;
 mod register;
+mod session_cache;
 mod sessions;
 mod slow_clients;
 mod smtp_sink;

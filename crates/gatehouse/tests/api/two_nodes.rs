@@ -267,6 +267,57 @@ async fn two_nodes_on_postgres_and_redis_act_as_one() {
     assert_problem(r, 401, "invalid_token").await;
     // The other session lives on.
     ok_json(me(&web, &b, s(&signed_by_a["access_token"])).await).await;
+
+    // B now checks that session in memory; it ends on A, and B hears of it
+    // from A's trigger (PostgreSQL's notice), not from a read of its own.
+    ok_json(me(&web, &b, s(&signed_by_a["access_token"])).await).await;
+    let r = post(&web, &a, "/api/auth/logout", json!({"refresh_token": s(&signed_by_a["refresh_token"])})).await;
+    assert!(r.status().is_success(), "{}", r.status());
+    refused_on(&b, "a session ended on A", || me(&web, &b, s(&signed_by_a["access_token"]))).await;
+
+    // The same for an account an administrator disables on A.
+    let on_b = login(&web, &b, "alice").await;
+    ok_json(me(&web, &b, s(&on_b["access_token"])).await).await;
+    let users: Value = ok_json(
+        admin
+            .get(format!("{}/api/admin/users?search=alice", a.base))
+            .bearer_auth(s(&root["access_token"]))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let id = s(&users["users"][0]["id"]).to_owned();
+    ok_json(
+        admin
+            .post(format!("{}/api/admin/users/{id}/disable", a.base))
+            .bearer_auth(s(&root["access_token"]))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    refused_on(&b, "an account disabled on A", || me(&web, &b, s(&on_b["access_token"]))).await;
+}
+
+/// Waits until `check` on `node` is refused (401), for at most 5 s (the
+/// promise is one), and says how long it took.
+async fn refused_on<F, Fut>(node: &Node, what: &str, check: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Response>,
+{
+    let started = Instant::now();
+    loop {
+        let status = check().await.status();
+        if status == 401 {
+            break;
+        }
+        assert_eq!(status, 200, "{what}: an unexpected answer on {}", node.base);
+        assert!(started.elapsed() < Duration::from_secs(5), "{what}: still let through on {} after 5 s", node.base);
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    eprintln!("{what}: refused on the other node after {:?}", started.elapsed());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,6 +4,8 @@
 //! only its SHA-256 digest is stored. Sign-in happens through the usual
 //! [`Authenticator::login`] / [`Authenticator::verify_mfa`] with `SignIn::Browser`.
 
+use std::sync::Arc;
+
 use secrecy::{ExposeSecret, SecretString};
 
 use super::Authenticator;
@@ -12,13 +14,15 @@ use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::crypto::{hmac_token, random_token, TokenDigest};
 use crate::error::Result;
 use crate::flows::parts::{first_link, Authenticated};
-use crate::session::{Session, SessionId, SessionKind};
+use crate::session::{Session, SessionId};
 
 /// A live browser session and its user.
 #[derive(Clone, Debug)]
 pub struct BrowserSession {
-    pub session: Session,
-    pub user: User,
+    /// As checked: without its address and user agent (see
+    /// [`crate::flows::parts::LiveSessions`]).
+    pub session: Arc<Session>,
+    pub user: Arc<User>,
 }
 
 impl Authenticator {
@@ -30,14 +34,14 @@ impl Authenticator {
         if value.is_empty() || value.len() > 128 {
             return Ok(None);
         }
-        let Some((record, session)) = self.sessions.refresh_by_digest(&TokenDigest::of(value)).await? else {
+        let Some(session) = self.live.browser(&TokenDigest::of(value)).await? else {
             return Ok(None);
         };
         let now = self.clock.now();
-        if session.kind != SessionKind::Browser || record.spent_at.is_some() || !session.is_active(now) {
+        if !session.is_active(now) {
             return Ok(None);
         }
-        let Some(user) = self.users.user_by_id(session.user_id).await? else {
+        let Some(user) = self.live.user(session.user_id).await? else {
             return Ok(None);
         };
         if !user.is_active {
@@ -46,7 +50,7 @@ impl Authenticator {
         // Pushing the deadline on every request would write on every page view.
         if session.touch_due(now, self.config.browser.idle) {
             let idle = (now + self.config.browser.idle).min(session.absolute_expires_at);
-            self.sessions.touch_session(session.id, now, idle).await?;
+            self.live.touch(session.id, now, idle).await?;
         }
         Ok(Some(BrowserSession { session, user }))
     }
@@ -94,7 +98,7 @@ impl Authenticator {
             revoked_at: None,
             ip: client.ip.clone(),
             user_agent: client.user_agent.as_ref().map(|ua| ua.chars().take(512).collect()),
-            ..old.clone()
+            ..Session::clone(old)
         };
         let cookie = random_token();
         let unit = self.units.begin().await?;

@@ -35,7 +35,7 @@ fn two_factor_amr() -> Amr {
 impl Authenticator {
     /// Which second factors the user has.
     pub async fn mfa_status(&self, user: UserId) -> Result<MfaStatus> {
-        Ok(self.mfa.second_factors(user).await?)
+        self.live.factors(user).await
     }
 
     /// Completes a login with a TOTP code or a backup code.

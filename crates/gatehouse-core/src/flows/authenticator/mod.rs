@@ -29,7 +29,9 @@ pub use mfa::StepUpProof;
 pub use passkeys::CeremonyStart;
 pub use totp::TotpEnrollment;
 
-use super::parts::{ApiKeyCheck, AuditSink, Authenticated, Limits, Proofs, RefreshTokens, TokenIssuer, Units};
+use super::parts::{
+    ApiKeyCheck, AuditSink, Authenticated, Limits, LiveSessions, Proofs, RefreshTokens, TokenIssuer, Units,
+};
 use super::AccountsConfig;
 use crate::clock::Clock;
 use crate::crypto::MasterKey;
@@ -53,6 +55,8 @@ pub struct Authenticator {
     pub(super) proofs: Arc<Proofs>,
     pub(super) refresh_tokens: Arc<RefreshTokens>,
     pub(super) api_key_check: Arc<ApiKeyCheck>,
+    /// The sessions and users checked on every request, in memory.
+    pub(super) live: Arc<LiveSessions>,
     pub(super) audit: AuditSink,
     pub(super) limits: Limits,
     pub(super) hasher: Arc<PasswordHasher>,
@@ -106,7 +110,7 @@ impl Authenticator {
         let now = self.clock.now();
         // Tokens an OAuth client holds for the user are for resource servers
         // and userinfo, never for managing the account.
-        match self.sessions.session(auth.session_id()).await? {
+        match self.live.session(auth.session_id()).await? {
             Some(s) if s.is_active(now) && s.user_id == auth.user_id() && s.kind == SessionKind::Api => Ok(auth),
             _ => Err(Error::InvalidToken),
         }

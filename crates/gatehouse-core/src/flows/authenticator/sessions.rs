@@ -4,17 +4,24 @@ use super::Authenticator;
 use crate::account::User;
 use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::error::{Error, Result};
-use crate::flows::parts::{load_user, Authenticated};
+use std::sync::Arc;
+
+use crate::flows::parts::Authenticated;
 use crate::session::{Session, SessionId};
 
 impl Authenticator {
     /// The signed-in user (the token's session must still be active).
-    pub async fn me(&self, auth: &Authenticated) -> Result<User> {
-        let user = load_user(self.users.as_ref(), auth.user_id()).await.map_err(|_| Error::InvalidToken)?;
+    pub async fn me(&self, auth: &Authenticated) -> Result<Arc<User>> {
+        let user = self.live.user(auth.user_id()).await?.ok_or(Error::InvalidToken)?;
         if !user.is_active {
             return Err(Error::AccountDisabled);
         }
         Ok(user)
+    }
+
+    /// How many sessions this node checks in memory now (a metric).
+    pub fn cached_sessions(&self) -> usize {
+        self.live.cached_sessions()
     }
 
     pub async fn my_sessions(&self, auth: &Authenticated) -> Result<Vec<Session>> {

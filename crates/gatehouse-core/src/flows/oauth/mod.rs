@@ -16,7 +16,7 @@ pub use token::{ClientCredentials, OAuthTokenResponse, TokenFields, TokenGrant};
 pub use tokens::{Introspection, LogoutOutcome, LogoutRequest, UserInfo};
 
 use super::parts::client_cache::ClientCache;
-use super::parts::{ApiKeyCheck, AuditSink, Limits, RefreshTokens, TokenIssuer, Units};
+use super::parts::{ApiKeyCheck, AuditSink, Limits, LiveSessions, RefreshTokens, TokenIssuer, Units};
 use super::AccountsConfig;
 use crate::clock::Clock;
 use crate::store::{ClientStore, OAuthStore, SessionStore, UserStore};
@@ -34,6 +34,8 @@ pub struct OAuthProvider {
     pub(super) api_key_check: Arc<ApiKeyCheck>,
     /// OAuth clients the token endpoint saw moments ago.
     pub(super) client_cache: Arc<ClientCache>,
+    /// The sessions and users userinfo and introspection check.
+    pub(super) live: Arc<LiveSessions>,
     pub(super) audit: AuditSink,
     pub(super) limits: Limits,
     pub(super) config: Arc<AccountsConfig>,

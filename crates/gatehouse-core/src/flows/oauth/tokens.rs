@@ -7,7 +7,6 @@
 //! — which check the session — refuse it at once. Resource servers that only
 //! verify signatures accept it until it expires (15 minutes by default).
 
-use crate::flows::parts::load_user;
 use serde_json::{json, Map, Value};
 
 use super::authorize::append_query;
@@ -56,8 +55,8 @@ impl OAuthProvider {
         if claims.sid.is_empty() {
             return Ok(claims);
         }
-        let session = self.sessions.session(claims.session_id()?).await?.ok_or(Error::InvalidToken)?;
-        let user = self.users.user_by_id(session.user_id).await?;
+        let session = self.live.session(claims.session_id()?).await?.ok_or(Error::InvalidToken)?;
+        let user = self.live.user(session.user_id).await?;
         let now = self.clock.now();
         if !session.is_active(now) || session.user_id.to_string() != claims.sub || !user.is_some_and(|u| u.is_active) {
             return Err(Error::InvalidToken);
@@ -78,7 +77,7 @@ impl OAuthProvider {
         if !claims.has_scope("openid") {
             return Err(OAuthFailure::new(Code::InsufficientScope, "userinfo needs the openid scope"));
         }
-        let user = load_user(self.users.as_ref(), claims.user_id()?).await.map_err(|_| invalid())?;
+        let user = self.live.user(claims.user_id()?).await.map_err(OAuthFailure::Server)?.ok_or_else(invalid)?;
         let mut info = Map::new();
         info.insert("sub".into(), json!(user.id.to_string()));
         info.extend(user_claims(&user, &ScopeSet::from_stored(&claims.scope)));

@@ -12,6 +12,8 @@
 //!   password or code — and the lockout every wrong proof counts towards.
 //! - [`EmailLinks`]: the single-use links mailed for verification and reset.
 //! - [`ApiKeyCheck`]: whether a presented API key is live, and what it may do.
+//! - [`LiveSessions`]: the sessions and users checked on every request, in
+//!   memory, forgotten the moment they change.
 //! - [`master_key`]: the keys kept sealed in the store, and moving every
 //!   stored secret to a new master key.
 
@@ -21,6 +23,7 @@ pub(crate) mod client_cache;
 mod email_links;
 pub(crate) mod keys;
 mod limits;
+pub(crate) mod live_sessions;
 pub(crate) mod master_key;
 mod outbox;
 mod passwords;
@@ -38,6 +41,7 @@ pub use api_key_check::ApiKeyCheck;
 pub use audit_sink::AuditSink;
 pub use email_links::EmailLinks;
 pub use limits::Limits;
+pub use live_sessions::LiveSessions;
 pub use outbox::Outbox;
 pub use passwords::NewPasswords;
 pub use presence::{Proof, Proofs};

@@ -53,6 +53,7 @@ struct Harness {
 fn config() -> AccountsConfig {
     AccountsConfig {
         access: Default::default(),
+        session_cache_size: 1000,
         key_schedule: None,
         tokens: TokenSettings {
             issuer: "http://localhost:8080".into(),

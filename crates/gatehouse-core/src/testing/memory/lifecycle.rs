@@ -12,6 +12,7 @@
 //! ceremonies, email tokens, OAuth codes and consents, upstream links and
 //! API keys. Audit records stay, with the bare ids, without ip and user agent.
 
+use crate::store::Change;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
@@ -100,7 +101,7 @@ impl LifecycleStore for MemoryStore {
     }
 
     async fn set_email_verified(&self, user: UserId, verified: bool, now: OffsetDateTime) -> StoreResult<()> {
-        self.write(|state| {
+        self.write_told(Change::User(user), |state| {
             if let Some(stored) = state.user_mut(user) {
                 stored.email_verified = verified;
                 stored.updated_at = now;
@@ -111,7 +112,7 @@ impl LifecycleStore for MemoryStore {
     }
 
     async fn set_email(&self, user: UserId, email: &Email, now: OffsetDateTime) -> StoreResult<()> {
-        self.write(|state| {
+        self.write_told(Change::User(user), |state| {
             if !state.has_user(user) {
                 return Ok(());
             }
@@ -129,7 +130,7 @@ impl LifecycleStore for MemoryStore {
     }
 
     async fn delete_user(&self, user: UserId) -> StoreResult<bool> {
-        self.write(|state| {
+        self.write_told(Change::User(user), |state| {
             state.anonymise_audit(user);
             if !state.has_user(user) {
                 return Ok(false);

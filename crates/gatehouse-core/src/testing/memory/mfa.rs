@@ -7,6 +7,7 @@
 //! digest is stored once (`Conflict(SecretDigest)`); everything here needs
 //! its user (`Conflict(MissingReference)`).
 
+use crate::store::Change;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
@@ -64,7 +65,7 @@ impl MfaStore for MemoryStore {
     }
 
     async fn enable_totp(&self, user: UserId, step: i64, now: OffsetDateTime) -> StoreResult<bool> {
-        self.write(|state| {
+        self.write_told(Change::Factors(user), |state| {
             let Some(pending) = state.totp.iter_mut().find(|t| t.user_id == user && t.enabled_at.is_none()) else {
                 return Ok(false);
             };
@@ -87,7 +88,7 @@ impl MfaStore for MemoryStore {
     }
 
     async fn delete_totp(&self, user: UserId) -> StoreResult<bool> {
-        self.write(|state| {
+        self.write_told(Change::Factors(user), |state| {
             let before = state.totp.len();
             state.totp.retain(|t| t.user_id != user);
             Ok(state.totp.len() != before)
@@ -101,7 +102,7 @@ impl MfaStore for MemoryStore {
         digests: &[TokenDigest],
         _now: OffsetDateTime,
     ) -> StoreResult<()> {
-        self.write(|state| {
+        self.write_told(Change::Factors(user), |state| {
             if !digests.is_empty() && !state.has_user(user) {
                 return conflict(Constraint::MissingReference);
             }
@@ -125,7 +126,7 @@ impl MfaStore for MemoryStore {
     }
 
     async fn use_backup_code(&self, user: UserId, digest: &TokenDigest, now: OffsetDateTime) -> StoreResult<bool> {
-        self.write(|state| {
+        self.write_told(Change::Factors(user), |state| {
             let unused =
                 state.backup_codes.iter_mut().find(|c| c.user_id == user && c.digest == *digest && c.used_at.is_none());
             let Some(code) = unused else { return Ok(false) };
@@ -178,7 +179,7 @@ impl MfaStore for MemoryStore {
     }
 
     async fn delete_backup_codes(&self, user: UserId) -> StoreResult<()> {
-        self.write(|state| {
+        self.write_told(Change::Factors(user), |state| {
             state.backup_codes.retain(|c| c.user_id != user);
             Ok(())
         })

@@ -60,7 +60,9 @@ use crate::oauth::{AuthorizationCode, Consent, OAuthClient};
 use crate::rbac::RoleDef;
 use crate::retention::{PurgeRequest, Purged, CODE_REPLAY_MEMORY};
 use crate::session::{RefreshRecord, Session};
-use crate::store::{Constraint, Resealed, Resealer, SealedOwner, Store, StoreError, StoreResult, StoreTx};
+use crate::store::{
+    Change, ChangeObserver, Constraint, Resealed, Resealer, SealedOwner, Store, StoreError, StoreResult, StoreTx,
+};
 
 /// Gatehouse's data in memory: a fresh, empty database per
 /// [`MemoryStore::new`] (with the built-in roles, as migrated). See the
@@ -76,6 +78,9 @@ struct Shared {
     committed: Mutex<State>,
     /// Held by every writer: a plain write for its call, a unit for its life.
     writer: Arc<tokio::sync::Mutex<()>>,
+    /// Who hears the changes (see [`Store::observe_changes`]).
+    /// Held weakly, as the SQL stores hold them.
+    observers: std::sync::RwLock<Vec<std::sync::Weak<dyn ChangeObserver>>>,
 }
 
 /// An open unit of work: its copy of the state and its turn at the gate.
@@ -83,6 +88,8 @@ struct Unit {
     state: Mutex<State>,
     /// A step broke a rule: the unit must not commit (see [`StoreTx`]).
     failed: AtomicBool,
+    /// Changes made in the unit, told when it commits.
+    changes: Mutex<Vec<Change>>,
     _turn: OwnedMutexGuard<()>,
 }
 
@@ -126,7 +133,7 @@ impl MemoryStore {
             role.permissions.clear();
             state.roles.insert(role.name.clone(), role);
         }
-        let shared = Shared { committed: Mutex::new(state), writer: Arc::default() };
+        let shared = Shared { committed: Mutex::new(state), writer: Arc::default(), observers: Default::default() };
         Self { shared: Arc::new(shared), unit: None }
     }
 
@@ -154,6 +161,33 @@ impl MemoryStore {
             None => {
                 let _turn = self.shared.writer.lock().await;
                 write(&mut lock(&self.shared.committed))
+            }
+        }
+    }
+}
+
+impl MemoryStore {
+    /// [`MemoryStore::write`], and when it succeeds, `change` is told to the
+    /// observers: at once, or when the unit of work commits.
+    async fn write_told<T>(
+        &self,
+        change: Change,
+        write: impl FnOnce(&mut State) -> StoreResult<T> + Send,
+    ) -> StoreResult<T> {
+        let result = self.write(write).await?;
+        match &self.unit {
+            Some(unit) => lock(&unit.changes).push(change),
+            None => self.shared.tell(&change),
+        }
+        Ok(result)
+    }
+}
+
+impl Shared {
+    fn tell(&self, change: &Change) {
+        for observer in self.observers.read().unwrap_or_else(PoisonError::into_inner).iter() {
+            if let Some(observer) = observer.upgrade() {
+                observer.changed(change);
             }
         }
     }
@@ -208,6 +242,9 @@ impl StoreTx for MemoryStore {
         }
         let state = unit.state.into_inner().unwrap_or_else(PoisonError::into_inner);
         *lock(&self.shared.committed) = state;
+        for change in unit.changes.into_inner().unwrap_or_else(PoisonError::into_inner) {
+            self.shared.tell(&change);
+        }
         // The unit's turn at the writer gate ends here, after the swap.
         Ok(())
     }
@@ -221,7 +258,8 @@ impl Store for MemoryStore {
         }
         let turn = self.shared.writer.clone().lock_owned().await;
         let copy = lock(&self.shared.committed).clone();
-        let unit = Unit { state: Mutex::new(copy), failed: AtomicBool::new(false), _turn: turn };
+        let unit =
+            Unit { state: Mutex::new(copy), failed: AtomicBool::new(false), changes: Mutex::default(), _turn: turn };
         Ok(Box::new(Self { shared: self.shared.clone(), unit: Some(unit) }))
     }
 
@@ -231,6 +269,10 @@ impl Store for MemoryStore {
 
     fn backend(&self) -> &'static str {
         "memory"
+    }
+
+    fn observe_changes(&self, observer: Arc<dyn ChangeObserver>) {
+        self.shared.observers.write().unwrap_or_else(PoisonError::into_inner).push(Arc::downgrade(&observer));
     }
 
     /// There is no file to copy.

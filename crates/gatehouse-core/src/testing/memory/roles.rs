@@ -6,6 +6,7 @@
 //! alone). Units of work run one at a time here, so
 //! [`RoleStore::lock_active_holders`] only counts.
 
+use crate::store::Change;
 use async_trait::async_trait;
 
 use super::{conflict, count, MemoryStore};
@@ -53,7 +54,7 @@ impl RoleStore for MemoryStore {
     }
 
     async fn update_role(&self, role: &RoleDef) -> StoreResult<bool> {
-        self.write(|state| {
+        self.write_told(Change::Roles, |state| {
             let Some(stored) = state.roles.get_mut(&role.name) else { return Ok(false) };
             stored.description = role.description.clone();
             stored.updated_at = role.updated_at;
@@ -64,7 +65,7 @@ impl RoleStore for MemoryStore {
     }
 
     async fn delete_role(&self, name: &Role) -> StoreResult<bool> {
-        self.write(|state| {
+        self.write_told(Change::Roles, |state| {
             if state.roles.remove(name).is_none() {
                 return Ok(false);
             }
@@ -85,7 +86,7 @@ impl RoleStore for MemoryStore {
     }
 
     async fn sync_builtin_roles(&self, builtins: &[RoleDef]) -> StoreResult<()> {
-        self.write(|state| {
+        self.write_told(Change::Roles, |state| {
             for role in builtins {
                 let stored = state.roles.entry(role.name.clone()).or_insert_with(|| RoleDef {
                     permissions: Vec::new(),

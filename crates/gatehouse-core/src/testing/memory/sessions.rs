@@ -8,6 +8,7 @@
 //! exactly one wins. Revoking marks every unrevoked session it matches and
 //! counts those that were still active at `now`.
 
+use crate::store::Change;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
@@ -140,11 +141,11 @@ impl SessionStore for MemoryStore {
     }
 
     async fn revoke_session(&self, id: SessionId, now: OffsetDateTime) -> StoreResult<bool> {
-        self.write(|state| Ok(state.revoke_sessions(now, |s| s.id == id) > 0)).await
+        self.write_told(Change::Session(id), |state| Ok(state.revoke_sessions(now, |s| s.id == id) > 0)).await
     }
 
     async fn reauthenticated(&self, id: SessionId, amr: &Amr, at: OffsetDateTime) -> StoreResult<()> {
-        self.write(|state| {
+        self.write_told(Change::Session(id), |state| {
             if let Some(session) = state.session_mut(id) {
                 session.auth_time = at;
                 session.amr = amr.clone();
@@ -155,7 +156,7 @@ impl SessionStore for MemoryStore {
     }
 
     async fn revoke_user_sessions(&self, user: UserId, now: OffsetDateTime) -> StoreResult<u64> {
-        self.write(|state| Ok(state.revoke_sessions(now, |s| s.user_id == user))).await
+        self.write_told(Change::SessionsOf(user), |state| Ok(state.revoke_sessions(now, |s| s.user_id == user))).await
     }
 
     async fn touch_session(
@@ -175,7 +176,7 @@ impl SessionStore for MemoryStore {
     }
 
     async fn revoke_client_sessions(&self, user: UserId, client_id: &str, now: OffsetDateTime) -> StoreResult<u64> {
-        self.write(|state| {
+        self.write_told(Change::SessionsOf(user), |state| {
             Ok(state.revoke_sessions(now, |s| s.user_id == user && s.kind.client_id() == Some(client_id)))
         })
         .await

@@ -7,6 +7,7 @@
 //! and without duplicates. Setters of an unknown user change nothing and are
 //! no error, like an SQL `UPDATE` that matches no row.
 
+use crate::store::Change;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
@@ -132,7 +133,7 @@ impl UserStore for MemoryStore {
     }
 
     async fn set_password_hash(&self, id: UserId, hash: &StoredHash, now: OffsetDateTime) -> StoreResult<()> {
-        self.write(|state| {
+        self.write_told(Change::User(id), |state| {
             state.update_user(id, |u| {
                 u.password_hash = hash.clone();
                 u.password_reset_required = false;
@@ -144,7 +145,7 @@ impl UserStore for MemoryStore {
     }
 
     async fn set_roles(&self, id: UserId, roles: &[Role], now: OffsetDateTime) -> StoreResult<()> {
-        self.write(|state| {
+        self.write_told(Change::User(id), |state| {
             // Each `user_roles` row needs both its user and its role.
             if !roles.is_empty() && (!state.has_user(id) || roles.iter().any(|r| !state.roles.contains_key(r))) {
                 return conflict(Constraint::MissingReference);
@@ -159,7 +160,7 @@ impl UserStore for MemoryStore {
     }
 
     async fn grant_role(&self, id: UserId, role: &Role, now: OffsetDateTime) -> StoreResult<bool> {
-        self.write(|state| {
+        self.write_told(Change::User(id), |state| {
             if state.users.iter().any(|u| u.id == id && u.roles.contains(role)) {
                 return Ok(false);
             }
@@ -177,7 +178,7 @@ impl UserStore for MemoryStore {
     }
 
     async fn revoke_role(&self, id: UserId, role: &Role, now: OffsetDateTime) -> StoreResult<bool> {
-        self.write(|state| {
+        self.write_told(Change::User(id), |state| {
             let Some(user) = state.user_mut(id).filter(|u| u.roles.contains(role)) else { return Ok(false) };
             user.roles.retain(|r| r != role);
             user.updated_at = now;
@@ -187,7 +188,7 @@ impl UserStore for MemoryStore {
     }
 
     async fn update_profile(&self, id: UserId, profile: &Profile, now: OffsetDateTime) -> StoreResult<()> {
-        self.write(|state| {
+        self.write_told(Change::User(id), |state| {
             if !state.has_user(id) {
                 return Ok(());
             }
@@ -206,7 +207,7 @@ impl UserStore for MemoryStore {
     }
 
     async fn set_password_reset_required(&self, id: UserId, required: bool, now: OffsetDateTime) -> StoreResult<()> {
-        self.write(|state| {
+        self.write_told(Change::User(id), |state| {
             state.update_user(id, |u| {
                 u.password_reset_required = required;
                 u.updated_at = now;
@@ -217,7 +218,7 @@ impl UserStore for MemoryStore {
     }
 
     async fn set_active(&self, id: UserId, active: bool, now: OffsetDateTime) -> StoreResult<()> {
-        self.write(|state| {
+        self.write_told(Change::User(id), |state| {
             state.update_user(id, |u| {
                 u.is_active = active;
                 u.updated_at = now;

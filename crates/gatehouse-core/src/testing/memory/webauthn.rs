@@ -7,6 +7,7 @@
 //! hands it back only if it had not expired at `now` (expiry is exclusive).
 //! Creating a ceremony first sweeps those expired at its creation.
 
+use crate::store::Change;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
@@ -18,7 +19,7 @@ use crate::store::{Constraint, StoreResult, WebauthnStore};
 #[async_trait]
 impl WebauthnStore for MemoryStore {
     async fn add_webauthn_credential(&self, credential: &WebauthnCredential) -> StoreResult<()> {
-        self.write(|state| {
+        self.write_told(Change::Factors(credential.user_id), |state| {
             if state.credentials.iter().any(|c| c.id == credential.id) {
                 return conflict(Constraint::Unlisted);
             }
@@ -79,7 +80,7 @@ impl WebauthnStore for MemoryStore {
     }
 
     async fn delete_webauthn_credential(&self, user: UserId, id: uuid::Uuid) -> StoreResult<bool> {
-        self.write(|state| {
+        self.write_told(Change::Factors(user), |state| {
             let before = state.credentials.len();
             state.credentials.retain(|c| !(c.id == id && c.user_id == user));
             Ok(state.credentials.len() != before)
