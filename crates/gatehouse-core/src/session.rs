@@ -101,6 +101,15 @@ impl Session {
     }
 }
 
+/// A use of a session that moves its idle deadline (see
+/// [`crate::store::SessionStore::touch_sessions`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionUse {
+    pub id: SessionId,
+    pub last_used_at: OffsetDateTime,
+    pub idle_expires_at: OffsetDateTime,
+}
+
 /// A stored refresh token (its digest) in a session's chain.
 #[derive(Clone, Debug)]
 pub struct RefreshRecord {

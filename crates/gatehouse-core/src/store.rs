@@ -182,6 +182,9 @@ pub trait SessionStore: Send + Sync {
         now: OffsetDateTime,
         idle_expires_at: OffsetDateTime,
     ) -> StoreResult<()>;
+    /// Marks many sessions used, in one transaction (a node's uses of the
+    /// last moments, written together: see `LiveSessions::flush_uses`).
+    async fn touch_sessions(&self, uses: &[crate::session::SessionUse]) -> StoreResult<()>;
     /// Revokes the user's active OAuth sessions of one client; returns how many.
     async fn revoke_client_sessions(&self, user: UserId, client_id: &str, now: OffsetDateTime) -> StoreResult<u64>;
 }

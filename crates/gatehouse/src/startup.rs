@@ -164,12 +164,19 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let reload = tokio::spawn(follow_changes(self.services.clone()));
+        let uses = tokio::spawn(write_session_uses(self.services.clone()));
+        let services = self.services.clone();
         let janitor = crate::janitor::spawn(self.services.store().clone(), self.services.clock.clone(), self.retention);
         let limits = (*self.state.limits).clone();
         let proxies = self.state.trusted_proxies.clone();
         let app = gatehouse_server::router(self.state);
         let result = gatehouse_server::listener::serve(self.listener, app, limits, proxies, shutdown).await;
         reload.abort();
+        uses.abort();
+        // The last moments' uses, so that a restart keeps every session's deadline.
+        if let Err(e) = services.flush_session_uses().await {
+            tracing::warn!(error = %e, "cannot write the last session uses");
+        }
         if let Some(janitor) = janitor {
             janitor.abort();
         }
@@ -215,6 +222,19 @@ async fn follow_changes(services: Services) {
         };
         if let Err(e) = services.apply_change(&change).await {
             tracing::warn!(error = %e, ?change, "cannot apply a change by another process");
+        }
+    }
+}
+
+/// Writes the sessions' uses kept in memory every
+/// [`gatehouse_core::flows::parts::live_sessions::FLUSH_USES_EVERY`].
+async fn write_session_uses(services: Services) {
+    let mut tick = tokio::time::interval(gatehouse_core::flows::parts::live_sessions::FLUSH_USES_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = services.flush_session_uses().await {
+            tracing::warn!(error = %e, "cannot write session uses; trying again");
         }
     }
 }

@@ -228,6 +228,13 @@ impl Services {
         Ok(self.store.watch_changes().await?)
     }
 
+    /// Writes the sessions' uses kept in memory (see
+    /// [`parts::live_sessions::FLUSH_USES_EVERY`]): every so often, and when
+    /// the server stops.
+    pub async fn flush_session_uses(&self) -> Result<usize> {
+        self.live.flush_uses().await
+    }
+
     /// Drops or re-reads what another process changed.
     pub async fn apply_change(&self, change: &Change) -> Result<()> {
         self.live.forget(change);

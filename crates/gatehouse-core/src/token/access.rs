@@ -229,6 +229,14 @@ impl AccessTokenIssuer {
         validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
         let claims =
             decode::<AccessClaims>(token, key.decoding(), &validation).map_err(|_| Error::InvalidToken)?.claims;
+        Self::check_times(&claims, now)?;
+        Ok(claims)
+    }
+
+    /// Whether `claims` are valid at `now` (Unix seconds): not expired, not
+    /// before their time — with the clock skew allowed. The rest of
+    /// [`AccessTokenIssuer::verify`]'s checks do not depend on the time.
+    pub fn check_times(claims: &AccessClaims, now: i64) -> Result<(), Error> {
         let leeway = i64::try_from(LEEWAY_SECONDS).unwrap_or(0);
         if claims.exp.saturating_add(leeway) < now {
             return Err(Error::TokenExpired);
@@ -236,7 +244,7 @@ impl AccessTokenIssuer {
         if claims.nbf.saturating_sub(leeway) > now {
             return Err(Error::InvalidToken);
         }
-        Ok(claims)
+        Ok(())
     }
 }
 

@@ -329,6 +329,26 @@ macro_rules! impl_session_store {
                 Ok(())
             }
 
+            async fn touch_sessions(
+                &self,
+                uses: &[gatehouse_core::session::SessionUse],
+            ) -> gatehouse_core::store::StoreResult<()> {
+                if uses.is_empty() {
+                    return Ok(());
+                }
+                let mut tx = self.begin_write().await?;
+                for used in uses {
+                    sqlx::query("UPDATE sessions SET last_used_at = $2, idle_expires_at = $3 WHERE id = $1")
+                        .bind(used.id.0)
+                        .bind(Self::ts(used.last_used_at))
+                        .bind(Self::ts(used.idle_expires_at))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(Self::db_err)?;
+                }
+                tx.commit().await.map_err(Self::db_err)
+            }
+
             async fn revoke_client_sessions(
                 &self,
                 user: gatehouse_core::account::UserId,

@@ -50,7 +50,7 @@ impl Authenticator {
         // Pushing the deadline on every request would write on every page view.
         if session.touch_due(now, self.config.browser.idle) {
             let idle = (now + self.config.browser.idle).min(session.absolute_expires_at);
-            self.live.touch(session.id, now, idle).await?;
+            self.live.touch(session.id, now, idle);
         }
         Ok(Some(BrowserSession { session, user }))
     }

@@ -18,8 +18,16 @@
 //! refused, because another node may have used it since (moving its idle
 //! deadline is not a change anyone is told of). The cached copy of a
 //! session leaves out its address and user agent, which no check needs.
+//!
+//! Uses that move a session's idle deadline (at most one a minute per
+//! session and node) are kept here too and written together every
+//! [`FLUSH_USES_EVERY`] ([`LiveSessions::flush_uses`]): with many live
+//! sessions they would otherwise be a write per session and minute. Until
+//! then this node's copy has the new deadline; another node that reads the
+//! row may see one a moment older, and a crash loses at most that moment.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use time::OffsetDateTime;
@@ -30,12 +38,15 @@ use crate::clock::Clock;
 use crate::crypto::TokenDigest;
 use crate::error::Result;
 use crate::mfa::MfaStatus;
-use crate::session::{Session, SessionId, SessionKind};
+use crate::session::{Session, SessionId, SessionKind, SessionUse};
 use crate::store::{Change, ChangeObserver, MfaStore, SessionStore, UserStore};
 
 /// The longest anything cached is believed without reading it again: a
 /// backstop, should a change ever go unheard.
 pub const MAX_AGE: Duration = Duration::from_secs(60);
+
+/// How often the uses kept in memory are written (see the module docs).
+pub const FLUSH_USES_EVERY: Duration = Duration::from_secs(1);
 
 /// The live sessions and their users (see the module docs).
 pub struct LiveSessions {
@@ -46,6 +57,8 @@ pub struct LiveSessions {
     by_cookie: BoundedCache<TokenDigest, SessionId>,
     users_by_id: BoundedCache<UserId, Arc<User>>,
     factors: BoundedCache<UserId, MfaStatus>,
+    /// Uses not yet written, the latest per session.
+    uses: Mutex<HashMap<SessionId, SessionUse>>,
     mfa: Arc<dyn MfaStore>,
     clock: Arc<dyn Clock>,
 }
@@ -72,6 +85,7 @@ impl LiveSessions {
             by_cookie: BoundedCache::new(capacity, MAX_AGE),
             users_by_id: BoundedCache::new(capacity, MAX_AGE),
             factors: BoundedCache::new(capacity, MAX_AGE),
+            uses: Mutex::default(),
             mfa,
             clock,
         }
@@ -90,7 +104,17 @@ impl LiveSessions {
         let Some(session) = self.sessions.session(id).await? else {
             return Ok(None);
         };
-        let session = slim(session);
+        let mut session = slim(session);
+        // A use not yet written is newer than the row.
+        if let Some(used) = self.uses.lock().unwrap_or_else(PoisonError::into_inner).get(&id) {
+            if used.last_used_at > session.last_used_at {
+                session = Arc::new(Session {
+                    last_used_at: used.last_used_at,
+                    idle_expires_at: used.idle_expires_at,
+                    ..Session::clone(&session)
+                });
+            }
+        }
         self.by_id.put(id, session.clone(), ticket, now);
         Ok(Some(session))
     }
@@ -144,13 +168,37 @@ impl LiveSessions {
         Ok(factors)
     }
 
-    /// Moves a session's idle deadline (a use), in the store and here.
-    pub async fn touch(&self, id: SessionId, now: OffsetDateTime, idle_expires_at: OffsetDateTime) -> Result<()> {
-        self.sessions.touch_session(id, now, idle_expires_at).await?;
+    /// Moves a session's idle deadline (a use): here at once, in the store
+    /// at the next [`LiveSessions::flush_uses`].
+    pub fn touch(&self, id: SessionId, now: OffsetDateTime, idle_expires_at: OffsetDateTime) {
+        self.uses
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(id, SessionUse { id, last_used_at: now, idle_expires_at });
         self.by_id.update(&id, |session| {
             *session = Arc::new(Session { last_used_at: now, idle_expires_at, ..Session::clone(session) });
         });
-        Ok(())
+    }
+
+    /// Writes the uses kept since the last flush, in one transaction. Uses
+    /// that could not be written are kept for the next flush, unless a newer
+    /// use of the same session came meanwhile.
+    pub async fn flush_uses(&self) -> Result<usize> {
+        let uses: Vec<SessionUse> = {
+            let mut kept = self.uses.lock().unwrap_or_else(PoisonError::into_inner);
+            std::mem::take(&mut *kept).into_values().collect()
+        };
+        if uses.is_empty() {
+            return Ok(0);
+        }
+        if let Err(e) = self.sessions.touch_sessions(&uses).await {
+            let mut kept = self.uses.lock().unwrap_or_else(PoisonError::into_inner);
+            for used in uses {
+                kept.entry(used.id).or_insert(used);
+            }
+            return Err(e.into());
+        }
+        Ok(uses.len())
     }
 
     /// Forgets what `change` makes stale.

@@ -23,7 +23,7 @@ pub(crate) mod client_cache;
 mod email_links;
 pub(crate) mod keys;
 mod limits;
-pub(crate) mod live_sessions;
+pub mod live_sessions;
 pub(crate) mod master_key;
 mod outbox;
 mod passwords;

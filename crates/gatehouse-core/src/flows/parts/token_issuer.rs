@@ -13,6 +13,7 @@ use super::keys::{self, ReloadGate};
 use crate::account::{User, UserId};
 use crate::amr::Amr;
 use crate::audit::ClientInfo;
+use crate::cache::BoundedCache;
 use crate::clock::Clock;
 use crate::crypto::{random_token, MasterKey, TokenDigest};
 use crate::error::{Error, Result};
@@ -73,6 +74,10 @@ impl Authenticated {
 /// Signs and verifies access tokens, and opens sessions.
 pub struct TokenIssuer {
     keys: RwLock<Arc<KeyRing>>,
+    /// The claims of tokens whose signature this node has checked, by the
+    /// token's digest: a token presented again costs a hash, not a signature
+    /// check (see [`TokenIssuer::verify_access`]).
+    verified: BoundedCache<TokenDigest, Arc<AccessClaims>>,
     /// When a token with an unknown `kid` last made this node re-read the keys.
     kid_reload: ReloadGate,
     key_store: Arc<dyn KeyStore>,
@@ -94,6 +99,7 @@ impl TokenIssuer {
         let ring = keys::load_or_create(key_store.as_ref(), &master, config.signing_alg, clock.now()).await?;
         Ok(Self {
             keys: RwLock::new(Arc::new(ring)),
+            verified: BoundedCache::new(config.session_cache_size, super::live_sessions::MAX_AGE),
             kid_reload: ReloadGate::default(),
             key_store,
             sessions,
@@ -123,9 +129,27 @@ impl TokenIssuer {
     /// [`AccessTokenIssuer::verify`]). A token signed with a key this node has
     /// not loaded yet — another node rotated a moment ago — makes it re-read
     /// the keys first, at most once a second (`keys::KID_RELOAD_INTERVAL`).
+    ///
+    /// A token verified before is recognised by its SHA-256 digest, and only
+    /// its times are checked again: the same bytes under the same keys verify
+    /// the same way. Every change of the key ring forgets them all.
     pub async fn verify_access(&self, token: &str) -> Result<AccessClaims> {
-        let ring = self.key_ring();
+        let digest = TokenDigest::of(token);
+        let at = self.clock.now();
         let now = self.clock.unix();
+        if let Some(claims) = self.verified.get(&digest, at) {
+            AccessTokenIssuer::check_times(&claims, now)?;
+            return Ok(AccessClaims::clone(&claims));
+        }
+        let ticket = self.verified.ticket(&digest);
+        let claims = self.verify_signed(token, now).await?;
+        self.verified.put(digest, Arc::new(claims.clone()), ticket, at);
+        Ok(claims)
+    }
+
+    /// [`TokenIssuer::verify_access`] without the memory of earlier tokens.
+    async fn verify_signed(&self, token: &str, now: i64) -> Result<AccessClaims> {
+        let ring = self.key_ring();
         match AccessTokenIssuer::verify(&ring, &self.config.tokens, token, now) {
             Err(Error::InvalidToken)
                 if AccessTokenIssuer::names_unknown_key(&ring, token) && self.kid_reload.try_open() =>
@@ -155,6 +179,8 @@ impl TokenIssuer {
             Ok(mut guard) => *guard = Arc::new(ring),
             Err(poisoned) => *poisoned.into_inner() = Arc::new(ring),
         }
+        // A key may have left the ring: what it signed must be checked again.
+        self.verified.clear();
         Ok(true)
     }
 

@@ -9,6 +9,7 @@ mod authorize;
 mod lifecycle;
 mod login;
 mod refresh;
+mod session_checks;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -48,6 +49,7 @@ struct Harness {
     services: Services,
     clock: Arc<ShiftedClock>,
     mail: Arc<Kept>,
+    master: Arc<MasterKey>,
 }
 
 fn config() -> AccountsConfig {
@@ -87,18 +89,19 @@ impl Harness {
         let mail = Arc::new(Kept::default());
         // The cheapest Argon2id parameters: these tests are about the flows.
         let params = HashParams { m_cost_kib: 8, t_cost: 1, p_cost: 1 };
+        let master = Arc::new(MasterKey::generate());
         let services = Services::new(
             Arc::new(MemoryStore::new()),
             Arc::new(PasswordHasher::new(params, 1, 64).unwrap()),
             Arc::new(MemoryRateLimiter::new(clock.clone())),
-            Arc::new(MasterKey::generate()),
+            master.clone(),
             mail.clone(),
             config(),
             clock.clone(),
         )
         .await
         .unwrap();
-        Self { services, clock, mail }
+        Self { services, clock, mail, master }
     }
 
     /// A new account made by the operator, with `roles` (none: the defaults).

@@ -175,6 +175,19 @@ impl SessionStore for MemoryStore {
         .await
     }
 
+    async fn touch_sessions(&self, uses: &[crate::session::SessionUse]) -> StoreResult<()> {
+        self.write(|state| {
+            for used in uses {
+                if let Some(session) = state.session_mut(used.id) {
+                    session.last_used_at = used.last_used_at;
+                    session.idle_expires_at = used.idle_expires_at;
+                }
+            }
+            Ok(())
+        })
+        .await
+    }
+
     async fn revoke_client_sessions(&self, user: UserId, client_id: &str, now: OffsetDateTime) -> StoreResult<u64> {
         self.write_told(Change::SessionsOf(user), |state| {
             Ok(state.revoke_sessions(now, |s| s.user_id == user && s.kind.client_id() == Some(client_id)))
