@@ -1,13 +1,14 @@
 // Forward-auth in real headless Chromium, through a real proxy: an anonymous
 // visit to an application is sent to Gatehouse's sign-in page, signing in
 // brings the browser back to the page it asked for, where the application
-// sees who signed in; a page a rule keeps for another role is refused; after
-// signing out at Gatehouse the application sends the browser to sign in
-// again. Driven by crates/gatehouse/tests/api/proxies.rs:
-//   node forward_auth.mjs <page_url> <refused_url> <issuer> <login> <password>
+// sees who signed in; a page a rule keeps for another role is refused; a page
+// whose rule wants a second factor sends a password-only session to add one
+// at Gatehouse; after signing out at Gatehouse the application sends the
+// browser to sign in again. Driven by crates/gatehouse/tests/api/proxies.rs:
+//   node forward_auth.mjs <page_url> <refused_url> <two_factor_url> <issuer> <login> <password>
 import { chromium } from 'playwright-core';
 
-const [pageUrl, refusedUrl, issuer, login, password] = process.argv.slice(2);
+const [pageUrl, refusedUrl, twoFactorUrl, issuer, login, password] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   headless: true,
@@ -34,6 +35,11 @@ try {
   const refused = await page.goto(refusedUrl);
   const refusedStatus = refused ? refused.status() : null;
 
+  await page.goto(twoFactorUrl);
+  await page.waitForURL((url) => url.origin === new URL(issuer).origin, { timeout: 10000 });
+  await page.waitForSelector('form[action="/logout"] button');
+  const twoFactorLanding = page.url();
+
   await page.goto(new URL('/account', issuer).href);
   await page.waitForSelector('form[action="/logout"] button');
   await Promise.all([page.waitForURL((url) => url.pathname === '/login'), page.click('form[action="/logout"] button')]);
@@ -45,6 +51,7 @@ try {
     seen,
     cookie: cookie ? { domain: cookie.domain, secure: cookie.secure, httpOnly: cookie.httpOnly } : null,
     refusedStatus,
+    twoFactorLanding,
     afterSignOut: page.url(),
   }));
 } catch (e) {

@@ -211,14 +211,19 @@ async fn journey(app: &TestApp, proxy: &Proxy, who: &str) {
 /// The journey in real Chromium (e2e/forward_auth.mjs), through `proxy`.
 async fn in_chromium(app: &TestApp, proxy: &Proxy) {
     let site = format!("http://{APP_HOST}:{}", proxy.port);
-    let (page, refused) = (format!("{site}/docs"), format!("{site}/admin"));
+    let (page, refused, two_factor) = (format!("{site}/docs"), format!("{site}/admin"), format!("{site}/secure"));
     let issuer = app.state.config.tokens.issuer.clone();
-    let result = crate::e2e::chromium("forward_auth.mjs", &[&page, &refused, &issuer, "alice", STRONG_PASSWORD]).await;
+    let result =
+        crate::e2e::chromium("forward_auth.mjs", &[&page, &refused, &two_factor, &issuer, "alice", STRONG_PASSWORD])
+            .await;
     assert!(result["loginUrl"].as_str().unwrap().starts_with(&format!("{issuer}/login?return_to=")), "{result}");
     assert_eq!(result["seen"]["path"], "/docs", "{result}");
     assert_eq!(result["seen"]["user"], "alice", "{result}");
     assert_eq!(result["cookie"], json!({"domain": ".gatehouse.localhost", "secure": true, "httpOnly": true}));
     assert_eq!(result["refusedStatus"], 403);
+    // A password-only session meets a rule that wants two factors: it is
+    // sent to its account, where a second factor is added.
+    assert_eq!(result["twoFactorLanding"], format!("{issuer}/account"), "{result}");
     assert!(result["afterSignOut"].as_str().unwrap().starts_with(&format!("{issuer}/login")), "{result}");
 }
 
@@ -230,6 +235,7 @@ async fn nginx_and_caddy_protect_an_application_through_gatehouse() {
         c.access_rules = Some(vec![
             rule(&[APP_HOST], &["/public"], "bypass", &[]),
             rule(&[APP_HOST], &["/admin"], "one_factor", &["admin"]),
+            rule(&[APP_HOST], &["/secure"], "two_factor", &[]),
             rule(&["*.gatehouse.localhost"], &[], "one_factor", &[]),
         ]);
     })
