@@ -178,6 +178,24 @@ on_both_backends! {
         assert_problem(app.me(s(&next["access_token"])).await, 401, "invalid_token").await;
     }
 
+    async fn introspection_follows_a_sign_out_at_once(backend) {
+        use crate::browser::{register_client, web_app};
+        let app = TestApp::spawn(backend).await;
+        let alice = app.signed_up("alice").await;
+        let resource_server = register_client(&app, web_app(false)).await;
+        let introspect = || async {
+            let r = app.post("/oauth2/introspect")
+                .basic_auth(&resource_server.id, resource_server.secret.as_deref())
+                .form(&[("token", s(&alice["access_token"]))])
+                .send().await.unwrap();
+            r.json::<Value>().await.unwrap()["active"].clone()
+        };
+        assert_eq!(introspect().await, json!(true));
+        assert_eq!(introspect().await, json!(true), "from memory");
+        app.post("/api/auth/logout").bearer_auth(s(&alice["access_token"])).send().await.unwrap();
+        assert_eq!(introspect().await, json!(false));
+    }
+
     async fn a_change_by_another_process_reaches_the_server_within_moments(backend) {
         let app = protected(backend).await;
         let alice = app.signed_up("alice").await;
