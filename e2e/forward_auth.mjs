@@ -6,19 +6,14 @@
 // at Gatehouse; after signing out at Gatehouse the application sends the
 // browser to sign in again. Driven by crates/gatehouse/tests/api/proxies.rs:
 //   node forward_auth.mjs <page_url> <refused_url> <two_factor_url> <issuer> <login> <password>
-import { chromium } from 'playwright-core';
+import { run } from './chromium.mjs';
 
 const [pageUrl, refusedUrl, twoFactorUrl, issuer, login, password] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  // The test's hosts (*.gatehouse.localhost) are this machine.
-  args: ['--no-sandbox', '--host-resolver-rules=MAP *.gatehouse.localhost 127.0.0.1'],
-});
-let page;
-try {
+// The test's hosts (*.gatehouse.localhost) are this machine.
+const args = ['--host-resolver-rules=MAP *.gatehouse.localhost 127.0.0.1'];
+await run(async (browser, watch) => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
+  const page = watch(await context.newPage());
 
   await page.goto(pageUrl);
   await page.waitForSelector('form[action="/login"]');
@@ -46,18 +41,12 @@ try {
   await page.goto(pageUrl);
   await page.waitForSelector('form[action="/login"]');
 
-  console.log(JSON.stringify({
+  return {
     loginUrl,
     seen,
     cookie: cookie ? { domain: cookie.domain, secure: cookie.secure, httpOnly: cookie.httpOnly } : null,
     refusedStatus,
     twoFactorLanding,
     afterSignOut: page.url(),
-  }));
-} catch (e) {
-  const where = page ? `${page.url()}\n${(await page.content()).slice(0, 2000)}` : '';
-  console.error(String(e), where);
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-}
+  };
+}, { args });

@@ -4,18 +4,12 @@
 // is served by this script (a route on the issuer's origin). Driven by
 // crates/gatehouse/tests/api/spa_cookie.rs:
 //   node spa.mjs <issuer> <login> <password>
-import { chromium } from 'playwright-core';
+import { run } from './chromium.mjs';
 
 const [issuer, login, password] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox'],
-});
-let page;
-try {
+await run(async (browser, watch) => {
   const context = await browser.newContext();
-  page = await context.newPage();
+  const page = watch(await context.newPage());
   const spa = new URL('/spa/', issuer).href;
   await page.route(spa, (route) => route.fulfill({
     status: 200, contentType: 'text/html', body: '<!doctype html><title>SPA</title><main>the app</main>',
@@ -44,16 +38,10 @@ try {
   }, { csrf });
   const left = (await context.cookies(issuer)).find((c) => c.name === '__Host-gatehouse');
 
-  console.log(JSON.stringify({
+  return {
     signIn,
     cookie: session ? { httpOnly: session.httpOnly, secure: session.secure, sameSite: session.sameSite } : null,
     ...calls,
     cookieAfterLogout: Boolean(left),
-  }));
-} catch (e) {
-  const where = page ? `${page.url()}\n${(await page.content()).slice(0, 2000)}` : '';
-  console.error(String(e), where);
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-}
+  };
+});

@@ -116,9 +116,11 @@ pub async fn load_at_random(
     connections: usize,
     shape: Shape,
 ) -> anyhow::Result<Outcome> {
+    // One list for every connection: 100,000 cookies are megabytes.
+    let cookies: std::sync::Arc<[String]> = cookies.into();
     let scripts = (0..connections)
         .map(|_| {
-            let cookies = cookies.to_vec();
+            let cookies = cookies.clone();
             Box::new(move |_: Option<(StatusCode, &Bytes)>| {
                 let pick = rand::thread_rng().gen_range(0..cookies.len());
                 req::forward_auth(addr, &cookies[pick])

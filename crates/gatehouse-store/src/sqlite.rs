@@ -230,7 +230,8 @@ impl SqliteStore {
     /// [`CHANGE_LOG_POLL`], in a task that lives as long as the receiver:
     /// every change committed since the last read, in order. The log keeps
     /// the last 10,000 changes: a reader that finds a gap after its last
-    /// change says [`Change::Missed`]. So does a read that fails.
+    /// change says [`Change::Missed`]. A read that fails is tried again at
+    /// the next tick, from the same place.
     ///
     /// [`Change::Missed`]: gatehouse_core::store::Change::Missed
     pub(crate) async fn change_feed(&self) -> Result<Option<gatehouse_core::store::Changes>, StoreError> {
@@ -242,6 +243,7 @@ impl SqliteStore {
             .map_err(Self::db_err)?;
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(async move {
+            let mut failing = false;
             let mut tick = tokio::time::interval(CHANGE_LOG_POLL);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
@@ -255,10 +257,21 @@ impl SqliteStore {
                         .fetch_all(&pool)
                         .await
                     {
-                        Ok(rows) => rows,
+                        Ok(rows) => {
+                            if failing {
+                                tracing::info!("the change log can be read again");
+                                failing = false;
+                            }
+                            rows
+                        }
+                        // Nothing is lost meanwhile: the next read goes on
+                        // from the last change heard. Said once per outage,
+                        // not four times a second.
                         Err(e) => {
-                            tracing::warn!(error = %e, "cannot read the change log; retrying");
-                            let _ = tx.send(Change::Missed);
+                            if !failing {
+                                tracing::warn!(error = %e, "cannot read the change log; retrying");
+                                failing = true;
+                            }
                             continue;
                         }
                     };

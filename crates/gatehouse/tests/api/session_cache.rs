@@ -196,6 +196,22 @@ on_both_backends! {
         assert_eq!(introspect().await, json!(false));
     }
 
+    async fn a_sessions_last_use_outlives_a_restart(backend) {
+        let app = protected(backend).await;
+        app.signed_up("alice").await;
+        let (_, cookie) = signed_in(&app, "alice").await;
+        passes(&app, &cookie).await;
+        // 25 minutes on, a use moves the 30-minute idle deadline. The use is
+        // kept in memory and written with the others every second, and once
+        // more as the server stops: the restart comes before the next second.
+        app.advance(Duration::from_secs(25 * 60));
+        passes(&app, &cookie).await;
+        let app = app.restart().await;
+        // 50 minutes after signing in: alive on the moved deadline only.
+        app.advance(Duration::from_secs(25 * 60));
+        passes(&app, &cookie).await;
+    }
+
     async fn a_change_by_another_process_reaches_the_server_within_moments(backend) {
         let app = protected(backend).await;
         let alice = app.signed_up("alice").await;

@@ -116,6 +116,19 @@ impl Harness {
         self.services.admin.create_user(request, &Actor::command_line(), &client()).await.unwrap()
     }
 
+    /// A new account `name` (default roles) signed in `via` the API or the
+    /// pages, without a second factor: its token pair (for the pages the
+    /// "refresh token" is the session cookie's value).
+    async fn signed_in(&self, name: &str, via: super::SignIn) -> super::TokenPair {
+        self.user(name, Vec::new()).await;
+        let login = crate::account::LoginName::parse(name).unwrap();
+        let req = super::LoginRequest { login, password: password(), via };
+        match self.services.auth.login(req, &client()).await.unwrap() {
+            super::LoginOutcome::Tokens(_, pair) => pair,
+            super::LoginOutcome::MfaRequired { .. } => panic!("no second factor"),
+        }
+    }
+
     fn advance(&self, by: Duration) {
         self.clock.advance(by);
     }

@@ -5,24 +5,14 @@ use std::time::Duration;
 
 use secrecy::ExposeSecret;
 
-use super::{client, password, Harness};
-use crate::account::LoginName;
+use super::{client, Harness};
 use crate::error::Error;
-use crate::flows::{LoginOutcome, LoginRequest, SignIn, TokenPair};
-
-async fn signed_in(h: &Harness) -> TokenPair {
-    h.user("alice", vec![]).await;
-    let req = LoginRequest { login: LoginName::parse("alice").unwrap(), password: password(), via: SignIn::Api };
-    match h.services.auth.login(req, &client()).await.unwrap() {
-        LoginOutcome::Tokens(_, pair) => pair,
-        LoginOutcome::MfaRequired { .. } => panic!("no second factor"),
-    }
-}
+use crate::flows::SignIn;
 
 #[tokio::test]
 async fn a_retry_within_the_grace_window_gets_the_same_successor() {
     let h = Harness::new().await;
-    let first = signed_in(&h).await;
+    let first = h.signed_in("alice", SignIn::Api).await;
     let auth = &h.services.auth;
     let (_, a) = auth.refresh(first.refresh_token.clone(), &client()).await.unwrap();
     let (_, b) = auth.refresh(first.refresh_token.clone(), &client()).await.unwrap();
@@ -33,7 +23,7 @@ async fn a_retry_within_the_grace_window_gets_the_same_successor() {
 #[tokio::test]
 async fn a_spent_token_presented_after_the_grace_window_ends_the_session() {
     let h = Harness::new().await;
-    let first = signed_in(&h).await;
+    let first = h.signed_in("alice", SignIn::Api).await;
     let auth = &h.services.auth;
     let (_, next) = auth.refresh(first.refresh_token.clone(), &client()).await.unwrap();
     h.advance(Duration::from_secs(3));
@@ -47,7 +37,7 @@ async fn a_spent_token_presented_after_the_grace_window_ends_the_session() {
 #[tokio::test]
 async fn a_session_past_its_idle_deadline_cannot_refresh() {
     let h = Harness::new().await;
-    let first = signed_in(&h).await;
+    let first = h.signed_in("alice", SignIn::Api).await;
     h.advance(Duration::from_secs(7 * 86400 + 1));
     let late = h.services.auth.refresh(first.refresh_token, &client()).await;
     assert!(matches!(late, Err(Error::TokenExpired)), "{late:?}");

@@ -8,29 +8,15 @@ use std::time::Duration;
 use secrecy::ExposeSecret;
 
 use super::*;
-use crate::account::LoginName;
 use crate::clock::Clock as _;
 use crate::error::Error;
-use crate::flows::{LoginOutcome, LoginRequest, SignIn, TokenPair};
+use crate::flows::SignIn;
 use crate::store::Change;
-
-async fn signed_in(h: &Harness) -> TokenPair {
-    h.user("alice", Vec::new()).await;
-    let req = LoginRequest {
-        login: LoginName::parse("alice").unwrap(),
-        password: PASSWORD.to_owned().into(),
-        via: SignIn::Api,
-    };
-    match h.services.auth.login(req, &client()).await.unwrap() {
-        LoginOutcome::Tokens(_, pair) => pair,
-        LoginOutcome::MfaRequired { .. } => panic!("no second factor"),
-    }
-}
 
 #[tokio::test]
 async fn a_remembered_token_still_expires() {
     let h = Harness::new().await;
-    let pair = signed_in(&h).await;
+    let pair = h.signed_in("alice", SignIn::Api).await;
     let token = pair.access_token.expose_secret();
     let auth = &h.services.auth;
     // Access tokens live 15 minutes, and 30 s of clock skew are allowed:
@@ -46,7 +32,7 @@ async fn a_remembered_token_still_expires() {
 #[tokio::test]
 async fn a_key_that_leaves_the_ring_takes_its_remembered_tokens_with_it() {
     let h = Harness::new().await;
-    let pair = signed_in(&h).await;
+    let pair = h.signed_in("alice", SignIn::Api).await;
     let token = pair.access_token.expose_secret();
     let auth = &h.services.auth;
     auth.authenticate(token).await.unwrap();
@@ -75,7 +61,7 @@ async fn a_key_that_leaves_the_ring_takes_its_remembered_tokens_with_it() {
 #[tokio::test]
 async fn a_session_ended_through_the_store_is_refused_at_the_next_check() {
     let h = Harness::new().await;
-    let pair = signed_in(&h).await;
+    let pair = h.signed_in("alice", SignIn::Api).await;
     let token = pair.access_token.expose_secret();
     let auth = &h.services.auth;
     auth.authenticate_live(token).await.unwrap();
@@ -91,15 +77,7 @@ async fn a_session_ended_through_the_store_is_refused_at_the_next_check() {
 #[tokio::test]
 async fn a_browser_sessions_uses_are_kept_in_memory_then_written_together() {
     let h = Harness::new().await;
-    h.user("alice", Vec::new()).await;
-    let req = LoginRequest {
-        login: LoginName::parse("alice").unwrap(),
-        password: PASSWORD.to_owned().into(),
-        via: SignIn::Browser { remember: false },
-    };
-    let LoginOutcome::Tokens(_, pair) = h.services.auth.login(req, &client()).await.unwrap() else {
-        panic!("no second factor")
-    };
+    let pair = h.signed_in("alice", SignIn::Browser { remember: false }).await;
     let cookie = pair.refresh_token;
     let auth = &h.services.auth;
     let store = h.services.store().clone();
