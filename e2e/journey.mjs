@@ -4,17 +4,21 @@
 // second factor → add a passkey (Chromium's virtual authenticator) → sign in
 // with the passkey alone → forgot/reset password → OAuth consent → an admin
 // disables the account, which ends its session.
-// Every page is screenshotted at 375 and 1280 px and checked with axe-core
-// (WCAG 2 A/AA); CSP violations are collected. Driven by
-// crates/gatehouse/tests/api/e2e.rs:
-//   node journey.mjs <issuer> <outbox_dir> <client_id> <client_secret> <redirect_uri> <admin_login> <admin_password> <shots>
+// Every page and state is screenshotted at 320, 375 and 1280 px in light and
+// dark, checked with axe-core (WCAG 2 A/AA) and for sideways scrolling; CSP
+// violations are collected. Driven by crates/gatehouse/tests/api/e2e_journey.rs:
+//   node journey.mjs <issuer> <outbox_dir> <client_id> <client_secret> <redirect_uri> <admin_login> <admin_password> <shots> [all|some]
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-const [issuer, outbox, clientId, clientSecret, redirectUri, adminLogin, adminPassword, shots] = process.argv.slice(2);
+const [issuer, outbox, clientId, clientSecret, redirectUri, adminLogin, adminPassword, shots, lookList = 'all'] = process.argv.slice(2);
+// `all`: 320, 375 and 1280 px, light and dark; `some`: 375 and 1280 px, light.
+const looks = lookList === 'all'
+  ? { widths: [320, 375, 1280], schemes: ['light', 'dark'] }
+  : { widths: [375, 1280], schemes: ['light'] };
 mkdirSync(shots, { recursive: true });
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -56,6 +60,7 @@ const browser = await chromium.launch({
 });
 const problems = [];
 const a11y = [];
+const wide = [];
 const visited = [];
 const steps = [];
 let page;
@@ -65,18 +70,28 @@ try {
   page.on('console', (m) => { if (/Content.Security.Policy|Refused/i.test(m.text())) problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(`script error: ${e.message}`));
 
+  // Every page in every look asked for: each width in light and dark, a
+  // full-page screenshot, axe-core, and a check that nothing scrolls sideways.
   const shoot = async (name, p = page) => {
     visited.push(name);
-    for (const width of [375, 1280]) {
-      await p.setViewportSize({ width, height: 800 });
-      await p.screenshot({ path: `${shots}/${name}-${width}.png`, fullPage: true });
+    for (const scheme of looks.schemes) {
+      await p.emulateMedia({ colorScheme: scheme });
+      for (const width of looks.widths) {
+        await p.setViewportSize({ width, height: 800 });
+        const look = `${name}-${width}-${scheme}`;
+        await p.screenshot({ path: `${shots}/${look}.png`, fullPage: true });
+        const sideways = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        if (sideways > 0) wide.push(`${look}: scrolls sideways by ${sideways} px`);
+        // axe-core runs through the DevTools protocol, which the page's CSP does not govern.
+        await p.evaluate(axeSource);
+        const result = await p.evaluate(() => axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa'] }));
+        for (const v of result.violations) {
+          a11y.push(`${look}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+        }
+      }
     }
-    // axe-core runs through the DevTools protocol, which the page's CSP does not govern.
-    await p.evaluate(axeSource);
-    const result = await p.evaluate(() => axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa'] }));
-    for (const v of result.violations) {
-      a11y.push(`${name}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    }
+    await p.emulateMedia({ colorScheme: 'light' });
+    await p.setViewportSize({ width: 1280, height: 800 });
   };
   const step = (s) => steps.push(s);
 
@@ -189,7 +204,7 @@ try {
 
   // Forgot → mail → reset.
   await page.goto('/login');
-  await page.click('text=Forgot password?');
+  await page.click('text=Forgot Your Password?');
   await page.waitForSelector('form[action="/forgot-password"]');
   await shoot('forgot-password');
   const resetAfter = Date.now() - 1000;
@@ -220,6 +235,8 @@ try {
     await route.fulfill({ status: 200, contentType: 'text/plain', body: 'the application' });
   });
   await page.goto(authorize.href);
+  await page.waitForSelector('text=Log in to continue to');
+  await shoot('login-for-app');
   await page.fill('#login', user.username);
   await page.fill('#password', newPassword);
   await page.click('form[action="/login"] button[type=submit]');
@@ -243,6 +260,10 @@ try {
   step('code redeemed');
   await page.goto('/account');
   await shoot('account-connected-app');
+  // A sign-out asked for by a link (no id_token_hint) is confirmed first.
+  await page.goto('/oauth2/logout');
+  await page.waitForSelector('form[action="/oauth2/logout"]');
+  await shoot('logout-confirm');
 
   // An administrator disables the account.
   const admin = await (await browser.newContext({ baseURL: issuer, viewport: { width: 1280, height: 800 } })).newPage();
@@ -263,6 +284,11 @@ try {
   step('disabled by admin');
   await admin.goto('/admin/clients');
   await shoot('admin-clients', admin);
+  await admin.fill('#name', 'Acme Notes');
+  await admin.fill('#redirect_uris', 'https://notes.example.com/callback');
+  await admin.click('form[action="/admin/clients"] button[type=submit]');
+  await admin.waitForSelector('#client-secret');
+  await shoot('admin-client-created', admin);
   await admin.goto(`/admin/audit?user=${user.username}`);
   await shoot('admin-audit', admin);
 
@@ -270,8 +296,27 @@ try {
   await page.goto('/account');
   const endedSession = new URL(page.url()).pathname === '/login';
 
+  // The states a stranger meets: a sign-up with every field wrong, a wrong password.
+  const stranger = await (await browser.newContext({ baseURL: issuer, viewport: { width: 1280, height: 800 } })).newPage();
+  stranger.on('console', (m) => { if (/Content.Security.Policy|Refused/i.test(m.text())) problems.push(m.text()); });
+  await stranger.goto('/register');
+  await stranger.fill('#email', 'not an address');
+  await stranger.fill('#username', 'x');
+  await stranger.fill('#password', 'short');
+  await stranger.fill('#confirm_password', 'other');
+  await stranger.check('#terms');
+  await stranger.click('form[action="/register"] button[type=submit]');
+  await stranger.waitForSelector('#email[aria-invalid=true]');
+  await shoot('register-errors', stranger);
+  await stranger.goto('/login');
+  await stranger.fill('#login', 'nobody');
+  await stranger.fill('#password', 'not the password');
+  await stranger.click('form[action="/login"] button[type=submit]');
+  await stranger.waitForSelector('#password-error:not([hidden])');
+  await shoot('login-wrong-password', stranger);
+
   console.log(JSON.stringify({
-    steps, problems, a11y, visited, endedSession,
+    steps, problems, a11y, wide, visited, looks, endedSession,
     state: received && new URL(received).searchParams.get('state'),
   }));
 } catch (e) {

@@ -191,7 +191,7 @@
     var intro = document.createElement('p');
     intro.textContent = 'Passkey added. These are your backup codes. Each one signs you in once if you cannot use your passkey.';
     var warning = document.createElement('p');
-    warning.className = 'notice error';
+    warning.className = 'notice warning';
     warning.setAttribute('role', 'alert');
     warning.textContent = 'Store them somewhere safe now, such as a password manager: you will not see them again.';
     var list = document.createElement('ul');
@@ -205,8 +205,39 @@
     link.className = 'button';
     link.href = next || '/account';
     link.textContent = 'Done';
-    [intro, warning, list, link].forEach(function (el) { container.appendChild(el); });
+    [intro, warning, list, codesActions(container), link].forEach(function (el) { container.appendChild(el); });
+    // The list says "no passkeys yet" no longer.
+    document.querySelectorAll('[data-passkeys-none]').forEach(function (p) { p.hidden = true; });
     link.focus();
+  }
+
+  // Copy and download for the codes (backup_codes.js wires them; the same
+  // markup as the codes page's).
+  function codesActions(container) {
+    var box = document.createElement('div');
+    box.setAttribute('data-codes-actions', '');
+    box.setAttribute('data-codes-file', container.getAttribute('data-codes-file') || 'backup-codes.txt');
+    box.setAttribute('data-codes-heading', container.getAttribute('data-codes-heading') || 'Backup codes');
+    var buttons = document.createElement('div');
+    buttons.className = 'actions';
+    buttons.setAttribute('data-codes-buttons', '');
+    buttons.hidden = true;
+    [['data-codes-copy', 'Copy codes'], ['data-codes-download', 'Download']].forEach(function (b) {
+      var button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'secondary';
+      button.setAttribute(b[0], '');
+      button.textContent = b[1];
+      buttons.appendChild(button);
+    });
+    var status = document.createElement('p');
+    status.className = 'hint';
+    status.setAttribute('role', 'status');
+    status.setAttribute('data-codes-status', '');
+    box.appendChild(buttons);
+    box.appendChild(status);
+    if (window.gatehouseBackupCodes) window.gatehouseBackupCodes(box);
+    return box;
   }
 
   function setup(container, kind) {

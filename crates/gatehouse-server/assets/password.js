@@ -63,10 +63,13 @@
         if (!res.ok) return;
         const verdict = await res.json();
         if (ticket !== latest) return; // a newer check is on its way
-        if (verdict.acceptable) {
-          show(verdict.score, 'Strong enough', 'ok');
+        // Weak / Medium / Strong, and one short hint.
+        if (!verdict.acceptable) {
+          show(Math.max(1, verdict.score), 'Weak: ' + (verdict.message || 'try a longer password'), 'bad');
+        } else if (verdict.score < 4) {
+          show(verdict.score, 'Medium: good enough. One more unrelated word makes it strong.', 'ok');
         } else {
-          show(Math.max(1, verdict.score), 'Too weak: ' + (verdict.message || 'try a longer password'), 'bad');
+          show(verdict.score, 'Strong', 'ok');
         }
       } catch (e) {
         // Network trouble: say nothing; the server checks on submit.

@@ -196,6 +196,7 @@ pub async fn callback(
             login::mfa_page(&state, &mfa_token, pending.return_to, false, &methods)
         }
         Err(e) => {
+            let wait;
             let message = match e.code() {
                 ErrorCode::EmailTaken => {
                     "An account with your email address exists already. Sign in with its password; \
@@ -207,7 +208,10 @@ pub async fn callback(
                     "Your email address is not verified at that provider. Verify it there and sign in again, \
                      or sign up here with a password."
                 }
-                ErrorCode::RateLimited => "Too many attempts. Wait a little and try again.",
+                ErrorCode::RateLimited => {
+                    wait = crate::pages::too_many(&e);
+                    &wait
+                }
                 ErrorCode::Internal | ErrorCode::ServerBusy => "Sign-in is unavailable right now. Try again later.",
                 _ => "The sign-in did not work. Start again.",
             };

@@ -157,6 +157,7 @@ fn consent_page(
             product => &state.config.product_name,
             title => "Allow access?",
             client_name => &valid.client.name,
+            client_host => crate::pages::login::redirect_host(&valid.redirect_uri),
             username => session.user.username.as_str(),
             scopes => valid.scopes.iter().map(describe).collect::<Vec<_>>(),
             csrf => state.auth.csrf_token(&session.session),

@@ -74,7 +74,7 @@ async fn logout(
                 state,
                 status,
                 "message.html",
-                context! { product, title => "Sign-out request refused", message, error => true },
+                context! { product, title => "Log-out request refused", message, error => true },
             );
         }
     };
@@ -94,7 +94,7 @@ async fn logout(
                 state,
                 StatusCode::OK,
                 "logout_confirm.html",
-                context! { product, title => "Sign out?", client_name, csrf, params },
+                context! { product, title => "Log out?", client_name, csrf, params },
             );
         }
         LogoutOutcome::Redirect(url) => Redirect::to(&url).into_response(),
@@ -102,7 +102,7 @@ async fn logout(
             state,
             StatusCode::OK,
             "message.html",
-            context! { product, title => "Signed out", message => "You are signed out." },
+            context! { product, title => "Logged out", message => "You are logged out." },
         ),
     };
     res.headers_mut().append(header::SET_COOKIE, browser::clear_session_cookie(state));

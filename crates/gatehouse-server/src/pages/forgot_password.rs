@@ -33,7 +33,7 @@ pub struct ForgotForm {
     csrf: String,
 }
 
-const TITLE: &str = "Reset your password";
+const TITLE: &str = "Forgot Your Password?";
 
 async fn show(State(state): State<AppState>) -> Response {
     form_page(&state, StatusCode::OK, "", None, None)
@@ -70,15 +70,13 @@ async fn submit(
     }
     if let Err(e) = state.lifecycle.check_forgot_limits(email, &client).await {
         let (status, notice) = match e.code() {
-            ErrorCode::RateLimited => {
-                (StatusCode::TOO_MANY_REQUESTS, "Too many requests. Wait a little, then try again.")
-            }
+            ErrorCode::RateLimited => (StatusCode::TOO_MANY_REQUESTS, super::too_many(&e)),
             _ => {
                 tracing::error!(error = %e, "cannot check the password-reset limits");
-                (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side. Please try again.")
+                (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side. Please try again.".into())
             }
         };
-        return form_page(&state, status, email, Some(notice), None);
+        return form_page(&state, status, email, Some(&notice), None);
     }
     // Off the request path: the answer and its timing are the same either way.
     let lifecycle = state.lifecycle.clone();
@@ -88,7 +86,7 @@ async fn submit(
             tracing::error!(error = %e, "password reset request failed");
         }
     });
-    let valid_for = human(state.config.password_reset_ttl);
+    let valid_for = super::durations::span(state.config.password_reset_ttl);
     let mut res = render(
         &state,
         StatusCode::OK,
@@ -97,28 +95,4 @@ async fn submit(
     );
     res.headers_mut().append(header::SET_COOKIE, browser::clear_cookie(CSRF_COOKIE));
     res
-}
-
-/// "30 minutes", "2 hours", "1 minute".
-fn human(d: std::time::Duration) -> String {
-    let plural = |n: u64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
-    match d.as_secs() {
-        s if s >= 3600 && s % 3600 == 0 => plural(s / 3600, "hour"),
-        s if s >= 60 => plural(s / 60, "minute"),
-        s => plural(s, "second"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::time::Duration;
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(human(Duration::from_secs(1800)), "30 minutes");
-        assert_eq!(human(Duration::from_secs(7200)), "2 hours");
-        assert_eq!(human(Duration::from_secs(60)), "1 minute");
-        assert_eq!(human(Duration::from_secs(2)), "2 seconds");
-    }
 }

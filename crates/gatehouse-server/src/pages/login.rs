@@ -8,7 +8,7 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use gatehouse_core::account::LoginName;
-use gatehouse_core::flows::{LoginOutcome, LoginRequest, SignIn, TokenPair};
+use gatehouse_core::flows::{AuthorizationRequest, LoginOutcome, LoginRequest, SignIn, TokenPair};
 use gatehouse_core::{Error, ErrorCode};
 use minijinja::context;
 use secrecy::ExposeSecret;
@@ -26,6 +26,9 @@ pub struct LoginQuery {
     /// `login`: sign in again although signed in (an OAuth client's
     /// `prompt=login` or `max_age`).
     prompt: Option<String>,
+    /// What just happened (`logged-out`): one of a fixed set of notices,
+    /// never text from the address.
+    done: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -50,8 +53,9 @@ pub struct MfaForm {
     #[serde(default)]
     csrf: String,
     return_to: Option<String>,
-    /// The page offered a passkey too (offer it again after a wrong code).
-    passkey: Option<String>,
+    /// What the page offered (see [`Offer`]), offered again after a wrong code.
+    #[serde(default)]
+    offer: String,
 }
 
 /// The login form, with a fresh CSRF cookie. Someone already signed in goes
@@ -61,7 +65,12 @@ pub async fn show(State(state): State<AppState>, headers: HeaderMap, Query(q): Q
         let target = browser::safe_return_to(&state, q.return_to.as_deref()).unwrap_or_else(|| "/account".to_owned());
         return Redirect::to(&target).into_response();
     }
-    form_page(&state, StatusCode::OK, q.return_to.as_deref(), q.login_hint.as_deref().unwrap_or(""), None).await
+    let notice = match q.done.as_deref() {
+        Some("logged-out") => Some("You are logged out."),
+        _ => None,
+    };
+    let login = q.login_hint.as_deref().unwrap_or("");
+    form_page(&state, StatusCode::OK, q.return_to.as_deref(), login, None, notice).await
 }
 
 /// `/`: the account page for someone signed in, the sign-in page otherwise.
@@ -78,6 +87,7 @@ async fn form_page(
     return_to: Option<&str>,
     login: &str,
     error: Option<&str>,
+    notice: Option<&str>,
 ) -> Response {
     let return_to = browser::safe_return_to(state, return_to);
     let upstreams: Vec<(String, String)> = match state.auth.upstreams().await {
@@ -96,13 +106,16 @@ async fn form_page(
             Vec::new()
         }
     };
+    let client = asking_client(state, return_to.as_deref()).await;
     let (csrf, csrf_cookie) = browser::new_signed_out_csrf();
     let mut res = render(
         state,
         status,
         "login.html",
         context! {
-            title => "Sign in",
+            title => "Log In",
+            client,
+            notice,
             csrf => csrf.expose_secret(),
             sign_up => sign_up_link(return_to.as_deref()),
             passkeys => state.auth.passkeys_enabled(),
@@ -114,6 +127,23 @@ async fn form_page(
     );
     res.headers_mut().append(header::SET_COOKIE, csrf_cookie);
     res
+}
+
+/// The application an OAuth sign-in is for, named only when its request is
+/// valid (a known client and one of its registered redirect URIs): "Log in
+/// to continue to Acme Notes (notes.example.com)".
+async fn asking_client(state: &AppState, return_to: Option<&str>) -> Option<minijinja::Value> {
+    let query = return_to?.strip_prefix("/oauth2/authorize?")?;
+    let req: AuthorizationRequest = serde_urlencoded::from_str(query).ok()?;
+    let valid = state.oauth.check_authorization(&req).await.ok()?;
+    Some(context! { name => valid.client.name, host => redirect_host(&valid.redirect_uri) })
+}
+
+/// Where an application sends people back to, as a person reads it: the
+/// host of its redirect URI (none for a custom scheme of a native app).
+pub(crate) fn redirect_host(redirect_uri: &str) -> Option<String> {
+    let url = url::Url::parse(redirect_uri).ok()?;
+    matches!(url.scheme(), "https" | "http").then(|| url.host_str().map(str::to_owned)).flatten()
 }
 
 /// The "Sign up" link, keeping where the person was going.
@@ -138,7 +168,7 @@ pub async fn submit(
     let return_to = browser::safe_return_to(&state, form.return_to.as_deref());
     if !browser::signed_out_csrf_ok(&state, &headers, &form.csrf) {
         let msg = super::origin::refusal_message(&state, &headers);
-        return form_page(&state, StatusCode::FORBIDDEN, return_to.as_deref(), &form.login, Some(&msg)).await;
+        return form_page(&state, StatusCode::FORBIDDEN, return_to.as_deref(), &form.login, Some(&msg), None).await;
     }
     let remember = form.remember.is_some();
     let attempt = match LoginName::parse(&form.login) {
@@ -155,7 +185,7 @@ pub async fn submit(
         Ok(LoginOutcome::MfaRequired { mfa_token, methods, .. }) => {
             mfa_page(&state, &mfa_token, return_to, remember, &methods)
         }
-        Err(e) => form_page(&state, status_for(&e), return_to.as_deref(), &typed, Some(&message_for(&e))).await,
+        Err(e) => form_page(&state, status_for(&e), return_to.as_deref(), &typed, Some(&message_for(&e)), None).await,
     }
 }
 
@@ -168,7 +198,7 @@ pub async fn submit_mfa(
     let return_to = browser::safe_return_to(&state, form.return_to.as_deref());
     if !browser::signed_out_csrf_ok(&state, &headers, &form.csrf) {
         let msg = super::origin::refusal_message(&state, &headers);
-        return form_page(&state, StatusCode::FORBIDDEN, return_to.as_deref(), "", Some(&msg)).await;
+        return form_page(&state, StatusCode::FORBIDDEN, return_to.as_deref(), "", Some(&msg), None).await;
     }
     let remember = form.remember.is_some();
     let code = form.code.trim().to_owned();
@@ -184,12 +214,11 @@ pub async fn submit_mfa(
                 csrf => form.csrf,
                 return_to,
                 remember,
-                totp => true,
-                passkey => form.passkey.is_some(),
                 error => "That code is not right. Try again.",
+                ..Offer::parse(&form.offer, &state).context()
             },
         ),
-        Err(e) => form_page(&state, status_for(&e), return_to.as_deref(), "", Some(&message_for(&e))).await,
+        Err(e) => form_page(&state, status_for(&e), return_to.as_deref(), "", Some(&message_for(&e)), None).await,
     }
 }
 
@@ -203,7 +232,7 @@ pub(crate) fn mfa_page(
     methods: &[String],
 ) -> Response {
     let (csrf, csrf_cookie) = browser::new_signed_out_csrf();
-    let has = |m: &str| methods.iter().any(|x| x == m);
+    let offer = Offer::of(methods.iter().map(String::as_str), state);
     let mut res = render(
         state,
         StatusCode::OK,
@@ -214,12 +243,68 @@ pub(crate) fn mfa_page(
             csrf => csrf.expose_secret(),
             return_to,
             remember,
-            totp => has("totp") || has("backup_code") || !has("webauthn"),
-            passkey => has("webauthn") && state.auth.passkeys_enabled(),
+            ..offer.context()
         },
     );
     res.headers_mut().append(header::SET_COOKIE, csrf_cookie);
     res
+}
+
+/// What the second step offers: the app's code, a backup code, a passkey.
+/// It only shapes the page; the code or passkey is checked against the
+/// account either way.
+#[derive(Clone, Copy)]
+struct Offer {
+    totp: bool,
+    backup: bool,
+    passkey: bool,
+}
+
+impl Offer {
+    /// From the account's methods (`totp`, `backup_code`, `webauthn`).
+    fn of<'a>(methods: impl Iterator<Item = &'a str> + Clone, state: &AppState) -> Self {
+        let has = |m: &str| methods.clone().any(|x| x == m);
+        Self {
+            totp: has("totp"),
+            backup: has("backup_code"),
+            passkey: has("webauthn") && state.auth.passkeys_enabled(),
+        }
+    }
+
+    /// From the form's `offer` field (as [`Offer::field`] wrote it); a form
+    /// without one is offered codes.
+    fn parse(field: &str, state: &AppState) -> Self {
+        if field.trim().is_empty() {
+            return Self { totp: true, backup: true, passkey: false };
+        }
+        let methods = field.split(' ').map(|m| match m {
+            "passkey" => "webauthn",
+            "backup" => "backup_code",
+            other => other,
+        });
+        Self::of(methods, state)
+    }
+
+    fn field(self) -> String {
+        [(self.totp, "totp"), (self.backup, "backup"), (self.passkey, "passkey")]
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, name)| *name)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    fn context(self) -> minijinja::Value {
+        context! {
+            totp => self.totp,
+            backup => self.backup,
+            passkey => self.passkey,
+            // The code field: for the app's codes and backup codes, and
+            // whenever there is no passkey to ask for.
+            code_form => self.totp || self.backup || !self.passkey,
+            offer => self.field(),
+        }
+    }
 }
 
 /// `GET /mfa` without a sign-in in progress: start at the beginning.
@@ -262,7 +347,7 @@ fn status_for(e: &Error) -> StatusCode {
 /// What the person reads; never says whether an account exists.
 fn message_for(e: &Error) -> String {
     match e.code() {
-        ErrorCode::RateLimited => "Too many attempts. Wait a little and try again.".into(),
+        ErrorCode::RateLimited => super::too_many(e),
         ErrorCode::ServerBusy => "The server is busy. Try again in a moment.".into(),
         ErrorCode::AccountDisabled => "This account is disabled.".into(),
         ErrorCode::EmailNotVerified => "Confirm your email address first: follow the link we sent you.".into(),

@@ -19,6 +19,8 @@
 mod account;
 mod admin;
 pub mod browser;
+mod device;
+mod durations;
 mod forgot_password;
 pub(crate) mod login;
 pub mod origin;
@@ -40,7 +42,8 @@ use crate::state::AppState;
 /// CSP of the pages: our own stylesheet and scripts only (no inline script
 /// or style), images from us or `data:` (the TOTP QR code), fetches to us
 /// (WebAuthn ceremonies), forms post to us, never framed.
-const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+const PAGE_CSP: &str =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
     connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 /// CSP of the sign-in pages (login, second factor, sign-up, consent,
 /// sign-out). No `form-action`: browsers apply it to every redirect that
@@ -48,7 +51,8 @@ const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self';
 /// application's registered URI on another origin. Forms are server-rendered
 /// and auto-escaped, and only our own scripts run, so nothing can be injected
 /// to post elsewhere.
-const SIGN_IN_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+const SIGN_IN_CSP: &str =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
     connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// Pages whose forms may end in a redirect off this origin.
@@ -71,7 +75,7 @@ pub fn router() -> Router<AppState> {
 
 /// Renders a page with the page CSP; `product` is always in the context.
 pub(crate) fn render(state: &AppState, status: StatusCode, name: &str, ctx: minijinja::Value) -> Response {
-    let ctx = minijinja::context! { product => &state.config.product_name, ..ctx };
+    let ctx = minijinja::context! { product => &state.config.product_name, logo => state.theme.logo(), ..ctx };
     match state.theme.render(name, ctx) {
         Ok(html) => {
             let mut res = (status, Html(html)).into_response();
@@ -93,7 +97,7 @@ pub(crate) fn render(state: &AppState, status: StatusCode, name: &str, ctx: mini
     }
 }
 
-/// `/assets/{name}`: the stylesheet and scripts of the theme.
+/// `/assets/{name}`: the stylesheet, scripts, font and logo of the theme.
 async fn asset(State(state): State<AppState>, Path(name): Path<String>) -> Response {
     let Some((body, kind)) = state.theme.asset(&name) else {
         return crate::ops::not_found().await.into_response();
@@ -106,10 +110,33 @@ async fn asset(State(state): State<AppState>, Path(name): Path<String>) -> Respo
 }
 
 /// The message a person sees for a failed token.
-fn token_problem(e: &gatehouse_core::Error) -> &'static str {
+fn token_problem(e: &gatehouse_core::Error) -> String {
     match e.code() {
-        gatehouse_core::ErrorCode::TokenExpired => "This link has expired. Ask for a new one.",
-        gatehouse_core::ErrorCode::RateLimited => "Too many attempts. Wait a little and try again.",
-        _ => "This link is not valid: it was already used, a newer one was sent, or it is incomplete.",
+        gatehouse_core::ErrorCode::TokenExpired => "This link has expired. Ask for a new one.".into(),
+        gatehouse_core::ErrorCode::RateLimited => too_many(e),
+        _ => "This link is not valid: it was already used, a newer one was sent, or it is incomplete.".into(),
+    }
+}
+
+/// What a person reads when a rate limit stopped them: how long to wait.
+pub(crate) fn too_many(e: &gatehouse_core::Error) -> String {
+    match e {
+        gatehouse_core::Error::RateLimited { retry_after } => {
+            format!("Too many attempts. Try again in {}.", durations::wait(*retry_after))
+        }
+        _ => "Too many attempts. Wait a little and try again.".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::too_many;
+
+    #[test]
+    fn a_rate_limit_says_how_long_to_wait() {
+        let e = gatehouse_core::Error::RateLimited { retry_after: Duration::from_secs(300) };
+        assert_eq!(too_many(&e), "Too many attempts. Try again in 5 minutes.");
     }
 }

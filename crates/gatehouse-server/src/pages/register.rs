@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use gatehouse_core::account::{Email, LoginName, Username};
+use gatehouse_core::audit::ClientInfo;
 use gatehouse_core::flows::{LoginOutcome, LoginRequest, RegisterRequest, SignIn};
 use gatehouse_core::{Error, ErrorCode};
 use minijinja::context;
@@ -112,7 +113,7 @@ fn form_page(
         status,
         "register.html",
         context! {
-            title => "Create your account",
+            title => "Sign Up",
             csrf => csrf.expose_secret(),
             return_to,
             email => typed.email,
@@ -143,7 +144,7 @@ async fn submit(
         let errors = Errors { form: Some(super::origin::refusal_message(&state, &headers)), ..Errors::default() };
         return form_page(&state, StatusCode::FORBIDDEN, return_to.as_deref(), &typed, &errors);
     }
-    let errors = check_form(&state, &form);
+    let errors = check_form(&state, &form, &client).await;
     if errors.any() {
         return form_page(&state, StatusCode::UNPROCESSABLE_ENTITY, return_to.as_deref(), &typed, &errors);
     }
@@ -162,9 +163,11 @@ async fn submit(
     }
 }
 
-/// What can be told without the core flow: the confirmation, the terms, and
-/// the shape of the email and username (all shown at once).
-fn check_form(state: &AppState, form: &RegisterForm) -> Errors {
+/// What can be told before the core flow, all in one round: the shape of the
+/// email and username, the confirmation, the terms — and, when any of those
+/// is wrong, the password policy too, so a person never fixes one field only
+/// to hear about the next.
+async fn check_form(state: &AppState, form: &RegisterForm, client: &ClientInfo) -> Errors {
     let mut errors = Errors::default();
     if let Err(e) = Email::parse(&form.email) {
         errors.email = Some(sentence(&e.to_string()));
@@ -179,6 +182,19 @@ fn check_form(state: &AppState, form: &RegisterForm) -> Errors {
     }
     if state.legal.required() && form.terms.is_none() {
         errors.terms = Some("Agree to the terms to create an account.".into());
+    }
+    if errors.any() && errors.password.is_none() && !form.password.is_empty() {
+        // The same policy the registration runs (and the strength meter asks).
+        // Rate-limited like the meter; over the limit, the password is judged
+        // in the next round instead.
+        let username = Some(form.username.trim()).filter(|u| !u.is_empty());
+        let email = Some(form.email.trim()).filter(|e| !e.is_empty());
+        let password = SecretString::from(form.password.clone());
+        if let Ok(verdict) = state.auth.check_password(&password, username, email, client).await {
+            if !verdict.acceptable {
+                errors.password = verdict.message.map(|m| sentence(&m));
+            }
+        }
     }
     errors
 }
@@ -201,7 +217,7 @@ fn refused(e: &Error) -> (StatusCode, Errors) {
         }
         ErrorCode::EmailTaken => {
             errors.email = Some(
-                "An account with this email address already exists. Sign in instead, or reset its password.".into(),
+                "An account with this email address already exists. Log in instead, or reset its password.".into(),
             );
             StatusCode::CONFLICT
         }
@@ -210,7 +226,7 @@ fn refused(e: &Error) -> (StatusCode, Errors) {
             StatusCode::CONFLICT
         }
         ErrorCode::RateLimited => {
-            errors.form = Some("Too many attempts. Wait a little and try again.".into());
+            errors.form = Some(super::too_many(e));
             StatusCode::TOO_MANY_REQUESTS
         }
         ErrorCode::ServerBusy => {
@@ -237,7 +253,7 @@ fn check_your_email(state: &AppState, email: &str, return_to: Option<&str>) -> R
             message => format!("We sent a link to {email}."),
             detail => "Follow it to confirm your address, then sign in. Nothing arrived? Check your spam folder.",
             link => sign_in_link(return_to),
-            link_text => "Sign in",
+            link_text => "Log In",
         },
     );
     res.headers_mut().append(header::SET_COOKIE, browser::clear_cookie(CSRF_COOKIE));
@@ -274,9 +290,9 @@ async fn sign_in(
                 context! {
                     title => "Account created",
                     message => "Your account is ready.",
-                    detail => "Sign in to continue.",
+                    detail => "Log in to continue.",
                     link => sign_in_link(return_to.as_deref()),
-                    link_text => "Sign in",
+                    link_text => "Log In",
                 },
             )
             .into_response()

@@ -4,6 +4,10 @@
 //! directory (`theme_dir`): `login.html`, `gatehouse.css`, … Overrides are
 //! read and every template is compiled at start-up, so a broken theme stops
 //! the server with a clear message instead of failing a sign-in later.
+//!
+//! The theme directory may also hold the operator's logo (`logo.svg`,
+//! `logo.png` or `logo.webp`, the first found): the pages show it beside the
+//! product name, and the OAuth pages show the asking application's own.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -34,16 +38,27 @@ const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// The embedded assets, by name: (bytes, content type).
-const ASSETS: &[(&str, &str, &str)] = &[
-    ("gatehouse.css", include_str!("../../assets/gatehouse.css"), "text/css; charset=utf-8"),
-    ("password.js", include_str!("../../assets/password.js"), "text/javascript; charset=utf-8"),
-    ("passkey.js", include_str!("../../assets/passkey.js"), "text/javascript; charset=utf-8"),
+const ASSETS: &[(&str, &[u8], &str)] = &[
+    ("gatehouse.css", include_bytes!("../../assets/gatehouse.css"), "text/css; charset=utf-8"),
+    ("forms.js", include_bytes!("../../assets/forms.js"), "text/javascript; charset=utf-8"),
+    ("password.js", include_bytes!("../../assets/password.js"), "text/javascript; charset=utf-8"),
+    ("passkey.js", include_bytes!("../../assets/passkey.js"), "text/javascript; charset=utf-8"),
+    ("backup_codes.js", include_bytes!("../../assets/backup_codes.js"), "text/javascript; charset=utf-8"),
+    // Inter (SIL Open Font License 1.1, the licence beside it), the Latin
+    // subset of the variable font: one file for every weight.
+    ("inter-latin-wght-normal.woff2", include_bytes!("../../assets/inter-latin-wght-normal.woff2"), "font/woff2"),
+    ("Inter-LICENSE.txt", include_bytes!("../../assets/Inter-LICENSE.txt"), "text/plain; charset=utf-8"),
 ];
+
+/// The logo files an operator may place in the theme directory, in the
+/// order they are looked for.
+const LOGOS: &[(&str, &str)] = &[("logo.svg", "image/svg+xml"), ("logo.png", "image/png"), ("logo.webp", "image/webp")];
 
 /// Templates and assets, with the operator's overrides applied.
 pub struct Theme {
     env: Environment<'static>,
-    assets: HashMap<&'static str, (String, &'static str)>,
+    assets: HashMap<&'static str, (Vec<u8>, &'static str)>,
+    logo: Option<&'static str>,
 }
 
 impl Theme {
@@ -55,29 +70,41 @@ impl Theme {
     /// The embedded theme with the files of `dir` (when given) in place of
     /// the embedded ones of the same name. Unknown files in `dir` are ignored.
     pub fn load(dir: Option<&Path>) -> Result<Self, String> {
-        let read = |name: &str| -> Result<Option<String>, String> {
+        let read = |name: &str| -> Result<Option<Vec<u8>>, String> {
             let Some(dir) = dir else { return Ok(None) };
             let path = dir.join(name);
-            match std::fs::read_to_string(&path) {
-                Ok(text) => Ok(Some(text)),
+            match std::fs::read(&path) {
+                Ok(bytes) => Ok(Some(bytes)),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
                 Err(e) => Err(format!("cannot read theme file {}: {e}", path.display())),
             }
         };
         let mut templates = HashMap::new();
         for (name, source) in TEMPLATES {
-            templates.insert(*name, read(name)?.unwrap_or_else(|| (*source).to_owned()));
+            let text = match read(name)? {
+                Some(bytes) => String::from_utf8(bytes).map_err(|_| format!("theme file {name} is not UTF-8"))?,
+                None => (*source).to_owned(),
+            };
+            templates.insert(*name, text);
         }
         let mut assets = HashMap::new();
         for (name, body, kind) in ASSETS {
-            assets.insert(*name, (read(name)?.unwrap_or_else(|| (*body).to_owned()), *kind));
+            assets.insert(*name, (read(name)?.unwrap_or_else(|| body.to_vec()), *kind));
+        }
+        let mut logo = None;
+        for (name, kind) in LOGOS {
+            if let Some(bytes) = read(name)? {
+                assets.insert(*name, (bytes, *kind));
+                logo = Some(*name);
+                break;
+            }
         }
         let mut env = Environment::new();
         env.set_loader(move |name| Ok(templates.get(name).cloned()));
         for (name, _) in TEMPLATES {
             env.get_template(name).map_err(|e| format!("template {name}: {e:#}"))?;
         }
-        Ok(Self { env, assets })
+        Ok(Self { env, assets, logo })
     }
 
     /// Renders template `name`.
@@ -85,9 +112,14 @@ impl Theme {
         self.env.get_template(name)?.render(ctx)
     }
 
-    /// An asset's text and content type.
-    pub fn asset(&self, name: &str) -> Option<(&str, &'static str)> {
-        self.assets.get(name).map(|(body, kind)| (body.as_str(), *kind))
+    /// An asset's bytes and content type.
+    pub fn asset(&self, name: &str) -> Option<(&[u8], &'static str)> {
+        self.assets.get(name).map(|(body, kind)| (body.as_slice(), *kind))
+    }
+
+    /// Where the operator's logo is served, when the theme has one.
+    pub fn logo(&self) -> Option<String> {
+        self.logo.map(|name| format!("/assets/{name}"))
     }
 }
 
@@ -111,7 +143,12 @@ mod tests {
         let theme = Theme::load(Some(&dir)).unwrap();
         let html = theme.render("message.html", minijinja::context! { message => "<hi>" }).unwrap();
         assert_eq!(html, "<p>custom &lt;hi&gt;</p>");
-        assert_eq!(theme.asset("gatehouse.css").unwrap().0, "body{color:red}");
+        assert_eq!(theme.asset("gatehouse.css").unwrap().0, b"body{color:red}");
+        assert_eq!(theme.logo(), None);
+        std::fs::write(dir.join("logo.png"), b"\x89PNG").unwrap();
+        let theme = Theme::load(Some(&dir)).unwrap();
+        assert_eq!(theme.logo().as_deref(), Some("/assets/logo.png"));
+        assert_eq!(theme.asset("logo.png").unwrap(), (&b"\x89PNG"[..], "image/png"));
         std::fs::write(dir.join("login.html"), "{% if %}").unwrap();
         let err = Theme::load(Some(&dir)).err().unwrap();
         assert!(err.contains("login.html"), "{err}");

@@ -72,3 +72,21 @@ on_both_backends! {
         }
     }
 }
+
+/// forms.js: the first submission disables the button and shows the spinner;
+/// a second click and a second submit send nothing (SQLite: the pages are the
+/// same on both backends).
+#[tokio::test]
+async fn a_form_is_sent_once_however_often_it_is_clicked() {
+    let app = spawn_provider(Backend::Sqlite, |_| {}).await;
+    app.signed_up("alice").await;
+    let issuer = app.state.config.tokens.issuer.clone();
+    let result = chromium("one_submission.mjs", &[&issuer, "alice", STRONG_PASSWORD]).await;
+    assert_eq!(result["posts"], 1, "{result}");
+    assert_eq!(result["landed"], "/account", "{result}");
+    let tried = &result["tried"];
+    assert_eq!(tried["events"], serde_json::json!(["sent", "stopped"]), "{result}");
+    assert_eq!(tried["disabled"], true, "{result}");
+    assert_eq!(tried["spinner"], true, "{result}");
+    assert_eq!(tried["busy"], "true", "{result}");
+}

@@ -2,8 +2,12 @@
 //! (`e2e/journey.mjs`): sign up, confirm the email from the outbox, sign in,
 //! turn on an authenticator app, sign in with it, add a passkey and sign in
 //! with it alone, reset a forgotten password, consent to an application, and
-//! an administrator disabling the account (which ends its session). Every page is screenshotted at 375
-//! and 1280 px into `e2e/screenshots/<backend>/` and checked with axe-core.
+//! an administrator disabling the account (which ends its session), and the
+//! error states a stranger meets. On SQLite every page and state is
+//! screenshotted at 320, 375 and 1280 px in light and dark into
+//! `e2e/screenshots/sqlite/`, checked with axe-core and for sideways
+//! scrolling; on PostgreSQL (the same pages over another store) at 375 and
+//! 1280 px in light.
 
 use gatehouse_core::account::Role;
 use gatehouse_core::audit::ClientInfo;
@@ -46,21 +50,32 @@ on_both_backends! {
             .join(format!("{backend:?}").to_lowercase());
         let shots = shots.to_string_lossy().into_owned();
         let outbox = outbox.to_string_lossy().into_owned();
+        let looks = if backend == Backend::Sqlite { "all" } else { "some" };
         let result = chromium(
             "journey.mjs",
-            &[&issuer, &outbox, &client.id, client.secret.as_deref().unwrap(), REDIRECT, "root", STRONG_PASSWORD, &shots],
+            &[&issuer, &outbox, &client.id, client.secret.as_deref().unwrap(), REDIRECT, "root", STRONG_PASSWORD, &shots, looks],
         )
         .await;
         assert_eq!(result["problems"], serde_json::json!([]), "no CSP violations or script errors");
         assert_eq!(result["a11y"], serde_json::json!([]), "axe-core finds no WCAG A/AA violation");
+        assert_eq!(result["wide"], serde_json::json!([]), "no page scrolls sideways");
         assert_eq!(result["state"], "journey");
         assert_eq!(result["endedSession"], true, "disabling the account ended its browser session");
         assert!(result["steps"].as_array().unwrap().iter().any(|s| s == "code redeemed"));
+        let (widths, schemes): (&[u32], &[&str]) =
+            if backend == Backend::Sqlite { (&[320, 375, 1280], &["light", "dark"]) } else { (&[375, 1280], &["light"]) };
+        assert_eq!(result["looks"]["widths"], serde_json::json!(widths));
+        assert_eq!(result["looks"]["schemes"], serde_json::json!(schemes));
         for page in result["visited"].as_array().unwrap() {
-            for width in [375, 1280] {
-                let shot = format!("{shots}/{}-{width}.png", page.as_str().unwrap());
-                assert!(std::path::Path::new(&shot).exists(), "{shot}");
+            for width in widths {
+                for scheme in schemes {
+                    let shot = format!("{shots}/{}-{width}-{scheme}.png", page.as_str().unwrap());
+                    assert!(std::path::Path::new(&shot).exists(), "{shot}");
+                }
             }
+        }
+        for page in ["login-for-app", "consent", "register-errors", "logout-confirm", "admin-client-created"] {
+            assert!(result["visited"].as_array().unwrap().iter().any(|p| p == page), "{page} was visited");
         }
         // The disabled person cannot sign in again.
         let res = app.login("dana", "orange bicycle under the bridge 9").await;

@@ -263,6 +263,20 @@ on_both_backends! {
         let login = b.get("/login").await;
         let mfa = b.sign_in(login, "alice", STRONG_PASSWORD).await;
         assert!(mfa.body.contains("data-passkey-mfa"), "{}", mfa.body);
+        // A passkey-only account is asked for its passkey, not for a 6-digit
+        // code; its backup codes are the way out, and stay so after a wrong one.
+        assert!(mfa.body.contains("Use your passkey or security key"), "{}", mfa.body);
+        assert!(!mfa.body.contains("6-digit") && mfa.body.contains(">Backup code</label>"), "{}", mfa.body);
+        let mut other = Browser::new(base);
+        let first = other.get("/login").await;
+        let first = other.sign_in(first, "alice", STRONG_PASSWORD).await;
+        let fields = ["csrf", "mfa_token", "offer"].map(|f| (f, first.field(f).unwrap()));
+        let mut form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        form.push(("code", "0000-0000"));
+        let wrong = other.post("/mfa", &form).await;
+        assert_eq!(wrong.status, 401, "{}", wrong.body);
+        assert!(wrong.body.contains("That code is not right") && wrong.body.contains("data-passkey-mfa"), "{}", wrong.body);
+        assert!(!wrong.body.contains("6-digit"), "{}", wrong.body);
         let mfa_token = mfa.field("mfa_token").unwrap();
         let csrf = mfa.field("csrf").unwrap();
         let start = fetch(&mut b, base, "/mfa/passkey/start", Some(&csrf), None, json!({"mfa_token": mfa_token})).await;

@@ -405,14 +405,14 @@ on_both_backends! {
         let client = register_client(&app, web_app(true)).await;
         let page = browser.get("/oauth2/logout").await;
         assert_eq!(page.status, 200);
-        assert!(page.body.contains("Sign out?"));
+        assert!(page.body.contains("Log out?"));
         let still = browser.get(&authorize_url(&client.id, &[("prompt", "none")])).await;
         assert!(still.location_params().contains_key("code"), "a GET from anywhere signs nobody out");
         let bad = browser.post("/oauth2/logout", &[("confirmed", "yes"), ("csrf", "forged")]).await;
-        assert!(bad.body.contains("Sign out?"), "a forged confirmation is asked again");
+        assert!(bad.body.contains("Log out?"), "a forged confirmation is asked again");
         let csrf = page.field("csrf").unwrap();
         let done = browser.post("/oauth2/logout", &[("confirmed", "yes"), ("csrf", &csrf)]).await;
-        assert!(done.body.contains("You are signed out"), "{}", done.body);
+        assert!(done.body.contains("You are logged out"), "{}", done.body);
         let after = browser.get(&authorize_url(&client.id, &[("prompt", "none")])).await;
         assert_eq!(after.location_params()["error"], "login_required");
         let bad = browser.get(&format!("/oauth2/logout?client_id={}&post_logout_redirect_uri=https://evil.example/", client.id)).await;

@@ -123,6 +123,8 @@ on_both_backends! {
         assert!(page.body.contains("action=\"/logout\""));
         assert!(!page.body.contains("Administration"), "not an admin");
         assert!(page.body.contains("this browser"));
+        // Devices by name, the user agent in full in the tooltip.
+        assert!(page.body.contains("title=\"gatehouse-tests-browser&#x2f;1\">gatehouse-tests-browser</span>"), "{}", page.body);
         assert!(page.body.contains("data-passkey-start=\"/account/passkeys/register\"") && page.body.contains("/assets/passkey.js"));
         // Notices are chosen by the server; anything else in the query is ignored.
         let page = browser.get("/account?done=%3Cb%3Ehello%3C%2Fb%3E").await;
@@ -288,7 +290,7 @@ on_both_backends! {
         let csrf = page.field("csrf").unwrap();
         let done = browser.post("/account/sessions/end-all", &[("csrf", &csrf)]).await;
         assert_eq!(done.status, 303);
-        assert!(done.location.unwrap().ends_with("/login"));
+        assert!(done.location.unwrap().ends_with("/login?done=logged-out"));
         assert!(!browser.cookies.contains_key(COOKIE), "the cookie is cleared");
         assert!(!opens_account(&app, &cookie).await);
         assert_eq!(app.me(tokens["access_token"].as_str().unwrap()).await.status(), 401);
@@ -335,13 +337,17 @@ on_both_backends! {
         assert!(opens_account(&app, &cookie).await, "still signed in");
         let done = browser.post("/logout", &[("csrf", &csrf)]).await;
         assert_eq!(done.status, 303);
-        assert!(done.location.unwrap().ends_with("/login"));
+        assert!(done.location.unwrap().ends_with("/login?done=logged-out"));
         assert!(done.set_cookies.iter().any(|c| c.starts_with("__Host-gatehouse=;") && c.contains("Max-Age=0")), "{:?}", done.set_cookies);
         assert!(!opens_account(&app, &cookie).await, "the old cookie value opens nothing");
+        // The login page confirms it, from a fixed notice only.
+        assert!(browser.get("/login?done=logged-out").await.body.contains("You are logged out."));
+        let other = browser.get("/login?done=%3Cb%3Ehi").await;
+        assert!(!other.body.contains("notice success") && !other.body.contains("&lt;b&gt;hi"), "{}", other.body);
         // Signed out already: nothing to do, back to the login page.
         let again = browser.post("/logout", &[("csrf", &csrf)]).await;
         assert_eq!(again.status, 303);
-        assert!(again.location.unwrap().ends_with("/login"));
+        assert!(again.location.unwrap().ends_with("/login?done=logged-out"));
     }
 
     async fn an_email_change_is_asked_for_with_the_password(backend) {
@@ -369,7 +375,7 @@ on_both_backends! {
         let (mut browser, _) = signed_in(&app).await;
         let page = account(&mut browser).await;
         assert!(page.body.contains("Your account needs two-step verification"), "{}", page.body);
-        assert!(!page.body.contains("action=\"/account/password\"") && !page.body.contains("Sign out everywhere"));
+        assert!(!page.body.contains("action=\"/account/password\"") && !page.body.contains("Log out everywhere"));
         let csrf = page.field("csrf").unwrap();
         let form = [("current_password", STRONG_PASSWORD), ("new_password", NEW_PASSWORD), ("confirm_password", NEW_PASSWORD), ("csrf", csrf.as_str())];
         let refused = browser.post("/account/password", &form).await;
@@ -384,7 +390,7 @@ on_both_backends! {
         let (mut browser, tokens) = signed_in(&app).await;
         let id = api_passkey(&app, tokens["access_token"].as_str().unwrap()).await;
         let page = account(&mut browser).await;
-        assert!(page.body.contains("<td>key</td>"), "{}", page.body);
+        assert!(page.body.contains("<td data-label=\"Name\">key</td>"), "{}", page.body);
         let csrf = page.field("csrf").unwrap();
 
         assert_forgeries_refused(&mut browser, "/account/passkeys/rename", &[("id", &id), ("name", "Laptop")]).await;
@@ -394,7 +400,7 @@ on_both_backends! {
         let done = browser.post("/account/passkeys/rename", &[("csrf", &csrf), ("id", &id), ("name", "Laptop")]).await;
         assert_eq!(done.status, 303);
         assert!(done.location.unwrap().ends_with("/account?done=passkey-renamed"));
-        assert!(account(&mut browser).await.body.contains("<td>Laptop</td>"));
+        assert!(account(&mut browser).await.body.contains("<td data-label=\"Name\">Laptop</td>"));
 
         assert_forgeries_refused(&mut browser, "/account/passkeys/remove", &[("id", &id)]).await;
         let unknown = uuid::Uuid::now_v7().to_string();
@@ -406,11 +412,11 @@ on_both_backends! {
         assert!(page.body.contains(&format!("id=\"passkey-{id}-password\"")), "{}", page.body);
         let refused = browser.post("/account/passkeys/remove", &[("csrf", &csrf), ("id", &id)]).await;
         assert_eq!(refused.status, 401);
-        assert!(refused.body.contains("<td>Laptop</td>"), "not removed");
+        assert!(refused.body.contains("<td data-label=\"Name\">Laptop</td>"), "not removed");
         let done = browser.post("/account/passkeys/remove", &[("csrf", &csrf), ("id", &id), ("passkey_password", STRONG_PASSWORD)]).await;
         assert_eq!(done.status, 303, "{}", done.body);
         assert!(done.location.unwrap().ends_with("/account?done=passkey-removed"));
-        assert!(!account(&mut browser).await.body.contains("<td>Laptop</td>"));
+        assert!(!account(&mut browser).await.body.contains("<td data-label=\"Name\">Laptop</td>"));
     }
 
     async fn admins_see_the_way_to_administration(backend) {

@@ -58,7 +58,7 @@ async fn count(app: &TestApp, kind: AuditKind) -> usize {
 
 /// Rows of the audit table on a page.
 fn event_rows(page: &Page) -> usize {
-    page.body.matches("<td class=\"event\">").count()
+    page.body.matches("<td class=\"event\" ").count()
 }
 
 /// A form post the way another site (or a tool) sends it: the browser's
@@ -397,7 +397,8 @@ on_both_backends! {
         let page = root.get("/admin/audit?user=alice%40example.com").await;
         assert!(event_rows(&page) >= 3, "register, login, failed login");
         assert!(!page.body.contains(&bob.id.to_string()), "only Alice's events");
-        assert!(page.body.contains("gatehouse-tests&#x2f;1") || page.body.contains("gatehouse-tests/1"), "the user agent");
+        assert!(page.body.contains("gatehouse-tests&#x2f;1") || page.body.contains("gatehouse-tests/1"), "the user agent, in full in the tooltip");
+        assert!(page.body.contains(">gatehouse-tests</span>"), "the device, named");
         let page = root.get(&format!("/admin/audit?user={}&outcome=failure", alice.id)).await;
         assert_eq!(event_rows(&page), 1);
         let page = root.get("/admin/audit?to=2000-01-01T00:00").await;

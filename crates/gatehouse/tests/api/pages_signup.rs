@@ -54,7 +54,7 @@ async fn forgot_via_page(browser: &mut Browser, email: &str) -> Page {
     let page = browser.get("/forgot-password").await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("action=\"/forgot-password\"") && page.body.contains("name=\"email\""));
-    assert!(page.body.contains("Back to sign in"));
+    assert!(page.body.contains("Back to Login"));
     let csrf = page.field("csrf").expect("csrf field");
     browser.post("/forgot-password", &[("email", email), ("csrf", &csrf)]).await
 }
@@ -73,7 +73,7 @@ async fn register_page_renders_with_a_csrf_cookie_and_no_terms_by_default() {
     let mut browser = Browser::new(&issuer(&app));
     let page = browser.get("/register").await;
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("<title>Create your account"), "{}", page.body);
+    assert!(page.body.contains("<title>Sign Up"), "{}", page.body);
     let cookie = set_cookie(&page, CSRF).expect("a CSRF cookie");
     assert_eq!(page.field("csrf").as_deref(), Some(cookie.as_str()), "double-submit token");
     for needed in [
@@ -301,7 +301,7 @@ on_both_backends! {
             let answer = browser.post("/forgot-password", &[("email", "x@example.com"), ("csrf", &csrf)]).await;
             assert_eq!(answer.status, expected, "{}", answer.body);
             if expected == 429 {
-                assert!(answer.body.contains("Too many requests"), "{}", answer.body);
+                assert!(answer.body.contains("Too many attempts. Try again in "), "{}", answer.body);
             }
         }
     }
@@ -330,7 +330,7 @@ on_both_backends! {
         assert_eq!(mismatch.field("token").as_deref(), Some(token.as_str()), "the link is kept");
         let done = browser.post("/reset-password", &[("token", &token), ("new_password", new), ("confirm_password", new)]).await;
         assert_eq!(done.status, 200, "{}", done.body);
-        assert!(done.body.contains("href=\"/login\"") && done.body.contains(">Sign in<"), "{}", done.body);
+        assert!(done.body.contains("href=\"/login\"") && done.body.contains(">Log In<"), "{}", done.body);
         assert_eq!(app.login("alice", new).await.status(), 200);
     }
 

@@ -107,13 +107,13 @@ impl Done {
         match self {
             Done::VerificationSent => "We sent the link again. Check your inbox.",
             Done::EmailChangeRequested => "We sent a link to the new address. Follow it to finish the change.",
-            Done::PasswordChanged => "Your password was changed. Every other session was signed out.",
+            Done::PasswordChanged => "Your password was changed. Every other session was logged out.",
             Done::TotpOn => "Two-step verification is on.",
             Done::TotpOff => "The authenticator app is turned off.",
             Done::PasskeyAdded => "Passkey added.",
             Done::PasskeyRenamed => "Passkey renamed.",
             Done::PasskeyRemoved => "Passkey removed.",
-            Done::SessionEnded => "That session is signed out.",
+            Done::SessionEnded => "That session is logged out.",
             Done::AppRemoved => "The app can no longer use your account.",
         }
     }
@@ -179,7 +179,7 @@ impl Feedback {
 /// get a generic message.
 fn failure(e: &Error) -> (StatusCode, String) {
     let (status, message) = match e.code() {
-        ErrorCode::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "Too many attempts. Wait a little and try again."),
+        ErrorCode::RateLimited => return (StatusCode::TOO_MANY_REQUESTS, super::too_many(e)),
         ErrorCode::ServerBusy => (StatusCode::SERVICE_UNAVAILABLE, "The server is busy. Try again in a moment."),
         ErrorCode::InvalidCredentials => (StatusCode::UNAUTHORIZED, "That password is not right."),
         ErrorCode::ReauthenticationRequired => {
@@ -192,7 +192,7 @@ fn failure(e: &Error) -> (StatusCode, String) {
         ErrorCode::InvalidMfaCode => (StatusCode::UNAUTHORIZED, "That code is not right. Try again."),
         // The session ended: one wrong proof of presence too many.
         ErrorCode::InvalidToken => {
-            (StatusCode::UNAUTHORIZED, "Too many wrong attempts: you are signed out. Sign in again to go on.")
+            (StatusCode::UNAUTHORIZED, "Too many wrong attempts: you are logged out. Log in again to go on.")
         }
         ErrorCode::MfaAlreadyEnabled => (StatusCode::CONFLICT, "An authenticator app is already set up."),
         ErrorCode::MfaNotEnabled => (StatusCode::CONFLICT, "Two-step verification is not set up."),
@@ -290,7 +290,7 @@ fn with_session_cookie(state: &AppState, mut res: Response, cookie: Option<Heade
 
 /// The browser is signed out: no cookie, off to the login page.
 fn signed_out(state: &AppState) -> Response {
-    with_session_cookie(state, Redirect::to("/login").into_response(), None)
+    with_session_cookie(state, Redirect::to("/login?done=logged-out").into_response(), None)
 }
 
 /// `GET /account`.
@@ -327,7 +327,9 @@ struct PasskeyRow {
 struct SessionRow {
     id: String,
     kind: String,
+    /// "Chrome on Linux" ([`super::device`]); the raw user agent in `agent`.
     device: Option<String>,
+    agent: Option<String>,
     ip: Option<String>,
     created: String,
     last_active: String,
@@ -412,7 +414,8 @@ fn session_row(s: &Session, current: bool, names: &HashMap<String, String>) -> S
     SessionRow {
         id: s.id.to_string(),
         kind,
-        device: s.user_agent.clone(),
+        device: s.user_agent.as_deref().and_then(crate::pages::device::describe),
+        agent: s.user_agent.clone(),
         ip: s.ip.clone(),
         created: when(s.created_at),
         last_active: when(s.last_used_at),

@@ -19,8 +19,6 @@ use super::{internal, page_number, pager, when, Admin};
 use crate::state::AppState;
 
 const PER_PAGE: u32 = 100;
-/// User agents longer than this are cut in the table (the full one is in a tooltip).
-const AGENT_SHOWN: usize = 40;
 
 #[derive(Deserialize, Default)]
 pub struct AuditFilters {
@@ -197,13 +195,7 @@ pub(super) async fn rows(state: &AppState, events: &[AuditEvent]) -> Vec<EventRo
         .iter()
         .map(|e| {
             let agent_full = e.user_agent.clone();
-            let agent = agent_full.as_deref().map(|a| {
-                if a.chars().count() > AGENT_SHOWN {
-                    format!("{}…", a.chars().take(AGENT_SHOWN).collect::<String>())
-                } else {
-                    a.to_owned()
-                }
-            });
+            let agent = agent_full.as_deref().and_then(crate::pages::device::describe);
             EventRow {
                 at: when(e.at),
                 event: e.kind.as_str(),
