@@ -289,6 +289,21 @@ try {
   await admin.click('form[action="/admin/clients"] button[type=submit]');
   await admin.waitForSelector('#client-secret');
   await shoot('admin-client-created', admin);
+  await admin.click('a:text-is("Acme Notes")');
+  await admin.waitForSelector('form[action^="/admin/clients/"] textarea#redirect_uris');
+  await shoot('admin-client', admin);
+  await admin.goto('/admin/roles');
+  await shoot('admin-roles', admin);
+  await admin.click('a:text-is("admin")');
+  await admin.waitForSelector('fieldset.permissions');
+  await shoot('admin-role', admin);
+  await admin.goto('/admin/keys');
+  await shoot('admin-keys', admin);
+  await admin.click('a:text-is("Rotate the keys…")');
+  await admin.waitForSelector('input[name=confirmed]', { state: 'attached' });
+  await shoot('admin-confirm', admin);
+  await admin.goto('/admin/upstreams');
+  await shoot('admin-upstreams', admin);
   await admin.goto(`/admin/audit?user=${user.username}`);
   await shoot('admin-audit', admin);
 

@@ -30,11 +30,6 @@ impl SignedIn {
     pub fn check_form(&self, state: &AppState, headers: &HeaderMap, presented: &str) -> bool {
         browser::same_origin(state, headers) && state.auth.csrf_matches(&self.browser.session, presented)
     }
-
-    /// The person holds the `admin` role.
-    pub fn is_admin(&self) -> bool {
-        self.browser.user.roles.iter().any(|r| r.as_str() == "admin")
-    }
 }
 
 impl<S> FromRequestParts<S> for SignedIn

@@ -34,6 +34,12 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("admin_users.html", include_str!("../../templates/pages/admin_users.html")),
     ("admin_user.html", include_str!("../../templates/pages/admin_user.html")),
     ("admin_clients.html", include_str!("../../templates/pages/admin_clients.html")),
+    ("admin_client.html", include_str!("../../templates/pages/admin_client.html")),
+    ("admin_roles.html", include_str!("../../templates/pages/admin_roles.html")),
+    ("admin_role.html", include_str!("../../templates/pages/admin_role.html")),
+    ("admin_upstreams.html", include_str!("../../templates/pages/admin_upstreams.html")),
+    ("admin_keys.html", include_str!("../../templates/pages/admin_keys.html")),
+    ("admin_confirm.html", include_str!("../../templates/pages/admin_confirm.html")),
     ("admin_audit.html", include_str!("../../templates/pages/admin_audit.html")),
 ];
 

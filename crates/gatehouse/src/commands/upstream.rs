@@ -4,6 +4,7 @@ use std::io::Read as _;
 
 use gatehouse_core::audit::ClientInfo;
 use gatehouse_core::flows::NewUpstream;
+use gatehouse_core::rbac::Actor;
 
 use super::{CommandError, CommandResult};
 use crate::cli::UpstreamCommand;
@@ -47,7 +48,7 @@ pub async fn run(cmd: UpstreamCommand, settings: &Settings) -> CommandResult {
                 scopes,
                 link_by_email,
             };
-            let p = services.auth.add_upstream(req, &cli).await?;
+            let p = services.auth.add_upstream(req, &Actor::command_line(), &cli).await?;
             println!("added upstream {} ({}, {})", p.id, p.name, p.kind.as_str());
             println!(
                 "register this redirect URI at the provider: {}/login/upstream/{}/callback",
@@ -68,7 +69,7 @@ pub async fn run(cmd: UpstreamCommand, settings: &Settings) -> CommandResult {
             }
         }
         UpstreamCommand::Remove { id } => {
-            services.auth.remove_upstream(&id, &cli).await?;
+            services.auth.remove_upstream(&id, &Actor::command_line(), &cli).await?;
             println!("removed upstream {id}");
         }
     }

@@ -74,7 +74,8 @@ on_both_backends! {
                 }
             }
         }
-        for page in ["login-for-app", "consent", "register-errors", "logout-confirm", "admin-client-created"] {
+        for page in ["login-for-app", "consent", "register-errors", "logout-confirm", "admin-client-created", "admin-client",
+                     "admin-roles", "admin-role", "admin-keys", "admin-confirm", "admin-upstreams"] {
             assert!(result["visited"].as_array().unwrap().iter().any(|p| p == page), "{page} was visited");
         }
         // The disabled person cannot sign in again.

@@ -50,6 +50,7 @@ pub(crate) async fn pair(backend: Backend, link_by_email: bool, carol_verified: 
                 scopes: vec![],
                 link_by_email,
             },
+            &gatehouse_core::rbac::Actor::command_line(),
             &ClientInfo::default(),
         )
         .await
@@ -417,6 +418,7 @@ async fn an_upstream_answer_past_the_size_bound_is_refused_as_it_arrives() {
                 scopes: vec![],
                 link_by_email: false,
             },
+            &gatehouse_core::rbac::Actor::command_line(),
             &ClientInfo::default(),
         )
         .await

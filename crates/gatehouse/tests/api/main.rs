@@ -32,6 +32,7 @@ mod oidc;
 mod operations;
 mod pages_account;
 mod pages_admin;
+mod pages_admin_console;
 mod pages_signup;
 mod passkeys;
 mod passwords;

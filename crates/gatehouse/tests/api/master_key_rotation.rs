@@ -46,7 +46,7 @@ on_both_backends! {
             client_secret: "the-upstream-secret".to_owned().into(),
             ..Default::default()
         };
-        app.state.auth.add_upstream(upstream, &Default::default()).await.unwrap();
+        app.state.auth.add_upstream(upstream, &gatehouse_core::rbac::Actor::command_line(), &Default::default()).await.unwrap();
         app.stop().await;
 
         // The key in use is refused as the new one (exit 2); a missing file gets a new key.

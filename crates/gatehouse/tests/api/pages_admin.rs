@@ -357,13 +357,13 @@ on_both_backends! {
 
         // Delete, then delete again.
         let path = format!("/admin/clients/{id}/delete");
-        let page = root.post(&path, &[("csrf", &csrf)]).await;
+        let page = root.post(&path, &[("csrf", &csrf), ("confirmed", "yes")]).await;
         assert_eq!(page.status, 303);
         assert!(page.location.as_deref().unwrap().ends_with("/admin/clients?notice=deleted"));
         assert!(app.state.admin.client(&crate::helpers::operator(), &id).await.is_err());
         let list = root.get(&page.location.unwrap()).await;
         assert!(list.body.contains("The client is deleted") && !list.body.contains(&id) && list.body.contains(&spa));
-        let page = root.post(&path, &[("csrf", &csrf)]).await;
+        let page = root.post(&path, &[("csrf", &csrf), ("confirmed", "yes")]).await;
         assert!(page.location.unwrap().ends_with("?notice=missing"));
         let events = events_of(&app, AuditKind::ClientDeleted).await;
         assert_eq!((events.len(), events[0].actor), (1, Some(root_id)));
@@ -445,8 +445,25 @@ on_both_backends! {
             (format!("/admin/users/{}/unlock", alice.id), vec![]),
             (format!("/admin/users/{}/mfa-reset", alice.id), vec![("confirmed", "yes")]),
             ("/admin/clients".into(), vec![("name", "Evil"), ("redirect_uris", "https://evil.example/cb"), ("kind", "public")]),
-            (format!("/admin/clients/{}/delete", shop.id), vec![]),
+            (format!("/admin/clients/{}/delete", shop.id), vec![("confirmed", "yes")]),
+            // The console's other forms.
+            ("/admin/users".into(), vec![("username", "mallory"), ("email", "m@example.com"), ("password", STRONG_PASSWORD)]),
+            (format!("/admin/users/{}", alice.id), vec![("username", "alicia"), ("email", "alice@example.com")]),
+            (format!("/admin/users/{}/password-reset", alice.id), vec![("confirmed", "yes")]),
+            (format!("/admin/users/{}/delete", alice.id), vec![("confirmed", "yes")]),
+            (format!("/admin/users/{}/sessions/end-all", alice.id), vec![("confirmed", "yes")]),
+            (format!("/admin/users/{}/sessions/end", alice.id), vec![("session", "00000000-0000-0000-0000-000000000000")]),
+            (format!("/admin/users/{}/api-keys/revoke", alice.id), vec![("key", "00000000-0000-0000-0000-000000000000")]),
+            ("/admin/roles".into(), vec![("name", "evil"), ("permission", "users:write")]),
+            ("/admin/roles/user".into(), vec![("permission", "users:write")]),
+            ("/admin/roles/user/delete".into(), vec![("confirmed", "yes")]),
+            (format!("/admin/clients/{}", shop.id), vec![("name", "Evil"), ("redirect_uris", "https://evil.example/cb")]),
+            (format!("/admin/clients/{}/secret", shop.id), vec![("confirmed", "yes")]),
+            ("/admin/keys/rotate".into(), vec![("confirmed", "yes")]),
+            ("/admin/upstreams".into(), vec![("preset", "google"), ("id", "evil"), ("client_id", "x"), ("client_secret", "y")]),
+            ("/admin/upstreams/evil/remove".into(), vec![("confirmed", "yes")]),
         ];
+        let keys_before = app.state.admin.all_keys(&crate::helpers::operator()).await.unwrap().len();
         app.login("alice", "wrong password 123").await;
         for (path, fields) in &forms {
             // No token, a wrong token, another site's Origin with the right token.
@@ -463,6 +480,14 @@ on_both_backends! {
         }
         let alice_after = user(&app, "alice").await;
         assert!(alice_after.is_active && !alice_after.has_role("admin") && alice_after.failed_logins == 1);
+        assert!(alice_after.username.as_str() == "alice" && !alice_after.password_reset_required);
+        assert!(app.state.admin.find_user("mallory").await.is_err());
+        let operator = crate::helpers::operator();
+        assert!(app.state.admin.role(&operator, "evil").await.is_err());
+        assert_eq!(app.state.admin.all_keys(&operator).await.unwrap().len(), keys_before, "no rotation");
+        assert!(app.state.auth.upstreams().await.unwrap().is_empty());
+        let shop_after = app.state.admin.client(&operator, &shop.id).await.unwrap();
+        assert!(shop_after.name != "Evil" && shop_after.secret_matches(shop.secret.as_deref().unwrap()));
         let clients = app.state.admin.list_clients(&crate::helpers::operator()).await.unwrap();
         assert_eq!((clients.len(), clients[0].id.as_str()), (1, shop.id.as_str()));
         for kind in [AuditKind::AccountDisabled, AuditKind::RoleChanged, AuditKind::AccountUnlocked, AuditKind::ClientDeleted,

@@ -33,7 +33,17 @@ use crate::crypto::random_token;
 use crate::error::{Error, Result};
 use crate::federation::{check_provider_id, UpstreamIdentity, UpstreamKind, UpstreamLink, UpstreamProvider};
 use crate::flows::SignIn;
+use crate::rbac::Actor;
 use crate::store::{StoreError, StoreTx};
+
+/// Upstream providers are an administrator's: the permission catalog has no
+/// narrower permission for them, since a provider decides who may sign in.
+fn may_manage_upstreams(actor: &Actor) -> Result<()> {
+    if actor.is_superuser() {
+        return Ok(());
+    }
+    Err(Error::Forbidden("upstream providers are managed by administrators (the admin role)".into()))
+}
 
 /// What an operator asks for (`gatehouse upstream add`).
 #[derive(Clone, Debug, Default)]
@@ -51,8 +61,10 @@ pub struct NewUpstream {
 }
 
 impl Authenticator {
-    /// Registers an upstream provider; the secret is sealed with the master key.
-    pub async fn add_upstream(&self, req: NewUpstream, client: &ClientInfo) -> Result<UpstreamProvider> {
+    /// Registers an upstream provider; the secret is sealed with the master
+    /// key. For administrators only: a provider decides who may sign in.
+    pub async fn add_upstream(&self, req: NewUpstream, actor: &Actor, client: &ClientInfo) -> Result<UpstreamProvider> {
+        may_manage_upstreams(actor)?;
         check_provider_id(&req.id)?;
         let (kind, name, issuer, scopes) = match req.preset.as_str() {
             "google" => {
@@ -94,13 +106,13 @@ impl Authenticator {
             StoreError::Conflict(_) => Error::Conflict(format!("an upstream '{}' exists already", provider.id)),
             other => other.into(),
         })?;
-        self.audit
-            .record(AuditEvent::new(AuditKind::UpstreamAdded, Outcome::Success, client).detail(format!(
-                "{} ({})",
-                provider.id,
-                provider.kind.as_str()
-            )))
-            .await;
+        let mut event = AuditEvent::new(AuditKind::UpstreamAdded, Outcome::Success, client).detail(format!(
+            "{} ({})",
+            provider.id,
+            provider.kind.as_str()
+        ));
+        event.actor = actor.user;
+        self.audit.record(event).await;
         Ok(provider)
     }
 
@@ -112,13 +124,15 @@ impl Authenticator {
         self.upstreams.upstream(id).await?.ok_or_else(|| Error::NotFound(format!("no upstream provider '{id}'")))
     }
 
-    pub async fn remove_upstream(&self, id: &str, client: &ClientInfo) -> Result<()> {
+    /// Removes an upstream provider (administrators only).
+    pub async fn remove_upstream(&self, id: &str, actor: &Actor, client: &ClientInfo) -> Result<()> {
+        may_manage_upstreams(actor)?;
         if !self.upstreams.delete_upstream(id).await? {
             return Err(Error::NotFound(format!("no upstream provider '{id}'")));
         }
-        self.audit
-            .record(AuditEvent::new(AuditKind::UpstreamRemoved, Outcome::Success, client).detail(id.to_owned()))
-            .await;
+        let mut event = AuditEvent::new(AuditKind::UpstreamRemoved, Outcome::Success, client).detail(id.to_owned());
+        event.actor = actor.user;
+        self.audit.record(event).await;
         Ok(())
     }
 

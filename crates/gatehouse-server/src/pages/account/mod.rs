@@ -384,7 +384,7 @@ async fn view(state: &AppState, signed_in: &SignedIn) -> Result<minijinja::Value
     Ok(context! {
         title => "Your account",
         csrf => &signed_in.csrf,
-        admin => signed_in.is_admin(),
+        admin => super::admin::Can::of(signed_in).anything(),
         enrol_only => enrol_only(state, signed_in),
         username => user.username.as_str(),
         email => user.email.as_str(),

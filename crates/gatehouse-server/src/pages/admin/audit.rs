@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use time::macros::format_description;
 use time::{Duration, OffsetDateTime, PrimitiveDateTime};
 
-use super::{internal, page_number, pager, when, Admin};
+use super::{internal, page_number, pager, render, when, Admin};
 use crate::state::AppState;
 
 const PER_PAGE: u32 = 100;
@@ -102,8 +102,9 @@ pub async fn list(State(state): State<AppState>, Admin(admin): Admin, Query(filt
     let (previous, next) = pager("/admin/audit", &kept, page, more);
     let status = if errors.any() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
     let kinds: Vec<&str> = AuditKind::ALL.iter().map(|k| k.as_str()).collect();
-    super::super::render(
+    render(
         &state,
+        &admin,
         status,
         "admin_audit.html",
         context! {

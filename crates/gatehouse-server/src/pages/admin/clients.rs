@@ -1,29 +1,34 @@
 //! `/admin/clients`: the registered OAuth clients, registering one (its
-//! secret is shown on the answer page, once) and deleting one.
+//! secret is shown on the answer page, once); one client's page, to change
+//! it, rotate its secret (the new one shown once) or delete it — both asked
+//! first.
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use gatehouse_core::oauth::{ClientKind, NewClient, OAuthClient, RegisteredClient};
+use gatehouse_core::oauth::{ClientKind, ClientUpdate, NewClient, OAuthClient, RegisteredClient};
 use gatehouse_core::ErrorCode;
 use minijinja::context;
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 
-use super::{back, internal, notice, when, Admin, CsrfForm, Notice, NoticeQuery};
+use super::confirm::{self, Confirmed, Question};
+use super::{back, may, notice, refused, render, when, Admin, Can, Notice, NoticeQuery};
 use crate::extract::{Client, PageForm};
+use crate::pages::register::sentence;
 use crate::pages::signed_in::{forged, SignedIn};
 use crate::state::AppState;
 
 const NOTICES: &[(&str, &str, bool)] = &[
     ("deleted", "The client is deleted, with its codes, consents and sessions.", false),
     ("missing", "That client does not exist (any more).", true),
+    ("saved", "The client is saved.", false),
 ];
 /// More redirect URIs than this is a mistake in the form, not a client.
 const MAX_REDIRECT_URIS: usize = 20;
 
 /// The registration form, as posted (and shown again after an error).
-#[derive(Deserialize, Serialize, Default)]
+#[derive(Deserialize, Serialize, Default, Clone)]
 pub struct ClientForm {
     #[serde(default, skip_serializing)]
     csrf: String,
@@ -128,27 +133,200 @@ pub async fn create(
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             page(&state, &admin, status, Page { form, errors, ..Default::default() }).await
         }
-        Err(e) => internal(&state, &e),
+        Err(e) => refused(&state, &e),
     }
 }
 
-/// `POST /admin/clients/{id}/delete`.
-pub async fn delete(
+/// `GET /admin/clients/{id}`: the client, and the form to change it.
+pub async fn show(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path(id): Path<String>,
+    Query(query): Query<NoticeQuery>,
+) -> Response {
+    let notice = notice(NOTICES, query.notice.as_deref());
+    client_page(&state, &admin, StatusCode::OK, &id, ClientPage { notice, ..Default::default() }).await
+}
+
+/// `POST /admin/clients/{id}`: a new name, redirect URIs, scopes, first
+/// party or not. Its kind and secret stay.
+pub async fn update(
     State(state): State<AppState>,
     Client(client): Client,
     headers: HeaderMap,
     Admin(admin): Admin,
     Path(id): Path<String>,
-    PageForm(form): PageForm<CsrfForm>,
+    PageForm(form): PageForm<ClientForm>,
 ) -> Response {
     if !admin.check_form(&state, &headers, &form.csrf) {
         return forged(&state);
     }
+    let again = |form: ClientForm, errors: FormErrors| {
+        let p = ClientPage { form: Some(form), errors, ..Default::default() };
+        client_page(&state, &admin, StatusCode::UNPROCESSABLE_ENTITY, &id, p)
+    };
+    // The same checks as a registration, one field at a time; the kind is
+    // the client's own and is not changed here.
+    let checked = ClientForm { kind: ClientKind::Confidential.as_str().into(), ..form.clone() };
+    let req = match new_client(&checked) {
+        Ok(req) => req,
+        Err(errors) => return again(form, errors).await,
+    };
+    let update = ClientUpdate {
+        name: Some(req.name),
+        redirect_uris: Some(req.redirect_uris),
+        scopes: Some(req.scopes),
+        first_party: Some(req.first_party),
+        ..Default::default()
+    };
+    match state.admin.update_client(&super::actor(&admin), &id, update, &client).await {
+        Ok(updated) => back(&path_of(&updated.id), "saved"),
+        Err(e) if e.code() == ErrorCode::NotFound => back("/admin/clients", "missing"),
+        Err(e) if e.code() == ErrorCode::InvalidRequest => {
+            again(form, FormErrors { name: Some(sentence(&e.to_string())), ..Default::default() }).await
+        }
+        Err(e) => refused(&state, &e),
+    }
+}
+
+/// `GET /admin/clients/{id}/secret`: asks first.
+pub async fn ask_rotate(State(state): State<AppState>, Admin(admin): Admin, Path(id): Path<String>) -> Response {
+    if let Some(res) = may(&state, Can::of(&admin).clients_write) {
+        return res;
+    }
+    let c = match state.admin.client(&super::actor(&admin), &id).await {
+        Ok(c) => c,
+        Err(e) if e.code() == ErrorCode::NotFound => return back("/admin/clients", "missing"),
+        Err(e) => return refused(&state, &e),
+    };
+    let path = path_of(&c.id);
+    let action = format!("{path}/secret");
+    let consequence = format!(
+        "{} gets a new client secret, shown once on the next page. The old one stops working at once: the \
+         application signs no one in until it has the new one.",
+        c.name
+    );
+    let question = Question {
+        title: "Rotate the client secret?",
+        consequence: &consequence,
+        action: &action,
+        button: "Rotate the secret",
+        back: &path,
+        tab: "clients",
+    };
+    confirm::page(&state, &admin, &question)
+}
+
+/// `POST /admin/clients/{id}/secret` (confirmed): the new secret, shown once.
+pub async fn rotate(
+    State(state): State<AppState>,
+    Client(client): Client,
+    Path(id): Path<String>,
+    Confirmed(admin): Confirmed,
+) -> Response {
+    match state.admin.rotate_client_secret(&super::actor(&admin), &id, &client).await {
+        Ok((rotated, secret)) => {
+            let p = ClientPage { secret: Some(secret.expose_secret().to_owned()), ..Default::default() };
+            client_page(&state, &admin, StatusCode::OK, &rotated.id, p).await
+        }
+        Err(e) if e.code() == ErrorCode::NotFound => back("/admin/clients", "missing"),
+        Err(e) if e.code() == ErrorCode::InvalidRequest => {
+            let errors = FormErrors { name: Some(sentence(&e.to_string())), ..Default::default() };
+            client_page(&state, &admin, StatusCode::CONFLICT, &id, ClientPage { errors, ..Default::default() }).await
+        }
+        Err(e) => refused(&state, &e),
+    }
+}
+
+/// `GET /admin/clients/{id}/delete`: asks first.
+pub async fn ask_delete(State(state): State<AppState>, Admin(admin): Admin, Path(id): Path<String>) -> Response {
+    if let Some(res) = may(&state, Can::of(&admin).clients_write) {
+        return res;
+    }
+    let c = match state.admin.client(&super::actor(&admin), &id).await {
+        Ok(c) => c,
+        Err(e) if e.code() == ErrorCode::NotFound => return back("/admin/clients", "missing"),
+        Err(e) => return refused(&state, &e),
+    };
+    let path = path_of(&c.id);
+    let action = format!("{path}/delete");
+    let consequence = format!(
+        "{} ({}) is deleted with its codes, consents and sessions: everyone signed in to it through \
+         Gatehouse is signed out of it. This cannot be undone.",
+        c.name, c.id
+    );
+    let button = format!("Delete {}", c.name);
+    let question = Question {
+        title: "Delete this client?",
+        consequence: &consequence,
+        action: &action,
+        button: &button,
+        back: &path,
+        tab: "clients",
+    };
+    confirm::page(&state, &admin, &question)
+}
+
+/// `POST /admin/clients/{id}/delete` (confirmed).
+pub async fn delete(
+    State(state): State<AppState>,
+    Client(client): Client,
+    Path(id): Path<String>,
+    Confirmed(admin): Confirmed,
+) -> Response {
     match state.admin.delete_client(&id, &super::actor(&admin), &client).await {
         Ok(()) => back("/admin/clients", "deleted"),
         Err(e) if e.code() == ErrorCode::NotFound => back("/admin/clients", "missing"),
-        Err(e) => internal(&state, &e),
+        Err(e) => refused(&state, &e),
     }
+}
+
+fn path_of(id: &str) -> String {
+    let id: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
+    format!("/admin/clients/{id}")
+}
+
+/// What a client's page shows besides the client.
+#[derive(Default)]
+struct ClientPage {
+    notice: Option<Notice>,
+    /// The form as posted (after an error); else the client's values.
+    form: Option<ClientForm>,
+    errors: FormErrors,
+    /// A secret just rotated: shown this once.
+    secret: Option<String>,
+}
+
+async fn client_page(state: &AppState, admin: &SignedIn, status: StatusCode, id: &str, p: ClientPage) -> Response {
+    let c = match state.admin.client(&super::actor(admin), id).await {
+        Ok(c) => c,
+        Err(e) if e.code() == ErrorCode::NotFound => return back("/admin/clients", "missing"),
+        Err(e) => return refused(state, &e),
+    };
+    let form = p.form.unwrap_or_else(|| ClientForm {
+        name: c.name.clone(),
+        redirect_uris: c.redirect_uris.join("\n"),
+        kind: c.kind.as_str().into(),
+        scopes: c.scopes.join(" "),
+        first_party: c.first_party.then(|| "1".into()),
+        ..Default::default()
+    });
+    render(
+        state,
+        admin,
+        status,
+        "admin_client.html",
+        context! {
+            title => format!("Client {}", c.name),
+            tab => "clients",
+            client => ClientRow::from(&c),
+            public => c.kind == ClientKind::Public,
+            notice => p.notice,
+            form,
+            errors => p.errors,
+            secret => p.secret,
+        },
+    )
 }
 
 fn created_view(registered: &RegisteredClient) -> Created {
@@ -215,16 +393,6 @@ fn core_says(req: NewClient) -> Option<String> {
     }
 }
 
-/// A core message as a sentence: capital first letter, final full stop.
-fn sentence(text: &str) -> String {
-    let mut chars = text.chars();
-    let mut out: String = chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
-    if !out.ends_with('.') {
-        out.push('.');
-    }
-    out
-}
-
 /// What the clients page shows besides the list.
 #[derive(Default)]
 struct Page {
@@ -237,12 +405,13 @@ struct Page {
 async fn page(state: &AppState, admin: &SignedIn, status: StatusCode, p: Page) -> Response {
     let clients = match state.admin.list_clients(&super::actor(admin)).await {
         Ok(clients) => clients,
-        Err(e) => return internal(state, &e),
+        Err(e) => return refused(state, &e),
     };
     let rows: Vec<ClientRow> = clients.iter().map(ClientRow::from).collect();
     let kinds = [ClientKind::Confidential.as_str(), ClientKind::Public.as_str()];
-    super::super::render(
+    render(
         state,
+        admin,
         status,
         "admin_clients.html",
         context! {
@@ -254,7 +423,6 @@ async fn page(state: &AppState, admin: &SignedIn, status: StatusCode, p: Page) -
             form => p.form,
             errors => p.errors,
             created => p.created,
-            csrf => &admin.csrf,
         },
     )
 }
@@ -294,11 +462,5 @@ mod tests {
         let Err(e) = new_client(&form("Shop", "  \n", "confidential", "")) else { panic!("invalid") };
         assert_eq!(e.redirect_uris.as_deref(), Some("Add at least one redirect URI."));
         assert!(e.name.is_none() && e.scopes.is_none() && e.kind.is_none());
-    }
-
-    #[test]
-    fn core_messages_read_as_sentences() {
-        assert_eq!(sentence("redirect URI 'x' has no host"), "Redirect URI 'x' has no host.");
-        assert_eq!(sentence("Done."), "Done.");
     }
 }

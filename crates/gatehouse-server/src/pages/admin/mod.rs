@@ -1,18 +1,32 @@
-//! `/admin`: the administrator's pages — users (search, disable/enable,
-//! unlock, roles), OAuth clients (register, delete) and the audit log. They
-//! call the same core flows as the JSON admin API, with the signed-in admin
-//! as the actor, so the audit log names them.
+//! `/admin`: the administration console — users (search, create or invite,
+//! edit, disable/enable, unlock, force a password reset, reset second
+//! factors, roles, sessions, API keys, delete), roles and their permissions,
+//! OAuth clients (register, edit, rotate the secret, delete), upstream
+//! providers, signing keys and the audit log. They call the same core flows
+//! as the JSON admin API, with the signed-in person as the actor, so the
+//! core checks every permission and the audit log names who acted.
 //!
 //! Every handler takes the [`Admin`] extractor: a signed-in session (else the
-//! browser goes to `/login`) whose user holds the `admin` role (else a 403
-//! page) and that is not limited to enrolling a second factor. Every form
-//! post also passes [`SignedIn::check_form`] before it acts, then redirects
-//! back (303) with a notice chosen by a fixed key — never text taken from
-//! the query. The pages that show a form's errors, or a new client's
-//! secret, answer the post directly instead.
+//! browser goes to `/login`) whose user holds at least one of Gatehouse's
+//! permissions (else a 403 page) and that is not limited to enrolling a
+//! second factor. A delegated administrator sees the tabs, buttons and forms
+//! their permissions allow ([`Can`]); a post they may not make is refused by
+//! the core (a 403 page). Every form post also passes
+//! [`SignedIn::check_form`] before it acts, then redirects back (303) with a
+//! notice chosen by a fixed key — never text taken from the query.
+//! Destructive actions (delete, rotate, end every session) ask first on a
+//! confirmation page. The pages that show a form's errors, or a secret shown
+//! once, answer the post directly instead.
 
 mod audit;
 mod clients;
+mod confirm;
+mod keys;
+mod roles;
+mod upstreams;
+mod user;
+mod user_access;
+mod user_sessions;
 mod users;
 
 use axum::extract::FromRequestParts;
@@ -31,21 +45,39 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin", get(index))
-        .route("/admin/users", get(users::list))
-        .route("/admin/users/{id}", get(users::show))
-        .route("/admin/users/{id}/disable", post(users::disable))
-        .route("/admin/users/{id}/enable", post(users::enable))
-        .route("/admin/users/{id}/unlock", post(users::unlock))
-        .route("/admin/users/{id}/mfa-reset", post(users::reset_mfa))
-        .route("/admin/users/{id}/roles", post(users::roles))
+        .route("/admin/users", get(users::list).post(users::create))
+        .route("/admin/users/{id}", get(user::show).post(user::edit))
+        .route("/admin/users/{id}/roles", post(user::roles))
+        .route("/admin/users/{id}/disable", post(user_access::disable))
+        .route("/admin/users/{id}/enable", post(user_access::enable))
+        .route("/admin/users/{id}/unlock", post(user_access::unlock))
+        .route("/admin/users/{id}/mfa-reset", post(user_access::reset_mfa))
+        .route(
+            "/admin/users/{id}/password-reset",
+            get(user_access::ask_password_reset).post(user_access::password_reset),
+        )
+        .route("/admin/users/{id}/delete", get(user_access::ask_delete).post(user_access::delete))
+        .route("/admin/users/{id}/sessions/end", post(user_sessions::end_one))
+        .route("/admin/users/{id}/sessions/end-all", get(user_sessions::ask_end_all).post(user_sessions::end_all))
+        .route("/admin/users/{id}/api-keys/revoke", post(user_sessions::revoke_key))
+        .route("/admin/roles", get(roles::list).post(roles::create))
+        .route("/admin/roles/{name}", get(roles::show).post(roles::update))
+        .route("/admin/roles/{name}/delete", get(roles::ask_delete).post(roles::delete))
         .route("/admin/clients", get(clients::list).post(clients::create))
-        .route("/admin/clients/{id}/delete", post(clients::delete))
+        .route("/admin/clients/{id}", get(clients::show).post(clients::update))
+        .route("/admin/clients/{id}/secret", get(clients::ask_rotate).post(clients::rotate))
+        .route("/admin/clients/{id}/delete", get(clients::ask_delete).post(clients::delete))
+        .route("/admin/upstreams", get(upstreams::list).post(upstreams::add))
+        .route("/admin/upstreams/{id}/remove", get(upstreams::ask_remove).post(upstreams::remove))
+        .route("/admin/keys", get(keys::list))
+        .route("/admin/keys/rotate", get(keys::ask_rotate).post(keys::rotate))
         .route("/admin/audit", get(audit::list))
 }
 
-/// A signed-in person with the `admin` role whose session is not limited to
+/// A signed-in person holding at least one of Gatehouse's permissions
+/// (the `admin` role holds them all) whose session is not limited to
 /// enrolling a second factor (when policy demands one). Taking this
-/// extractor is the role check: the handler never runs for anyone else.
+/// extractor is the entry check; each action's permission is the core's.
 pub struct Admin(pub SignedIn);
 
 impl FromRequestParts<AppState> for Admin {
@@ -53,7 +85,7 @@ impl FromRequestParts<AppState> for Admin {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let signed_in = SignedIn::from_request_parts(parts, state).await?;
-        if !signed_in.is_admin() {
+        if !Can::of(&signed_in).anything() {
             return Err(not_admin(state));
         }
         // Like the admin API, which refuses tokens that may only enrol.
@@ -64,10 +96,118 @@ impl FromRequestParts<AppState> for Admin {
     }
 }
 
-/// The signed-in administrator as the flows' actor (an admin: every check passes
-/// but the ones that protect the last administrator and oneself).
+/// The signed-in person as the flows' actor: their permissions as they are
+/// now (an admin passes every check but the ones that protect the last
+/// administrator and oneself).
 fn actor(admin: &SignedIn) -> gatehouse_core::rbac::Actor {
     gatehouse_core::rbac::Actor::signed_in(&admin.browser.user)
+}
+
+/// What the signed-in person may do here: the pages show a tab, button or
+/// form only when its permission is held. Showing is a courtesy; the core
+/// checks each action again.
+#[derive(serde::Serialize, Clone, Copy)]
+pub struct Can {
+    users_read: bool,
+    users_write: bool,
+    users_delete: bool,
+    roles_read: bool,
+    roles_write: bool,
+    roles_assign: bool,
+    clients_read: bool,
+    clients_write: bool,
+    keys_read: bool,
+    keys_rotate: bool,
+    audit_read: bool,
+    /// Upstream providers: administrators only (the catalog has no
+    /// permission for them; they decide who may sign in at all).
+    upstreams: bool,
+}
+
+impl Can {
+    pub fn of(signed_in: &SignedIn) -> Self {
+        use gatehouse_core::rbac as p;
+        let actor = actor(signed_in);
+        let holds = |permission: &str| actor.holds(permission);
+        Self {
+            users_read: holds(p::USERS_READ),
+            users_write: holds(p::USERS_WRITE),
+            users_delete: holds(p::USERS_DELETE),
+            roles_read: holds(p::ROLES_READ),
+            roles_write: holds(p::ROLES_WRITE),
+            roles_assign: holds(p::ROLES_ASSIGN),
+            clients_read: holds(p::CLIENTS_READ),
+            clients_write: holds(p::CLIENTS_WRITE),
+            keys_read: holds(p::KEYS_READ),
+            keys_rotate: holds(p::KEYS_ROTATE),
+            audit_read: holds(p::AUDIT_READ),
+            upstreams: actor.is_superuser(),
+        }
+    }
+
+    /// Any part of the console at all.
+    pub fn anything(self) -> bool {
+        self.users_read
+            || self.users_write
+            || self.users_delete
+            || self.roles_read
+            || self.roles_write
+            || self.roles_assign
+            || self.clients_read
+            || self.clients_write
+            || self.keys_read
+            || self.keys_rotate
+            || self.audit_read
+            || self.upstreams
+    }
+
+    /// The first tab this person may open: the console's start page.
+    fn start(self) -> &'static str {
+        [
+            (self.users_read, "/admin/users"),
+            (self.roles_read, "/admin/roles"),
+            (self.clients_read, "/admin/clients"),
+            (self.upstreams, "/admin/upstreams"),
+            (self.keys_read, "/admin/keys"),
+            (self.audit_read, "/admin/audit"),
+        ]
+        .iter()
+        .find(|(may, _)| *may)
+        .map_or("/account", |(_, path)| *path)
+    }
+}
+
+/// Renders an admin page: `can` and the form token are always in the
+/// context.
+fn render(state: &AppState, admin: &SignedIn, status: StatusCode, name: &str, ctx: minijinja::Value) -> Response {
+    let ctx = minijinja::context! { can => Can::of(admin), csrf => &admin.csrf, ..ctx };
+    super::render(state, status, name, ctx)
+}
+
+/// The 403 page of an action the person's permissions do not allow.
+fn forbidden(state: &AppState) -> Response {
+    message(
+        state,
+        StatusCode::FORBIDDEN,
+        "Not allowed",
+        "Your roles do not allow this. Ask an administrator for the permission.",
+    )
+}
+
+/// A confirmation page is shown only to whoever may then act: the 403 page
+/// when `allowed` is false.
+fn may(state: &AppState, allowed: bool) -> Option<Response> {
+    (!allowed).then(|| forbidden(state))
+}
+
+/// A failed action: the core's refusal of a permission is a 403 page, a
+/// vanished target a 404, anything else logged and a 500.
+fn refused(state: &AppState, e: &gatehouse_core::Error) -> Response {
+    match e.code() {
+        gatehouse_core::ErrorCode::Forbidden => forbidden(state),
+        gatehouse_core::ErrorCode::NotFound => not_found(state, "That no longer exists."),
+        _ => internal(state, e),
+    }
 }
 
 /// The form every post of these pages carries at least.
@@ -96,13 +236,18 @@ fn notice(table: &[(&str, &'static str, bool)], key: Option<&str>) -> Option<Not
     table.iter().find(|(k, _, _)| *k == key).map(|(_, message, error)| Notice { message, error: *error })
 }
 
-/// `GET /admin`: the users list is the start page.
-async fn index(Admin(_): Admin) -> Redirect {
-    Redirect::to("/admin/users")
+/// `GET /admin`: the first tab the person may open.
+async fn index(Admin(admin): Admin) -> Redirect {
+    Redirect::to(Can::of(&admin).start())
 }
 
 fn not_admin(state: &AppState) -> Response {
-    message(state, StatusCode::FORBIDDEN, "Not allowed", "You need the admin role to use the administration pages.")
+    message(
+        state,
+        StatusCode::FORBIDDEN,
+        "Not allowed",
+        "You need the admin role, or a role with an administration permission, to use these pages.",
+    )
 }
 
 fn enrol_first(state: &AppState) -> Response {

@@ -1,18 +1,22 @@
-//! `/admin/users`: search and page through the users; one user's details
-//! with the forms to disable or enable the account, unlock it after failed
-//! sign-ins and set its roles, and the user's recent audit events.
+//! `/admin/users`: search and page through the users, and create one — with
+//! a password, or invited (a mail with a link to choose one). One user's
+//! page is [`super::user`]; what can be done to the account is
+//! [`super::user_access`], their sessions and API keys
+//! [`super::user_sessions`].
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use gatehouse_core::account::{Role, User, UserId};
-use gatehouse_core::audit::AuditQuery;
+use gatehouse_core::flows::NewUserRequest;
 use gatehouse_core::ErrorCode;
 use minijinja::context;
+use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
-use super::{actor, back, internal, not_found, notice, page_number, pager, when, Admin, CsrfForm, NoticeQuery};
+use super::{actor, internal, not_found, notice, page_number, pager, refused, render, when, Admin};
 use crate::extract::{Client, PageForm};
+use crate::pages::register::sentence;
 use crate::pages::signed_in::{forged, SignedIn};
 use crate::state::AppState;
 
@@ -20,35 +24,45 @@ const PER_PAGE: u32 = 50;
 /// The longest roles field accepted.
 const ROLES_MAX: usize = 1000;
 
-/// What a user's detail page says after each action.
-const NOTICES: &[(&str, &str, bool)] = &[
-    ("disabled", "The account is disabled and its sessions have ended.", false),
-    ("enabled", "The account is enabled.", false),
-    ("unlocked", "The account is unlocked: failed sign-ins are forgotten.", false),
-    ("mfa_reset", "The second factors are removed and every session has ended; the person was mailed a notice.", false),
-    ("mfa_unconfirmed", "Tick the box to confirm you checked who asked, then reset again.", true),
-    ("roles", "Roles saved.", false),
-    ("self_disable", "You cannot disable your own account.", true),
-    ("last_admin", "This is the last active administrator: give another account the admin role first.", true),
-];
+/// What the list says after an action that leaves a user's page.
+const NOTICES: &[(&str, &str, bool)] = &[("deleted", "The user is deleted, with everything they had here.", false)];
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
     q: Option<String>,
     page: Option<String>,
+    notice: Option<String>,
 }
 
-#[derive(Deserialize)]
-pub struct RolesForm {
-    #[serde(default)]
+/// The form that creates a user (shown again with its errors).
+#[derive(Deserialize, Serialize, Default)]
+pub struct NewUserForm {
+    #[serde(default, skip_serializing)]
     csrf: String,
     #[serde(default)]
+    username: String,
+    #[serde(default)]
+    email: String,
+    /// Empty: an invitation.
+    #[serde(default, skip_serializing)]
+    password: String,
+    #[serde(default)]
     roles: String,
+    verified: Option<String>,
+}
+
+/// The message under each wrong field of the form.
+#[derive(Serialize, Default)]
+struct NewUserErrors {
+    username: Option<String>,
+    email: Option<String>,
+    password: Option<String>,
+    roles: Option<String>,
 }
 
 /// A user as the tables show it.
 #[derive(Serialize)]
-struct UserRow {
+pub(super) struct UserRow {
     id: String,
     username: String,
     email: String,
@@ -57,13 +71,14 @@ struct UserRow {
     active: bool,
     locked_until: Option<String>,
     failed_logins: u32,
+    reset_required: bool,
     created: String,
     updated: String,
 }
 
 impl UserRow {
     /// The row of `u` at `now` (a lock shows while it lasts).
-    fn at(u: &User, now: time::OffsetDateTime) -> Self {
+    pub(super) fn at(u: &User, now: time::OffsetDateTime) -> Self {
         Self {
             id: u.id.to_string(),
             username: u.username.as_str().to_owned(),
@@ -73,6 +88,7 @@ impl UserRow {
             active: u.is_active,
             locked_until: u.locked_until.filter(|t| *t > now).map(when),
             failed_logins: u.failed_logins,
+            reset_required: u.password_reset_required,
             created: when(u.created_at),
             updated: when(u.updated_at),
         }
@@ -81,174 +97,96 @@ impl UserRow {
 
 /// `GET /admin/users?q=&page=`.
 pub async fn list(State(state): State<AppState>, Admin(admin): Admin, Query(query): Query<ListQuery>) -> Response {
-    let q: String = query.q.unwrap_or_default().trim().chars().take(254).collect();
+    let notice = notice(NOTICES, query.notice.as_deref());
+    list_page(&state, &admin, StatusCode::OK, &query, notice, &NewUserForm::default(), NewUserErrors::default()).await
+}
+
+async fn list_page(
+    state: &AppState,
+    admin: &SignedIn,
+    status: StatusCode,
+    query: &ListQuery,
+    notice: Option<super::Notice>,
+    form: &NewUserForm,
+    errors: NewUserErrors,
+) -> Response {
+    let q: String = query.q.as_deref().unwrap_or_default().trim().chars().take(254).collect();
     let page = page_number(query.page.as_deref());
     let filter = gatehouse_core::store::UserFilter { search: Some(q.clone()), ..Default::default() };
-    let mut users = match state.admin.list_users(&actor(&admin), &filter, PER_PAGE + 1, (page - 1) * PER_PAGE).await {
+    let mut users = match state.admin.list_users(&actor(admin), &filter, PER_PAGE + 1, (page - 1) * PER_PAGE).await {
         Ok(users) => users,
-        Err(e) => return internal(&state, &e),
+        Err(e) => return refused(state, &e),
     };
     let more = users.len() > PER_PAGE as usize;
     users.truncate(PER_PAGE as usize);
     let (previous, next) = pager("/admin/users", &[("q", &q)], page, more);
     let now = state.clock.now();
     let rows: Vec<UserRow> = users.iter().map(|u| UserRow::at(u, now)).collect();
-    super::super::render(
-        &state,
-        StatusCode::OK,
+    render(
+        state,
+        admin,
+        status,
         "admin_users.html",
-        context! { title => "Users", tab => "users", q, users => rows, page, previous, next, csrf => admin.csrf },
+        context! { title => "Users", tab => "users", q, users => rows, page, previous, next, notice, form, errors },
     )
 }
 
-/// `GET /admin/users/{id}`.
-pub async fn show(
-    State(state): State<AppState>,
-    Admin(admin): Admin,
-    Path(id): Path<String>,
-    Query(query): Query<NoticeQuery>,
-) -> Response {
-    let user = match load(&state, &id).await {
-        Ok(user) => user,
-        Err(res) => return res,
-    };
-    let roles = user.roles.iter().map(Role::as_str).collect::<Vec<_>>().join(", ");
-    let notice = notice(NOTICES, query.notice.as_deref());
-    detail_page(&state, &admin, StatusCode::OK, &user, notice, &roles, None).await
-}
-
-/// `POST /admin/users/{id}/disable`: the account cannot sign in and its
-/// sessions end. An admin cannot disable their own account.
-pub async fn disable(
+/// `POST /admin/users`: creates a user. With a password the account is
+/// ready; without one the person is mailed a link to choose it (an
+/// invitation, valid as long as an email verification link).
+pub async fn create(
     State(state): State<AppState>,
     Client(client): Client,
     headers: HeaderMap,
     Admin(admin): Admin,
-    Path(id): Path<String>,
-    PageForm(form): PageForm<CsrfForm>,
+    PageForm(form): PageForm<NewUserForm>,
 ) -> Response {
-    let user = match checked(&state, &headers, &admin, &form.csrf, &id).await {
-        Ok(user) => user,
-        Err(res) => return res,
-    };
-    if user.id == admin.browser.user.id {
-        return back(&path_of(user.id), "self_disable");
+    if !admin.check_form(&state, &headers, &form.csrf) {
+        return forged(&state);
     }
-    match state.admin.set_active(&actor(&admin), user.id, false, &client).await {
-        Ok(_) => back(&path_of(user.id), "disabled"),
-        Err(e) if e.code() == ErrorCode::LastAdmin => back(&path_of(user.id), "last_admin"),
-        Err(e) => internal(&state, &e),
-    }
-}
-
-/// `POST /admin/users/{id}/enable`.
-pub async fn enable(
-    State(state): State<AppState>,
-    Client(client): Client,
-    headers: HeaderMap,
-    Admin(admin): Admin,
-    Path(id): Path<String>,
-    PageForm(form): PageForm<CsrfForm>,
-) -> Response {
-    let user = match checked(&state, &headers, &admin, &form.csrf, &id).await {
-        Ok(user) => user,
-        Err(res) => return res,
-    };
-    match state.admin.set_active(&actor(&admin), user.id, true, &client).await {
-        Ok(_) => back(&path_of(user.id), "enabled"),
-        Err(e) => internal(&state, &e),
-    }
-}
-
-/// `POST /admin/users/{id}/unlock`: forgets the failed sign-ins and the lock.
-pub async fn unlock(
-    State(state): State<AppState>,
-    Client(client): Client,
-    headers: HeaderMap,
-    Admin(admin): Admin,
-    Path(id): Path<String>,
-    PageForm(form): PageForm<CsrfForm>,
-) -> Response {
-    let user = match checked(&state, &headers, &admin, &form.csrf, &id).await {
-        Ok(user) => user,
-        Err(res) => return res,
-    };
-    match state.admin.unlock(&actor(&admin), user.id, &client).await {
-        Ok(_) => back(&path_of(user.id), "unlocked"),
-        Err(e) => internal(&state, &e),
-    }
-}
-
-#[derive(Deserialize)]
-pub struct ResetForm {
-    #[serde(default)]
-    csrf: String,
-    /// The box "I have checked who is asking" (a destructive action).
-    #[serde(default)]
-    confirmed: Option<String>,
-}
-
-/// `POST /admin/users/{id}/mfa-reset`: removes the second factors (a lost
-/// device) once the administrator ticked that they checked who is asking.
-pub async fn reset_mfa(
-    State(state): State<AppState>,
-    Client(client): Client,
-    headers: HeaderMap,
-    Admin(admin): Admin,
-    Path(id): Path<String>,
-    PageForm(form): PageForm<ResetForm>,
-) -> Response {
-    let user = match checked(&state, &headers, &admin, &form.csrf, &id).await {
-        Ok(user) => user,
-        Err(res) => return res,
-    };
-    if form.confirmed.as_deref() != Some("yes") {
-        return back(&path_of(user.id), "mfa_unconfirmed");
-    }
-    match state.admin.reset_second_factors(&actor(&admin), user.id, &client).await {
-        Ok(_) => back(&path_of(user.id), "mfa_reset"),
-        Err(e) => internal(&state, &e),
-    }
-}
-
-/// `POST /admin/users/{id}/roles`: replaces the roles with the listed ones
-/// (comma or space separated). A bad name shows the form again with the
-/// error; an admin cannot take the admin role from themselves.
-pub async fn roles(
-    State(state): State<AppState>,
-    Client(client): Client,
-    headers: HeaderMap,
-    Admin(admin): Admin,
-    Path(id): Path<String>,
-    PageForm(form): PageForm<RolesForm>,
-) -> Response {
-    let user = match checked(&state, &headers, &admin, &form.csrf, &id).await {
-        Ok(user) => user,
-        Err(res) => return res,
-    };
-    let refused = |error: String| {
+    let blank = ListQuery::default();
+    let again = |errors: NewUserErrors| {
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        detail_page(&state, &admin, status, &user, None, &form.roles, Some(error))
+        list_page(&state, &admin, status, &blank, None, &form, errors)
     };
     let roles = match parse_roles(&form.roles) {
         Ok(roles) => roles,
-        Err(error) => return refused(error).await,
+        Err(error) => return again(NewUserErrors { roles: Some(error), ..Default::default() }).await,
     };
-    let is_self = user.id == admin.browser.user.id;
-    if is_self && !roles.iter().any(|r| r.as_str() == Role::ADMIN) {
-        return refused("You cannot remove your own admin role; ask another administrator.".into()).await;
-    }
-    match state.admin.set_roles(&actor(&admin), user.id, roles, &client).await {
-        Ok(_) => back(&path_of(user.id), "roles"),
-        // The refusals a person can act on are shown by the field.
-        Err(e) if e.code() != ErrorCode::Internal => refused(e.to_string()).await,
-        Err(e) => internal(&state, &e),
+    let password = Some(form.password.clone()).filter(|p| !p.is_empty()).map(SecretString::from);
+    let req = NewUserRequest {
+        username: form.username.trim().to_owned(),
+        email: form.email.trim().to_owned(),
+        password,
+        roles,
+        email_verified: form.verified.is_some(),
+    };
+    match state.admin.create_user(req, &actor(&admin), &client).await {
+        Ok(user) => super::back(&path_of(user.id), "created"),
+        Err(e) => {
+            let message = Some(sentence(&e.to_string()));
+            let errors = match e.code() {
+                ErrorCode::InvalidUsername | ErrorCode::UsernameTaken => {
+                    NewUserErrors { username: message, ..Default::default() }
+                }
+                ErrorCode::InvalidEmail | ErrorCode::EmailTaken => {
+                    NewUserErrors { email: message, ..Default::default() }
+                }
+                ErrorCode::WeakPassword => NewUserErrors { password: message, ..Default::default() },
+                ErrorCode::InvalidRequest | ErrorCode::UnknownRole | ErrorCode::NotFound => {
+                    NewUserErrors { roles: message, ..Default::default() }
+                }
+                ErrorCode::Forbidden => return refused(&state, &e),
+                _ => return internal(&state, &e),
+            };
+            again(errors).await
+        }
     }
 }
 
-/// The roles of the form: names separated by commas or spaces, each a valid
+/// The roles of a form: names separated by commas or spaces, each a valid
 /// role name, duplicates dropped. The error is the message for the field.
-fn parse_roles(raw: &str) -> Result<Vec<Role>, String> {
+pub(super) fn parse_roles(raw: &str) -> Result<Vec<Role>, String> {
     if raw.len() > ROLES_MAX {
         return Err(format!("List at most {ROLES_MAX} characters of roles."));
     }
@@ -264,10 +202,8 @@ fn parse_roles(raw: &str) -> Result<Vec<Role>, String> {
     Ok(roles)
 }
 
-/// The user of a path id, or the page to answer instead (404 for an id that
-/// is not a user's).
 /// A form post about user `id`: the CSRF check first, then the user.
-async fn checked(
+pub(super) async fn checked(
     state: &AppState,
     headers: &HeaderMap,
     admin: &SignedIn,
@@ -277,58 +213,25 @@ async fn checked(
     if !admin.check_form(state, headers, csrf) {
         return Err(forged(state));
     }
-    load(state, id).await
+    load(state, admin, id).await
 }
 
-async fn load(state: &AppState, id: &str) -> Result<User, Response> {
+/// The user of a path id, or the page to answer instead (404 for an id that
+/// is not a user's, 403 without `users:read`).
+pub(super) async fn load(state: &AppState, admin: &SignedIn, id: &str) -> Result<User, Response> {
     let missing = || not_found(state, "There is no such user.");
     let Ok(id) = uuid::Uuid::parse_str(id) else {
         return Err(missing());
     };
-    match state.admin.find_user(&id.to_string()).await {
-        // find_user also matches names; only the id counts here.
-        Ok(user) if user.id == UserId(id) => Ok(user),
-        Ok(_) => Err(missing()),
+    match state.admin.user(&actor(admin), UserId(id)).await {
+        Ok(user) => Ok(user),
         Err(e) if e.code() == ErrorCode::NotFound => Err(missing()),
-        Err(e) => Err(internal(state, &e)),
+        Err(e) => Err(refused(state, &e)),
     }
 }
 
-fn path_of(id: UserId) -> String {
+pub(super) fn path_of(id: UserId) -> String {
     format!("/admin/users/{id}")
-}
-
-/// A user's page: details, the forms, the last 20 audit events.
-async fn detail_page(
-    state: &AppState,
-    admin: &SignedIn,
-    status: StatusCode,
-    user: &User,
-    notice: Option<super::Notice>,
-    roles: &str,
-    roles_error: Option<String>,
-) -> Response {
-    let query = AuditQuery { user: Some(user.id), limit: 20, ..Default::default() };
-    let events = match state.admin.audit_log(&actor(admin), query).await {
-        Ok(events) => super::audit::rows(state, &events).await,
-        Err(e) => return internal(state, &e),
-    };
-    super::super::render(
-        state,
-        status,
-        "admin_user.html",
-        context! {
-            title => format!("User {}", user.username.as_str()),
-            tab => "users",
-            user => UserRow::at(user, state.clock.now()),
-            is_self => user.id == admin.browser.user.id,
-            roles,
-            roles_error,
-            notice,
-            events,
-            csrf => &admin.csrf,
-        },
-    )
 }
 
 #[cfg(test)]

@@ -1,0 +1,180 @@
+//! `/admin/upstreams`: the providers people may sign in with ("Sign in with
+//! Google") — list, add (a preset or any OpenID provider; the client secret
+//! is sealed and never shown again) and remove (asked first). Administrators
+//! only (the core checks it): a provider decides who may sign in at all.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use gatehouse_core::flows::NewUpstream;
+use gatehouse_core::ErrorCode;
+use minijinja::context;
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+
+use super::confirm::{self, Confirmed, Question};
+use super::{actor, back, may, not_found, notice, refused, render, when, Admin, Can, NoticeQuery};
+use crate::extract::{Client, PageForm};
+use crate::pages::register::sentence;
+use crate::pages::signed_in::{forged, SignedIn};
+use crate::state::AppState;
+
+const NOTICES: &[(&str, &str, bool)] = &[
+    ("added", "The provider is added: its button is on the login page now.", false),
+    ("removed", "The provider is removed: its button is gone from the login page.", false),
+];
+/// The presets of the form.
+const PRESETS: [(&str, &str); 3] =
+    [("google", "Google"), ("github", "GitHub"), ("oidc", "Another OpenID Connect provider (its issuer URL)")];
+
+/// The form that adds a provider (shown again with its error; never the secret).
+#[derive(Deserialize, Serialize, Default)]
+pub struct UpstreamForm {
+    #[serde(default, skip_serializing)]
+    csrf: String,
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    preset: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    issuer: String,
+    #[serde(default)]
+    client_id: String,
+    #[serde(default, skip_serializing)]
+    client_secret: String,
+    link_by_email: Option<String>,
+}
+
+/// A provider as the table shows it (never its secret).
+#[derive(Serialize)]
+struct UpstreamRow {
+    id: String,
+    name: String,
+    kind: &'static str,
+    issuer: Option<String>,
+    client_id: String,
+    link_by_email: bool,
+    created: String,
+}
+
+/// `GET /admin/upstreams`.
+pub async fn list(State(state): State<AppState>, Admin(admin): Admin, Query(query): Query<NoticeQuery>) -> Response {
+    let notice = notice(NOTICES, query.notice.as_deref());
+    let form = UpstreamForm { preset: "google".into(), ..Default::default() };
+    page(&state, &admin, StatusCode::OK, notice, &form, None).await
+}
+
+async fn page(
+    state: &AppState,
+    admin: &SignedIn,
+    status: StatusCode,
+    notice: Option<super::Notice>,
+    form: &UpstreamForm,
+    error: Option<String>,
+) -> Response {
+    if let Some(res) = may(state, Can::of(admin).upstreams) {
+        return res;
+    }
+    let providers = match state.auth.upstreams().await {
+        Ok(list) => list
+            .iter()
+            .map(|p| UpstreamRow {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                kind: p.kind.as_str(),
+                issuer: p.issuer.clone(),
+                client_id: p.client_id.clone(),
+                link_by_email: p.link_by_email,
+                created: when(p.created_at),
+            })
+            .collect::<Vec<_>>(),
+        Err(e) => return refused(state, &e),
+    };
+    let issuer = &state.config.tokens.issuer;
+    render(
+        state,
+        admin,
+        status,
+        "admin_upstreams.html",
+        context! {
+            title => "Upstream providers", tab => "upstreams", providers, notice, form, error,
+            presets => PRESETS, issuer,
+        },
+    )
+}
+
+/// `POST /admin/upstreams`: adds a provider.
+pub async fn add(
+    State(state): State<AppState>,
+    Client(client): Client,
+    headers: HeaderMap,
+    Admin(admin): Admin,
+    PageForm(form): PageForm<UpstreamForm>,
+) -> Response {
+    if !admin.check_form(&state, &headers, &form.csrf) {
+        return forged(&state);
+    }
+    let optional = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    let req = NewUpstream {
+        id: form.id.trim().to_owned(),
+        preset: form.preset.clone(),
+        name: optional(&form.name),
+        issuer: optional(&form.issuer),
+        client_id: form.client_id.trim().to_owned(),
+        client_secret: SecretString::from(form.client_secret.trim().to_owned()),
+        scopes: Vec::new(),
+        link_by_email: form.link_by_email.is_some(),
+    };
+    match state.auth.add_upstream(req, &actor(&admin), &client).await {
+        Ok(_) => back("/admin/upstreams", "added"),
+        Err(e) if matches!(e.code(), ErrorCode::InvalidRequest | ErrorCode::Conflict) => {
+            let error = Some(sentence(&e.to_string()));
+            page(&state, &admin, StatusCode::UNPROCESSABLE_ENTITY, None, &form, error).await
+        }
+        Err(e) => refused(&state, &e),
+    }
+}
+
+/// `GET /admin/upstreams/{id}/remove`: asks first.
+pub async fn ask_remove(State(state): State<AppState>, Admin(admin): Admin, Path(id): Path<String>) -> Response {
+    if let Some(res) = may(&state, Can::of(&admin).upstreams) {
+        return res;
+    }
+    let provider = match state.auth.upstream(&id).await {
+        Ok(p) => p,
+        Err(e) if e.code() == ErrorCode::NotFound => return not_found(&state, "There is no such provider."),
+        Err(e) => return refused(&state, &e),
+    };
+    let action = format!("/admin/upstreams/{}/remove", provider.id);
+    let consequence = format!(
+        "“Sign in with {}” leaves the login page. People who signed in only through it sign in with a password \
+         (or a reset link) instead.",
+        provider.name
+    );
+    let button = format!("Remove {}", provider.name);
+    let question = Question {
+        title: "Remove this provider?",
+        consequence: &consequence,
+        action: &action,
+        button: &button,
+        back: "/admin/upstreams",
+        tab: "upstreams",
+    };
+    confirm::page(&state, &admin, &question)
+}
+
+/// `POST /admin/upstreams/{id}/remove` (confirmed).
+pub async fn remove(
+    State(state): State<AppState>,
+    Client(client): Client,
+    Path(id): Path<String>,
+    Confirmed(admin): Confirmed,
+) -> Response {
+    match state.auth.remove_upstream(&id, &actor(&admin), &client).await {
+        Ok(()) => back("/admin/upstreams", "removed"),
+        Err(e) if e.code() == ErrorCode::NotFound => not_found(&state, "There is no such provider."),
+        Err(e) => refused(&state, &e),
+    }
+}

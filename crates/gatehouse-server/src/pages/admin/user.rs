@@ -1,0 +1,288 @@
+//! `/admin/users/{id}`: one user — details, the edit form (username, email,
+//! whether it is verified), roles, what can be done to the account
+//! ([`super::user_access`]), their sessions and API keys
+//! ([`super::user_sessions`]) and their recent audit events. Each part shows
+//! only when the person's permissions allow it.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use gatehouse_core::account::{Role, User};
+use gatehouse_core::audit::AuditQuery;
+use gatehouse_core::flows::UserUpdate;
+use gatehouse_core::session::SessionKind;
+use gatehouse_core::ErrorCode;
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+
+use super::users::{checked, load, parse_roles, path_of, UserRow};
+use super::{actor, back, internal, notice, refused, render, when, Admin, Can, NoticeQuery};
+use crate::extract::{Client, PageForm};
+use crate::pages::register::sentence;
+use crate::pages::signed_in::SignedIn;
+use crate::state::AppState;
+
+/// What a user's page says after each action.
+const NOTICES: &[(&str, &str, bool)] = &[
+    ("created", "The user is created.", false),
+    ("saved", "The changes are saved.", false),
+    ("disabled", "The account is disabled and its sessions have ended.", false),
+    ("enabled", "The account is enabled.", false),
+    ("unlocked", "The account is unlocked: failed sign-ins are forgotten.", false),
+    ("mfa_reset", "The second factors are removed and every session has ended; the person was mailed a notice.", false),
+    ("mfa_unconfirmed", "Tick the box to confirm you checked who asked, then reset again.", true),
+    (
+        "reset_required",
+        "A new password is required: every session and API key has ended, and the person was mailed a link to choose one.",
+        false,
+    ),
+    ("roles", "Roles saved.", false),
+    ("session_ended", "The session has ended.", false),
+    ("sessions_ended", "Every session of this user has ended.", false),
+    ("key_revoked", "The API key is revoked.", false),
+    ("self_disable", "You cannot disable your own account.", true),
+    ("self_delete", "You cannot delete your own account here; do it from your account page.", true),
+    ("last_admin", "This is the last active administrator: give another account the admin role first.", true),
+];
+
+#[derive(Deserialize)]
+pub struct EditForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    email: String,
+    verified: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct RolesForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    roles: String,
+}
+
+/// The edit form as shown (again, with its errors).
+#[derive(Serialize, Default)]
+struct Edit {
+    username: String,
+    email: String,
+    verified: bool,
+    username_error: Option<String>,
+    email_error: Option<String>,
+}
+
+impl Edit {
+    fn of(user: &User) -> Self {
+        Self {
+            username: user.username.as_str().to_owned(),
+            email: user.email.as_str().to_owned(),
+            verified: user.email_verified,
+            ..Default::default()
+        }
+    }
+}
+
+/// A session as the user's page lists it.
+#[derive(Serialize)]
+struct SessionRow {
+    id: String,
+    kind: String,
+    device: Option<String>,
+    agent: Option<String>,
+    ip: Option<String>,
+    created: String,
+    last_active: String,
+}
+
+/// An API key as the user's page lists it (never its secret).
+#[derive(Serialize)]
+struct KeyRow {
+    id: String,
+    name: String,
+    scopes: Vec<String>,
+    created: String,
+    expires: Option<String>,
+    last_used: Option<String>,
+}
+
+/// `GET /admin/users/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path(id): Path<String>,
+    Query(query): Query<NoticeQuery>,
+) -> Response {
+    let user = match load(&state, &admin, &id).await {
+        Ok(user) => user,
+        Err(res) => return res,
+    };
+    let roles = user.roles.iter().map(Role::as_str).collect::<Vec<_>>().join(", ");
+    let notice = notice(NOTICES, query.notice.as_deref());
+    let parts = Parts { notice, roles, edit: Edit::of(&user), ..Default::default() };
+    detail_page(&state, &admin, StatusCode::OK, &user, parts).await
+}
+
+/// `POST /admin/users/{id}`: changes the username, the email address and
+/// whether it is verified. A new address is unverified unless the box says
+/// otherwise.
+pub async fn edit(
+    State(state): State<AppState>,
+    Client(client): Client,
+    headers: HeaderMap,
+    Admin(admin): Admin,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<EditForm>,
+) -> Response {
+    let user = match checked(&state, &headers, &admin, &form.csrf, &id).await {
+        Ok(user) => user,
+        Err(res) => return res,
+    };
+    let username = form.username.trim();
+    let email = form.email.trim();
+    let update = UserUpdate {
+        username: (username != user.username.as_str()).then(|| username.to_owned()),
+        email: (!email.eq_ignore_ascii_case(user.email.as_str())).then(|| email.to_owned()),
+        email_verified: Some(form.verified.is_some()),
+    };
+    match state.admin.update_user(&actor(&admin), user.id, update, &client).await {
+        Ok(_) => back(&path_of(user.id), "saved"),
+        Err(e) => {
+            let message = Some(sentence(&e.to_string()));
+            let mut edit = Edit {
+                username: username.to_owned(),
+                email: email.to_owned(),
+                verified: form.verified.is_some(),
+                ..Default::default()
+            };
+            match e.code() {
+                ErrorCode::InvalidUsername | ErrorCode::UsernameTaken => edit.username_error = message,
+                ErrorCode::InvalidEmail | ErrorCode::EmailTaken => edit.email_error = message,
+                _ => return refused(&state, &e),
+            }
+            let roles = user.roles.iter().map(Role::as_str).collect::<Vec<_>>().join(", ");
+            let parts = Parts { roles, edit, ..Default::default() };
+            detail_page(&state, &admin, StatusCode::UNPROCESSABLE_ENTITY, &user, parts).await
+        }
+    }
+}
+
+/// `POST /admin/users/{id}/roles`: replaces the roles with the listed ones
+/// (comma or space separated). A bad name shows the form again with the
+/// error; an admin cannot take the admin role from themselves.
+pub async fn roles(
+    State(state): State<AppState>,
+    Client(client): Client,
+    headers: HeaderMap,
+    Admin(admin): Admin,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<RolesForm>,
+) -> Response {
+    let user = match checked(&state, &headers, &admin, &form.csrf, &id).await {
+        Ok(user) => user,
+        Err(res) => return res,
+    };
+    let refused_with = |error: String| {
+        let parts =
+            Parts { roles: form.roles.clone(), roles_error: Some(error), edit: Edit::of(&user), ..Default::default() };
+        detail_page(&state, &admin, StatusCode::UNPROCESSABLE_ENTITY, &user, parts)
+    };
+    let roles = match parse_roles(&form.roles) {
+        Ok(roles) => roles,
+        Err(error) => return refused_with(error).await,
+    };
+    let is_self = user.id == admin.browser.user.id;
+    if is_self && user.has_role(Role::ADMIN) && !roles.iter().any(|r| r.as_str() == Role::ADMIN) {
+        return refused_with("You cannot remove your own admin role; ask another administrator.".into()).await;
+    }
+    match state.admin.set_roles(&actor(&admin), user.id, roles, &client).await {
+        Ok(_) => back(&path_of(user.id), "roles"),
+        Err(e) if e.code() == ErrorCode::Forbidden => refused(&state, &e),
+        // The refusals a person can act on are shown by the field.
+        Err(e) if e.code() != ErrorCode::Internal => refused_with(e.to_string()).await,
+        Err(e) => internal(&state, &e),
+    }
+}
+
+/// What a user's page shows besides the user.
+#[derive(Default)]
+struct Parts {
+    notice: Option<super::Notice>,
+    roles: String,
+    roles_error: Option<String>,
+    edit: Edit,
+}
+
+/// A user's page: details, the forms this person may use, sessions, API
+/// keys, the last 20 audit events.
+async fn detail_page(state: &AppState, admin: &SignedIn, status: StatusCode, user: &User, parts: Parts) -> Response {
+    let can = Can::of(admin);
+    let who = actor(admin);
+    let events = if can.audit_read {
+        let query = AuditQuery { user: Some(user.id), limit: 20, ..Default::default() };
+        match state.admin.audit_log(&who, query).await {
+            Ok(events) => super::audit::rows(state, &events).await,
+            Err(e) => return refused(state, &e),
+        }
+    } else {
+        Vec::new()
+    };
+    let sessions = match state.admin.user_sessions(&who, user.id).await {
+        Ok(sessions) => sessions.iter().map(session_row).collect::<Vec<_>>(),
+        Err(e) => return refused(state, &e),
+    };
+    let now = state.clock.now();
+    let keys = match state.admin.user_api_keys(&who, user.id).await {
+        Ok(keys) => keys
+            .iter()
+            .filter(|k| k.revoked_at.is_none() && k.expires_at.is_none_or(|t| t > now))
+            .map(|k| KeyRow {
+                id: k.id.to_string(),
+                name: k.name.clone(),
+                scopes: k.scopes.iter().map(|s| s.as_str().to_owned()).collect(),
+                created: when(k.created_at),
+                expires: k.expires_at.map(when),
+                last_used: k.last_used_at.map(when),
+            })
+            .collect::<Vec<_>>(),
+        Err(e) => return refused(state, &e),
+    };
+    render(
+        state,
+        admin,
+        status,
+        "admin_user.html",
+        context! {
+            title => format!("User {}", user.username.as_str()),
+            tab => "users",
+            user => UserRow::at(user, now),
+            is_self => user.id == admin.browser.user.id,
+            edit => parts.edit,
+            roles => parts.roles,
+            roles_error => parts.roles_error,
+            notice => parts.notice,
+            sessions,
+            keys,
+            events,
+        },
+    )
+}
+
+fn session_row(s: &gatehouse_core::session::Session) -> SessionRow {
+    let kind = match &s.kind {
+        SessionKind::Browser => "Browser".to_owned(),
+        SessionKind::Api => "API".to_owned(),
+        SessionKind::OAuth { client_id, .. } => format!("App: {client_id}"),
+    };
+    SessionRow {
+        id: s.id.to_string(),
+        kind,
+        device: s.user_agent.as_deref().and_then(crate::pages::device::describe),
+        agent: s.user_agent.clone(),
+        ip: s.ip.clone(),
+        created: when(s.created_at),
+        last_active: when(s.last_used_at),
+    }
+}
