@@ -8,13 +8,19 @@
 //!   expiry (used or not: a used one expired too);
 //! - **authorization codes** a day past their expiry (a replay within that day
 //!   still revokes what the code issued);
-//! - **audit records** older than `audit_retention`, when it is set.
+//! - **audit records** older than `audit_retention`, when it is set;
+//! - the failed sign-ins of **login names no account has**, a day after the
+//!   last one (a failure older than that counts for nothing any more).
 
 use time::OffsetDateTime;
 
 /// How long an expired authorization code is kept, so that a late replay is
 /// still recognised as one.
 pub const CODE_REPLAY_MEMORY: time::Duration = time::Duration::days(1);
+
+/// How long a failed sign-in counts towards a lockout: a failure after a day
+/// without one counts as the first (accounts and unknown names alike).
+pub const LOGIN_FAILURE_MEMORY: time::Duration = time::Duration::days(1);
 
 /// What to delete: everything expired at `now`, and audit records before
 /// `audit_before` (none when `None`).
@@ -34,12 +40,14 @@ pub struct Purged {
     pub mfa_challenges: u64,
     pub webauthn_ceremonies: u64,
     pub audit_records: u64,
+    /// Failure counts of login names no account has.
+    pub login_names: u64,
 }
 
 impl Purged {
     /// Each kind with its count, in a fixed order (the metric's `kind` label,
     /// the CLI's lines).
-    pub fn kinds(&self) -> [(&'static str, u64); 7] {
+    pub fn kinds(&self) -> [(&'static str, u64); 8] {
         [
             ("sessions", self.sessions),
             ("refresh_tokens", self.refresh_tokens),
@@ -48,6 +56,7 @@ impl Purged {
             ("mfa_challenges", self.mfa_challenges),
             ("webauthn_ceremonies", self.webauthn_ceremonies),
             ("audit_records", self.audit_records),
+            ("login_names", self.login_names),
         ]
     }
 

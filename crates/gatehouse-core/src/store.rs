@@ -87,11 +87,30 @@ pub trait UserStore: Send + Sync {
     async fn update_profile(&self, id: UserId, profile: &Profile, now: OffsetDateTime) -> StoreResult<()>;
     async fn set_password_reset_required(&self, id: UserId, required: bool, now: OffsetDateTime) -> StoreResult<()>;
     async fn set_active(&self, id: UserId, active: bool, now: OffsetDateTime) -> StoreResult<()>;
-    /// Atomically adds one to the consecutive failure count, returns the new count.
-    async fn record_login_failure(&self, id: UserId) -> StoreResult<u32>;
+    /// Atomically adds one to the consecutive failure count and returns the
+    /// new count — which starts again from one when the last failure came
+    /// before `forget_before`.
+    async fn record_login_failure(
+        &self,
+        id: UserId,
+        now: OffsetDateTime,
+        forget_before: OffsetDateTime,
+    ) -> StoreResult<u32>;
     async fn set_locked_until(&self, id: UserId, until: Option<OffsetDateTime>) -> StoreResult<()>;
     /// Clears the failure count and any lock.
     async fn clear_login_failures(&self, id: UserId) -> StoreResult<()>;
+    /// [`UserStore::record_login_failure`] for a login name no account has,
+    /// by its digest ([`crate::account::LoginName::digest`]), so that such a
+    /// name locks as an account would.
+    async fn record_name_failure(
+        &self,
+        name: &[u8],
+        now: OffsetDateTime,
+        forget_before: OffsetDateTime,
+    ) -> StoreResult<u32>;
+    async fn set_name_locked_until(&self, name: &[u8], until: OffsetDateTime) -> StoreResult<()>;
+    /// Until when a login name no account has is locked, if it ever was.
+    async fn name_locked_until(&self, name: &[u8]) -> StoreResult<Option<OffsetDateTime>>;
 }
 
 /// Which users [`UserStore::list_users`] returns.

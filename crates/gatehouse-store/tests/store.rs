@@ -147,6 +147,7 @@ store_tests!(
         list_users_orders_searches_and_pages,
         roles_and_flags,
         login_failures_count_atomically,
+        unknown_login_names_fail_and_lock_like_accounts,
         session_rotation_has_one_winner,
         active_sessions_and_revocation,
         key_rotation_cycles_statuses,

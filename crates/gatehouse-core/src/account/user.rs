@@ -54,6 +54,13 @@ impl LoginName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The SHA-256 of the name in lower case: how the failed sign-ins of a
+    /// name no account has are kept (never the name itself).
+    pub fn digest(&self) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(self.0.to_lowercase().as_bytes()).into()
+    }
 }
 
 /// A user as stored.

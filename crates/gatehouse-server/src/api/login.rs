@@ -22,9 +22,9 @@ use crate::state::AppState;
 #[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginBody,
     responses(
         (status = 200, description = "Tokens, or `{mfa_required: true, mfa_token, methods}` when a second factor is needed, or with `session: cookie` `{session: \"cookie\", user}` and the session in `Set-Cookie`", body = LoginResponse),
-        (status = 401, description = "`invalid_credentials` (same for unknown user, wrong password, locked account)", body = Problem),
+        (status = 401, description = "`invalid_credentials` (same for unknown user and wrong password)", body = Problem),
         (status = 403, description = "`account_disabled` (only after the correct password); `forbidden`: `session: cookie` without `X-Gatehouse-CSRF: 1` or from another origin", body = Problem),
-        (status = 429, description = "`rate_limited`, with Retry-After", body = Problem),
+        (status = 429, description = "`rate_limited`, with Retry-After: a rate limit, or a lockout (the same for any password, and for a name no account has after as many failures)", body = Problem),
         (status = 503, description = "`server_busy`: the hashing pool is saturated", body = Problem),
     ))]
 pub async fn login(

@@ -72,6 +72,10 @@ macro_rules! impl_purge {
                         Some(before) => delete!("DELETE FROM audit_log WHERE at < $1", before),
                         None => 0,
                     },
+                    login_names: delete!(
+                        "DELETE FROM login_name_failures WHERE last_failure_at < $1",
+                        now - gatehouse_core::retention::LOGIN_FAILURE_MEMORY
+                    ),
                 };
                 tx.commit().await.map_err(Self::db_err)?;
                 Ok(Some(purged))

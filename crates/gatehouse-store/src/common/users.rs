@@ -427,12 +427,17 @@ macro_rules! impl_user_store {
             async fn record_login_failure(
                 &self,
                 id: gatehouse_core::account::UserId,
+                now: time::OffsetDateTime,
+                forget_before: time::OffsetDateTime,
             ) -> gatehouse_core::store::StoreResult<u32> {
                 use sqlx::Row as _;
                 let row = sqlx::query(
-                    "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
+                    "UPDATE users SET failed_logins = CASE WHEN last_failed_login_at < $3 THEN 1 \
+                     ELSE failed_logins + 1 END, last_failed_login_at = $2 WHERE id = $1 RETURNING failed_logins",
                 )
                 .bind(id.0)
+                .bind(Self::ts(now))
+                .bind(Self::ts(forget_before))
                 .fetch_optional(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?
@@ -467,6 +472,55 @@ macro_rules! impl_user_store {
                     .await
                     .map_err(Self::db_err)?;
                 Ok(())
+            }
+
+            async fn record_name_failure(
+                &self,
+                name: &[u8],
+                now: time::OffsetDateTime,
+                forget_before: time::OffsetDateTime,
+            ) -> gatehouse_core::store::StoreResult<u32> {
+                let count: i32 = sqlx::query_scalar(
+                    "INSERT INTO login_name_failures (name_digest, failures, last_failure_at) VALUES ($1, 1, $2) \
+                     ON CONFLICT (name_digest) DO UPDATE SET failures = CASE \
+                     WHEN login_name_failures.last_failure_at < $3 THEN 1 \
+                     ELSE login_name_failures.failures + 1 END, last_failure_at = $2 \
+                     RETURNING failures",
+                )
+                .bind(name)
+                .bind(Self::ts(now))
+                .bind(Self::ts(forget_before))
+                .fetch_one(&mut *self.conn().await?)
+                .await
+                .map_err(Self::db_err)?;
+                Ok(u32::try_from(count).unwrap_or(0))
+            }
+
+            async fn set_name_locked_until(
+                &self,
+                name: &[u8],
+                until: time::OffsetDateTime,
+            ) -> gatehouse_core::store::StoreResult<()> {
+                sqlx::query("UPDATE login_name_failures SET locked_until = $2 WHERE name_digest = $1")
+                    .bind(name)
+                    .bind(Self::ts(until))
+                    .execute(&mut *self.conn().await?)
+                    .await
+                    .map_err(Self::db_err)?;
+                Ok(())
+            }
+
+            async fn name_locked_until(
+                &self,
+                name: &[u8],
+            ) -> gatehouse_core::store::StoreResult<Option<time::OffsetDateTime>> {
+                let until: Option<Option<time::OffsetDateTime>> =
+                    sqlx::query_scalar("SELECT locked_until FROM login_name_failures WHERE name_digest = $1")
+                        .bind(name)
+                        .fetch_optional(&mut *self.conn().await?)
+                        .await
+                        .map_err(Self::db_err)?;
+                Ok(until.flatten())
             }
         }
     };

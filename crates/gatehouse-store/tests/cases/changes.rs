@@ -47,7 +47,7 @@ pub async fn each_change_is_told_to_this_process_once_durable(url: String) {
 
     // Using a session or failing a login is not a change to hear of.
     store.touch_session(session.id, t, t + Duration::hours(1)).await.unwrap();
-    store.record_login_failure(alice.id).await.unwrap();
+    store.record_login_failure(alice.id, t, t - Duration::days(1)).await.unwrap();
     assert_eq!(heard.take(), vec![]);
 
     store.revoke_session(session.id, t).await.unwrap();

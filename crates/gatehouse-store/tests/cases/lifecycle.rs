@@ -269,6 +269,8 @@ async fn rows_of(url: &str, user: UserId) -> Vec<(String, i64)> {
         // SQLite's log of changes for the running server: ids only, the last
         // 10,000 of them (a deletion is itself such a change).
         "change_log",
+        // Failed sign-ins of names no account has: no account, no owner.
+        "login_name_failures",
         "_sqlx_migrations",
     ];
     let mut counts = Vec::new();

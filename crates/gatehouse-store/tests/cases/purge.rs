@@ -77,6 +77,7 @@ pub async fn purge_deletes_what_ended_and_keeps_what_is_live(url: String) {
         mfa_challenges: 1,
         webauthn_ceremonies: 1,
         audit_records: 1,
+        login_names: 0,
     };
     assert_eq!(purged, expected);
     assert_eq!(purged.total(), 14);

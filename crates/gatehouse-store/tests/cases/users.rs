@@ -1,6 +1,7 @@
 //! Users: insert and uniqueness, lookups, listing, roles, flags, login failures.
 
 use gatehouse_core::account::{Role, UserId};
+use gatehouse_core::retention::PurgeRequest;
 use gatehouse_core::store::{Constraint, StoreError};
 use time::Duration;
 
@@ -148,11 +149,28 @@ pub async fn roles_and_flags(url: String) {
     assert!(store.user_by_id(user.id).await.unwrap().unwrap().is_active);
 }
 
+/// What ten concurrent runs of `count` returned, sorted.
+async fn ten_at_once<F, Fut>(count: F) -> Vec<u32>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = u32> + Send + 'static,
+{
+    let tasks: Vec<_> = (0..10).map(|_| tokio::spawn(count())).collect();
+    let mut seen = Vec::new();
+    for task in tasks {
+        seen.push(task.await.unwrap());
+    }
+    seen.sort_unstable();
+    seen
+}
+
 pub async fn login_failures_count_atomically(url: String) {
     let store = open(&url).await;
     let user = add_user(store.as_ref(), "alice").await;
+    let t = now();
+    let forget = t - Duration::days(1);
     for expected in 1..=3 {
-        assert_eq!(store.record_login_failure(user.id).await.unwrap(), expected);
+        assert_eq!(store.record_login_failure(user.id, t, forget).await.unwrap(), expected);
     }
     let until = now() + Duration::minutes(15);
     store.set_locked_until(user.id, Some(until)).await.unwrap();
@@ -165,17 +183,45 @@ pub async fn login_failures_count_atomically(url: String) {
     assert_eq!(read.failed_logins, 0);
     assert_eq!(read.locked_until, None);
 
-    let tasks: Vec<_> = (0..10)
-        .map(|_| {
-            let store = store.clone();
-            tokio::spawn(async move { store.record_login_failure(user.id).await.unwrap() })
-        })
-        .collect();
-    let mut seen = Vec::new();
-    for task in tasks {
-        seen.push(task.await.unwrap());
+    let seen = ten_at_once(|| {
+        let store = store.clone();
+        async move { store.record_login_failure(user.id, t, forget).await.unwrap() }
+    })
+    .await;
+    assert_eq!(seen, (1..=10).collect::<Vec<u32>>(), "each failure counted once");
+    assert!(store.record_login_failure(UserId::new(), t, forget).await.is_err());
+    // A failure after a day without one counts as the first.
+    let next_day = t + Duration::days(1) + Duration::seconds(1);
+    assert_eq!(store.record_login_failure(user.id, next_day, next_day - Duration::days(1)).await.unwrap(), 1);
+}
+
+pub async fn unknown_login_names_fail_and_lock_like_accounts(url: String) {
+    let store = open(&url).await;
+    let t = now();
+    let forget = t - Duration::days(1);
+    let name = [7u8; 32];
+    let other = [8u8; 32];
+    assert_eq!(store.name_locked_until(&name).await.unwrap(), None);
+    for expected in 1..=3 {
+        assert_eq!(store.record_name_failure(&name, t, forget).await.unwrap(), expected);
     }
-    seen.sort_unstable();
-    assert_eq!(seen, (1..=10).collect::<Vec<u32>>());
-    assert!(store.record_login_failure(UserId::new()).await.is_err());
+    let until = t + Duration::minutes(15);
+    store.set_name_locked_until(&name, until).await.unwrap();
+    assert_eq!(store.name_locked_until(&name).await.unwrap(), Some(until));
+    assert_eq!(store.name_locked_until(&other).await.unwrap(), None, "names are counted apart");
+    // Concurrent failures each count once.
+    let seen = ten_at_once(|| {
+        let store = store.clone();
+        async move { store.record_name_failure(&other, t, forget).await.unwrap() }
+    })
+    .await;
+    assert_eq!(seen, (1..=10).collect::<Vec<u32>>(), "each failure counted once");
+    // A day later the count starts again; the purge forgets idle names.
+    let next_day = t + Duration::days(1) + Duration::seconds(1);
+    assert_eq!(store.record_name_failure(&name, next_day, next_day - Duration::days(1)).await.unwrap(), 1);
+    let request = PurgeRequest { now: next_day, audit_before: None };
+    let purged = store.purge(request).await.unwrap().expect("no other purge holds the lock");
+    assert_eq!(purged.login_names, 1, "the other name, idle for a day");
+    assert_eq!(store.name_locked_until(&other).await.unwrap(), None);
+    assert_eq!(store.record_name_failure(&name, next_day, next_day - Duration::days(1)).await.unwrap(), 2);
 }

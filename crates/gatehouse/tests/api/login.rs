@@ -35,7 +35,7 @@ on_both_backends! {
     }
 
     async fn lockout_after_consecutive_failures_and_unlock(backend) {
-        let app = TestApp::spawn_with(backend, |c| {
+        let app = crate::browser::spawn_provider(backend, |c| {
             c.lockout_threshold = Some(3);
             c.lockout_base_delay = Some("60s".into());
         })
@@ -43,11 +43,41 @@ on_both_backends! {
         app.register("alice", "alice@example.com", STRONG_PASSWORD).await;
         for _ in 0..3 {
             assert_problem(app.login("alice", "wrong password here").await, 401, "invalid_credentials").await;
+            // A name no account has fails, and locks, alike.
+            assert_problem(app.login("nobody", "wrong password here").await, 401, "invalid_credentials").await;
         }
-        // Locked: even the right password gets the generic answer.
-        let locked = assert_problem(app.login("alice", STRONG_PASSWORD).await, 401, "invalid_credentials").await;
-        let unknown = assert_problem(app.login("nobody", STRONG_PASSWORD).await, 401, "invalid_credentials").await;
-        assert_eq!(locked, unknown, "a lock does not reveal the account");
+        // Locked: every password, the right one too, is told how long to wait
+        // — the same for the account and for the name no account has.
+        let wait = |r: &reqwest::Response| r.headers()["retry-after"].to_str().unwrap().parse::<u64>().unwrap();
+        let mut answers = Vec::new();
+        for (login, password) in [("alice", STRONG_PASSWORD), ("alice", "wrong password here"), ("nobody", STRONG_PASSWORD)] {
+            let r = app.login(login, password).await;
+            let retry_after = wait(&r);
+            assert!((55..=60).contains(&retry_after), "{login}: {retry_after}");
+            let body = assert_problem(r, 429, "rate_limited").await;
+            answers.push((body["title"].clone(), body["code"].clone()));
+        }
+        assert!(answers.windows(2).all(|w| w[0] == w[1]), "{answers:?}");
+        assert!(app.state.admin.find_user("nobody").await.is_err(), "no account was made for the name");
+        // The login page says so in words, to the right password as to any.
+        let mut browser = crate::browser::Browser::new(&app.state.config.tokens.issuer);
+        let page = browser.get("/login").await;
+        let refused = browser.sign_in(page, "alice", STRONG_PASSWORD).await;
+        assert_eq!(refused.status, 429);
+        assert!(refused.body.contains("Too many attempts. Try again in 1 minute."), "{}", refused.body);
+
+        // Once the lock ends, the next failure locks again, for twice as long.
+        app.clock.advance(std::time::Duration::from_secs(61));
+        assert_problem(app.login("nobody", "wrong password here").await, 401, "invalid_credentials").await;
+        let r = app.login("nobody", STRONG_PASSWORD).await;
+        assert!((115..=120).contains(&wait(&r)), "{}", wait(&r));
+
+        // An administrator's unlock lets the right password in at once.
+        assert_eq!(app.login("alice", STRONG_PASSWORD).await.status(), 200, "the lock ended; the right password works");
+        for _ in 0..3 {
+            app.login("alice", "wrong password here").await;
+        }
+        assert_eq!(app.login("alice", STRONG_PASSWORD).await.status(), 429);
         let admin = &app.state.admin;
         let user = admin.find_user("alice").await.unwrap();
         assert!(user.locked_until.is_some());
@@ -61,7 +91,7 @@ on_both_backends! {
             })
             .await
             .unwrap();
-        assert_eq!(events.len(), 1);
+        assert_eq!(events.len(), 2);
     }
 
     async fn per_ip_rate_limit_answers_429_with_retry_after(backend) {

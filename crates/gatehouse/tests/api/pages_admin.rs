@@ -201,7 +201,7 @@ on_both_backends! {
         for _ in 0..5 {
             app.login("bob", "wrong password 123").await;
         }
-        assert_problem(app.login("bob", STRONG_PASSWORD).await, 401, "invalid_credentials").await;
+        assert_problem(app.login("bob", STRONG_PASSWORD).await, 429, "rate_limited").await;
         let page = root.get(&format!("/admin/users/{}", bob.id)).await;
         assert!(page.body.contains("locked until"), "{}", page.body);
         let page = root.post(&format!("/admin/users/{}/unlock", bob.id), &[("csrf", &csrf)]).await;

@@ -10,6 +10,7 @@
 use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::Authenticator;
@@ -44,6 +45,32 @@ pub struct LoginRequest {
 }
 
 impl Authenticator {
+    /// A sign-in with a name no account has: refused as a wrong password
+    /// would be, and counted and locked as an account's failures are (by the
+    /// name's digest), so that neither the answer, its timing nor a lockout
+    /// tells whether an account exists.
+    async fn unknown_name(&self, req: &LoginRequest, now: OffsetDateTime, client: &ClientInfo) -> Result<LoginOutcome> {
+        let name = req.login.digest();
+        self.hasher.verify_dummy(req.password.clone()).await?;
+        let locked = self.users.name_locked_until(&name).await?.filter(|until| *until > now);
+        self.audit
+            .record(AuditEvent::new(AuditKind::LoginFailed, Outcome::Failure, client).detail(if locked.is_some() {
+                "unknown user, locked"
+            } else {
+                "unknown user"
+            }))
+            .await;
+        if let Some(until) = locked {
+            return Err(locked_for(until - now));
+        }
+        let forget_before = now - crate::retention::LOGIN_FAILURE_MEMORY;
+        let failures = self.users.record_name_failure(&name, now, forget_before).await?;
+        if let Some(delay) = self.config.lockout.delay_after(failures) {
+            self.users.set_name_locked_until(&name, now + delay).await?;
+        }
+        Err(Error::InvalidCredentials)
+    }
+
     pub async fn login(&self, req: LoginRequest, client: &ClientInfo) -> Result<LoginOutcome> {
         let limits = &self.config.limits;
         self.limits.hit("login:ip", &ip_key(client), limits.login_per_ip).await?;
@@ -58,16 +85,14 @@ impl Authenticator {
         self.limits.hit("login:account", &account_key, limits.login_per_account).await?;
         self.limits.hit("login:account-hour", &account_key, limits.login_per_account_hourly).await?;
 
+        let now = self.clock.now();
         let Some(user) = user else {
-            self.hasher.verify_dummy(req.password).await?;
-            self.audit
-                .record(AuditEvent::new(AuditKind::LoginFailed, Outcome::Failure, client).detail("unknown user"))
-                .await;
-            return Err(Error::InvalidCredentials);
+            return self.unknown_name(&req, now, client).await;
         };
 
-        let now = self.clock.now();
-        if user.locked_until.is_some_and(|until| until > now) {
+        // Locked: the same answer whatever the password — how long to wait —
+        // and no password is checked, so a lock is no oracle for guesses.
+        if let Some(until) = user.locked_until.filter(|until| *until > now) {
             self.hasher.verify_dummy(req.password).await?;
             self.audit
                 .record(
@@ -76,7 +101,7 @@ impl Authenticator {
                         .detail("account locked"),
                 )
                 .await;
-            return Err(Error::InvalidCredentials);
+            return Err(locked_for(until - now));
         }
 
         let verification = self.hasher.verify(req.password.clone(), &user.password_hash).await?;
@@ -181,4 +206,13 @@ impl Authenticator {
             Err(e) => tracing::warn!(user = %user.id, error = %e, "password rehash postponed"),
         }
     }
+}
+
+/// The answer to a sign-in while its account (or name) is locked: a rate
+/// limit that says how long, as a 429 with `Retry-After`.
+fn locked_for(left: time::Duration) -> Error {
+    // Rounded up: trying again after the wait works.
+    let whole = left.whole_seconds() + i64::from(left.subsec_nanoseconds() > 0);
+    let secs = u64::try_from(whole).unwrap_or(0).max(1);
+    Error::RateLimited { retry_after: Duration::from_secs(secs) }
 }

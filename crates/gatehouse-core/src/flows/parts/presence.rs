@@ -159,9 +159,11 @@ impl Proofs {
     /// Counts a failed proof (a sign-in's or a step-up's) towards the
     /// account's lockout, and locks it once there are enough.
     pub async fn count_failure(&self, user: &User, client: &ClientInfo) -> Result<()> {
-        let failures = self.users.record_login_failure(user.id).await?;
+        let now = self.clock.now();
+        let forget_before = now - crate::retention::LOGIN_FAILURE_MEMORY;
+        let failures = self.users.record_login_failure(user.id, now, forget_before).await?;
         if let Some(delay) = self.config.lockout.delay_after(failures) {
-            let until = self.clock.now() + delay;
+            let until = now + delay;
             self.users.set_locked_until(user.id, Some(until)).await?;
             self.audit
                 .record(

@@ -23,9 +23,27 @@ async fn wrong_passwords_lock_the_account_until_its_time_is_up() {
     }
     let locked = h.services.admin.find_user("alice").await.unwrap();
     assert!(locked.locked_until.is_some(), "the fifth failure locks");
-    // Locked: the right password is refused, as an unknown account would be.
-    let right = attempt("alice", super::PASSWORD);
-    assert!(matches!(auth.login(right, &client()).await, Err(Error::InvalidCredentials)));
+    // Locked: the right password is told how long to wait, as a wrong one
+    // is — and as a name no account has is after as many failures.
+    let right = auth.login(attempt("alice", super::PASSWORD), &client()).await;
+    assert!(
+        matches!(right, Err(Error::RateLimited { retry_after }) if (4..=5).contains(&retry_after.as_secs())),
+        "{right:?}"
+    );
+    let wrong = auth.login(attempt("alice", "not the password at all"), &client()).await;
+    assert!(
+        matches!(wrong, Err(Error::RateLimited { retry_after }) if (4..=5).contains(&retry_after.as_secs())),
+        "{wrong:?}"
+    );
+    for _ in 0..5 {
+        let unknown = auth.login(attempt("nobody", "not the password at all"), &client()).await;
+        assert!(matches!(unknown, Err(Error::InvalidCredentials)), "{unknown:?}");
+    }
+    let unknown = auth.login(attempt("nobody", super::PASSWORD), &client()).await;
+    assert!(
+        matches!(unknown, Err(Error::RateLimited { retry_after }) if (4..=5).contains(&retry_after.as_secs())),
+        "{unknown:?}"
+    );
 
     h.advance(Duration::from_secs(6));
     let outcome = auth.login(attempt("alice", super::PASSWORD), &client()).await.unwrap();

@@ -43,6 +43,7 @@ impl State {
 
     /// Deletes the user's rows in every table that refers to users.
     fn delete_rows_of(&mut self, user: UserId) {
+        self.last_failures.remove(&user);
         self.delete_sessions(|s| s.user_id == user);
         self.totp.retain(|t| t.user_id != user);
         self.backup_codes.retain(|c| c.user_id != user);

@@ -50,7 +50,7 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 use tokio::sync::OwnedMutexGuard;
 
-use crate::account::{Role, User};
+use crate::account::{Role, User, UserId};
 use crate::api_key::ApiKey;
 use crate::audit::AuditEvent;
 use crate::federation::{UpstreamLink, UpstreamProvider};
@@ -121,6 +121,18 @@ struct State {
     api_keys: Vec<ApiKey>,
     /// The keys the server keeps, sealed, by name (`kept_secrets`).
     kept: BTreeMap<String, Vec<u8>>,
+    /// When each user last failed to sign in (`users.last_failed_login_at`).
+    last_failures: BTreeMap<UserId, OffsetDateTime>,
+    /// Failures of login names no account has, by digest (`login_name_failures`).
+    name_failures: BTreeMap<Vec<u8>, NameFailures>,
+}
+
+/// A row of `login_name_failures`.
+#[derive(Clone)]
+struct NameFailures {
+    failures: u32,
+    last: OffsetDateTime,
+    locked_until: Option<OffsetDateTime>,
 }
 
 impl MemoryStore {
@@ -325,6 +337,10 @@ impl Store for MemoryStore {
                 .map(|s| s.id)
                 .collect();
             let code_cutoff = now - CODE_REPLAY_MEMORY;
+            let failures_cutoff = now - crate::retention::LOGIN_FAILURE_MEMORY;
+            let names_before = state.name_failures.len();
+            state.name_failures.retain(|_, f| f.last >= failures_cutoff);
+            let login_names = count(names_before - state.name_failures.len());
             Ok(Some(Purged {
                 refresh_tokens: drop_unless(&mut state.refresh_tokens, |r| !ended.contains(&r.session_id)),
                 sessions: drop_unless(&mut state.sessions, |s| !ended.contains(&s.id)),
@@ -336,6 +352,7 @@ impl Store for MemoryStore {
                     Some(before) => drop_unless(&mut state.audit, |e| e.at >= before),
                     None => 0,
                 },
+                login_names,
             }))
         })
         .await

@@ -161,7 +161,7 @@ async fn a_plain_write_waits_for_the_open_unit() {
     unit.set_active(alice.id, false, now()).await.unwrap();
     let writer = tokio::spawn({
         let store = store.clone();
-        async move { store.record_login_failure(alice.id).await.unwrap() }
+        async move { store.record_login_failure(alice.id, now(), now() - time::Duration::days(1)).await.unwrap() }
     });
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     assert!(!writer.is_finished(), "the plain write waits for the unit to end");
@@ -176,6 +176,7 @@ async fn a_plain_write_waits_for_the_open_unit() {
 async fn give_everything(store: &MemoryStore, user: UserId, name: &str) {
     let t = now();
     store.set_roles(user, &[Role::user(), Role::admin()], t).await.unwrap();
+    store.record_login_failure(user, t, t - time::Duration::days(1)).await.unwrap();
     let client_id = format!("app-{name}");
     store
         .insert_client(&OAuthClient {
@@ -306,6 +307,8 @@ fn rows_of(state: &State, user: UserId) -> Vec<(&'static str, usize)> {
         links,
         api_keys,
         kept: _,
+        last_failures,
+        name_failures: _,
     } = state;
     let own_sessions: Vec<SessionId> = sessions.iter().filter(|s| s.user_id == user).map(|s| s.id).collect();
     vec![
@@ -322,6 +325,7 @@ fn rows_of(state: &State, user: UserId) -> Vec<(&'static str, usize)> {
         ("oauth_consents", consents.iter().filter(|c| c.user_id == user).count()),
         ("upstream_links", links.iter().filter(|l| l.user_id == user).count()),
         ("api_keys", api_keys.iter().filter(|k| k.user_id == user).count()),
+        ("users.last_failed_login_at", usize::from(last_failures.contains_key(&user))),
     ]
 }
 

@@ -228,14 +228,55 @@ impl UserStore for MemoryStore {
         .await
     }
 
-    async fn record_login_failure(&self, id: UserId) -> StoreResult<u32> {
+    async fn record_login_failure(
+        &self,
+        id: UserId,
+        now: OffsetDateTime,
+        forget_before: OffsetDateTime,
+    ) -> StoreResult<u32> {
         self.write(|state| {
+            let stale = state.last_failures.get(&id).is_some_and(|last| *last < forget_before);
             let user =
                 state.user_mut(id).ok_or_else(|| StoreError::Backend(format!("record_login_failure: no user {id}")))?;
-            user.failed_logins = user.failed_logins.saturating_add(1);
-            Ok(user.failed_logins)
+            user.failed_logins = if stale { 1 } else { user.failed_logins.saturating_add(1) };
+            let failures = user.failed_logins;
+            state.last_failures.insert(id, now);
+            Ok(failures)
         })
         .await
+    }
+
+    async fn record_name_failure(
+        &self,
+        name: &[u8],
+        now: OffsetDateTime,
+        forget_before: OffsetDateTime,
+    ) -> StoreResult<u32> {
+        self.write(|state| {
+            let entry = state.name_failures.entry(name.to_vec()).or_insert(super::NameFailures {
+                failures: 0,
+                last: now,
+                locked_until: None,
+            });
+            entry.failures = if entry.last < forget_before { 1 } else { entry.failures.saturating_add(1) };
+            entry.last = now;
+            Ok(entry.failures)
+        })
+        .await
+    }
+
+    async fn set_name_locked_until(&self, name: &[u8], until: OffsetDateTime) -> StoreResult<()> {
+        self.write(|state| {
+            if let Some(entry) = state.name_failures.get_mut(name) {
+                entry.locked_until = Some(until);
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn name_locked_until(&self, name: &[u8]) -> StoreResult<Option<OffsetDateTime>> {
+        Ok(self.read(|state| state.name_failures.get(name).and_then(|e| e.locked_until)))
     }
 
     async fn set_locked_until(&self, id: UserId, until: Option<OffsetDateTime>) -> StoreResult<()> {
