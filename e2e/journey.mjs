@@ -103,6 +103,8 @@ try {
   await page.fill('#password', user.password);
   await page.fill('#confirm_password', user.password);
   await page.waitForSelector('.meter[data-score="4"], .meter[data-score="3"]', { timeout: 5000 });
+  const verdict = (await page.textContent('#password-strength')).trim();
+  if (!/^(Medium|Strong)/.test(verdict)) throw new Error(`the meter says "${verdict}", not Medium or Strong`);
   await shoot('register-filled');
   const submit = page.locator('form[action="/register"] button[type=submit]');
   if (!(await submit.isDisabled())) throw new Error('the sign-up button is enabled before the terms are accepted');
@@ -144,6 +146,11 @@ try {
   await page.waitForSelector('.codes');
   await shoot('account-backup-codes');
   const backupCodes = (await page.locator('.codes li').allTextContents()).map((c) => c.trim());
+  // The codes download as a text file.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('button[data-codes-download]')]);
+  const saved = readFileSync(await download.path(), 'utf8');
+  if (backupCodes.length !== 10 || !backupCodes.every((c) => saved.includes(c))) throw new Error(`the download holds ${saved}`);
+  step('backup codes downloaded');
   await page.goto('/account');
   step('totp on');
 

@@ -77,6 +77,10 @@ try {
   await addPasskey('Laptop');
   await page.waitForSelector('[data-passkey-register] .codes li', { timeout: 10000 });
   result.backupCodes = await page.locator('[data-passkey-register] .codes li').count();
+  // Beside the new passkey's codes: their copy and download buttons, and no
+  // "No passkeys yet" any more.
+  await page.waitForSelector('[data-passkey-register] [data-codes-buttons]:not([hidden])');
+  if (await page.isVisible('[data-passkeys-none]')) throw new Error('"No passkeys yet" beside "Passkey added"');
   steps.push('passkey added with backup codes');
   await page.click('[data-passkey-register] a.button');
   await page.waitForURL('**/account?done=passkey-added');

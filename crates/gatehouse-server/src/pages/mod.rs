@@ -27,6 +27,7 @@ pub mod origin;
 mod passkeys;
 mod register;
 mod reset_password;
+mod session_row;
 pub mod signed_in;
 pub mod theme;
 mod verify_email;
@@ -54,6 +55,10 @@ const PAGE_CSP: &str =
 const SIGN_IN_CSP: &str =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
     connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// CSP of the assets: a stylesheet, script or font loaded by a page ignores
+/// it; an asset opened on its own (an SVG) gets no script, no fetches.
+const ASSET_CSP: &str = "default-src 'none'; sandbox";
 
 /// Pages whose forms may end in a redirect off this origin.
 const SIGN_IN_PAGES: [&str; 5] = ["login.html", "mfa.html", "register.html", "consent.html", "logout_confirm.html"];
@@ -102,10 +107,13 @@ async fn asset(State(state): State<AppState>, Path(name): Path<String>) -> Respo
     let Some((body, kind)) = state.theme.asset(&name) else {
         return crate::ops::not_found().await.into_response();
     };
-    let mut res = body.to_owned().into_response();
+    let mut res = body.into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    // Assets are loaded by the pages, never meant to be opened: one opened
+    // as a document (an operator's SVG logo, say) runs nothing.
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(ASSET_CSP));
     res
 }
 

@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use axum::body::Bytes;
 use minijinja::Environment;
 
 /// The embedded templates, by name.
@@ -63,7 +64,8 @@ const LOGOS: &[(&str, &str)] = &[("logo.svg", "image/svg+xml"), ("logo.png", "im
 /// Templates and assets, with the operator's overrides applied.
 pub struct Theme {
     env: Environment<'static>,
-    assets: HashMap<&'static str, (Vec<u8>, &'static str)>,
+    /// Shared bytes: serving one clones a reference, not the file.
+    assets: HashMap<&'static str, (Bytes, &'static str)>,
     logo: Option<&'static str>,
 }
 
@@ -95,12 +97,13 @@ impl Theme {
         }
         let mut assets = HashMap::new();
         for (name, body, kind) in ASSETS {
-            assets.insert(*name, (read(name)?.unwrap_or_else(|| body.to_vec()), *kind));
+            let bytes = read(name)?.map_or_else(|| Bytes::from_static(body), Bytes::from);
+            assets.insert(*name, (bytes, *kind));
         }
         let mut logo = None;
         for (name, kind) in LOGOS {
             if let Some(bytes) = read(name)? {
-                assets.insert(*name, (bytes, *kind));
+                assets.insert(*name, (Bytes::from(bytes), *kind));
                 logo = Some(*name);
                 break;
             }
@@ -119,8 +122,8 @@ impl Theme {
     }
 
     /// An asset's bytes and content type.
-    pub fn asset(&self, name: &str) -> Option<(&[u8], &'static str)> {
-        self.assets.get(name).map(|(body, kind)| (body.as_slice(), *kind))
+    pub fn asset(&self, name: &str) -> Option<(Bytes, &'static str)> {
+        self.assets.get(name).map(|(body, kind)| (body.clone(), *kind))
     }
 
     /// Where the operator's logo is served, when the theme has one.
@@ -149,12 +152,12 @@ mod tests {
         let theme = Theme::load(Some(&dir)).unwrap();
         let html = theme.render("message.html", minijinja::context! { message => "<hi>" }).unwrap();
         assert_eq!(html, "<p>custom &lt;hi&gt;</p>");
-        assert_eq!(theme.asset("gatehouse.css").unwrap().0, b"body{color:red}");
+        assert_eq!(theme.asset("gatehouse.css").unwrap().0, &b"body{color:red}"[..]);
         assert_eq!(theme.logo(), None);
         std::fs::write(dir.join("logo.png"), b"\x89PNG").unwrap();
         let theme = Theme::load(Some(&dir)).unwrap();
         assert_eq!(theme.logo().as_deref(), Some("/assets/logo.png"));
-        assert_eq!(theme.asset("logo.png").unwrap(), (&b"\x89PNG"[..], "image/png"));
+        assert_eq!(theme.asset("logo.png").unwrap(), (Bytes::from_static(b"\x89PNG"), "image/png"));
         std::fs::write(dir.join("login.html"), "{% if %}").unwrap();
         let err = Theme::load(Some(&dir)).err().unwrap();
         assert!(err.contains("login.html"), "{err}");

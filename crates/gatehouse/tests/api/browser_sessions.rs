@@ -109,6 +109,10 @@ on_both_backends! {
         assert_eq!(css.status, 200);
         let js = app.get("/assets/password.js").send().await.unwrap();
         assert_eq!(js.headers()["content-type"], "text/javascript; charset=utf-8");
+        // The font every page uses is ours to serve (font-src 'self').
+        let font = app.get("/assets/inter-latin-wght-normal.woff2").send().await.unwrap();
+        assert_eq!(font.headers()["content-type"], "font/woff2");
+        assert_eq!(&font.bytes().await.unwrap()[..4], b"wOF2");
         assert_eq!(app.get("/assets/master.key").send().await.unwrap().status(), 404);
         assert_eq!(app.get("/assets/..%2Fmaster.key").send().await.unwrap().status(), 404);
     }
@@ -121,10 +125,20 @@ async fn a_theme_directory_overrides_templates_and_assets() {
     let login = include_str!("../../../gatehouse-server/templates/pages/login.html")
         .replace("{% block body %}", "{% block body %}<p class=\"tagline\">Welcome to Example Corp</p>");
     std::fs::write(theme.path().join("login.html"), login).unwrap();
+    std::fs::write(theme.path().join("logo.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
     let dir = theme.path().to_path_buf();
     let app = TestApp::spawn_with(Backend::Sqlite, |c| c.theme_dir = Some(dir)).await;
     let page = app.get("/login").send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Welcome to Example Corp"), "{page}");
+    // The operator's logo beside the product name, served as an image.
+    assert!(page.contains("<img src=\"&#x2f;assets&#x2f;logo.svg\" alt=\"\">"), "{page}");
+    let logo = app.get("/assets/logo.svg").send().await.unwrap();
+    assert_eq!(logo.headers()["content-type"], "image/svg+xml");
+    assert_eq!(
+        logo.headers()["content-security-policy"],
+        "default-src 'none'; sandbox",
+        "opened alone, it runs nothing"
+    );
     assert!(page.contains("name=\"csrf\""), "the rest of the page is the embedded one");
     let css = app.get("/assets/gatehouse.css").send().await.unwrap().text().await.unwrap();
     assert_eq!(css, "body{background:#123456}");
@@ -220,5 +234,35 @@ async fn loopback_names_are_one_origin_and_a_foreign_one_is_told_where_to_go() {
     for body in [body, body2] {
         assert!(body.contains(&format!("this server&#x27;s address is {}", issuer.replace('/', "&#x2f;"))), "{body}");
         assert!(body.contains("GATEHOUSE_ISSUER"), "{body}");
+    }
+}
+
+/// An OAuth sign-in names the application and where the code goes — only
+/// for a request the client could have made (a known client, one of its
+/// redirect URIs); anything else gets the plain login page.
+#[tokio::test]
+async fn the_login_page_names_the_app_only_for_a_valid_request() {
+    let app = spawn_provider(Backend::Sqlite, |_| {}).await;
+    let client = register_client(&app, web_app(false)).await;
+    let mut visitor = Browser::new(&app.state.config.tokens.issuer);
+    let login_for = |redirect_uri: &str, client_id: &str| {
+        let authorize = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("response_type", "code")
+            .append_pair("client_id", client_id)
+            .append_pair("redirect_uri", redirect_uri)
+            .append_pair("scope", "openid")
+            .append_pair("code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
+            .append_pair("code_challenge_method", "S256")
+            .finish();
+        let return_to = format!("/oauth2/authorize?{authorize}");
+        let query = url::form_urlencoded::Serializer::new(String::new()).append_pair("return_to", &return_to).finish();
+        format!("/login?{query}")
+    };
+    let page = visitor.get(&login_for(REDIRECT, &client.id)).await;
+    assert!(page.body.contains("Log in to continue to <strong>Example App</strong> (127.0.0.1)"), "{}", page.body);
+    for (redirect_uri, client_id) in [("https://evil.example/cb", client.id.as_str()), (REDIRECT, "no-such-client")] {
+        let page = visitor.get(&login_for(redirect_uri, client_id)).await;
+        assert_eq!(page.status, 200);
+        assert!(!page.body.contains("continue to"), "{redirect_uri} {client_id}: {}", page.body);
     }
 }

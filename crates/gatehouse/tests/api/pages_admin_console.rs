@@ -5,26 +5,15 @@
 //! first; and delegated administrators, who see and may do what their
 //! permissions allow and nothing more.
 
-use gatehouse_core::account::{Role, UserId};
+use gatehouse_core::account::Role;
 use gatehouse_core::audit::{AuditKind, AuditQuery, ClientInfo};
-use gatehouse_core::flows::{NewRole, NewUserRequest};
+use gatehouse_core::flows::NewRole;
 use serde_json::{json, Value};
 
 use crate::browser::*;
 use crate::helpers::*;
 use crate::on_both_backends;
-
-/// Creates `name` (email `name@example.com`) with `roles`.
-async fn make_user(app: &TestApp, name: &str, roles: Vec<Role>) -> UserId {
-    let req = NewUserRequest {
-        username: name.into(),
-        email: format!("{name}@example.com"),
-        password: Some(STRONG_PASSWORD.to_owned().into()),
-        roles,
-        email_verified: true,
-    };
-    app.state.admin.create_user(req, &operator(), &ClientInfo::default()).await.unwrap().id
-}
+use crate::rbac::user_with;
 
 /// A browser signed in as `login` through the login page.
 async fn sign_in(app: &TestApp, login: &str) -> Browser {
@@ -79,7 +68,7 @@ async fn confirmed(browser: &mut Browser, path: &str, csrf: &str, says: &str) ->
 on_both_backends! {
     async fn an_admin_creates_invites_edits_and_deletes_users(backend) {
         let app = spawn_provider(backend, |_| {}).await;
-        let root_id = make_user(&app, "root", vec![Role::admin()]).await;
+        let root_id = user_with(&app, "root", &["admin"]).await;
         let mut root = sign_in(&app, "root").await;
         let token = csrf(&mut root, "/admin/users").await;
 
@@ -165,8 +154,8 @@ on_both_backends! {
 
     async fn an_admin_manages_roles_and_their_permissions(backend) {
         let app = spawn_provider(backend, |_| {}).await;
-        make_user(&app, "root", vec![Role::admin()]).await;
-        let alice = make_user(&app, "alice", vec![Role::user()]).await;
+        user_with(&app, "root", &["admin"]).await;
+        let alice = user_with(&app, "alice", &[]).await;
         let mut root = sign_in(&app, "root").await;
         let list = root.get("/admin/roles").await;
         assert_eq!(list.status, 200);
@@ -216,7 +205,7 @@ on_both_backends! {
 
     async fn an_admin_edits_clients_and_rotates_their_secrets(backend) {
         let app = spawn_provider(backend, |_| {}).await;
-        make_user(&app, "root", vec![Role::admin()]).await;
+        user_with(&app, "root", &["admin"]).await;
         let shop = register_client(&app, web_app(false)).await;
         let mut root = sign_in(&app, "root").await;
         let path = format!("/admin/clients/{}", shop.id);
@@ -251,7 +240,7 @@ on_both_backends! {
 
     async fn an_admin_rotates_keys_and_manages_upstream_providers(backend) {
         let app = spawn_provider(backend, |_| {}).await;
-        make_user(&app, "root", vec![Role::admin()]).await;
+        user_with(&app, "root", &["admin"]).await;
         let mut root = sign_in(&app, "root").await;
         let before = app.state.admin.all_keys(&operator()).await.unwrap();
         let page = root.get("/admin/keys").await;
@@ -284,12 +273,12 @@ on_both_backends! {
 
     async fn delegated_admins_see_and_do_only_what_their_permissions_allow(backend) {
         let app = spawn_provider(backend, |_| {}).await;
-        make_user(&app, "root", vec![Role::admin()]).await;
+        user_with(&app, "root", &["admin"]).await;
         let role = NewRole { name: "helpdesk".into(), description: String::new(), permissions: vec!["users:read".into(), "audit:read".into()] };
         app.state.admin.create_role(&operator(), role, &ClientInfo::default()).await.unwrap();
-        make_user(&app, "hannah", vec![Role::user(), Role::parse("helpdesk").unwrap()]).await;
-        let bob = make_user(&app, "bob", vec![Role::user()]).await;
-        make_user(&app, "plain", vec![Role::user()]).await;
+        user_with(&app, "hannah", &["helpdesk"]).await;
+        let bob = user_with(&app, "bob", &[]).await;
+        user_with(&app, "plain", &[]).await;
         let shop = register_client(&app, web_app(false)).await;
 
         let mut hannah = sign_in(&app, "hannah").await;

@@ -251,6 +251,16 @@ on_both_backends! {
         field_error(&page, "username", "A username must start with a letter or digit");
         keeps(&page, "bob.example.com");
 
+        // One round: a weak password is named beside the other fields' errors,
+        // not in a second round after they are fixed.
+        let all_wrong = [("email", "bob.example.com"), ("username", "-bob"), ("password", "Password1234"), ("confirm_password", "Password1234")];
+        let page = register_via_page(&mut browser, "", &all_wrong).await;
+        assert_eq!(page.status, 422);
+        field_error(&page, "email", "The email address must contain");
+        field_error(&page, "username", "A username must start with a letter or digit");
+        field_error(&page, "password", "");
+        keeps(&page, "bob.example.com");
+
         // None of these created an account or a session.
         assert_problem(app.login("bob", STRONG_PASSWORD).await, 401, "invalid_credentials").await;
         assert!(!browser.cookies.contains_key(SESSION));

@@ -38,6 +38,7 @@ use time::OffsetDateTime;
 
 use super::browser;
 use super::render;
+use super::session_row::SessionRow;
 use super::signed_in::SignedIn;
 use crate::state::AppState;
 
@@ -324,19 +325,6 @@ struct PasskeyRow {
 }
 
 #[derive(Serialize)]
-struct SessionRow {
-    id: String,
-    kind: String,
-    /// "Chrome on Linux" ([`super::device`]); the raw user agent in `agent`.
-    device: Option<String>,
-    agent: Option<String>,
-    ip: Option<String>,
-    created: String,
-    last_active: String,
-    current: bool,
-}
-
-#[derive(Serialize)]
 struct AppRow {
     client_id: String,
     name: String,
@@ -404,23 +392,11 @@ async fn view(state: &AppState, signed_in: &SignedIn) -> Result<minijinja::Value
 }
 
 fn session_row(s: &Session, current: bool, names: &HashMap<String, String>) -> SessionRow {
-    let kind = match &s.kind {
-        SessionKind::Browser => "Browser".to_owned(),
-        SessionKind::Api => "API".to_owned(),
-        SessionKind::OAuth { client_id, .. } => {
-            format!("App: {}", names.get(client_id).map(String::as_str).unwrap_or(client_id))
-        }
+    let app = match &s.kind {
+        SessionKind::OAuth { client_id, .. } => names.get(client_id).map(String::as_str),
+        _ => None,
     };
-    SessionRow {
-        id: s.id.to_string(),
-        kind,
-        device: s.user_agent.as_deref().and_then(crate::pages::device::describe),
-        agent: s.user_agent.clone(),
-        ip: s.ip.clone(),
-        created: when(s.created_at),
-        last_active: when(s.last_used_at),
-        current,
-    }
+    SessionRow::of(s, app, when, current)
 }
 
 /// A moment as the pages show it: `2026-11-23 20:41 UTC`.

@@ -10,7 +10,6 @@ use axum::response::Response;
 use gatehouse_core::account::{Role, User};
 use gatehouse_core::audit::AuditQuery;
 use gatehouse_core::flows::UserUpdate;
-use gatehouse_core::session::SessionKind;
 use gatehouse_core::ErrorCode;
 use minijinja::context;
 use serde::{Deserialize, Serialize};
@@ -19,6 +18,7 @@ use super::users::{checked, load, parse_roles, path_of, UserRow};
 use super::{actor, back, internal, notice, refused, render, when, Admin, Can, NoticeQuery};
 use crate::extract::{Client, PageForm};
 use crate::pages::register::sentence;
+use crate::pages::session_row::SessionRow;
 use crate::pages::signed_in::SignedIn;
 use crate::state::AppState;
 
@@ -83,18 +83,6 @@ impl Edit {
             ..Default::default()
         }
     }
-}
-
-/// A session as the user's page lists it.
-#[derive(Serialize)]
-struct SessionRow {
-    id: String,
-    kind: String,
-    device: Option<String>,
-    agent: Option<String>,
-    ip: Option<String>,
-    created: String,
-    last_active: String,
 }
 
 /// An API key as the user's page lists it (never its secret).
@@ -230,7 +218,7 @@ async fn detail_page(state: &AppState, admin: &SignedIn, status: StatusCode, use
         Vec::new()
     };
     let sessions = match state.admin.user_sessions(&who, user.id).await {
-        Ok(sessions) => sessions.iter().map(session_row).collect::<Vec<_>>(),
+        Ok(sessions) => sessions.iter().map(|s| SessionRow::of(s, None, when, false)).collect::<Vec<_>>(),
         Err(e) => return refused(state, &e),
     };
     let now = state.clock.now();
@@ -268,21 +256,4 @@ async fn detail_page(state: &AppState, admin: &SignedIn, status: StatusCode, use
             events,
         },
     )
-}
-
-fn session_row(s: &gatehouse_core::session::Session) -> SessionRow {
-    let kind = match &s.kind {
-        SessionKind::Browser => "Browser".to_owned(),
-        SessionKind::Api => "API".to_owned(),
-        SessionKind::OAuth { client_id, .. } => format!("App: {client_id}"),
-    };
-    SessionRow {
-        id: s.id.to_string(),
-        kind,
-        device: s.user_agent.as_deref().and_then(crate::pages::device::describe),
-        agent: s.user_agent.clone(),
-        ip: s.ip.clone(),
-        created: when(s.created_at),
-        last_active: when(s.last_used_at),
-    }
 }
