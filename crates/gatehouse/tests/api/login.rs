@@ -137,7 +137,9 @@ on_both_backends! {
             c.argon2_iterations = Some(3);
         })
         .await;
-        let attempts = (0..12).map(|_| app.login("nobody", "some password 123"));
+        // A name each: the pool is under test, not the lockout of one name.
+        let app = &app;
+        let attempts = (0..12).map(|i| async move { app.login(&format!("nobody{i}"), "some password 123").await });
         let results = futures::future::join_all(attempts).await;
         let statuses: Vec<u16> = results.iter().map(|r| r.status().as_u16()).collect();
         assert!(statuses.contains(&503), "{statuses:?}");
