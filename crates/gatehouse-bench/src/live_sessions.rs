@@ -54,6 +54,7 @@ pub async fn seed(database_url: &str, n: usize) -> anyhow::Result<Vec<String>> {
                     password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2VlZGVk$bm90IGEgcmVhbCBoYXNo".to_owned().into(),
                     email_verified: true,
                     roles: Vec::new(),
+                    locale: None,
                     created_at: now,
                 })
                 .await?;

@@ -357,6 +357,7 @@ mod tests {
             password_reset_required: false,
             failed_logins: 0,
             locked_until: None,
+            locale: None,
             created_at: now,
             updated_at: now,
         }

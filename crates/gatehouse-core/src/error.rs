@@ -90,8 +90,9 @@ pub enum Error {
     InvalidUsername(String),
     #[error("{0}")]
     InvalidEmail(String),
+    /// A new password the policy refuses; `Display` gives the reason in English.
     #[error("{0}")]
-    WeakPassword(String),
+    WeakPassword(crate::password::PasswordProblem),
     #[error("that username is already taken")]
     UsernameTaken,
     #[error("an account with that email already exists")]

@@ -17,6 +17,7 @@ pub mod crypto;
 pub mod error;
 pub mod federation;
 pub mod flows;
+pub mod i18n;
 pub mod lifecycle;
 pub mod mail;
 pub mod mfa;

@@ -1,13 +1,18 @@
 //! The messages Gatehouse sends, rendered from templates (minijinja; HTML
 //! auto-escaped) embedded in the binary: a plain-text and an HTML part each,
-//! with the product name and links under the public base URL.
+//! with the product name and links under the public base URL. Every word
+//! comes from the `mail-*` messages of the catalogs (`locales/*/mail.ftl`),
+//! in the language of the person the mail is about ([`User::locale`]; the
+//! default language without one, or for one the catalogs no longer have).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use minijinja::{context, Environment};
 
 use crate::account::{Email, User};
 use crate::error::Error;
+use crate::i18n::{Catalogs, FluentArgs, Locale};
 use crate::mail::Mail;
 
 macro_rules! templates {
@@ -21,17 +26,21 @@ pub struct Notices {
     env: Environment<'static>,
     product: String,
     base_url: String,
+    catalogs: Arc<Catalogs>,
 }
 
-/// "24 hours", "30 minutes".
-fn human(d: Duration) -> String {
+/// "24 hours", "30 Minuten": a whole number of the largest unit that fits
+/// exactly, in `locale` (the `duration-*` messages of `common.ftl`).
+fn human(catalogs: &Catalogs, locale: &Locale, d: Duration) -> String {
     let secs = d.as_secs();
-    match secs {
-        s if s >= 7200 && s % 3600 == 0 => format!("{} hours", s / 3600),
-        3600 => "1 hour".to_owned(),
-        s if s >= 120 && s % 60 == 0 => format!("{} minutes", s / 60),
-        s => format!("{s} seconds"),
-    }
+    let (id, count) = match secs {
+        s if s >= 3600 && s % 3600 == 0 => ("duration-hours", s / 3600),
+        s if s >= 60 && s % 60 == 0 => ("duration-minutes", s / 60),
+        s => ("duration-seconds", s),
+    };
+    let mut args = FluentArgs::new();
+    args.set("count", count);
+    catalogs.text(locale, id, Some(&args))
 }
 
 /// `a***@example.com` — enough to recognise, not to harvest.
@@ -46,7 +55,7 @@ pub fn mask_email(email: &str) -> String {
 }
 
 impl Notices {
-    pub fn new(product: &str, base_url: &str) -> Result<Self, Error> {
+    pub fn new(product: &str, base_url: &str, catalogs: Arc<Catalogs>) -> Result<Self, Error> {
         let mut env = Environment::new();
         templates!(
             env,
@@ -69,11 +78,26 @@ impl Notices {
             "second_factors_reset.html",
             "second_factors_reset.txt",
         );
-        Ok(Self { env, product: product.to_owned(), base_url: base_url.trim_end_matches('/').to_owned() })
+        crate::i18n::templates::install(&mut env, catalogs.clone());
+        Ok(Self { env, product: product.to_owned(), base_url: base_url.trim_end_matches('/').to_owned(), catalogs })
     }
 
-    fn render(&self, to: &Email, subject: String, name: &str, ctx: minijinja::Value) -> Result<Mail, Error> {
-        let ctx = context! { product => &self.product, ..ctx };
+    /// The language of `user`'s mails: theirs if the catalogs have it, else
+    /// the default.
+    fn locale(&self, user: &User) -> Locale {
+        user.locale
+            .as_ref()
+            .and_then(|l| self.catalogs.supported(l))
+            .unwrap_or_else(|| self.catalogs.default_locale().clone())
+    }
+
+    /// The mail `name` (`<name>.txt`, `<name>.html`, subject
+    /// `mail-<name>-subject`) to `to`, in `locale`.
+    fn render(&self, to: &Email, locale: &Locale, name: &str, ctx: minijinja::Value) -> Result<Mail, Error> {
+        let mut args = FluentArgs::new();
+        args.set("product", self.product.as_str());
+        let subject = self.catalogs.text(locale, &format!("mail-{}-subject", name.replace('_', "-")), Some(&args));
+        let ctx = context! { product => &self.product, lang => locale.tag(), ..ctx };
         let text =
             self.env.get_template(&format!("{name}.txt")).and_then(|t| t.render(&ctx)).map_err(Error::internal)?;
         let html =
@@ -90,49 +114,48 @@ impl Notices {
     }
 
     pub fn verify_email(&self, user: &User, token: &str, valid_for: Duration) -> Result<Mail, Error> {
+        let locale = self.locale(user);
         let ctx = context! { username => user.username.as_str(), email => user.email.as_str(),
-        link => self.link("verify-email", token), valid_for => human(valid_for) };
-        self.render(&user.email, format!("Verify your email address for {}", self.product), "verify_email", ctx)
+        link => self.link("verify-email", token), valid_for => human(&self.catalogs, &locale, valid_for) };
+        self.render(&user.email, &locale, "verify_email", ctx)
     }
 
     pub fn reset_password(&self, user: &User, token: &str, valid_for: Duration) -> Result<Mail, Error> {
+        let locale = self.locale(user);
         let ctx = context! { username => user.username.as_str(), link => self.link("reset-password", token),
-        valid_for => human(valid_for) };
-        self.render(&user.email, format!("Reset your {} password", self.product), "reset_password", ctx)
+        valid_for => human(&self.catalogs, &locale, valid_for) };
+        self.render(&user.email, &locale, "reset_password", ctx)
     }
 
     /// An account an operator made without a password: choose one.
     pub fn invitation(&self, user: &User, token: &str, valid_for: Duration) -> Result<Mail, Error> {
+        let locale = self.locale(user);
         let ctx = context! { username => user.username.as_str(), link => self.link("reset-password", token),
-        valid_for => human(valid_for) };
-        self.render(
-            &user.email,
-            format!("Your {} account is ready: choose a password", self.product),
-            "invitation",
-            ctx,
-        )
+        valid_for => human(&self.catalogs, &locale, valid_for) };
+        self.render(&user.email, &locale, "invitation", ctx)
     }
 
     /// An administrator demands a new password.
     pub fn password_reset_required(&self, user: &User, token: &str, valid_for: Duration) -> Result<Mail, Error> {
+        let locale = self.locale(user);
         let ctx = context! { username => user.username.as_str(), link => self.link("reset-password", token),
-        valid_for => human(valid_for) };
-        let subject = format!("Choose a new password for your {} account", self.product);
-        self.render(&user.email, subject, "password_reset_required", ctx)
+        valid_for => human(&self.catalogs, &locale, valid_for) };
+        self.render(&user.email, &locale, "password_reset_required", ctx)
     }
 
     /// An administrator removed the account's second factors.
     pub fn second_factors_reset(&self, user: &User) -> Result<Mail, Error> {
         let ctx = context! { username => user.username.as_str() };
-        let subject = format!("The second factors of your {} account were removed", self.product);
-        self.render(&user.email, subject, "second_factors_reset", ctx)
+        self.render(&user.email, &self.locale(user), "second_factors_reset", ctx)
     }
 
     pub fn password_changed(&self, user: &User, all_sessions_ended: bool) -> Result<Mail, Error> {
         let ctx = context! { username => user.username.as_str(), all_sessions_ended => all_sessions_ended };
-        self.render(&user.email, format!("Your {} password was changed", self.product), "password_changed", ctx)
+        self.render(&user.email, &self.locale(user), "password_changed", ctx)
     }
 
+    /// To the new address, in the user's language (the address is new, the
+    /// person is not).
     pub fn confirm_new_email(
         &self,
         user: &User,
@@ -140,19 +163,15 @@ impl Notices {
         token: &str,
         valid_for: Duration,
     ) -> Result<Mail, Error> {
+        let locale = self.locale(user);
         let ctx = context! { username => user.username.as_str(), email => new_email.as_str(),
-        link => self.link("verify-email", token), valid_for => human(valid_for) };
-        self.render(new_email, format!("Confirm your new email address for {}", self.product), "confirm_new_email", ctx)
+        link => self.link("verify-email", token), valid_for => human(&self.catalogs, &locale, valid_for) };
+        self.render(new_email, &locale, "confirm_new_email", ctx)
     }
 
     pub fn email_change_requested(&self, user: &User, new_email: &Email) -> Result<Mail, Error> {
         let ctx = context! { username => user.username.as_str(), new_email => mask_email(new_email.as_str()) };
-        self.render(
-            &user.email,
-            format!("Email change requested for your {} account", self.product),
-            "email_change_requested",
-            ctx,
-        )
+        self.render(&user.email, &self.locale(user), "email_change_requested", ctx)
     }
 }
 
@@ -175,14 +194,23 @@ mod tests {
             password_reset_required: false,
             failed_logins: 0,
             locked_until: None,
+            locale: None,
             created_at: now,
             updated_at: now,
         }
     }
 
+    fn notices() -> Notices {
+        Notices::new("Acme ID", "https://id.acme.test/", Arc::new(Catalogs::embedded().unwrap())).unwrap()
+    }
+
+    fn user_in(tag: &str) -> User {
+        User { locale: Locale::parse(tag), ..user() }
+    }
+
     #[test]
     fn renders_text_and_escaped_html_with_links() {
-        let n = Notices::new("Acme ID", "https://id.acme.test/").unwrap();
+        let n = notices();
         let mail = n.verify_email(&user(), "tok123", Duration::from_secs(86400)).unwrap();
         assert_eq!(mail.subject, "Verify your email address for Acme ID");
         assert!(mail.text.contains("https://id.acme.test/verify-email?token=tok123"));
@@ -205,5 +233,78 @@ mod tests {
             n.confirm_new_email(&user(), &new, "c", Duration::from_secs(86400)).unwrap().to.as_str(),
             "new@example.org"
         );
+    }
+
+    #[test]
+    fn a_german_user_gets_a_german_mail() {
+        let n = notices();
+        let mail = n.reset_password(&user_in("de"), "r", Duration::from_secs(1800)).unwrap();
+        assert_eq!(mail.subject, "Setzen Sie Ihr Passwort für Acme ID zurück");
+        assert!(mail.html.starts_with("<!doctype html>\n<html lang=\"de\">"), "{}", mail.html);
+        for part in [&mail.text, &mail.html] {
+            assert!(part.contains("30 Minuten") && !part.contains("30 minutes"), "{part}");
+            assert!(part.contains("Jemand hat angefordert, das Passwort Ihres Kontos bei Acme ID zurückzusetzen."));
+            assert!(!part.contains("Hello") && !part.contains("Someone asked"), "no English: {part}");
+        }
+        assert!(
+            mail.text.contains("Hallo alice<b>,") && mail.text.contains("https://id.acme.test/reset-password?token=r")
+        );
+        assert!(mail.html.contains("Hallo alice&lt;b&gt;,") && !mail.html.contains("alice<b>"), "escaped");
+        assert!(mail.html.contains("href=\"https://id.acme.test/reset-password?token=r\""));
+        assert!(mail.html.contains("Neues Passwort wählen") && mail.html.contains("Ihr Passwort bleibt unverändert"));
+        // Every mail of a Spanish user is Spanish, from subject to footer.
+        let es = user_in("es-MX");
+        let invited = n.invitation(&es, "i", Duration::from_secs(86400)).unwrap();
+        assert_eq!(invited.subject, "Su cuenta de Acme ID está lista: elija una contraseña");
+        assert!(invited.html.contains("<html lang=\"es\">") && invited.text.contains("24 horas"), "{}", invited.text);
+        let changed = n.password_changed(&es, false).unwrap();
+        assert!(changed.text.contains("se cerraron sus otras sesiones"), "{}", changed.text);
+        // The confirmation to a new address is in the person's language too.
+        let new = Email::parse("new@example.org").unwrap();
+        let confirm = n.confirm_new_email(&user_in("de"), &new, "c", Duration::from_secs(3600)).unwrap();
+        assert!(confirm.subject.starts_with("Bestätigen Sie") && confirm.text.contains("1 Stunde"), "{}", confirm.text);
+    }
+
+    #[test]
+    fn a_language_the_catalogs_lack_gets_the_default() {
+        let n = notices();
+        for user in [user_in("fr"), user()] {
+            let mail = n.verify_email(&user, "v", Duration::from_secs(90)).unwrap();
+            assert_eq!(mail.subject, "Verify your email address for Acme ID");
+            assert!(mail.html.contains("<html lang=\"en\">") && mail.text.contains("90 seconds"), "{}", mail.text);
+        }
+        let de = Catalogs::load(None, &Locale::parse("de").unwrap()).unwrap();
+        let n = Notices::new("Acme ID", "https://id.acme.test", Arc::new(de)).unwrap();
+        let mail = n.password_changed(&user_in("fr"), true).unwrap();
+        assert_eq!(mail.subject, "Ihr Passwort für Acme ID wurde geändert");
+        assert!(mail.html.contains("<html lang=\"de\">"));
+    }
+
+    #[test]
+    fn every_mail_has_every_message_in_every_language() {
+        let n = notices();
+        let new = Email::parse("new@example.org").unwrap();
+        let d = Duration::from_secs(60);
+        for tag in ["en", "de", "es"] {
+            let u = user_in(tag);
+            let mails = [
+                n.verify_email(&u, "t", d).unwrap(),
+                n.reset_password(&u, "t", d).unwrap(),
+                n.invitation(&u, "t", d).unwrap(),
+                n.password_reset_required(&u, "t", d).unwrap(),
+                n.second_factors_reset(&u).unwrap(),
+                n.password_changed(&u, true).unwrap(),
+                n.password_changed(&u, false).unwrap(),
+                n.confirm_new_email(&u, &new, "t", d).unwrap(),
+                n.email_change_requested(&u, &new).unwrap(),
+            ];
+            for mail in mails {
+                for part in [&mail.subject, &mail.text, &mail.html] {
+                    // A missing message shows as its id; a missing argument as `{$name}`.
+                    assert!(!part.contains("mail-") && !part.contains("{$"), "{tag}: {part}");
+                }
+                assert!(mail.html.contains(&format!("<html lang=\"{tag}\">")));
+            }
+        }
     }
 }

@@ -87,6 +87,13 @@ pub trait UserStore: Send + Sync {
     async fn update_profile(&self, id: UserId, profile: &Profile, now: OffsetDateTime) -> StoreResult<()>;
     async fn set_password_reset_required(&self, id: UserId, required: bool, now: OffsetDateTime) -> StoreResult<()>;
     async fn set_active(&self, id: UserId, active: bool, now: OffsetDateTime) -> StoreResult<()>;
+    /// Sets the language the user's mails are in (`None`: the default).
+    async fn set_locale(
+        &self,
+        id: UserId,
+        locale: Option<&crate::i18n::Locale>,
+        now: OffsetDateTime,
+    ) -> StoreResult<()>;
     /// Atomically adds one to the consecutive failure count and returns the
     /// new count — which starts again from one when the last failure came
     /// before `forget_before`.

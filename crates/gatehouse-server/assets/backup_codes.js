@@ -2,23 +2,31 @@
 // the first passkey): copy them to the clipboard, or download them as a text
 // file. The buttons are shown only when this script runs; the codes are on
 // the page either way. passkey.js calls `gatehouseBackupCodes(box)` for the
-// buttons it adds.
+// buttons it adds. What it says comes from the box's data-msg-* attributes
+// (the page's language), English when one is missing.
 (function () {
   'use strict';
 
+  var ENGLISH = {
+    copied: 'Copied.',
+    'copy-unavailable': 'Copying is not available here: select the codes instead.',
+    'copy-refused': 'Copying was refused: select the codes instead.',
+    downloaded: 'Downloaded.',
+  };
+
   function attach(box) {
     var status = box.querySelector('[data-codes-status]');
-    var say = function (text) { status.textContent = text; };
+    var say = function (name) { status.textContent = box.getAttribute('data-msg-' + name) || ENGLISH[name]; };
     var codes = function () {
       return Array.prototype.map.call(box.parentNode.querySelectorAll('.codes li'), function (li) {
         return li.textContent.trim();
       });
     };
     box.querySelector('[data-codes-copy]').addEventListener('click', function () {
-      if (!navigator.clipboard) { say('Copying is not available here: select the codes instead.'); return; }
+      if (!navigator.clipboard) { say('copy-unavailable'); return; }
       navigator.clipboard.writeText(codes().join('\n') + '\n').then(
-        function () { say('Copied.'); },
-        function () { say('Copying was refused: select the codes instead.'); }
+        function () { say('copied'); },
+        function () { say('copy-refused'); }
       );
     });
     box.querySelector('[data-codes-download]').addEventListener('click', function () {
@@ -30,7 +38,7 @@
       link.click();
       link.remove();
       setTimeout(function () { URL.revokeObjectURL(link.href); }, 0);
-      say('Downloaded.');
+      say('downloaded');
     });
     box.querySelector('[data-codes-buttons]').hidden = false;
   }

@@ -4,21 +4,47 @@
 // POST <base>/start, then POST <base>/finish) and the page's CSRF token goes
 // in the X-CSRF-Token header. The containers stay hidden where the browser
 // has no WebAuthn. Plain ES2017, no libraries (the CSP allows our scripts only).
+//
+// What it says comes from the page, in the page's language: the error
+// element's data-msg-* attributes (data-msg-generic, -cancelled, -exists,
+// -csrf-failed, -too-slow, -rate-limited, -account-disabled, -server-busy,
+// -network) and, on /account, the register container's (data-msg-codes-*,
+// and backup_codes.js's data-msg-copied…). English when one is missing.
 'use strict';
 
 (function () {
-  var GENERIC = 'The passkey was not accepted. Try again.';
-  var MESSAGES = {
+  var ENGLISH = {
+    generic: 'The passkey was not accepted. Try again.',
     cancelled: 'The passkey request was cancelled or timed out. Try again.',
     exists: 'This device already holds a passkey for your account.',
-    csrf_failed: 'This page has expired. Reload it and try again.',
-    invalid_token: 'The sign-in took too long. Start again.',
-    token_expired: 'The sign-in took too long. Start again.',
-    rate_limited: 'Too many attempts. Wait a little and try again.',
-    account_disabled: 'This account is disabled.',
-    server_busy: 'The server is busy. Try again in a moment.',
+    'csrf-failed': 'This page has expired. Reload it and try again.',
+    'too-slow': 'The sign-in took too long. Start again.',
+    'rate-limited': 'Too many attempts. Wait a little and try again.',
+    'account-disabled': 'This account is disabled.',
+    'server-busy': 'The server is busy. Try again in a moment.',
     network: 'Cannot reach the server. Check your connection and try again.',
+    'codes-intro': 'Passkey added. These are your backup codes. Each one signs you in once if you cannot use your passkey.',
+    'codes-store': 'Store them somewhere safe now, such as a password manager: you will not see them again.',
+    'codes-done': 'Done',
+    'codes-copy': 'Copy codes',
+    'codes-download': 'Download',
   };
+  // A refusal's problem code -> its message.
+  var CODES = {
+    csrf_failed: 'csrf-failed',
+    invalid_token: 'too-slow',
+    token_expired: 'too-slow',
+    rate_limited: 'rate-limited',
+    account_disabled: 'account-disabled',
+    server_busy: 'server-busy',
+    network: 'network',
+  };
+
+  // Message `name`: the element's data-msg-<name>, else English.
+  function say(element, name) {
+    var text = element && element.getAttribute('data-msg-' + name);
+    return text || ENGLISH[name];
+  }
 
   if (!window.PublicKeyCredential || !navigator.credentials) return;
 
@@ -119,11 +145,12 @@
     return data || {};
   }
 
-  function message(error) {
-    if (error instanceof Refused) return MESSAGES[error.code] || GENERIC;
-    if (error && (error.name === 'NotAllowedError' || error.name === 'AbortError')) return MESSAGES.cancelled;
-    if (error && error.name === 'InvalidStateError') return MESSAGES.exists;
-    return GENERIC;
+  // What the error element `el` shows for `error`.
+  function message(el, error) {
+    if (error instanceof Refused) return say(el, CODES[error.code] || 'generic');
+    if (error && (error.name === 'NotAllowedError' || error.name === 'AbortError')) return say(el, 'cancelled');
+    if (error && error.name === 'InvalidStateError') return say(el, 'exists');
+    return say(el, 'generic');
   }
 
   function field(name) {
@@ -189,11 +216,11 @@
   function showCodes(container, codes, next) {
     while (container.firstChild) container.removeChild(container.firstChild);
     var intro = document.createElement('p');
-    intro.textContent = 'Passkey added. These are your backup codes. Each one signs you in once if you cannot use your passkey.';
+    intro.textContent = say(container, 'codes-intro');
     var warning = document.createElement('p');
     warning.className = 'notice warning';
     warning.setAttribute('role', 'alert');
-    warning.textContent = 'Store them somewhere safe now, such as a password manager: you will not see them again.';
+    warning.textContent = say(container, 'codes-store');
     var list = document.createElement('ul');
     list.className = 'codes';
     codes.forEach(function (code) {
@@ -204,7 +231,7 @@
     var link = document.createElement('a');
     link.className = 'button';
     link.href = next || '/account';
-    link.textContent = 'Done';
+    link.textContent = say(container, 'codes-done');
     [intro, warning, list, codesActions(container), link].forEach(function (el) { container.appendChild(el); });
     // The list says "no passkeys yet" no longer.
     document.querySelectorAll('[data-passkeys-none]').forEach(function (p) { p.hidden = true; });
@@ -218,11 +245,16 @@
     box.setAttribute('data-codes-actions', '');
     box.setAttribute('data-codes-file', container.getAttribute('data-codes-file') || 'backup-codes.txt');
     box.setAttribute('data-codes-heading', container.getAttribute('data-codes-heading') || 'Backup codes');
+    // backup_codes.js's messages, from the container.
+    ['copied', 'copy-unavailable', 'copy-refused', 'downloaded'].forEach(function (name) {
+      var text = container.getAttribute('data-msg-' + name);
+      if (text) box.setAttribute('data-msg-' + name, text);
+    });
     var buttons = document.createElement('div');
     buttons.className = 'actions';
     buttons.setAttribute('data-codes-buttons', '');
     buttons.hidden = true;
-    [['data-codes-copy', 'Copy codes'], ['data-codes-download', 'Download']].forEach(function (b) {
+    [['data-codes-copy', say(container, 'codes-copy')], ['data-codes-download', say(container, 'codes-download')]].forEach(function (b) {
       var button = document.createElement('button');
       button.type = 'button';
       button.className = 'secondary';
@@ -262,7 +294,7 @@
           return;
         }
         if (error) {
-          error.textContent = message(e);
+          error.textContent = message(error, e);
           error.hidden = false;
         }
       }

@@ -3,8 +3,15 @@
 // Everything here only helps: the server checks the same things on submit,
 // so the pages work without JavaScript. The toggle buttons are rendered
 // hidden and shown here, so without JavaScript the page has no dead control.
+// The words come from the page, in its language (data-… attributes set by
+// the templates); the English here is the fallback for older templates.
 'use strict';
 (function () {
+  function word(element, name, fallback) {
+    const value = element ? element.dataset[name] : undefined;
+    return typeof value === 'string' && value !== '' ? value : fallback;
+  }
+
   // Show/hide toggles.
   for (const button of document.querySelectorAll('button[data-reveal]')) {
     const input = document.getElementById(button.dataset.reveal);
@@ -14,7 +21,9 @@
       const show = input.type === 'password';
       input.type = show ? 'text' : 'password';
       button.setAttribute('aria-pressed', String(show));
-      button.setAttribute('aria-label', show ? 'Hide password' : 'Show password');
+      button.setAttribute('aria-label', show
+        ? word(button, 'labelHide', 'Hide password')
+        : word(button, 'labelShow', 'Show password'));
       input.focus();
     });
   }
@@ -57,7 +66,11 @@
         const res = await fetch(CHECK_URL, {
           method: 'POST',
           credentials: 'same-origin',
-          headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+          // The hint comes back in the page's language.
+          headers: Object.assign(
+            { 'Content-Type': 'application/json', Accept: 'application/json' },
+            document.documentElement.lang ? { 'Accept-Language': document.documentElement.lang } : {}
+          ),
           body: JSON.stringify({ password: password, username: valueOf(form, 'username'), email: valueOf(form, 'email') }),
         });
         if (!res.ok) return;
@@ -65,11 +78,12 @@
         if (ticket !== latest) return; // a newer check is on its way
         // Weak / Medium / Strong, and one short hint.
         if (!verdict.acceptable) {
-          show(Math.max(1, verdict.score), 'Weak: ' + (verdict.message || 'try a longer password'), 'bad');
+          const reason = verdict.message || word(input, 'weakFallback', 'try a longer password');
+          show(Math.max(1, verdict.score), word(input, 'weak', 'Weak: {reason}').replace('{reason}', function () { return reason; }), 'bad');
         } else if (verdict.score < 4) {
-          show(verdict.score, 'Medium: good enough. One more unrelated word makes it strong.', 'ok');
+          show(verdict.score, word(input, 'medium', 'Medium: good enough. One more unrelated word makes it strong.'), 'ok');
         } else {
-          show(verdict.score, 'Strong', 'ok');
+          show(verdict.score, word(input, 'strong', 'Strong'), 'ok');
         }
       } catch (e) {
         // Network trouble: say nothing; the server checks on submit.
@@ -109,7 +123,7 @@
       const typed = confirm.value;
       const wrong = typed !== '' && typed !== original.value && (complete || !original.value.startsWith(typed));
       if (wrong) {
-        error.textContent = 'Passwords do not match';
+        error.textContent = word(confirm, 'mismatch', 'Passwords do not match');
         error.hidden = false;
         confirm.setAttribute('aria-invalid', 'true');
       } else if (!error.hidden) {

@@ -134,6 +134,12 @@ pub enum ClientCommand {
         /// How ID tokens for this client are signed: RS256 (default), ES256 or EdDSA
         #[arg(long, value_name = "ALG")]
         id_token_alg: Option<gatehouse_core::token::SigningAlg>,
+        /// The application's home page, linked on the login and consent pages
+        #[arg(long, value_name = "URL")]
+        client_uri: Option<String>,
+        /// The application's logo, shown on the login and consent pages
+        #[arg(long, value_name = "URL")]
+        logo_uri: Option<String>,
     },
     /// List clients
     List {
@@ -161,6 +167,12 @@ pub enum ClientCommand {
         /// Skip (true) or show (false) the consent page
         #[arg(long, value_name = "BOOL")]
         first_party: Option<bool>,
+        /// The application's home page ("" removes it)
+        #[arg(long, value_name = "URL")]
+        client_uri: Option<String>,
+        /// The application's logo ("" removes it)
+        #[arg(long, value_name = "URL")]
+        logo_uri: Option<String>,
     },
     /// Give a confidential client a new secret (printed once); the old one stops working
     RotateSecret { id: String },

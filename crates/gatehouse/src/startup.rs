@@ -125,8 +125,11 @@ impl Application {
             hsts: settings.accounts.tokens.issuer.starts_with("https://"),
             upstreams: Arc::new(gatehouse_server::federation::UpstreamClient::new()),
             theme: Arc::new(
-                gatehouse_server::pages::theme::Theme::load(settings.theme_dir.as_deref())
-                    .map_err(|e| anyhow::anyhow!(crate::config::ConfigError(format!("theme_dir: {e}"))))?,
+                gatehouse_server::pages::theme::Theme::load(
+                    settings.theme_dir.as_deref(),
+                    settings.accounts.catalogs.clone(),
+                )
+                .map_err(|e| anyhow::anyhow!(crate::config::ConfigError(format!("theme_dir: {e}"))))?,
             ),
             legal: Arc::new(settings.legal.clone()),
             limits: Arc::new(settings.limits.clone()),

@@ -81,6 +81,10 @@ pub struct User {
     pub password_reset_required: bool,
     pub failed_logins: u32,
     pub locked_until: Option<OffsetDateTime>,
+    /// The language the person chose (or registered in): their mails are in
+    /// it. `None`: the default language. A tag the catalogs no longer have
+    /// counts as `None` (see [`crate::i18n::Catalogs::supported`]).
+    pub locale: Option<crate::i18n::Locale>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }
@@ -104,5 +108,7 @@ pub struct NewUser {
     pub password_hash: crate::password::StoredHash,
     pub email_verified: bool,
     pub roles: Vec<Role>,
+    /// See [`User::locale`].
+    pub locale: Option<crate::i18n::Locale>,
     pub created_at: OffsetDateTime,
 }

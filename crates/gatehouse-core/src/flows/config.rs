@@ -119,6 +119,8 @@ pub struct AccountsConfig {
     /// Sessions (and users) kept in memory for the checks of every request
     /// (see [`crate::flows::parts::LiveSessions`]).
     pub session_cache_size: usize,
+    /// The messages of the pages and mails, in every language.
+    pub catalogs: std::sync::Arc<crate::i18n::Catalogs>,
 }
 
 impl AccountsConfig {

@@ -96,7 +96,10 @@ impl Services {
         let audit = AuditSink::new(store.clone(), clock.clone());
         let units = Units::new(store.clone());
         let limits = Limits::new(limiter);
-        let outbox = Arc::new(Outbox::new(mailer, Notices::new(&config.product_name, &config.tokens.issuer)?));
+        let outbox = Arc::new(Outbox::new(
+            mailer,
+            Notices::new(&config.product_name, &config.tokens.issuer, config.catalogs.clone())?,
+        ));
         let passwords = NewPasswords::new(hasher.clone(), config.password_policy);
         let client_cache = Arc::new(ClientCache::default());
         let live = Arc::new(LiveSessions::new(

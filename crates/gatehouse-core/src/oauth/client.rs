@@ -81,6 +81,11 @@ pub struct OAuthClient {
     /// How its ID tokens are signed (`id_token_signed_response_alg`): RS256
     /// unless asked otherwise, as OpenID Connect requires.
     pub id_token_alg: SigningAlg,
+    /// The application's home page (`client_uri`), shown to people signing
+    /// in to it.
+    pub client_uri: Option<String>,
+    /// Its logo (`logo_uri`), shown on the login and consent pages.
+    pub logo_uri: Option<String>,
     pub created_at: OffsetDateTime,
 }
 
@@ -110,6 +115,10 @@ pub struct NewClient {
     pub first_party: bool,
     /// `None`: RS256.
     pub id_token_alg: Option<SigningAlg>,
+    /// Its home page and logo (RFC 7591 `client_uri`, `logo_uri`): https
+    /// (http only on localhost), shown on the login and consent pages.
+    pub client_uri: Option<String>,
+    pub logo_uri: Option<String>,
 }
 
 /// A freshly registered client and its secret (shown once; `None` for public clients).
@@ -117,6 +126,27 @@ pub struct NewClient {
 pub struct RegisteredClient {
     pub client: OAuthClient,
     pub secret: Option<SecretString>,
+}
+
+/// A home page or logo address: absolute, https (http only on localhost,
+/// for development), no credentials, no fragment. An empty one is none.
+fn check_page_uri(uri: Option<String>, what: &str) -> Result<Option<String>, Error> {
+    let Some(uri) = uri.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty()) else { return Ok(None) };
+    let bad = |why: &str| Error::InvalidRequest(format!("{what} '{uri}' {why}"));
+    if uri.len() > 2000 || uri.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad("is not a valid address"));
+    }
+    let url = url::Url::parse(&uri).map_err(|_| bad("is not an absolute URL"))?;
+    if !url.username().is_empty() || url.password().is_some() || url.fragment().is_some() {
+        return Err(bad("must not carry credentials or a fragment"));
+    }
+    let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+    match url.scheme() {
+        "https" if url.host_str().is_some() => Ok(Some(uri)),
+        "http" if loopback => Ok(Some(uri)),
+        "http" => Err(bad("must use https (http only for localhost)")),
+        _ => Err(bad("must be an https address")),
+    }
 }
 
 /// A redirect URI must be absolute, without a fragment, and https — except
@@ -174,6 +204,8 @@ impl NewClient {
             token_endpoint_auth: auth,
             first_party: self.first_party,
             id_token_alg: self.id_token_alg.unwrap_or(SigningAlg::Rs256),
+            client_uri: self.client_uri,
+            logo_uri: self.logo_uri,
             created_at: now,
         };
         Ok(RegisteredClient { client, secret })
@@ -213,6 +245,8 @@ impl NewClient {
         {
             return Err(Error::InvalidRequest(format!("'{s}' is not a valid scope name")));
         }
+        self.client_uri = check_page_uri(self.client_uri.take(), "client_uri")?;
+        self.logo_uri = check_page_uri(self.logo_uri.take(), "logo_uri")?;
         Ok(grants)
     }
 }
@@ -229,6 +263,10 @@ pub struct ClientUpdate {
     pub scopes: Option<Vec<String>>,
     pub first_party: Option<bool>,
     pub id_token_alg: Option<SigningAlg>,
+    /// `Some("")` removes it.
+    pub client_uri: Option<String>,
+    /// `Some("")` removes it.
+    pub logo_uri: Option<String>,
 }
 
 impl ClientUpdate {
@@ -247,6 +285,8 @@ impl ClientUpdate {
             scopes: self.scopes.unwrap_or_else(|| client.scopes.clone()),
             first_party: self.first_party.unwrap_or(client.first_party),
             id_token_alg: Some(self.id_token_alg.unwrap_or(client.id_token_alg)),
+            client_uri: self.client_uri.or_else(|| client.client_uri.clone()),
+            logo_uri: self.logo_uri.or_else(|| client.logo_uri.clone()),
         };
         let grant_types = wanted.check()?;
         Ok(OAuthClient {
@@ -257,6 +297,8 @@ impl ClientUpdate {
             scopes: wanted.scopes,
             first_party: wanted.first_party,
             id_token_alg: wanted.id_token_alg.unwrap_or(client.id_token_alg),
+            client_uri: wanted.client_uri,
+            logo_uri: wanted.logo_uri,
             ..client.clone()
         })
     }
@@ -351,5 +393,35 @@ mod tests {
         let (rotated, secret) = r.client.with_new_secret().unwrap();
         assert!(rotated.secret_matches(secret.expose_secret()));
         assert!(!rotated.secret_matches(r.secret.unwrap().expose_secret()), "the old secret stops working");
+    }
+
+    #[test]
+    fn a_home_page_and_logo_must_be_https_and_an_empty_one_is_none() {
+        let mut new = web(&["https://app.example.com/cb"]);
+        new.client_uri = Some(" https://app.example.com/ ".into());
+        new.logo_uri = Some("http://localhost:3000/logo.png".into());
+        let client = new.register(OffsetDateTime::now_utc()).unwrap().client;
+        assert_eq!(client.client_uri.as_deref(), Some("https://app.example.com/"));
+        assert_eq!(client.logo_uri.as_deref(), Some("http://localhost:3000/logo.png"));
+        for bad in [
+            "http://app.example.com/",
+            "javascript:alert(1)",
+            "data:image/png;base64,AA",
+            "https://u:p@app.example.com/",
+            "/logo.png",
+            "https://app.example.com/#x",
+            "https://app .example.com/",
+        ] {
+            let mut new = web(&["https://app.example.com/cb"]);
+            new.logo_uri = Some(bad.into());
+            let err = new.register(OffsetDateTime::now_utc()).unwrap_err();
+            assert!(err.to_string().contains("logo_uri"), "{bad}: {err}");
+        }
+        // An update replaces, an empty one removes, none keeps.
+        let kept = ClientUpdate { name: Some("New".into()), ..Default::default() }.apply(&client).unwrap();
+        assert_eq!(kept.logo_uri, client.logo_uri);
+        let removed = ClientUpdate { logo_uri: Some(String::new()), ..Default::default() }.apply(&client).unwrap();
+        assert_eq!(removed.logo_uri, None);
+        assert_eq!(removed.client_uri.as_deref(), Some("https://app.example.com/"));
     }
 }

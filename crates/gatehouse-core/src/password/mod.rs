@@ -9,5 +9,5 @@ mod stored;
 
 pub use hasher::{HashParams, PasswordHasher, Verification};
 pub use legacy::is_supported_hash;
-pub use policy::{Password, PasswordPolicy};
+pub use policy::{Password, PasswordPolicy, PasswordProblem, Suggestion, Warning};
 pub use stored::StoredHash;

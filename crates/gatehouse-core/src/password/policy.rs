@@ -5,6 +5,10 @@
 //! and breached passwords (`common-passwords.txt`), then a zxcvbn strength
 //! estimate that also knows the account's username and email. There are no
 //! composition rules ("one digit, one symbol"): NIST advises against them.
+//!
+//! A refusal names its reason as a [`PasswordProblem`] (zxcvbn's
+//! [`Warning`] and [`Suggestion`] kept as values), so pages can say it in the
+//! person's language; its `Display` is the English of the API.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -21,6 +25,47 @@ const COMMON_PASSWORDS: &str = include_str!("common-passwords.txt");
 /// zxcvbn's running time grows quickly with input length, and the first 100
 /// characters are plenty to judge a password.
 const ZXCVBN_MAX_CHARS: usize = 100;
+
+pub use zxcvbn::feedback::{Suggestion, Warning};
+
+/// Why a new password is refused.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PasswordProblem {
+    /// Fewer characters than the policy's minimum.
+    TooShort { min: usize },
+    /// More characters than the policy's (or the check's) maximum.
+    TooLong { max: usize },
+    /// On the bundled list of common and breached passwords.
+    Common,
+    /// zxcvbn's score is below the minimum; its warning and suggestions say why.
+    TooEasy { warning: Option<Warning>, suggestions: Vec<Suggestion> },
+}
+
+// zxcvbn's enums have no data: equality is total.
+impl Eq for PasswordProblem {}
+
+impl fmt::Display for PasswordProblem {
+    /// The reason in English, as API problem documents give it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::TooShort { min } => write!(f, "the password must be at least {min} characters long"),
+            Self::TooLong { max } => write!(f, "the password must be at most {max} characters long"),
+            Self::Common => f.write_str("this password appears in a list of common or breached passwords"),
+            Self::TooEasy { warning, suggestions } => {
+                f.write_str("the password is too easy to guess")?;
+                let hints: Vec<String> = warning
+                    .iter()
+                    .map(ToString::to_string)
+                    .chain(suggestions.iter().map(ToString::to_string))
+                    .collect();
+                if !hints.is_empty() {
+                    write!(f, ": {}", hints.join(" "))?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
 
 /// The rules a new password must satisfy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,7 +110,7 @@ impl PasswordPolicy {
     /// Checks a new password. `context` holds what the password must not be
     /// built from: the account's username and email, typically.
     ///
-    /// Returns [`Error::WeakPassword`] with a reason in plain words.
+    /// Returns [`Error::WeakPassword`] with the [`PasswordProblem`].
     pub fn check(&self, raw: &str, context: &[&str]) -> Result<Password, Error> {
         self.judge(raw, || estimate(raw, context))
     }
@@ -85,27 +130,19 @@ impl PasswordPolicy {
     fn judge(&self, raw: &str, estimate: impl FnOnce() -> zxcvbn::Entropy) -> Result<Password, Error> {
         let length = raw.chars().count();
         if length < self.min_length {
-            return Err(Error::WeakPassword(format!(
-                "the password must be at least {} characters long",
-                self.min_length
-            )));
+            return Err(Error::WeakPassword(PasswordProblem::TooShort { min: self.min_length }));
         }
         if length > self.max_length {
-            return Err(Error::WeakPassword(format!(
-                "the password must be at most {} characters long",
-                self.max_length
-            )));
+            return Err(Error::WeakPassword(PasswordProblem::TooLong { max: self.max_length }));
         }
 
         if common_passwords().contains(raw.to_lowercase().as_str()) {
-            return Err(Error::WeakPassword(
-                "this password appears in a list of common or breached passwords".to_owned(),
-            ));
+            return Err(Error::WeakPassword(PasswordProblem::Common));
         }
 
         let estimate = estimate();
         if u8::from(estimate.score()) < self.min_score {
-            return Err(Error::WeakPassword(too_easy_message(&estimate)));
+            return Err(Error::WeakPassword(too_easy(&estimate)));
         }
 
         Ok(Password(SecretString::from(raw)))
@@ -161,19 +198,14 @@ fn user_inputs(context: &[&str]) -> Vec<String> {
     inputs
 }
 
-/// "the password is too easy to guess", with zxcvbn's warning and suggestions.
-fn too_easy_message(estimate: &zxcvbn::Entropy) -> String {
-    let mut message = String::from("the password is too easy to guess");
-    let mut hints: Vec<String> = Vec::new();
-    if let Some(feedback) = estimate.feedback() {
-        hints.extend(feedback.warning().map(|w| w.to_string()));
-        hints.extend(feedback.suggestions().iter().map(ToString::to_string));
+/// "Too easy to guess", with zxcvbn's warning and suggestions.
+fn too_easy(estimate: &zxcvbn::Entropy) -> PasswordProblem {
+    match estimate.feedback() {
+        Some(feedback) => {
+            PasswordProblem::TooEasy { warning: feedback.warning(), suggestions: feedback.suggestions().to_vec() }
+        }
+        None => PasswordProblem::TooEasy { warning: None, suggestions: Vec::new() },
     }
-    if !hints.is_empty() {
-        message.push_str(": ");
-        message.push_str(&hints.join(" "));
-    }
-    message
 }
 
 #[cfg(test)]
@@ -183,7 +215,7 @@ mod tests {
 
     fn reason(result: Result<Password, Error>) -> String {
         match result {
-            Err(Error::WeakPassword(reason)) => reason,
+            Err(Error::WeakPassword(problem)) => problem.to_string(),
             Err(other) => unreachable!("unexpected error {other:?}"),
             Ok(_) => unreachable!("password was accepted"),
         }
@@ -291,6 +323,33 @@ mod tests {
         }
         assert!(policy.rate("correct horse battery staple 42", &[]).0 >= 3);
         assert_eq!(policy.rate("", &[]).0, 0);
+    }
+
+    #[test]
+    fn problems_are_structured_and_read_as_before() {
+        let policy = PasswordPolicy::default();
+        let problem = |raw: &str| match policy.check(raw, &[]) {
+            Err(Error::WeakPassword(p)) => p,
+            other => unreachable!("{raw}: {other:?}"),
+        };
+        assert_eq!(problem("short"), PasswordProblem::TooShort { min: 12 });
+        assert_eq!(problem("QWERTY123456"), PasswordProblem::Common);
+        let PasswordProblem::TooEasy { warning, suggestions } = problem("zzzzzzzzzzzzzzzz") else {
+            unreachable!("too easy")
+        };
+        assert_eq!(warning, Some(Warning::RepeatsLikeAaaAreEasyToGuess));
+        assert!(suggestions.contains(&Suggestion::AvoidRepeatedWordsAndCharacters), "{suggestions:?}");
+        let easy = PasswordProblem::TooEasy {
+            warning: Some(Warning::RepeatsLikeAaaAreEasyToGuess),
+            suggestions: vec![Suggestion::AddAnotherWordOrTwo],
+        };
+        assert_eq!(
+            easy.to_string(),
+            "the password is too easy to guess: Repeats like \"aaa\" are easy to guess. \
+             Add another word or two. Uncommon words are better."
+        );
+        let bare = PasswordProblem::TooEasy { warning: None, suggestions: Vec::new() };
+        assert_eq!(bare.to_string(), "the password is too easy to guess");
     }
 
     #[test]

@@ -31,6 +31,12 @@ pub struct ClientView {
     token_endpoint_auth_method: &'static str,
     first_party: bool,
     id_token_signed_response_alg: &'static str,
+    /// The application's home page, linked on the login and consent pages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_uri: Option<String>,
+    /// Its logo, shown on the login and consent pages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    logo_uri: Option<String>,
     created_at: String,
 }
 
@@ -47,6 +53,8 @@ impl From<&OAuthClient> for ClientView {
             token_endpoint_auth_method: c.token_endpoint_auth.as_str(),
             first_party: c.first_party,
             id_token_signed_response_alg: c.id_token_alg.as_str(),
+            client_uri: c.client_uri.clone(),
+            logo_uri: c.logo_uri.clone(),
             created_at: rfc3339(c.created_at),
         }
     }
@@ -79,6 +87,11 @@ pub struct NewClientBody {
     first_party: bool,
     /// `RS256` (default), `ES256` or `EdDSA`.
     id_token_signed_response_alg: Option<String>,
+    /// The application's home page: https (http only on localhost).
+    client_uri: Option<String>,
+    /// Its logo, shown on the login and consent pages: https (http only on
+    /// localhost); browsers load it from there.
+    logo_uri: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -100,6 +113,10 @@ pub struct ClientUpdateBody {
     first_party: Option<bool>,
     /// `RS256`, `ES256` or `EdDSA`.
     id_token_signed_response_alg: Option<String>,
+    /// The home page; `""` removes it.
+    client_uri: Option<String>,
+    /// The logo; `""` removes it.
+    logo_uri: Option<String>,
 }
 
 fn parse_alg(alg: Option<String>) -> Result<Option<SigningAlg>, Error> {
@@ -149,6 +166,8 @@ pub async fn create(
         scopes: body.scopes,
         first_party: body.first_party,
         id_token_alg,
+        client_uri: body.client_uri,
+        logo_uri: body.logo_uri,
     };
     let registered = state.admin.create_client(req, &actor, &info).await?;
     let view = RegisteredClientView {
@@ -195,6 +214,8 @@ pub async fn update(
         scopes: body.scopes,
         first_party: body.first_party,
         id_token_alg: parse_alg(body.id_token_signed_response_alg)?,
+        client_uri: body.client_uri,
+        logo_uri: body.logo_uri,
     };
     let client = state.admin.update_client(&actor, &id, update, &info).await?;
     Ok(Json(ClientView::from(&client)))

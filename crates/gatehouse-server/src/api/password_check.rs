@@ -2,8 +2,13 @@
 //! policy registration enforces — for the pages' strength meter, and for any
 //! client that wants to say so before submitting. Nothing is stored; the
 //! password is never logged.
+//!
+//! `message` is English (the `detail` registration would give) unless the
+//! request names a language in `Accept-Language` that Gatehouse speaks: then
+//! it is in that language, as the pages say it (the meter sends the page's).
 
 use axum::extract::State;
+use axum::http::{header, HeaderMap};
 use axum::Json;
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
@@ -11,6 +16,8 @@ use utoipa::ToSchema;
 
 use crate::error::{ApiResult, Problem};
 use crate::extract::{ApiJson, Client};
+use crate::pages::reasons::password_problem;
+use crate::pages::Lang;
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -38,7 +45,8 @@ pub struct PasswordCheckResponse {
     pub min_score: u8,
     /// The length registration requires, in characters.
     pub min_length: usize,
-    /// Why the password is refused (null when acceptable).
+    /// Why the password is refused (null when acceptable): in the language
+    /// of `Accept-Language` when Gatehouse speaks it, else in English.
     pub message: Option<String>,
 }
 
@@ -52,15 +60,32 @@ pub struct PasswordCheckResponse {
 pub async fn check(
     State(state): State<AppState>,
     Client(client): Client,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<PasswordCheckBody>,
 ) -> ApiResult<Json<PasswordCheckResponse>> {
     let verdict =
         state.auth.check_password(&body.password, body.username.as_deref(), body.email.as_deref(), &client).await?;
+    let lang = asked_language(&state, &headers);
+    let message = verdict.problem.map(|problem| match &lang {
+        Some(lang) => password_problem(lang, &problem),
+        None => problem.to_string(),
+    });
     Ok(Json(PasswordCheckResponse {
         acceptable: verdict.acceptable,
         score: verdict.score,
         min_score: verdict.min_score,
         min_length: verdict.min_length,
-        message: verdict.message,
+        message,
     }))
+}
+
+/// The language `Accept-Language` asks for, when Gatehouse speaks it (the
+/// language cookie of the pages plays no part: the header says it).
+fn asked_language(state: &AppState, headers: &HeaderMap) -> Option<Lang> {
+    let asked = headers.get(header::ACCEPT_LANGUAGE)?;
+    let catalogs = &state.config.catalogs;
+    catalogs.from_accept_language(asked.to_str().ok()?)?;
+    let mut only_asked = HeaderMap::new();
+    only_asked.insert(header::ACCEPT_LANGUAGE, asked.clone());
+    Some(Lang::of(catalogs, &only_asked))
 }

@@ -1,7 +1,7 @@
 //! `POST /api/auth/register`.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
 use gatehouse_core::flows::RegisterRequest;
 
@@ -21,9 +21,16 @@ use crate::state::AppState;
 pub async fn register(
     State(state): State<AppState>,
     Client(client): Client,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<RegisterBody>,
 ) -> ApiResult<(StatusCode, Json<UserEnvelope>)> {
-    let req = RegisterRequest { username: body.username, email: body.email, password: body.password };
+    // The account's language (its mails, the verification mail first): the
+    // best of `Accept-Language` the catalogs have, else the default.
+    let locale = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| state.config.catalogs.from_accept_language(v));
+    let req = RegisterRequest { username: body.username, email: body.email, password: body.password, locale };
     let user = state.lifecycle.register(req, &client).await?;
     Ok((StatusCode::CREATED, Json(UserEnvelope { user: (&user).into() })))
 }

@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 pub use upstream::UpstreamClient;
 
 use crate::extract::Client;
-use crate::pages::{browser, login, render};
+use crate::pages::{browser, login, render, Lang};
 use crate::state::AppState;
 
 /// The cookie that carries a pending upstream sign-in.
@@ -59,21 +59,27 @@ fn redirect_uri(state: &AppState, provider: &UpstreamProvider) -> String {
     format!("{}/login/upstream/{}/callback", state.config.tokens.issuer, provider.id)
 }
 
-fn problem_page(state: &AppState, status: StatusCode, message: &str) -> Response {
+fn problem_page(state: &AppState, lang: &Lang, status: StatusCode, message: &str) -> Response {
     let mut res = render(
         state,
+        lang,
         status,
         "message.html",
-        context! { product => &state.config.product_name, title => "Sign-in failed", message, error => true },
+        context! { product => &state.config.product_name, title => lang.t("upstream-failed-title"), message, error => true },
     );
     res.headers_mut().append(header::SET_COOKIE, browser::clear_cookie(PENDING_COOKIE));
     res
 }
 
-pub async fn start(State(state): State<AppState>, Path(id): Path<String>, Query(q): Query<StartQuery>) -> Response {
+pub async fn start(
+    State(state): State<AppState>,
+    lang: Lang,
+    Path(id): Path<String>,
+    Query(q): Query<StartQuery>,
+) -> Response {
     let provider = match state.auth.upstream(&id).await {
         Ok(p) => p,
-        Err(_) => return problem_page(&state, StatusCode::NOT_FOUND, "There is no such sign-in provider."),
+        Err(_) => return problem_page(&state, &lang, StatusCode::NOT_FOUND, &lang.t("upstream-unknown")),
     };
     let pending = PendingSignIn {
         provider: provider.id.clone(),
@@ -92,8 +98,8 @@ pub async fn start(State(state): State<AppState>, Path(id): Path<String>, Query(
         Ok(url) => url,
         Err(e) => {
             tracing::warn!(upstream = %provider.id, error = %e, "cannot start an upstream sign-in");
-            let message = format!("{} cannot be reached right now. Try again later.", provider.name);
-            return problem_page(&state, StatusCode::BAD_GATEWAY, &message);
+            let message = lang.t_with("upstream-unreachable", [("provider", provider.name.as_str().into())]);
+            return problem_page(&state, &lang, StatusCode::BAD_GATEWAY, &message);
         }
     };
     let sealed = serde_json::to_vec(&pending)
@@ -103,7 +109,7 @@ pub async fn start(State(state): State<AppState>, Path(id): Path<String>, Query(
         Ok(s) => URL_SAFE_NO_PAD.encode(s),
         Err(e) => {
             tracing::error!(error = %e, "cannot seal an upstream sign-in");
-            return problem_page(&state, StatusCode::INTERNAL_SERVER_ERROR, "Sign-in is unavailable right now.");
+            return problem_page(&state, &lang, StatusCode::INTERNAL_SERVER_ERROR, &lang.t("upstream-unavailable"));
         }
     };
     let mut res = Redirect::to(&url).into_response();
@@ -132,50 +138,43 @@ fn pending_from(state: &AppState, headers: &HeaderMap, provider: &str) -> Option
 
 pub async fn callback(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(q): Query<CallbackQuery>,
 ) -> Response {
     let Ok(provider) = state.auth.upstream(&id).await else {
-        return problem_page(&state, StatusCode::NOT_FOUND, "There is no such sign-in provider.");
+        return problem_page(&state, &lang, StatusCode::NOT_FOUND, &lang.t("upstream-unknown"));
     };
     let Some(pending) = pending_from(&state, &headers, &provider.id) else {
-        return problem_page(
-            &state,
-            StatusCode::BAD_REQUEST,
-            "The sign-in took too long or was not started here. Start again.",
-        );
+        return problem_page(&state, &lang, StatusCode::BAD_REQUEST, &lang.t("upstream-expired"));
     };
     // The state ties this answer to the browser that started the sign-in (CSRF).
     let state_ok = q.state.as_deref().is_some_and(|s| {
         gatehouse_core::crypto::TokenDigest::of(s).matches(&gatehouse_core::crypto::TokenDigest::of(&pending.state))
     });
     if !state_ok {
-        return problem_page(
-            &state,
-            StatusCode::BAD_REQUEST,
-            "The sign-in answer does not belong to this browser. Start again.",
-        );
+        return problem_page(&state, &lang, StatusCode::BAD_REQUEST, &lang.t("upstream-other-browser"));
     }
     // RFC 9207: an answer naming another issuer is a mix-up attack.
     if let (Some(iss), Some(issuer)) = (q.iss.as_deref(), provider.issuer.as_deref()) {
         if iss.trim_end_matches('/') != issuer {
-            return problem_page(&state, StatusCode::BAD_REQUEST, "The sign-in answer came from the wrong provider.");
+            return problem_page(&state, &lang, StatusCode::BAD_REQUEST, &lang.t("upstream-wrong-issuer"));
         }
     }
     if q.error.is_some() {
-        let message = format!("The sign-in at {} was cancelled or refused.", provider.name);
-        return problem_page(&state, StatusCode::BAD_REQUEST, &message);
+        let message = lang.t_with("upstream-cancelled", [("provider", provider.name.as_str().into())]);
+        return problem_page(&state, &lang, StatusCode::BAD_REQUEST, &message);
     }
     let Some(code) = q.code.as_deref().filter(|c| !c.is_empty() && c.len() <= 2048) else {
-        return problem_page(&state, StatusCode::BAD_REQUEST, "The sign-in answer has no code.");
+        return problem_page(&state, &lang, StatusCode::BAD_REQUEST, &lang.t("upstream-no-code"));
     };
     let secret = match state.auth.upstream_secret(&provider) {
         Ok(s) => s,
         Err(e) => {
             tracing::error!(upstream = %provider.id, error = %e, "cannot open an upstream secret");
-            return problem_page(&state, StatusCode::INTERNAL_SERVER_ERROR, "Sign-in is unavailable right now.");
+            return problem_page(&state, &lang, StatusCode::INTERNAL_SERVER_ERROR, &lang.t("upstream-unavailable"));
         }
     };
     let redirect = redirect_uri(&state, &provider);
@@ -184,8 +183,8 @@ pub async fn callback(
         Ok(i) => i,
         Err(e) => {
             tracing::warn!(upstream = %provider.id, error = %e, "upstream sign-in refused");
-            let message = format!("{} did not confirm who you are. Start again.", provider.name);
-            return problem_page(&state, StatusCode::BAD_GATEWAY, &message);
+            let message = lang.t_with("upstream-not-confirmed", [("provider", provider.name.as_str().into())]);
+            return problem_page(&state, &lang, StatusCode::BAD_GATEWAY, &message);
         }
     };
     let mut res = match state.auth.federated_sign_in(&provider, &identity, false, &client).await {
@@ -193,32 +192,22 @@ pub async fn callback(
             login::signed_in(&state, &headers, &client, pair, false, pending.return_to).await
         }
         Ok(LoginOutcome::MfaRequired { mfa_token, methods, .. }) => {
-            login::mfa_page(&state, &mfa_token, pending.return_to, false, &methods)
+            login::mfa_page(&state, &lang, &mfa_token, pending.return_to, false, &methods)
         }
         Err(e) => {
-            let wait;
             let message = match e.code() {
-                ErrorCode::EmailTaken => {
-                    "An account with your email address exists already. Sign in with its password; \
-                                          linking accounts by email is not enabled for this provider."
-                }
-                ErrorCode::AccountDisabled => "This account is disabled.",
-                ErrorCode::EmailNotVerified => "Confirm your email address first: follow the link we sent you.",
-                ErrorCode::UpstreamEmailUnverified => {
-                    "Your email address is not verified at that provider. Verify it there and sign in again, \
-                     or sign up here with a password."
-                }
-                ErrorCode::RateLimited => {
-                    wait = crate::pages::too_many(&e);
-                    &wait
-                }
-                ErrorCode::Internal | ErrorCode::ServerBusy => "Sign-in is unavailable right now. Try again later.",
-                _ => "The sign-in did not work. Start again.",
+                ErrorCode::EmailTaken => lang.t("upstream-email-taken"),
+                ErrorCode::AccountDisabled => lang.t("login-account-disabled"),
+                ErrorCode::EmailNotVerified => lang.t("login-email-not-verified"),
+                ErrorCode::UpstreamEmailUnverified => lang.t("upstream-email-unverified"),
+                ErrorCode::RateLimited => crate::pages::too_many(&lang, &e),
+                ErrorCode::Internal | ErrorCode::ServerBusy => lang.t("upstream-unavailable-later"),
+                _ => lang.t("upstream-did-not-work"),
             };
             if e.code() == ErrorCode::Internal {
                 tracing::error!(upstream = %provider.id, error = %e, "federated sign-in failed");
             }
-            return problem_page(&state, crate::error::status_of(e.code()), message);
+            return problem_page(&state, &lang, crate::error::status_of(e.code()), &message);
         }
     };
     res.headers_mut().append(header::SET_COOKIE, browser::clear_cookie(PENDING_COOKIE));

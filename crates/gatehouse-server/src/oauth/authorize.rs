@@ -7,47 +7,50 @@ use axum::extract::{Query, RawForm, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use gatehouse_core::flows::{
-    AuthorizationRequest, AuthorizeDecision, AuthorizeError, BrowserSession, Refusal, ValidAuthorization,
+    AuthorizationRequest, AuthorizeDecision, AuthorizeError, BrowserSession, Refusal, Untrusted, ValidAuthorization,
 };
 use gatehouse_core::oauth::AuthorizeErrorCode;
 use minijinja::context;
 use serde::Deserialize;
 
 use crate::extract::Client;
-use crate::pages::{browser, render};
+use crate::pages::{browser, render, Lang};
 use crate::state::AppState;
 
 pub async fn get_authorize(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     headers: HeaderMap,
     Query(req): Query<AuthorizationRequest>,
 ) -> Response {
-    authorize(&state, &client, &headers, req).await
+    authorize(&state, &lang, &client, &headers, req).await
 }
 
 /// OpenID Connect allows the request as a form post too (Core §3.1.2.1).
 pub async fn post_authorize(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     headers: HeaderMap,
     RawForm(body): RawForm,
 ) -> Response {
     match serde_urlencoded::from_bytes::<AuthorizationRequest>(&body) {
-        Ok(req) => authorize(&state, &client, &headers, req).await,
-        Err(_) => error_page(&state, "The authorization request is malformed."),
+        Ok(req) => authorize(&state, &lang, &client, &headers, req).await,
+        Err(_) => error_page(&state, &lang, &lang.t("consent-request-malformed")),
     }
 }
 
 async fn authorize(
     state: &AppState,
+    lang: &Lang,
     client: &gatehouse_core::audit::ClientInfo,
     headers: &HeaderMap,
     req: AuthorizationRequest,
 ) -> Response {
     let valid = match state.oauth.check_authorization(&req).await {
         Ok(v) => v,
-        Err(e) => return refused(state, e),
+        Err(e) => return refused(state, lang, e),
     };
     let session = browser::session(state, headers).await;
     match state.oauth.decide_authorization(&valid, session.as_ref(), None, client).await {
@@ -88,9 +91,9 @@ fn query_of(req: &AuthorizationRequest) -> String {
     serde_urlencoded::to_string(req).unwrap_or_default()
 }
 
-fn refused(state: &AppState, e: AuthorizeError) -> Response {
+fn refused(state: &AppState, lang: &Lang, e: AuthorizeError) -> Response {
     match e {
-        AuthorizeError::Untrusted(why) => error_page(state, why.message()),
+        AuthorizeError::Untrusted(why) => error_page(state, lang, &untrusted(lang, why)),
         AuthorizeError::Refused(refusal) => Redirect::to(&refusal.url).into_response(),
     }
 }
@@ -101,69 +104,88 @@ fn server_error(state: &AppState, valid: &ValidAuthorization) -> Response {
     Redirect::to(&refusal.url).into_response()
 }
 
+/// Why a request that cannot be answered by redirect is refused.
+fn untrusted(lang: &Lang, why: Untrusted) -> String {
+    lang.t(match why {
+        Untrusted::NoClient => "consent-no-client",
+        Untrusted::UnknownClient => "consent-unknown-client",
+        Untrusted::UnregisteredRedirectUri => "consent-unregistered-redirect",
+        Untrusted::NoRedirectUri => "consent-no-redirect",
+        Untrusted::Unavailable => "consent-unavailable",
+    })
+}
+
 /// An error the client must not receive by redirect: shown to the person.
-fn error_page(state: &AppState, message: &str) -> Response {
+fn error_page(state: &AppState, lang: &Lang, message: &str) -> Response {
     render(
         state,
+        lang,
         StatusCode::BAD_REQUEST,
         "message.html",
-        context! { product => &state.config.product_name, title => "Sign-in request refused",
+        context! { product => &state.config.product_name, title => lang.t("consent-refused-title"),
         message, error => true },
     )
 }
 
 /// What a scope means, in words a person understands.
-fn describe(scope: &str) -> String {
+fn describe(lang: &Lang, scope: &str) -> String {
     match scope {
-        "openid" => "Know who you are (your account id)".into(),
-        "profile" => "See your username".into(),
-        "email" => "See your email address".into(),
-        "roles" => "See your roles".into(),
-        "permissions" => "See what your roles allow you to do".into(),
-        "offline_access" => "Stay connected while you are away".into(),
-        other => format!("Use '{other}'"),
+        "openid" => lang.t("consent-scope-openid"),
+        "profile" => lang.t("consent-scope-profile"),
+        "email" => lang.t("consent-scope-email"),
+        "roles" => lang.t("consent-scope-roles"),
+        "permissions" => lang.t("consent-scope-permissions"),
+        "offline_access" => lang.t("consent-scope-offline-access"),
+        other => lang.t_with("consent-scope-other", [("scope", other.into())]),
     }
 }
 
 /// The consent page: the client, the scopes, Allow / Deny.
 pub async fn show_consent(
     State(state): State<AppState>,
+    lang: Lang,
     headers: HeaderMap,
     Query(req): Query<AuthorizationRequest>,
 ) -> Response {
     let valid = match state.oauth.check_authorization(&req).await {
         Ok(v) => v,
-        Err(e) => return refused(&state, e),
+        Err(e) => return refused(&state, &lang, e),
     };
     let Some(session) = browser::session(&state, &headers).await else {
         return Redirect::to(&format!("/oauth2/authorize?{}", query_of(&req))).into_response();
     };
-    consent_page(&state, &session, &valid, &req)
+    consent_page(&state, &lang, &session, &valid, &req)
 }
 
 fn consent_page(
     state: &AppState,
+    lang: &Lang,
     session: &BrowserSession,
     valid: &ValidAuthorization,
     req: &AuthorizationRequest,
 ) -> Response {
     let params: Vec<(String, String)> =
         url::form_urlencoded::parse(query_of(req).as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-    render(
+    let mut res = render(
         state,
+        lang,
         StatusCode::OK,
         "consent.html",
         context! {
             product => &state.config.product_name,
-            title => "Allow access?",
+            title => lang.t("consent-title"),
             client_name => &valid.client.name,
             client_host => crate::pages::login::redirect_host(&valid.redirect_uri),
+            client_uri => &valid.client.client_uri,
+            client_logo => &valid.client.logo_uri,
             username => session.user.username.as_str(),
-            scopes => valid.scopes.iter().map(describe).collect::<Vec<_>>(),
+            scopes => valid.scopes.iter().map(|s| describe(lang, s)).collect::<Vec<_>>(),
             csrf => state.auth.csrf_token(&session.session),
             params,
         },
-    )
+    );
+    crate::pages::allow_image(&mut res, valid.client.logo_uri.as_deref());
+    res
 }
 
 #[derive(Deserialize)]
@@ -177,31 +199,29 @@ struct ConsentAnswer {
 /// Allow or Deny: the authorization request again, with the answer.
 pub async fn submit_consent(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     headers: HeaderMap,
     RawForm(body): RawForm,
 ) -> Response {
     let (req, answer) = match parse_consent(&body) {
         Some(parsed) => parsed,
-        None => return error_page(&state, "The consent form is malformed."),
+        None => return error_page(&state, &lang, &lang.t("consent-form-malformed")),
     };
     let valid = match state.oauth.check_authorization(&req).await {
         Ok(v) => v,
-        Err(e) => return refused(&state, e),
+        Err(e) => return refused(&state, &lang, e),
     };
     let Some(session) = browser::session(&state, &headers).await else {
         return Redirect::to(&format!("/oauth2/authorize?{}", query_of(&req))).into_response();
     };
     if !browser::same_origin(&state, &headers) || !state.auth.csrf_matches(&session.session, &answer.csrf) {
-        return error_page(
-            &state,
-            "The form expired or did not come from this site. Start again from the application.",
-        );
+        return error_page(&state, &lang, &lang.t("consent-form-expired"));
     }
     let decision = match answer.decision.as_str() {
         "allow" => true,
         "deny" => false,
-        _ => return consent_page(&state, &session, &valid, &req),
+        _ => return consent_page(&state, &lang, &session, &valid, &req),
     };
     match state.oauth.decide_authorization(&valid, Some(&session), Some(decision), &client).await {
         Ok(AuthorizeDecision::Issued(url) | AuthorizeDecision::Refused(Refusal { url, .. })) => {

@@ -11,20 +11,22 @@ use minijinja::context;
 
 use crate::extract::Client;
 use crate::pages::browser;
-use crate::pages::render;
+use crate::pages::{render, Lang};
 use crate::state::AppState;
 
 pub async fn get_logout(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     headers: HeaderMap,
     Query(req): Query<LogoutRequest>,
 ) -> Response {
-    logout(&state, &client, &headers, &req, false).await
+    logout(&state, &lang, &client, &headers, &req, false).await
 }
 
 pub async fn post_logout(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     headers: HeaderMap,
     RawForm(body): RawForm,
@@ -46,11 +48,12 @@ pub async fn post_logout(
         }
         _ => false,
     };
-    logout(&state, &client, &headers, &req, confirmed).await
+    logout(&state, &lang, &client, &headers, &req, confirmed).await
 }
 
 async fn logout(
     state: &AppState,
+    lang: &Lang,
     client: &gatehouse_core::audit::ClientInfo,
     headers: &HeaderMap,
     req: &LogoutRequest,
@@ -61,20 +64,24 @@ async fn logout(
     let outcome = match state.oauth.rp_logout(req, session.as_ref(), confirmed, client).await {
         Ok(o) => o,
         Err(e) => {
-            // Only a refusal of the request is explained; anything else is
-            // logged, and the page says no more than that it failed.
-            let (status, message) = match e.code() {
-                gatehouse_core::ErrorCode::InvalidRequest => (StatusCode::BAD_REQUEST, e.to_string()),
+            // Only a refusal of the request is explained (the reason, for
+            // the application's developers, stays in English); anything else
+            // is logged, and the page says no more than that it failed.
+            let (status, message, detail) = match e.code() {
+                gatehouse_core::ErrorCode::InvalidRequest => {
+                    (StatusCode::BAD_REQUEST, lang.t("logout-refused"), Some(e.to_string()))
+                }
                 _ => {
                     tracing::error!(error = %e, "RP-initiated logout failed");
-                    (StatusCode::SERVICE_UNAVAILABLE, "Signing out failed; try again later.".to_owned())
+                    (StatusCode::SERVICE_UNAVAILABLE, lang.t("logout-failed"), None)
                 }
             };
             return render(
                 state,
+                lang,
                 status,
                 "message.html",
-                context! { product, title => "Log-out request refused", message, error => true },
+                context! { product, title => lang.t("logout-refused-title"), message, detail, error => true },
             );
         }
     };
@@ -92,17 +99,19 @@ async fn logout(
             .collect();
             return render(
                 state,
+                lang,
                 StatusCode::OK,
                 "logout_confirm.html",
-                context! { product, title => "Log out?", client_name, csrf, params },
+                context! { product, title => lang.t("logout-title"), client_name, csrf, params },
             );
         }
         LogoutOutcome::Redirect(url) => Redirect::to(&url).into_response(),
         LogoutOutcome::SignedOut => render(
             state,
+            lang,
             StatusCode::OK,
             "message.html",
-            context! { product, title => "Logged out", message => "You are logged out." },
+            context! { product, title => lang.t("logout-done-title"), message => lang.t("logout-done") },
         ),
     };
     res.headers_mut().append(header::SET_COOKIE, browser::clear_session_cookie(state));

@@ -3,6 +3,8 @@
 //! string kept in a tooltip. It names, it never decides: nothing checks a
 //! session or an event by what this says.
 
+use super::Lang;
+
 /// Browsers, in the order they are told apart: several claim to be the ones
 /// after them ("Edg/… Chrome/… Safari/…").
 const BROWSERS: &[(&str, &str)] = &[
@@ -32,28 +34,54 @@ const SYSTEMS: &[(&str, &str)] = &[
     ("Linux", "Linux"),
 ];
 
-/// A short name for `agent`: browser and system when both are known, else the
-/// program's own name (its first product token, e.g. "curl"), else nothing.
-pub fn describe(agent: &str) -> Option<String> {
+/// A short name for `agent` in `lang`: browser and system when both are
+/// known ("Chrome on Linux"; the names themselves stay as they are), else
+/// the program's own name (its first product token, e.g. "curl"), else nothing.
+pub fn describe_in(lang: &Lang, agent: &str) -> Option<String> {
+    Some(match name(agent)? {
+        Name::Both(browser, system) => {
+            lang.t_with("account-device", [("browser", browser.into()), ("system", system.into())])
+        }
+        Name::System(system) => lang.t_with("account-device-unknown-browser", [("system", system.into())]),
+        Name::Program(program) => program,
+    })
+}
+
+/// What is known of a user agent.
+enum Name {
+    /// A browser on a system.
+    Both(&'static str, &'static str),
+    /// A system, its browser unknown.
+    System(&'static str),
+    /// A browser alone, or a program ("curl").
+    Program(String),
+}
+
+fn name(agent: &str) -> Option<Name> {
     let browser = BROWSERS.iter().find(|(token, _)| agent.contains(token)).map(|(_, name)| *name);
     let system = SYSTEMS.iter().find(|(token, _)| agent.contains(token)).map(|(_, name)| *name);
     match (browser, system) {
-        (Some(browser), Some(system)) => Some(format!("{browser} on {system}")),
-        (Some(browser), None) => Some(browser.to_owned()),
-        (None, Some(system)) => Some(format!("A browser on {system}")),
+        (Some(browser), Some(system)) => Some(Name::Both(browser, system)),
+        (Some(browser), None) => Some(Name::Program(browser.to_owned())),
+        (None, Some(system)) => Some(Name::System(system)),
         (None, None) => {
             let product = agent.split(['/', ' ']).next().unwrap_or("").trim();
             let readable = !product.is_empty()
                 && product.len() <= 40
                 && product.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
-            readable.then(|| product.to_owned())
+            readable.then(|| Name::Program(product.to_owned()))
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::describe;
+    use super::describe_in;
+    use crate::pages::lang::tests::lang;
+
+    fn describe(agent: &str) -> Option<String> {
+        describe_in(&lang("en"), agent)
+    }
 
     #[test]
     fn browsers_and_systems_are_named() {
@@ -89,6 +117,17 @@ mod tests {
         for (agent, named) in cases {
             assert_eq!(describe(agent).as_deref(), Some(named), "{agent}");
         }
+    }
+
+    #[test]
+    fn the_words_between_the_names_are_the_page_language() {
+        let chrome =
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+        assert_eq!(describe_in(&lang("de"), chrome).as_deref(), Some("Chrome auf Linux"));
+        assert_eq!(describe_in(&lang("es"), chrome).as_deref(), Some("Chrome en Linux"));
+        let unknown = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Gecko-ish";
+        assert_eq!(describe(unknown).as_deref(), Some("A browser on Windows"));
+        assert_eq!(describe_in(&lang("de"), unknown).as_deref(), Some("Ein Browser auf Windows"));
     }
 
     #[test]

@@ -17,7 +17,7 @@ use secrecy::ExposeSecret;
 use serde::Deserialize;
 
 use super::browser::{self, CSRF_COOKIE};
-use super::render;
+use super::{render, Lang};
 use crate::extract::{Client, PageForm};
 use crate::state::AppState;
 
@@ -33,20 +33,26 @@ pub struct ForgotForm {
     csrf: String,
 }
 
-const TITLE: &str = "Forgot Your Password?";
-
-async fn show(State(state): State<AppState>) -> Response {
-    form_page(&state, StatusCode::OK, "", None, None)
+async fn show(State(state): State<AppState>, lang: Lang) -> Response {
+    form_page(&state, &lang, StatusCode::OK, "", None, None)
 }
 
 /// The form; `notice` is about the whole request, `error` about the address.
-fn form_page(state: &AppState, status: StatusCode, email: &str, notice: Option<&str>, error: Option<&str>) -> Response {
+fn form_page(
+    state: &AppState,
+    lang: &Lang,
+    status: StatusCode,
+    email: &str,
+    notice: Option<&str>,
+    error: Option<&str>,
+) -> Response {
     let (csrf, cookie) = browser::new_signed_out_csrf();
     let mut res = render(
         state,
+        lang,
         status,
         "forgot_password.html",
-        context! { title => TITLE, csrf => csrf.expose_secret(), email, notice, error },
+        context! { title => lang.t("forgot-title"), csrf => csrf.expose_secret(), email, notice, error },
     );
     res.headers_mut().append(header::SET_COOKIE, cookie);
     res
@@ -54,29 +60,30 @@ fn form_page(state: &AppState, status: StatusCode, email: &str, notice: Option<&
 
 async fn submit(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     headers: HeaderMap,
     PageForm(form): PageForm<ForgotForm>,
 ) -> Response {
     let email = form.email.trim();
     if !browser::signed_out_csrf_ok(&state, &headers, &form.csrf) {
-        let notice = super::origin::refusal_message(&state, &headers);
-        return form_page(&state, StatusCode::FORBIDDEN, email, Some(&notice), None);
+        let notice = super::origin::refusal_message(&state, &lang, &headers);
+        return form_page(&state, &lang, StatusCode::FORBIDDEN, email, Some(&notice), None);
     }
     // Only the shape of the address: says nothing about accounts.
     if Email::parse(email).is_err() {
-        let error = "Enter the email address of your account, like name@example.com.";
-        return form_page(&state, StatusCode::UNPROCESSABLE_ENTITY, email, None, Some(error));
+        let error = lang.t("forgot-email-invalid");
+        return form_page(&state, &lang, StatusCode::UNPROCESSABLE_ENTITY, email, None, Some(&error));
     }
     if let Err(e) = state.lifecycle.check_forgot_limits(email, &client).await {
         let (status, notice) = match e.code() {
-            ErrorCode::RateLimited => (StatusCode::TOO_MANY_REQUESTS, super::too_many(&e)),
+            ErrorCode::RateLimited => (StatusCode::TOO_MANY_REQUESTS, super::too_many(&lang, &e)),
             _ => {
                 tracing::error!(error = %e, "cannot check the password-reset limits");
-                (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side. Please try again.".into())
+                (StatusCode::INTERNAL_SERVER_ERROR, lang.t("sign-in-internal-error"))
             }
         };
-        return form_page(&state, status, email, Some(&notice), None);
+        return form_page(&state, &lang, status, email, Some(&notice), None);
     }
     // Off the request path: the answer and its timing are the same either way.
     let lifecycle = state.lifecycle.clone();
@@ -86,12 +93,13 @@ async fn submit(
             tracing::error!(error = %e, "password reset request failed");
         }
     });
-    let valid_for = super::durations::span(state.config.password_reset_ttl);
+    let valid_for = super::durations::span(&lang, state.config.password_reset_ttl);
     let mut res = render(
         &state,
+        &lang,
         StatusCode::OK,
         "forgot_password.html",
-        context! { title => "Check your email", sent => true, valid_for },
+        context! { title => lang.t("forgot-sent-title"), sent => true, valid_for },
     );
     res.headers_mut().append(header::SET_COOKIE, browser::clear_cookie(CSRF_COOKIE));
     res

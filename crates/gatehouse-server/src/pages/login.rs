@@ -15,7 +15,7 @@ use secrecy::ExposeSecret;
 use serde::Deserialize;
 
 use super::browser::{self, CSRF_COOKIE};
-use super::render;
+use super::{render, Lang};
 use crate::extract::{Client, PageForm};
 use crate::state::AppState;
 
@@ -60,17 +60,22 @@ pub struct MfaForm {
 
 /// The login form, with a fresh CSRF cookie. Someone already signed in goes
 /// on to `return_to` (or the account page) unless a sign-in is asked for again.
-pub async fn show(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<LoginQuery>) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    lang: Lang,
+    headers: HeaderMap,
+    Query(q): Query<LoginQuery>,
+) -> Response {
     if q.prompt.as_deref() != Some("login") && browser::session(&state, &headers).await.is_some() {
         let target = browser::safe_return_to(&state, q.return_to.as_deref()).unwrap_or_else(|| "/account".to_owned());
         return Redirect::to(&target).into_response();
     }
     let notice = match q.done.as_deref() {
-        Some("logged-out") => Some("You are logged out."),
+        Some("logged-out") => Some(lang.t("login-logged-out")),
         _ => None,
     };
     let login = q.login_hint.as_deref().unwrap_or("");
-    form_page(&state, StatusCode::OK, q.return_to.as_deref(), login, None, notice).await
+    form_page(&state, &lang, StatusCode::OK, q.return_to.as_deref(), login, None, notice.as_deref()).await
 }
 
 /// `/`: the account page for someone signed in, the sign-in page otherwise.
@@ -83,6 +88,7 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Redirect
 
 async fn form_page(
     state: &AppState,
+    lang: &Lang,
     status: StatusCode,
     return_to: Option<&str>,
     login: &str,
@@ -107,13 +113,15 @@ async fn form_page(
         }
     };
     let client = asking_client(state, return_to.as_deref()).await;
+    let logo = client.as_ref().and_then(|c| c.get_attr("logo").ok()).and_then(|l| l.as_str().map(str::to_owned));
     let (csrf, csrf_cookie) = browser::new_signed_out_csrf();
     let mut res = render(
         state,
+        lang,
         status,
         "login.html",
         context! {
-            title => "Log In",
+            title => lang.t("login-title"),
             client,
             notice,
             csrf => csrf.expose_secret(),
@@ -126,6 +134,7 @@ async fn form_page(
         },
     );
     res.headers_mut().append(header::SET_COOKIE, csrf_cookie);
+    super::allow_image(&mut res, logo.as_deref());
     res
 }
 
@@ -136,7 +145,11 @@ async fn asking_client(state: &AppState, return_to: Option<&str>) -> Option<mini
     let query = return_to?.strip_prefix("/oauth2/authorize?")?;
     let req: AuthorizationRequest = serde_urlencoded::from_str(query).ok()?;
     let valid = state.oauth.check_authorization(&req).await.ok()?;
-    Some(context! { name => valid.client.name, host => redirect_host(&valid.redirect_uri) })
+    Some(context! {
+        name => valid.client.name,
+        host => redirect_host(&valid.redirect_uri),
+        logo => valid.client.logo_uri,
+    })
 }
 
 /// Where an application sends people back to, as a person reads it: the
@@ -161,14 +174,16 @@ fn append_return_to(target: &str) -> String {
 
 pub async fn submit(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     headers: HeaderMap,
     PageForm(form): PageForm<LoginForm>,
 ) -> Response {
     let return_to = browser::safe_return_to(&state, form.return_to.as_deref());
     if !browser::signed_out_csrf_ok(&state, &headers, &form.csrf) {
-        let msg = super::origin::refusal_message(&state, &headers);
-        return form_page(&state, StatusCode::FORBIDDEN, return_to.as_deref(), &form.login, Some(&msg), None).await;
+        let msg = super::origin::refusal_message(&state, &lang, &headers);
+        return form_page(&state, &lang, StatusCode::FORBIDDEN, return_to.as_deref(), &form.login, Some(&msg), None)
+            .await;
     }
     let remember = form.remember.is_some();
     let attempt = match LoginName::parse(&form.login) {
@@ -183,22 +198,26 @@ pub async fn submit(
     match attempt {
         Ok(LoginOutcome::Tokens(_, pair)) => signed_in(&state, &headers, &client, pair, remember, return_to).await,
         Ok(LoginOutcome::MfaRequired { mfa_token, methods, .. }) => {
-            mfa_page(&state, &mfa_token, return_to, remember, &methods)
+            mfa_page(&state, &lang, &mfa_token, return_to, remember, &methods)
         }
-        Err(e) => form_page(&state, status_for(&e), return_to.as_deref(), &typed, Some(&message_for(&e)), None).await,
+        Err(e) => {
+            let message = message_for(&lang, &e);
+            form_page(&state, &lang, status_for(&e), return_to.as_deref(), &typed, Some(&message), None).await
+        }
     }
 }
 
 pub async fn submit_mfa(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     headers: HeaderMap,
     PageForm(form): PageForm<MfaForm>,
 ) -> Response {
     let return_to = browser::safe_return_to(&state, form.return_to.as_deref());
     if !browser::signed_out_csrf_ok(&state, &headers, &form.csrf) {
-        let msg = super::origin::refusal_message(&state, &headers);
-        return form_page(&state, StatusCode::FORBIDDEN, return_to.as_deref(), "", Some(&msg), None).await;
+        let msg = super::origin::refusal_message(&state, &lang, &headers);
+        return form_page(&state, &lang, StatusCode::FORBIDDEN, return_to.as_deref(), "", Some(&msg), None).await;
     }
     let remember = form.remember.is_some();
     let code = form.code.trim().to_owned();
@@ -206,19 +225,23 @@ pub async fn submit_mfa(
         Ok((_, pair)) => signed_in(&state, &headers, &client, pair, remember, return_to).await,
         Err(e) if e.code() == ErrorCode::InvalidMfaCode => render(
             &state,
+            &lang,
             StatusCode::UNAUTHORIZED,
             "mfa.html",
             context! {
-                title => "Two-step verification",
+                title => lang.t("mfa-title"),
                 mfa_token => form.mfa_token,
                 csrf => form.csrf,
                 return_to,
                 remember,
-                error => "That code is not right. Try again.",
+                error => lang.t("mfa-wrong-code"),
                 ..Offer::parse(&form.offer, &state).context()
             },
         ),
-        Err(e) => form_page(&state, status_for(&e), return_to.as_deref(), "", Some(&message_for(&e)), None).await,
+        Err(e) => {
+            let message = message_for(&lang, &e);
+            form_page(&state, &lang, status_for(&e), return_to.as_deref(), "", Some(&message), None).await
+        }
     }
 }
 
@@ -226,6 +249,7 @@ pub async fn submit_mfa(
 /// double-submit CSRF cookie for its form.
 pub(crate) fn mfa_page(
     state: &AppState,
+    lang: &Lang,
     mfa_token: &secrecy::SecretString,
     return_to: Option<String>,
     remember: bool,
@@ -235,10 +259,11 @@ pub(crate) fn mfa_page(
     let offer = Offer::of(methods.iter().map(String::as_str), state);
     let mut res = render(
         state,
+        lang,
         StatusCode::OK,
         "mfa.html",
         context! {
-            title => "Two-step verification",
+            title => lang.t("mfa-title"),
             mfa_token => mfa_token.expose_secret(),
             csrf => csrf.expose_secret(),
             return_to,
@@ -345,13 +370,13 @@ fn status_for(e: &Error) -> StatusCode {
 }
 
 /// What the person reads; never says whether an account exists.
-fn message_for(e: &Error) -> String {
+fn message_for(lang: &Lang, e: &Error) -> String {
     match e.code() {
-        ErrorCode::RateLimited => super::too_many(e),
-        ErrorCode::ServerBusy => "The server is busy. Try again in a moment.".into(),
-        ErrorCode::AccountDisabled => "This account is disabled.".into(),
-        ErrorCode::EmailNotVerified => "Confirm your email address first: follow the link we sent you.".into(),
-        ErrorCode::InvalidToken | ErrorCode::TokenExpired => "The sign-in took too long. Please start again.".into(),
-        _ => "Wrong username or password.".into(),
+        ErrorCode::RateLimited => super::too_many(lang, e),
+        ErrorCode::ServerBusy => lang.t("server-busy"),
+        ErrorCode::AccountDisabled => lang.t("login-account-disabled"),
+        ErrorCode::EmailNotVerified => lang.t("login-email-not-verified"),
+        ErrorCode::InvalidToken | ErrorCode::TokenExpired => lang.t("login-too-slow"),
+        _ => lang.t("login-wrong-credentials"),
     }
 }

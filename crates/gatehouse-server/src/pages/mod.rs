@@ -22,9 +22,11 @@ pub mod browser;
 mod device;
 mod durations;
 mod forgot_password;
+pub mod lang;
 pub(crate) mod login;
 pub mod origin;
 mod passkeys;
+pub(crate) mod reasons;
 mod register;
 mod reset_password;
 mod session_row;
@@ -39,6 +41,7 @@ use axum::routing::get;
 use axum::Router;
 
 use crate::state::AppState;
+pub(crate) use lang::Lang;
 
 /// CSP of the pages: our own stylesheet and scripts only (no inline script
 /// or style), images from us or `data:` (the TOTP QR code), fetches to us
@@ -71,6 +74,7 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(login::show).post(login::submit))
         .route("/mfa", get(login::mfa_without_challenge).post(login::submit_mfa))
         .route("/assets/{name}", get(asset))
+        .route("/language", get(lang::pick))
         .merge(register::router())
         .merge(forgot_password::router())
         .merge(account::router())
@@ -78,9 +82,17 @@ pub fn router() -> Router<AppState> {
         .merge(passkeys::router())
 }
 
-/// Renders a page with the page CSP; `product` is always in the context.
-pub(crate) fn render(state: &AppState, status: StatusCode, name: &str, ctx: minijinja::Value) -> Response {
-    let ctx = minijinja::context! { product => &state.config.product_name, logo => state.theme.logo(), ..ctx };
+/// Renders a page in `lang` with the page CSP; `product`, `logo`, the
+/// language and the picker's choices are always in the context.
+pub(crate) fn render(state: &AppState, lang: &Lang, status: StatusCode, name: &str, ctx: minijinja::Value) -> Response {
+    let ctx = minijinja::context! {
+        product => &state.config.product_name,
+        logo => state.theme.logo(),
+        lang => lang.tag(),
+        languages => lang.choices(),
+        here => lang.here(),
+        ..ctx
+    };
     match state.theme.render(name, ctx) {
         Ok(html) => {
             let mut res = (status, Html(html)).into_response();
@@ -102,6 +114,23 @@ pub(crate) fn render(state: &AppState, status: StatusCode, name: &str, ctx: mini
     }
 }
 
+/// Lets a page show an image from `uri`'s origin (an OAuth client's
+/// registered logo on the login and consent pages): that origin alone joins
+/// `img-src`. Nothing else of the page's policy changes; a `uri` that is not
+/// an https (or localhost http) URL adds nothing.
+pub(crate) fn allow_image(res: &mut Response, uri: Option<&str>) {
+    let Some(origin) = uri.and_then(|u| url::Url::parse(u).ok()).map(|u| u.origin()) else { return };
+    if !origin.is_tuple() {
+        return;
+    }
+    let origin = origin.ascii_serialization();
+    let Some(csp) = res.headers().get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()) else { return };
+    let widened = csp.replacen("img-src 'self' data:", &format!("img-src 'self' data: {origin}"), 1);
+    if let Ok(value) = HeaderValue::from_str(&widened) {
+        res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 /// `/assets/{name}`: the stylesheet, scripts, font and logo of the theme.
 async fn asset(State(state): State<AppState>, Path(name): Path<String>) -> Response {
     let Some((body, kind)) = state.theme.asset(&name) else {
@@ -118,21 +147,21 @@ async fn asset(State(state): State<AppState>, Path(name): Path<String>) -> Respo
 }
 
 /// The message a person sees for a failed token.
-fn token_problem(e: &gatehouse_core::Error) -> String {
+fn token_problem(lang: &Lang, e: &gatehouse_core::Error) -> String {
     match e.code() {
-        gatehouse_core::ErrorCode::TokenExpired => "This link has expired. Ask for a new one.".into(),
-        gatehouse_core::ErrorCode::RateLimited => too_many(e),
-        _ => "This link is not valid: it was already used, a newer one was sent, or it is incomplete.".into(),
+        gatehouse_core::ErrorCode::TokenExpired => lang.t("link-expired"),
+        gatehouse_core::ErrorCode::RateLimited => too_many(lang, e),
+        _ => lang.t("link-invalid"),
     }
 }
 
 /// What a person reads when a rate limit stopped them: how long to wait.
-pub(crate) fn too_many(e: &gatehouse_core::Error) -> String {
+pub(crate) fn too_many(lang: &Lang, e: &gatehouse_core::Error) -> String {
     match e {
         gatehouse_core::Error::RateLimited { retry_after } => {
-            format!("Too many attempts. Try again in {}.", durations::wait(*retry_after))
+            lang.t_with("too-many-attempts-wait", [("wait", durations::wait(lang, *retry_after).into())])
         }
-        _ => "Too many attempts. Wait a little and try again.".into(),
+        _ => lang.t("too-many-attempts"),
     }
 }
 
@@ -141,10 +170,12 @@ mod tests {
     use std::time::Duration;
 
     use super::too_many;
+    use crate::pages::lang::tests::lang;
 
     #[test]
     fn a_rate_limit_says_how_long_to_wait() {
         let e = gatehouse_core::Error::RateLimited { retry_after: Duration::from_secs(300) };
-        assert_eq!(too_many(&e), "Too many attempts. Try again in 5 minutes.");
+        assert_eq!(too_many(&lang("en"), &e), "Too many attempts. Try again in 5 minutes.");
+        assert_eq!(too_many(&lang("de"), &e), "Zu viele Versuche. Versuchen Sie es in 5 Minuten erneut.");
     }
 }

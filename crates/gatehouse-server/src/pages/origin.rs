@@ -97,17 +97,15 @@ pub fn form_origin_ok(state: &AppState, headers: &HeaderMap) -> bool {
 /// What a person reads when a form was refused: where the form came from is
 /// not this server's address (with the address to use and the setting that
 /// names it), or else the form expired.
-pub fn refusal_message(state: &AppState, headers: &HeaderMap) -> String {
+pub fn refusal_message(state: &AppState, lang: &super::Lang, headers: &HeaderMap) -> String {
     if !form_origin_ok(state, headers) {
         let issuer = &state.config.tokens.issuer;
-        let sent = headers.get(ORIGIN).and_then(|v| v.to_str().ok()).unwrap_or("another site");
-        tracing::info!(origin = sent, issuer = %issuer, "a form from another origin was refused");
-        return format!(
-            "This form was sent from {sent}, but this server's address is {issuer}. Open {issuer}/login instead. \
-             (If {sent} is the right address, the operator sets it as the issuer: --issuer or GATEHOUSE_ISSUER.)"
-        );
+        let sent = headers.get(ORIGIN).and_then(|v| v.to_str().ok());
+        tracing::info!(origin = sent.unwrap_or("-"), issuer = %issuer, "a form from another origin was refused");
+        let sent = sent.map_or_else(|| lang.t("form-origin-another-site"), str::to_owned);
+        return lang.t_with("form-wrong-origin", [("sent", sent.into()), ("issuer", issuer.as_str().into())]);
     }
-    "The form expired. Please try again.".to_owned()
+    lang.t("form-expired")
 }
 
 /// Sends a page GET that reached a loopback alias of a loopback issuer (say

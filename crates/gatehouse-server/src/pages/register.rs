@@ -24,7 +24,8 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 use super::browser::{self, CSRF_COOKIE};
-use super::render;
+use super::reasons::input_problem;
+use super::{render, Lang};
 use crate::extract::{Client, PageForm};
 use crate::state::AppState;
 
@@ -94,13 +95,14 @@ pub(super) fn sign_in_link(return_to: Option<&str>) -> String {
     }
 }
 
-async fn show(State(state): State<AppState>, Query(q): Query<RegisterQuery>) -> Response {
+async fn show(State(state): State<AppState>, lang: Lang, Query(q): Query<RegisterQuery>) -> Response {
     let return_to = browser::safe_return_to(&state, q.return_to.as_deref());
-    form_page(&state, StatusCode::OK, return_to.as_deref(), &Typed::default(), &Errors::default())
+    form_page(&state, &lang, StatusCode::OK, return_to.as_deref(), &Typed::default(), &Errors::default())
 }
 
 fn form_page(
     state: &AppState,
+    lang: &Lang,
     status: StatusCode,
     return_to: Option<&str>,
     typed: &Typed,
@@ -110,10 +112,11 @@ fn form_page(
     let policy = state.config.password_policy;
     let mut res = render(
         state,
+        lang,
         status,
         "register.html",
         context! {
-            title => "Sign Up",
+            title => lang.t("register-title"),
             csrf => csrf.expose_secret(),
             return_to,
             email => typed.email,
@@ -134,6 +137,7 @@ fn form_page(
 
 async fn submit(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     headers: HeaderMap,
     PageForm(form): PageForm<RegisterForm>,
@@ -141,24 +145,30 @@ async fn submit(
     let return_to = browser::safe_return_to(&state, form.return_to.as_deref());
     let typed = Typed { email: form.email.trim(), username: form.username.trim(), terms: form.terms.is_some() };
     if !browser::signed_out_csrf_ok(&state, &headers, &form.csrf) {
-        let errors = Errors { form: Some(super::origin::refusal_message(&state, &headers)), ..Errors::default() };
-        return form_page(&state, StatusCode::FORBIDDEN, return_to.as_deref(), &typed, &errors);
+        let errors =
+            Errors { form: Some(super::origin::refusal_message(&state, &lang, &headers)), ..Errors::default() };
+        return form_page(&state, &lang, StatusCode::FORBIDDEN, return_to.as_deref(), &typed, &errors);
     }
-    let errors = check_form(&state, &form, &client).await;
+    let errors = check_form(&state, &lang, &form, &client).await;
     if errors.any() {
-        return form_page(&state, StatusCode::UNPROCESSABLE_ENTITY, return_to.as_deref(), &typed, &errors);
+        return form_page(&state, &lang, StatusCode::UNPROCESSABLE_ENTITY, return_to.as_deref(), &typed, &errors);
     }
     let password = SecretString::from(form.password);
-    let req =
-        RegisterRequest { username: form.username.clone(), email: form.email.clone(), password: password.clone() };
+    let req = RegisterRequest {
+        username: form.username.clone(),
+        email: form.email.clone(),
+        password: password.clone(),
+        // The page's language: the account's mails follow it.
+        locale: Some(lang.locale().clone()),
+    };
     match state.lifecycle.register(req, &client).await {
         Ok(user) if state.config.require_verified_email => {
-            check_your_email(&state, user.email.as_str(), return_to.as_deref())
+            check_your_email(&state, &lang, user.email.as_str(), return_to.as_deref())
         }
-        Ok(user) => sign_in(&state, &headers, &client, user.username.as_str(), password, return_to).await,
+        Ok(user) => sign_in(&state, &lang, &headers, &client, user.username.as_str(), password, return_to).await,
         Err(e) => {
-            let (status, errors) = refused(&e);
-            form_page(&state, status, return_to.as_deref(), &typed, &errors)
+            let (status, errors) = refused(&lang, &e);
+            form_page(&state, &lang, status, return_to.as_deref(), &typed, &errors)
         }
     }
 }
@@ -167,21 +177,21 @@ async fn submit(
 /// email and username, the confirmation, the terms — and, when any of those
 /// is wrong, the password policy too, so a person never fixes one field only
 /// to hear about the next.
-async fn check_form(state: &AppState, form: &RegisterForm, client: &ClientInfo) -> Errors {
+async fn check_form(state: &AppState, lang: &Lang, form: &RegisterForm, client: &ClientInfo) -> Errors {
     let mut errors = Errors::default();
     if let Err(e) = Email::parse(&form.email) {
-        errors.email = Some(sentence(&e.to_string()));
+        errors.email = Some(input_problem(lang, &e));
     }
     if let Err(e) = Username::parse(&form.username) {
-        errors.username = Some(sentence(&e.to_string()));
+        errors.username = Some(input_problem(lang, &e));
     }
     if form.password.is_empty() {
-        errors.password = Some("Choose a password.".into());
+        errors.password = Some(lang.t("password-choose"));
     } else if form.confirm_password != form.password {
-        errors.confirm = Some("Passwords do not match.".into());
+        errors.confirm = Some(lang.t("password-mismatch"));
     }
     if state.legal.required() && form.terms.is_none() {
-        errors.terms = Some("Agree to the terms to create an account.".into());
+        errors.terms = Some(lang.t("register-agree-required"));
     }
     if errors.any() && errors.password.is_none() && !form.password.is_empty() {
         // The same policy the registration runs (and the strength meter asks).
@@ -192,7 +202,7 @@ async fn check_form(state: &AppState, form: &RegisterForm, client: &ClientInfo) 
         let password = SecretString::from(form.password.clone());
         if let Ok(verdict) = state.auth.check_password(&password, username, email, client).await {
             if !verdict.acceptable {
-                errors.password = verdict.message.map(|m| sentence(&m));
+                errors.password = verdict.problem.map(|p| super::reasons::password_problem(lang, &p));
             }
         }
     }
@@ -200,42 +210,40 @@ async fn check_form(state: &AppState, form: &RegisterForm, client: &ClientInfo) 
 }
 
 /// A refused registration: the status and the message under the field.
-fn refused(e: &Error) -> (StatusCode, Errors) {
+fn refused(lang: &Lang, e: &Error) -> (StatusCode, Errors) {
     let mut errors = Errors::default();
     let status = match e.code() {
         ErrorCode::InvalidEmail => {
-            errors.email = Some(sentence(&e.to_string()));
+            errors.email = Some(input_problem(lang, e));
             StatusCode::UNPROCESSABLE_ENTITY
         }
         ErrorCode::InvalidUsername => {
-            errors.username = Some(sentence(&e.to_string()));
+            errors.username = Some(input_problem(lang, e));
             StatusCode::UNPROCESSABLE_ENTITY
         }
         ErrorCode::WeakPassword => {
-            errors.password = Some(sentence(&e.to_string()));
+            errors.password = Some(input_problem(lang, e));
             StatusCode::UNPROCESSABLE_ENTITY
         }
         ErrorCode::EmailTaken => {
-            errors.email = Some(
-                "An account with this email address already exists. Log in instead, or reset its password.".into(),
-            );
+            errors.email = Some(lang.t("register-email-taken"));
             StatusCode::CONFLICT
         }
         ErrorCode::UsernameTaken => {
-            errors.username = Some("This username is taken. Choose another one.".into());
+            errors.username = Some(lang.t("register-username-taken"));
             StatusCode::CONFLICT
         }
         ErrorCode::RateLimited => {
-            errors.form = Some(super::too_many(e));
+            errors.form = Some(super::too_many(lang, e));
             StatusCode::TOO_MANY_REQUESTS
         }
         ErrorCode::ServerBusy => {
-            errors.form = Some("The server is busy. Try again in a moment.".into());
+            errors.form = Some(lang.t("server-busy"));
             StatusCode::SERVICE_UNAVAILABLE
         }
         _ => {
             tracing::error!(error = %e, "registration through the page failed");
-            errors.form = Some("Something went wrong on our side. Please try again.".into());
+            errors.form = Some(lang.t("sign-in-internal-error"));
             StatusCode::INTERNAL_SERVER_ERROR
         }
     };
@@ -243,17 +251,18 @@ fn refused(e: &Error) -> (StatusCode, Errors) {
 }
 
 /// The account exists but cannot be used before its address is verified.
-fn check_your_email(state: &AppState, email: &str, return_to: Option<&str>) -> Response {
+fn check_your_email(state: &AppState, lang: &Lang, email: &str, return_to: Option<&str>) -> Response {
     let mut res = render(
         state,
+        lang,
         StatusCode::OK,
         "message.html",
         context! {
-            title => "Check your email",
-            message => format!("We sent a link to {email}."),
-            detail => "Follow it to confirm your address, then sign in. Nothing arrived? Check your spam folder.",
+            title => lang.t("register-check-email-title"),
+            message => lang.t_with("register-check-email", [("email", email.into())]),
+            detail => lang.t("register-check-email-detail"),
             link => sign_in_link(return_to),
-            link_text => "Log In",
+            link_text => lang.t("sign-in-log-in"),
         },
     );
     res.headers_mut().append(header::SET_COOKIE, browser::clear_cookie(CSRF_COOKIE));
@@ -263,6 +272,7 @@ fn check_your_email(state: &AppState, email: &str, return_to: Option<&str>) -> R
 /// Signs the new account in with a browser session, as `/login` would.
 async fn sign_in(
     state: &AppState,
+    lang: &Lang,
     headers: &HeaderMap,
     client: &gatehouse_core::audit::ClientInfo,
     username: &str,
@@ -278,21 +288,22 @@ async fn sign_in(
             super::login::signed_in(state, headers, client, pair, false, return_to).await
         }
         Ok(LoginOutcome::MfaRequired { mfa_token, methods, .. }) => {
-            super::login::mfa_page(state, &mfa_token, return_to, false, &methods)
+            super::login::mfa_page(state, lang, &mfa_token, return_to, false, &methods)
         }
         Err(e) => {
             // The account exists; only the automatic sign-in failed (a rate limit, …).
             tracing::warn!(error = %e, "cannot sign in a new account");
             render(
                 state,
+                lang,
                 StatusCode::OK,
                 "message.html",
                 context! {
-                    title => "Account created",
-                    message => "Your account is ready.",
-                    detail => "Log in to continue.",
+                    title => lang.t("register-created-title"),
+                    message => lang.t("register-created"),
+                    detail => lang.t("register-created-detail"),
                     link => sign_in_link(return_to.as_deref()),
-                    link_text => "Log In",
+                    link_text => lang.t("sign-in-log-in"),
                 },
             )
             .into_response()
@@ -300,29 +311,12 @@ async fn sign_in(
     }
 }
 
-/// A core message ("the email address must contain '@'") as a sentence.
-pub(super) fn sentence(message: &str) -> String {
-    let mut chars = message.chars();
-    let mut out: String = match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => return String::new(),
-    };
-    if !out.ends_with(['.', '!', '?']) {
-        out.push('.');
-    }
-    out
-}
+/// A core message as a sentence (kept here for the pages that call it so).
+pub(super) use super::reasons::sentence;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn core_messages_read_as_sentences() {
-        assert_eq!(sentence("the password is too short"), "The password is too short.");
-        assert_eq!(sentence("Done."), "Done.");
-        assert_eq!(sentence(""), "");
-    }
 
     #[test]
     fn the_sign_in_link_keeps_the_destination() {

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use gatehouse_core::flows::{Authenticated, BrowserSession};
 
-use super::browser;
+use super::{browser, Lang};
 use crate::state::AppState;
 
 /// The browser session of a page request.
@@ -64,14 +64,15 @@ fn to_login(parts: &Parts) -> Response {
 }
 
 /// The answer to a form post that failed the CSRF check.
-pub fn forged(state: &AppState) -> Response {
+pub fn forged_in(state: &AppState, lang: &Lang) -> Response {
     super::render(
         state,
+        lang,
         StatusCode::FORBIDDEN,
         "message.html",
         minijinja::context! {
-            title => "Form expired",
-            message => "This form has expired or did not come from this site. Go back, reload the page and try again.",
+            title => lang.t("account-form-expired-title"),
+            message => lang.t("account-form-expired"),
             error => true,
         },
     )

@@ -11,8 +11,10 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use axum::body::Bytes;
+use gatehouse_core::i18n::Catalogs;
 use minijinja::Environment;
 
 /// The embedded templates, by name.
@@ -71,13 +73,14 @@ pub struct Theme {
 
 impl Theme {
     /// The embedded theme.
-    pub fn embedded() -> Result<Self, String> {
-        Self::load(None)
+    pub fn embedded(catalogs: Arc<Catalogs>) -> Result<Self, String> {
+        Self::load(None, catalogs)
     }
 
     /// The embedded theme with the files of `dir` (when given) in place of
     /// the embedded ones of the same name. Unknown files in `dir` are ignored.
-    pub fn load(dir: Option<&Path>) -> Result<Self, String> {
+    /// The templates speak the `catalogs` (see [`gatehouse_core::i18n`]).
+    pub fn load(dir: Option<&Path>, catalogs: Arc<Catalogs>) -> Result<Self, String> {
         let read = |name: &str| -> Result<Option<Vec<u8>>, String> {
             let Some(dir) = dir else { return Ok(None) };
             let path = dir.join(name);
@@ -110,6 +113,7 @@ impl Theme {
         }
         let mut env = Environment::new();
         env.set_loader(move |name| Ok(templates.get(name).cloned()));
+        gatehouse_core::i18n::templates::install(&mut env, catalogs);
         for (name, _) in TEMPLATES {
             env.get_template(name).map_err(|e| format!("template {name}: {e:#}"))?;
         }
@@ -136,9 +140,13 @@ impl Theme {
 mod tests {
     use super::*;
 
+    fn catalogs() -> Arc<Catalogs> {
+        Arc::new(Catalogs::embedded().unwrap())
+    }
+
     #[test]
     fn every_embedded_template_compiles() {
-        let theme = Theme::embedded().unwrap();
+        let theme = Theme::embedded(catalogs()).unwrap();
         assert!(theme.asset("gatehouse.css").is_some());
         assert!(theme.asset("../master.key").is_none());
     }
@@ -149,17 +157,17 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("message.html"), "<p>custom {{ message }}</p>").unwrap();
         std::fs::write(dir.join("gatehouse.css"), "body{color:red}").unwrap();
-        let theme = Theme::load(Some(&dir)).unwrap();
+        let theme = Theme::load(Some(&dir), catalogs()).unwrap();
         let html = theme.render("message.html", minijinja::context! { message => "<hi>" }).unwrap();
         assert_eq!(html, "<p>custom &lt;hi&gt;</p>");
         assert_eq!(theme.asset("gatehouse.css").unwrap().0, &b"body{color:red}"[..]);
         assert_eq!(theme.logo(), None);
         std::fs::write(dir.join("logo.png"), b"\x89PNG").unwrap();
-        let theme = Theme::load(Some(&dir)).unwrap();
+        let theme = Theme::load(Some(&dir), catalogs()).unwrap();
         assert_eq!(theme.logo().as_deref(), Some("/assets/logo.png"));
         assert_eq!(theme.asset("logo.png").unwrap(), (Bytes::from_static(b"\x89PNG"), "image/png"));
         std::fs::write(dir.join("login.html"), "{% if %}").unwrap();
-        let err = Theme::load(Some(&dir)).err().unwrap();
+        let err = Theme::load(Some(&dir), catalogs()).err().unwrap();
         assert!(err.contains("login.html"), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();
     }

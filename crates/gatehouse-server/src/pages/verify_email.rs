@@ -9,7 +9,7 @@ use gatehouse_core::flows::Verified;
 use minijinja::context;
 use serde::Deserialize;
 
-use super::{render, token_problem};
+use super::{render, token_problem, Lang};
 use crate::extract::{Client, PageForm};
 use crate::state::AppState;
 
@@ -19,33 +19,42 @@ pub struct TokenQuery {
     token: String,
 }
 
-pub async fn show(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> Response {
-    render(&state, StatusCode::OK, "verify_email.html", context! { title => "Verify your email", token => q.token })
+pub async fn show(State(state): State<AppState>, lang: Lang, Query(q): Query<TokenQuery>) -> Response {
+    render(
+        &state,
+        &lang,
+        StatusCode::OK,
+        "verify_email.html",
+        context! { title => lang.t("verify-title"), token => q.token },
+    )
 }
 
 pub async fn submit(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     PageForm(q): PageForm<TokenQuery>,
 ) -> Response {
     match state.lifecycle.verify_email(q.token.into(), &client).await {
         Ok(kind) => {
             let message = match kind {
-                Verified::Email => "Your email address is verified.",
-                Verified::NewEmail => "Your new email address is confirmed and now in use.",
+                Verified::Email => lang.t("verify-done-email"),
+                Verified::NewEmail => lang.t("verify-done-new-email"),
             };
             render(
                 &state,
+                &lang,
                 StatusCode::OK,
                 "verify_email.html",
-                context! { title => "Email verified", done => true, message },
+                context! { title => lang.t("verify-done-title"), done => true, message },
             )
         }
         Err(e) => render(
             &state,
+            &lang,
             StatusCode::BAD_REQUEST,
             "verify_email.html",
-            context! { title => "Verify your email", error => token_problem(&e) },
+            context! { title => lang.t("verify-title"), error => token_problem(&lang, &e) },
         ),
     }
 }

@@ -9,7 +9,7 @@
 macro_rules! client_columns {
     () => {
         "id, name, kind, secret_digest, redirect_uris, post_logout_redirect_uris, grant_types, scopes, \
-         token_endpoint_auth, first_party, id_token_alg, created_at"
+         token_endpoint_auth, first_party, id_token_alg, created_at, client_uri, logo_uri"
     };
 }
 pub(crate) use client_columns;
@@ -71,6 +71,8 @@ macro_rules! impl_client_store {
                     id_token_alg,
                     created_at: row.try_get("created_at")?,
                     id,
+                    client_uri: row.try_get("client_uri")?,
+                    logo_uri: row.try_get("logo_uri")?,
                 })
             }
         }
@@ -85,7 +87,7 @@ macro_rules! impl_client_store {
                 sqlx::query(concat!(
                     "INSERT INTO oauth_clients (",
                     $crate::common::clients::client_columns!(),
-                    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+                    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
                 ))
                 .bind(client.id.as_str())
                 .bind(client.name.as_str())
@@ -99,6 +101,8 @@ macro_rules! impl_client_store {
                 .bind(client.first_party)
                 .bind(client.id_token_alg.as_str())
                 .bind(Self::ts(client.created_at))
+                .bind(client.client_uri.as_deref())
+                .bind(client.logo_uri.as_deref())
                 .execute(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;
@@ -148,7 +152,7 @@ macro_rules! impl_client_store {
                 let done = sqlx::query(
                     "UPDATE oauth_clients SET name = $2, secret_digest = $3, redirect_uris = $4, \
                      post_logout_redirect_uris = $5, grant_types = $6, scopes = $7, first_party = $8, \
-                     id_token_alg = $9 WHERE id = $1",
+                     id_token_alg = $9, client_uri = $10, logo_uri = $11 WHERE id = $1",
                 )
                 .bind(client.id.as_str())
                 .bind(client.name.as_str())
@@ -159,6 +163,8 @@ macro_rules! impl_client_store {
                 .bind(to_json(&client.scopes))
                 .bind(client.first_party)
                 .bind(client.id_token_alg.as_str())
+                .bind(client.client_uri.as_deref())
+                .bind(client.logo_uri.as_deref())
                 .execute(&mut *self.conn().await?)
                 .await
                 .map_err(Self::db_err)?;

@@ -9,7 +9,7 @@
 macro_rules! user_columns {
     () => {
         "id, username, email, password_hash, is_active, email_verified, failed_logins, \
-         locked_until, created_at, updated_at, password_reset_required"
+         locked_until, created_at, updated_at, password_reset_required, locale"
     };
 }
 pub(crate) use user_columns;
@@ -37,6 +37,11 @@ macro_rules! impl_user_store {
                     password_reset_required: row.try_get("password_reset_required")?,
                     failed_logins: u32::try_from(failed_logins).unwrap_or(0),
                     locked_until: row.try_get("locked_until")?,
+                    // A tag that no longer parses is no choice: the default language.
+                    locale: row
+                        .try_get::<Option<String>, _>("locale")?
+                        .as_deref()
+                        .and_then(gatehouse_core::i18n::Locale::parse),
                     created_at: row.try_get("created_at")?,
                     updated_at: row.try_get("updated_at")?,
                 })
@@ -188,8 +193,8 @@ macro_rules! impl_user_store {
                 let mut tx = self.begin_write().await?;
                 sqlx::query(
                     "INSERT INTO users (id, username, email, password_hash, is_active, email_verified, \
-                     failed_logins, locked_until, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, 0, NULL, $7, $7)",
+                     failed_logins, locked_until, created_at, updated_at, locale) \
+                     VALUES ($1, $2, $3, $4, $5, $6, 0, NULL, $7, $7, $8)",
                 )
                 .bind(user.id.0)
                 .bind(user.username.as_str())
@@ -198,6 +203,7 @@ macro_rules! impl_user_store {
                 .bind(true)
                 .bind(user.email_verified)
                 .bind(Self::ts(user.created_at))
+                .bind(user.locale.as_ref().map(gatehouse_core::i18n::Locale::tag))
                 .execute(&mut *tx)
                 .await
                 .map_err(Self::db_err)?;
@@ -416,6 +422,23 @@ macro_rules! impl_user_store {
                 sqlx::query("UPDATE users SET is_active = $2, updated_at = $3 WHERE id = $1")
                     .bind(id.0)
                     .bind(active)
+                    .bind(Self::ts(now))
+                    .execute(&mut *self.conn().await?)
+                    .await
+                    .map_err(Self::db_err)?;
+                self.note(gatehouse_core::store::Change::User(id));
+                Ok(())
+            }
+
+            async fn set_locale(
+                &self,
+                id: gatehouse_core::account::UserId,
+                locale: Option<&gatehouse_core::i18n::Locale>,
+                now: time::OffsetDateTime,
+            ) -> gatehouse_core::store::StoreResult<()> {
+                sqlx::query("UPDATE users SET locale = $2, updated_at = $3 WHERE id = $1")
+                    .bind(id.0)
+                    .bind(locale.map(gatehouse_core::i18n::Locale::tag))
                     .bind(Self::ts(now))
                     .execute(&mut *self.conn().await?)
                     .await

@@ -67,6 +67,7 @@ pub fn new_user(username: &str, email: &str, roles: &[&str], created_at: OffsetD
         password_hash: format!("$argon2id$v=19$m=19456,t=2,p=1$fake${username}").into(),
         email_verified: false,
         roles: roles.iter().map(|r| Role::parse(r).unwrap()).collect(),
+        locale: None,
         created_at,
     }
 }

@@ -28,6 +28,8 @@ pub(super) fn client(id: &str, at: OffsetDateTime) -> OAuthClient {
         first_party: false,
         id_token_alg: SigningAlg::Rs256,
         created_at: at,
+        client_uri: None,
+        logo_uri: None,
     }
 }
 
@@ -90,7 +92,7 @@ fn ids(sessions: Vec<Session>) -> Vec<SessionId> {
     sessions.into_iter().map(|s| s.id).collect()
 }
 
-pub async fn clients_keep_their_id_token_alg(url: String) {
+pub async fn clients_keep_their_id_token_alg_home_page_and_logo(url: String) {
     let store = open(&url).await;
     let t = now();
     let rs = client("app-rs", t);
@@ -99,6 +101,8 @@ pub async fn clients_keep_their_id_token_alg(url: String) {
     es.kind = ClientKind::Public;
     es.secret_digest = None;
     es.token_endpoint_auth = TokenEndpointAuth::None;
+    es.client_uri = Some("https://es.example/".into());
+    es.logo_uri = Some("https://cdn.es.example/logo.svg".into());
     store.insert_client(&rs).await.unwrap();
     store.insert_client(&es).await.unwrap();
 
@@ -107,7 +111,19 @@ pub async fn clients_keep_their_id_token_alg(url: String) {
     assert_eq!(read.kind, ClientKind::Public);
     assert!(read.secret_digest.is_none());
     assert_eq!(read.created_at, es.created_at);
+    assert_eq!(read.client_uri.as_deref(), Some("https://es.example/"));
+    assert_eq!(read.logo_uri.as_deref(), Some("https://cdn.es.example/logo.svg"));
+    // A change of home page and logo is kept; none is none.
+    let changed = gatehouse_core::oauth::OAuthClient {
+        client_uri: None,
+        logo_uri: Some("https://es.example/new.png".into()),
+        ..read
+    };
+    assert!(store.update_client(&changed).await.unwrap());
+    let read = store.client("app-es").await.unwrap().unwrap();
+    assert_eq!((read.client_uri, read.logo_uri.as_deref()), (None, Some("https://es.example/new.png")));
     let read = store.client("app-rs").await.unwrap().unwrap();
+    assert_eq!((read.client_uri.as_ref(), read.logo_uri.as_ref()), (None, None));
     assert_eq!(read.id_token_alg, SigningAlg::Rs256);
     assert!(read.secret_matches("app-rs-secret"));
     assert_eq!(read.scopes, rs.scopes);

@@ -225,3 +225,49 @@ pub async fn unknown_login_names_fail_and_lock_like_accounts(url: String) {
     assert_eq!(store.name_locked_until(&other).await.unwrap(), None);
     assert_eq!(store.record_name_failure(&name, next_day, next_day - Duration::days(1)).await.unwrap(), 2);
 }
+
+pub async fn locales_round_trip(url: String) {
+    use gatehouse_core::i18n::Locale;
+    let store = open(&url).await;
+    let tag = |t: &str| Locale::parse(t);
+    let mut new = new_user("alice", "alice@example.com", &["user"], now());
+    new.locale = tag("pt-BR");
+    let alice = store.insert_user(&new).await.unwrap();
+    assert_eq!(alice.locale, tag("pt-BR"));
+    let bob = add_user(store.as_ref(), "bob").await;
+    assert_eq!(bob.locale, None);
+    // Inserted in a unit (registration) as well.
+    let mut new = new_user("carol", "carol@example.com", &["user"], now());
+    new.locale = tag("es");
+    let unit = store.begin().await.unwrap();
+    unit.insert_user(&new).await.unwrap();
+    unit.commit().await.unwrap();
+    assert_eq!(store.user_by_login("carol").await.unwrap().unwrap().locale, tag("es"));
+
+    let later = now() + Duration::seconds(5);
+    store.set_locale(bob.id, tag("de").as_ref(), later).await.unwrap();
+    let read = store.user_by_id(bob.id).await.unwrap().unwrap();
+    assert_eq!((read.locale, read.updated_at), (tag("de"), later));
+    assert_eq!(store.user_by_login("BOB@example.com").await.unwrap().unwrap().locale, tag("de"));
+    store.set_locale(alice.id, None, later).await.unwrap();
+    let listed: Vec<_> =
+        store.list_users(&UserFilter::default(), 10, 0).await.unwrap().into_iter().map(|u| u.locale).collect();
+    assert_eq!(listed, [None, tag("de"), tag("es")]);
+    // An unknown user: no error, no change (like the other setters).
+    store.set_locale(UserId::new(), tag("de").as_ref(), later).await.unwrap();
+
+    // A tag written by hand that is no tag reads as no choice.
+    if url != super::MEMORY {
+        let sql = "UPDATE users SET locale = 'not a tag' WHERE username = 'bob'";
+        if url.starts_with("sqlite:") {
+            let raw = gatehouse_store::SqliteStore::connect(&url).await.unwrap();
+            sqlx::query(sql).execute(raw.pool()).await.unwrap();
+            raw.close().await;
+        } else {
+            let raw = gatehouse_store::PgStore::connect(&url).await.unwrap();
+            sqlx::query(sql).execute(raw.pool()).await.unwrap();
+            raw.close().await;
+        }
+        assert_eq!(store.user_by_id(bob.id).await.unwrap().unwrap().locale, None);
+    }
+}

@@ -15,7 +15,8 @@ fn client_json(c: &OAuthClient) -> serde_json::Value {
         "client_id": c.id, "name": c.name, "kind": c.kind.as_str(), "redirect_uris": c.redirect_uris,
         "post_logout_redirect_uris": c.post_logout_redirect_uris, "grant_types": c.grant_types, "scopes": c.scopes,
         "token_endpoint_auth_method": c.token_endpoint_auth.as_str(), "first_party": c.first_party,
-        "id_token_signed_response_alg": c.id_token_alg.as_str(), "created_at": date(c.created_at),
+        "id_token_signed_response_alg": c.id_token_alg.as_str(), "client_uri": c.client_uri,
+        "logo_uri": c.logo_uri, "created_at": date(c.created_at),
     })
 }
 
@@ -33,6 +34,8 @@ pub async fn run(cmd: ClientCommand, settings: &Settings) -> CommandResult {
             public,
             first_party,
             id_token_alg,
+            client_uri,
+            logo_uri,
         } => {
             let req = NewClient {
                 name,
@@ -43,6 +46,8 @@ pub async fn run(cmd: ClientCommand, settings: &Settings) -> CommandResult {
                 scopes,
                 first_party,
                 id_token_alg,
+                client_uri,
+                logo_uri,
             };
             let registered = services.admin.create_client(req, &actor, &cli).await?;
             println!("client_id      {}", registered.client.id);
@@ -69,7 +74,17 @@ pub async fn run(cmd: ClientCommand, settings: &Settings) -> CommandResult {
                 }
             }
         }
-        ClientCommand::Update { id, name, redirect_uris, post_logout_redirect_uris, grants, scopes, first_party } => {
+        ClientCommand::Update {
+            id,
+            name,
+            redirect_uris,
+            post_logout_redirect_uris,
+            grants,
+            scopes,
+            first_party,
+            client_uri,
+            logo_uri,
+        } => {
             let some = |list: Vec<String>| (!list.is_empty()).then_some(list);
             let update = ClientUpdate {
                 name,
@@ -79,6 +94,8 @@ pub async fn run(cmd: ClientCommand, settings: &Settings) -> CommandResult {
                 scopes: some(scopes),
                 first_party,
                 id_token_alg: None,
+                client_uri,
+                logo_uri,
             };
             let c = services.admin.update_client(&actor, &id, update, &cli).await?;
             println!("{}", client_json(&c));

@@ -248,6 +248,9 @@ pub struct RawConfig {
     /// Directory whose templates and assets replace the embedded ones of the same name [default: none]
     #[arg(long, env = "GATEHOUSE_THEME_DIR")]
     pub theme_dir: Option<PathBuf>,
+    /// Language of the pages and mails when a person's browser asks for none Gatehouse has (en, de, es, or one added under theme_dir/locales) [default: en]
+    #[arg(long, env = "GATEHOUSE_DEFAULT_LANGUAGE")]
+    pub default_language: Option<String>,
     /// Terms of service link; with it (or privacy_url) sign-up asks the person to agree [default: none]
     #[arg(long, env = "GATEHOUSE_TERMS_URL")]
     pub terms_url: Option<String>,
@@ -399,6 +402,7 @@ impl RawConfig {
             oauth_pkce_required,
             oauth_code_ttl,
             theme_dir,
+            default_language,
             terms_url,
             privacy_url,
             max_connections,

@@ -3,10 +3,12 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use gatehouse_core::account::Role;
 use gatehouse_core::flows::{AccountsConfig, BrowserSessionConfig, LockoutPolicy, OAuthConfig, RateLimits};
+use gatehouse_core::i18n::{Catalogs, Locale};
 use gatehouse_core::password::{HashParams, PasswordPolicy};
 use gatehouse_core::token::{SigningAlg, TokenSettings};
 use gatehouse_server::listener::ConnectionLimits;
@@ -218,6 +220,14 @@ impl Settings {
         }
         let key_schedule = key_schedule(raw.signing_key_rotation, raw.signing_key_prepublish)?;
         let access = access_rules(raw.access_default_policy, raw.access_rules)?;
+        let default_language = match raw.default_language.as_deref() {
+            None => Locale::english(),
+            Some(tag) => {
+                Locale::parse(tag).ok_or_else(|| bad(format!("default_language: {tag:?} is not a language tag")))?
+            }
+        };
+        let catalogs =
+            Catalogs::load(raw.theme_dir.as_deref(), &default_language).map_err(|e| bad(format!("theme_dir: {e}")))?;
         let accounts = AccountsConfig {
             tokens: TokenSettings { issuer, audience, access_ttl },
             signing_alg,
@@ -249,6 +259,7 @@ impl Settings {
                 Some(0) => return Err(bad("session_cache_size: at least 1")),
                 Some(n) => n,
             },
+            catalogs: Arc::new(catalogs),
         };
         let mail_from = raw.mail_from.unwrap_or_else(|| format!("{} <no-reply@{mail_host}>", accounts.product_name));
         let limit_defaults = ConnectionLimits::default();

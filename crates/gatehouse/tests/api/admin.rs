@@ -35,6 +35,22 @@ on_both_backends! {
             .json(&serde_json::json!({"name": "SPA", "public": true, "redirect_uris": ["http://localhost:5173/cb"]}))
             .send().await.unwrap().json().await.unwrap();
         assert!(spa["client_secret"].is_null() && spa["token_endpoint_auth_method"] == "none");
+        // A home page and logo: kept, shown, changed, removed; never a non-https address.
+        let shop: Value = app.post("/api/admin/clients").bearer_auth(token)
+            .json(&serde_json::json!({"name": "Notes", "redirect_uris": ["https://notes.example.com/cb"],
+                "client_uri": "https://notes.example.com/", "logo_uri": "https://cdn.example.com/notes.svg"}))
+            .send().await.unwrap().json().await.unwrap();
+        assert_eq!((shop["client_uri"].as_str(), shop["logo_uri"].as_str()), (Some("https://notes.example.com/"), Some("https://cdn.example.com/notes.svg")));
+        let notes = format!("/api/admin/clients/{}", shop["client_id"].as_str().unwrap());
+        let changed: Value = app.client.patch(app.url(&notes)).bearer_auth(token).json(&serde_json::json!({"logo_uri": ""}))
+            .send().await.unwrap().json().await.unwrap();
+        assert!(changed.get("logo_uri").is_none() && changed["client_uri"] == "https://notes.example.com/", "{changed}");
+        for field in ["client_uri", "logo_uri"] {
+            for bad in ["javascript:alert(1)", "http://notes.example.com/", "data:image/svg+xml,<svg/>"] {
+                let res = app.client.patch(app.url(&notes)).bearer_auth(token).json(&serde_json::json!({field: bad})).send().await.unwrap();
+                assert_problem(res, 400, "invalid_request").await;
+            }
+        }
         let path = format!("/api/admin/clients/{id}");
         assert_eq!(app.client.delete(app.url(&path)).bearer_auth(token).send().await.unwrap().status(), 204);
         assert_problem(app.client.delete(app.url(&path)).bearer_auth(token).send().await.unwrap(), 404, "not_found").await;

@@ -19,6 +19,9 @@ pub struct Browser {
     other_cookies: HashMap<String, HashMap<String, String>>,
     /// The origin of the last request: relative links resolve against it.
     current: String,
+    /// Sent as `Accept-Language` with every request when set
+    /// (`browser.accept_language = Some("de".into())`).
+    pub accept_language: Option<String>,
 }
 
 fn origin_of(url: &str) -> String {
@@ -69,7 +72,14 @@ impl Browser {
             .build()
             .expect("client");
         let base = base.trim_end_matches('/').to_owned();
-        Self { http, current: base.clone(), base, cookies: HashMap::new(), other_cookies: HashMap::new() }
+        Self {
+            http,
+            current: base.clone(),
+            base,
+            cookies: HashMap::new(),
+            other_cookies: HashMap::new(),
+            accept_language: None,
+        }
     }
 
     /// A relative URL resolves against the origin of the last request.
@@ -95,6 +105,10 @@ impl Browser {
         let jar = self.jar(&origin);
         let header = jar.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
         let req = if header.is_empty() { req } else { req.header("cookie", header) };
+        let req = match &self.accept_language {
+            Some(tags) => req.header("accept-language", tags),
+            None => req,
+        };
         let res = req.send().await.expect("request");
         let status = res.status().as_u16();
         let location = res.headers().get("location").map(|v| self.absolute(v.to_str().unwrap()));

@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 
+use gatehouse_core::oauth::NewClient;
+
 use crate::browser::*;
 use crate::helpers::*;
 use crate::on_both_backends;
@@ -265,4 +267,35 @@ async fn the_login_page_names_the_app_only_for_a_valid_request() {
         assert_eq!(page.status, 200);
         assert!(!page.body.contains("continue to"), "{redirect_uri} {client_id}: {}", page.body);
     }
+    // Without a registered logo the page's policy loads images from us only.
+    let res = app.client.get(app.url(&login_for(REDIRECT, &client.id))).send().await.unwrap();
+    assert!(res.headers()["content-security-policy"].to_str().unwrap().contains("img-src 'self' data:;"));
+
+    // With a logo and a home page: the logo is shown, and its origin alone
+    // joins img-src; the consent page links the home page.
+    let notes = NewClient {
+        name: "Acme Notes".into(),
+        redirect_uris: vec![REDIRECT.into()],
+        client_uri: Some("https://notes.example.com/".into()),
+        logo_uri: Some("https://cdn.example.com/brand/notes.svg".into()),
+        ..Default::default()
+    };
+    let notes = register_client(&app, notes).await;
+    let res = app.client.get(app.url(&login_for(REDIRECT, &notes.id))).send().await.unwrap();
+    let csp = res.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(csp.contains("img-src 'self' data: https://cdn.example.com;"), "{csp}");
+    assert!(csp.contains("script-src 'self';"), "nothing else widens: {csp}");
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("<img class=\"app-logo\" src=\"https:&#x2f;&#x2f;cdn.example.com&#x2f;brand&#x2f;notes.svg\""),
+        "{body}"
+    );
+    assert!(body.contains("Log in to continue to <strong>Acme Notes</strong> (127.0.0.1)"), "{body}");
+    app.signed_up("alice").await;
+    let login = visitor.get(&login_for(REDIRECT, &notes.id)).await;
+    let consent = visitor.sign_in(login, "alice", STRONG_PASSWORD).await;
+    let consent = visitor.follow(consent).await;
+    assert!(consent.body.contains("action=\"/consent\""), "{}", consent.body);
+    assert!(consent.body.contains("href=\"https:&#x2f;&#x2f;notes.example.com&#x2f;\" target=\"_blank\" rel=\"noopener noreferrer\"><strong>Acme Notes</strong></a>"), "{}", consent.body);
+    assert!(consent.body.contains("class=\"app-logo\""), "{}", consent.body);
 }

@@ -90,3 +90,55 @@ async fn a_form_is_sent_once_however_often_it_is_clicked() {
     assert_eq!(tried["spinner"], true, "{result}");
     assert_eq!(tried["busy"], "true", "{result}");
 }
+
+/// The pages in German and Spanish (`e2e/languages.mjs`): the browser's
+/// language chooses, the picker used by hand switches and the choice stays;
+/// every page keeps its layout (axe-core, no sideways scrolling at 320 px)
+/// with the longer words. SQLite: the pages are the same on both backends.
+#[tokio::test]
+async fn the_pages_speak_the_browsers_language_and_the_picker_switches() {
+    let app = spawn_provider(Backend::Sqlite, |c| {
+        c.terms_url = Some("https://example.com/terms".into());
+    })
+    .await;
+    let root = gatehouse_core::flows::NewUserRequest {
+        username: "root".into(),
+        email: "root@example.com".into(),
+        password: Some(STRONG_PASSWORD.to_owned().into()),
+        roles: vec![gatehouse_core::account::Role::admin()],
+        email_verified: true,
+    };
+    app.state.admin.create_user(root, &crate::helpers::operator(), &Default::default()).await.unwrap();
+    let issuer = app.state.config.tokens.issuer.clone();
+    let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../e2e/screenshots/languages");
+    let shots = shots.to_string_lossy().into_owned();
+    let result = chromium("languages.mjs", &[&issuer, "root", STRONG_PASSWORD, &shots]).await;
+    assert_eq!(result["problems"], serde_json::json!([]), "no CSP violations or script errors");
+    assert_eq!(result["a11y"], serde_json::json!([]), "axe-core finds no WCAG A/AA violation");
+    assert_eq!(result["wide"], serde_json::json!([]), "no page scrolls sideways");
+    assert_eq!(result["picked"], "/login", "the picker comes back to the page it was on");
+    let seen = result["seen"].as_array().unwrap();
+    let heading = |name: &str, lang: &str| {
+        let found = seen.iter().find(|p| p["name"] == name && p["lang"] == lang);
+        found.unwrap_or_else(|| panic!("{name} in {lang}: {result}"))["h1"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(heading("login", "de"), "Anmelden");
+    assert_eq!(heading("login", "es"), "Iniciar sesión");
+    // Every page was seen in both languages, and none kept its English title.
+    for name in [
+        "login",
+        "register",
+        "forgot-password",
+        "account",
+        "admin-users",
+        "admin-roles",
+        "admin-clients",
+        "admin-upstreams",
+        "admin-keys",
+        "admin-audit",
+    ] {
+        let (de, es) = (heading(name, "de"), heading(name, "es"));
+        assert_ne!(de, es, "{name}: {de}");
+    }
+    assert!(seen.iter().all(|p| p["lang"] == "de" || p["lang"] == "es"), "{result}");
+}

@@ -36,6 +36,39 @@ pub(crate) fn token_in(raw: &str, page: &str) -> String {
     text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
 }
 
+/// A mail's subject, unfolded, its RFC 2047 encoded words (base64) decoded.
+fn subject(raw: &str) -> String {
+    use base64::Engine;
+    let raw = raw.replace("\r\n", "\n");
+    let start = raw.find("\nSubject: ").expect("a subject") + "\nSubject: ".len();
+    let mut header = String::new();
+    for (i, line) in raw[start..].split('\n').enumerate() {
+        if i > 0 && !line.starts_with([' ', '\t']) {
+            break;
+        }
+        header.push_str(line);
+    }
+    let mut out = String::new();
+    let mut rest = header.as_str();
+    while let Some(at) = rest.find("=?") {
+        out.push_str(&rest[..at]);
+        let word = &rest[at + 2..];
+        let end = word.find("?=").expect("an encoded word's end");
+        let mut parts = word[..end].splitn(3, '?');
+        let (_charset, encoding, data) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
+        assert!(encoding.eq_ignore_ascii_case("b"), "{header}");
+        let bytes = base64::engine::general_purpose::STANDARD.decode(data).unwrap();
+        out.push_str(&String::from_utf8(bytes).unwrap());
+        rest = &word[end + 2..];
+        // Between two encoded words whitespace is nothing; before text it is kept.
+        if rest.trim_start().starts_with("=?") {
+            rest = rest.trim_start();
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 async fn post_json(app: &TestApp, path: &str, body: Value) -> reqwest::Response {
     app.post(path).json(&body).send().await.unwrap()
 }
@@ -54,6 +87,35 @@ on_both_backends! {
         assert_eq!(me["user"]["email_verified"], true);
         assert_problem(post_json(&app, "/api/auth/email/verify", json!({"token": token})).await, 401, "invalid_token").await;
         assert_problem(post_json(&app, "/api/auth/email/verify", json!({"token": "forged"})).await, 401, "invalid_token").await;
+    }
+
+    async fn registering_with_accept_language_mails_in_that_language(backend) {
+        let (app, sink) = app_with_mail(backend, |_| {}).await;
+        let register = |name: &str, language: Option<&str>| {
+            let mut req = app.post("/api/auth/register").json(&json!({
+                "username": name, "email": format!("{name}@example.com"), "password": STRONG_PASSWORD,
+            }));
+            if let Some(language) = language {
+                req = req.header("accept-language", language);
+            }
+            req.send()
+        };
+        assert_eq!(register("anna", Some("de-AT,de;q=0.9,en;q=0.5")).await.unwrap().status(), 201);
+        let raw = sink.message_to("anna@example.com").await;
+        assert_eq!(subject(&raw), "Bestätigen Sie Ihre E-Mail-Adresse für Gatehouse");
+        let text = SmtpSink::text_body(&raw);
+        assert!(text.starts_with("Hallo anna,") && text.contains("24 Stunden"), "{text}");
+        assert!(text.contains("Bitte bestätigen Sie, dass anna@example.com Ihre E-Mail-Adresse ist"), "{text}");
+        assert!(!text.contains("Hello") && !text.contains("hours"), "no English: {text}");
+        assert_eq!(token_in(&raw, "verify-email").len(), 43);
+        // Without the header, or with one naming no language Gatehouse has: the default.
+        for (name, language) in [("bert", None), ("chloe", Some("fr-CA, ja;q=0.5"))] {
+            assert_eq!(register(name, language).await.unwrap().status(), 201);
+            let raw = sink.message_to(&format!("{name}@example.com")).await;
+            assert_eq!(subject(&raw), "Verify your email address for Gatehouse");
+            let text = SmtpSink::text_body(&raw);
+            assert!(text.starts_with(&format!("Hello {name},")) && text.contains("24 hours"), "{text}");
+        }
     }
 
     async fn the_links_in_the_mails_open_working_pages(backend) {

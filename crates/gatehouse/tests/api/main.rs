@@ -33,6 +33,7 @@ mod operations;
 mod pages_account;
 mod pages_admin;
 mod pages_admin_console;
+mod pages_language;
 mod pages_signup;
 mod passkeys;
 mod passwords;

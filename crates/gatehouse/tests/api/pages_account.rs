@@ -128,7 +128,10 @@ on_both_backends! {
         assert!(page.body.contains("data-passkey-start=\"/account/passkeys/register\"") && page.body.contains("/assets/passkey.js"));
         // Notices are chosen by the server; anything else in the query is ignored.
         let page = browser.get("/account?done=%3Cb%3Ehello%3C%2Fb%3E").await;
-        assert!(!page.body.contains("hello") && !page.body.contains("notice success"));
+        assert!(!page.body.contains("notice success"), "{}", page.body);
+        // The query is only in the language picker's way back to this page.
+        assert_eq!(page.body.matches("hello").count(), 1, "{}", page.body);
+        assert_eq!(page.field("back").as_deref(), Some("/account?done=%3Cb%3Ehello%3C%2Fb%3E"));
         let page = browser.get("/account?done=password").await;
         assert!(page.body.contains("Your password was changed"));
         // The verification link again, through the page.
@@ -527,5 +530,70 @@ on_both_backends! {
         assert_eq!(done.status, 303);
         assert_eq!(app.me(&secrets[0]).await.status(), 401);
         assert_eq!(app.me(&secrets[1]).await.status(), 401);
+    }
+}
+
+/// The `<html lang>` of a page.
+fn html_lang(body: &str) -> &str {
+    between(body, "<html lang=\"", "\"")
+}
+
+on_both_backends! {
+    async fn the_account_pages_speak_the_browsers_language(backend) {
+        let app = spawn_provider(backend, |_| {}).await;
+        fresh_step(&app).await;
+        let (mut browser, _) = signed_in(&app).await;
+        // No header: English.
+        let page = account(&mut browser).await;
+        assert_eq!(html_lang(&page.body), "en");
+        assert!(page.body.contains("<h2 id=\"sessions\">Where you are signed in</h2>"), "{}", page.body);
+
+        browser.accept_language = Some("de-DE,de;q=0.9".into());
+        let page = account(&mut browser).await;
+        assert_eq!(html_lang(&page.body), "de");
+        assert!(page.body.contains("<title>Ihr Konto ·"), "{}", page.body);
+        assert!(page.body.contains("<h1>Ihr Konto</h1>"), "{}", page.body);
+        for heading in ["<h2 id=\"profile\">Profil</h2>", "<h2 id=\"password\">Passwort</h2>", "<h2 id=\"two-step\">Bestätigung in zwei Schritten</h2>", "<h2 id=\"sessions\">Wo Sie angemeldet sind</h2>", "<h2 id=\"apps\">Verbundene Apps</h2>"] {
+            assert!(page.body.contains(heading), "{heading}: {}", page.body);
+        }
+        assert!(page.body.contains(">Passwort ändern</button>") && page.body.contains(">Überall abmelden</button>"), "{}", page.body);
+        assert!(page.body.contains("<span class=\"badge off\">nicht bestätigt</span>") && page.body.contains(">dieser Browser</span>"));
+        assert!(page.body.contains(" Zeichen. Einige Wörter ohne Zusammenhang ergeben ein starkes Passwort."), "{}", page.body);
+        assert!(page.body.contains("<td data-label=\"Art\">Browser</td>"), "{}", page.body);
+        // passkey.js's messages, in German.
+        assert!(page.body.contains("data-msg-cancelled=\"Die Passkey-Anfrage wurde abgebrochen oder ist abgelaufen. Versuchen Sie es erneut.\""), "{}", page.body);
+        assert!(!page.body.contains("Your account") && !page.body.contains("Log out"), "{}", page.body);
+        // Notices and errors too.
+        let page = browser.get("/account?done=password").await;
+        assert!(page.body.contains("Ihr Passwort wurde geändert."), "{}", page.body);
+        let csrf = page.field("csrf").unwrap();
+        let wrong = [("current_password", "not my password at all"), ("new_password", NEW_PASSWORD), ("confirm_password", NEW_PASSWORD), ("csrf", csrf.as_str())];
+        let page = browser.post("/account/password", &wrong).await;
+        assert_eq!(page.status, 401);
+        assert!(page.body.contains("Es wurde nichts geändert:") && page.body.contains("Dieses Passwort ist nicht richtig."), "{}", page.body);
+        let forged = browser.post("/account/password", &[("csrf", "forged")]).await;
+        assert_eq!(forged.status, 403);
+        assert!(forged.body.contains("Formular abgelaufen"), "{}", forged.body);
+        // The authenticator app's setup and the backup codes.
+        let setup = browser.post("/account/totp/setup", &[("csrf", &csrf)]).await;
+        assert_eq!(html_lang(&setup.body), "de");
+        assert!(setup.body.contains("<h1>Authenticator-App einrichten</h1>") && setup.body.contains("alt=\"QR-Code für Ihre Authenticator-App\""), "{}", setup.body);
+        let secret = data_encoding::BASE32_NOPAD.decode(between(&setup.body, "<p class=\"secret\">", "</p>").as_bytes()).unwrap();
+        let wrong = browser.post("/account/totp/enable", &[("csrf", &csrf), ("code", "000000")]).await;
+        assert!(wrong.body.contains("Prüfen Sie, ob die Uhr Ihres Geräts richtig geht"), "{}", wrong.body);
+        let codes = browser.post("/account/totp/enable", &[("csrf", &csrf), ("code", &totp_code(&app, &secret, 0))]).await;
+        assert_eq!(codes.status, 200, "{}", codes.body);
+        assert!(codes.body.contains("<h1>Die Bestätigung in zwei Schritten ist aktiviert</h1>"), "{}", codes.body);
+        assert!(codes.body.contains(">Codes kopieren</button>") && codes.body.contains("data-msg-copied=\"Kopiert.\""), "{}", codes.body);
+        assert!(codes.body.contains(">Fertig</a>"), "{}", codes.body);
+
+        browser.accept_language = Some("es".into());
+        let page = account(&mut browser).await;
+        assert_eq!(html_lang(&page.body), "es");
+        assert!(page.body.contains("<title>Su cuenta ·") && page.body.contains("<h1>Su cuenta</h1>"), "{}", page.body);
+        assert!(page.body.contains("<h2 id=\"profile\">Perfil</h2>") && page.body.contains("<h2 id=\"sessions\">Dónde tiene la sesión iniciada</h2>"), "{}", page.body);
+        assert!(page.body.contains(">Cambiar la contraseña</button>") && page.body.contains(">Cerrar sesión en todas partes</button>"), "{}", page.body);
+        assert!(page.body.contains("<span class=\"badge ok\">activada</span>"), "the app is on: {}", page.body);
+        assert!(page.body.contains(">este navegador</span>") && page.body.contains("<td data-label=\"Tipo\">Navegador</td>"), "{}", page.body);
     }
 }

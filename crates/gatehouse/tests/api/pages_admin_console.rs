@@ -224,6 +224,24 @@ on_both_backends! {
         assert_eq!(bad.status, 422);
         assert!(bad.body.contains("id=\"redirect_uris-error\""), "{}", bad.body);
 
+        // A home page and logo: kept and shown; an empty field removes one; a bad one is named under its field.
+        let saved = root.post(&path, &[("csrf", &token), ("name", "Shop 2"), ("redirect_uris", "https://shop.example.com/cb"),
+            ("client_uri", "https://shop.example.com/"), ("logo_uri", "https://cdn.example.com/shop.png")]).await;
+        assert_eq!(to(&saved), format!("{path}?notice=saved").as_str(), "{}", saved.body);
+        let after = app.state.admin.client(&operator(), &shop.id).await.unwrap();
+        assert_eq!((after.client_uri.as_deref(), after.logo_uri.as_deref()), (Some("https://shop.example.com/"), Some("https://cdn.example.com/shop.png")));
+        let page = root.get(&path).await;
+        assert!(page.body.contains("name=\"logo_uri\" type=\"text\" value=\"https:&#x2f;&#x2f;cdn.example.com&#x2f;shop.png\""), "{}", page.body);
+        let saved = root.post(&path, &[("csrf", &token), ("name", "Shop 2"), ("redirect_uris", "https://shop.example.com/cb"),
+            ("client_uri", "https://shop.example.com/"), ("logo_uri", "")]).await;
+        assert_eq!(saved.status, 303, "{}", saved.body);
+        let after = app.state.admin.client(&operator(), &shop.id).await.unwrap();
+        assert_eq!((after.client_uri.as_deref(), after.logo_uri), (Some("https://shop.example.com/"), None));
+        let bad = root.post(&path, &[("csrf", &token), ("name", "Shop 2"), ("redirect_uris", "https://shop.example.com/cb"),
+            ("logo_uri", "javascript:alert(1)")]).await;
+        assert_eq!(bad.status, 422);
+        assert!(bad.body.contains("id=\"logo_uri-error\"") && !bad.body.contains("id=\"client_uri-error\""), "{}", bad.body);
+
         // Rotate: asked first, the new secret shown once, the old one dead.
         let rotated = confirmed(&mut root, &format!("{path}/secret"), &token, "The old one stops working at once").await;
         assert_eq!(rotated.status, 200, "{}", rotated.body);
@@ -344,5 +362,70 @@ on_both_backends! {
         let page = plain.get("/admin").await;
         assert_eq!(page.status, 403);
         assert!(page.body.contains("You need the admin role"));
+    }
+
+    async fn the_console_speaks_the_browsers_language(backend) {
+        let app = spawn_provider(backend, |_| {}).await;
+        user_with(&app, "root", &["admin"]).await;
+        let alice = user_with(&app, "alice", &[]).await;
+        user_with(&app, "plain", &[]).await;
+        let mut root = sign_in(&app, "root").await;
+
+        // No Accept-Language: English.
+        let page = root.get("/admin/users").await;
+        assert!(page.body.contains("<html lang=\"en\">") && page.body.contains("<h1>Users</h1>"), "{}", page.body);
+        assert!(page.body.contains("Create a user") && page.body.contains(">Search</button>"));
+
+        // German: the list, a notice, a field error, a confirmation page.
+        root.accept_language = Some("de-DE,de;q=0.9,en;q=0.5".into());
+        let page = root.get("/admin/users").await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("<html lang=\"de\">") && page.body.contains("<h1>Benutzer</h1>"), "{}", page.body);
+        for words in ["Benutzer anlegen", ">Suchen</button>", ">Rollen</a>", "Ihr Konto", "data-label=\"Benutzername\"", ">Passwort</label>"] {
+            assert!(page.body.contains(words), "{words}: {}", page.body);
+        }
+        assert!(!page.body.contains("Create a user"));
+        let token = csrf(&mut root, "/admin/users").await;
+        let bad = root.post("/admin/users", &[("csrf", &token), ("username", "erin"), ("email", "erin@example.com"),
+            ("roles", "user, Admin")]).await;
+        assert_eq!(bad.status, 422);
+        assert!(bad.body.contains("„Admin“ ist kein gültiger Rollenname"), "{}", bad.body);
+        let disabled = root.post(&format!("/admin/users/{alice}/disable"), &[("csrf", &token)]).await;
+        let page = root.get(&to(&disabled)).await;
+        assert!(page.body.contains("Das Konto ist deaktiviert") && page.body.contains(">deaktiviert</span>"), "{}", page.body);
+        assert!(page.body.contains("<h1>Benutzer alice</h1>") && page.body.contains(">Konto aktivieren</button>"), "{}", page.body);
+        let question = root.get(&format!("/admin/users/{alice}/delete")).await;
+        assert_eq!(question.status, 200);
+        assert!(question.body.contains("<html lang=\"de\">") && question.body.contains("<h1>Diesen Benutzer löschen?</h1>"), "{}", question.body);
+        assert!(question.body.contains(">alice löschen</button>") && question.body.contains(">Abbrechen</a>"));
+        assert!(question.body.contains("alice (alice@example.com) und alles, was das Konto hier hat"));
+        let question = root.get("/admin/keys/rotate").await;
+        assert!(question.body.contains("<h1>Signaturschlüssel erneuern?</h1>") && question.body.contains(">Schlüssel erneuern</button>"));
+
+        // Spanish: the roles page with the permission catalog (a macro), a
+        // confirmation page, the audit log's filters, the signing keys.
+        root.accept_language = Some("es".into());
+        let page = root.get("/admin/roles").await;
+        assert!(page.body.contains("<html lang=\"es\">") && page.body.contains("<h1>Roles</h1>"), "{}", page.body);
+        assert!(page.body.contains("<legend>Permisos de Gatehouse</legend>") && page.body.contains("Crear un rol"), "{}", page.body);
+        assert!(page.body.contains("Listar y ver usuarios, sus sesiones y claves de API"), "{}", page.body);
+        assert!(page.body.contains("value=\"users:read\""), "permission names stay");
+        let question = root.get("/admin/roles/user/delete").await;
+        assert!(question.body.contains("¿Eliminar este rol?") && question.body.contains(">Cancelar</a>"), "{}", question.body);
+        let page = root.get("/admin/audit?kind=login_failed").await;
+        assert!(page.body.contains("<h1>Registro de auditoría</h1>") && page.body.contains(">Todos los eventos</option>"), "{}", page.body);
+        assert!(page.body.contains("<option value=\"login_failed\" selected>login_failed</option>"), "event codes stay");
+        assert!(page.body.contains(">Desde (UTC)</label>") && page.body.contains(">éxito</option>"));
+        let page = root.get("/admin/audit?user=nobody").await;
+        assert!(page.body.contains("Ningún usuario tiene ese nombre de usuario, correo o ID."), "{}", page.body);
+        let page = root.get("/admin/keys").await;
+        assert!(page.body.contains("actual: firma") && page.body.contains("<h1>Claves de firma</h1>"), "{}", page.body);
+
+        // A refusal is in the person's language too.
+        let mut plain = sign_in(&app, "plain").await;
+        plain.accept_language = Some("de".into());
+        let page = plain.get("/admin/users").await;
+        assert_eq!(page.status, 403);
+        assert!(page.body.contains("<h1>Nicht erlaubt</h1>") && page.body.contains("Für diese Seiten brauchen Sie"), "{}", page.body);
     }
 }

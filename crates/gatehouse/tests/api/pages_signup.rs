@@ -37,13 +37,20 @@ async fn session_user(app: &TestApp, cookie: &str) -> Option<String> {
     found.map(|s| s.user.username.as_str().to_owned())
 }
 
+/// Field `name` of the page's own form: the language picker at the foot of
+/// the page has a `return_to` of its own.
+fn form_field(page: &Page, name: &str) -> Option<String> {
+    let end = page.body.find("<form class=\"languages\"").unwrap_or(page.body.len());
+    Page { body: page.body[..end].to_owned(), status: page.status, location: None, set_cookies: Vec::new() }.field(name)
+}
+
 /// Opens `/register` (with this query) and posts the form with `fields`
 /// (the CSRF token and return_to of the page added).
 async fn register_via_page(browser: &mut Browser, query: &str, fields: &[(&str, &str)]) -> Page {
     let page = browser.get(&format!("/register{query}")).await;
     assert_eq!(page.status, 200, "{}", page.body);
     let csrf = page.field("csrf").expect("csrf field");
-    let return_to = page.field("return_to").unwrap_or_default();
+    let return_to = form_field(&page, "return_to").unwrap_or_default();
     let mut form = vec![("csrf", csrf.as_str()), ("return_to", return_to.as_str())];
     form.extend_from_slice(fields);
     browser.post("/register", &form).await
@@ -114,10 +121,10 @@ async fn register_page_keeps_only_a_safe_return_to() {
     let app = spawn_provider(Backend::Sqlite, |_| {}).await;
     let mut browser = Browser::new(&issuer(&app));
     let page = browser.get("/register?return_to=%2Foauth2%2Fauthorize%3Fclient_id%3Dx").await;
-    assert_eq!(page.field("return_to").as_deref(), Some("/oauth2/authorize?client_id=x"));
+    assert_eq!(form_field(&page, "return_to").as_deref(), Some("/oauth2/authorize?client_id=x"));
     assert!(page.body.contains("login?return_to=%2Foauth2%2Fauthorize%3Fclient_id%3Dx"), "sign-in link keeps it");
     let page = browser.get("/register?return_to=%2F%2Fevil.example%2F").await;
-    assert_eq!(page.field("return_to"), None);
+    assert_eq!(form_field(&page, "return_to"), None);
 }
 
 on_both_backends! {
@@ -404,6 +411,189 @@ async fn the_strength_check_is_in_the_openapi_document() {
     let schema = &doc["components"]["schemas"]["PasswordCheckResponse"]["properties"];
     for field in ["acceptable", "score", "min_score", "min_length", "message"] {
         assert!(schema[field].is_object(), "{field} in {schema}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_up_and_forgot_password_pages_speak_the_browsers_language() {
+    let app = spawn_provider(Backend::Sqlite, |c| c.terms_url = Some(TERMS.into())).await;
+    let get = |tag: Option<&'static str>, path: &'static str| {
+        let mut browser = Browser::new(&issuer(&app));
+        browser.accept_language = tag.map(String::from);
+        async move { browser.get(path).await }
+    };
+    let has = |page: &Page, texts: &[&str]| {
+        for text in texts {
+            assert!(page.body.contains(text), "{text} in {}", page.body);
+        }
+    };
+
+    let page = get(Some("de"), "/register").await;
+    has(
+        &page,
+        &[
+            "<html lang=\"de\">",
+            "<title>Registrieren",
+            ">E-Mail-Adresse</label>",
+            ">Benutzername</label>",
+            "Mindestens 12 Zeichen.",
+            ">Passwort bestätigen</label>",
+            "aria-label=\"Passwort anzeigen\"",
+            "data-label-hide=\"Passwort verbergen\"",
+            "data-weak=\"Schwach: {reason}\"",
+            "data-mismatch=\"Die Passwörter stimmen nicht überein\"",
+            "Ich akzeptiere die <a",
+            ">Nutzungsbedingungen</a>",
+            ">Registrieren</button>",
+            "Sie haben bereits ein Konto?",
+        ],
+    );
+    assert!(!page.body.contains("Show password") && !page.body.contains("Sign Up"), "{}", page.body);
+    let page = get(Some("es-MX, en;q=0.5"), "/register").await;
+    has(
+        &page,
+        &[
+            "<html lang=\"es\">",
+            "<title>Regístrese",
+            ">Correo electrónico</label>",
+            "aria-label=\"Mostrar contraseña\"",
+            "data-strong=\"Segura\"",
+            "Acepto <a",
+            ">Registrarse</button>",
+            "¿Ya tiene una cuenta?",
+        ],
+    );
+    let page = get(None, "/register").await;
+    has(
+        &page,
+        &[
+            "<html lang=\"en\">",
+            "<title>Sign Up",
+            "At least 12 characters. A few unrelated words make a good one.",
+            "aria-label=\"Show password\"",
+            "data-weak=\"Weak: {reason}\"",
+            "I agree to the <a",
+            ">Terms</a>",
+            "Already have an account?",
+        ],
+    );
+
+    let page = get(Some("de"), "/forgot-password").await;
+    has(
+        &page,
+        &[
+            "<html lang=\"de\">",
+            "<title>Passwort vergessen?",
+            "Geben Sie die E-Mail-Adresse Ihres Kontos ein",
+            ">Link zum Zurücksetzen senden</button>",
+            ">Zurück zur Anmeldung</a>",
+        ],
+    );
+    let page = get(Some("es"), "/forgot-password").await;
+    has(&page, &["<html lang=\"es\">", "<title>¿Olvidó su contraseña?", ">Enviar enlace de restablecimiento</button>"]);
+    let page = get(None, "/forgot-password").await;
+    has(&page, &["<html lang=\"en\">", "<title>Forgot Your Password?", ">Send Reset Link</button>"]);
+
+    // The answer, in German too: how long the link works.
+    let mut browser = Browser::new(&issuer(&app));
+    browser.accept_language = Some("de".into());
+    let sent = forgot_via_page_in(&mut browser, "nobody@example.com").await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    has(&sent, &["<title>Prüfen Sie Ihre E-Mails", "innerhalb von 30 Minuten"]);
+}
+
+/// Like [`forgot_via_page`], in whatever language the browser asks for.
+async fn forgot_via_page_in(browser: &mut Browser, email: &str) -> Page {
+    let page = browser.get("/forgot-password").await;
+    let csrf = page.field("csrf").expect("csrf field");
+    browser.post("/forgot-password", &[("email", email), ("csrf", &csrf)]).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_strength_check_speaks_the_language_it_is_asked_in() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let asked = |tag: &str| {
+        app.post("/api/auth/password/check").header("accept-language", tag).json(&json!({"password": "kurz"})).send()
+    };
+    let de: Value = asked("de").await.unwrap().json().await.unwrap();
+    assert_eq!(de["message"], "Das Passwort muss mindestens 12 Zeichen lang sein.", "{de}");
+    assert_eq!((de["acceptable"].as_bool(), de["min_length"].as_u64()), (Some(false), Some(12)), "the same shape");
+    let es: Value = asked("es-ES").await.unwrap().json().await.unwrap();
+    assert_eq!(es["message"], "La contraseña debe tener al menos 12 caracteres.", "{es}");
+    // A language Gatehouse does not speak, or none: the API's English.
+    let fr: Value = asked("fr").await.unwrap().json().await.unwrap();
+    assert_eq!(fr["message"], "the password must be at least 12 characters long", "{fr}");
+    let none: Value = check(&app, json!({"password": "kurz"})).await.json().await.unwrap();
+    assert_eq!(none["message"], "the password must be at least 12 characters long", "{none}");
+    let easy = app
+        .post("/api/auth/password/check")
+        .header("accept-language", "de")
+        .json(&json!({"password": "zzzzzzzzzzzzzzzz"}));
+    let easy: Value = easy.send().await.unwrap().json().await.unwrap();
+    assert!(easy["message"].as_str().unwrap().starts_with("Das Passwort ist zu leicht zu erraten: "), "{easy}");
+}
+
+on_both_backends! {
+    async fn a_german_sign_up_explains_every_field_in_german_in_one_round(backend) {
+        let app = spawn_provider(backend, |_| {}).await;
+        let mut browser = Browser::new(&issuer(&app));
+        browser.accept_language = Some("de-DE,de;q=0.9,en;q=0.8".into());
+        let field_error = |page: &Page, field: &str, text: &str| {
+            let marker = format!("id=\"{field}-error\" class=\"error\" role=\"alert\">{text}");
+            assert!(page.body.contains(&marker), "{marker} in {}", page.body);
+        };
+        // Everything wrong at once: every field says why, the password too.
+        let all_wrong = [("email", "bob.example.com"), ("username", "-bob"), ("password", "kurz"), ("confirm_password", "kurz")];
+        let page = register_via_page(&mut browser, "", &all_wrong).await;
+        assert_eq!(page.status, 422, "{}", page.body);
+        assert!(page.body.contains("<html lang=\"de\">"));
+        field_error(&page, "email", "Die E-Mail-Adresse muss ein „@“ enthalten.");
+        field_error(&page, "username", "Ein Benutzername muss mit einem Buchstaben oder einer Ziffer beginnen.");
+        field_error(&page, "password", "Das Passwort muss mindestens 12 Zeichen lang sein.");
+        // Only the password wrong: the core's refusal, in German as well.
+        let weak = [("email", "bob@example.com"), ("username", "bob"), ("password", "Password1234"), ("confirm_password", "Password1234")];
+        let page = register_via_page(&mut browser, "", &weak).await;
+        assert_eq!(page.status, 422, "{}", page.body);
+        assert!(
+            page.body.contains("id=\"password-error\" class=\"error\" role=\"alert\">Das Passwort")
+                || page.body.contains("id=\"password-error\" class=\"error\" role=\"alert\">Dieses Passwort"),
+            "{}",
+            page.body
+        );
+        let mismatch = [("email", "bob@example.com"), ("username", "bob"), ("password", STRONG_PASSWORD), ("confirm_password", "anders")];
+        let page = register_via_page(&mut browser, "", &mismatch).await;
+        field_error(&page, "confirm_password", "Die Passwörter stimmen nicht überein.");
+        app.signed_up("alice").await;
+        let taken = [("email", "bob@example.com"), ("username", "alice"), ("password", STRONG_PASSWORD), ("confirm_password", STRONG_PASSWORD)];
+        let page = register_via_page(&mut browser, "", &taken).await;
+        assert_eq!(page.status, 409);
+        field_error(&page, "username", "Dieser Benutzername ist vergeben.");
+    }
+
+    async fn the_consent_and_logout_pages_speak_the_browsers_language(backend) {
+        let (app, mut browser) = crate::oauth::signed_in(backend, |_| {}).await;
+        let client = register_client(&app, web_app(false)).await;
+        let url = crate::oauth::authorize_url(&client.id, &[]);
+        for (tag, texts) in [
+            (Some("de"), &["<html lang=\"de\">", "<title>Zugriff erlauben?", "bittet um Zugriff auf Ihr Konto <strong>alice</strong>:", "Ihre E-Mail-Adresse sehen", ">Erlauben</button>", ">Ablehnen</button>"][..]),
+            (Some("es"), &["<html lang=\"es\">", "<title>¿Permitir el acceso?", "quiere acceder a su cuenta <strong>alice</strong>:", "Ver su dirección de correo", ">Permitir</button>", ">Denegar</button>"][..]),
+            (None, &["<html lang=\"en\">", "<title>Allow access?", "wants to access your account <strong>alice</strong>:", "See your email address", ">Allow</button>"][..]),
+        ] {
+            browser.accept_language = tag.map(String::from);
+            let page = browser.get(&url).await;
+            let page = browser.follow(page).await;
+            assert_eq!(page.status, 200, "{}", page.body);
+            for text in texts {
+                assert!(page.body.contains(text), "{tag:?}: {text} in {}", page.body);
+            }
+        }
+        browser.accept_language = Some("de".into());
+        let page = browser.get("/oauth2/logout").await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(page.body.contains("<title>Abmelden?") && page.body.contains(">Abmelden</button>"), "{}", page.body);
+        let refused = browser.get("/oauth2/logout?client_id=nope").await;
+        assert_eq!(refused.status, 400, "{}", refused.body);
+        assert!(refused.body.contains("Die Abmeldeanfrage der Anwendung ist ungültig."), "{}", refused.body);
     }
 }
 

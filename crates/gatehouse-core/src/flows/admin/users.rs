@@ -98,6 +98,7 @@ impl Admin {
             password_hash: hash,
             email_verified: req.email_verified,
             roles,
+            locale: None,
             created_at: self.clock.now(),
         };
         let user = self.users.insert_user(&new).await.map_err(|e| self.role_vanished(e))?;
@@ -143,6 +144,7 @@ impl Admin {
             password_hash: record.password_hash,
             email_verified: record.email_verified,
             roles,
+            locale: None,
             created_at: self.clock.now(),
         };
         let user = self.users.insert_user(&new).await.map_err(|e| self.role_vanished(e))?;

@@ -327,6 +327,7 @@ impl Authenticator {
                 // Only verified addresses get this far.
                 email_verified: true,
                 roles: self.config.default_roles.clone(),
+                locale: None,
                 created_at: now,
             };
             let unit = self.units.begin().await?;

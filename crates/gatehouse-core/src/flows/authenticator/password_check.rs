@@ -12,6 +12,7 @@ use crate::account::{Email, Username};
 use crate::audit::ClientInfo;
 use crate::error::{Error, Result};
 use crate::flows::parts::ip_key;
+use crate::password::PasswordProblem;
 use crate::ratelimit::Rate;
 
 /// Checks per IP: generous, a meter asks once per pause in typing.
@@ -31,8 +32,8 @@ pub struct PasswordCheck {
     pub score: u8,
     pub min_score: u8,
     pub min_length: usize,
-    /// Why it is refused, in plain words.
-    pub message: Option<String>,
+    /// Why it is refused (its `Display` is the English of the API).
+    pub problem: Option<PasswordProblem>,
 }
 
 impl Authenticator {
@@ -50,7 +51,7 @@ impl Authenticator {
         let policy = self.config.password_policy;
         let max_password = policy.max_length.max(MAX_INPUT_CHARS);
         if password.expose_secret().chars().count() > max_password {
-            return Err(Error::WeakPassword(format!("the password must be at most {max_password} characters long")));
+            return Err(Error::WeakPassword(PasswordProblem::TooLong { max: max_password }));
         }
         let context = [context_username(username)?, context_email(email)?];
         let candidate = password.clone();
@@ -59,14 +60,14 @@ impl Authenticator {
         })
         .await
         .map_err(Error::internal)?;
-        let message = match verdict {
+        let problem = match verdict {
             Ok(_) => None,
-            Err(Error::WeakPassword(reason)) => Some(reason),
+            Err(Error::WeakPassword(problem)) => Some(problem),
             Err(other) => return Err(other),
         };
-        let acceptable = message.is_none();
+        let acceptable = problem.is_none();
         let score = if acceptable { score } else { score.min(policy.min_score.saturating_sub(1)) };
-        Ok(PasswordCheck { acceptable, score, min_score: policy.min_score, min_length: policy.min_length, message })
+        Ok(PasswordCheck { acceptable, score, min_score: policy.min_score, min_length: policy.min_length, problem })
     }
 }
 

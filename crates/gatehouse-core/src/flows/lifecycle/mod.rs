@@ -20,6 +20,7 @@ use crate::account::UserId;
 use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::clock::Clock;
 use crate::error::Result;
+use crate::i18n::Locale;
 use crate::store::{AuditStore, LifecycleStore, MfaStore, SessionStore, StoreTx, UserStore, WebauthnStore};
 
 /// Runs the account's lifecycle flows.
@@ -43,6 +44,15 @@ pub struct AccountLifecycle {
 }
 
 impl AccountLifecycle {
+    /// Changes the language of a signed-in user's mails (`None`: the
+    /// default language); one the catalogs lack is stored as `None`. (The
+    /// pages' language picker calls it.)
+    pub async fn set_locale(&self, user: UserId, locale: Option<Locale>) -> Result<()> {
+        let locale = locale.as_ref().and_then(|l| self.config.catalogs.supported(l));
+        self.users.set_locale(user, locale.as_ref(), self.clock.now()).await?;
+        Ok(())
+    }
+
     /// Drops the user's upstream links made from an unverified address (by
     /// earlier versions), now that the address's owner proved it; returns
     /// how many. The caller ends the sessions they may have opened.

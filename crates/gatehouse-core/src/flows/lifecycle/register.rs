@@ -7,6 +7,7 @@ use crate::account::{Email, NewUser, User, UserId, Username};
 use crate::audit::{AuditEvent, AuditKind, ClientInfo, Outcome};
 use crate::error::{Error, Result};
 use crate::flows::parts::ip_key;
+use crate::i18n::Locale;
 use crate::lifecycle::EmailTokenKind;
 
 /// What a person submits to register.
@@ -14,6 +15,10 @@ pub struct RegisterRequest {
     pub username: String,
     pub email: String,
     pub password: SecretString,
+    /// The language the person asked in (`Accept-Language`, the page's
+    /// language): their mails, the verification mail first, are in it. One
+    /// the catalogs lack is stored as `None` (the default).
+    pub locale: Option<Locale>,
 }
 
 impl AccountLifecycle {
@@ -29,6 +34,7 @@ impl AccountLifecycle {
             password_hash: hash,
             email_verified: false,
             roles: self.config.default_roles.clone(),
+            locale: req.locale.as_ref().and_then(|l| self.config.catalogs.supported(l)),
             created_at: self.clock.now(),
         };
         // The account, its verification link and the record: one unit.

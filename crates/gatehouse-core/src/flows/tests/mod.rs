@@ -56,6 +56,7 @@ fn config() -> AccountsConfig {
     AccountsConfig {
         access: Default::default(),
         session_cache_size: 1000,
+        catalogs: std::sync::Arc::new(crate::i18n::Catalogs::embedded().expect("embedded catalogs")),
         key_schedule: None,
         tokens: TokenSettings {
             issuer: "http://localhost:8080".into(),

@@ -34,6 +34,7 @@ fn new_user(name: &str) -> NewUser {
         password_hash: "$argon2id$fake".into(),
         email_verified: false,
         roles: vec![Role::user()],
+        locale: None,
         created_at: now(),
     }
 }
@@ -192,6 +193,8 @@ async fn give_everything(store: &MemoryStore, user: UserId, name: &str) {
             first_party: false,
             id_token_alg: SigningAlg::Rs256,
             created_at: t,
+            client_uri: None,
+            logo_uri: None,
         })
         .await
         .unwrap();

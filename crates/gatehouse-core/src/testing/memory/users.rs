@@ -13,6 +13,7 @@ use time::OffsetDateTime;
 
 use super::{conflict, page, same_ignoring_case, MemoryStore, State};
 use crate::account::{NewUser, Role, User, UserId};
+use crate::i18n::Locale;
 use crate::password::StoredHash;
 use crate::store::{Constraint, Profile, StoreError, StoreResult, UserFilter, UserStore};
 
@@ -93,6 +94,7 @@ impl UserStore for MemoryStore {
                 password_reset_required: false,
                 failed_logins: 0,
                 locked_until: None,
+                locale: new.locale.clone(),
                 created_at: new.created_at,
                 updated_at: new.created_at,
             };
@@ -221,6 +223,17 @@ impl UserStore for MemoryStore {
         self.write_told(Change::User(id), |state| {
             state.update_user(id, |u| {
                 u.is_active = active;
+                u.updated_at = now;
+            });
+            Ok(())
+        })
+        .await
+    }
+
+    async fn set_locale(&self, id: UserId, locale: Option<&Locale>, now: OffsetDateTime) -> StoreResult<()> {
+        self.write_told(Change::User(id), |state| {
+            state.update_user(id, |u| {
+                u.locale = locale.cloned();
                 u.updated_at = now;
             });
             Ok(())

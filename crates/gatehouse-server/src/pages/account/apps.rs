@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::{done, failure, page, refusal, Done, Feedback};
 use crate::extract::{Client, PageForm};
 use crate::pages::signed_in::SignedIn;
+use crate::pages::Lang;
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -22,24 +23,25 @@ pub struct RemoveForm {
 /// `POST /account/apps/remove`.
 pub async fn remove(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     signed_in: SignedIn,
     headers: HeaderMap,
     PageForm(form): PageForm<RemoveForm>,
 ) -> Response {
-    if let Some(refused) = refusal(&state, &signed_in, &headers, &form.csrf) {
+    if let Some(refused) = refusal(&state, &lang, &signed_in, &headers, &form.csrf) {
         return refused;
     }
     let user = signed_in.browser.user.id;
     match state.oauth.revoke_consent(user, &form.client_id, &client).await {
         Ok(true) => done(Done::AppRemoved),
         Ok(false) => {
-            let fb = Feedback::field(StatusCode::NOT_FOUND, "apps", "That app has no access to your account.");
-            page(&state, &signed_in, fb).await
+            let fb = Feedback::field(StatusCode::NOT_FOUND, "apps", lang.t("account-error-app-no-access"));
+            page(&state, &lang, &signed_in, fb).await
         }
         Err(e) => {
-            let (status, message) = failure(&e);
-            page(&state, &signed_in, Feedback::field(status, "apps", message)).await
+            let (status, message) = failure(&lang, &e);
+            page(&state, &lang, &signed_in, Feedback::field(status, "apps", message)).await
         }
     }
 }

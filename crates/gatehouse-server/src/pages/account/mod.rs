@@ -37,9 +37,9 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::browser;
-use super::render;
 use super::session_row::SessionRow;
 use super::signed_in::SignedIn;
+use super::{render, Lang};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -104,24 +104,25 @@ impl Done {
         }
     }
 
+    /// Its message id.
     fn message(self) -> &'static str {
         match self {
-            Done::VerificationSent => "We sent the link again. Check your inbox.",
-            Done::EmailChangeRequested => "We sent a link to the new address. Follow it to finish the change.",
-            Done::PasswordChanged => "Your password was changed. Every other session was logged out.",
-            Done::TotpOn => "Two-step verification is on.",
-            Done::TotpOff => "The authenticator app is turned off.",
-            Done::PasskeyAdded => "Passkey added.",
-            Done::PasskeyRenamed => "Passkey renamed.",
-            Done::PasskeyRemoved => "Passkey removed.",
-            Done::SessionEnded => "That session is logged out.",
-            Done::AppRemoved => "The app can no longer use your account.",
+            Done::VerificationSent => "account-done-verification-sent",
+            Done::EmailChangeRequested => "account-done-email",
+            Done::PasswordChanged => "account-done-password",
+            Done::TotpOn => "account-done-totp-on",
+            Done::TotpOff => "account-done-totp-off",
+            Done::PasskeyAdded => "account-done-passkey-added",
+            Done::PasskeyRenamed => "account-done-passkey-renamed",
+            Done::PasskeyRemoved => "account-done-passkey-removed",
+            Done::SessionEnded => "account-done-session-ended",
+            Done::AppRemoved => "account-done-app-removed",
         }
     }
 
     /// The notice for a `done` value; anything else shows nothing.
-    fn notice(raw: &str) -> Option<&'static str> {
-        Self::ALL.into_iter().find(|d| d.as_str() == raw).map(Self::message)
+    fn notice(lang: &Lang, raw: &str) -> Option<String> {
+        Self::ALL.into_iter().find(|d| d.as_str() == raw).map(|d| lang.t(d.message()))
     }
 }
 
@@ -146,14 +147,14 @@ pub struct ShowQuery {
 /// page, or by field (the form values to show again in `values`).
 struct Feedback {
     status: StatusCode,
-    notice: Option<&'static str>,
+    notice: Option<String>,
     error: Option<String>,
     errors: BTreeMap<&'static str, String>,
     values: BTreeMap<&'static str, String>,
 }
 
 impl Feedback {
-    fn ok(notice: Option<&'static str>) -> Self {
+    fn ok(notice: Option<String>) -> Self {
         Self { status: StatusCode::OK, notice, error: None, errors: BTreeMap::new(), values: BTreeMap::new() }
     }
 
@@ -178,33 +179,29 @@ impl Feedback {
 
 /// A failed flow as the person sees it. Unexpected failures are logged and
 /// get a generic message.
-fn failure(e: &Error) -> (StatusCode, String) {
-    let (status, message) = match e.code() {
-        ErrorCode::RateLimited => return (StatusCode::TOO_MANY_REQUESTS, super::too_many(e)),
-        ErrorCode::ServerBusy => (StatusCode::SERVICE_UNAVAILABLE, "The server is busy. Try again in a moment."),
-        ErrorCode::InvalidCredentials => (StatusCode::UNAUTHORIZED, "That password is not right."),
-        ErrorCode::ReauthenticationRequired => {
-            (StatusCode::UNAUTHORIZED, "Confirm it is you: enter your current password.")
-        }
-        // The policy's reason ("add another word…"), written for people.
-        ErrorCode::WeakPassword => return (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
-        ErrorCode::InvalidEmail => (StatusCode::UNPROCESSABLE_ENTITY, "Enter a valid email address."),
-        ErrorCode::EmailTaken => (StatusCode::CONFLICT, "An account with that address already exists."),
-        ErrorCode::InvalidMfaCode => (StatusCode::UNAUTHORIZED, "That code is not right. Try again."),
+fn failure(lang: &Lang, e: &Error) -> (StatusCode, String) {
+    let (status, id) = match e.code() {
+        ErrorCode::RateLimited => return (StatusCode::TOO_MANY_REQUESTS, super::too_many(lang, e)),
+        ErrorCode::ServerBusy => (StatusCode::SERVICE_UNAVAILABLE, "server-busy"),
+        ErrorCode::InvalidCredentials => (StatusCode::UNAUTHORIZED, "account-error-wrong-password"),
+        ErrorCode::ReauthenticationRequired => (StatusCode::UNAUTHORIZED, "account-error-confirm-password"),
+        // The policy's reason ("add another word…"), in the page's language.
+        ErrorCode::WeakPassword => return (StatusCode::UNPROCESSABLE_ENTITY, super::reasons::input_problem(lang, e)),
+        ErrorCode::InvalidEmail => (StatusCode::UNPROCESSABLE_ENTITY, "account-error-invalid-email"),
+        ErrorCode::EmailTaken => (StatusCode::CONFLICT, "account-error-email-taken"),
+        ErrorCode::InvalidMfaCode => (StatusCode::UNAUTHORIZED, "account-error-wrong-code"),
         // The session ended: one wrong proof of presence too many.
-        ErrorCode::InvalidToken => {
-            (StatusCode::UNAUTHORIZED, "Too many wrong attempts: you are logged out. Log in again to go on.")
-        }
-        ErrorCode::MfaAlreadyEnabled => (StatusCode::CONFLICT, "An authenticator app is already set up."),
-        ErrorCode::MfaNotEnabled => (StatusCode::CONFLICT, "Two-step verification is not set up."),
-        ErrorCode::NotFound => (StatusCode::NOT_FOUND, "That no longer exists. Reload the page."),
-        ErrorCode::AccountDisabled => (StatusCode::FORBIDDEN, "This account is disabled."),
+        ErrorCode::InvalidToken => (StatusCode::UNAUTHORIZED, "account-error-logged-out"),
+        ErrorCode::MfaAlreadyEnabled => (StatusCode::CONFLICT, "account-error-totp-already-on"),
+        ErrorCode::MfaNotEnabled => (StatusCode::CONFLICT, "account-error-two-step-off"),
+        ErrorCode::NotFound => (StatusCode::NOT_FOUND, "account-error-gone"),
+        ErrorCode::AccountDisabled => (StatusCode::FORBIDDEN, "account-error-disabled"),
         _ => {
             tracing::error!(error = %e, "an account page action failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side. Try again.")
+            (StatusCode::INTERNAL_SERVER_ERROR, "account-error-internal")
         }
     };
-    (status, message.to_owned())
+    (status, lang.t(id))
 }
 
 /// The proof of a form's optional "Current password" field.
@@ -219,41 +216,43 @@ fn enrol_only(state: &AppState, signed_in: &SignedIn) -> bool {
 
 /// The preface of every form but enrolment: the answer when the post is not
 /// genuine (CSRF, Origin) or the session may only enrol; `None` to go on.
-fn refusal(state: &AppState, signed_in: &SignedIn, headers: &HeaderMap, csrf: &str) -> Option<Response> {
+fn refusal(state: &AppState, lang: &Lang, signed_in: &SignedIn, headers: &HeaderMap, csrf: &str) -> Option<Response> {
     if !signed_in.check_form(state, headers, csrf) {
-        return Some(super::signed_in::forged(state));
+        return Some(super::signed_in::forged_in(state, lang));
     }
-    enrol_only(state, signed_in).then(|| enrol_first(state))
+    enrol_only(state, signed_in).then(|| enrol_first(state, lang))
 }
 
 /// The answer to anything else an enrolment-only session tries.
-fn enrol_first(state: &AppState) -> Response {
+fn enrol_first(state: &AppState, lang: &Lang) -> Response {
     render(
         state,
+        lang,
         StatusCode::FORBIDDEN,
         "message.html",
         context! {
-            title => "Set up two-step verification first",
-            message => "Your account needs two-step verification before you can change anything else.",
+            title => lang.t("account-enrol-first-title"),
+            message => lang.t("account-enrol-first"),
             error => true,
             link => "/account",
-            link_text => "Back to your account",
+            link_text => lang.t("account-back"),
         },
     )
 }
 
 /// A generic error page for a failure that is logged, not shown.
-fn internal(state: &AppState) -> Response {
+fn internal(state: &AppState, lang: &Lang) -> Response {
     render(
         state,
+        lang,
         StatusCode::INTERNAL_SERVER_ERROR,
         "message.html",
         context! {
-            title => "Something went wrong",
-            message => "Something went wrong on our side. Try again in a moment.",
+            title => lang.t("account-internal-title"),
+            message => lang.t("account-internal"),
             error => true,
             link => "/account",
-            link_text => "Back to your account",
+            link_text => lang.t("account-back"),
         },
     )
 }
@@ -295,23 +294,24 @@ fn signed_out(state: &AppState) -> Response {
 }
 
 /// `GET /account`.
-async fn show(State(state): State<AppState>, signed_in: SignedIn, Query(q): Query<ShowQuery>) -> Response {
-    let notice = q.done.as_deref().and_then(Done::notice);
-    page(&state, &signed_in, Feedback::ok(notice)).await
+async fn show(State(state): State<AppState>, lang: Lang, signed_in: SignedIn, Query(q): Query<ShowQuery>) -> Response {
+    let notice = q.done.as_deref().and_then(|raw| Done::notice(&lang, raw));
+    page(&state, &lang, &signed_in, Feedback::ok(notice)).await
 }
 
 /// The account page with `fb`.
-async fn page(state: &AppState, signed_in: &SignedIn, fb: Feedback) -> Response {
-    match view(state, signed_in).await {
+async fn page(state: &AppState, lang: &Lang, signed_in: &SignedIn, fb: Feedback) -> Response {
+    match view(state, lang, signed_in).await {
         Ok(ctx) => render(
             state,
+            lang,
             fb.status,
             "account.html",
             context! { notice => fb.notice, error => fb.error, errors => fb.errors, values => fb.values, ..ctx },
         ),
         Err(e) => {
             tracing::error!(error = %e, "cannot show the account page");
-            internal(state)
+            internal(state, lang)
         }
     }
 }
@@ -333,7 +333,7 @@ struct AppRow {
 }
 
 /// Everything the page shows.
-async fn view(state: &AppState, signed_in: &SignedIn) -> Result<minijinja::Value, Error> {
+async fn view(state: &AppState, lang: &Lang, signed_in: &SignedIn) -> Result<minijinja::Value, Error> {
     let auth_service = &state.auth;
     let auth = signed_in.auth(state);
     let user = &signed_in.browser.user;
@@ -356,7 +356,7 @@ async fn view(state: &AppState, signed_in: &SignedIn) -> Result<minijinja::Value
         .my_sessions(&auth)
         .await?
         .iter()
-        .map(|s| session_row(s, s.id == signed_in.browser.session.id, &names))
+        .map(|s| session_row(lang, s, s.id == signed_in.browser.session.id, &names))
         .collect();
     let apps: Vec<AppRow> = consents
         .into_iter()
@@ -370,7 +370,7 @@ async fn view(state: &AppState, signed_in: &SignedIn) -> Result<minijinja::Value
     let api_keys = auth_service.my_api_keys(&auth).await?.iter().filter(|k| k.revoked_at.is_none()).count();
     let step_up_window = time::Duration::try_from(state.config.step_up_window).unwrap_or(time::Duration::ZERO);
     Ok(context! {
-        title => "Your account",
+        title => lang.t("account-title"),
         csrf => &signed_in.csrf,
         admin => super::admin::Can::of(signed_in).anything(),
         enrol_only => enrol_only(state, signed_in),
@@ -391,12 +391,12 @@ async fn view(state: &AppState, signed_in: &SignedIn) -> Result<minijinja::Value
     })
 }
 
-fn session_row(s: &Session, current: bool, names: &HashMap<String, String>) -> SessionRow {
+fn session_row(lang: &Lang, s: &Session, current: bool, names: &HashMap<String, String>) -> SessionRow {
     let app = match &s.kind {
         SessionKind::OAuth { client_id, .. } => names.get(client_id).map(String::as_str),
         _ => None,
     };
-    SessionRow::of(s, app, when, current)
+    SessionRow::of_in(lang, s, app, when, current)
 }
 
 /// A moment as the pages show it: `2026-11-23 20:41 UTC`.
@@ -408,6 +408,7 @@ fn when(t: OffsetDateTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pages::lang::tests::lang;
 
     #[test]
     fn moments_are_shown_in_utc_to_the_minute() {
@@ -417,10 +418,24 @@ mod tests {
 
     #[test]
     fn only_known_notices_are_shown() {
+        let en = lang("en");
         for d in Done::ALL {
-            assert_eq!(Done::notice(d.as_str()), Some(d.message()));
+            let notice = Done::notice(&en, d.as_str()).unwrap();
+            assert!(!notice.starts_with("account-"), "{notice}: a message of the catalog");
         }
-        assert_eq!(Done::notice("<script>alert(1)</script>"), None);
-        assert_eq!(Done::notice(""), None);
+        assert_eq!(
+            Done::notice(&en, "password").as_deref(),
+            Some("Your password was changed. Every other session was logged out.")
+        );
+        assert_eq!(Done::notice(&lang("de"), "passkey-added").as_deref(), Some("Passkey hinzugefügt."));
+        assert_eq!(Done::notice(&en, "<script>alert(1)</script>"), None);
+        assert_eq!(Done::notice(&en, ""), None);
+    }
+
+    #[test]
+    fn failures_speak_the_page_language() {
+        let e = Error::InvalidCredentials;
+        assert_eq!(failure(&lang("en"), &e), (StatusCode::UNAUTHORIZED, "That password is not right.".to_owned()));
+        assert_eq!(failure(&lang("es"), &e).1, "Esa contraseña no es correcta.");
     }
 }

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::{done, failure, page, refusal, renew, signed_out, with_session_cookie, Done, Feedback};
 use crate::extract::{Client, PageForm};
 use crate::pages::signed_in::SignedIn;
+use crate::pages::Lang;
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -30,24 +31,25 @@ pub struct PasswordForm {
 /// `POST /account/password`.
 pub async fn change(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     signed_in: SignedIn,
     headers: HeaderMap,
     PageForm(form): PageForm<PasswordForm>,
 ) -> Response {
-    if let Some(refused) = refusal(&state, &signed_in, &headers, &form.csrf) {
+    if let Some(refused) = refusal(&state, &lang, &signed_in, &headers, &form.csrf) {
         return refused;
     }
     let invalid = StatusCode::UNPROCESSABLE_ENTITY;
     let problem = if form.current_password.is_empty() {
-        Some(Feedback::field(invalid, "current_password", "Enter your current password."))
+        Some(Feedback::field(invalid, "current_password", lang.t("account-error-enter-current-password")))
     } else if form.new_password != form.confirm_password {
-        Some(Feedback::field(invalid, "confirm_password", "The two new passwords are not the same."))
+        Some(Feedback::field(invalid, "confirm_password", lang.t("account-error-passwords-differ")))
     } else {
         None
     };
     if let Some(fb) = problem {
-        return page(&state, &signed_in, fb).await;
+        return page(&state, &lang, &signed_in, fb).await;
     }
     let auth = signed_in.auth(&state);
     let changed = state
@@ -62,8 +64,8 @@ pub async fn change(
         .await;
     if let Err(e) = changed {
         let field = if e.code() == ErrorCode::WeakPassword { "new_password" } else { "current_password" };
-        let (status, message) = failure(&e);
-        return page(&state, &signed_in, Feedback::field(status, field, message)).await;
+        let (status, message) = failure(&lang, &e);
+        return page(&state, &lang, &signed_in, Feedback::field(status, field, message)).await;
     }
     match renew(&state, &headers, &signed_in, &client).await {
         Some(cookie) => with_session_cookie(&state, done(Done::PasswordChanged), Some(cookie)),

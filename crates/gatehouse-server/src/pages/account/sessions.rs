@@ -13,6 +13,7 @@ use uuid::Uuid;
 use super::{done, failure, internal, page, refusal, signed_out, CsrfForm, Done, Feedback};
 use crate::extract::{Client, PageForm};
 use crate::pages::signed_in::{self, SignedIn};
+use crate::pages::Lang;
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -27,24 +28,25 @@ pub struct EndForm {
 /// signs the browser out).
 pub async fn end(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     signed_in: SignedIn,
     headers: HeaderMap,
     PageForm(form): PageForm<EndForm>,
 ) -> Response {
-    if let Some(refused) = refusal(&state, &signed_in, &headers, &form.csrf) {
+    if let Some(refused) = refusal(&state, &lang, &signed_in, &headers, &form.csrf) {
         return refused;
     }
-    let Ok(id) = Uuid::parse_str(&form.session).map(SessionId) else { return gone(&state, &signed_in).await };
+    let Ok(id) = Uuid::parse_str(&form.session).map(SessionId) else { return gone(&state, &lang, &signed_in).await };
     if id == signed_in.browser.session.id {
-        return end_this(&state, &signed_in, &client).await;
+        return end_this(&state, &lang, &signed_in, &client).await;
     }
     match state.auth.end_my_session(&signed_in.auth(&state), id, &client).await {
         Ok(()) => done(Done::SessionEnded),
-        Err(e) if e.code() == ErrorCode::NotFound => gone(&state, &signed_in).await,
+        Err(e) if e.code() == ErrorCode::NotFound => gone(&state, &lang, &signed_in).await,
         Err(e) => {
-            let (status, message) = failure(&e);
-            page(&state, &signed_in, Feedback::field(status, "sessions", message)).await
+            let (status, message) = failure(&lang, &e);
+            page(&state, &lang, &signed_in, Feedback::field(status, "sessions", message)).await
         }
     }
 }
@@ -62,12 +64,13 @@ pub struct EndAllForm {
 /// too, and their API keys unless they untick the box.
 pub async fn end_all(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     signed_in: SignedIn,
     headers: HeaderMap,
     PageForm(form): PageForm<EndAllForm>,
 ) -> Response {
-    if let Some(refused) = refusal(&state, &signed_in, &headers, &form.csrf) {
+    if let Some(refused) = refusal(&state, &lang, &signed_in, &headers, &form.csrf) {
         return refused;
     }
     let revoke = form.revoke_api_keys.is_some();
@@ -75,7 +78,7 @@ pub async fn end_all(
         Ok(_) => signed_out(&state),
         Err(e) => {
             tracing::error!(error = %e, "cannot end every session");
-            internal(&state)
+            internal(&state, &lang)
         }
     }
 }
@@ -84,6 +87,7 @@ pub async fn end_all(
 /// nothing to end: off to the login page.
 pub async fn logout(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     signed_in: Result<SignedIn, Response>,
     headers: HeaderMap,
@@ -91,23 +95,28 @@ pub async fn logout(
 ) -> Response {
     let Ok(signed_in) = signed_in else { return signed_out(&state) };
     if !signed_in.check_form(&state, &headers, &form.csrf) {
-        return signed_in::forged(&state);
+        return signed_in::forged_in(&state, &lang);
     }
-    end_this(&state, &signed_in, &client).await
+    end_this(&state, &lang, &signed_in, &client).await
 }
 
 /// Ends this browser's session server-side, then clears its cookie.
-async fn end_this(state: &AppState, signed_in: &SignedIn, client: &gatehouse_core::audit::ClientInfo) -> Response {
+async fn end_this(
+    state: &AppState,
+    lang: &Lang,
+    signed_in: &SignedIn,
+    client: &gatehouse_core::audit::ClientInfo,
+) -> Response {
     match state.auth.end_browser_session(&signed_in.browser, client).await {
         Ok(()) => signed_out(state),
         Err(e) => {
             tracing::error!(error = %e, "cannot end a browser session");
-            internal(state)
+            internal(state, lang)
         }
     }
 }
 
-async fn gone(state: &AppState, signed_in: &SignedIn) -> Response {
-    let fb = Feedback::field(StatusCode::NOT_FOUND, "sessions", "That session has already ended.");
-    page(state, signed_in, fb).await
+async fn gone(state: &AppState, lang: &Lang, signed_in: &SignedIn) -> Response {
+    let fb = Feedback::field(StatusCode::NOT_FOUND, "sessions", lang.t("account-error-session-gone"));
+    page(state, lang, signed_in, fb).await
 }

@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 use time::macros::format_description;
 use time::{Duration, OffsetDateTime, PrimitiveDateTime};
 
-use super::{internal, page_number, pager, render, when, Admin};
+use super::{internal, page_number, pager, render_admin, when, Admin};
+use crate::pages::Lang;
 use crate::state::AppState;
 
 const PER_PAGE: u32 = 100;
@@ -38,11 +39,11 @@ pub struct AuditFilters {
 /// The message under each filter that could not be used.
 #[derive(Serialize, Default)]
 struct FilterErrors {
-    user: Option<&'static str>,
-    kind: Option<&'static str>,
-    outcome: Option<&'static str>,
-    from: Option<&'static str>,
-    to: Option<&'static str>,
+    user: Option<String>,
+    kind: Option<String>,
+    outcome: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
 }
 
 impl FilterErrors {
@@ -74,11 +75,16 @@ pub(super) struct EventRow {
 }
 
 /// `GET /admin/audit?user=&kind=&outcome=&from=&to=&page=`.
-pub async fn list(State(state): State<AppState>, Admin(admin): Admin, Query(filters): Query<AuditFilters>) -> Response {
+pub async fn list(
+    State(state): State<AppState>,
+    lang: Lang,
+    Admin(admin): Admin,
+    Query(filters): Query<AuditFilters>,
+) -> Response {
     let page = page_number(filters.page.as_deref());
-    let (query, errors) = match query_of(&state, &filters, page).await {
+    let (query, errors) = match query_of(&state, &lang, &filters, page).await {
         Ok(parsed) => parsed,
-        Err(e) => return internal(&state, &e),
+        Err(e) => return internal(&state, &lang, &e),
     };
     let (events, more) = if errors.any() {
         (Vec::new(), false)
@@ -87,9 +93,9 @@ pub async fn list(State(state): State<AppState>, Admin(admin): Admin, Query(filt
             Ok(mut events) => {
                 let more = events.len() > PER_PAGE as usize;
                 events.truncate(PER_PAGE as usize);
-                (rows(&state, &events).await, more)
+                (rows(&state, &lang, &events).await, more)
             }
-            Err(e) => return internal(&state, &e),
+            Err(e) => return internal(&state, &lang, &e),
         }
     };
     let kept = [
@@ -102,13 +108,14 @@ pub async fn list(State(state): State<AppState>, Admin(admin): Admin, Query(filt
     let (previous, next) = pager("/admin/audit", &kept, page, more);
     let status = if errors.any() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
     let kinds: Vec<&str> = AuditKind::ALL.iter().map(|k| k.as_str()).collect();
-    render(
+    render_admin(
         &state,
+        &lang,
         &admin,
         status,
         "admin_audit.html",
         context! {
-            title => "Audit log",
+            title => lang.t("admin-audit-title"),
             tab => "audit",
             kinds,
             filters => context! {
@@ -128,6 +135,7 @@ pub async fn list(State(state): State<AppState>, Admin(admin): Admin, Query(filt
 /// `Err` only for a failure of the store while resolving the user.
 async fn query_of(
     state: &AppState,
+    lang: &Lang,
     f: &AuditFilters,
     page: u32,
 ) -> Result<(AuditQuery, FilterErrors), gatehouse_core::Error> {
@@ -137,30 +145,30 @@ async fn query_of(
     if !user.is_empty() {
         match resolve_user(state, user).await? {
             Some(id) => query.user = Some(id),
-            None => errors.user = Some("No user has this username, email or id."),
+            None => errors.user = Some(lang.t("admin-audit-error-user")),
         }
     }
     if !f.kind.is_empty() {
         query.kind = AuditKind::parse(&f.kind);
-        errors.kind = query.kind.is_none().then_some("Choose an event from the list.");
+        errors.kind = query.kind.is_none().then(|| lang.t("admin-audit-error-kind"));
     }
     if !f.outcome.is_empty() {
         query.outcome = Outcome::parse(&f.outcome);
-        errors.outcome = query.outcome.is_none().then_some("Choose success or failure.");
+        errors.outcome = query.outcome.is_none().then(|| lang.t("admin-audit-error-outcome"));
     }
-    let bad_time = "Enter a date and time, e.g. 2026-01-31T12:00.";
+    let bad_time = || lang.t("admin-audit-error-time");
     if !f.from.is_empty() {
         query.since = parse_local(&f.from).map(|(t, _)| t);
-        errors.from = query.since.is_none().then_some(bad_time);
+        errors.from = query.since.is_none().then(bad_time);
     }
     if !f.to.is_empty() {
         // "To 12:00" includes the whole of that minute.
         query.until = parse_local(&f.to).map(|(t, step)| t + step);
-        errors.to = query.until.is_none().then_some(bad_time);
+        errors.to = query.until.is_none().then(bad_time);
     }
     if let (Some(since), Some(until)) = (query.since, query.until) {
         if until <= since {
-            errors.to = Some("The end of the range must be after its start.");
+            errors.to = Some(lang.t("admin-audit-error-range"));
         }
     }
     Ok((query, errors))
@@ -189,14 +197,14 @@ fn parse_local(raw: &str) -> Option<(OffsetDateTime, Duration)> {
 }
 
 /// Events as table rows, with the usernames of the people they name.
-pub(super) async fn rows(state: &AppState, events: &[AuditEvent]) -> Vec<EventRow> {
+pub(super) async fn rows(state: &AppState, lang: &Lang, events: &[AuditEvent]) -> Vec<EventRow> {
     let names = usernames(state, events).await;
     let person = |id: Option<UserId>| id.map(|id| Person { id: id.to_string(), name: names.get(&id).cloned() });
     events
         .iter()
         .map(|e| {
             let agent_full = e.user_agent.clone();
-            let agent = agent_full.as_deref().and_then(crate::pages::device::describe);
+            let agent = agent_full.as_deref().and_then(|a| crate::pages::device::describe_in(lang, a));
             EventRow {
                 at: when(e.at),
                 event: e.kind.as_str(),

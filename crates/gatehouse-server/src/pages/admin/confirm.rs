@@ -9,9 +9,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
-use super::{render, Admin};
+use super::{render_admin, Admin};
 use crate::extract::PageForm;
-use crate::pages::signed_in::{forged, SignedIn};
+use crate::pages::signed_in::{forged_in, SignedIn};
+use crate::pages::Lang;
 use crate::state::AppState;
 
 /// The form of a destructive action.
@@ -35,13 +36,14 @@ impl FromRequest<AppState> for Confirmed {
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = req.into_parts();
         let Admin(admin) = Admin::from_request_parts(&mut parts, state).await?;
+        let Ok(lang) = Lang::from_request_parts(&mut parts, state).await;
         let page = parts.uri.path().to_owned();
         let headers = parts.headers.clone();
         let PageForm(form) = PageForm::<ConfirmedForm>::from_request(Request::from_parts(parts, body), state)
             .await
             .map_err(IntoResponse::into_response)?;
         if !admin.check_form(state, &headers, &form.csrf) {
-            return Err(forged(state));
+            return Err(forged_in(state, &lang));
         }
         if form.confirmed != "yes" {
             return Err(Redirect::to(&page).into_response());
@@ -50,7 +52,7 @@ impl FromRequest<AppState> for Confirmed {
     }
 }
 
-/// What a confirmation page asks.
+/// What a confirmation page asks, in the page's language.
 pub struct Question<'a> {
     pub title: &'a str,
     /// What will happen, in a sentence or two.
@@ -65,9 +67,10 @@ pub struct Question<'a> {
 }
 
 /// The confirmation page of `question`.
-pub fn page(state: &AppState, admin: &SignedIn, question: &Question<'_>) -> Response {
-    render(
+pub fn page(state: &AppState, lang: &Lang, admin: &SignedIn, question: &Question<'_>) -> Response {
+    render_admin(
         state,
+        lang,
         admin,
         StatusCode::OK,
         "admin_confirm.html",

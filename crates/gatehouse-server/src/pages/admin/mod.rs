@@ -40,6 +40,7 @@ use time::macros::format_description;
 use time::OffsetDateTime;
 
 use super::signed_in::SignedIn;
+use super::Lang;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -85,12 +86,13 @@ impl FromRequestParts<AppState> for Admin {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let signed_in = SignedIn::from_request_parts(parts, state).await?;
+        let Ok(lang) = Lang::from_request_parts(parts, state).await;
         if !Can::of(&signed_in).anything() {
-            return Err(not_admin(state));
+            return Err(not_admin(state, &lang));
         }
         // Like the admin API, which refuses tokens that may only enrol.
         if signed_in.auth(state).may_only_enroll() {
-            return Err(enrol_first(state));
+            return Err(enrol_first(state, &lang));
         }
         Ok(Self(signed_in))
     }
@@ -177,37 +179,65 @@ impl Can {
     }
 }
 
-/// Renders an admin page: `can` and the form token are always in the
-/// context.
-fn render(state: &AppState, admin: &SignedIn, status: StatusCode, name: &str, ctx: minijinja::Value) -> Response {
+/// Renders an admin page in `lang`: `can` and the form token are always in
+/// the context.
+fn render_admin(
+    state: &AppState,
+    lang: &Lang,
+    admin: &SignedIn,
+    status: StatusCode,
+    name: &str,
+    ctx: minijinja::Value,
+) -> Response {
     let ctx = minijinja::context! { can => Can::of(admin), csrf => &admin.csrf, ..ctx };
-    super::render(state, status, name, ctx)
+    super::render(state, lang, status, name, ctx)
 }
 
 /// The 403 page of an action the person's permissions do not allow.
-fn forbidden(state: &AppState) -> Response {
-    message(
-        state,
-        StatusCode::FORBIDDEN,
-        "Not allowed",
-        "Your roles do not allow this. Ask an administrator for the permission.",
-    )
+fn forbidden(state: &AppState, lang: &Lang) -> Response {
+    message(state, lang, StatusCode::FORBIDDEN, "admin-not-allowed-title", &lang.t("admin-forbidden"))
 }
 
 /// A confirmation page is shown only to whoever may then act: the 403 page
 /// when `allowed` is false.
-fn may(state: &AppState, allowed: bool) -> Option<Response> {
-    (!allowed).then(|| forbidden(state))
+fn may(state: &AppState, lang: &Lang, allowed: bool) -> Option<Response> {
+    (!allowed).then(|| forbidden(state, lang))
 }
 
 /// A failed action: the core's refusal of a permission is a 403 page, a
 /// vanished target a 404, anything else logged and a 500.
-fn refused(state: &AppState, e: &gatehouse_core::Error) -> Response {
+fn refused(state: &AppState, lang: &Lang, e: &gatehouse_core::Error) -> Response {
     match e.code() {
-        gatehouse_core::ErrorCode::Forbidden => forbidden(state),
-        gatehouse_core::ErrorCode::NotFound => not_found(state, "That no longer exists."),
-        _ => internal(state, e),
+        gatehouse_core::ErrorCode::Forbidden => forbidden(state, lang),
+        gatehouse_core::ErrorCode::NotFound => not_found(state, lang, "admin-gone"),
+        _ => internal(state, lang, e),
     }
+}
+
+/// What a person reads under a field for a refusal of the core: a message
+/// of the catalog by the error's code. Where the core explains the refusal
+/// in its own words (a username's rules, a redirect URI's), the message
+/// gets them as `$detail` (the English catalog shows them; another language
+/// may describe the rule itself).
+fn core_error(lang: &Lang, e: &gatehouse_core::Error) -> String {
+    use gatehouse_core::Error as E;
+    match e {
+        E::UsernameTaken => lang.t("admin-error-username-taken"),
+        E::EmailTaken => lang.t("admin-error-email-taken"),
+        E::UnknownRole(role) => lang.t_with("admin-error-unknown-role", [("role", role.as_str().into())]),
+        E::RoleExists(role) => lang.t_with("admin-error-role-exists", [("role", role.as_str().into())]),
+        E::InvalidUsername(_) | E::InvalidEmail(_) | E::WeakPassword(_) => {
+            crate::pages::reasons::input_problem(lang, e)
+        }
+        E::BuiltinRole(_) => core_detail(lang, "admin-error-builtin-role", e),
+        _ => core_detail(lang, "admin-error-invalid", e),
+    }
+}
+
+/// Message `id` about a refusal of the core, with the core's own words as
+/// `$detail` (a sentence).
+fn core_detail(lang: &Lang, id: &str, e: &gatehouse_core::Error) -> String {
+    lang.t_with(id, [("detail", crate::pages::register::sentence(&e.to_string()).into())])
 }
 
 /// The form every post of these pages carries at least.
@@ -226,14 +256,14 @@ pub struct NoticeQuery {
 /// A message above a page's content.
 #[derive(serde::Serialize)]
 struct Notice {
-    message: &'static str,
+    message: String,
     error: bool,
 }
 
-/// The notice of `key` in a page's table of (key, message, is error).
-fn notice(table: &[(&str, &'static str, bool)], key: Option<&str>) -> Option<Notice> {
+/// The notice of `key` in a page's table of (key, message id, is error).
+fn notice(lang: &Lang, table: &[(&str, &str, bool)], key: Option<&str>) -> Option<Notice> {
     let key = key?;
-    table.iter().find(|(k, _, _)| *k == key).map(|(_, message, error)| Notice { message, error: *error })
+    table.iter().find(|(k, _, _)| *k == key).map(|(_, id, error)| Notice { message: lang.t(id), error: *error })
 }
 
 /// `GET /admin`: the first tab the person may open.
@@ -241,40 +271,40 @@ async fn index(Admin(admin): Admin) -> Redirect {
     Redirect::to(Can::of(&admin).start())
 }
 
-fn not_admin(state: &AppState) -> Response {
-    message(
-        state,
-        StatusCode::FORBIDDEN,
-        "Not allowed",
-        "You need the admin role, or a role with an administration permission, to use these pages.",
-    )
+fn not_admin(state: &AppState, lang: &Lang) -> Response {
+    message(state, lang, StatusCode::FORBIDDEN, "admin-not-allowed-title", &lang.t("admin-not-admin"))
 }
 
-fn enrol_first(state: &AppState) -> Response {
-    message(
-        state,
-        StatusCode::FORBIDDEN,
-        "Set up two-step verification first",
-        "Your account needs two-step verification before you can use the administration pages.",
-    )
+fn enrol_first(state: &AppState, lang: &Lang) -> Response {
+    message(state, lang, StatusCode::FORBIDDEN, "admin-enrol-first-title", &lang.t("admin-enrol-first"))
 }
 
-fn not_found(state: &AppState, what: &'static str) -> Response {
-    message(state, StatusCode::NOT_FOUND, "Not found", what)
+/// The 404 page, saying what is missing (message `what`).
+fn not_found(state: &AppState, lang: &Lang, what: &str) -> Response {
+    message(state, lang, StatusCode::NOT_FOUND, "admin-not-found-title", &lang.t(what))
 }
 
 /// An unexpected failure: logged, and a generic page.
-fn internal(state: &AppState, e: &gatehouse_core::Error) -> Response {
+fn internal(state: &AppState, lang: &Lang, e: &gatehouse_core::Error) -> Response {
     tracing::error!(error = %e, "an admin page failed");
-    message(state, StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "Something went wrong. Try again later.")
+    let text = lang.t("admin-internal");
+    message(state, lang, StatusCode::INTERNAL_SERVER_ERROR, "admin-internal-title", &text)
 }
 
-fn message(state: &AppState, status: StatusCode, title: &str, text: &str) -> Response {
+/// A page that says `text` under the title of message `title`.
+fn message(state: &AppState, lang: &Lang, status: StatusCode, title: &str, text: &str) -> Response {
     super::render(
         state,
+        lang,
         status,
         "message.html",
-        minijinja::context! { title, message => text, error => true, link => "/account", link_text => "Your account" },
+        minijinja::context! {
+            title => lang.t(title),
+            message => text,
+            error => true,
+            link => "/account",
+            link_text => lang.t("admin-your-account"),
+        },
     )
 }
 
@@ -332,9 +362,13 @@ mod tests {
 
     #[test]
     fn notices_come_from_the_table_only() {
-        let table = [("saved", "Saved.", false)];
-        assert_eq!(notice(&table, Some("saved")).map(|n| n.message), Some("Saved."));
-        assert!(notice(&table, Some("<script>")).is_none());
-        assert!(notice(&table, None).is_none());
+        let table = [("saved", "admin-user-roles-saved", false)];
+        let en = crate::pages::lang::tests::lang("en");
+        let saved = notice(&en, &table, Some("saved")).map(|n| n.message);
+        assert_eq!(saved.as_deref(), Some("Roles saved."));
+        let de = crate::pages::lang::tests::lang("de");
+        assert_eq!(notice(&de, &table, Some("saved")).map(|n| n.message).as_deref(), Some("Rollen gespeichert."));
+        assert!(notice(&en, &table, Some("<script>")).is_none());
+        assert!(notice(&en, &table, None).is_none());
     }
 }

@@ -14,16 +14,18 @@ use minijinja::context;
 use serde::Serialize;
 
 use super::confirm::{self, Confirmed, Question};
-use super::{actor, back, may, not_found, notice, refused, render, Admin, Can, NoticeQuery};
+use super::{
+    actor, back, core_detail, core_error, may, not_found, notice, refused, render_admin, Admin, Can, NoticeQuery,
+};
 use crate::extract::{Client, PageForm};
-use crate::pages::register::sentence;
-use crate::pages::signed_in::{forged, SignedIn};
+use crate::pages::signed_in::{forged_in, SignedIn};
+use crate::pages::Lang;
 use crate::state::AppState;
 
 const NOTICES: &[(&str, &str, bool)] = &[
-    ("created", "The role is created.", false),
-    ("saved", "The role is saved; everyone who holds it has its new permissions now.", false),
-    ("deleted", "The role is deleted.", false),
+    ("created", "admin-role-created", false),
+    ("saved", "admin-role-saved", false),
+    ("deleted", "admin-role-deleted", false),
 ];
 
 /// A role form as posted: repeated `permission` checkboxes, so it is read
@@ -70,18 +72,19 @@ impl RoleForm {
 
     /// Each field by the core's own rules, so an error lands under its
     /// field; `name` only when it is being chosen.
-    fn check(&self, name: bool) -> Result<(), RoleErrors> {
+    fn check(&self, lang: &Lang, name: bool) -> Result<(), RoleErrors> {
         let mut errors = RoleErrors::default();
         if name {
-            errors.name = gatehouse_core::account::Role::parse(&self.name).err().map(|e| sentence(&e.to_string()));
+            let parsed = gatehouse_core::account::Role::parse(&self.name);
+            errors.name = parsed.err().map(|e| core_detail(lang, "admin-role-error-name", &e));
         }
         let description = self.description.trim();
         if description.chars().count() > DESCRIPTION_MAX_LEN || description.chars().any(char::is_control) {
             errors.description =
-                Some(format!("Describe the role in at most {DESCRIPTION_MAX_LEN} characters on one line."));
+                Some(lang.t_with("admin-role-description-too-long", [("max", DESCRIPTION_MAX_LEN.into())]));
         }
-        errors.permissions =
-            self.permissions().iter().find_map(|p| Permission::parse(p).err()).map(|e| sentence(&e.to_string()));
+        let bad = self.permissions().iter().find_map(|p| Permission::parse(p).err());
+        errors.permissions = bad.map(|e| core_detail(lang, "admin-role-error-permissions", &e));
         if errors.name.is_some() || errors.description.is_some() || errors.permissions.is_some() {
             return Err(errors);
         }
@@ -123,19 +126,32 @@ impl From<&RoleDef> for RoleRow {
     }
 }
 
-/// The catalog as checkboxes: (permission, what it allows).
-fn catalog() -> Vec<(&'static str, &'static str)> {
-    CATALOG.to_vec()
+/// The catalog as checkboxes: (permission, what it allows). The core
+/// describes its permissions in English; the pages say it in the page's
+/// language, from `admin-permission-<name with ':' as '-'>`.
+fn catalog(lang: &Lang) -> Vec<(&'static str, String)> {
+    CATALOG.iter().map(|(p, _)| (*p, lang.t(&permission_message(p)))).collect()
+}
+
+/// The message that says what Gatehouse permission `p` allows.
+fn permission_message(p: &str) -> String {
+    format!("admin-permission-{}", p.replace(':', "-"))
 }
 
 /// `GET /admin/roles`.
-pub async fn list(State(state): State<AppState>, Admin(admin): Admin, Query(query): Query<NoticeQuery>) -> Response {
-    let notice = notice(NOTICES, query.notice.as_deref());
-    list_page(&state, &admin, StatusCode::OK, notice, &RoleForm::default(), RoleErrors::default()).await
+pub async fn list(
+    State(state): State<AppState>,
+    lang: Lang,
+    Admin(admin): Admin,
+    Query(query): Query<NoticeQuery>,
+) -> Response {
+    let notice = notice(&lang, NOTICES, query.notice.as_deref());
+    list_page(&state, &lang, &admin, StatusCode::OK, notice, &RoleForm::default(), RoleErrors::default()).await
 }
 
 async fn list_page(
     state: &AppState,
+    lang: &Lang,
     admin: &SignedIn,
     status: StatusCode,
     notice: Option<super::Notice>,
@@ -144,20 +160,23 @@ async fn list_page(
 ) -> Response {
     let roles = match state.admin.roles(&actor(admin)).await {
         Ok(roles) => roles.iter().map(RoleRow::from).collect::<Vec<_>>(),
-        Err(e) => return refused(state, &e),
+        Err(e) => return refused(state, lang, &e),
     };
-    render(
+    let title = lang.t("admin-roles-title");
+    render_admin(
         state,
+        lang,
         admin,
         status,
         "admin_roles.html",
-        context! { title => "Roles", tab => "roles", roles, notice, form, errors, catalog => catalog() },
+        context! { title, tab => "roles", roles, notice, form, errors, catalog => catalog(lang) },
     )
 }
 
 /// `POST /admin/roles`: creates a role.
 pub async fn create(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     headers: HeaderMap,
     Admin(admin): Admin,
@@ -165,10 +184,10 @@ pub async fn create(
 ) -> Response {
     let form = RoleForm::read(pairs);
     if !admin.check_form(&state, &headers, &form.csrf) {
-        return forged(&state);
+        return forged_in(&state, &lang);
     }
-    if let Err(errors) = form.check(true) {
-        return list_page(&state, &admin, StatusCode::UNPROCESSABLE_ENTITY, None, &form, errors).await;
+    if let Err(errors) = form.check(&lang, true) {
+        return list_page(&state, &lang, &admin, StatusCode::UNPROCESSABLE_ENTITY, None, &form, errors).await;
     }
     let req = NewRole {
         name: form.name.trim().to_owned(),
@@ -177,9 +196,11 @@ pub async fn create(
     };
     match state.admin.create_role(&actor(&admin), req, &client).await {
         Ok(role) => back(&path_of(role.name.as_str()), "created"),
-        Err(e) => match errors_of(&e) {
-            Some(errors) => list_page(&state, &admin, StatusCode::UNPROCESSABLE_ENTITY, None, &form, errors).await,
-            None => refused(&state, &e),
+        Err(e) => match errors_of(&lang, &e) {
+            Some(errors) => {
+                list_page(&state, &lang, &admin, StatusCode::UNPROCESSABLE_ENTITY, None, &form, errors).await
+            }
+            None => refused(&state, &lang, &e),
         },
     }
 }
@@ -187,16 +208,19 @@ pub async fn create(
 /// `GET /admin/roles/{name}`.
 pub async fn show(
     State(state): State<AppState>,
+    lang: Lang,
     Admin(admin): Admin,
     Path(name): Path<String>,
     Query(query): Query<NoticeQuery>,
 ) -> Response {
-    let notice = notice(NOTICES, query.notice.as_deref());
-    role_page(&state, &admin, StatusCode::OK, &name, notice, None, RoleErrors::default()).await
+    let notice = notice(&lang, NOTICES, query.notice.as_deref());
+    role_page(&state, &lang, &admin, StatusCode::OK, &name, notice, None, RoleErrors::default()).await
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn role_page(
     state: &AppState,
+    lang: &Lang,
     admin: &SignedIn,
     status: StatusCode,
     name: &str,
@@ -206,24 +230,25 @@ async fn role_page(
 ) -> Response {
     let (role, holders) = match state.admin.role(&actor(admin), name).await {
         Ok(found) => found,
-        Err(e) if e.code() == ErrorCode::NotFound => return not_found(state, "There is no such role."),
-        Err(e) => return refused(state, &e),
+        Err(e) if e.code() == ErrorCode::NotFound => return not_found(state, lang, "admin-no-such-role"),
+        Err(e) => return refused(state, lang, &e),
     };
     let form = form.unwrap_or_else(|| RoleForm::of(&role));
-    render(
+    render_admin(
         state,
+        lang,
         admin,
         status,
         "admin_role.html",
         context! {
-            title => format!("Role {}", role.name.as_str()),
+            title => lang.t_with("admin-role-title", [("role", role.name.as_str().to_owned().into())]),
             tab => "roles",
             role => RoleRow::from(&role),
             holders,
             notice,
             form,
             errors,
-            catalog => catalog(),
+            catalog => catalog(lang),
         },
     )
 }
@@ -231,6 +256,7 @@ async fn role_page(
 /// `POST /admin/roles/{name}`: new description and permissions.
 pub async fn update(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     headers: HeaderMap,
     Admin(admin): Admin,
@@ -239,73 +265,75 @@ pub async fn update(
 ) -> Response {
     let form = RoleForm::read(pairs);
     if !admin.check_form(&state, &headers, &form.csrf) {
-        return forged(&state);
+        return forged_in(&state, &lang);
     }
-    if let Err(errors) = form.check(false) {
-        return role_page(&state, &admin, StatusCode::UNPROCESSABLE_ENTITY, &name, None, Some(form), errors).await;
+    if let Err(errors) = form.check(&lang, false) {
+        return role_page(&state, &lang, &admin, StatusCode::UNPROCESSABLE_ENTITY, &name, None, Some(form), errors)
+            .await;
     }
     let update = RoleUpdate { description: Some(form.description.clone()), permissions: Some(form.permissions()) };
     match state.admin.update_role(&actor(&admin), &name, update, &client).await {
         Ok(role) => back(&path_of(role.name.as_str()), "saved"),
-        Err(e) if e.code() == ErrorCode::NotFound => not_found(&state, "There is no such role."),
-        Err(e) => match errors_of(&e) {
+        Err(e) if e.code() == ErrorCode::NotFound => not_found(&state, &lang, "admin-no-such-role"),
+        Err(e) => match errors_of(&lang, &e) {
             Some(errors) => {
-                role_page(&state, &admin, StatusCode::UNPROCESSABLE_ENTITY, &name, None, Some(form), errors).await
+                let status = StatusCode::UNPROCESSABLE_ENTITY;
+                role_page(&state, &lang, &admin, status, &name, None, Some(form), errors).await
             }
-            None => refused(&state, &e),
+            None => refused(&state, &lang, &e),
         },
     }
 }
 
 /// `GET /admin/roles/{name}/delete`: asks first, saying who holds it.
-pub async fn ask_delete(State(state): State<AppState>, Admin(admin): Admin, Path(name): Path<String>) -> Response {
-    if let Some(res) = may(&state, Can::of(&admin).roles_write) {
+pub async fn ask_delete(
+    State(state): State<AppState>,
+    lang: Lang,
+    Admin(admin): Admin,
+    Path(name): Path<String>,
+) -> Response {
+    if let Some(res) = may(&state, &lang, Can::of(&admin).roles_write) {
         return res;
     }
     let (role, holders) = match state.admin.role(&actor(&admin), &name).await {
         Ok(found) => found,
-        Err(e) if e.code() == ErrorCode::NotFound => return not_found(&state, "There is no such role."),
-        Err(e) => return refused(&state, &e),
+        Err(e) if e.code() == ErrorCode::NotFound => return not_found(&state, &lang, "admin-no-such-role"),
+        Err(e) => return refused(&state, &lang, &e),
     };
     let path = path_of(role.name.as_str());
     let action = format!("{path}/delete");
-    let consequence = match holders {
-        0 => format!("The role {} is deleted. Nobody holds it.", role.name.as_str()),
-        n => format!(
-            "The role {} is deleted and taken from the {n} user{} who hold{} it, with its permissions.",
-            role.name.as_str(),
-            if n == 1 { "" } else { "s" },
-            if n == 1 { "s" } else { "" }
-        ),
-    };
-    let button = format!("Delete {}", role.name.as_str());
+    let role_name = || role.name.as_str().to_owned().into();
+    let consequence = lang.t_with("admin-confirm-delete-role", [("role", role_name()), ("count", holders.into())]);
+    let button = lang.t_with("admin-delete-named", [("name", role_name())]);
+    let title = lang.t("admin-confirm-delete-role-title");
     let question = Question {
-        title: "Delete this role?",
+        title: &title,
         consequence: &consequence,
         action: &action,
         button: &button,
         back: &path,
         tab: "roles",
     };
-    confirm::page(&state, &admin, &question)
+    confirm::page(&state, &lang, &admin, &question)
 }
 
 /// `POST /admin/roles/{name}/delete` (confirmed): deletes the role, taking
 /// it from whoever holds it. Built-in and default roles stay.
 pub async fn delete(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     Path(name): Path<String>,
     Confirmed(admin): Confirmed,
 ) -> Response {
     match state.admin.delete_role(&actor(&admin), &name, true, &client).await {
         Ok(_) => back("/admin/roles", "deleted"),
-        Err(e) if e.code() == ErrorCode::NotFound => not_found(&state, "There is no such role."),
+        Err(e) if e.code() == ErrorCode::NotFound => not_found(&state, &lang, "admin-no-such-role"),
         Err(e) if e.code() == ErrorCode::BuiltinRole => {
-            let errors = RoleErrors { name: Some(sentence(&e.to_string())), ..Default::default() };
-            role_page(&state, &admin, StatusCode::CONFLICT, &name, None, None, errors).await
+            let errors = RoleErrors { name: Some(core_error(&lang, &e)), ..Default::default() };
+            role_page(&state, &lang, &admin, StatusCode::CONFLICT, &name, None, None, errors).await
         }
-        Err(e) => refused(&state, &e),
+        Err(e) => refused(&state, &lang, &e),
     }
 }
 
@@ -313,11 +341,11 @@ pub async fn delete(
 /// checked one by one first ([`RoleForm::check`]); what the core refuses
 /// besides concerns the name (taken) or the permissions (too many, the
 /// admin role's).
-fn errors_of(e: &gatehouse_core::Error) -> Option<RoleErrors> {
-    let message = Some(sentence(&e.to_string()));
+fn errors_of(lang: &Lang, e: &gatehouse_core::Error) -> Option<RoleErrors> {
     match e.code() {
-        ErrorCode::RoleExists => Some(RoleErrors { name: message, ..Default::default() }),
+        ErrorCode::RoleExists => Some(RoleErrors { name: Some(core_error(lang, e)), ..Default::default() }),
         ErrorCode::InvalidRequest | ErrorCode::BuiltinRole => {
+            let message = Some(core_detail(lang, "admin-role-error-permissions", e));
             Some(RoleErrors { permissions: message, ..Default::default() })
         }
         _ => None,
@@ -345,5 +373,25 @@ mod tests {
         let form = RoleForm::read(pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect());
         assert_eq!(form.csrf, "t");
         assert_eq!(form.permissions(), ["users:read", "audit:read", "tickets:read", "tickets:write", "posts:read"]);
+    }
+
+    #[test]
+    fn every_gatehouse_permission_is_described_in_every_language() {
+        for tag in ["en", "de", "es"] {
+            let lang = crate::pages::lang::tests::lang(tag);
+            for (p, about) in catalog(&lang) {
+                assert_ne!(about, permission_message(p), "{tag}: {p} has no message");
+            }
+        }
+        // The English messages say what the core says.
+        let en = catalog(&crate::pages::lang::tests::lang("en"));
+        for ((p, about), (core_p, core_about)) in en.iter().zip(CATALOG.iter()) {
+            assert_eq!((*p, about.as_str()), (*core_p, *core_about));
+        }
+        let de = catalog(&crate::pages::lang::tests::lang("de"));
+        assert_eq!(
+            de[0],
+            ("users:read", "Benutzer, ihre Sitzungen und API-Schlüssel auflisten und ansehen".to_owned())
+        );
     }
 }

@@ -13,19 +13,19 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
 use super::confirm::{self, Confirmed, Question};
-use super::{actor, back, may, not_found, notice, refused, render, when, Admin, Can, NoticeQuery};
+use super::{actor, back, core_detail, may, not_found, notice, refused, render_admin, when, Admin, Can, NoticeQuery};
 use crate::extract::{Client, PageForm};
-use crate::pages::register::sentence;
-use crate::pages::signed_in::{forged, SignedIn};
+use crate::pages::signed_in::{forged_in, SignedIn};
+use crate::pages::Lang;
 use crate::state::AppState;
 
-const NOTICES: &[(&str, &str, bool)] = &[
-    ("added", "The provider is added: its button is on the login page now.", false),
-    ("removed", "The provider is removed: its button is gone from the login page.", false),
-];
-/// The presets of the form.
-const PRESETS: [(&str, &str); 3] =
-    [("google", "Google"), ("github", "GitHub"), ("oidc", "Another OpenID Connect provider (its issuer URL)")];
+const NOTICES: &[(&str, &str, bool)] =
+    &[("added", "admin-upstreams-added", false), ("removed", "admin-upstreams-removed", false)];
+
+/// The presets of the form: (value, in words).
+fn presets(lang: &Lang) -> [(&'static str, String); 3] {
+    [("google", "Google".into()), ("github", "GitHub".into()), ("oidc", lang.t("admin-upstreams-preset-oidc"))]
+}
 
 /// The form that adds a provider (shown again with its error; never the secret).
 #[derive(Deserialize, Serialize, Default)]
@@ -60,21 +60,27 @@ struct UpstreamRow {
 }
 
 /// `GET /admin/upstreams`.
-pub async fn list(State(state): State<AppState>, Admin(admin): Admin, Query(query): Query<NoticeQuery>) -> Response {
-    let notice = notice(NOTICES, query.notice.as_deref());
+pub async fn list(
+    State(state): State<AppState>,
+    lang: Lang,
+    Admin(admin): Admin,
+    Query(query): Query<NoticeQuery>,
+) -> Response {
+    let notice = notice(&lang, NOTICES, query.notice.as_deref());
     let form = UpstreamForm { preset: "google".into(), ..Default::default() };
-    page(&state, &admin, StatusCode::OK, notice, &form, None).await
+    page(&state, &lang, &admin, StatusCode::OK, notice, &form, None).await
 }
 
 async fn page(
     state: &AppState,
+    lang: &Lang,
     admin: &SignedIn,
     status: StatusCode,
     notice: Option<super::Notice>,
     form: &UpstreamForm,
     error: Option<String>,
 ) -> Response {
-    if let Some(res) = may(state, Can::of(admin).upstreams) {
+    if let Some(res) = may(state, lang, Can::of(admin).upstreams) {
         return res;
     }
     let providers = match state.auth.upstreams().await {
@@ -90,17 +96,18 @@ async fn page(
                 created: when(p.created_at),
             })
             .collect::<Vec<_>>(),
-        Err(e) => return refused(state, &e),
+        Err(e) => return refused(state, lang, &e),
     };
     let issuer = &state.config.tokens.issuer;
-    render(
+    render_admin(
         state,
+        lang,
         admin,
         status,
         "admin_upstreams.html",
         context! {
-            title => "Upstream providers", tab => "upstreams", providers, notice, form, error,
-            presets => PRESETS, issuer,
+            title => lang.t("admin-upstreams-title"), tab => "upstreams", providers, notice, form, error,
+            presets => presets(lang), issuer,
         },
     )
 }
@@ -108,13 +115,14 @@ async fn page(
 /// `POST /admin/upstreams`: adds a provider.
 pub async fn add(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     headers: HeaderMap,
     Admin(admin): Admin,
     PageForm(form): PageForm<UpstreamForm>,
 ) -> Response {
     if !admin.check_form(&state, &headers, &form.csrf) {
-        return forged(&state);
+        return forged_in(&state, &lang);
     }
     let optional = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
     let req = NewUpstream {
@@ -130,51 +138,54 @@ pub async fn add(
     match state.auth.add_upstream(req, &actor(&admin), &client).await {
         Ok(_) => back("/admin/upstreams", "added"),
         Err(e) if matches!(e.code(), ErrorCode::InvalidRequest | ErrorCode::Conflict) => {
-            let error = Some(sentence(&e.to_string()));
-            page(&state, &admin, StatusCode::UNPROCESSABLE_ENTITY, None, &form, error).await
+            let error = Some(core_detail(&lang, "admin-upstreams-error", &e));
+            page(&state, &lang, &admin, StatusCode::UNPROCESSABLE_ENTITY, None, &form, error).await
         }
-        Err(e) => refused(&state, &e),
+        Err(e) => refused(&state, &lang, &e),
     }
 }
 
 /// `GET /admin/upstreams/{id}/remove`: asks first.
-pub async fn ask_remove(State(state): State<AppState>, Admin(admin): Admin, Path(id): Path<String>) -> Response {
-    if let Some(res) = may(&state, Can::of(&admin).upstreams) {
+pub async fn ask_remove(
+    State(state): State<AppState>,
+    lang: Lang,
+    Admin(admin): Admin,
+    Path(id): Path<String>,
+) -> Response {
+    if let Some(res) = may(&state, &lang, Can::of(&admin).upstreams) {
         return res;
     }
     let provider = match state.auth.upstream(&id).await {
         Ok(p) => p,
-        Err(e) if e.code() == ErrorCode::NotFound => return not_found(&state, "There is no such provider."),
-        Err(e) => return refused(&state, &e),
+        Err(e) if e.code() == ErrorCode::NotFound => return not_found(&state, &lang, "admin-no-such-upstream"),
+        Err(e) => return refused(&state, &lang, &e),
     };
     let action = format!("/admin/upstreams/{}/remove", provider.id);
-    let consequence = format!(
-        "“Sign in with {}” leaves the login page. People who signed in only through it sign in with a password \
-         (or a reset link) instead.",
-        provider.name
-    );
-    let button = format!("Remove {}", provider.name);
+    let consequence = lang.t_with("admin-confirm-remove-upstream", [("provider", provider.name.clone().into())]);
+    let button = lang.t_with("admin-confirm-remove-upstream-button", [("provider", provider.name.clone().into())]);
+    let title = lang.t("admin-confirm-remove-upstream-title");
     let question = Question {
-        title: "Remove this provider?",
+        title: &title,
         consequence: &consequence,
         action: &action,
         button: &button,
         back: "/admin/upstreams",
         tab: "upstreams",
     };
-    confirm::page(&state, &admin, &question)
+    confirm::page(&state, &lang, &admin, &question)
 }
 
 /// `POST /admin/upstreams/{id}/remove` (confirmed).
 pub async fn remove(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     Path(id): Path<String>,
     Confirmed(admin): Confirmed,
 ) -> Response {
     match state.auth.remove_upstream(&id, &actor(&admin), &client).await {
         Ok(()) => back("/admin/upstreams", "removed"),
-        Err(e) if e.code() == ErrorCode::NotFound => not_found(&state, "There is no such provider."),
-        Err(e) => refused(&state, &e),
+        Err(e) if e.code() == ErrorCode::NotFound => not_found(&state, &lang, "admin-no-such-upstream"),
+        Err(e) => refused(&state, &lang, &e),
     }
 }

@@ -15,34 +15,30 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::users::{checked, load, parse_roles, path_of, UserRow};
-use super::{actor, back, internal, notice, refused, render, when, Admin, Can, NoticeQuery};
+use super::{actor, back, core_error, internal, notice, refused, render_admin, when, Admin, Can, NoticeQuery};
 use crate::extract::{Client, PageForm};
-use crate::pages::register::sentence;
 use crate::pages::session_row::SessionRow;
 use crate::pages::signed_in::SignedIn;
+use crate::pages::Lang;
 use crate::state::AppState;
 
-/// What a user's page says after each action.
+/// What a user's page says after each action: (key, message id, is error).
 const NOTICES: &[(&str, &str, bool)] = &[
-    ("created", "The user is created.", false),
-    ("saved", "The changes are saved.", false),
-    ("disabled", "The account is disabled and its sessions have ended.", false),
-    ("enabled", "The account is enabled.", false),
-    ("unlocked", "The account is unlocked: failed sign-ins are forgotten.", false),
-    ("mfa_reset", "The second factors are removed and every session has ended; the person was mailed a notice.", false),
-    ("mfa_unconfirmed", "Tick the box to confirm you checked who asked, then reset again.", true),
-    (
-        "reset_required",
-        "A new password is required: every session and API key has ended, and the person was mailed a link to choose one.",
-        false,
-    ),
-    ("roles", "Roles saved.", false),
-    ("session_ended", "The session has ended.", false),
-    ("sessions_ended", "Every session of this user has ended.", false),
-    ("key_revoked", "The API key is revoked.", false),
-    ("self_disable", "You cannot disable your own account.", true),
-    ("self_delete", "You cannot delete your own account here; do it from your account page.", true),
-    ("last_admin", "This is the last active administrator: give another account the admin role first.", true),
+    ("created", "admin-user-created", false),
+    ("saved", "admin-user-saved", false),
+    ("disabled", "admin-user-disabled", false),
+    ("enabled", "admin-user-enabled", false),
+    ("unlocked", "admin-user-unlocked", false),
+    ("mfa_reset", "admin-user-mfa-reset", false),
+    ("mfa_unconfirmed", "admin-user-mfa-unconfirmed", true),
+    ("reset_required", "admin-user-reset-required", false),
+    ("roles", "admin-user-roles-saved", false),
+    ("session_ended", "admin-user-session-ended", false),
+    ("sessions_ended", "admin-user-sessions-ended", false),
+    ("key_revoked", "admin-user-key-revoked", false),
+    ("self_disable", "admin-user-self-disable", true),
+    ("self_delete", "admin-user-self-delete", true),
+    ("last_admin", "admin-user-last-admin", true),
 ];
 
 #[derive(Deserialize)]
@@ -99,18 +95,19 @@ struct KeyRow {
 /// `GET /admin/users/{id}`.
 pub async fn show(
     State(state): State<AppState>,
+    lang: Lang,
     Admin(admin): Admin,
     Path(id): Path<String>,
     Query(query): Query<NoticeQuery>,
 ) -> Response {
-    let user = match load(&state, &admin, &id).await {
+    let user = match load(&state, &lang, &admin, &id).await {
         Ok(user) => user,
         Err(res) => return res,
     };
     let roles = user.roles.iter().map(Role::as_str).collect::<Vec<_>>().join(", ");
-    let notice = notice(NOTICES, query.notice.as_deref());
+    let notice = notice(&lang, NOTICES, query.notice.as_deref());
     let parts = Parts { notice, roles, edit: Edit::of(&user), ..Default::default() };
-    detail_page(&state, &admin, StatusCode::OK, &user, parts).await
+    detail_page(&state, &lang, &admin, StatusCode::OK, &user, parts).await
 }
 
 /// `POST /admin/users/{id}`: changes the username, the email address and
@@ -118,13 +115,14 @@ pub async fn show(
 /// otherwise.
 pub async fn edit(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     headers: HeaderMap,
     Admin(admin): Admin,
     Path(id): Path<String>,
     PageForm(form): PageForm<EditForm>,
 ) -> Response {
-    let user = match checked(&state, &headers, &admin, &form.csrf, &id).await {
+    let user = match checked(&state, &lang, &headers, &admin, &form.csrf, &id).await {
         Ok(user) => user,
         Err(res) => return res,
     };
@@ -138,7 +136,7 @@ pub async fn edit(
     match state.admin.update_user(&actor(&admin), user.id, update, &client).await {
         Ok(_) => back(&path_of(user.id), "saved"),
         Err(e) => {
-            let message = Some(sentence(&e.to_string()));
+            let message = Some(core_error(&lang, &e));
             let mut edit = Edit {
                 username: username.to_owned(),
                 email: email.to_owned(),
@@ -148,11 +146,11 @@ pub async fn edit(
             match e.code() {
                 ErrorCode::InvalidUsername | ErrorCode::UsernameTaken => edit.username_error = message,
                 ErrorCode::InvalidEmail | ErrorCode::EmailTaken => edit.email_error = message,
-                _ => return refused(&state, &e),
+                _ => return refused(&state, &lang, &e),
             }
             let roles = user.roles.iter().map(Role::as_str).collect::<Vec<_>>().join(", ");
             let parts = Parts { roles, edit, ..Default::default() };
-            detail_page(&state, &admin, StatusCode::UNPROCESSABLE_ENTITY, &user, parts).await
+            detail_page(&state, &lang, &admin, StatusCode::UNPROCESSABLE_ENTITY, &user, parts).await
         }
     }
 }
@@ -162,35 +160,36 @@ pub async fn edit(
 /// error; an admin cannot take the admin role from themselves.
 pub async fn roles(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     headers: HeaderMap,
     Admin(admin): Admin,
     Path(id): Path<String>,
     PageForm(form): PageForm<RolesForm>,
 ) -> Response {
-    let user = match checked(&state, &headers, &admin, &form.csrf, &id).await {
+    let user = match checked(&state, &lang, &headers, &admin, &form.csrf, &id).await {
         Ok(user) => user,
         Err(res) => return res,
     };
     let refused_with = |error: String| {
         let parts =
             Parts { roles: form.roles.clone(), roles_error: Some(error), edit: Edit::of(&user), ..Default::default() };
-        detail_page(&state, &admin, StatusCode::UNPROCESSABLE_ENTITY, &user, parts)
+        detail_page(&state, &lang, &admin, StatusCode::UNPROCESSABLE_ENTITY, &user, parts)
     };
-    let roles = match parse_roles(&form.roles) {
+    let roles = match parse_roles(&lang, &form.roles) {
         Ok(roles) => roles,
         Err(error) => return refused_with(error).await,
     };
     let is_self = user.id == admin.browser.user.id;
     if is_self && user.has_role(Role::ADMIN) && !roles.iter().any(|r| r.as_str() == Role::ADMIN) {
-        return refused_with("You cannot remove your own admin role; ask another administrator.".into()).await;
+        return refused_with(lang.t("admin-user-own-admin-role")).await;
     }
     match state.admin.set_roles(&actor(&admin), user.id, roles, &client).await {
         Ok(_) => back(&path_of(user.id), "roles"),
-        Err(e) if e.code() == ErrorCode::Forbidden => refused(&state, &e),
+        Err(e) if e.code() == ErrorCode::Forbidden => refused(&state, &lang, &e),
         // The refusals a person can act on are shown by the field.
-        Err(e) if e.code() != ErrorCode::Internal => refused_with(e.to_string()).await,
-        Err(e) => internal(&state, &e),
+        Err(e) if e.code() != ErrorCode::Internal => refused_with(core_error(&lang, &e)).await,
+        Err(e) => internal(&state, &lang, &e),
     }
 }
 
@@ -205,21 +204,28 @@ struct Parts {
 
 /// A user's page: details, the forms this person may use, sessions, API
 /// keys, the last 20 audit events.
-async fn detail_page(state: &AppState, admin: &SignedIn, status: StatusCode, user: &User, parts: Parts) -> Response {
+async fn detail_page(
+    state: &AppState,
+    lang: &Lang,
+    admin: &SignedIn,
+    status: StatusCode,
+    user: &User,
+    parts: Parts,
+) -> Response {
     let can = Can::of(admin);
     let who = actor(admin);
     let events = if can.audit_read {
         let query = AuditQuery { user: Some(user.id), limit: 20, ..Default::default() };
         match state.admin.audit_log(&who, query).await {
-            Ok(events) => super::audit::rows(state, &events).await,
-            Err(e) => return refused(state, &e),
+            Ok(events) => super::audit::rows(state, lang, &events).await,
+            Err(e) => return refused(state, lang, &e),
         }
     } else {
         Vec::new()
     };
     let sessions = match state.admin.user_sessions(&who, user.id).await {
-        Ok(sessions) => sessions.iter().map(|s| SessionRow::of(s, None, when, false)).collect::<Vec<_>>(),
-        Err(e) => return refused(state, &e),
+        Ok(sessions) => sessions.iter().map(|s| SessionRow::of_in(lang, s, None, when, false)).collect::<Vec<_>>(),
+        Err(e) => return refused(state, lang, &e),
     };
     let now = state.clock.now();
     let keys = match state.admin.user_api_keys(&who, user.id).await {
@@ -235,15 +241,16 @@ async fn detail_page(state: &AppState, admin: &SignedIn, status: StatusCode, use
                 last_used: k.last_used_at.map(when),
             })
             .collect::<Vec<_>>(),
-        Err(e) => return refused(state, &e),
+        Err(e) => return refused(state, lang, &e),
     };
-    render(
+    render_admin(
         state,
+        lang,
         admin,
         status,
         "admin_user.html",
         context! {
-            title => format!("User {}", user.username.as_str()),
+            title => lang.t_with("admin-user-title", [("username", user.username.as_str().to_owned().into())]),
             tab => "users",
             user => UserRow::at(user, now),
             is_self => user.id == admin.browser.user.id,

@@ -15,19 +15,21 @@ use super::confirm::{self, Confirmed, Question};
 use super::users::{checked, load, path_of};
 use super::{actor, back, may, refused, Admin, Can, CsrfForm};
 use crate::extract::{Client, PageForm};
+use crate::pages::Lang;
 use crate::state::AppState;
 
 /// `POST /admin/users/{id}/disable`: the account cannot sign in and its
 /// sessions end. An admin cannot disable their own account.
 pub async fn disable(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     headers: HeaderMap,
     Admin(admin): Admin,
     Path(id): Path<String>,
     PageForm(form): PageForm<CsrfForm>,
 ) -> Response {
-    let user = match checked(&state, &headers, &admin, &form.csrf, &id).await {
+    let user = match checked(&state, &lang, &headers, &admin, &form.csrf, &id).await {
         Ok(user) => user,
         Err(res) => return res,
     };
@@ -37,45 +39,47 @@ pub async fn disable(
     match state.admin.set_active(&actor(&admin), user.id, false, &client).await {
         Ok(_) => back(&path_of(user.id), "disabled"),
         Err(e) if e.code() == ErrorCode::LastAdmin => back(&path_of(user.id), "last_admin"),
-        Err(e) => refused(&state, &e),
+        Err(e) => refused(&state, &lang, &e),
     }
 }
 
 /// `POST /admin/users/{id}/enable`.
 pub async fn enable(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     headers: HeaderMap,
     Admin(admin): Admin,
     Path(id): Path<String>,
     PageForm(form): PageForm<CsrfForm>,
 ) -> Response {
-    let user = match checked(&state, &headers, &admin, &form.csrf, &id).await {
+    let user = match checked(&state, &lang, &headers, &admin, &form.csrf, &id).await {
         Ok(user) => user,
         Err(res) => return res,
     };
     match state.admin.set_active(&actor(&admin), user.id, true, &client).await {
         Ok(_) => back(&path_of(user.id), "enabled"),
-        Err(e) => refused(&state, &e),
+        Err(e) => refused(&state, &lang, &e),
     }
 }
 
 /// `POST /admin/users/{id}/unlock`: forgets the failed sign-ins and the lock.
 pub async fn unlock(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     headers: HeaderMap,
     Admin(admin): Admin,
     Path(id): Path<String>,
     PageForm(form): PageForm<CsrfForm>,
 ) -> Response {
-    let user = match checked(&state, &headers, &admin, &form.csrf, &id).await {
+    let user = match checked(&state, &lang, &headers, &admin, &form.csrf, &id).await {
         Ok(user) => user,
         Err(res) => return res,
     };
     match state.admin.unlock(&actor(&admin), user.id, &client).await {
         Ok(_) => back(&path_of(user.id), "unlocked"),
-        Err(e) => refused(&state, &e),
+        Err(e) => refused(&state, &lang, &e),
     }
 }
 
@@ -92,13 +96,14 @@ pub struct ResetForm {
 /// device) once the administrator ticked that they checked who is asking.
 pub async fn reset_mfa(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     headers: HeaderMap,
     Admin(admin): Admin,
     Path(id): Path<String>,
     PageForm(form): PageForm<ResetForm>,
 ) -> Response {
-    let user = match checked(&state, &headers, &admin, &form.csrf, &id).await {
+    let user = match checked(&state, &lang, &headers, &admin, &form.csrf, &id).await {
         Ok(user) => user,
         Err(res) => return res,
     };
@@ -107,98 +112,105 @@ pub async fn reset_mfa(
     }
     match state.admin.reset_second_factors(&actor(&admin), user.id, &client).await {
         Ok(_) => back(&path_of(user.id), "mfa_reset"),
-        Err(e) => refused(&state, &e),
+        Err(e) => refused(&state, &lang, &e),
     }
 }
 
 /// `GET /admin/users/{id}/password-reset`: asks first.
 pub async fn ask_password_reset(
     State(state): State<AppState>,
+    lang: Lang,
     Admin(admin): Admin,
     Path(id): Path<String>,
 ) -> Response {
-    if let Some(res) = may(&state, Can::of(&admin).users_write) {
+    if let Some(res) = may(&state, &lang, Can::of(&admin).users_write) {
         return res;
     }
-    let user = match load(&state, &admin, &id).await {
+    let user = match load(&state, &lang, &admin, &id).await {
         Ok(user) => user,
         Err(res) => return res,
     };
     let path = path_of(user.id);
     let action = format!("{path}/password-reset");
-    let consequence = format!(
-        "{} will have to choose a new password before signing in with one again. Every session and API key of \
-         the account ends now, and a link to choose the password is mailed to {}.",
-        user.username.as_str(),
-        user.email.as_str()
+    let consequence = lang.t_with(
+        "admin-confirm-password-reset",
+        [("username", user.username.as_str().to_owned().into()), ("email", user.email.as_str().to_owned().into())],
     );
+    let (title, button) = (lang.t("admin-confirm-password-reset-title"), lang.t("admin-confirm-password-reset-button"));
     let question = Question {
-        title: "Demand a new password?",
-        consequence: &consequence,
-        action: &action,
-        button: "Demand a new password",
-        back: &path,
-        tab: "users",
-    };
-    confirm::page(&state, &admin, &question)
-}
-
-/// `POST /admin/users/{id}/password-reset` (confirmed): password sign-in is
-/// refused until a new password is set; sessions and API keys end.
-pub async fn password_reset(
-    State(state): State<AppState>,
-    Client(client): Client,
-    Path(id): Path<String>,
-    Confirmed(admin): Confirmed,
-) -> Response {
-    let user = match load(&state, &admin, &id).await {
-        Ok(user) => user,
-        Err(res) => return res,
-    };
-    match state.admin.require_password_reset(&actor(&admin), user.id, &client).await {
-        Ok(_) => back(&path_of(user.id), "reset_required"),
-        Err(e) => refused(&state, &e),
-    }
-}
-
-/// `GET /admin/users/{id}/delete`: asks first.
-pub async fn ask_delete(State(state): State<AppState>, Admin(admin): Admin, Path(id): Path<String>) -> Response {
-    if let Some(res) = may(&state, Can::of(&admin).users_delete) {
-        return res;
-    }
-    let user = match load(&state, &admin, &id).await {
-        Ok(user) => user,
-        Err(res) => return res,
-    };
-    let path = path_of(user.id);
-    let action = format!("{path}/delete");
-    let consequence = format!(
-        "{} ({}) and everything the account has here — sessions, second factors, API keys, consents — are \
-         deleted. This cannot be undone; the audit log keeps its events.",
-        user.username.as_str(),
-        user.email.as_str()
-    );
-    let button = format!("Delete {}", user.username.as_str());
-    let question = Question {
-        title: "Delete this user?",
+        title: &title,
         consequence: &consequence,
         action: &action,
         button: &button,
         back: &path,
         tab: "users",
     };
-    confirm::page(&state, &admin, &question)
+    confirm::page(&state, &lang, &admin, &question)
+}
+
+/// `POST /admin/users/{id}/password-reset` (confirmed): password sign-in is
+/// refused until a new password is set; sessions and API keys end.
+pub async fn password_reset(
+    State(state): State<AppState>,
+    lang: Lang,
+    Client(client): Client,
+    Path(id): Path<String>,
+    Confirmed(admin): Confirmed,
+) -> Response {
+    let user = match load(&state, &lang, &admin, &id).await {
+        Ok(user) => user,
+        Err(res) => return res,
+    };
+    match state.admin.require_password_reset(&actor(&admin), user.id, &client).await {
+        Ok(_) => back(&path_of(user.id), "reset_required"),
+        Err(e) => refused(&state, &lang, &e),
+    }
+}
+
+/// `GET /admin/users/{id}/delete`: asks first.
+pub async fn ask_delete(
+    State(state): State<AppState>,
+    lang: Lang,
+    Admin(admin): Admin,
+    Path(id): Path<String>,
+) -> Response {
+    if let Some(res) = may(&state, &lang, Can::of(&admin).users_delete) {
+        return res;
+    }
+    let user = match load(&state, &lang, &admin, &id).await {
+        Ok(user) => user,
+        Err(res) => return res,
+    };
+    let path = path_of(user.id);
+    let action = format!("{path}/delete");
+    let username = || user.username.as_str().to_owned().into();
+    let consequence = lang.t_with(
+        "admin-confirm-delete-user",
+        [("username", username()), ("email", user.email.as_str().to_owned().into())],
+    );
+    let button = lang.t_with("admin-delete-named", [("name", username())]);
+    let title = lang.t("admin-confirm-delete-user-title");
+    let question = Question {
+        title: &title,
+        consequence: &consequence,
+        action: &action,
+        button: &button,
+        back: &path,
+        tab: "users",
+    };
+    confirm::page(&state, &lang, &admin, &question)
 }
 
 /// `POST /admin/users/{id}/delete` (confirmed). Not one's own account, nor
 /// the last administrator.
 pub async fn delete(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     Path(id): Path<String>,
     Confirmed(admin): Confirmed,
 ) -> Response {
-    let user = match load(&state, &admin, &id).await {
+    let user = match load(&state, &lang, &admin, &id).await {
         Ok(user) => user,
         Err(res) => return res,
     };
@@ -206,6 +218,6 @@ pub async fn delete(
         Ok(()) => back("/admin/users", "deleted"),
         Err(e) if e.code() == ErrorCode::SelfAction => back(&path_of(user.id), "self_delete"),
         Err(e) if e.code() == ErrorCode::LastAdmin => back(&path_of(user.id), "last_admin"),
-        Err(e) => refused(&state, &e),
+        Err(e) => refused(&state, &lang, &e),
     }
 }

@@ -12,6 +12,7 @@ use super::confirm::{self, Confirmed, Question};
 use super::users::{checked, load, path_of};
 use super::{actor, back, may, not_found, refused, Admin, Can};
 use crate::extract::{Client, PageForm};
+use crate::pages::Lang;
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -33,88 +34,95 @@ pub struct KeyForm {
 /// `POST /admin/users/{id}/sessions/end`: ends one session.
 pub async fn end_one(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     headers: HeaderMap,
     Admin(admin): Admin,
     Path(id): Path<String>,
     PageForm(form): PageForm<SessionForm>,
 ) -> Response {
-    let user = match checked(&state, &headers, &admin, &form.csrf, &id).await {
+    let user = match checked(&state, &lang, &headers, &admin, &form.csrf, &id).await {
         Ok(user) => user,
         Err(res) => return res,
     };
     let Ok(session) = uuid::Uuid::parse_str(form.session.trim()) else {
-        return not_found(&state, "There is no such session.");
+        return not_found(&state, &lang, "admin-no-such-session");
     };
     match state.admin.end_user_sessions(&actor(&admin), user.id, Some(SessionId(session)), &client).await {
         Ok(_) => back(&path_of(user.id), "session_ended"),
-        Err(e) if e.code() == ErrorCode::NotFound => not_found(&state, "That session has already ended."),
-        Err(e) => refused(&state, &e),
+        Err(e) if e.code() == ErrorCode::NotFound => not_found(&state, &lang, "admin-session-already-ended"),
+        Err(e) => refused(&state, &lang, &e),
     }
 }
 
 /// `GET /admin/users/{id}/sessions/end-all`: asks first.
-pub async fn ask_end_all(State(state): State<AppState>, Admin(admin): Admin, Path(id): Path<String>) -> Response {
-    if let Some(res) = may(&state, Can::of(&admin).users_write) {
+pub async fn ask_end_all(
+    State(state): State<AppState>,
+    lang: Lang,
+    Admin(admin): Admin,
+    Path(id): Path<String>,
+) -> Response {
+    if let Some(res) = may(&state, &lang, Can::of(&admin).users_write) {
         return res;
     }
-    let user = match load(&state, &admin, &id).await {
+    let user = match load(&state, &lang, &admin, &id).await {
         Ok(user) => user,
         Err(res) => return res,
     };
     let path = path_of(user.id);
     let action = format!("{path}/sessions/end-all");
-    let consequence = format!(
-        "Every session of {} ends now: browsers, apps and the API. They can sign in again.",
-        user.username.as_str()
-    );
+    let consequence =
+        lang.t_with("admin-confirm-end-sessions", [("username", user.username.as_str().to_owned().into())]);
+    let (title, button) = (lang.t("admin-confirm-end-sessions-title"), lang.t("admin-confirm-end-sessions-button"));
     let question = Question {
-        title: "End every session?",
+        title: &title,
         consequence: &consequence,
         action: &action,
-        button: "End every session",
+        button: &button,
         back: &path,
         tab: "users",
     };
-    confirm::page(&state, &admin, &question)
+    confirm::page(&state, &lang, &admin, &question)
 }
 
 /// `POST /admin/users/{id}/sessions/end-all` (confirmed).
 pub async fn end_all(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     Path(id): Path<String>,
     Confirmed(admin): Confirmed,
 ) -> Response {
-    let user = match load(&state, &admin, &id).await {
+    let user = match load(&state, &lang, &admin, &id).await {
         Ok(user) => user,
         Err(res) => return res,
     };
     match state.admin.end_user_sessions(&actor(&admin), user.id, None, &client).await {
         Ok(_) => back(&path_of(user.id), "sessions_ended"),
-        Err(e) => refused(&state, &e),
+        Err(e) => refused(&state, &lang, &e),
     }
 }
 
 /// `POST /admin/users/{id}/api-keys/revoke`: revokes one API key.
 pub async fn revoke_key(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     headers: HeaderMap,
     Admin(admin): Admin,
     Path(id): Path<String>,
     PageForm(form): PageForm<KeyForm>,
 ) -> Response {
-    let user = match checked(&state, &headers, &admin, &form.csrf, &id).await {
+    let user = match checked(&state, &lang, &headers, &admin, &form.csrf, &id).await {
         Ok(user) => user,
         Err(res) => return res,
     };
     let Ok(key) = uuid::Uuid::parse_str(form.key.trim()) else {
-        return not_found(&state, "There is no such API key.");
+        return not_found(&state, &lang, "admin-no-such-key");
     };
     match state.admin.revoke_user_api_key(&actor(&admin), user.id, key, &client).await {
         Ok(()) => back(&path_of(user.id), "key_revoked"),
-        Err(e) if e.code() == ErrorCode::NotFound => not_found(&state, "That API key is already revoked."),
-        Err(e) => refused(&state, &e),
+        Err(e) if e.code() == ErrorCode::NotFound => not_found(&state, &lang, "admin-key-already-revoked"),
+        Err(e) => refused(&state, &lang, &e),
     }
 }

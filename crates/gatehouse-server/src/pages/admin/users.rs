@@ -14,10 +14,10 @@ use minijinja::context;
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
-use super::{actor, internal, not_found, notice, page_number, pager, refused, render, when, Admin};
+use super::{actor, core_error, internal, not_found, notice, page_number, pager, refused, render_admin, when, Admin};
 use crate::extract::{Client, PageForm};
-use crate::pages::register::sentence;
-use crate::pages::signed_in::{forged, SignedIn};
+use crate::pages::signed_in::{forged_in, SignedIn};
+use crate::pages::Lang;
 use crate::state::AppState;
 
 const PER_PAGE: u32 = 50;
@@ -25,7 +25,7 @@ const PER_PAGE: u32 = 50;
 const ROLES_MAX: usize = 1000;
 
 /// What the list says after an action that leaves a user's page.
-const NOTICES: &[(&str, &str, bool)] = &[("deleted", "The user is deleted, with everything they had here.", false)];
+const NOTICES: &[(&str, &str, bool)] = &[("deleted", "admin-users-deleted", false)];
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
@@ -96,13 +96,21 @@ impl UserRow {
 }
 
 /// `GET /admin/users?q=&page=`.
-pub async fn list(State(state): State<AppState>, Admin(admin): Admin, Query(query): Query<ListQuery>) -> Response {
-    let notice = notice(NOTICES, query.notice.as_deref());
-    list_page(&state, &admin, StatusCode::OK, &query, notice, &NewUserForm::default(), NewUserErrors::default()).await
+pub async fn list(
+    State(state): State<AppState>,
+    lang: Lang,
+    Admin(admin): Admin,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    let notice = notice(&lang, NOTICES, query.notice.as_deref());
+    let (form, errors) = (NewUserForm::default(), NewUserErrors::default());
+    list_page(&state, &lang, &admin, StatusCode::OK, &query, notice, &form, errors).await
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn list_page(
     state: &AppState,
+    lang: &Lang,
     admin: &SignedIn,
     status: StatusCode,
     query: &ListQuery,
@@ -115,19 +123,20 @@ async fn list_page(
     let filter = gatehouse_core::store::UserFilter { search: Some(q.clone()), ..Default::default() };
     let mut users = match state.admin.list_users(&actor(admin), &filter, PER_PAGE + 1, (page - 1) * PER_PAGE).await {
         Ok(users) => users,
-        Err(e) => return refused(state, &e),
+        Err(e) => return refused(state, lang, &e),
     };
     let more = users.len() > PER_PAGE as usize;
     users.truncate(PER_PAGE as usize);
     let (previous, next) = pager("/admin/users", &[("q", &q)], page, more);
     let now = state.clock.now();
     let rows: Vec<UserRow> = users.iter().map(|u| UserRow::at(u, now)).collect();
-    render(
+    render_admin(
         state,
+        lang,
         admin,
         status,
         "admin_users.html",
-        context! { title => "Users", tab => "users", q, users => rows, page, previous, next, notice, form, errors },
+        context! { title => lang.t("admin-users-title"), tab => "users", q, users => rows, page, previous, next, notice, form, errors },
     )
 }
 
@@ -136,20 +145,21 @@ async fn list_page(
 /// invitation, valid as long as an email verification link).
 pub async fn create(
     State(state): State<AppState>,
+    lang: Lang,
     Client(client): Client,
     headers: HeaderMap,
     Admin(admin): Admin,
     PageForm(form): PageForm<NewUserForm>,
 ) -> Response {
     if !admin.check_form(&state, &headers, &form.csrf) {
-        return forged(&state);
+        return forged_in(&state, &lang);
     }
     let blank = ListQuery::default();
     let again = |errors: NewUserErrors| {
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        list_page(&state, &admin, status, &blank, None, &form, errors)
+        list_page(&state, &lang, &admin, status, &blank, None, &form, errors)
     };
-    let roles = match parse_roles(&form.roles) {
+    let roles = match parse_roles(&lang, &form.roles) {
         Ok(roles) => roles,
         Err(error) => return again(NewUserErrors { roles: Some(error), ..Default::default() }).await,
     };
@@ -164,7 +174,7 @@ pub async fn create(
     match state.admin.create_user(req, &actor(&admin), &client).await {
         Ok(user) => super::back(&path_of(user.id), "created"),
         Err(e) => {
-            let message = Some(sentence(&e.to_string()));
+            let message = Some(core_error(&lang, &e));
             let errors = match e.code() {
                 ErrorCode::InvalidUsername | ErrorCode::UsernameTaken => {
                     NewUserErrors { username: message, ..Default::default() }
@@ -176,8 +186,8 @@ pub async fn create(
                 ErrorCode::InvalidRequest | ErrorCode::UnknownRole | ErrorCode::NotFound => {
                     NewUserErrors { roles: message, ..Default::default() }
                 }
-                ErrorCode::Forbidden => return refused(&state, &e),
-                _ => return internal(&state, &e),
+                ErrorCode::Forbidden => return refused(&state, &lang, &e),
+                _ => return internal(&state, &lang, &e),
             };
             again(errors).await
         }
@@ -186,15 +196,14 @@ pub async fn create(
 
 /// The roles of a form: names separated by commas or spaces, each a valid
 /// role name, duplicates dropped. The error is the message for the field.
-pub(super) fn parse_roles(raw: &str) -> Result<Vec<Role>, String> {
+pub(super) fn parse_roles(lang: &Lang, raw: &str) -> Result<Vec<Role>, String> {
     if raw.len() > ROLES_MAX {
-        return Err(format!("List at most {ROLES_MAX} characters of roles."));
+        return Err(lang.t_with("admin-roles-field-too-long", [("max", ROLES_MAX.into())]));
     }
     let mut roles: Vec<Role> = Vec::new();
     for name in raw.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()) {
-        let role = Role::parse(name).map_err(|_| {
-            format!("“{name}” is not a valid role name: use lower-case letters, digits, “_”, “:” and “-”.")
-        })?;
+        let role = Role::parse(name)
+            .map_err(|_| lang.t_with("admin-roles-field-invalid", [("name", name.to_owned().into())]))?;
         if !roles.iter().any(|r| r.as_str() == role.as_str()) {
             roles.push(role);
         }
@@ -205,28 +214,29 @@ pub(super) fn parse_roles(raw: &str) -> Result<Vec<Role>, String> {
 /// A form post about user `id`: the CSRF check first, then the user.
 pub(super) async fn checked(
     state: &AppState,
+    lang: &Lang,
     headers: &HeaderMap,
     admin: &SignedIn,
     csrf: &str,
     id: &str,
 ) -> Result<User, Response> {
     if !admin.check_form(state, headers, csrf) {
-        return Err(forged(state));
+        return Err(forged_in(state, lang));
     }
-    load(state, admin, id).await
+    load(state, lang, admin, id).await
 }
 
 /// The user of a path id, or the page to answer instead (404 for an id that
 /// is not a user's, 403 without `users:read`).
-pub(super) async fn load(state: &AppState, admin: &SignedIn, id: &str) -> Result<User, Response> {
-    let missing = || not_found(state, "There is no such user.");
+pub(super) async fn load(state: &AppState, lang: &Lang, admin: &SignedIn, id: &str) -> Result<User, Response> {
+    let missing = || not_found(state, lang, "admin-no-such-user");
     let Ok(id) = uuid::Uuid::parse_str(id) else {
         return Err(missing());
     };
     match state.admin.user(&actor(admin), UserId(id)).await {
         Ok(user) => Ok(user),
         Err(e) if e.code() == ErrorCode::NotFound => Err(missing()),
-        Err(e) => Err(refused(state, &e)),
+        Err(e) => Err(refused(state, lang, &e)),
     }
 }
 
@@ -237,19 +247,22 @@ pub(super) fn path_of(id: UserId) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pages::lang::tests::lang;
 
     #[test]
     fn roles_are_split_on_commas_and_spaces_and_deduplicated() {
-        let roles = parse_roles(" admin, user  support:read,admin\n").unwrap();
+        let roles = parse_roles(&lang("en"), " admin, user  support:read,admin\n").unwrap();
         let names: Vec<&str> = roles.iter().map(Role::as_str).collect();
         assert_eq!(names, ["admin", "user", "support:read"]);
-        assert!(parse_roles("").unwrap().is_empty());
+        assert!(parse_roles(&lang("en"), "").unwrap().is_empty());
     }
 
     #[test]
     fn bad_role_names_are_named_in_the_error() {
-        let error = parse_roles("user, Admin").unwrap_err();
-        assert!(error.contains("“Admin”"), "{error}");
-        assert!(parse_roles(&"a".repeat(ROLES_MAX + 1)).is_err());
+        let error = parse_roles(&lang("en"), "user, Admin").unwrap_err();
+        assert!(error.contains("“Admin”") && error.contains("is not a valid role name"), "{error}");
+        let error = parse_roles(&lang("es"), "user, Admin").unwrap_err();
+        assert!(error.contains("«Admin»") && error.contains("no es un nombre de rol válido"), "{error}");
+        assert!(parse_roles(&lang("en"), &"a".repeat(ROLES_MAX + 1)).is_err());
     }
 }
