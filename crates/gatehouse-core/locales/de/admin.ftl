@@ -337,3 +337,6 @@ admin-col-logo-uri = Logo
 admin-client-client-uri-hint = Auf der Einwilligungsseite verlinkt; https, oder http nur auf localhost.
 admin-client-logo-uri-hint = Ein Bild auf der Anmelde- und der Einwilligungsseite; https, oder http nur auf localhost.
 admin-client-error-page-uri = Geben Sie eine absolute https-Adresse ohne Zugangsdaten und #Fragment an (http nur auf localhost).
+
+admin-users-locale = Sprache der E-Mails
+admin-users-locale-hint = Die Einladung und alle späteren E-Mails an dieses Konto sind in dieser Sprache.

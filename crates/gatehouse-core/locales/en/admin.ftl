@@ -373,3 +373,6 @@ admin-client-client-uri-hint = Linked from the consent page; https, or http on l
 admin-client-logo-uri-hint = An image shown on the login and consent pages; https, or http on localhost only.
 # $detail: the core's own reason, in English
 admin-client-error-page-uri = { $detail }
+
+admin-users-locale = Language of the mails
+admin-users-locale-hint = The invitation and every later mail to this account are in this language.

@@ -338,3 +338,6 @@ admin-col-logo-uri = Logotipo
 admin-client-client-uri-hint = Enlazada desde la página de consentimiento; https, o http solo en localhost.
 admin-client-logo-uri-hint = Una imagen que se muestra en las páginas de inicio de sesión y de consentimiento; https, o http solo en localhost.
 admin-client-error-page-uri = Indique una dirección https absoluta sin credenciales ni #fragmento (http solo en localhost).
+
+admin-users-locale = Idioma de los correos
+admin-users-locale-hint = La invitación y todos los correos posteriores a esta cuenta estarán en este idioma.

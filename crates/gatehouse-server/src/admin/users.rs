@@ -31,6 +31,9 @@ pub struct AdminUserView {
     locked_until: Option<String>,
     /// An administrator demanded a new password; password sign-in is refused until it is reset.
     password_reset_required: bool,
+    /// The language of the account's mails; absent: the default language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    locale: Option<String>,
 }
 
 impl AdminUserView {
@@ -41,6 +44,7 @@ impl AdminUserView {
             failed_logins: u.failed_logins,
             locked_until: u.locked_until.filter(|t| *t > now).map(rfc3339),
             password_reset_required: u.password_reset_required,
+            locale: u.locale.as_ref().map(|l| l.tag()),
         }
     }
 }
@@ -85,6 +89,10 @@ pub struct NewUserBody {
     roles: Vec<String>,
     #[serde(default)]
     email_verified: bool,
+    /// The language of the account's mails, the invitation first (`de`,
+    /// `es`, …; one Gatehouse has a catalog for). Default: the server's
+    /// `default_language`.
+    locale: Option<String>,
 }
 
 /// A change to a user: every field given replaces the stored one.
@@ -115,6 +123,17 @@ fn view(state: &AppState, user: &User) -> Json<AdminUserView> {
 
 pub(super) fn user_id(raw: &str) -> Result<UserId, Error> {
     uuid::Uuid::parse_str(raw).map(UserId).map_err(|_| Error::NotFound("no such user".into()))
+}
+
+/// A language the catalogs have, asked for by its tag (`de-AT` gets `de`).
+fn language(state: &AppState, tag: &str) -> Result<gatehouse_core::i18n::Locale, Error> {
+    let locale = gatehouse_core::i18n::Locale::parse(tag)
+        .ok_or_else(|| Error::InvalidRequest(format!("locale: '{tag}' is not a language tag")))?;
+    state
+        .config
+        .catalogs
+        .supported(&locale)
+        .ok_or_else(|| Error::InvalidRequest(format!("locale: there are no messages in '{tag}'")))
 }
 
 fn parse_roles(raw: &[String]) -> Result<Vec<Role>, Error> {
@@ -163,6 +182,7 @@ pub async fn create(
         password: body.password,
         roles: parse_roles(&body.roles)?,
         email_verified: body.email_verified,
+        locale: body.locale.as_deref().map(|tag| language(&state, tag)).transpose()?,
     };
     let user = state.admin.create_user(req, &actor, &info).await?;
     Ok((StatusCode::CREATED, view(&state, &user)))

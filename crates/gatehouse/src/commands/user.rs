@@ -76,7 +76,7 @@ pub async fn run(cmd: UserCommand, settings: &Settings) -> CommandResult {
         UserCommand::Create { username, email, roles, email_verified, invite } => {
             let roles = parse_roles(&roles)?;
             let password = if invite { None } else { Some(read_password()?) };
-            let req = NewUserRequest { username, email, password, roles, email_verified };
+            let req = NewUserRequest { username, email, password, roles, email_verified, locale: None };
             let user = services.admin.create_user(req, &actor, &client).await?;
             print_user(&user);
             if invite {

@@ -50,6 +50,18 @@ on_both_backends! {
         let carol: Value = app.get(&format!("/api/admin/users/{}", s(&carol["id"]))).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
         assert_eq!(carol["password_reset_required"], false, "cleared by the new password");
 
+        // An invitation in the invitee's language, which their later mails keep.
+        let r = create(json!({"username": "dora", "email": "dora@example.com", "locale": "de-AT"})).await.unwrap();
+        let dora: Value = r.json().await.unwrap();
+        assert_eq!(dora["locale"], "de");
+        let mail = crate::smtp_sink::SmtpSink::text_body(&sink.message_to("dora@example.com").await);
+        assert!(mail.contains("Passwort") && mail.contains("/reset-password?token="), "{mail}");
+        for bad in ["klingon!", "xx"] {
+            let r = create(json!({"username": "eve", "email": "eve@example.com", "locale": bad})).await.unwrap();
+            assert_problem(r, 400, "invalid_request").await;
+        }
+        assert!(carol.get("locale").is_none(), "no language asked: the default");
+
         let audit: Value = app.get("/api/admin/audit?event=user_created").bearer_auth(&token).send().await.unwrap().json().await.unwrap();
         assert!(audit["events"].as_array().unwrap().iter().any(|e| e["actor"] == admin["user"]["id"] && e["detail"].as_str().unwrap().contains("invited")));
         assert!(!audit.to_string().contains(STRONG_PASSWORD));

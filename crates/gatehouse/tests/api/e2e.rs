@@ -107,6 +107,7 @@ async fn the_pages_speak_the_browsers_language_and_the_picker_switches() {
         password: Some(STRONG_PASSWORD.to_owned().into()),
         roles: vec![gatehouse_core::account::Role::admin()],
         email_verified: true,
+        locale: None,
     };
     app.state.admin.create_user(root, &crate::helpers::operator(), &Default::default()).await.unwrap();
     let issuer = app.state.config.tokens.issuer.clone();

@@ -35,6 +35,7 @@ on_both_backends! {
                     password: Some(STRONG_PASSWORD.to_owned().into()),
                     roles: vec![Role::admin()],
                     email_verified: true,
+                    locale: None,
                 },
                 &crate::helpers::operator(),
                 &ClientInfo::default(),

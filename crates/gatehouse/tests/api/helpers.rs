@@ -271,6 +271,7 @@ impl TestApp {
             password: Some(STRONG_PASSWORD.to_owned().into()),
             roles: vec![gatehouse_core::account::Role::admin()],
             email_verified: true,
+            locale: None,
         };
         let info = gatehouse_core::audit::ClientInfo::default();
         self.state.admin.create_user(root, &operator(), &info).await.expect("admin created");

@@ -246,6 +246,7 @@ on_both_backends! {
         admin.create_user(gatehouse_core::flows::NewUserRequest {
             username: "root".into(), email: "root@example.com".into(), password: Some(STRONG_PASSWORD.to_owned().into()),
             roles: vec![gatehouse_core::account::Role::admin()], email_verified: true,
+            locale: None,
         }, &crate::helpers::operator(), &Default::default()).await.unwrap();
         let r: Value = app.login("root", STRONG_PASSWORD).await.json().await.unwrap();
         assert_eq!(r["mfa_enrollment_required"], true);

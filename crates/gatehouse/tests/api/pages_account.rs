@@ -222,6 +222,8 @@ on_both_backends! {
         let second = other.sign_in(login, "alice", STRONG_PASSWORD).await;
         assert_eq!(second.status, 200);
         assert!(second.body.contains("action=\"/mfa\""), "{}", second.body);
+        // No language picker mid-sign-in: it would leave the one-time step.
+        assert!(!second.body.contains("action=\"/language\""), "{}", second.body);
         assert!(!second.set_cookies.iter().any(|c| c.starts_with("__Host-gatehouse=") && !c.contains("Max-Age=0")));
     }
 
@@ -428,6 +430,7 @@ on_both_backends! {
         app.state.admin.create_user(gatehouse_core::flows::NewUserRequest {
             username: "root".into(), email: "root@example.com".into(),
             password: Some(STRONG_PASSWORD.to_owned().into()), roles: vec![gatehouse_core::account::Role::admin()], email_verified: true,
+            locale: None,
         }, &crate::helpers::operator(), &info).await.unwrap();
         let mut browser = Browser::new(&issuer(&app));
         let login = browser.get("/login?return_to=%2Faccount").await;

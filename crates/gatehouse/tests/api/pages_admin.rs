@@ -19,6 +19,7 @@ async fn make_admin(app: &TestApp, name: &str) -> UserId {
         password: Some(STRONG_PASSWORD.to_owned().into()),
         roles: vec![Role::admin(), Role::user()],
         email_verified: true,
+        locale: None,
     };
     app.state.admin.create_user(req, &crate::helpers::operator(), &ClientInfo::default()).await.unwrap().id
 }
@@ -241,6 +242,7 @@ on_both_backends! {
             let req = NewUserRequest {
                 username: format!("user{i:02}"), email: format!("user{i:02}@example.com"),
                 password: Some(STRONG_PASSWORD.to_owned().into()), roles: vec![], email_verified: false,
+                locale: None,
             };
             app.state.admin.create_user(req, &crate::helpers::operator(), &ClientInfo::default()).await.unwrap();
         }

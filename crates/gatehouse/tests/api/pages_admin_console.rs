@@ -82,11 +82,14 @@ on_both_backends! {
         assert_eq!(app.login("carol", STRONG_PASSWORD).await.status(), 200);
 
         // Invited: no password anyone knows, a mail with a link to choose one.
+        let form = root.get("/admin/users").await;
+        assert!(form.body.contains("<select id=\"locale\" name=\"locale\""), "the invitee's language is asked: {}", form.body);
         let made = root.post("/admin/users", &[("csrf", &token), ("username", "dave"), ("email", "dave@example.com"),
-            ("password", ""), ("roles", "user")]).await;
+            ("password", ""), ("roles", "user"), ("locale", "es")]).await;
         assert_eq!(made.status, 303, "{}", made.body);
         let dave = app.state.admin.find_user("dave").await.unwrap();
         assert!(dave.password_reset_required && !dave.email_verified);
+        assert_eq!(dave.locale.map(|l| l.tag()).as_deref(), Some("es"), "its mails are in Spanish");
         assert!(!outbox_token(&app, "dave@example.com", "reset-password").await.is_empty());
 
         // Wrong fields: the form again with the error under its field, the values kept.

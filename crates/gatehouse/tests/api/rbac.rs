@@ -39,6 +39,7 @@ pub async fn user_with(app: &TestApp, name: &str, roles: &[&str]) -> UserId {
         password: Some(STRONG_PASSWORD.to_owned().into()),
         roles,
         email_verified: true,
+        locale: None,
     };
     app.state.admin.create_user(req, &operator(), &ClientInfo::default()).await.unwrap().id
 }

@@ -33,6 +33,9 @@ pub struct NewUserRequest {
     /// Empty: the configured default roles.
     pub roles: Vec<Role>,
     pub email_verified: bool,
+    /// The language of the account's mails (the invitation first); `None`:
+    /// the default language.
+    pub locale: Option<crate::i18n::Locale>,
 }
 
 /// What [`Admin::reset_second_factors`] removed.
@@ -98,7 +101,7 @@ impl Admin {
             password_hash: hash,
             email_verified: req.email_verified,
             roles,
-            locale: None,
+            locale: req.locale.as_ref().and_then(|l| self.config.catalogs.supported(l)),
             created_at: self.clock.now(),
         };
         let user = self.users.insert_user(&new).await.map_err(|e| self.role_vanished(e))?;

@@ -113,6 +113,7 @@ impl Harness {
             password: Some(PASSWORD.to_owned().into()),
             roles,
             email_verified: true,
+            locale: None,
         };
         self.services.admin.create_user(request, &Actor::command_line(), &client()).await.unwrap()
     }

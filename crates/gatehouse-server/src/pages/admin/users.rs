@@ -9,6 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use gatehouse_core::account::{Role, User, UserId};
 use gatehouse_core::flows::NewUserRequest;
+use gatehouse_core::i18n::Locale;
 use gatehouse_core::ErrorCode;
 use minijinja::context;
 use secrecy::SecretString;
@@ -49,6 +50,9 @@ pub struct NewUserForm {
     #[serde(default)]
     roles: String,
     verified: Option<String>,
+    /// The language of the account's mails (its tag); empty: the default.
+    #[serde(default)]
+    locale: String,
 }
 
 /// The message under each wrong field of the form.
@@ -170,6 +174,8 @@ pub async fn create(
         password,
         roles,
         email_verified: form.verified.is_some(),
+        // The form offers only the catalogs' languages; anything else is the default.
+        locale: Locale::parse(&form.locale).and_then(|l| state.config.catalogs.supported(&l)),
     };
     match state.admin.create_user(req, &actor(&admin), &client).await {
         Ok(user) => super::back(&path_of(user.id), "created"),
