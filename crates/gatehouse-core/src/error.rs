@@ -86,10 +86,12 @@ impl ErrorCode {
 /// A failure of a domain flow.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// `Display` gives the reason in English.
     #[error("{0}")]
-    InvalidUsername(String),
+    InvalidUsername(crate::account::UsernameProblem),
+    /// `Display` gives the reason in English.
     #[error("{0}")]
-    InvalidEmail(String),
+    InvalidEmail(crate::account::EmailProblem),
     /// A new password the policy refuses; `Display` gives the reason in English.
     #[error("{0}")]
     WeakPassword(crate::password::PasswordProblem),

@@ -139,6 +139,8 @@ register-email-domain = The email address has an invalid domain after '@'.
 register-username-length = A username must be { $min } to { $max } characters long.
 register-username-characters = A username may contain only letters, digits, '.', '_' and '-'.
 register-username-start = A username must start with a letter or digit.
+register-email-too-long-to-check = The email address must be at most { $max } characters long.
+register-username-too-long-to-check = The username must be at most { $max } characters long.
 register-check-email-title = Check your email
 # $email: the address the link went to
 register-check-email = We sent a link to { $email }.

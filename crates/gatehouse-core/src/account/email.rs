@@ -10,26 +10,57 @@ use crate::error::Error;
 #[serde(transparent)]
 pub struct Email(String);
 
+/// Why an address does not parse. `Display` is the English of the API's
+/// problem documents; the pages say it in their own language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EmailProblem {
+    Empty,
+    /// Over 254 characters.
+    TooLong,
+    NoAt,
+    /// No local part, or one over 64 characters.
+    LocalLength,
+    LocalCharacters,
+    Domain,
+    /// Longer than a check takes (`max` characters; the strength check).
+    TooLongToCheck {
+        max: usize,
+    },
+}
+
+impl fmt::Display for EmailProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Empty => f.write_str("the email address is empty"),
+            Self::TooLong => f.write_str("the email address is longer than 254 characters"),
+            Self::NoAt => f.write_str("the email address must contain '@'"),
+            Self::LocalLength => f.write_str("the email address needs 1 to 64 characters before '@'"),
+            Self::LocalCharacters => f.write_str("the email address has characters that are not allowed before '@'"),
+            Self::Domain => f.write_str("the email address has an invalid domain after '@'"),
+            Self::TooLongToCheck { max } => write!(f, "the email address must be at most {max} characters long"),
+        }
+    }
+}
+
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, Error> {
         let s = raw.trim();
-        let invalid = |why: &str| Error::InvalidEmail(format!("the email address {why}"));
         if s.is_empty() {
-            return Err(invalid("is empty"));
+            return Err(Error::InvalidEmail(EmailProblem::Empty));
         }
         if s.len() > 254 {
-            return Err(invalid("is longer than 254 characters"));
+            return Err(Error::InvalidEmail(EmailProblem::TooLong));
         }
         let Some((local, domain)) = s.rsplit_once('@') else {
-            return Err(invalid("must contain '@'"));
+            return Err(Error::InvalidEmail(EmailProblem::NoAt));
         };
         if local.is_empty() || local.len() > 64 {
-            return Err(invalid("needs 1 to 64 characters before '@'"));
+            return Err(Error::InvalidEmail(EmailProblem::LocalLength));
         }
         if local.contains('@')
             || local.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"'))
         {
-            return Err(invalid("has characters that are not allowed before '@'"));
+            return Err(Error::InvalidEmail(EmailProblem::LocalCharacters));
         }
         let labels: Vec<&str> = domain.split('.').collect();
         let label_ok = |l: &&str| {
@@ -40,7 +71,7 @@ impl Email {
                 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         };
         if labels.len() < 2 || !labels.iter().all(label_ok) {
-            return Err(invalid("has an invalid domain after '@'"));
+            return Err(Error::InvalidEmail(EmailProblem::Domain));
         }
         Ok(Self(format!("{local}@{}", domain.to_ascii_lowercase())))
     }

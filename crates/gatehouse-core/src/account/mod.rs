@@ -9,7 +9,7 @@ mod role;
 mod user;
 mod username;
 
-pub use email::Email;
+pub use email::{Email, EmailProblem};
 pub use role::Role;
 pub use user::{LoginName, NewUser, User, UserId};
-pub use username::Username;
+pub use username::{Username, UsernameProblem};

@@ -9,6 +9,33 @@ use crate::error::Error;
 #[serde(transparent)]
 pub struct Username(String);
 
+/// Why a username does not parse. `Display` is the English of the API's
+/// problem documents; the pages say it in their own language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UsernameProblem {
+    /// Not [`Username::MIN_LEN`] to [`Username::MAX_LEN`] characters.
+    Length,
+    Characters,
+    Start,
+    /// Longer than a check takes (`max` characters; the strength check).
+    TooLongToCheck {
+        max: usize,
+    },
+}
+
+impl fmt::Display for UsernameProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Length => {
+                write!(f, "a username must be {} to {} characters long", Username::MIN_LEN, Username::MAX_LEN)
+            }
+            Self::Characters => f.write_str("a username may contain only letters, digits, '.', '_' and '-'"),
+            Self::Start => f.write_str("a username must start with a letter or digit"),
+            Self::TooLongToCheck { max } => write!(f, "the username must be at most {max} characters long"),
+        }
+    }
+}
+
 impl Username {
     pub const MIN_LEN: usize = 3;
     pub const MAX_LEN: usize = 32;
@@ -17,17 +44,13 @@ impl Username {
         let s = raw.trim();
         let len = s.chars().count();
         if !(Self::MIN_LEN..=Self::MAX_LEN).contains(&len) {
-            return Err(Error::InvalidUsername(format!(
-                "a username must be {} to {} characters long",
-                Self::MIN_LEN,
-                Self::MAX_LEN
-            )));
+            return Err(Error::InvalidUsername(UsernameProblem::Length));
         }
         if !s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')) {
-            return Err(Error::InvalidUsername("a username may contain only letters, digits, '.', '_' and '-'".into()));
+            return Err(Error::InvalidUsername(UsernameProblem::Characters));
         }
         if !s.starts_with(|c: char| c.is_ascii_alphanumeric()) {
-            return Err(Error::InvalidUsername("a username must start with a letter or digit".into()));
+            return Err(Error::InvalidUsername(UsernameProblem::Start));
         }
         Ok(Self(s.to_owned()))
     }

@@ -3,7 +3,7 @@
 //! [`PasswordProblem`]), an email address or username that does not parse
 //! ([`input_problem`]). The English of the API stays the core's `Display`.
 
-use gatehouse_core::account::Username;
+use gatehouse_core::account::{EmailProblem, Username, UsernameProblem};
 use gatehouse_core::password::{PasswordProblem, Suggestion, Warning};
 use gatehouse_core::Error;
 
@@ -70,37 +70,38 @@ fn suggestion_id(suggestion: Suggestion) -> &'static str {
 }
 
 /// Why an email address, username or new password was refused, for the
-/// message under its field: the policy's reason for a password; for an
-/// address or a username, the core's reason when this page knows it (the
-/// checks of `Email::parse` and `Username::parse`), else the core's English
-/// as a sentence.
+/// message under its field: the policy's reason for a password, the
+/// address's or the username's (`EmailProblem`, `UsernameProblem`).
 pub(crate) fn input_problem(lang: &Lang, e: &Error) -> String {
     match e {
         Error::WeakPassword(problem) => password_problem(lang, problem),
-        Error::InvalidEmail(reason) => {
-            let id = match reason.as_str() {
-                "the email address is empty" => Some("register-email-empty"),
-                "the email address is longer than 254 characters" => Some("register-email-too-long"),
-                "the email address must contain '@'" => Some("register-email-no-at"),
-                "the email address needs 1 to 64 characters before '@'" => Some("register-email-local-length"),
-                "the email address has characters that are not allowed before '@'" => {
-                    Some("register-email-local-characters")
-                }
-                "the email address has an invalid domain after '@'" => Some("register-email-domain"),
-                _ => None,
-            };
-            id.map_or_else(|| sentence(reason), |id| lang.t(id))
-        }
-        Error::InvalidUsername(reason) => match reason.as_str() {
-            "a username may contain only letters, digits, '.', '_' and '-'" => lang.t("register-username-characters"),
-            "a username must start with a letter or digit" => lang.t("register-username-start"),
-            r if r.starts_with("a username must be ") => lang.t_with(
-                "register-username-length",
-                [("min", Username::MIN_LEN.into()), ("max", Username::MAX_LEN.into())],
-            ),
-            _ => sentence(reason),
-        },
+        Error::InvalidEmail(problem) => email_problem(lang, *problem),
+        Error::InvalidUsername(problem) => username_problem(lang, *problem),
         other => sentence(&other.to_string()),
+    }
+}
+
+fn email_problem(lang: &Lang, problem: EmailProblem) -> String {
+    match problem {
+        EmailProblem::Empty => lang.t("register-email-empty"),
+        EmailProblem::TooLong => lang.t("register-email-too-long"),
+        EmailProblem::NoAt => lang.t("register-email-no-at"),
+        EmailProblem::LocalLength => lang.t("register-email-local-length"),
+        EmailProblem::LocalCharacters => lang.t("register-email-local-characters"),
+        EmailProblem::Domain => lang.t("register-email-domain"),
+        EmailProblem::TooLongToCheck { max } => lang.t_with("register-email-too-long-to-check", [("max", max.into())]),
+    }
+}
+
+fn username_problem(lang: &Lang, problem: UsernameProblem) -> String {
+    match problem {
+        UsernameProblem::Length => lang
+            .t_with("register-username-length", [("min", Username::MIN_LEN.into()), ("max", Username::MAX_LEN.into())]),
+        UsernameProblem::Characters => lang.t("register-username-characters"),
+        UsernameProblem::Start => lang.t("register-username-start"),
+        UsernameProblem::TooLongToCheck { max } => {
+            lang.t_with("register-username-too-long-to-check", [("max", max.into())])
+        }
     }
 }
 
@@ -228,6 +229,14 @@ mod tests {
             let e = Username::parse(raw).expect_err(raw);
             assert_eq!(input_problem(&en, &e), sentence(&e.to_string()), "{raw}");
             assert!(input_problem(&de, &e).starts_with("Ein Benutzername"), "{raw}: {}", input_problem(&de, &e));
+        }
+        let too_long = [
+            Error::InvalidEmail(EmailProblem::TooLongToCheck { max: 1000 }),
+            Error::InvalidUsername(UsernameProblem::TooLongToCheck { max: 1000 }),
+        ];
+        for e in too_long {
+            assert_eq!(input_problem(&en, &e), sentence(&e.to_string()));
+            assert!(input_problem(&de, &e).contains("1000"), "{}", input_problem(&de, &e));
         }
     }
 

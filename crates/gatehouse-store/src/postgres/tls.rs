@@ -169,9 +169,11 @@ pub enum ConnectError {
     /// No answer, or not PostgreSQL's.
     #[error("cannot reach PostgreSQL at {target}: {reason}")]
     Unreachable { target: Target, reason: String },
-    /// The server answered and refused: a wrong password, no such database.
+    /// The server answered and refused: a wrong password, no such database
+    /// (`settled`: only a change of configuration helps), or too many
+    /// connections, a server starting up (it may pass).
     #[error("PostgreSQL at {} refused the connection: {reason}", target.server)]
-    Refused { target: Target, reason: String },
+    Refused { target: Target, reason: String, settled: bool },
 }
 
 impl ConnectError {
@@ -180,7 +182,8 @@ impl ConnectError {
     pub fn is_configuration(&self) -> bool {
         match self {
             Self::Url(_) | Self::File { .. } | Self::TlsRefused(_) | Self::Tls { .. } => true,
-            Self::Unreachable { .. } | Self::Refused { .. } => false,
+            Self::Refused { settled, .. } => *settled,
+            Self::Unreachable { .. } => false,
         }
     }
 
@@ -196,7 +199,15 @@ impl ConnectError {
             sqlx::Error::Protocol(reason) => {
                 Self::Unreachable { target, reason: format!("an answer PostgreSQL would not give ({reason})") }
             }
-            sqlx::Error::Database(e) => Self::Refused { target, reason: e.message().to_owned() },
+            sqlx::Error::Database(e) => {
+                // SQLSTATE class 28 (invalid authorization: a wrong password,
+                // an unknown role) and 3D000 (no such database) stay until
+                // the configuration changes; the rest (53300 too many
+                // connections, 57P03 starting up) may pass.
+                let code = e.code().unwrap_or_default();
+                let settled = code.starts_with("28") || code == "3D000";
+                Self::Refused { target, reason: e.message().to_owned(), settled }
+            }
             sqlx::Error::Configuration(e) => Self::Url(e.to_string()),
             sqlx::Error::PoolTimedOut => Self::Unreachable { target, reason: "no connection in time".into() },
             other => Self::Unreachable { target, reason: other.to_string() },

@@ -155,6 +155,22 @@ fn a_missing_root_certificate_fails_at_start_up_naming_the_file() {
     assert!(!said.contains(SECRET), "{said}");
 }
 
+/// A server that answers and refuses for good — a database that does not
+/// exist (like a wrong password or an unknown role: only a change of
+/// configuration helps) — is a configuration error, exit code 2.
+#[test]
+fn a_database_that_does_not_exist_is_a_configuration_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut url = url::Url::parse(&postgres_admin_url()).unwrap();
+    url.set_path("/gh_no_such_database");
+    let url = url.to_string();
+    let out = serve(dir.path(), &url);
+    let said = said(&out);
+    assert_eq!(out.status.code(), Some(2), "a configuration error: {said}");
+    assert!(said.contains("refused the connection") && said.contains("gh_no_such_database"), "{said}");
+    assert!(!said.contains("panicked"), "{said}");
+}
+
 #[test]
 fn an_unreachable_server_is_a_runtime_failure_naming_it() {
     // A port nobody listens on: bound, read back, let go.

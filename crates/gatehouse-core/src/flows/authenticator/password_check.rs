@@ -8,7 +8,7 @@
 use secrecy::{ExposeSecret, SecretString};
 
 use super::Authenticator;
-use crate::account::{Email, Username};
+use crate::account::{Email, EmailProblem, Username, UsernameProblem};
 use crate::audit::ClientInfo;
 use crate::error::{Error, Result};
 use crate::flows::parts::ip_key;
@@ -76,7 +76,7 @@ impl Authenticator {
 fn context_username(raw: Option<&str>) -> Result<String> {
     let raw = raw.unwrap_or("");
     if raw.chars().count() > MAX_INPUT_CHARS {
-        return Err(Error::InvalidUsername(format!("the username must be at most {MAX_INPUT_CHARS} characters long")));
+        return Err(Error::InvalidUsername(UsernameProblem::TooLongToCheck { max: MAX_INPUT_CHARS }));
     }
     Ok(Username::parse(raw).map_or_else(|_| raw.trim().to_owned(), |u| u.as_str().to_owned()))
 }
@@ -85,9 +85,7 @@ fn context_username(raw: Option<&str>) -> Result<String> {
 fn context_email(raw: Option<&str>) -> Result<String> {
     let raw = raw.unwrap_or("");
     if raw.chars().count() > MAX_INPUT_CHARS {
-        return Err(Error::InvalidEmail(format!(
-            "the email address must be at most {MAX_INPUT_CHARS} characters long"
-        )));
+        return Err(Error::InvalidEmail(EmailProblem::TooLongToCheck { max: MAX_INPUT_CHARS }));
     }
     Ok(Email::parse(raw).map_or_else(|_| raw.trim().to_owned(), |e| e.as_str().to_owned()))
 }
