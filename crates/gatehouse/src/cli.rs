@@ -244,6 +244,9 @@ pub enum UserCommand {
         /// No password: mail the user a link to choose one
         #[arg(long)]
         invite: bool,
+        /// The language of the account's mails, the invitation first (en, de, es, …) [default: default_language]
+        #[arg(long, value_name = "LANG")]
+        locale: Option<String>,
     },
     /// List users
     List {

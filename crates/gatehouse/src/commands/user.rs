@@ -64,7 +64,8 @@ fn print_user(u: &User) {
 fn user_json(u: &User) -> serde_json::Value {
     serde_json::json!({
         "id": u.id, "username": u.username, "email": u.email, "email_verified": u.email_verified,
-        "is_active": u.is_active, "roles": u.roles, "created_at": date(u.created_at),
+        "is_active": u.is_active, "roles": u.roles, "locale": u.locale.as_ref().map(|l| l.tag()),
+        "created_at": date(u.created_at),
     })
 }
 
@@ -73,10 +74,18 @@ pub async fn run(cmd: UserCommand, settings: &Settings) -> CommandResult {
     let client = cli_client();
     let actor = Actor::command_line();
     match cmd {
-        UserCommand::Create { username, email, roles, email_verified, invite } => {
+        UserCommand::Create { username, email, roles, email_verified, invite, locale } => {
             let roles = parse_roles(&roles)?;
+            let locale = match locale {
+                None => None,
+                Some(tag) => Some(
+                    gatehouse_core::i18n::Locale::parse(&tag)
+                        .and_then(|l| settings.accounts.catalogs.supported(&l))
+                        .ok_or_else(|| CommandError::Usage(format!("--locale {tag}: there are no messages in it")))?,
+                ),
+            };
             let password = if invite { None } else { Some(read_password()?) };
-            let req = NewUserRequest { username, email, password, roles, email_verified, locale: None };
+            let req = NewUserRequest { username, email, password, roles, email_verified, locale };
             let user = services.admin.create_user(req, &actor, &client).await?;
             print_user(&user);
             if invite {

@@ -97,6 +97,17 @@ fn operator_workflow(cli: &Cli) {
     // An invitation has no password: a reset link is mailed (to the outbox here).
     let invited = cli.ok(&["user", "create", "--username", "carol", "--email", "carol@example.com", "--invite"], "");
     assert!(invited.contains("a link to choose a password was mailed"), "{invited}");
+    // In the invitee's language, which `user list --json` shows; a language without messages is refused.
+    cli.ok(
+        &["user", "create", "--username", "dora", "--email", "dora@example.com", "--invite", "--locale", "de-CH"],
+        "",
+    );
+    let listed = cli.ok(&["user", "list", "--json", "--search", "dora"], "");
+    assert!(listed.contains("\"locale\":\"de\""), "{listed}");
+    let refused = cli
+        .run(&["user", "create", "--username", "eve", "--email", "eve@example.com", "--invite", "--locale", "tlh"], "");
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--locale tlh"), "{refused:?}");
     assert!(cli.ok(&["user", "reset-password", "ops"], "").contains("API keys revoked"));
     let reset = cli.ok(&["user", "reset-mfa", "ops@example.com"], "");
     assert!(reset.contains("ops: TOTP none, 0 passkeys and the backup codes removed"), "{reset}");
