@@ -177,8 +177,7 @@ impl Catalogs {
     /// compare them across languages).
     pub fn embedded_ids(tag: &str) -> Vec<String> {
         let mut ids = Vec::new();
-        for (lang, _, src) in EMBEDDED.iter().filter(|(lang, _, _)| *lang == tag) {
-            let _ = lang;
+        for (_, _, src) in EMBEDDED.iter().filter(|(lang, _, _)| *lang == tag) {
             if let Ok(resource) = FluentResource::try_new((*src).to_owned()) {
                 for entry in resource.entries() {
                     if let fluent_syntax::ast::Entry::Message(m) = entry {

@@ -8,7 +8,7 @@
 use std::convert::Infallible;
 use std::sync::Arc;
 
-use axum::extract::{FromRequestParts, Query, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,6 +16,7 @@ use gatehouse_core::i18n::{Catalogs, FluentArgs, FluentValue, Locale};
 use serde::Deserialize;
 
 use super::browser;
+use crate::extract::ApiQuery;
 use crate::state::AppState;
 
 /// The cookie that keeps a person's pick.
@@ -108,7 +109,7 @@ pub struct Pick {
 /// `GET /language?lang=de&back=/login`: keeps the pick in a cookie,
 /// remembers it on a signed-in account (its mails follow), and goes back.
 /// An unknown language is ignored; `back` must be one of our pages.
-pub async fn pick(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<Pick>) -> Response {
+pub async fn pick(State(state): State<AppState>, headers: HeaderMap, ApiQuery(q): ApiQuery<Pick>) -> Response {
     let back = browser::safe_return_to(&state, q.back.as_deref())
         .filter(|t| t.starts_with('/'))
         .unwrap_or_else(|| "/".to_owned());

@@ -4,7 +4,7 @@
 //! session (new id, new cookie): a session id planted before login is worth
 //! nothing (no fixation). The form carries a double-submit CSRF token.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use gatehouse_core::account::LoginName;
@@ -16,6 +16,7 @@ use serde::Deserialize;
 
 use super::browser::{self, CSRF_COOKIE};
 use super::{render, Lang};
+use crate::extract::ApiQuery;
 use crate::extract::{Client, PageForm};
 use crate::state::AppState;
 
@@ -64,7 +65,7 @@ pub async fn show(
     State(state): State<AppState>,
     lang: Lang,
     headers: HeaderMap,
-    Query(q): Query<LoginQuery>,
+    ApiQuery(q): ApiQuery<LoginQuery>,
 ) -> Response {
     if q.prompt.as_deref() != Some("login") && browser::session(&state, &headers).await.is_some() {
         let target = browser::safe_return_to(&state, q.return_to.as_deref()).unwrap_or_else(|| "/account".to_owned());

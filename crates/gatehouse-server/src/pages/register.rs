@@ -10,7 +10,7 @@
 //! The form runs before there is a session, so it carries the double-submit
 //! CSRF token of `/login` (`browser::signed_out_csrf_ok`).
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use super::browser::{self, CSRF_COOKIE};
 use super::reasons::input_problem;
 use super::{render, Lang};
+use crate::extract::ApiQuery;
 use crate::extract::{Client, PageForm};
 use crate::state::AppState;
 
@@ -95,7 +96,7 @@ pub(super) fn sign_in_link(return_to: Option<&str>) -> String {
     }
 }
 
-async fn show(State(state): State<AppState>, lang: Lang, Query(q): Query<RegisterQuery>) -> Response {
+async fn show(State(state): State<AppState>, lang: Lang, ApiQuery(q): ApiQuery<RegisterQuery>) -> Response {
     let return_to = browser::safe_return_to(&state, q.return_to.as_deref());
     form_page(&state, &lang, StatusCode::OK, return_to.as_deref(), &Typed::default(), &Errors::default())
 }

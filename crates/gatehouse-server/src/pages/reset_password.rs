@@ -2,7 +2,7 @@
 //! form; the token in it is the credential, spent by the POST. A weak choice
 //! or a mistyped confirmation is explained and the link stays usable.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use minijinja::context;
@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::reasons::password_problem;
 use super::{render, token_problem, Lang};
+use crate::extract::ApiQuery;
 use crate::extract::{Client, PageForm};
 use crate::state::AppState;
 
@@ -36,7 +37,7 @@ struct FieldError {
     confirm: Option<String>,
 }
 
-pub async fn show(State(state): State<AppState>, lang: Lang, Query(q): Query<TokenQuery>) -> Response {
+pub async fn show(State(state): State<AppState>, lang: Lang, ApiQuery(q): ApiQuery<TokenQuery>) -> Response {
     form_page(&state, &lang, StatusCode::OK, &q.token, FieldError::default())
 }
 

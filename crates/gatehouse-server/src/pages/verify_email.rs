@@ -2,7 +2,7 @@
 //! only shows a button; the POST spends the token, then offers the way on to
 //! the account.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use gatehouse_core::flows::Verified;
@@ -10,6 +10,7 @@ use minijinja::context;
 use serde::Deserialize;
 
 use super::{render, token_problem, Lang};
+use crate::extract::ApiQuery;
 use crate::extract::{Client, PageForm};
 use crate::state::AppState;
 
@@ -19,7 +20,7 @@ pub struct TokenQuery {
     token: String,
 }
 
-pub async fn show(State(state): State<AppState>, lang: Lang, Query(q): Query<TokenQuery>) -> Response {
+pub async fn show(State(state): State<AppState>, lang: Lang, ApiQuery(q): ApiQuery<TokenQuery>) -> Response {
     render(
         &state,
         &lang,

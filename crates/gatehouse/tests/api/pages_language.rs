@@ -68,6 +68,9 @@ on_both_backends! {
             assert_eq!(picked.status, 303, "{lang}");
             assert!(picked.set_cookies.iter().all(|c| !c.starts_with(LANG_COOKIE)), "{lang}: {:?}", picked.set_cookies);
         }
+        // A query no picker sends is a problem, not a plain-text error.
+        let res = app.get("/language?lang=de&lang=es").send().await.unwrap();
+        assert_problem(res, 400, "invalid_request").await;
         // A cookie naming a language the catalogs lack is no pick.
         browser.cookies.insert(LANG_COOKIE.into(), "fr".into());
         assert_eq!(html_lang(&browser.get("/login").await.body), "en");

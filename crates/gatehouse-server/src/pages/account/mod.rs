@@ -22,7 +22,7 @@ mod totp;
 
 use std::collections::{BTreeMap, HashMap};
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -40,6 +40,7 @@ use super::browser;
 use super::session_row::SessionRow;
 use super::signed_in::SignedIn;
 use super::{render, Lang};
+use crate::extract::ApiQuery;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -294,7 +295,12 @@ fn signed_out(state: &AppState) -> Response {
 }
 
 /// `GET /account`.
-async fn show(State(state): State<AppState>, lang: Lang, signed_in: SignedIn, Query(q): Query<ShowQuery>) -> Response {
+async fn show(
+    State(state): State<AppState>,
+    lang: Lang,
+    signed_in: SignedIn,
+    ApiQuery(q): ApiQuery<ShowQuery>,
+) -> Response {
     let notice = q.done.as_deref().and_then(|raw| Done::notice(&lang, raw));
     page(&state, &lang, &signed_in, Feedback::ok(notice)).await
 }

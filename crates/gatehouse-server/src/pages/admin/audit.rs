@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use gatehouse_core::account::UserId;
@@ -16,6 +16,7 @@ use time::macros::format_description;
 use time::{Duration, OffsetDateTime, PrimitiveDateTime};
 
 use super::{internal, page_number, pager, render_admin, when, Admin};
+use crate::extract::ApiQuery;
 use crate::pages::Lang;
 use crate::state::AppState;
 
@@ -79,7 +80,7 @@ pub async fn list(
     State(state): State<AppState>,
     lang: Lang,
     Admin(admin): Admin,
-    Query(filters): Query<AuditFilters>,
+    ApiQuery(filters): ApiQuery<AuditFilters>,
 ) -> Response {
     let page = page_number(filters.page.as_deref());
     let (query, errors) = match query_of(&state, &lang, &filters, page).await {

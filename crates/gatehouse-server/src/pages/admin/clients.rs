@@ -3,7 +3,7 @@
 //! it, rotate its secret (the new one shown once) or delete it — both asked
 //! first.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use gatehouse_core::oauth::{ClientKind, ClientUpdate, NewClient, OAuthClient, RegisteredClient};
@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::confirm::{self, Confirmed, Question};
 use super::{back, core_detail, may, notice, refused, render_admin, when, Admin, Can, Notice, NoticeQuery};
+use crate::extract::ApiQuery;
 use crate::extract::{Client, PageForm};
 use crate::pages::signed_in::{forged_in, SignedIn};
 use crate::pages::Lang;
@@ -123,7 +124,7 @@ pub async fn list(
     State(state): State<AppState>,
     lang: Lang,
     Admin(admin): Admin,
-    Query(query): Query<NoticeQuery>,
+    ApiQuery(query): ApiQuery<NoticeQuery>,
 ) -> Response {
     let form = ClientForm { kind: "confidential".into(), ..Default::default() };
     let notice = notice(&lang, NOTICES, query.notice.as_deref());
@@ -173,7 +174,7 @@ pub async fn show(
     lang: Lang,
     Admin(admin): Admin,
     Path(id): Path<String>,
-    Query(query): Query<NoticeQuery>,
+    ApiQuery(query): ApiQuery<NoticeQuery>,
 ) -> Response {
     let notice = notice(&lang, NOTICES, query.notice.as_deref());
     client_page(&state, &lang, &admin, StatusCode::OK, &id, ClientPage { notice, ..Default::default() }).await
@@ -240,19 +241,9 @@ pub async fn ask_rotate(
         Err(e) if e.code() == ErrorCode::NotFound => return back("/admin/clients", "missing"),
         Err(e) => return refused(&state, &lang, &e),
     };
-    let path = path_of(&c.id);
-    let action = format!("{path}/secret");
     let consequence = lang.t_with("admin-confirm-rotate-secret", [("client", c.name.clone().into())]);
-    let (title, button) = (lang.t("admin-confirm-rotate-secret-title"), lang.t("admin-confirm-rotate-secret-button"));
-    let question = Question {
-        title: &title,
-        consequence: &consequence,
-        action: &action,
-        button: &button,
-        back: &path,
-        tab: "clients",
-    };
-    confirm::page(&state, &lang, &admin, &question)
+    let question = Question::on("clients", "rotate-secret", &path_of(&c.id), "secret", consequence);
+    confirm::page(&state, &lang, &admin, question)
 }
 
 /// `POST /admin/clients/{id}/secret` (confirmed): the new secret, shown once.
@@ -294,21 +285,11 @@ pub async fn ask_delete(
         Err(e) if e.code() == ErrorCode::NotFound => return back("/admin/clients", "missing"),
         Err(e) => return refused(&state, &lang, &e),
     };
-    let path = path_of(&c.id);
-    let action = format!("{path}/delete");
     let consequence =
         lang.t_with("admin-confirm-delete-client", [("client", c.name.clone().into()), ("id", c.id.clone().into())]);
     let button = lang.t_with("admin-delete-named", [("name", c.name.clone().into())]);
-    let title = lang.t("admin-confirm-delete-client-title");
-    let question = Question {
-        title: &title,
-        consequence: &consequence,
-        action: &action,
-        button: &button,
-        back: &path,
-        tab: "clients",
-    };
-    confirm::page(&state, &lang, &admin, &question)
+    let question = Question::on("clients", "delete-client", &path_of(&c.id), "delete", consequence).button(button);
+    confirm::page(&state, &lang, &admin, question)
 }
 
 /// `POST /admin/clients/{id}/delete` (confirmed).

@@ -52,22 +52,42 @@ impl FromRequest<AppState> for Confirmed {
     }
 }
 
-/// What a confirmation page asks, in the page's language.
-pub struct Question<'a> {
-    pub title: &'a str,
+/// What a confirmation page asks. Its title is the message
+/// `admin-confirm-{key}-title`, its button `admin-confirm-{key}-button`
+/// unless [`Question::button`] names it.
+pub struct Question {
+    key: &'static str,
+    tab: &'static str,
     /// What will happen, in a sentence or two.
-    pub consequence: &'a str,
+    consequence: String,
     /// Where the confirmed form posts (also the page's own path).
-    pub action: &'a str,
-    /// The button's words ("Delete alice").
-    pub button: &'a str,
+    action: String,
     /// Where "Cancel" leads.
-    pub back: &'a str,
-    pub tab: &'a str,
+    back: String,
+    button: Option<String>,
+}
+
+impl Question {
+    /// Before `verb` on what the page at `path` shows: the form posts to
+    /// `{path}/{verb}`, "Cancel" leads back to `path`.
+    pub fn on(tab: &'static str, key: &'static str, path: &str, verb: &str, consequence: String) -> Self {
+        Self { key, tab, consequence, action: format!("{path}/{verb}"), back: path.to_owned(), button: None }
+    }
+
+    /// "Cancel" leads to `back` instead.
+    pub fn back_to(self, back: &str) -> Self {
+        Self { back: back.to_owned(), ..self }
+    }
+
+    /// The button's own words ("Delete alice").
+    pub fn button(self, button: String) -> Self {
+        Self { button: Some(button), ..self }
+    }
 }
 
 /// The confirmation page of `question`.
-pub fn page(state: &AppState, lang: &Lang, admin: &SignedIn, question: &Question<'_>) -> Response {
+pub fn page(state: &AppState, lang: &Lang, admin: &SignedIn, question: Question) -> Response {
+    let button = question.button.unwrap_or_else(|| lang.t(&format!("admin-confirm-{}-button", question.key)));
     render_admin(
         state,
         lang,
@@ -75,11 +95,11 @@ pub fn page(state: &AppState, lang: &Lang, admin: &SignedIn, question: &Question
         StatusCode::OK,
         "admin_confirm.html",
         context! {
-            title => question.title,
+            title => lang.t(&format!("admin-confirm-{}-title", question.key)),
             tab => question.tab,
             consequence => question.consequence,
             action => question.action,
-            button => question.button,
+            button,
             back => question.back,
         },
     )

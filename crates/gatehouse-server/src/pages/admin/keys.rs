@@ -3,7 +3,7 @@
 //! Key material never appears here; the public keys are at the JWKS
 //! endpoint.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use gatehouse_core::token::KeyStatus;
@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::confirm::{self, Confirmed, Question};
 use super::{actor, back, may, notice, refused, render_admin, when, Admin, Can, NoticeQuery};
+use crate::extract::ApiQuery;
 use crate::extract::Client;
 use crate::pages::Lang;
 use crate::state::AppState;
@@ -45,7 +46,7 @@ pub async fn list(
     State(state): State<AppState>,
     lang: Lang,
     Admin(admin): Admin,
-    Query(query): Query<NoticeQuery>,
+    ApiQuery(query): ApiQuery<NoticeQuery>,
 ) -> Response {
     let keys = match state.admin.all_keys(&actor(&admin)).await {
         Ok(keys) => keys,
@@ -78,17 +79,8 @@ pub async fn ask_rotate(State(state): State<AppState>, lang: Lang, Admin(admin):
     if let Some(res) = may(&state, &lang, Can::of(&admin).keys_rotate) {
         return res;
     }
-    let (title, consequence) = (lang.t("admin-confirm-rotate-keys-title"), lang.t("admin-confirm-rotate-keys"));
-    let button = lang.t("admin-confirm-rotate-keys-button");
-    let question = Question {
-        title: &title,
-        consequence: &consequence,
-        action: "/admin/keys/rotate",
-        button: &button,
-        back: "/admin/keys",
-        tab: "keys",
-    };
-    confirm::page(&state, &lang, &admin, &question)
+    let question = Question::on("keys", "rotate-keys", "/admin/keys", "rotate", lang.t("admin-confirm-rotate-keys"));
+    confirm::page(&state, &lang, &admin, question)
 }
 
 /// `POST /admin/keys/rotate` (confirmed).

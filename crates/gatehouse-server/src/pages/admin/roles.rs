@@ -4,7 +4,7 @@
 //! checkboxes with what each allows; an application's (`posts:read`) are
 //! typed. The core refuses what the person may not define or grant.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use gatehouse_core::flows::{NewRole, RoleUpdate};
@@ -17,6 +17,7 @@ use super::confirm::{self, Confirmed, Question};
 use super::{
     actor, back, core_detail, core_error, may, not_found, notice, refused, render_admin, Admin, Can, NoticeQuery,
 };
+use crate::extract::ApiQuery;
 use crate::extract::{Client, PageForm};
 use crate::pages::signed_in::{forged_in, SignedIn};
 use crate::pages::Lang;
@@ -143,7 +144,7 @@ pub async fn list(
     State(state): State<AppState>,
     lang: Lang,
     Admin(admin): Admin,
-    Query(query): Query<NoticeQuery>,
+    ApiQuery(query): ApiQuery<NoticeQuery>,
 ) -> Response {
     let notice = notice(&lang, NOTICES, query.notice.as_deref());
     list_page(&state, &lang, &admin, StatusCode::OK, notice, &RoleForm::default(), RoleErrors::default()).await
@@ -211,7 +212,7 @@ pub async fn show(
     lang: Lang,
     Admin(admin): Admin,
     Path(name): Path<String>,
-    Query(query): Query<NoticeQuery>,
+    ApiQuery(query): ApiQuery<NoticeQuery>,
 ) -> Response {
     let notice = notice(&lang, NOTICES, query.notice.as_deref());
     role_page(&state, &lang, &admin, StatusCode::OK, &name, notice, None, RoleErrors::default()).await
@@ -300,21 +301,11 @@ pub async fn ask_delete(
         Err(e) if e.code() == ErrorCode::NotFound => return not_found(&state, &lang, "admin-no-such-role"),
         Err(e) => return refused(&state, &lang, &e),
     };
-    let path = path_of(role.name.as_str());
-    let action = format!("{path}/delete");
     let role_name = || role.name.as_str().to_owned().into();
     let consequence = lang.t_with("admin-confirm-delete-role", [("role", role_name()), ("count", holders.into())]);
     let button = lang.t_with("admin-delete-named", [("name", role_name())]);
-    let title = lang.t("admin-confirm-delete-role-title");
-    let question = Question {
-        title: &title,
-        consequence: &consequence,
-        action: &action,
-        button: &button,
-        back: &path,
-        tab: "roles",
-    };
-    confirm::page(&state, &lang, &admin, &question)
+    let question = Question::on("roles", "delete-role", &path_of(role.name.as_str()), "delete", consequence);
+    confirm::page(&state, &lang, &admin, question.button(button))
 }
 
 /// `POST /admin/roles/{name}/delete` (confirmed): deletes the role, taking

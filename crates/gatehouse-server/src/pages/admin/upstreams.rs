@@ -3,7 +3,7 @@
 //! is sealed and never shown again) and remove (asked first). Administrators
 //! only (the core checks it): a provider decides who may sign in at all.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use gatehouse_core::flows::NewUpstream;
@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::confirm::{self, Confirmed, Question};
 use super::{actor, back, core_detail, may, not_found, notice, refused, render_admin, when, Admin, Can, NoticeQuery};
+use crate::extract::ApiQuery;
 use crate::extract::{Client, PageForm};
 use crate::pages::signed_in::{forged_in, SignedIn};
 use crate::pages::Lang;
@@ -64,7 +65,7 @@ pub async fn list(
     State(state): State<AppState>,
     lang: Lang,
     Admin(admin): Admin,
-    Query(query): Query<NoticeQuery>,
+    ApiQuery(query): ApiQuery<NoticeQuery>,
 ) -> Response {
     let notice = notice(&lang, NOTICES, query.notice.as_deref());
     let form = UpstreamForm { preset: "google".into(), ..Default::default() };
@@ -160,19 +161,11 @@ pub async fn ask_remove(
         Err(e) if e.code() == ErrorCode::NotFound => return not_found(&state, &lang, "admin-no-such-upstream"),
         Err(e) => return refused(&state, &lang, &e),
     };
-    let action = format!("/admin/upstreams/{}/remove", provider.id);
     let consequence = lang.t_with("admin-confirm-remove-upstream", [("provider", provider.name.clone().into())]);
     let button = lang.t_with("admin-confirm-remove-upstream-button", [("provider", provider.name.clone().into())]);
-    let title = lang.t("admin-confirm-remove-upstream-title");
-    let question = Question {
-        title: &title,
-        consequence: &consequence,
-        action: &action,
-        button: &button,
-        back: "/admin/upstreams",
-        tab: "upstreams",
-    };
-    confirm::page(&state, &lang, &admin, &question)
+    let path = format!("/admin/upstreams/{}", provider.id);
+    let question = Question::on("upstreams", "remove-upstream", &path, "remove", consequence);
+    confirm::page(&state, &lang, &admin, question.back_to("/admin/upstreams").button(button))
 }
 
 /// `POST /admin/upstreams/{id}/remove` (confirmed).

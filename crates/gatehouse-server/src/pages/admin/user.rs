@@ -4,7 +4,7 @@
 //! ([`super::user_sessions`]) and their recent audit events. Each part shows
 //! only when the person's permissions allow it.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use gatehouse_core::account::{Role, User};
@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::users::{checked, load, parse_roles, path_of, UserRow};
 use super::{actor, back, core_error, internal, notice, refused, render_admin, when, Admin, Can, NoticeQuery};
+use crate::extract::ApiQuery;
 use crate::extract::{Client, PageForm};
 use crate::pages::session_row::SessionRow;
 use crate::pages::signed_in::SignedIn;
@@ -98,7 +99,7 @@ pub async fn show(
     lang: Lang,
     Admin(admin): Admin,
     Path(id): Path<String>,
-    Query(query): Query<NoticeQuery>,
+    ApiQuery(query): ApiQuery<NoticeQuery>,
 ) -> Response {
     let user = match load(&state, &lang, &admin, &id).await {
         Ok(user) => user,

@@ -130,22 +130,12 @@ pub async fn ask_password_reset(
         Ok(user) => user,
         Err(res) => return res,
     };
-    let path = path_of(user.id);
-    let action = format!("{path}/password-reset");
     let consequence = lang.t_with(
         "admin-confirm-password-reset",
         [("username", user.username.as_str().to_owned().into()), ("email", user.email.as_str().to_owned().into())],
     );
-    let (title, button) = (lang.t("admin-confirm-password-reset-title"), lang.t("admin-confirm-password-reset-button"));
-    let question = Question {
-        title: &title,
-        consequence: &consequence,
-        action: &action,
-        button: &button,
-        back: &path,
-        tab: "users",
-    };
-    confirm::page(&state, &lang, &admin, &question)
+    let question = Question::on("users", "password-reset", &path_of(user.id), "password-reset", consequence);
+    confirm::page(&state, &lang, &admin, question)
 }
 
 /// `POST /admin/users/{id}/password-reset` (confirmed): password sign-in is
@@ -181,24 +171,14 @@ pub async fn ask_delete(
         Ok(user) => user,
         Err(res) => return res,
     };
-    let path = path_of(user.id);
-    let action = format!("{path}/delete");
     let username = || user.username.as_str().to_owned().into();
     let consequence = lang.t_with(
         "admin-confirm-delete-user",
         [("username", username()), ("email", user.email.as_str().to_owned().into())],
     );
     let button = lang.t_with("admin-delete-named", [("name", username())]);
-    let title = lang.t("admin-confirm-delete-user-title");
-    let question = Question {
-        title: &title,
-        consequence: &consequence,
-        action: &action,
-        button: &button,
-        back: &path,
-        tab: "users",
-    };
-    confirm::page(&state, &lang, &admin, &question)
+    let question = Question::on("users", "delete-user", &path_of(user.id), "delete", consequence).button(button);
+    confirm::page(&state, &lang, &admin, question)
 }
 
 /// `POST /admin/users/{id}/delete` (confirmed). Not one's own account, nor

@@ -69,20 +69,10 @@ pub async fn ask_end_all(
         Ok(user) => user,
         Err(res) => return res,
     };
-    let path = path_of(user.id);
-    let action = format!("{path}/sessions/end-all");
     let consequence =
         lang.t_with("admin-confirm-end-sessions", [("username", user.username.as_str().to_owned().into())]);
-    let (title, button) = (lang.t("admin-confirm-end-sessions-title"), lang.t("admin-confirm-end-sessions-button"));
-    let question = Question {
-        title: &title,
-        consequence: &consequence,
-        action: &action,
-        button: &button,
-        back: &path,
-        tab: "users",
-    };
-    confirm::page(&state, &lang, &admin, &question)
+    let question = Question::on("users", "end-sessions", &path_of(user.id), "sessions/end-all", consequence);
+    confirm::page(&state, &lang, &admin, question)
 }
 
 /// `POST /admin/users/{id}/sessions/end-all` (confirmed).

@@ -4,7 +4,7 @@
 //! [`super::user_access`], their sessions and API keys
 //! [`super::user_sessions`].
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use gatehouse_core::account::{Role, User, UserId};
@@ -16,6 +16,7 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
 use super::{actor, core_error, internal, not_found, notice, page_number, pager, refused, render_admin, when, Admin};
+use crate::extract::ApiQuery;
 use crate::extract::{Client, PageForm};
 use crate::pages::signed_in::{forged_in, SignedIn};
 use crate::pages::Lang;
@@ -104,7 +105,7 @@ pub async fn list(
     State(state): State<AppState>,
     lang: Lang,
     Admin(admin): Admin,
-    Query(query): Query<ListQuery>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Response {
     let notice = notice(&lang, NOTICES, query.notice.as_deref());
     let (form, errors) = (NewUserForm::default(), NewUserErrors::default());
