@@ -24,3 +24,18 @@ export async function run(body, { args = [] } = {}) {
     await browser.close();
   }
 }
+
+// A full-page screenshot of `page` to `path`. Chromium's capture now and
+// then fails with "Unable to capture screenshot" (no frame ready to be
+// captured, e.g. right after the layout changed); after the next animation
+// frame it succeeds. Other errors, or a third failure, are thrown.
+export async function capture(page, path) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await page.screenshot({ path, fullPage: true });
+    } catch (e) {
+      if (attempt >= 3 || !/Unable to capture screenshot/.test(String(e))) throw e;
+      await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done())));
+    }
+  }
+}

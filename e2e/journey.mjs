@@ -13,6 +13,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { capture } from './chromium.mjs';
 
 const [issuer, outbox, clientId, clientSecret, redirectUri, adminLogin, adminPassword, shots, lookList = 'all'] = process.argv.slice(2);
 // `all`: 320, 375 and 1280 px, light and dark; `some`: 375 and 1280 px, light.
@@ -79,7 +80,7 @@ try {
       for (const width of looks.widths) {
         await p.setViewportSize({ width, height: 800 });
         const look = `${name}-${width}-${scheme}`;
-        await p.screenshot({ path: `${shots}/${look}.png`, fullPage: true });
+        await capture(p, `${shots}/${look}.png`);
         const sideways = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         if (sideways > 0) wide.push(`${look}: scrolls sideways by ${sideways} px`);
         // axe-core runs through the DevTools protocol, which the page's CSP does not govern.

@@ -9,7 +9,7 @@
 //   node languages.mjs <issuer> <admin_login> <admin_password> <shots>
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { run } from './chromium.mjs';
+import { capture, run } from './chromium.mjs';
 
 const [issuer, login, password, shots] = process.argv.slice(2);
 mkdirSync(shots, { recursive: true });
@@ -36,7 +36,7 @@ await run(async (browser, watch) => {
     for (const width of [320, 1280]) {
       await page.setViewportSize({ width, height: 800 });
       const look = `${name}-${lang}-${width}`;
-      await page.screenshot({ path: `${shots}/${look}.png`, fullPage: true });
+      await capture(page, `${shots}/${look}.png`);
       const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       if (sideways > 0) wide.push(`${look}: scrolls sideways by ${sideways} px`);
       await page.evaluate(axeSource);

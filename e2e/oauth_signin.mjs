@@ -7,6 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+import { capture } from './chromium.mjs';
 
 const [issuer, clientId, redirectUri, login, password, shots] = process.argv.slice(2);
 mkdirSync(shots, { recursive: true });
@@ -38,7 +39,7 @@ try {
   const shoot = async (name) => {
     for (const width of [375, 1280]) {
       await page.setViewportSize({ width, height: 800 });
-      await page.screenshot({ path: `${shots}/${name}-${width}.png`, fullPage: true });
+      await capture(page, `${shots}/${name}-${width}.png`);
     }
   };
 

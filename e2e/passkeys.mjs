@@ -11,6 +11,7 @@
 import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+import { capture } from './chromium.mjs';
 
 const [issuer, login, secondLogin, password, shots] = process.argv.slice(2);
 mkdirSync(shots, { recursive: true });
@@ -127,7 +128,7 @@ try {
   await page.waitForSelector('[data-passkey-mfa]:not([hidden]) button');
   for (const width of [375, 1280]) {
     await page.setViewportSize({ width, height: 800 });
-    await page.screenshot({ path: `${shots}/mfa-passkey-${width}.png`, fullPage: true });
+    await capture(page, `${shots}/mfa-passkey-${width}.png`);
   }
   await page.click('button[data-passkey-start="/mfa/passkey"]');
   await page.waitForURL('**/account', { timeout: 10000 });

@@ -6,6 +6,7 @@
 //   node quick_start.mjs <issuer> <loopback_alias> <shots>
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+import { capture } from './chromium.mjs';
 
 const [issuer, alias, shots] = process.argv.slice(2);
 mkdirSync(shots, { recursive: true });
@@ -27,7 +28,7 @@ try {
   const shoot = async (name) => {
     for (const width of [375, 1280]) {
       await page.setViewportSize({ width, height: 800 });
-      await page.screenshot({ path: `${shots}/${name}-${width}.png`, fullPage: true });
+      await capture(page, `${shots}/${name}-${width}.png`);
     }
   };
   const path = () => new URL(page.url()).pathname;
